@@ -3252,6 +3252,83 @@ func dc_chunk_Scale_float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_ReduceSum_float32 holds the working memory of ReduceSum_float32's groups.
 var dc_scratch_ReduceSum_float32 cpu.Scratches
 
+// dc_cpu_ReduceSum_float32_tl1 runs a thread loop of dc_cpu_ReduceSum_float32.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh0
+					i := dc_x
+					l := dc_lx
+					var v float32
+					if i < len(in) {
+						v = in[i]
+					}
+					(*cpu.Index(dc_f, 1, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_float32_tl2 runs a thread loop of dc_cpu_ReduceSum_float32.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 2, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_float32_tl3 runs a thread loop of dc_cpu_ReduceSum_float32.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_ReduceSum_float32 runs groups [dc_g0, dc_g1) of kernel ReduceSum_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_ReduceSum_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3266,60 +3343,85 @@ func dc_cpu_ReduceSum_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v float32
-						if i < len(in) {
-							v = in[i]
-						}
-						(*cpu.Index(dc_f, 1, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 2, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_ReduceSum_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, dc_f)
+		}
+		dc_cpu_ReduceSum_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
+	}
+}
+
+// dc_cpu_ReduceSum_float32_fast_tl1 runs a thread loop of dc_cpu_ReduceSum_float32_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh0
+					i := dc_x
+					l := dc_lx
+					var v float32
+					if i < len(in) {
+						v = in[i]
+					}
+					sh[l] = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_float32_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_float32_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh0
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
+	}
+}
+
+// dc_cpu_ReduceSum_float32_fast_tl3 runs a thread loop of dc_cpu_ReduceSum_float32_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
 					}
 				}
 			}
@@ -3332,6 +3434,9 @@ func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[256]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3341,56 +3446,11 @@ func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v float32
-						if i < len(in) {
-							v = in[i]
-						}
-						sh[l] = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_ReduceSum_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh0
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
 
@@ -3416,6 +3476,83 @@ func dc_chunk_ReduceSum_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_ReduceSum_float64 holds the working memory of ReduceSum_float64's groups.
 var dc_scratch_ReduceSum_float64 cpu.Scratches
 
+// dc_cpu_ReduceSum_float64_tl1 runs a thread loop of dc_cpu_ReduceSum_float64.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, in []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh1
+					i := dc_x
+					l := dc_lx
+					var v float64
+					if i < len(in) {
+						v = in[i]
+					}
+					(*cpu.Index(dc_f, 3, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_float64_tl2 runs a thread loop of dc_cpu_ReduceSum_float64.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh1
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 4, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_float64_tl3 runs a thread loop of dc_cpu_ReduceSum_float64.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh1
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_ReduceSum_float64 runs groups [dc_g0, dc_g1) of kernel ReduceSum_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_ReduceSum_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3430,60 +3567,85 @@ func dc_cpu_ReduceSum_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh1
-						i := dc_x
-						l := dc_lx
-						var v float64
-						if i < len(in) {
-							v = in[i]
-						}
-						(*cpu.Index(dc_f, 3, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_float64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh1
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 4, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_ReduceSum_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, s, dc_f)
+		}
+		dc_cpu_ReduceSum_float64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
+	}
+}
+
+// dc_cpu_ReduceSum_float64_fast_tl1 runs a thread loop of dc_cpu_ReduceSum_float64_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, in []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh1
+					i := dc_x
+					l := dc_lx
+					var v float64
+					if i < len(in) {
+						v = in[i]
+					}
+					sh[l] = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_float64_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_float64_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					sh_2 := dc_sh1
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh1
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
+	}
+}
+
+// dc_cpu_ReduceSum_float64_fast_tl3 runs a thread loop of dc_cpu_ReduceSum_float64_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh1
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
 					}
 				}
 			}
@@ -3496,6 +3658,9 @@ func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh1 := cpu.Shared[[256]float64](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3505,56 +3670,11 @@ func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh1
-						i := dc_x
-						l := dc_lx
-						var v float64
-						if i < len(in) {
-							v = in[i]
-						}
-						sh[l] = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							sh_2 := dc_sh1
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_ReduceSum_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, s, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh1
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
 
@@ -3580,6 +3700,83 @@ func dc_chunk_ReduceSum_float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_ReduceSum_int32 holds the working memory of ReduceSum_int32's groups.
 var dc_scratch_ReduceSum_int32 cpu.Scratches
 
+// dc_cpu_ReduceSum_int32_tl1 runs a thread loop of dc_cpu_ReduceSum_int32.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh2
+					i := dc_x
+					l := dc_lx
+					var v int32
+					if i < len(in) {
+						v = in[i]
+					}
+					(*cpu.Index(dc_f, 5, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_int32_tl2 runs a thread loop of dc_cpu_ReduceSum_int32.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh2
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 6, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_int32_tl3 runs a thread loop of dc_cpu_ReduceSum_int32.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, partial []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh2
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_ReduceSum_int32 runs groups [dc_g0, dc_g1) of kernel ReduceSum_int32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_ReduceSum_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, partial []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3594,60 +3791,85 @@ func dc_cpu_ReduceSum_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [256]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh2
-						i := dc_x
-						l := dc_lx
-						var v int32
-						if i < len(in) {
-							v = in[i]
-						}
-						(*cpu.Index(dc_f, 5, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_int32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh2
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 6, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_ReduceSum_int32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_f)
+		}
+		dc_cpu_ReduceSum_int32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, partial, dc_f)
+	}
+}
+
+// dc_cpu_ReduceSum_int32_fast_tl1 runs a thread loop of dc_cpu_ReduceSum_int32_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh2
+					i := dc_x
+					l := dc_lx
+					var v int32
+					if i < len(in) {
+						v = in[i]
+					}
+					sh[l] = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_int32_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_int32_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					sh_2 := dc_sh2
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh2
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
+	}
+}
+
+// dc_cpu_ReduceSum_int32_fast_tl3 runs a thread loop of dc_cpu_ReduceSum_int32_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, partial []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh2
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
 					}
 				}
 			}
@@ -3660,6 +3882,9 @@ func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh2 := cpu.Shared[[256]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3669,56 +3894,11 @@ func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [256]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh2
-						i := dc_x
-						l := dc_lx
-						var v int32
-						if i < len(in) {
-							v = in[i]
-						}
-						sh[l] = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_int32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							sh_2 := dc_sh2
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_ReduceSum_int32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh2
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_int32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, partial, dc_f)
 	}
 }
 
@@ -3744,6 +3924,83 @@ func dc_chunk_ReduceSum_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_ReduceSum_int64 holds the working memory of ReduceSum_int64's groups.
 var dc_scratch_ReduceSum_int64 cpu.Scratches
 
+// dc_cpu_ReduceSum_int64_tl1 runs a thread loop of dc_cpu_ReduceSum_int64.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, in []int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh3
+					i := dc_x
+					l := dc_lx
+					var v int64
+					if i < len(in) {
+						v = in[i]
+					}
+					(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_int64_tl2 runs a thread loop of dc_cpu_ReduceSum_int64.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh3
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_int64_tl3 runs a thread loop of dc_cpu_ReduceSum_int64.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, partial []int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh3
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_ReduceSum_int64 runs groups [dc_g0, dc_g1) of kernel ReduceSum_int64, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_ReduceSum_int64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int64, partial []int64, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3758,60 +4015,85 @@ func dc_cpu_ReduceSum_int64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [256]int64{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh3
-						i := dc_x
-						l := dc_lx
-						var v int64
-						if i < len(in) {
-							v = in[i]
-						}
-						(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_int64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh3
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_ReduceSum_int64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, s, dc_f)
+		}
+		dc_cpu_ReduceSum_int64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, partial, dc_f)
+	}
+}
+
+// dc_cpu_ReduceSum_int64_fast_tl1 runs a thread loop of dc_cpu_ReduceSum_int64_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, in []int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh3
+					i := dc_x
+					l := dc_lx
+					var v int64
+					if i < len(in) {
+						v = in[i]
+					}
+					sh[l] = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceSum_int64_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_int64_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					sh_2 := dc_sh3
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh3
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
+	}
+}
+
+// dc_cpu_ReduceSum_int64_fast_tl3 runs a thread loop of dc_cpu_ReduceSum_int64_fast.
+//
+//go:noinline
+func dc_cpu_ReduceSum_int64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, partial []int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh3
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
 					}
 				}
 			}
@@ -3824,6 +4106,9 @@ func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh3 := cpu.Shared[[256]int64](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3833,56 +4118,11 @@ func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [256]int64{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh3
-						i := dc_x
-						l := dc_lx
-						var v int64
-						if i < len(in) {
-							v = in[i]
-						}
-						sh[l] = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_int64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							sh_2 := dc_sh3
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_ReduceSum_int64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, s, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh3
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceSum_int64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, partial, dc_f)
 	}
 }
 
@@ -3918,6 +4158,77 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					ta := dc_sh4
+					_ = ta
+					tb := dc_sh5
+					_ = tb
+					row := dc_y
+					_ = row
+					col := dc_x
+					_ = col
+					ly := dc_ly
+					_ = ly
+					lx := dc_lx
+					_ = lx
+					dc_lv_acc = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl2 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					ta_2 := dc_sh4
+					tb_2 := dc_sh5
+					row_2 := dc_y
+					col_2 := dc_x
+					ly_2 := dc_ly
+					lx_2 := dc_lx
+					var av float32
+					var bv float32
+					if row_2 < m && k0+lx_2 < k {
+						av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
+					}
+					if col_2 < n && k0+ly_2 < k {
+						bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
+					}
+					(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
+					(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl3 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
@@ -3933,6 +4244,34 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
 					}
 					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl4 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					row_3 := dc_y
+					col_3 := dc_x
+					if row_3 < m && col_3 < n {
+						(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -3956,87 +4295,12 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		*dc_sh4 = [16][16]float32{}
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						ta := dc_sh4
-						_ = ta
-						tb := dc_sh5
-						_ = tb
-						row := dc_y
-						_ = row
-						col := dc_x
-						_ = col
-						ly := dc_ly
-						_ = ly
-						lx := dc_lx
-						_ = lx
-						dc_lv_acc = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
 		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							ta_2 := dc_sh4
-							tb_2 := dc_sh5
-							row_2 := dc_y
-							col_2 := dc_x
-							ly_2 := dc_ly
-							lx_2 := dc_lx
-							var av float32
-							var bv float32
-							if row_2 < m && k0+lx_2 < k {
-								av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
-							}
-							if col_2 < n && k0+ly_2 < k {
-								bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
-							}
-							(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
-							(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
-						}
-					}
-				}
-			}
-			dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
+			dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 
@@ -4045,6 +4309,93 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 //go:noinline
 func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					ta := dc_sh4
+					_ = ta
+					tb := dc_sh5
+					_ = tb
+					row := dc_y
+					_ = row
+					col := dc_x
+					_ = col
+					ly := dc_ly
+					_ = ly
+					lx := dc_lx
+					_ = lx
+					dc_lv_acc = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl2 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					ta_2 := dc_sh4
+					tb_2 := dc_sh5
+					row_2 := dc_y
+					col_2 := dc_x
+					ly_2 := dc_ly
+					lx_2 := dc_lx
+					var av float32
+					var bv float32
+					if row_2 < m && k0+lx_2 < k {
+						av = a[row_2*k+k0+lx_2]
+					}
+					if col_2 < n && k0+ly_2 < k {
+						bv = b[(k0+ly_2)*n+col_2]
+					}
+					ta_2[ly_2][lx_2] = av
+					tb_2[ly_2][lx_2] = bv
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl3 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4066,11 +4417,49 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
+// dc_cpu_MatMul_fast_tl4 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					row_3 := dc_y
+					col_3 := dc_x
+					if row_3 < m && col_3 < n {
+						c[row_3*n+col_3] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MatMul_fast runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh4 := cpu.Shared[[16][16]float32](dc_m, 0)
 	dc_sh5 := cpu.Shared[[16][16]float32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -4083,83 +4472,12 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		*dc_sh4 = [16][16]float32{}
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						ta := dc_sh4
-						_ = ta
-						tb := dc_sh5
-						_ = tb
-						row := dc_y
-						_ = row
-						col := dc_x
-						_ = col
-						ly := dc_ly
-						_ = ly
-						lx := dc_lx
-						_ = lx
-						dc_lv_acc = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
 		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							ta_2 := dc_sh4
-							tb_2 := dc_sh5
-							row_2 := dc_y
-							col_2 := dc_x
-							ly_2 := dc_ly
-							lx_2 := dc_lx
-							var av float32
-							var bv float32
-							if row_2 < m && k0+lx_2 < k {
-								av = a[row_2*k+k0+lx_2]
-							}
-							if col_2 < n && k0+ly_2 < k {
-								bv = b[(k0+ly_2)*n+col_2]
-							}
-							ta_2[ly_2][lx_2] = av
-							tb_2[ly_2][lx_2] = bv
-						}
-					}
-				}
-			}
-			dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
+			dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_lv_acc
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 

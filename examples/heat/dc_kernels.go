@@ -826,6 +826,35 @@ func dc_cpu_Diffuse_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	}
 }
 
+// dc_cpu_Diffuse_tl2 runs a thread loop of dc_cpu_Diffuse.
+//
+//go:noinline
+func dc_cpu_Diffuse_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[18][18]float32, w int, h int, out []float32, k float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh0
+					x_1 := dc_x
+					y_1 := dc_y
+					if x_1 < w && y_1 < h {
+						lx := dc_lx + 1
+						ly := dc_ly + 1
+						c := (*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, sh_2[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 5, out, int(y_1*w+x_1), dc_x, dc_y, dc_z)) = c + k*((*cpu.Index(dc_f, 7, (*cpu.Index(dc_f, 6, sh_2[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, sh_2[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx+1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 11, (*cpu.Index(dc_f, 10, sh_2[:], int(ly-1), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 13, (*cpu.Index(dc_f, 12, sh_2[:], int(ly+1), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z))-4*c)
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Diffuse runs groups [dc_g0, dc_g1) of kernel Diffuse, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Diffuse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, w int, h int, k float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -841,28 +870,7 @@ func dc_cpu_Diffuse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []floa
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [18][18]float32{}
 		dc_cpu_Diffuse_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, w, h, in, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_2 := dc_sh0
-						x_1 := dc_x
-						y_1 := dc_y
-						if x_1 < w && y_1 < h {
-							lx := dc_lx + 1
-							ly := dc_ly + 1
-							c := (*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, sh_2[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 5, out, int(y_1*w+x_1), dc_x, dc_y, dc_z)) = c + k*((*cpu.Index(dc_f, 7, (*cpu.Index(dc_f, 6, sh_2[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, sh_2[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx+1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 11, (*cpu.Index(dc_f, 10, sh_2[:], int(ly-1), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 13, (*cpu.Index(dc_f, 12, sh_2[:], int(ly+1), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z))-4*c)
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Diffuse_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, w, h, out, k, dc_f)
 	}
 }
 
@@ -894,6 +902,33 @@ func dc_cpu_Diffuse_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
+// dc_cpu_Diffuse_fast_tl2 runs a thread loop of dc_cpu_Diffuse_fast.
+//
+//go:noinline
+func dc_cpu_Diffuse_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[18][18]float32, w int, h int, out []float32, k float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_2 := dc_sh0
+					x_1 := dc_x
+					y_1 := dc_y
+					if x_1 < w && y_1 < h {
+						lx := dc_lx + 1
+						ly := dc_ly + 1
+						c := sh_2[ly][lx]
+						out[y_1*w+x_1] = c + k*(sh_2[ly][lx-1]+sh_2[ly][lx+1]+sh_2[ly-1][lx]+sh_2[ly+1][lx]-4*c)
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Diffuse_fast runs groups [dc_g0, dc_g1) of kernel Diffuse, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Diffuse_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, w int, h int, k float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -909,26 +944,7 @@ func dc_cpu_Diffuse_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [18][18]float32{}
 		dc_cpu_Diffuse_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, w, h, in, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh_2 := dc_sh0
-						x_1 := dc_x
-						y_1 := dc_y
-						if x_1 < w && y_1 < h {
-							lx := dc_lx + 1
-							ly := dc_ly + 1
-							c := sh_2[ly][lx]
-							out[y_1*w+x_1] = c + k*(sh_2[ly][lx-1]+sh_2[ly][lx+1]+sh_2[ly-1][lx]+sh_2[ly+1][lx]-4*c)
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Diffuse_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, w, h, out, k, dc_f)
 	}
 }
 

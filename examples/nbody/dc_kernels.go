@@ -1291,7 +1291,79 @@ var dc_scratch_Step cpu.Scratches
 // dc_cpu_Step_tl1 runs a thread loop of dc_cpu_Step.
 //
 //go:noinline
-func dc_cpu_Step_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+func dc_cpu_Step_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, pos []Body, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_p := dc_pt_p[dc_tid]
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					tile := dc_sh0
+					_ = tile
+					i := dc_x
+					l := dc_lx
+					_ = l
+					{
+						var dc_zero Body
+						dc_lv_p = dc_zero
+					}
+					if i < len(pos) {
+						dc_lv_p = pos[i]
+					}
+					dc_lv_ax = 0
+					dc_lv_ay = 0
+					dc_lv_az = 0
+					dc_pt_p[dc_tid] = dc_lv_p
+					dc_pt_ax[dc_tid] = dc_lv_ax
+					dc_pt_ay[dc_tid] = dc_lv_ay
+					dc_pt_az[dc_tid] = dc_lv_az
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Step_tl2 runs a thread loop of dc_cpu_Step.
+//
+//go:noinline
+func dc_cpu_Step_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, base int, pos []Body, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tile_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < len(pos) {
+							(*cpu.Index(dc_f, 0, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 1, pos, int(j), dc_x, dc_y, dc_z))
+						} else {
+							(*cpu.Index(dc_f, 2, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = Body{X: 0, Y: 0, Z: 0, M: 0}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Step_tl3 runs a thread loop of dc_cpu_Step.
+//
+//go:noinline
+func dc_cpu_Step_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1318,6 +1390,41 @@ func dc_cpu_Step_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 					dc_pt_ax[dc_tid] = dc_lv_ax
 					dc_pt_ay[dc_tid] = dc_lv_ay
 					dc_pt_az[dc_tid] = dc_lv_az
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Step_tl4 runs a thread loop of dc_cpu_Step.
+//
+//go:noinline
+func dc_cpu_Step_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, vel []Vec, dc_pt_ax []float32, dt float32, dc_pt_ay []float32, dc_pt_az []float32, next []Body, dc_pt_p []Body, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					i_2 := dc_x
+					if i_2 < len(pos) {
+						v := (*cpu.Index(dc_f, 3, vel, int(i_2), dc_x, dc_y, dc_z))
+						v.X = v.X + dc_lv_ax*dt
+						v.Y = v.Y + dc_lv_ay*dt
+						v.Z = v.Z + dc_lv_az*dt
+						(*cpu.Index(dc_f, 4, vel, int(i_2), dc_x, dc_y, dc_z)) = v
+						(*cpu.Index(dc_f, 5, next, int(i_2), dc_x, dc_y, dc_z)) = Body{X: dc_lv_p.X + v.X*dt, Y: dc_lv_p.Y + v.Y*dt, Z: dc_lv_p.Z + v.Z*dt, M: dc_lv_p.M}
+					}
 				}
 			}
 		}
@@ -1342,90 +1449,80 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Body, 
 		dc_pt_ax := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 3, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 4, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_p := dc_pt_p[dc_tid]
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						tile := dc_sh0
-						_ = tile
-						i := dc_x
-						l := dc_lx
-						_ = l
-						{
-							var dc_zero Body
-							dc_lv_p = dc_zero
-						}
-						if i < len(pos) {
-							dc_lv_p = pos[i]
-						}
-						dc_lv_ax = 0
-						dc_lv_ay = 0
-						dc_lv_az = 0
-						dc_pt_p[dc_tid] = dc_lv_p
-						dc_pt_ax[dc_tid] = dc_lv_ax
-						dc_pt_ay[dc_tid] = dc_lv_ay
-						dc_pt_az[dc_tid] = dc_lv_az
-					}
-				}
-			}
-		}
+		dc_cpu_Step_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 		for base := 0; base < len(pos); base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tile_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < len(pos) {
-									(*cpu.Index(dc_f, 0, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 1, pos, int(j), dc_x, dc_y, dc_z))
-								} else {
-									(*cpu.Index(dc_f, 2, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = Body{X: 0, Y: 0, Z: 0, M: 0}
-								}
-							}
-						}
+			dc_cpu_Step_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, base, pos, dc_f)
+			dc_cpu_Step_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+		}
+		dc_cpu_Step_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, vel, dc_pt_ax, dt, dc_pt_ay, dc_pt_az, next, dc_pt_p, dc_f)
+	}
+}
+
+// dc_cpu_Step_fast_tl1 runs a thread loop of dc_cpu_Step_fast.
+//
+//go:noinline
+func dc_cpu_Step_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, pos []Body, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_p := dc_pt_p[dc_tid]
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					tile := dc_sh0
+					_ = tile
+					i := dc_x
+					l := dc_lx
+					_ = l
+					{
+						var dc_zero Body
+						dc_lv_p = dc_zero
 					}
+					if i < len(pos) {
+						dc_lv_p = pos[i]
+					}
+					dc_lv_ax = 0
+					dc_lv_ay = 0
+					dc_lv_az = 0
+					dc_pt_p[dc_tid] = dc_lv_p
+					dc_pt_ax[dc_tid] = dc_lv_ax
+					dc_pt_ay[dc_tid] = dc_lv_ay
+					dc_pt_az[dc_tid] = dc_lv_az
 				}
 			}
-			dc_cpu_Step_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						dc_lv_p := dc_pt_p[dc_tid]
-						i_2 := dc_x
-						if i_2 < len(pos) {
-							v := (*cpu.Index(dc_f, 3, vel, int(i_2), dc_x, dc_y, dc_z))
-							v.X = v.X + dc_lv_ax*dt
-							v.Y = v.Y + dc_lv_ay*dt
-							v.Z = v.Z + dc_lv_az*dt
-							(*cpu.Index(dc_f, 4, vel, int(i_2), dc_x, dc_y, dc_z)) = v
-							(*cpu.Index(dc_f, 5, next, int(i_2), dc_x, dc_y, dc_z)) = Body{X: dc_lv_p.X + v.X*dt, Y: dc_lv_p.Y + v.Y*dt, Z: dc_lv_p.Z + v.Z*dt, M: dc_lv_p.M}
+	}
+}
+
+// dc_cpu_Step_fast_tl2 runs a thread loop of dc_cpu_Step_fast.
+//
+//go:noinline
+func dc_cpu_Step_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, base int, pos []Body, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					tile_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < len(pos) {
+							tile_2[l_2] = pos[j]
+						} else {
+							tile_2[l_2] = Body{X: 0, Y: 0, Z: 0, M: 0}
 						}
 					}
 				}
@@ -1434,11 +1531,14 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Body, 
 	}
 }
 
-// dc_cpu_Step_fast_tl1 runs a thread loop of dc_cpu_Step_fast.
+// dc_cpu_Step_fast_tl3 runs a thread loop of dc_cpu_Step_fast.
 //
 //go:noinline
-func dc_cpu_Step_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+func dc_cpu_Step_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1470,11 +1570,49 @@ func dc_cpu_Step_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
+// dc_cpu_Step_fast_tl4 runs a thread loop of dc_cpu_Step_fast.
+//
+//go:noinline
+func dc_cpu_Step_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, vel []Vec, dc_pt_ax []float32, dt float32, dc_pt_ay []float32, dc_pt_az []float32, next []Body, dc_pt_p []Body, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					i_2 := dc_x
+					if i_2 < len(pos) {
+						v := vel[i_2]
+						v.X = v.X + dc_lv_ax*dt
+						v.Y = v.Y + dc_lv_ay*dt
+						v.Z = v.Z + dc_lv_az*dt
+						vel[i_2] = v
+						next[i_2] = Body{X: dc_lv_p.X + v.X*dt, Y: dc_lv_p.Y + v.Y*dt, Z: dc_lv_p.Z + v.Z*dt, M: dc_lv_p.M}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Step_fast runs groups [dc_g0, dc_g1) of kernel Step, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Step_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Body, vel []Vec, next []Body, dt float32, eps2 float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[256]Body](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -1488,87 +1626,12 @@ func dc_cpu_Step_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []B
 		dc_pt_ax := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 3, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 4, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_p := dc_pt_p[dc_tid]
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						tile := dc_sh0
-						_ = tile
-						i := dc_x
-						l := dc_lx
-						_ = l
-						{
-							var dc_zero Body
-							dc_lv_p = dc_zero
-						}
-						if i < len(pos) {
-							dc_lv_p = pos[i]
-						}
-						dc_lv_ax = 0
-						dc_lv_ay = 0
-						dc_lv_az = 0
-						dc_pt_p[dc_tid] = dc_lv_p
-						dc_pt_ax[dc_tid] = dc_lv_ax
-						dc_pt_ay[dc_tid] = dc_lv_ay
-						dc_pt_az[dc_tid] = dc_lv_az
-					}
-				}
-			}
-		}
+		dc_cpu_Step_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 		for base := 0; base < len(pos); base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							tile_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < len(pos) {
-									tile_2[l_2] = pos[j]
-								} else {
-									tile_2[l_2] = Body{X: 0, Y: 0, Z: 0, M: 0}
-								}
-							}
-						}
-					}
-				}
-			}
-			dc_cpu_Step_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+			dc_cpu_Step_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, base, pos, dc_f)
+			dc_cpu_Step_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						dc_lv_p := dc_pt_p[dc_tid]
-						i_2 := dc_x
-						if i_2 < len(pos) {
-							v := vel[i_2]
-							v.X = v.X + dc_lv_ax*dt
-							v.Y = v.Y + dc_lv_ay*dt
-							v.Z = v.Z + dc_lv_az*dt
-							vel[i_2] = v
-							next[i_2] = Body{X: dc_lv_p.X + v.X*dt, Y: dc_lv_p.Y + v.Y*dt, Z: dc_lv_p.Z + v.Z*dt, M: dc_lv_p.M}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Step_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, vel, dc_pt_ax, dt, dc_pt_ay, dc_pt_az, next, dc_pt_p, dc_f)
 	}
 }
 

@@ -2953,6 +2953,83 @@ func dc_chunk_StencilUnchecked(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Reduce holds the working memory of Reduce's groups.
 var dc_scratch_Reduce cpu.Scratches
 
+// dc_cpu_Reduce_tl1 runs a thread loop of dc_cpu_Reduce.
+//
+//go:noinline
+func dc_cpu_Reduce_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh0
+					i := dc_x
+					l := dc_lx
+					var v float32
+					if i < len(in) {
+						v = in[i]
+					}
+					(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_tl2 runs a thread loop of dc_cpu_Reduce.
+//
+//go:noinline
+func dc_cpu_Reduce_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_tl3 runs a thread loop of dc_cpu_Reduce.
+//
+//go:noinline
+func dc_cpu_Reduce_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce runs groups [dc_g0, dc_g1) of kernel Reduce, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2967,60 +3044,85 @@ func dc_cpu_Reduce(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v float32
-						if i < len(in) {
-							v = in[i]
-						}
-						(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_Reduce_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, dc_f)
+		}
+		dc_cpu_Reduce_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
+	}
+}
+
+// dc_cpu_Reduce_fast_tl1 runs a thread loop of dc_cpu_Reduce_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh0
+					i := dc_x
+					l := dc_lx
+					var v float32
+					if i < len(in) {
+						v = in[i]
+					}
+					sh[l] = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_fast_tl2 runs a thread loop of dc_cpu_Reduce_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh0
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
+	}
+}
+
+// dc_cpu_Reduce_fast_tl3 runs a thread loop of dc_cpu_Reduce_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
 					}
 				}
 			}
@@ -3033,6 +3135,9 @@ func dc_cpu_Reduce_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[256]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3042,56 +3147,11 @@ func dc_cpu_Reduce_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v float32
-						if i < len(in) {
-							v = in[i]
-						}
-						sh[l] = v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_Reduce_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh0
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
 
@@ -3117,6 +3177,75 @@ func dc_chunk_Reduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_ReduceUnchecked holds the working memory of ReduceUnchecked's groups.
 var dc_scratch_ReduceUnchecked cpu.Scratches
 
+// dc_cpu_ReduceUnchecked_tl1 runs a thread loop of dc_cpu_ReduceUnchecked.
+//
+//go:noinline
+func dc_cpu_ReduceUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, in []float32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh1
+					i := dc_x
+					l := dc_lx
+					var v float32
+					if i < len(in) {
+						v = in[i]
+					}
+					sh[l] = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceUnchecked_tl2 runs a thread loop of dc_cpu_ReduceUnchecked.
+//
+//go:noinline
+func dc_cpu_ReduceUnchecked_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, s int) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					sh_2 := dc_sh1
+					l_2 := dc_lx
+					{
+						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ReduceUnchecked_tl3 runs a thread loop of dc_cpu_ReduceUnchecked.
+//
+//go:noinline
+func dc_cpu_ReduceUnchecked_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, partial []float32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					sh_3 := dc_sh1
+					l_3 := dc_lx
+					_ = l_3
+					if dc_gx < len(partial) {
+						partial[dc_gx] = sh_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_ReduceUnchecked runs groups [dc_g0, dc_g1) of kernel ReduceUnchecked, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_ReduceUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3129,56 +3258,11 @@ func dc_cpu_ReduceUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		*dc_sh1 = [256]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh1
-						i := dc_x
-						l := dc_lx
-						var v float32
-						if i < len(in) {
-							v = in[i]
-						}
-						sh[l] = v
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceUnchecked_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in)
 		for s := 128; s > 0; s /= 2 {
-			{
-				dc_xhi := min(s, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							sh_2 := dc_sh1
-							l_2 := dc_lx
-							{
-								sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_ReduceUnchecked_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, s)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						sh_3 := dc_sh1
-						l_3 := dc_lx
-						_ = l_3
-						if dc_gx < len(partial) {
-							partial[dc_gx] = sh_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_ReduceUnchecked_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial)
 	}
 }
 
@@ -3209,6 +3293,77 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					ta := dc_sh2
+					_ = ta
+					tb := dc_sh3
+					_ = tb
+					row := dc_y
+					_ = row
+					col := dc_x
+					_ = col
+					ly := dc_ly
+					_ = ly
+					lx := dc_lx
+					_ = lx
+					dc_lv_acc = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl2 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					ta_2 := dc_sh2
+					tb_2 := dc_sh3
+					row_2 := dc_y
+					col_2 := dc_x
+					ly_2 := dc_ly
+					lx_2 := dc_lx
+					var av float32
+					var bv float32
+					if row_2 < m && k0+lx_2 < k {
+						av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
+					}
+					if col_2 < n && k0+ly_2 < k {
+						bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
+					}
+					(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
+					(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl3 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
@@ -3224,6 +3379,34 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
 					}
 					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl4 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					row_3 := dc_y
+					col_3 := dc_x
+					if row_3 < m && col_3 < n {
+						(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -3247,87 +3430,12 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		*dc_sh2 = [16][16]float32{}
 		*dc_sh3 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						ta := dc_sh2
-						_ = ta
-						tb := dc_sh3
-						_ = tb
-						row := dc_y
-						_ = row
-						col := dc_x
-						_ = col
-						ly := dc_ly
-						_ = ly
-						lx := dc_lx
-						_ = lx
-						dc_lv_acc = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_acc, dc_f)
 		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							ta_2 := dc_sh2
-							tb_2 := dc_sh3
-							row_2 := dc_y
-							col_2 := dc_x
-							ly_2 := dc_ly
-							lx_2 := dc_lx
-							var av float32
-							var bv float32
-							if row_2 < m && k0+lx_2 < k {
-								av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
-							}
-							if col_2 < n && k0+ly_2 < k {
-								bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
-							}
-							(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
-							(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
-						}
-					}
-				}
-			}
-			dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_acc, dc_f)
+			dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_acc, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 
@@ -3336,6 +3444,93 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 //go:noinline
 func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					ta := dc_sh2
+					_ = ta
+					tb := dc_sh3
+					_ = tb
+					row := dc_y
+					_ = row
+					col := dc_x
+					_ = col
+					ly := dc_ly
+					_ = ly
+					lx := dc_lx
+					_ = lx
+					dc_lv_acc = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl2 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					ta_2 := dc_sh2
+					tb_2 := dc_sh3
+					row_2 := dc_y
+					col_2 := dc_x
+					ly_2 := dc_ly
+					lx_2 := dc_lx
+					var av float32
+					var bv float32
+					if row_2 < m && k0+lx_2 < k {
+						av = a[row_2*k+k0+lx_2]
+					}
+					if col_2 < n && k0+ly_2 < k {
+						bv = b[(k0+ly_2)*n+col_2]
+					}
+					ta_2[ly_2][lx_2] = av
+					tb_2[ly_2][lx_2] = bv
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl3 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3357,11 +3552,49 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
+// dc_cpu_MatMul_fast_tl4 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					row_3 := dc_y
+					col_3 := dc_x
+					if row_3 < m && col_3 < n {
+						c[row_3*n+col_3] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MatMul_fast runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh2 := cpu.Shared[[16][16]float32](dc_m, 0)
 	dc_sh3 := cpu.Shared[[16][16]float32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -3374,83 +3607,12 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		*dc_sh2 = [16][16]float32{}
 		*dc_sh3 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						ta := dc_sh2
-						_ = ta
-						tb := dc_sh3
-						_ = tb
-						row := dc_y
-						_ = row
-						col := dc_x
-						_ = col
-						ly := dc_ly
-						_ = ly
-						lx := dc_lx
-						_ = lx
-						dc_lv_acc = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_acc, dc_f)
 		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							ta_2 := dc_sh2
-							tb_2 := dc_sh3
-							row_2 := dc_y
-							col_2 := dc_x
-							ly_2 := dc_ly
-							lx_2 := dc_lx
-							var av float32
-							var bv float32
-							if row_2 < m && k0+lx_2 < k {
-								av = a[row_2*k+k0+lx_2]
-							}
-							if col_2 < n && k0+ly_2 < k {
-								bv = b[(k0+ly_2)*n+col_2]
-							}
-							ta_2[ly_2][lx_2] = av
-							tb_2[ly_2][lx_2] = bv
-						}
-					}
-				}
-			}
-			dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_acc, dc_f)
+			dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_acc, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_lv_acc
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 
@@ -3488,6 +3650,75 @@ func dc_cpu_MatMulUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					ta := dc_sh4
+					_ = ta
+					tb := dc_sh5
+					_ = tb
+					row := dc_y
+					_ = row
+					col := dc_x
+					_ = col
+					ly := dc_ly
+					_ = ly
+					lx := dc_lx
+					_ = lx
+					dc_lv_acc = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMulUnchecked_tl2 runs a thread loop of dc_cpu_MatMulUnchecked.
+//
+//go:noinline
+func dc_cpu_MatMulUnchecked_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					ta_2 := dc_sh4
+					tb_2 := dc_sh5
+					row_2 := dc_y
+					col_2 := dc_x
+					ly_2 := dc_ly
+					lx_2 := dc_lx
+					var av float32
+					var bv float32
+					if row_2 < m && k0+lx_2 < k {
+						av = a[row_2*k+k0+lx_2]
+					}
+					if col_2 < n && k0+ly_2 < k {
+						bv = b[(k0+ly_2)*n+col_2]
+					}
+					ta_2[ly_2][lx_2] = av
+					tb_2[ly_2][lx_2] = bv
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMulUnchecked_tl3 runs a thread loop of dc_cpu_MatMulUnchecked.
+//
+//go:noinline
+func dc_cpu_MatMulUnchecked_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_tid := dc_t0 + dc_lx
@@ -3500,6 +3731,32 @@ func dc_cpu_MatMulUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
 					}
 					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMulUnchecked_tl4 runs a thread loop of dc_cpu_MatMulUnchecked.
+//
+//go:noinline
+func dc_cpu_MatMulUnchecked_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					row_3 := dc_y
+					col_3 := dc_x
+					if row_3 < m && col_3 < n {
+						c[row_3*n+col_3] = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -3521,83 +3778,12 @@ func dc_cpu_MatMulUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a
 		*dc_sh4 = [16][16]float32{}
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						ta := dc_sh4
-						_ = ta
-						tb := dc_sh5
-						_ = tb
-						row := dc_y
-						_ = row
-						col := dc_x
-						_ = col
-						ly := dc_ly
-						_ = ly
-						lx := dc_lx
-						_ = lx
-						dc_lv_acc = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_MatMulUnchecked_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc)
 		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							ta_2 := dc_sh4
-							tb_2 := dc_sh5
-							row_2 := dc_y
-							col_2 := dc_x
-							ly_2 := dc_ly
-							lx_2 := dc_lx
-							var av float32
-							var bv float32
-							if row_2 < m && k0+lx_2 < k {
-								av = a[row_2*k+k0+lx_2]
-							}
-							if col_2 < n && k0+ly_2 < k {
-								bv = b[(k0+ly_2)*n+col_2]
-							}
-							ta_2[ly_2][lx_2] = av
-							tb_2[ly_2][lx_2] = bv
-						}
-					}
-				}
-			}
-			dc_cpu_MatMulUnchecked_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc)
+			dc_cpu_MatMulUnchecked_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, k0, k, a, n, b)
+			dc_cpu_MatMulUnchecked_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						row_3 := dc_y
-						col_3 := dc_x
-						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_lv_acc
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MatMulUnchecked_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc)
 	}
 }
 

@@ -5315,6 +5315,119 @@ func dc_chunk_Stencil3D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_BlockScan holds the working memory of BlockScan's groups.
 var dc_scratch_BlockScan cpu.Scratches
 
+// dc_cpu_BlockScan_tl1 runs a thread loop of dc_cpu_BlockScan.
+//
+//go:noinline
+func dc_cpu_BlockScan_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh0
+					i := dc_x
+					l := dc_lx
+					var v int32
+					if i < len(in) {
+						v = in[i]
+					}
+					(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan_tl2 runs a thread loop of dc_cpu_BlockScan.
+//
+//go:noinline
+func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_add := dc_pt_add[dc_tid]
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					dc_lv_add = 0
+					if l_2 >= s {
+						dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+					}
+					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan_tl3 runs a thread loop of dc_cpu_BlockScan.
+//
+//go:noinline
+func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_add := dc_pt_add[dc_tid]
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan_tl4 runs a thread loop of dc_cpu_BlockScan.
+//
+//go:noinline
+func dc_cpu_BlockScan_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_4 := dc_sh0
+					i_2 := dc_x
+					l_4 := dc_lx
+					if i_2 < len(out) {
+						out[i_2] = (*cpu.Index(dc_f, 34, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+					}
+					if l_4 == 255 && dc_gx < len(sums) {
+						sums[dc_gx] = (*cpu.Index(dc_f, 35, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_BlockScan runs groups [dc_g0, dc_g1) of kernel BlockScan, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5330,89 +5443,117 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v int32
-						if i < len(in) {
-							v = in[i]
-						}
-						(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_BlockScan_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		for s := 1; s < 256; s *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_add := dc_pt_add[dc_tid]
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							dc_lv_add = 0
-							if l_2 >= s {
-								dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
-							}
-							dc_pt_add[dc_tid] = dc_lv_add
-						}
+			dc_cpu_BlockScan_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, s, dc_f)
+			dc_cpu_BlockScan_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		}
+		dc_cpu_BlockScan_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
+	}
+}
+
+// dc_cpu_BlockScan_fast_tl1 runs a thread loop of dc_cpu_BlockScan_fast.
+//
+//go:noinline
+func dc_cpu_BlockScan_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh0
+					i := dc_x
+					l := dc_lx
+					var v int32
+					if i < len(in) {
+						v = in[i]
 					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_add := dc_pt_add[dc_tid]
-							sh_3 := dc_sh0
-							l_3 := dc_lx
-							(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
-						}
-					}
+					sh[l] = v
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_4 := dc_sh0
-						i_2 := dc_x
-						l_4 := dc_lx
-						if i_2 < len(out) {
-							out[i_2] = (*cpu.Index(dc_f, 34, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
-						}
-						if l_4 == 255 && dc_gx < len(sums) {
-							sums[dc_gx] = (*cpu.Index(dc_f, 35, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
-						}
+	}
+}
+
+// dc_cpu_BlockScan_fast_tl2 runs a thread loop of dc_cpu_BlockScan_fast.
+//
+//go:noinline
+func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_add := dc_pt_add[dc_tid]
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					dc_lv_add = 0
+					if l_2 >= s {
+						dc_lv_add = sh_2[l_2-s]
+					}
+					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan_fast_tl3 runs a thread loop of dc_cpu_BlockScan_fast.
+//
+//go:noinline
+func dc_cpu_BlockScan_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_add := dc_pt_add[dc_tid]
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					sh_3[l_3] = sh_3[l_3] + dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan_fast_tl4 runs a thread loop of dc_cpu_BlockScan_fast.
+//
+//go:noinline
+func dc_cpu_BlockScan_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_4 := dc_sh0
+					i_2 := dc_x
+					l_4 := dc_lx
+					if i_2 < len(out) {
+						out[i_2] = sh_4[l_4]
+					}
+					if l_4 == 255 && dc_gx < len(sums) {
+						sums[dc_gx] = sh_4[l_4]
 					}
 				}
 			}
@@ -5425,6 +5566,9 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[256]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -5435,77 +5579,12 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh0
-						i := dc_x
-						l := dc_lx
-						var v int32
-						if i < len(in) {
-							v = in[i]
-						}
-						sh[l] = v
-					}
-				}
-			}
-		}
+		dc_cpu_BlockScan_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		for s := 1; s < 256; s *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_add := dc_pt_add[dc_tid]
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							dc_lv_add = 0
-							if l_2 >= s {
-								dc_lv_add = sh_2[l_2-s]
-							}
-							dc_pt_add[dc_tid] = dc_lv_add
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_add := dc_pt_add[dc_tid]
-							sh_3 := dc_sh0
-							l_3 := dc_lx
-							sh_3[l_3] = sh_3[l_3] + dc_lv_add
-						}
-					}
-				}
-			}
+			dc_cpu_BlockScan_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, s, dc_f)
+			dc_cpu_BlockScan_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh_4 := dc_sh0
-						i_2 := dc_x
-						l_4 := dc_lx
-						if i_2 < len(out) {
-							out[i_2] = sh_4[l_4]
-						}
-						if l_4 == 255 && dc_gx < len(sums) {
-							sums[dc_gx] = sh_4[l_4]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_BlockScan_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
 	}
 }
 
@@ -5532,6 +5611,76 @@ func dc_chunk_BlockScan(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
+// dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh1
+					l := dc_lx
+					(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl2 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_i := dc_pt_i[dc_tid]
+					dc_lv_i = dc_x
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl3 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_3 := dc_sh1
+					l_2 := dc_lx
+					if (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+						dc.AtomicAdd(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []uint32, hist []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5547,37 +5696,8 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh1
-						l := dc_lx
-						(*cpu.Index(dc_f, 36, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pt_i[dc_tid]
-						dc_lv_i = dc_x
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -5601,20 +5721,72 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_3 := dc_sh1
-						l_2 := dc_lx
-						if (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
-						}
+		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
+	}
+}
+
+// dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh := dc_sh1
+					l := dc_lx
+					sh[l] = 0
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl2 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_i := dc_pt_i[dc_tid]
+					dc_lv_i = dc_x
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl3 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh_3 := dc_sh1
+					l_2 := dc_lx
+					if sh_3[l_2] != 0 {
+						dc.AtomicAdd(&hist[l_2], sh_3[l_2])
 					}
 				}
 			}
@@ -5627,6 +5799,9 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh1 := cpu.Shared[[256]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -5637,32 +5812,8 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh1
-						l := dc_lx
-						sh[l] = 0
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pt_i[dc_tid]
-						dc_lv_i = dc_x
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -5686,19 +5837,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh_3 := dc_sh1
-						l_2 := dc_lx
-						if sh_3[l_2] != 0 {
-							dc.AtomicAdd(&hist[l_2], sh_3[l_2])
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
 	}
 }
 
@@ -5727,7 +5866,88 @@ var dc_scratch_NBody cpu.Scratches
 // dc_cpu_NBody_tl1 runs a thread loop of dc_cpu_NBody.
 //
 //go:noinline
-func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, n int, pos []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_px := dc_pt_px[dc_tid]
+					dc_lv_py := dc_pt_py[dc_tid]
+					dc_lv_pz := dc_pt_pz[dc_tid]
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					tile := dc_sh2
+					_ = tile
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_px = 0
+					dc_lv_py = 0
+					dc_lv_pz = 0
+					if i < n {
+						dc_lv_px = (*cpu.Index(dc_f, 40, pos, int(4*i), dc_x, dc_y, dc_z))
+						dc_lv_py = (*cpu.Index(dc_f, 41, pos, int(4*i+1), dc_x, dc_y, dc_z))
+						dc_lv_pz = (*cpu.Index(dc_f, 42, pos, int(4*i+2), dc_x, dc_y, dc_z))
+					}
+					dc_lv_ax = 0
+					dc_lv_ay = 0
+					dc_lv_az = 0
+					dc_pt_px[dc_tid] = dc_lv_px
+					dc_pt_py[dc_tid] = dc_lv_py
+					dc_pt_pz[dc_tid] = dc_lv_pz
+					dc_pt_ax[dc_tid] = dc_lv_ax
+					dc_pt_ay[dc_tid] = dc_lv_ay
+					dc_pt_az[dc_tid] = dc_lv_az
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBody_tl2 runs a thread loop of dc_cpu_NBody.
+//
+//go:noinline
+func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, base int, n int, pos []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tile_2 := dc_sh2
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < n {
+							(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 44, pos, int(4*j), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 46, pos, int(4*j+1), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 48, pos, int(4*j+2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 50, pos, int(4*j+3), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBody_tl3 runs a thread loop of dc_cpu_NBody.
+//
+//go:noinline
+func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -5753,6 +5973,37 @@ func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					dc_pt_ax[dc_tid] = dc_lv_ax
 					dc_pt_ay[dc_tid] = dc_lv_ay
 					dc_pt_az[dc_tid] = dc_lv_az
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBody_tl4 runs a thread loop of dc_cpu_NBody.
+//
+//go:noinline
+func dc_cpu_NBody_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					i_2 := dc_x
+					if i_2 < n {
+						(*cpu.Index(dc_f, 55, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
+						(*cpu.Index(dc_f, 56, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
+						(*cpu.Index(dc_f, 57, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
+					}
 				}
 			}
 		}
@@ -5779,95 +6030,86 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 		dc_pt_ax := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_px := dc_pt_px[dc_tid]
-						dc_lv_py := dc_pt_py[dc_tid]
-						dc_lv_pz := dc_pt_pz[dc_tid]
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						tile := dc_sh2
-						_ = tile
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_px = 0
-						dc_lv_py = 0
-						dc_lv_pz = 0
-						if i < n {
-							dc_lv_px = (*cpu.Index(dc_f, 40, pos, int(4*i), dc_x, dc_y, dc_z))
-							dc_lv_py = (*cpu.Index(dc_f, 41, pos, int(4*i+1), dc_x, dc_y, dc_z))
-							dc_lv_pz = (*cpu.Index(dc_f, 42, pos, int(4*i+2), dc_x, dc_y, dc_z))
-						}
-						dc_lv_ax = 0
-						dc_lv_ay = 0
-						dc_lv_az = 0
-						dc_pt_px[dc_tid] = dc_lv_px
-						dc_pt_py[dc_tid] = dc_lv_py
-						dc_pt_pz[dc_tid] = dc_lv_pz
-						dc_pt_ax[dc_tid] = dc_lv_ax
-						dc_pt_ay[dc_tid] = dc_lv_ay
-						dc_pt_az[dc_tid] = dc_lv_az
-					}
-				}
-			}
-		}
+		dc_cpu_NBody_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_px, dc_pt_py, dc_pt_pz, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 		for base := 0; base < n; base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tile_2 := dc_sh2
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < n {
-									(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 44, pos, int(4*j), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 46, pos, int(4*j+1), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 48, pos, int(4*j+2), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 50, pos, int(4*j+3), dc_x, dc_y, dc_z))
-								}
-							}
-						}
+			dc_cpu_NBody_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, base, n, pos, dc_f)
+			dc_cpu_NBody_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
+		}
+		dc_cpu_NBody_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+	}
+}
+
+// dc_cpu_NBody_fast_tl1 runs a thread loop of dc_cpu_NBody_fast.
+//
+//go:noinline
+func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, n int, pos []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_px := dc_pt_px[dc_tid]
+					dc_lv_py := dc_pt_py[dc_tid]
+					dc_lv_pz := dc_pt_pz[dc_tid]
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					tile := dc_sh2
+					_ = tile
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_px = 0
+					dc_lv_py = 0
+					dc_lv_pz = 0
+					if i < n {
+						dc_lv_px = pos[4*i]
+						dc_lv_py = pos[4*i+1]
+						dc_lv_pz = pos[4*i+2]
 					}
+					dc_lv_ax = 0
+					dc_lv_ay = 0
+					dc_lv_az = 0
+					dc_pt_px[dc_tid] = dc_lv_px
+					dc_pt_py[dc_tid] = dc_lv_py
+					dc_pt_pz[dc_tid] = dc_lv_pz
+					dc_pt_ax[dc_tid] = dc_lv_ax
+					dc_pt_ay[dc_tid] = dc_lv_ay
+					dc_pt_az[dc_tid] = dc_lv_az
 				}
 			}
-			dc_cpu_NBody_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						i_2 := dc_x
-						if i_2 < n {
-							(*cpu.Index(dc_f, 55, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
-							(*cpu.Index(dc_f, 56, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
-							(*cpu.Index(dc_f, 57, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
+	}
+}
+
+// dc_cpu_NBody_fast_tl2 runs a thread loop of dc_cpu_NBody_fast.
+//
+//go:noinline
+func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, base int, n int, pos []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					tile_2 := dc_sh2
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < n {
+							tile_2[l_2][0] = pos[4*j]
+							tile_2[l_2][1] = pos[4*j+1]
+							tile_2[l_2][2] = pos[4*j+2]
+							tile_2[l_2][3] = pos[4*j+3]
 						}
 					}
 				}
@@ -5876,11 +6118,14 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 	}
 }
 
-// dc_cpu_NBody_fast_tl1 runs a thread loop of dc_cpu_NBody_fast.
+// dc_cpu_NBody_fast_tl3 runs a thread loop of dc_cpu_NBody_fast.
 //
 //go:noinline
-func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5911,11 +6156,45 @@ func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	}
 }
 
+// dc_cpu_NBody_fast_tl4 runs a thread loop of dc_cpu_NBody_fast.
+//
+//go:noinline
+func dc_cpu_NBody_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_ax := dc_pt_ax[dc_tid]
+					dc_lv_ay := dc_pt_ay[dc_tid]
+					dc_lv_az := dc_pt_az[dc_tid]
+					i_2 := dc_x
+					if i_2 < n {
+						acc[3*i_2] = dc_lv_ax
+						acc[3*i_2+1] = dc_lv_ay
+						acc[3*i_2+2] = dc_lv_az
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_NBody_fast runs groups [dc_g0, dc_g1) of kernel NBody, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float32, acc []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh2 := cpu.Shared[[256][4]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -5931,89 +6210,12 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 		dc_pt_ax := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_px := dc_pt_px[dc_tid]
-						dc_lv_py := dc_pt_py[dc_tid]
-						dc_lv_pz := dc_pt_pz[dc_tid]
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						tile := dc_sh2
-						_ = tile
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_px = 0
-						dc_lv_py = 0
-						dc_lv_pz = 0
-						if i < n {
-							dc_lv_px = pos[4*i]
-							dc_lv_py = pos[4*i+1]
-							dc_lv_pz = pos[4*i+2]
-						}
-						dc_lv_ax = 0
-						dc_lv_ay = 0
-						dc_lv_az = 0
-						dc_pt_px[dc_tid] = dc_lv_px
-						dc_pt_py[dc_tid] = dc_lv_py
-						dc_pt_pz[dc_tid] = dc_lv_pz
-						dc_pt_ax[dc_tid] = dc_lv_ax
-						dc_pt_ay[dc_tid] = dc_lv_ay
-						dc_pt_az[dc_tid] = dc_lv_az
-					}
-				}
-			}
-		}
+		dc_cpu_NBody_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_px, dc_pt_py, dc_pt_pz, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 		for base := 0; base < n; base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							tile_2 := dc_sh2
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < n {
-									tile_2[l_2][0] = pos[4*j]
-									tile_2[l_2][1] = pos[4*j+1]
-									tile_2[l_2][2] = pos[4*j+2]
-									tile_2[l_2][3] = pos[4*j+3]
-								}
-							}
-						}
-					}
-				}
-			}
-			dc_cpu_NBody_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
+			dc_cpu_NBody_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, base, n, pos, dc_f)
+			dc_cpu_NBody_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_ax := dc_pt_ax[dc_tid]
-						dc_lv_ay := dc_pt_ay[dc_tid]
-						dc_lv_az := dc_pt_az[dc_tid]
-						i_2 := dc_x
-						if i_2 < n {
-							acc[3*i_2] = dc_lv_ax
-							acc[3*i_2+1] = dc_lv_ay
-							acc[3*i_2+2] = dc_lv_az
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_NBody_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 	}
 }
 

@@ -166,14 +166,18 @@ func bceTable(root string, found map[string][]bceCheck) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		// A loop-form body's outlined functions (<body>_row, one run of
-		// threads, and <body>_thread, one thread) count as the body's.
+		// A body's outlined functions count as the body's: in loop form
+		// <body>_row (one run of threads) and <body>_thread (one thread),
+		// in group form <body>_tl<N> (one thread loop).
 		counts := map[string]*bceCounts{}
 		var bodies []string
 		for _, f := range funcs {
 			name := f.name
 			for _, suffix := range []string{"_row", "_thread"} {
 				name = strings.TrimSuffix(name, suffix)
+			}
+			if i := strings.LastIndex(name, "_tl"); i > 0 && strings.TrimLeft(name[i+3:], "0123456789") == "" && len(name) > i+3 {
+				name = name[:i]
 			}
 			if !strings.HasPrefix(name, "dc_cpu_") || !strings.HasSuffix(name, "_fast") {
 				continue

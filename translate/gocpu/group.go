@@ -34,6 +34,7 @@ type groupState struct {
 	cache     map[*ir.Var]string        // per-thread variables held in locals in the thread loop being printed
 	next      map[*ir.ThreadLoop]string // label before the stores of a thread loop's written per-thread values
 	nnext     int
+	hints     []jen.Code // what a fast body may assume of the group size (see groupSizeHints)
 }
 
 // Group returns the group form of kernel k (see package threadloop), or
@@ -114,12 +115,16 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 	gs.names = p.uniqueNames(g, k.Params)
 	p.group = gs
 
+	if p.fast {
+		gs.hints = groupSizeHints(k)
+	}
 	var top []jen.Code
 	top = append(top,
 		jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Op(":=").Id(gridName).Dot("GroupSize").Op(",").Id(gridName).Dot("Groups"),
 		jen.Id(nthreads).Op(":=").Add(gridField("GroupSize", 0)).Op("*").Add(gridField("GroupSize", 1)).Op("*").Add(gridField("GroupSize", 2)),
 		jen.Id("_").Op("=").Id(nthreads),
 	)
+	top = append(top, gs.hints...)
 	slot := 0
 	shared := p.kernelShared(k)
 	gs.shared = shared
@@ -194,14 +199,14 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 }
 
 // threadLoop prints a ThreadLoop: the loops over the local indices of the
-// group, x innermost, with the thread builtins its body uses. A thread
-// loop whose threads loop themselves runs in a function of its own (see
-// outlineLoop).
+// group, x innermost, with the thread builtins its body uses. It runs in
+// a function of its own (see outlineLoop) unless it assigns a variable
+// of the group code: the Go compiler then allocates registers for the
+// thread loop alone, where in the kernel's function, among the group
+// code's values, it kept the loop's index and values on the stack.
 func (p *printer) threadLoop(s *ir.ThreadLoop) jen.Code {
-	if hasLoop(s.Body) {
-		if call := p.outlineLoop(s); call != nil {
-			return call
-		}
+	if call := p.outlineLoop(s); call != nil {
+		return call
 	}
 	return p.threadLoopCode(s)
 }
@@ -374,10 +379,43 @@ func (p *printer) outlineLoop(s *ir.ThreadLoop) jen.Code {
 	}
 	body := []jen.Code{
 		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id(gridName), jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])),
-		p.threadLoopCode(s),
 	}
+	body = append(body, p.group.hints...)
+	body = append(body, p.threadLoopCode(s))
 	p.group.funcs = append(p.group.funcs, jen.Commentf("%s runs a thread loop of %s.", name, p.group.kernel).Line().
 		Comment("").Line().Comment("//go:noinline").Line().
 		Func().Id(name).Params(params...).Block(body...))
 	return jen.Id(name).Call(args...)
+}
+
+// groupSizeHints returns the statements that tell the Go compiler the
+// largest group size kernel k's fast entry point runs with: a launch
+// condition C - (GroupSize.X - 1) >= 0 (which dckgen derives from an
+// index of a shared array by the thread's local index) becomes
+//
+//	if dc_gs.X > C+1 { panic(...) }
+//
+// which never fires, since the fast entry point runs only where its
+// launch conditions hold, and from which the compiler proves that indexes
+// below the group size are within the array, dropping their bounds
+// checks.
+func groupSizeHints(k *ir.Kernel) []jen.Code {
+	var most [3]int64
+	for _, e := range ir.FastConditions(k) {
+		if len(e) != 5 || e[0].Code != ir.LaunchConst || e[1].Code != ir.LaunchGeometry || e[1].Arg < 0 || e[1].Arg > 2 ||
+			e[2].Code != ir.LaunchConst || e[2].Arg != 1 || e[3].Code != ir.LaunchSub || e[4].Code != ir.LaunchSub {
+			continue
+		}
+		if n, d := e[0].Arg+1, e[1].Arg; n >= 1 && (most[d] == 0 || n < most[d]) {
+			most[d] = n
+		}
+	}
+	var hints []jen.Code
+	for d, n := range most {
+		if n > 0 {
+			hints = append(hints, jen.If(gridField("GroupSize", d).Op(">").Lit(int(n))).Block(
+				jen.Panic(jen.Lit("dc: a fast entry point launched against its launch conditions"))))
+		}
+	}
+	return hints
 }

@@ -1311,6 +1311,69 @@ func LaunchArgs(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[P], rows *run
 // dc_scratch_Args holds the working memory of Args's groups.
 var dc_scratch_Args cpu.Scratches
 
+// dc_cpu_Args_tl1 runs a thread loop of dc_cpu_Args.
+//
+//go:noinline
+func dc_cpu_Args_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[8][4]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(8, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh0
+					l := dc_lx
+					{
+						v := [4]float32{1, 2, 3, float32(l)}
+						s[l] = v
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Args_tl2 runs a thread loop of dc_cpu_Args.
+//
+//go:noinline
+func dc_cpu_Args_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[8][4]float32, out []float32, rows [][4]float32, ps []P, made []P, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						i := dc_x
+						if i < len(out) {
+							var m [2][4]float32
+							m[1] = (*cpu.Index(dc_f, 1, rows, int(i), dc_x, dc_y, dc_z))
+							m[0] = s_2[l_2%8]
+							q := (*cpu.Index(dc_f, 2, rows, int(dc_wrap(i, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							if i%2 == 0 {
+								m[1] = (*cpu.Index(dc_f, 3, rows, int(dc_wrap(i+1, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							}
+							r := dc_rev((*cpu.Index(dc_f, 4, ps, int(i), dc_x, dc_y, dc_z)).V).V
+							b := dc_bump(r)
+							out[i] = dc_sum4((*cpu.Index(dc_f, 5, ps, int(i), dc_x, dc_y, dc_z)).V) + 2*dc_sum4((*cpu.Index(dc_f, 6, rows, int(i), dc_x, dc_y, dc_z))) + 4*dc_sum4(s_2[l_2%8]) + 8*dc_corner(m) + 16*b + 32*r[0] + 64*q[1]
+							(*cpu.Index(dc_f, 7, made, int(i), dc_x, dc_y, dc_z)) = P{V: (*cpu.Index(dc_f, 8, rows, int(i), dc_x, dc_y, dc_z)), N: (*cpu.Index(dc_f, 9, ps, int(i), dc_x, dc_y, dc_z)).N + 1}
+							if i%3 == 0 {
+								(*cpu.Index(dc_f, 10, made, int(i), dc_x, dc_y, dc_z)) = dc_rev(s_2[l_2%8])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Args runs groups [dc_g0, dc_g1) of kernel Args, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Args(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []P, rows [][4]float32, out []float32, made []P, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1325,49 +1388,65 @@ func dc_cpu_Args(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []P, rows
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [8][4]float32{}
-		{
-			dc_xhi := min(8, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh0
-						l := dc_lx
-						{
-							v := [4]float32{1, 2, 3, float32(l)}
-							s[l] = v
-						}
+		dc_cpu_Args_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Args_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, rows, ps, made, dc_f)
+	}
+}
+
+// dc_cpu_Args_fast_tl1 runs a thread loop of dc_cpu_Args_fast.
+//
+//go:noinline
+func dc_cpu_Args_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[8][4]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(8, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh0
+					l := dc_lx
+					{
+						v := [4]float32{1, 2, 3, float32(l)}
+						s[l] = v
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_2 := dc_sh0
-						l_2 := dc_lx
-						{
-							i := dc_x
-							if i < len(out) {
-								var m [2][4]float32
-								m[1] = (*cpu.Index(dc_f, 1, rows, int(i), dc_x, dc_y, dc_z))
-								m[0] = s_2[l_2%8]
-								q := (*cpu.Index(dc_f, 2, rows, int(dc_wrap(i, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-								if i%2 == 0 {
-									m[1] = (*cpu.Index(dc_f, 3, rows, int(dc_wrap(i+1, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-								}
-								r := dc_rev((*cpu.Index(dc_f, 4, ps, int(i), dc_x, dc_y, dc_z)).V).V
-								b := dc_bump(r)
-								out[i] = dc_sum4((*cpu.Index(dc_f, 5, ps, int(i), dc_x, dc_y, dc_z)).V) + 2*dc_sum4((*cpu.Index(dc_f, 6, rows, int(i), dc_x, dc_y, dc_z))) + 4*dc_sum4(s_2[l_2%8]) + 8*dc_corner(m) + 16*b + 32*r[0] + 64*q[1]
-								(*cpu.Index(dc_f, 7, made, int(i), dc_x, dc_y, dc_z)) = P{V: (*cpu.Index(dc_f, 8, rows, int(i), dc_x, dc_y, dc_z)), N: (*cpu.Index(dc_f, 9, ps, int(i), dc_x, dc_y, dc_z)).N + 1}
-								if i%3 == 0 {
-									(*cpu.Index(dc_f, 10, made, int(i), dc_x, dc_y, dc_z)) = dc_rev(s_2[l_2%8])
-								}
+	}
+}
+
+// dc_cpu_Args_fast_tl2 runs a thread loop of dc_cpu_Args_fast.
+//
+//go:noinline
+func dc_cpu_Args_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[8][4]float32, out []float32, rows [][4]float32, ps []P, made []P, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						i := dc_x
+						if i < len(out) {
+							var m [2][4]float32
+							m[1] = rows[i]
+							m[0] = s_2[l_2%8]
+							q := (*cpu.Index(dc_f, 2, rows, int(dc_wrap(i, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							if i%2 == 0 {
+								m[1] = (*cpu.Index(dc_f, 3, rows, int(dc_wrap(i+1, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+							}
+							r := dc_rev(ps[i].V).V
+							b := dc_bump(r)
+							out[i] = dc_sum4(ps[i].V) + 2*dc_sum4(rows[i]) + 4*dc_sum4(s_2[l_2%8]) + 8*dc_corner(m) + 16*b + 32*r[0] + 64*q[1]
+							made[i] = P{V: rows[i], N: ps[i].N + 1}
+							if i%3 == 0 {
+								made[i] = dc_rev(s_2[l_2%8])
 							}
 						}
 					}
@@ -1391,55 +1470,8 @@ func dc_cpu_Args_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []P,
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [8][4]float32{}
-		{
-			dc_xhi := min(8, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh0
-						l := dc_lx
-						{
-							v := [4]float32{1, 2, 3, float32(l)}
-							s[l] = v
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_2 := dc_sh0
-						l_2 := dc_lx
-						{
-							i := dc_x
-							if i < len(out) {
-								var m [2][4]float32
-								m[1] = rows[i]
-								m[0] = s_2[l_2%8]
-								q := (*cpu.Index(dc_f, 2, rows, int(dc_wrap(i, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-								if i%2 == 0 {
-									m[1] = (*cpu.Index(dc_f, 3, rows, int(dc_wrap(i+1, len(rows), dc_f, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-								}
-								r := dc_rev(ps[i].V).V
-								b := dc_bump(r)
-								out[i] = dc_sum4(ps[i].V) + 2*dc_sum4(rows[i]) + 4*dc_sum4(s_2[l_2%8]) + 8*dc_corner(m) + 16*b + 32*r[0] + 64*q[1]
-								made[i] = P{V: rows[i], N: ps[i].N + 1}
-								if i%3 == 0 {
-									made[i] = dc_rev(s_2[l_2%8])
-								}
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Args_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Args_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, rows, ps, made, dc_f)
 	}
 }
 

@@ -2053,6 +2053,44 @@ func dc_cpu_Assign_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 	}
 }
 
+// dc_cpu_Assign_tl2 runs a thread loop of dc_cpu_Assign.
+//
+//go:noinline
+func dc_cpu_Assign_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[4][4]float32, dc_pt_b [][4]float32, dc_pt_a [][4]float32, x []float32, dc_pt_m [][2][4]float32, dc_pt_r []Row, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_m := dc_pt_m[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_2 := dc_sh0
+					i_2 := dc_x
+					l_2 := dc_lx
+					var c [4]float32
+					c = sh_2[(l_2+1)%4]
+					tmp := dc_lv_b
+					tmp_1 := dc_lv_a
+					dc_lv_a = tmp
+					dc_lv_b = tmp_1
+					(*cpu.Index(dc_f, 1, x, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
+					dc_pt_b[dc_tid] = dc_lv_b
+					dc_pt_a[dc_tid] = dc_lv_a
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Assign runs groups [dc_g0, dc_g1) of kernel Assign, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Assign(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2072,37 +2110,7 @@ func dc_cpu_Assign(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []float3
 		dc_pt_m := cpu.PerThread[[2][4]float32](dc_m, 3, dc_nt)
 		dc_pt_r := cpu.PerThread[Row](dc_m, 4, dc_nt)
 		dc_cpu_Assign_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_a, dc_pt_b, x, dc_pt_m, dc_pt_r, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_b := dc_pt_b[dc_tid]
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_m := dc_pt_m[dc_tid]
-						dc_lv_r := dc_pt_r[dc_tid]
-						sh_2 := dc_sh0
-						i_2 := dc_x
-						l_2 := dc_lx
-						var c [4]float32
-						c = sh_2[(l_2+1)%4]
-						tmp := dc_lv_b
-						tmp_1 := dc_lv_a
-						dc_lv_a = tmp
-						dc_lv_b = tmp_1
-						(*cpu.Index(dc_f, 1, x, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
-						dc_pt_b[dc_tid] = dc_lv_b
-						dc_pt_a[dc_tid] = dc_lv_a
-					}
-				}
-			}
-		}
+		dc_cpu_Assign_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_pt_a, x, dc_pt_m, dc_pt_r, dc_f)
 	}
 }
 
@@ -2161,6 +2169,41 @@ func dc_cpu_Assign_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
+// dc_cpu_Assign_fast_tl2 runs a thread loop of dc_cpu_Assign_fast.
+//
+//go:noinline
+func dc_cpu_Assign_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[4][4]float32, dc_pt_b [][4]float32, dc_pt_a [][4]float32, x []float32, dc_pt_m [][2][4]float32, dc_pt_r []Row, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_m := dc_pt_m[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_2 := dc_sh0
+					i_2 := dc_x
+					l_2 := dc_lx
+					var c [4]float32
+					c = sh_2[(l_2+1)%4]
+					tmp := dc_lv_b
+					tmp_1 := dc_lv_a
+					dc_lv_a = tmp
+					dc_lv_b = tmp_1
+					x[i_2] = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
+					dc_pt_b[dc_tid] = dc_lv_b
+					dc_pt_a[dc_tid] = dc_lv_a
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Assign_fast runs groups [dc_g0, dc_g1) of kernel Assign, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Assign_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2180,34 +2223,7 @@ func dc_cpu_Assign_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []f
 		dc_pt_m := cpu.PerThread[[2][4]float32](dc_m, 3, dc_nt)
 		dc_pt_r := cpu.PerThread[Row](dc_m, 4, dc_nt)
 		dc_cpu_Assign_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_a, dc_pt_b, x, dc_pt_m, dc_pt_r, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_b := dc_pt_b[dc_tid]
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_m := dc_pt_m[dc_tid]
-						dc_lv_r := dc_pt_r[dc_tid]
-						sh_2 := dc_sh0
-						i_2 := dc_x
-						l_2 := dc_lx
-						var c [4]float32
-						c = sh_2[(l_2+1)%4]
-						tmp := dc_lv_b
-						tmp_1 := dc_lv_a
-						dc_lv_a = tmp
-						dc_lv_b = tmp_1
-						x[i_2] = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
-						dc_pt_b[dc_tid] = dc_lv_b
-						dc_pt_a[dc_tid] = dc_lv_a
-					}
-				}
-			}
-		}
+		dc_cpu_Assign_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_pt_a, x, dc_pt_m, dc_pt_r, dc_f)
 	}
 }
 

@@ -3263,6 +3263,79 @@ func LaunchMaxFloat(dev *runtime.Device, g dc.Grid, xs *runtime.Buffer[float32],
 // dc_scratch_Histogram holds the working memory of Histogram's groups.
 var dc_scratch_Histogram cpu.Scratches
 
+// dc_cpu_Histogram_tl1 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_b := dc_pt_b[dc_tid]
+					h := dc_sh0
+					_ = h
+					lx := dc_lx
+					gs := dc_gs.X
+					_ = gs
+					dc_lv_b = lx
+					dc_pt_b[dc_tid] = dc_lv_b
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl2 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					h_3 := dc_sh0
+					{
+						i := dc_x
+						if i < len(data) {
+							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl3 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_b_1 := dc_pt_b_1[dc_tid]
+					lx_2 := dc_lx
+					dc_lv_b_1 = lx_2
+					dc_pt_b_1[dc_tid] = dc_lv_b_1
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Histogram runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3279,24 +3352,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		*dc_sh0 = [64]uint32{}
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_b := dc_pt_b[dc_tid]
-						h := dc_sh0
-						_ = h
-						lx := dc_lx
-						gs := dc_gs.X
-						_ = gs
-						dc_lv_b = lx
-						dc_pt_b[dc_tid] = dc_lv_b
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3326,40 +3382,8 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						h_3 := dc_sh0
-						{
-							i := dc_x
-							if i < len(data) {
-								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_b_1 := dc_pt_b_1[dc_tid]
-						lx_2 := dc_lx
-						dc_lv_b_1 = lx_2
-						dc_pt_b_1[dc_tid] = dc_lv_b_1
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
+		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
 			{
@@ -3394,6 +3418,79 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 	}
 }
 
+// dc_cpu_Histogram_fast_tl1 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_b := dc_pt_b[dc_tid]
+					h := dc_sh0
+					_ = h
+					lx := dc_lx
+					gs := dc_gs.X
+					_ = gs
+					dc_lv_b = lx
+					dc_pt_b[dc_tid] = dc_lv_b
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl2 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					h_3 := dc_sh0
+					{
+						i := dc_x
+						if i < len(data) {
+							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl3 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_b_1 := dc_pt_b_1[dc_tid]
+					lx_2 := dc_lx
+					dc_lv_b_1 = lx_2
+					dc_pt_b_1[dc_tid] = dc_lv_b_1
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Histogram_fast runs groups [dc_g0, dc_g1) of kernel Histogram, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []uint32, bins []uint32, nbins int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3410,24 +3507,7 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		*dc_sh0 = [64]uint32{}
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_b := dc_pt_b[dc_tid]
-						h := dc_sh0
-						_ = h
-						lx := dc_lx
-						gs := dc_gs.X
-						_ = gs
-						dc_lv_b = lx
-						dc_pt_b[dc_tid] = dc_lv_b
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3457,40 +3537,8 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						h_3 := dc_sh0
-						{
-							i := dc_x
-							if i < len(data) {
-								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_b_1 := dc_pt_b_1[dc_tid]
-						lx_2 := dc_lx
-						dc_lv_b_1 = lx_2
-						dc_pt_b_1[dc_tid] = dc_lv_b_1
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
+		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
 			{
@@ -3636,6 +3684,85 @@ func dc_chunk_Compact(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Extremes holds the working memory of Extremes's groups.
 var dc_scratch_Extremes cpu.Scratches
 
+// dc_cpu_Extremes_tl1 runs a thread loop of dc_cpu_Extremes.
+//
+//go:noinline
+func dc_cpu_Extremes_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh1
+					{
+						s[0] = 2147483647
+						s[1] = -2147483648
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Extremes_tl2 runs a thread loop of dc_cpu_Extremes.
+//
+//go:noinline
+func dc_cpu_Extremes_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, xs []int32, uext []uint32, us []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh1
+					{
+						i := dc_x
+						if i < len(xs) {
+							cpu.GroupMin(&s_2[0], xs[i])
+							cpu.GroupMax(&s_2[1], xs[i])
+							dc.AtomicMin(&(*cpu.Index(dc_f, 8, uext, int(0), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 9, us, int(i), dc_x, dc_y, dc_z)))
+							dc.AtomicMax(&(*cpu.Index(dc_f, 10, uext, int(1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 11, us, int(i), dc_x, dc_y, dc_z)))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Extremes_tl3 runs a thread loop of dc_cpu_Extremes.
+//
+//go:noinline
+func dc_cpu_Extremes_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, ext []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh1
+					{
+						dc.AtomicMin(&(*cpu.Index(dc_f, 12, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
+						dc.AtomicMax(&(*cpu.Index(dc_f, 13, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Extremes runs groups [dc_g0, dc_g1) of kernel Extremes, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int32, us []uint32, ext []int32, uext []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3650,60 +3777,76 @@ func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [2]int32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh1
-						{
-							s[0] = 2147483647
-							s[1] = -2147483648
+		dc_cpu_Extremes_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Extremes_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, xs, uext, us, dc_f)
+		dc_cpu_Extremes_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, ext, dc_f)
+	}
+}
+
+// dc_cpu_Extremes_fast_tl1 runs a thread loop of dc_cpu_Extremes_fast.
+//
+//go:noinline
+func dc_cpu_Extremes_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh1
+					{
+						s[0] = 2147483647
+						s[1] = -2147483648
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Extremes_fast_tl2 runs a thread loop of dc_cpu_Extremes_fast.
+//
+//go:noinline
+func dc_cpu_Extremes_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, xs []int32, uext []uint32, us []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s_2 := dc_sh1
+					{
+						i := dc_x
+						if i < len(xs) {
+							cpu.GroupMin(&s_2[0], xs[i])
+							cpu.GroupMax(&s_2[1], xs[i])
+							dc.AtomicMin(&uext[0], us[i])
+							dc.AtomicMax(&uext[1], us[i])
 						}
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_2 := dc_sh1
-						{
-							i := dc_x
-							if i < len(xs) {
-								cpu.GroupMin(&s_2[0], xs[i])
-								cpu.GroupMax(&s_2[1], xs[i])
-								dc.AtomicMin(&(*cpu.Index(dc_f, 8, uext, int(0), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 9, us, int(i), dc_x, dc_y, dc_z)))
-								dc.AtomicMax(&(*cpu.Index(dc_f, 10, uext, int(1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 11, us, int(i), dc_x, dc_y, dc_z)))
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_3 := dc_sh1
-						{
-							dc.AtomicMin(&(*cpu.Index(dc_f, 12, ext, int(0), dc_x, dc_y, dc_z)), s_3[0])
-							dc.AtomicMax(&(*cpu.Index(dc_f, 13, ext, int(1), dc_x, dc_y, dc_z)), s_3[1])
-						}
+	}
+}
+
+// dc_cpu_Extremes_fast_tl3 runs a thread loop of dc_cpu_Extremes_fast.
+//
+//go:noinline
+func dc_cpu_Extremes_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, ext []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_3 := dc_sh1
+					{
+						dc.AtomicMin(&ext[0], s_3[0])
+						dc.AtomicMax(&ext[1], s_3[1])
 					}
 				}
 			}
@@ -3725,56 +3868,9 @@ func dc_cpu_Extremes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [2]int32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh1
-						{
-							s[0] = 2147483647
-							s[1] = -2147483648
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s_2 := dc_sh1
-						{
-							i := dc_x
-							if i < len(xs) {
-								cpu.GroupMin(&s_2[0], xs[i])
-								cpu.GroupMax(&s_2[1], xs[i])
-								dc.AtomicMin(&uext[0], us[i])
-								dc.AtomicMax(&uext[1], us[i])
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh1
-						{
-							dc.AtomicMin(&ext[0], s_3[0])
-							dc.AtomicMax(&ext[1], s_3[1])
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Extremes_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Extremes_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, xs, uext, us, dc_f)
+		dc_cpu_Extremes_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, ext, dc_f)
 	}
 }
 
@@ -3802,6 +3898,77 @@ func dc_chunk_Extremes(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_SumFloat holds the working memory of SumFloat's groups.
 var dc_scratch_SumFloat cpu.Scratches
 
+// dc_cpu_SumFloat_tl1 runs a thread loop of dc_cpu_SumFloat.
+//
+//go:noinline
+func dc_cpu_SumFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh2
+					{
+						s[0] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SumFloat_tl2 runs a thread loop of dc_cpu_SumFloat.
+//
+//go:noinline
+func dc_cpu_SumFloat_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, xs []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s_2 := dc_sh2
+					{
+						i := dc_x
+						if i < len(xs) {
+							cpu.GroupAdd(&s_2[0], xs[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SumFloat_tl3 runs a thread loop of dc_cpu_SumFloat.
+//
+//go:noinline
+func dc_cpu_SumFloat_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, total []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh2
+					{
+						dc.AtomicAdd(&(*cpu.Index(dc_f, 14, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_SumFloat runs groups [dc_g0, dc_g1) of kernel SumFloat, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, total []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3816,52 +3983,71 @@ func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [1]float32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh2
-						{
-							s[0] = 0
+		dc_cpu_SumFloat_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
+		dc_cpu_SumFloat_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, xs, dc_f)
+		dc_cpu_SumFloat_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, total, dc_f)
+	}
+}
+
+// dc_cpu_SumFloat_fast_tl1 runs a thread loop of dc_cpu_SumFloat_fast.
+//
+//go:noinline
+func dc_cpu_SumFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh2
+					{
+						s[0] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SumFloat_fast_tl2 runs a thread loop of dc_cpu_SumFloat_fast.
+//
+//go:noinline
+func dc_cpu_SumFloat_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, xs []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s_2 := dc_sh2
+					{
+						i := dc_x
+						if i < len(xs) {
+							cpu.GroupAdd(&s_2[0], xs[i])
 						}
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s_2 := dc_sh2
-						{
-							i := dc_x
-							if i < len(xs) {
-								cpu.GroupAdd(&s_2[0], xs[i])
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_3 := dc_sh2
-						{
-							dc.AtomicAdd(&(*cpu.Index(dc_f, 14, total, int(0), dc_x, dc_y, dc_z)), s_3[0])
-						}
+	}
+}
+
+// dc_cpu_SumFloat_fast_tl3 runs a thread loop of dc_cpu_SumFloat_fast.
+//
+//go:noinline
+func dc_cpu_SumFloat_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, total []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_3 := dc_sh2
+					{
+						dc.AtomicAdd(&total[0], s_3[0])
 					}
 				}
 			}
@@ -3883,51 +4069,9 @@ func dc_cpu_SumFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [1]float32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh2
-						{
-							s[0] = 0
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s_2 := dc_sh2
-						{
-							i := dc_x
-							if i < len(xs) {
-								cpu.GroupAdd(&s_2[0], xs[i])
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh2
-						{
-							dc.AtomicAdd(&total[0], s_3[0])
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_SumFloat_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
+		dc_cpu_SumFloat_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, xs, dc_f)
+		dc_cpu_SumFloat_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, total, dc_f)
 	}
 }
 
@@ -3953,6 +4097,87 @@ func dc_chunk_SumFloat(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Exchange holds the working memory of Exchange's groups.
 var dc_scratch_Exchange cpu.Scratches
 
+// dc_cpu_Exchange_tl1 runs a thread loop of dc_cpu_Exchange.
+//
+//go:noinline
+func dc_cpu_Exchange_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh3
+					lx := dc_lx
+					_ = lx
+					{
+						s[0] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Exchange_tl2 runs a thread loop of dc_cpu_Exchange.
+//
+//go:noinline
+func dc_cpu_Exchange_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, n int, olds []int32, cell []int32, folds []float32, fcell []float32, uolds []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh3
+					lx_2 := dc_lx
+					{
+						i := dc_x
+						if i < n {
+							(*cpu.Index(dc_f, 15, olds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 16, cell, int(0), dc_x, dc_y, dc_z)), int32(i+1))
+							(*cpu.Index(dc_f, 17, folds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 18, fcell, int(0), dc_x, dc_y, dc_z)), float32(i+1))
+							(*cpu.Index(dc_f, 19, uolds, int(i), dc_x, dc_y, dc_z)) = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Exchange_tl3 runs a thread loop of dc_cpu_Exchange.
+//
+//go:noinline
+func dc_cpu_Exchange_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, ufinal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh3
+					lx_3 := dc_lx
+					_ = lx_3
+					{
+						(*cpu.Index(dc_f, 20, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Exchange runs groups [dc_g0, dc_g1) of kernel Exchange, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []int32, olds []int32, fcell []float32, folds []float32, uolds []uint32, ufinal []uint32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3967,62 +4192,78 @@ func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []i
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [1]uint32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh3
-						lx := dc_lx
-						_ = lx
-						{
-							s[0] = 0
+		dc_cpu_Exchange_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
+		dc_cpu_Exchange_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, n, olds, cell, folds, fcell, uolds, dc_f)
+		dc_cpu_Exchange_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, ufinal, dc_f)
+	}
+}
+
+// dc_cpu_Exchange_fast_tl1 runs a thread loop of dc_cpu_Exchange_fast.
+//
+//go:noinline
+func dc_cpu_Exchange_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh3
+					lx := dc_lx
+					_ = lx
+					{
+						s[0] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Exchange_fast_tl2 runs a thread loop of dc_cpu_Exchange_fast.
+//
+//go:noinline
+func dc_cpu_Exchange_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, n int, olds []int32, cell []int32, folds []float32, fcell []float32, uolds []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s_2 := dc_sh3
+					lx_2 := dc_lx
+					{
+						i := dc_x
+						if i < n {
+							olds[i] = dc.AtomicExchange(&cell[0], int32(i+1))
+							folds[i] = dc.AtomicExchange(&fcell[0], float32(i+1))
+							uolds[i] = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
 						}
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_2 := dc_sh3
-						lx_2 := dc_lx
-						{
-							i := dc_x
-							if i < n {
-								(*cpu.Index(dc_f, 15, olds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 16, cell, int(0), dc_x, dc_y, dc_z)), int32(i+1))
-								(*cpu.Index(dc_f, 17, folds, int(i), dc_x, dc_y, dc_z)) = dc.AtomicExchange(&(*cpu.Index(dc_f, 18, fcell, int(0), dc_x, dc_y, dc_z)), float32(i+1))
-								(*cpu.Index(dc_f, 19, uolds, int(i), dc_x, dc_y, dc_z)) = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_3 := dc_sh3
-						lx_3 := dc_lx
-						_ = lx_3
-						{
-							(*cpu.Index(dc_f, 20, ufinal, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
-						}
+	}
+}
+
+// dc_cpu_Exchange_fast_tl3 runs a thread loop of dc_cpu_Exchange_fast.
+//
+//go:noinline
+func dc_cpu_Exchange_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, ufinal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_3 := dc_sh3
+					lx_3 := dc_lx
+					_ = lx_3
+					{
+						ufinal[dc_gx] = s_3[0]
 					}
 				}
 			}
@@ -4044,58 +4285,9 @@ func dc_cpu_Exchange_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cel
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [1]uint32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh3
-						lx := dc_lx
-						_ = lx
-						{
-							s[0] = 0
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s_2 := dc_sh3
-						lx_2 := dc_lx
-						{
-							i := dc_x
-							if i < n {
-								olds[i] = dc.AtomicExchange(&cell[0], int32(i+1))
-								folds[i] = dc.AtomicExchange(&fcell[0], float32(i+1))
-								uolds[i] = cpu.GroupExchange(&s_2[0], uint32(lx_2+1))
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh3
-						lx_3 := dc_lx
-						_ = lx_3
-						{
-							ufinal[dc_gx] = s_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Exchange_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
+		dc_cpu_Exchange_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, n, olds, cell, folds, fcell, uolds, dc_f)
+		dc_cpu_Exchange_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, ufinal, dc_f)
 	}
 }
 
@@ -4225,7 +4417,28 @@ var dc_scratch_MaxFloat cpu.Scratches
 // dc_cpu_MaxFloat_tl1 runs a thread loop of dc_cpu_MaxFloat.
 //
 //go:noinline
-func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
+func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh4
+					{
+						s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MaxFloat_tl2 runs a thread loop of dc_cpu_MaxFloat.
+//
+//go:noinline
+func dc_cpu_MaxFloat_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4247,6 +4460,32 @@ func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 								old = prev
 							}
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MaxFloat_tl3 runs a thread loop of dc_cpu_MaxFloat.
+//
+//go:noinline
+func dc_cpu_MaxFloat_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, maxKey []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh4
+					{
+						dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s_3[0]))
 					}
 				}
 			}
@@ -4268,36 +4507,26 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [1]uint32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh4
-						{
-							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_MaxFloat_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, xs, dc_f)
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_3 := dc_sh4
-						{
-							dc.AtomicMax(&(*cpu.Index(dc_f, 23, maxKey, int(0), dc_x, dc_y, dc_z)), dc_orderedKey(s_3[0]))
-						}
+		dc_cpu_MaxFloat_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
+		dc_cpu_MaxFloat_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, xs, dc_f)
+		dc_cpu_MaxFloat_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, maxKey, dc_f)
+	}
+}
+
+// dc_cpu_MaxFloat_fast_tl1 runs a thread loop of dc_cpu_MaxFloat_fast.
+//
+//go:noinline
+func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh4
+					{
+						s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
 					}
 				}
 			}
@@ -4305,10 +4534,10 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 	}
 }
 
-// dc_cpu_MaxFloat_fast_tl1 runs a thread loop of dc_cpu_MaxFloat_fast.
+// dc_cpu_MaxFloat_fast_tl2 runs a thread loop of dc_cpu_MaxFloat_fast.
 //
 //go:noinline
-func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
+func dc_cpu_MaxFloat_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4337,6 +4566,27 @@ func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 	}
 }
 
+// dc_cpu_MaxFloat_fast_tl3 runs a thread loop of dc_cpu_MaxFloat_fast.
+//
+//go:noinline
+func dc_cpu_MaxFloat_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, maxKey []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_3 := dc_sh4
+					{
+						dc.AtomicMax(&maxKey[0], dc_orderedKey(s_3[0]))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MaxFloat_fast runs groups [dc_g0, dc_g1) of kernel MaxFloat, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, maxKey []uint32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4351,35 +4601,9 @@ func dc_cpu_MaxFloat_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [1]uint32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh4
-						{
-							s[0] = math.Float32bits(float32(math.Float64frombits(18442240474082181120)))
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_MaxFloat_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, xs, dc_f)
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh4
-						{
-							dc.AtomicMax(&maxKey[0], dc_orderedKey(s_3[0]))
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MaxFloat_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
+		dc_cpu_MaxFloat_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, xs, dc_f)
+		dc_cpu_MaxFloat_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, maxKey, dc_f)
 	}
 }
 

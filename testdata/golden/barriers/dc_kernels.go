@@ -6964,6 +6964,26 @@ func LaunchCallInCond(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32],
 // dc_scratch_GroupExit holds the working memory of GroupExit's groups.
 var dc_scratch_GroupExit cpu.Scratches
 
+// dc_cpu_GroupExit_tl1 runs a thread loop of dc_cpu_GroupExit.
+//
+//go:noinline
+func dc_cpu_GroupExit_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_dc_done = false
+					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_GroupExit runs groups [dc_g0, dc_g1) of kernel GroupExit, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_GroupExit(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -6981,19 +7001,7 @@ dc_group:
 		*dc_sh0 = [64]int32{}
 		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 1, dc_nt)
 		dc_ndone := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_dc_done = false
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-					}
-				}
-			}
-		}
+		dc_cpu_GroupExit_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_dc_done, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7075,11 +7083,37 @@ dc_group:
 	}
 }
 
+// dc_cpu_GroupExit_fast_tl1 runs a thread loop of dc_cpu_GroupExit_fast.
+//
+//go:noinline
+func dc_cpu_GroupExit_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_dc_done = false
+					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_GroupExit_fast runs groups [dc_g0, dc_g1) of kernel GroupExit, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_GroupExit_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
 dc_group:
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -7092,19 +7126,7 @@ dc_group:
 		*dc_sh0 = [64]int32{}
 		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 1, dc_nt)
 		dc_ndone := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_dc_done = false
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-					}
-				}
-			}
-		}
+		dc_cpu_GroupExit_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_dc_done, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7206,6 +7228,124 @@ func dc_chunk_GroupExit(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_ExitInIf holds the working memory of ExitInIf's groups.
 var dc_scratch_ExitInIf cpu.Scratches
 
+// dc_cpu_ExitInIf_tl1 runs a thread loop of dc_cpu_ExitInIf.
+//
+//go:noinline
+func dc_cpu_ExitInIf_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_dc_done = false
+					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ExitInIf_tl2 runs a thread loop of dc_cpu_ExitInIf.
+//
+//go:noinline
+func dc_cpu_ExitInIf_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, dc_pt_v []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					{
+						if dc_lv_dc_done {
+							goto dc_next1
+						}
+						sh := dc_sh1
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_v = (*cpu.Index(dc_f, 12, in, int(i), dc_x, dc_y, dc_z))
+					}
+				dc_next1:
+					dc_pt_v[dc_tid] = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ExitInIf_tl3 runs a thread loop of dc_cpu_ExitInIf.
+//
+//go:noinline
+func dc_cpu_ExitInIf_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L2:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					sh_2 := dc_sh1
+					l_2 := dc_lx
+					if dc_lv_dc_done {
+						continue dc_L2
+					}
+					(*cpu.Index(dc_f, 13, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ExitInIf_tl4 runs a thread loop of dc_cpu_ExitInIf.
+//
+//go:noinline
+func dc_cpu_ExitInIf_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, out []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L4:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					i_3 := dc_x
+					if dc_lv_dc_done {
+						continue dc_L4
+					}
+					(*cpu.Index(dc_f, 16, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_lv_v
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_ExitInIf runs groups [dc_g0, dc_g1) of kernel ExitInIf, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_ExitInIf(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, flag int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -7224,74 +7364,10 @@ dc_group:
 		dc_pt_v := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 2, dc_nt)
 		dc_ndone := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_dc_done = false
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_v := dc_pt_v[dc_tid]
-						{
-							if dc_lv_dc_done {
-								goto dc_next1
-							}
-							sh := dc_sh1
-							_ = sh
-							i := dc_x
-							l := dc_lx
-							_ = l
-							dc_lv_v = (*cpu.Index(dc_f, 12, in, int(i), dc_x, dc_y, dc_z))
-						}
-					dc_next1:
-						dc_pt_v[dc_tid] = dc_lv_v
-					}
-				}
-			}
-		}
+		dc_cpu_ExitInIf_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, dc_f)
+		dc_cpu_ExitInIf_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, dc_pt_v, in, dc_f)
 		if flag > 0 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L2:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							sh_2 := dc_sh1
-							l_2 := dc_lx
-							if dc_lv_dc_done {
-								continue dc_L2
-							}
-							(*cpu.Index(dc_f, 13, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_v
-						}
-					}
-				}
-			}
+			dc_cpu_ExitInIf_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, dc_pt_v, dc_f)
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7333,26 +7409,123 @@ dc_group:
 				continue dc_group
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				dc_L4:
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_v := dc_pt_v[dc_tid]
-						i_3 := dc_x
+		dc_cpu_ExitInIf_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, out, dc_pt_v, dc_f)
+	}
+}
+
+// dc_cpu_ExitInIf_fast_tl1 runs a thread loop of dc_cpu_ExitInIf_fast.
+//
+//go:noinline
+func dc_cpu_ExitInIf_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_dc_done = false
+					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ExitInIf_fast_tl2 runs a thread loop of dc_cpu_ExitInIf_fast.
+//
+//go:noinline
+func dc_cpu_ExitInIf_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, dc_pt_v []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					{
 						if dc_lv_dc_done {
-							continue dc_L4
+							goto dc_next1
 						}
-						(*cpu.Index(dc_f, 16, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_lv_v
+						sh := dc_sh1
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_v = in[i]
 					}
+				dc_next1:
+					dc_pt_v[dc_tid] = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ExitInIf_fast_tl3 runs a thread loop of dc_cpu_ExitInIf_fast.
+//
+//go:noinline
+func dc_cpu_ExitInIf_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L2:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					sh_2 := dc_sh1
+					l_2 := dc_lx
+					if dc_lv_dc_done {
+						continue dc_L2
+					}
+					sh_2[l_2] = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_ExitInIf_fast_tl4 runs a thread loop of dc_cpu_ExitInIf_fast.
+//
+//go:noinline
+func dc_cpu_ExitInIf_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_dc_done []bool, out []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L4:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					i_3 := dc_x
+					if dc_lv_dc_done {
+						continue dc_L4
+					}
+					out[i_3] = -dc_lv_v
 				}
 			}
 		}
@@ -7364,6 +7537,9 @@ func dc_cpu_ExitInIf_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in 
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh1 := cpu.Shared[[64]int32](dc_m, 0)
 dc_group:
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -7377,66 +7553,10 @@ dc_group:
 		dc_pt_v := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 2, dc_nt)
 		dc_ndone := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_dc_done = false
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_v := dc_pt_v[dc_tid]
-						{
-							if dc_lv_dc_done {
-								goto dc_next1
-							}
-							sh := dc_sh1
-							_ = sh
-							i := dc_x
-							l := dc_lx
-							_ = l
-							dc_lv_v = in[i]
-						}
-					dc_next1:
-						dc_pt_v[dc_tid] = dc_lv_v
-					}
-				}
-			}
-		}
+		dc_cpu_ExitInIf_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, dc_f)
+		dc_cpu_ExitInIf_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, dc_pt_v, in, dc_f)
 		if flag > 0 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L2:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							sh_2 := dc_sh1
-							l_2 := dc_lx
-							if dc_lv_dc_done {
-								continue dc_L2
-							}
-							sh_2[l_2] = dc_lv_v
-						}
-					}
-				}
-			}
+			dc_cpu_ExitInIf_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, dc_pt_v, dc_f)
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7475,26 +7595,7 @@ dc_group:
 				continue dc_group
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				dc_L4:
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_v := dc_pt_v[dc_tid]
-						i_3 := dc_x
-						if dc_lv_dc_done {
-							continue dc_L4
-						}
-						out[i_3] = -dc_lv_v
-					}
-				}
-			}
-		}
+		dc_cpu_ExitInIf_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_dc_done, out, dc_pt_v, dc_f)
 	}
 }
 
@@ -7521,6 +7622,88 @@ func dc_chunk_ExitInIf(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Rounds holds the working memory of Rounds's groups.
 var dc_scratch_Rounds cpu.Scratches
 
+// dc_cpu_Rounds_tl1 runs a thread loop of dc_cpu_Rounds.
+//
+//go:noinline
+func dc_cpu_Rounds_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_acc []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh := dc_sh2
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Rounds_tl2 runs a thread loop of dc_cpu_Rounds.
+//
+//go:noinline
+func dc_cpu_Rounds_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_acc []int32, r int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_3 := dc_sh2
+					l_3 := dc_lx
+					dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Rounds_tl3 runs a thread loop of dc_cpu_Rounds.
+//
+//go:noinline
+func dc_cpu_Rounds_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Rounds runs groups [dc_g0, dc_g1) of kernel Rounds, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, stop int, skip int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -7537,29 +7720,7 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 		*dc_sh2 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						sh := dc_sh2
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_Rounds_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_acc, in, dc_f)
 		for r := 0; r < 8; r++ {
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -7601,42 +7762,91 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 				dc_brk = 0
 				continue
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_3 := dc_sh2
-							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-							dc_pt_acc[dc_tid] = dc_lv_acc
-						}
-					}
+			dc_cpu_Rounds_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_acc, r, dc_f)
+		}
+		dc_cpu_Rounds_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_cpu_Rounds_fast_tl1 runs a thread loop of dc_cpu_Rounds_fast.
+//
+//go:noinline
+func dc_cpu_Rounds_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_acc []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh := dc_sh2
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = in[i]
+					dc_pt_acc[dc_tid] = dc_lv_acc
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-					}
+	}
+}
+
+// dc_cpu_Rounds_fast_tl2 runs a thread loop of dc_cpu_Rounds_fast.
+//
+//go:noinline
+func dc_cpu_Rounds_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_acc []int32, r int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_3 := dc_sh2
+					l_3 := dc_lx
+					dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Rounds_fast_tl3 runs a thread loop of dc_cpu_Rounds_fast.
+//
+//go:noinline
+func dc_cpu_Rounds_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					out[i_2] = dc_lv_acc
 				}
 			}
 		}
@@ -7648,6 +7858,9 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh2 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -7659,26 +7872,7 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		*dc_sh2 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						sh := dc_sh2
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = in[i]
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_Rounds_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_acc, in, dc_f)
 		for r := 0; r < 8; r++ {
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -7715,42 +7909,9 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				dc_brk = 0
 				continue
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_3 := dc_sh2
-							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-							dc_pt_acc[dc_tid] = dc_lv_acc
-						}
-					}
-				}
-			}
+			dc_cpu_Rounds_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_acc, r, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						out[i_2] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_Rounds_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -7778,6 +7939,267 @@ func dc_chunk_Rounds(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Switch holds the working memory of Switch's groups.
 var dc_scratch_Switch cpu.Scratches
 
+// dc_cpu_Switch_tl1 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh3
+					_ = sh
+					i := dc_x
+					_ = i
+					l := dc_lx
+					_ = l
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl2 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh3
+					i_2 := dc_x
+					l_2 := dc_lx
+					(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl3 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_4 := dc_sh3
+					i_4 := dc_x
+					l_4 := dc_lx
+					(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl4 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_5 := dc_sh3
+					i_5 := dc_x
+					l_5 := dc_lx
+					(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl5 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_6 := dc_sh3
+					i_6 := dc_x
+					l_6 := dc_lx
+					(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl6 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_7 := dc_sh3
+					i_7 := dc_x
+					l_7 := dc_lx
+					(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl7 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_8 := dc_sh3
+					i_8 := dc_x
+					l_8 := dc_lx
+					(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl8 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_9 := dc_sh3
+					i_9 := dc_x
+					l_9 := dc_lx
+					(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl9 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_10 := dc_sh3
+					i_10 := dc_x
+					l_10 := dc_lx
+					(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl10 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_11 := dc_sh3
+					i_11 := dc_x
+					l_11 := dc_lx
+					(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_tl11 runs a thread loop of dc_cpu_Switch.
+//
+//go:noinline
+func dc_cpu_Switch_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					i_12 := dc_x
+					(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Switch runs groups [dc_g0, dc_g1) of kernel Switch, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, mode int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -7793,42 +8215,11 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [64]int32{}
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh3
-						_ = sh
-						i := dc_x
-						_ = i
-						l := dc_lx
-						_ = l
-					}
-				}
-			}
-		}
+		dc_cpu_Switch_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		dc_tag := mode
 		for dc_once := true; dc_once; dc_once = false {
 			if dc_tag == 1 || dc_tag == 3 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_2 := dc_sh3
-								i_2 := dc_x
-								l_2 := dc_lx
-								(*cpu.Index(dc_f, 22, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i_2), dc_x, dc_y, dc_z)) * 2
-							}
-						}
-					}
-				}
+				dc_cpu_Switch_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7859,163 +8250,297 @@ func dc_cpu_Switch(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 					break
 				}
 			} else if dc_tag == 2 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_4 := dc_sh3
-								i_4 := dc_x
-								l_4 := dc_lx
-								(*cpu.Index(dc_f, 28, sh_4[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, in, int(i_4), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh3
-								i_5 := dc_x
-								l_5 := dc_lx
-								(*cpu.Index(dc_f, 30, out, int(i_5), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, sh_5[:], int(cpu.Rem(dc_f, 31, l_5+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
+				dc_cpu_Switch_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+				dc_cpu_Switch_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 			} else if dc_tag == 4 {
 				{
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									sh_6 := dc_sh3
-									i_6 := dc_x
-									l_6 := dc_lx
-									(*cpu.Index(dc_f, 33, sh_6[:], int(l_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, in, int(i_6), dc_x, dc_y, dc_z)) + 1
-								}
-							}
-						}
-					}
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									sh_7 := dc_sh3
-									i_7 := dc_x
-									l_7 := dc_lx
-									(*cpu.Index(dc_f, 35, out, int(i_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 37, sh_7[:], int(cpu.Rem(dc_f, 36, l_7+2, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) * 10
-								}
-							}
-						}
-					}
+					dc_cpu_Switch_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+					dc_cpu_Switch_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 				}
 				{
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									sh_8 := dc_sh3
-									i_8 := dc_x
-									l_8 := dc_lx
-									(*cpu.Index(dc_f, 38, sh_8[:], int(l_8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, in, int(i_8), dc_x, dc_y, dc_z)) * 5
-								}
-							}
-						}
-					}
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									sh_9 := dc_sh3
-									i_9 := dc_x
-									l_9 := dc_lx
-									(*cpu.Index(dc_f, 40, out, int(i_9), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, out, int(i_9), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
-								}
-							}
-						}
-					}
+					dc_cpu_Switch_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+					dc_cpu_Switch_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 				}
 			} else if dc_tag == 5 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_10 := dc_sh3
-								i_10 := dc_x
-								l_10 := dc_lx
-								(*cpu.Index(dc_f, 43, sh_10[:], int(l_10), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 44, in, int(i_10), dc_x, dc_y, dc_z)) * 5
-							}
-						}
-					}
-				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_11 := dc_sh3
-								i_11 := dc_x
-								l_11 := dc_lx
-								(*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, out, int(i_11), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
+				dc_cpu_Switch_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+				dc_cpu_Switch_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 			} else {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								i_12 := dc_x
-								(*cpu.Index(dc_f, 48, out, int(i_12), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 49, in, int(i_12), dc_x, dc_y, dc_z))
-							}
-						}
-					}
+				dc_cpu_Switch_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, in, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl1 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh := dc_sh3
+					_ = sh
+					i := dc_x
+					_ = i
+					l := dc_lx
+					_ = l
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl2 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_2 := dc_sh3
+					i_2 := dc_x
+					l_2 := dc_lx
+					sh_2[l_2] = in[i_2] * 2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl3 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_4 := dc_sh3
+					i_4 := dc_x
+					l_4 := dc_lx
+					sh_4[l_4] = in[i_4]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl4 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_5 := dc_sh3
+					i_5 := dc_x
+					l_5 := dc_lx
+					out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl5 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_6 := dc_sh3
+					i_6 := dc_x
+					l_6 := dc_lx
+					sh_6[l_6] = in[i_6] + 1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl6 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_7 := dc_sh3
+					i_7 := dc_x
+					l_7 := dc_lx
+					out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl7 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_8 := dc_sh3
+					i_8 := dc_x
+					l_8 := dc_lx
+					sh_8[l_8] = in[i_8] * 5
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl8 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_9 := dc_sh3
+					i_9 := dc_x
+					l_9 := dc_lx
+					out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl9 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_10 := dc_sh3
+					i_10 := dc_x
+					l_10 := dc_lx
+					sh_10[l_10] = in[i_10] * 5
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl10 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_11 := dc_sh3
+					i_11 := dc_x
+					l_11 := dc_lx
+					out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Switch_fast_tl11 runs a thread loop of dc_cpu_Switch_fast.
+//
+//go:noinline
+func dc_cpu_Switch_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, out []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					i_12 := dc_x
+					out[i_12] = in[i_12]
 				}
 			}
 		}
@@ -8027,6 +8552,9 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh3 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -8037,39 +8565,11 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [64]int32{}
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh := dc_sh3
-						_ = sh
-						i := dc_x
-						_ = i
-						l := dc_lx
-						_ = l
-					}
-				}
-			}
-		}
+		dc_cpu_Switch_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		dc_tag := mode
 		for dc_once := true; dc_once; dc_once = false {
 			if dc_tag == 1 || dc_tag == 3 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								sh_2 := dc_sh3
-								i_2 := dc_x
-								l_2 := dc_lx
-								sh_2[l_2] = in[i_2] * 2
-							}
-						}
-					}
-				}
+				dc_cpu_Switch_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8097,149 +8597,22 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					break
 				}
 			} else if dc_tag == 2 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								sh_4 := dc_sh3
-								i_4 := dc_x
-								l_4 := dc_lx
-								sh_4[l_4] = in[i_4]
-							}
-						}
-					}
-				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh3
-								i_5 := dc_x
-								l_5 := dc_lx
-								out[i_5] = (*cpu.Index(dc_f, 32, sh_5[:], int((l_5+1)%dc_gs.X), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
+				dc_cpu_Switch_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+				dc_cpu_Switch_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 			} else if dc_tag == 4 {
 				{
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									sh_6 := dc_sh3
-									i_6 := dc_x
-									l_6 := dc_lx
-									sh_6[l_6] = in[i_6] + 1
-								}
-							}
-						}
-					}
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									sh_7 := dc_sh3
-									i_7 := dc_x
-									l_7 := dc_lx
-									out[i_7] = (*cpu.Index(dc_f, 37, sh_7[:], int((l_7+2)%dc_gs.X), dc_x, dc_y, dc_z)) * 10
-								}
-							}
-						}
-					}
+					dc_cpu_Switch_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+					dc_cpu_Switch_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 				}
 				{
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									sh_8 := dc_sh3
-									i_8 := dc_x
-									l_8 := dc_lx
-									sh_8[l_8] = in[i_8] * 5
-								}
-							}
-						}
-					}
-					{
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									sh_9 := dc_sh3
-									i_9 := dc_x
-									l_9 := dc_lx
-									out[i_9] = out[i_9] + (*cpu.Index(dc_f, 42, sh_9[:], int(l_9^1), dc_x, dc_y, dc_z))
-								}
-							}
-						}
-					}
+					dc_cpu_Switch_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+					dc_cpu_Switch_fast_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 				}
 			} else if dc_tag == 5 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								sh_10 := dc_sh3
-								i_10 := dc_x
-								l_10 := dc_lx
-								sh_10[l_10] = in[i_10] * 5
-							}
-						}
-					}
-				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_11 := dc_sh3
-								i_11 := dc_x
-								l_11 := dc_lx
-								out[i_11] = out[i_11] + (*cpu.Index(dc_f, 47, sh_11[:], int(l_11^1), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
+				dc_cpu_Switch_fast_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
+				dc_cpu_Switch_fast_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, dc_f)
 			} else {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								i_12 := dc_x
-								out[i_12] = in[i_12]
-							}
-						}
-					}
-				}
+				dc_cpu_Switch_fast_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, out, in, dc_f)
 			}
 		}
 	}
@@ -8268,6 +8641,144 @@ func dc_chunk_Switch(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_EarlyReturn holds the working memory of EarlyReturn's groups.
 var dc_scratch_EarlyReturn cpu.Scratches
 
+// dc_cpu_EarlyReturn_tl1 runs a thread loop of dc_cpu_EarlyReturn.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					i := dc_x
+					_ = i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_tl2 runs a thread loop of dc_cpu_EarlyReturn.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, in []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+					i_2 := dc_x
+					dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
+					dc_lv_dc_res0 = 0
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_tl3 runs a thread loop of dc_cpu_EarlyReturn.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v := dc_pt_v[dc_tid]
+					sh := dc_sh4
+					l := dc_lx
+					(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_tl4 runs a thread loop of dc_cpu_EarlyReturn.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+					{
+						sh_2 := dc_sh4
+						l_2 := dc_lx
+						if dc_gx%2 == 0 {
+							{
+								dc_lv_dc_res0 = sh_2[0]
+								goto dc_next1
+							}
+						}
+						{
+							dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+							goto dc_next1
+						}
+					}
+				dc_next1:
+					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_tl5 runs a thread loop of dc_cpu_EarlyReturn.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+					i_3 := dc_x
+					(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_EarlyReturn runs groups [dc_g0, dc_g1) of kernel EarlyReturn, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -8284,110 +8795,144 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		*dc_sh4 = [64]int32{}
 		dc_pt_v := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_dc_res0 := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		dc_cpu_EarlyReturn_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						i := dc_x
-						_ = i
-					}
+			dc_cpu_EarlyReturn_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, in, dc_pt_dc_res0, dc_f)
+			for dc_once := true; dc_once; dc_once = false {
+				dc_cpu_EarlyReturn_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_f)
+				dc_cpu_EarlyReturn_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_dc_res0, dc_f)
+			}
+			dc_cpu_EarlyReturn_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_fast_tl1 runs a thread loop of dc_cpu_EarlyReturn_fast.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					i := dc_x
+					_ = i
 				}
 			}
 		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_v := dc_pt_v[dc_tid]
-							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-							i_2 := dc_x
-							dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
-							dc_lv_dc_res0 = 0
-							dc_pt_v[dc_tid] = dc_lv_v
-							dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
-						}
-					}
+	}
+}
+
+// dc_cpu_EarlyReturn_fast_tl2 runs a thread loop of dc_cpu_EarlyReturn_fast.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, in []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+					i_2 := dc_x
+					dc_lv_v = in[i_2]
+					dc_lv_dc_res0 = 0
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
 				}
 			}
-			for dc_once := true; dc_once; dc_once = false {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_v := dc_pt_v[dc_tid]
-								sh := dc_sh4
-								l := dc_lx
-								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
-							}
-						}
-					}
-				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-								{
-									sh_2 := dc_sh4
-									l_2 := dc_lx
-									if dc_gx%2 == 0 {
-										{
-											dc_lv_dc_res0 = sh_2[0]
-											goto dc_next1
-										}
-									}
-									{
-										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-										goto dc_next1
-									}
-								}
-							dc_next1:
-								dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
-							}
-						}
-					}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_fast_tl3 runs a thread loop of dc_cpu_EarlyReturn_fast.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v := dc_pt_v[dc_tid]
+					sh := dc_sh4
+					l := dc_lx
+					(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-							i_3 := dc_x
-							(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_fast_tl4 runs a thread loop of dc_cpu_EarlyReturn_fast.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+					{
+						sh_2 := dc_sh4
+						l_2 := dc_lx
+						if dc_gx%2 == 0 {
+							{
+								dc_lv_dc_res0 = sh_2[0]
+								goto dc_next1
+							}
+						}
+						{
+							dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+							goto dc_next1
 						}
 					}
+				dc_next1:
+					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_fast_tl5 runs a thread loop of dc_cpu_EarlyReturn_fast.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
+					i_3 := dc_x
+					out[i_3] = dc_lv_dc_res0
 				}
 			}
 		}
@@ -8410,106 +8955,14 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		*dc_sh4 = [64]int32{}
 		dc_pt_v := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_dc_res0 := cpu.PerThread[int32](dc_m, 2, dc_nt)
+		dc_cpu_EarlyReturn_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						i := dc_x
-						_ = i
-					}
-				}
-			}
-		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							dc_lv_v := dc_pt_v[dc_tid]
-							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-							i_2 := dc_x
-							dc_lv_v = in[i_2]
-							dc_lv_dc_res0 = 0
-							dc_pt_v[dc_tid] = dc_lv_v
-							dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
-						}
-					}
-				}
-			}
+			dc_cpu_EarlyReturn_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, in, dc_pt_dc_res0, dc_f)
 			for dc_once := true; dc_once; dc_once = false {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_v := dc_pt_v[dc_tid]
-								sh := dc_sh4
-								l := dc_lx
-								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
-							}
-						}
-					}
-				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-								{
-									sh_2 := dc_sh4
-									l_2 := dc_lx
-									if dc_gx%2 == 0 {
-										{
-											dc_lv_dc_res0 = sh_2[0]
-											goto dc_next1
-										}
-									}
-									{
-										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-										goto dc_next1
-									}
-								}
-							dc_next1:
-								dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
-							}
-						}
-					}
-				}
+				dc_cpu_EarlyReturn_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_f)
+				dc_cpu_EarlyReturn_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_dc_res0, dc_f)
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-							i_3 := dc_x
-							out[i_3] = dc_lv_dc_res0
-						}
-					}
-				}
-			}
+			dc_cpu_EarlyReturn_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
 		}
 	}
 }
@@ -8536,6 +8989,138 @@ func dc_chunk_EarlyReturn(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Stepped holds the working memory of Stepped's groups.
 var dc_scratch_Stepped cpu.Scratches
 
+// dc_cpu_Stepped_tl1 runs a thread loop of dc_cpu_Stepped.
+//
+//go:noinline
+func dc_cpu_Stepped_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, in []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh := dc_sh5
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
+					dc_lv_r = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_tl2 runs a thread loop of dc_cpu_Stepped.
+//
+//go:noinline
+func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_2 := dc_sh5
+					l_2 := dc_lx
+					(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_tl3 runs a thread loop of dc_cpu_Stepped.
+//
+//go:noinline
+func dc_cpu_Stepped_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_3 := dc_sh5
+					l_3 := dc_lx
+					dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_tl4 runs a thread loop of dc_cpu_Stepped.
+//
+//go:noinline
+func dc_cpu_Stepped_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_r++
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_tl5 runs a thread loop of dc_cpu_Stepped.
+//
+//go:noinline
+func dc_cpu_Stepped_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Stepped runs groups [dc_g0, dc_g1) of kernel Stepped, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -8552,102 +9137,146 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		*dc_sh5 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_r := dc_pt_r[dc_tid]
-						sh := dc_sh5
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_r = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-						dc_pt_r[dc_tid] = dc_lv_r
-					}
-				}
-			}
-		}
+		dc_cpu_Stepped_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, in, dc_pt_r, dc_f)
 		for dc_pt_r[0] < 3 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_2 := dc_sh5
-							l_2 := dc_lx
-							(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh5
-							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-							dc_pt_acc[dc_tid] = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_r++
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
+			dc_cpu_Stepped_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_f)
+			dc_cpu_Stepped_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Stepped_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_f)
+		}
+		dc_cpu_Stepped_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_cpu_Stepped_fast_tl1 runs a thread loop of dc_cpu_Stepped_fast.
+//
+//go:noinline
+func dc_cpu_Stepped_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, in []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh := dc_sh5
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = in[i]
+					dc_lv_r = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_r[dc_tid] = dc_lv_r
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-					}
+	}
+}
+
+// dc_cpu_Stepped_fast_tl2 runs a thread loop of dc_cpu_Stepped_fast.
+//
+//go:noinline
+func dc_cpu_Stepped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_2 := dc_sh5
+					l_2 := dc_lx
+					sh_2[l_2] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_fast_tl3 runs a thread loop of dc_cpu_Stepped_fast.
+//
+//go:noinline
+func dc_cpu_Stepped_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_3 := dc_sh5
+					l_3 := dc_lx
+					dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_fast_tl4 runs a thread loop of dc_cpu_Stepped_fast.
+//
+//go:noinline
+func dc_cpu_Stepped_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_r++
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_fast_tl5 runs a thread loop of dc_cpu_Stepped_fast.
+//
+//go:noinline
+func dc_cpu_Stepped_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					out[i_2] = dc_lv_acc
 				}
 			}
 		}
@@ -8659,6 +9288,9 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh5 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -8670,94 +9302,13 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		*dc_sh5 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_r := dc_pt_r[dc_tid]
-						sh := dc_sh5
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = in[i]
-						dc_lv_r = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-						dc_pt_r[dc_tid] = dc_lv_r
-					}
-				}
-			}
-		}
+		dc_cpu_Stepped_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, in, dc_pt_r, dc_f)
 		for dc_pt_r[0] < 3 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_2 := dc_sh5
-							l_2 := dc_lx
-							sh_2[l_2] = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh5
-							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-							dc_pt_acc[dc_tid] = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_r++
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
+			dc_cpu_Stepped_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_f)
+			dc_cpu_Stepped_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Stepped_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						out[i_2] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_Stepped_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -8783,6 +9334,342 @@ func dc_chunk_Stepped(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Inline holds the working memory of Inline's groups.
 var dc_scratch_Inline cpu.Scratches
 
+// dc_cpu_Inline_tl1 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_a []float32, in []float32, dc_pt_b []float32, dc_pt_total []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_total := dc_pt_total[dc_tid]
+					i := dc_x
+					dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+					dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
+					dc_lv_total = 0
+					dc_pt_a[dc_tid] = dc_lv_a
+					dc_pt_b[dc_tid] = dc_lv_b
+					dc_pt_total[dc_tid] = dc_lv_total
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl2 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_a []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_a := dc_pt_a[dc_tid]
+					v := dc_lv_a
+					sh := dc_sh6
+					l := dc_lx
+					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl3 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh6
+					l_2 := dc_lx
+					{
+						(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl4 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_r []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_3 := dc_sh6
+					dc_lv_r = sh_3[0]
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl5 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_total []float32, dc_pt_r []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_total := dc_pt_total[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_total = dc_lv_r
+					dc_pt_total[dc_tid] = dc_lv_total
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl6 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_d []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_d := dc_pt_d[dc_tid]
+					dc_lv_d = 0
+					dc_pt_d[dc_tid] = dc_lv_d
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl7 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_a_2 []float32, dc_pt_b []float32, dc_pt_b_2 []float32, dc_pt_a []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_a_2 := dc_pt_a_2[dc_tid]
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_b_2 := dc_pt_b_2[dc_tid]
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_a_2 = dc_lv_b
+					dc_lv_b_2 = dc_lv_a
+					dc_pt_a_2[dc_tid] = dc_lv_a_2
+					dc_pt_b_2[dc_tid] = dc_lv_b_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl8 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_d []float32, dc_pt_a_2 []float32, dc_pt_b_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_d := dc_pt_d[dc_tid]
+					dc_lv_a_2 := dc_pt_a_2[dc_tid]
+					dc_lv_b_2 := dc_pt_b_2[dc_tid]
+					dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+					dc_pt_d[dc_tid] = dc_lv_d
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl9 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_dc_r []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_dc_r = 0
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl10 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_b := dc_pt_b[dc_tid]
+					v_2 := dc_lv_b
+					sh_4 := dc_sh6
+					l_3 := dc_lx
+					(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl11 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s_2 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s_2, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_5 := dc_sh6
+					l_4 := dc_lx
+					{
+						(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl12 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_r_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					sh_6 := dc_sh6
+					dc_lv_r_2 = sh_6[0]
+					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl13 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_dc_r []float32, dc_pt_r_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					dc_lv_dc_r = dc_lv_r_2
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_tl14 runs a thread loop of dc_cpu_Inline.
+//
+//go:noinline
+func dc_cpu_Inline_tl14(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, out []float32, dc_pt_total []float32, dc_pt_dc_r []float32, dc_pt_d []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_total := dc_pt_total[dc_tid]
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_d := dc_pt_d[dc_tid]
+					i_2 := dc_x
+					(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Inline runs groups [dc_g0, dc_g1) of kernel Inline, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -8806,251 +9693,357 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		dc_pt_b_2 := cpu.PerThread[float32](dc_m, 7, dc_nt)
 		dc_pt_dc_r := cpu.PerThread[float32](dc_m, 8, dc_nt)
 		dc_pt_r_2 := cpu.PerThread[float32](dc_m, 9, dc_nt)
+		dc_cpu_Inline_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, in, dc_pt_b, dc_pt_total, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_b := dc_pt_b[dc_tid]
-						dc_lv_total := dc_pt_total[dc_tid]
-						i := dc_x
-						dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_total = 0
-						dc_pt_a[dc_tid] = dc_lv_a
-						dc_pt_b[dc_tid] = dc_lv_b
-						dc_pt_total[dc_tid] = dc_lv_total
-					}
-				}
-			}
-		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_a := dc_pt_a[dc_tid]
-							v := dc_lv_a
-							sh := dc_sh6
-							l := dc_lx
-							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-						}
-					}
-				}
-			}
+			dc_cpu_Inline_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, dc_f)
 			for s := dc_gs.X / 2; s > 0; s /= 2 {
-				{
-					dc_xhi := min(s, dc_gs.X)
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_2 := dc_sh6
-								l_2 := dc_lx
-								{
-									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-								}
-							}
-						}
-					}
-				}
+				dc_cpu_Inline_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s, dc_f)
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh6
-							dc_lv_r = sh_3[0]
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_total := dc_pt_total[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_total = dc_lv_r
-							dc_pt_total[dc_tid] = dc_lv_total
-						}
-					}
-				}
-			}
+			dc_cpu_Inline_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r, dc_f)
+			dc_cpu_Inline_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_total, dc_pt_r, dc_f)
 		}
+		dc_cpu_Inline_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_d, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_d := dc_pt_d[dc_tid]
-						dc_lv_d = 0
-						dc_pt_d[dc_tid] = dc_lv_d
-					}
-				}
-			}
+			dc_cpu_Inline_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a_2, dc_pt_b, dc_pt_b_2, dc_pt_a, dc_f)
+			dc_cpu_Inline_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_d, dc_pt_a_2, dc_pt_b_2, dc_f)
 		}
+		dc_cpu_Inline_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_f)
 		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_a_2 := dc_pt_a_2[dc_tid]
-							dc_lv_b := dc_pt_b[dc_tid]
-							dc_lv_b_2 := dc_pt_b_2[dc_tid]
-							dc_lv_a := dc_pt_a[dc_tid]
-							dc_lv_a_2 = dc_lv_b
-							dc_lv_b_2 = dc_lv_a
-							dc_pt_a_2[dc_tid] = dc_lv_a_2
-							dc_pt_b_2[dc_tid] = dc_lv_b_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_d := dc_pt_d[dc_tid]
-							dc_lv_a_2 := dc_pt_a_2[dc_tid]
-							dc_lv_b_2 := dc_pt_b_2[dc_tid]
-							dc_lv_d = dc_lv_a_2 - dc_lv_b_2
-							dc_pt_d[dc_tid] = dc_lv_d
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						dc_lv_dc_r = 0
-						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-					}
-				}
-			}
-		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_b := dc_pt_b[dc_tid]
-							v_2 := dc_lv_b
-							sh_4 := dc_sh6
-							l_3 := dc_lx
-							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
-						}
-					}
-				}
-			}
+			dc_cpu_Inline_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_b, dc_f)
 			for s_2 := dc_gs.X / 2; s_2 > 0; s_2 /= 2 {
-				{
-					dc_xhi := min(s_2, dc_gs.X)
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh6
-								l_4 := dc_lx
-								{
-									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
-								}
-							}
-						}
-					}
+				dc_cpu_Inline_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s_2, dc_f)
+			}
+			dc_cpu_Inline_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r_2, dc_f)
+			dc_cpu_Inline_tl13(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_pt_r_2, dc_f)
+		}
+		dc_cpu_Inline_tl14(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, out, dc_pt_total, dc_pt_dc_r, dc_pt_d, dc_f)
+	}
+}
+
+// dc_cpu_Inline_fast_tl1 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_a []float32, in []float32, dc_pt_b []float32, dc_pt_total []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_total := dc_pt_total[dc_tid]
+					i := dc_x
+					dc_lv_a = in[i]
+					dc_lv_b = 2 * in[i]
+					dc_lv_total = 0
+					dc_pt_a[dc_tid] = dc_lv_a
+					dc_pt_b[dc_tid] = dc_lv_b
+					dc_pt_total[dc_tid] = dc_lv_total
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							sh_6 := dc_sh6
-							dc_lv_r_2 = sh_6[0]
-							dc_pt_r_2[dc_tid] = dc_lv_r_2
-						}
-					}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl2 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_a []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_a := dc_pt_a[dc_tid]
+					v := dc_lv_a
+					sh := dc_sh6
+					l := dc_lx
+					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							dc_lv_dc_r = dc_lv_r_2
-							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-						}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl3 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh6
+					l_2 := dc_lx
+					{
+						(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_total := dc_pt_total[dc_tid]
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						dc_lv_d := dc_pt_d[dc_tid]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+	}
+}
+
+// dc_cpu_Inline_fast_tl4 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_r []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_3 := dc_sh6
+					dc_lv_r = sh_3[0]
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl5 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_total []float32, dc_pt_r []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_total := dc_pt_total[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_total = dc_lv_r
+					dc_pt_total[dc_tid] = dc_lv_total
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl6 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_d []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_d := dc_pt_d[dc_tid]
+					dc_lv_d = 0
+					dc_pt_d[dc_tid] = dc_lv_d
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl7 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_a_2 []float32, dc_pt_b []float32, dc_pt_b_2 []float32, dc_pt_a []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_a_2 := dc_pt_a_2[dc_tid]
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_b_2 := dc_pt_b_2[dc_tid]
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_a_2 = dc_lv_b
+					dc_lv_b_2 = dc_lv_a
+					dc_pt_a_2[dc_tid] = dc_lv_a_2
+					dc_pt_b_2[dc_tid] = dc_lv_b_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl8 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_d []float32, dc_pt_a_2 []float32, dc_pt_b_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_d := dc_pt_d[dc_tid]
+					dc_lv_a_2 := dc_pt_a_2[dc_tid]
+					dc_lv_b_2 := dc_pt_b_2[dc_tid]
+					dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+					dc_pt_d[dc_tid] = dc_lv_d
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl9 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_dc_r []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_dc_r = 0
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl10 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_b := dc_pt_b[dc_tid]
+					v_2 := dc_lv_b
+					sh_4 := dc_sh6
+					l_3 := dc_lx
+					(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl11 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s_2 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(s_2, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_5 := dc_sh6
+					l_4 := dc_lx
+					{
+						(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
 					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl12 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_r_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					sh_6 := dc_sh6
+					dc_lv_r_2 = sh_6[0]
+					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl13 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_pt_dc_r []float32, dc_pt_r_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					dc_lv_dc_r = dc_lv_r_2
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Inline_fast_tl14 runs a thread loop of dc_cpu_Inline_fast.
+//
+//go:noinline
+func dc_cpu_Inline_fast_tl14(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, out []float32, dc_pt_total []float32, dc_pt_dc_r []float32, dc_pt_d []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_total := dc_pt_total[dc_tid]
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_d := dc_pt_d[dc_tid]
+					i_2 := dc_x
+					out[i_2] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
 				}
 			}
 		}
@@ -9080,248 +10073,30 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_pt_b_2 := cpu.PerThread[float32](dc_m, 7, dc_nt)
 		dc_pt_dc_r := cpu.PerThread[float32](dc_m, 8, dc_nt)
 		dc_pt_r_2 := cpu.PerThread[float32](dc_m, 9, dc_nt)
+		dc_cpu_Inline_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, in, dc_pt_b, dc_pt_total, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_b := dc_pt_b[dc_tid]
-						dc_lv_total := dc_pt_total[dc_tid]
-						i := dc_x
-						dc_lv_a = in[i]
-						dc_lv_b = 2 * in[i]
-						dc_lv_total = 0
-						dc_pt_a[dc_tid] = dc_lv_a
-						dc_pt_b[dc_tid] = dc_lv_b
-						dc_pt_total[dc_tid] = dc_lv_total
-					}
-				}
-			}
-		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_a := dc_pt_a[dc_tid]
-							v := dc_lv_a
-							sh := dc_sh6
-							l := dc_lx
-							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
-						}
-					}
-				}
-			}
+			dc_cpu_Inline_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, dc_f)
 			for s := dc_gs.X / 2; s > 0; s /= 2 {
-				{
-					dc_xhi := min(s, dc_gs.X)
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_2 := dc_sh6
-								l_2 := dc_lx
-								{
-									(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-								}
-							}
-						}
-					}
-				}
+				dc_cpu_Inline_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s, dc_f)
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh6
-							dc_lv_r = sh_3[0]
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_total := dc_pt_total[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_total = dc_lv_r
-							dc_pt_total[dc_tid] = dc_lv_total
-						}
-					}
-				}
-			}
+			dc_cpu_Inline_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r, dc_f)
+			dc_cpu_Inline_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_total, dc_pt_r, dc_f)
 		}
+		dc_cpu_Inline_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_d, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_d := dc_pt_d[dc_tid]
-						dc_lv_d = 0
-						dc_pt_d[dc_tid] = dc_lv_d
-					}
-				}
-			}
+			dc_cpu_Inline_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a_2, dc_pt_b, dc_pt_b_2, dc_pt_a, dc_f)
+			dc_cpu_Inline_fast_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_d, dc_pt_a_2, dc_pt_b_2, dc_f)
 		}
+		dc_cpu_Inline_fast_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_f)
 		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_a_2 := dc_pt_a_2[dc_tid]
-							dc_lv_b := dc_pt_b[dc_tid]
-							dc_lv_b_2 := dc_pt_b_2[dc_tid]
-							dc_lv_a := dc_pt_a[dc_tid]
-							dc_lv_a_2 = dc_lv_b
-							dc_lv_b_2 = dc_lv_a
-							dc_pt_a_2[dc_tid] = dc_lv_a_2
-							dc_pt_b_2[dc_tid] = dc_lv_b_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_d := dc_pt_d[dc_tid]
-							dc_lv_a_2 := dc_pt_a_2[dc_tid]
-							dc_lv_b_2 := dc_pt_b_2[dc_tid]
-							dc_lv_d = dc_lv_a_2 - dc_lv_b_2
-							dc_pt_d[dc_tid] = dc_lv_d
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						dc_lv_dc_r = 0
-						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-					}
-				}
-			}
-		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_b := dc_pt_b[dc_tid]
-							v_2 := dc_lv_b
-							sh_4 := dc_sh6
-							l_3 := dc_lx
-							(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
-						}
-					}
-				}
-			}
+			dc_cpu_Inline_fast_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_b, dc_f)
 			for s_2 := dc_gs.X / 2; s_2 > 0; s_2 /= 2 {
-				{
-					dc_xhi := min(s_2, dc_gs.X)
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								sh_5 := dc_sh6
-								l_4 := dc_lx
-								{
-									(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
-								}
-							}
-						}
-					}
-				}
+				dc_cpu_Inline_fast_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s_2, dc_f)
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							sh_6 := dc_sh6
-							dc_lv_r_2 = sh_6[0]
-							dc_pt_r_2[dc_tid] = dc_lv_r_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							dc_lv_dc_r = dc_lv_r_2
-							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-						}
-					}
-				}
-			}
+			dc_cpu_Inline_fast_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r_2, dc_f)
+			dc_cpu_Inline_fast_tl13(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_pt_r_2, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_total := dc_pt_total[dc_tid]
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						dc_lv_d := dc_pt_d[dc_tid]
-						i_2 := dc_x
-						out[i_2] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
-					}
-				}
-			}
-		}
+		dc_cpu_Inline_fast_tl14(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, out, dc_pt_total, dc_pt_dc_r, dc_pt_d, dc_f)
 	}
 }
 
@@ -9347,6 +10122,128 @@ func dc_chunk_Inline(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Carry holds the working memory of Carry's groups.
 var dc_scratch_Carry cpu.Scratches
 
+// dc_cpu_Carry_tl1 runs a thread loop of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_k []int, k int, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_k := dc_pt_k[dc_tid]
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					dc_lv_k = k
+					sh := dc_sh7
+					_ = sh
+					i := dc_x
+					_ = i
+					l := dc_lx
+					dc_lv_k += l
+					{
+						var dc_zero [4]int32
+						dc_lv_acc = dc_zero
+					}
+					{
+						var dc_zero_2 pair
+						dc_lv_p = dc_zero_2
+					}
+					dc_pt_k[dc_tid] = dc_lv_k
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_p[dc_tid] = dc_lv_p
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_tl2 runs a thread loop of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, r int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh7
+					i_2 := dc_x
+					l_2 := dc_lx
+					(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_tl3 runs a thread loop of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_acc [][4]int32, r int, dc_pt_p []pair, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					sh_3 := dc_sh7
+					l_3 := dc_lx
+					dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int(cpu.Rem(dc_f, 62, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+					dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+					dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_p[dc_tid] = dc_lv_p
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_tl4 runs a thread loop of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					dc_lv_k := dc_pt_k[dc_tid]
+					i_3 := dc_x
+					(*cpu.Index(dc_f, 64, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Carry runs groups [dc_g0, dc_g1) of kernel Carry, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -9364,99 +10261,137 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		dc_pt_k := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_k := dc_pt_k[dc_tid]
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_p := dc_pt_p[dc_tid]
-						dc_lv_k = k
-						sh := dc_sh7
-						_ = sh
-						i := dc_x
-						_ = i
-						l := dc_lx
-						dc_lv_k += l
-						{
-							var dc_zero [4]int32
-							dc_lv_acc = dc_zero
-						}
-						{
-							var dc_zero_2 pair
-							dc_lv_p = dc_zero_2
-						}
-						dc_pt_k[dc_tid] = dc_lv_k
-						dc_pt_acc[dc_tid] = dc_lv_acc
-						dc_pt_p[dc_tid] = dc_lv_p
-					}
-				}
-			}
-		}
+		dc_cpu_Carry_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_k, k, dc_pt_acc, dc_pt_p, dc_f)
 		for r := 0; r < 4; r++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh7
-							i_2 := dc_x
-							l_2 := dc_lx
-							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
-						}
+			dc_cpu_Carry_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, r, dc_f)
+			dc_cpu_Carry_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_acc, r, dc_pt_p, dc_f)
+		}
+		dc_cpu_Carry_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
+	}
+}
+
+// dc_cpu_Carry_fast_tl1 runs a thread loop of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_k []int, k int, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_k := dc_pt_k[dc_tid]
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					dc_lv_k = k
+					sh := dc_sh7
+					_ = sh
+					i := dc_x
+					_ = i
+					l := dc_lx
+					dc_lv_k += l
+					{
+						var dc_zero [4]int32
+						dc_lv_acc = dc_zero
 					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							dc_lv_p := dc_pt_p[dc_tid]
-							sh_3 := dc_sh7
-							l_3 := dc_lx
-							dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int(cpu.Rem(dc_f, 62, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
-							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
-							dc_pt_acc[dc_tid] = dc_lv_acc
-							dc_pt_p[dc_tid] = dc_lv_p
-						}
+					{
+						var dc_zero_2 pair
+						dc_lv_p = dc_zero_2
 					}
+					dc_pt_k[dc_tid] = dc_lv_k
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_p[dc_tid] = dc_lv_p
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_p := dc_pt_p[dc_tid]
-						dc_lv_k := dc_pt_k[dc_tid]
-						i_3 := dc_x
-						(*cpu.Index(dc_f, 64, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
-					}
+	}
+}
+
+// dc_cpu_Carry_fast_tl2 runs a thread loop of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, r int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_2 := dc_sh7
+					i_2 := dc_x
+					l_2 := dc_lx
+					sh_2[l_2] = in[i_2] + int32(r)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_fast_tl3 runs a thread loop of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_acc [][4]int32, r int, dc_pt_p []pair, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					sh_3 := dc_sh7
+					l_3 := dc_lx
+					dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
+					dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+					dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_p[dc_tid] = dc_lv_p
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_fast_tl4 runs a thread loop of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_p := dc_pt_p[dc_tid]
+					dc_lv_k := dc_pt_k[dc_tid]
+					i_3 := dc_x
+					out[i_3] = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
 				}
 			}
 		}
@@ -9468,6 +10403,9 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh7 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -9480,96 +10418,12 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		dc_pt_k := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_k := dc_pt_k[dc_tid]
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_p := dc_pt_p[dc_tid]
-						dc_lv_k = k
-						sh := dc_sh7
-						_ = sh
-						i := dc_x
-						_ = i
-						l := dc_lx
-						dc_lv_k += l
-						{
-							var dc_zero [4]int32
-							dc_lv_acc = dc_zero
-						}
-						{
-							var dc_zero_2 pair
-							dc_lv_p = dc_zero_2
-						}
-						dc_pt_k[dc_tid] = dc_lv_k
-						dc_pt_acc[dc_tid] = dc_lv_acc
-						dc_pt_p[dc_tid] = dc_lv_p
-					}
-				}
-			}
-		}
+		dc_cpu_Carry_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_k, k, dc_pt_acc, dc_pt_p, dc_f)
 		for r := 0; r < 4; r++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							sh_2 := dc_sh7
-							i_2 := dc_x
-							l_2 := dc_lx
-							sh_2[l_2] = in[i_2] + int32(r)
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							dc_lv_p := dc_pt_p[dc_tid]
-							sh_3 := dc_sh7
-							l_3 := dc_lx
-							dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
-							dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
-							dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
-							dc_pt_acc[dc_tid] = dc_lv_acc
-							dc_pt_p[dc_tid] = dc_lv_p
-						}
-					}
-				}
-			}
+			dc_cpu_Carry_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, r, dc_f)
+			dc_cpu_Carry_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_acc, r, dc_pt_p, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_p := dc_pt_p[dc_tid]
-						dc_lv_k := dc_pt_k[dc_tid]
-						i_3 := dc_x
-						out[i_3] = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
-					}
-				}
-			}
-		}
+		dc_cpu_Carry_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
 	}
 }
 
@@ -9596,6 +10450,62 @@ func dc_chunk_Carry(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Tile2D holds the working memory of Tile2D's groups.
 var dc_scratch_Tile2D cpu.Scratches
 
+// dc_cpu_Tile2D_tl1 runs a thread loop of dc_cpu_Tile2D.
+//
+//go:noinline
+func dc_cpu_Tile2D_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh8 *[8][9]float32, w int, h int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tile := dc_sh8
+					x := dc_x
+					y := dc_y
+					lx := dc_lx
+					ly := dc_ly
+					if x < w && y < h {
+						(*cpu.Index(dc_f, 66, (*cpu.Index(dc_f, 65, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 67, in, int(y*w+x), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tile2D_tl2 runs a thread loop of dc_cpu_Tile2D.
+//
+//go:noinline
+func dc_cpu_Tile2D_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh8 *[8][9]float32, h int, w int, out []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tile_2 := dc_sh8
+					lx_2 := dc_lx
+					ly_2 := dc_ly
+					ox := dc_gy*dc_gs.Y + lx_2
+					oy := dc_gx*dc_gs.X + ly_2
+					if ox < h && oy < w {
+						(*cpu.Index(dc_f, 68, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, (*cpu.Index(dc_f, 69, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Tile2D runs groups [dc_g0, dc_g1) of kernel Tile2D, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -9610,44 +10520,65 @@ func dc_cpu_Tile2D(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh8 = [8][9]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						tile := dc_sh8
-						x := dc_x
-						y := dc_y
-						lx := dc_lx
-						ly := dc_ly
-						if x < w && y < h {
-							(*cpu.Index(dc_f, 66, (*cpu.Index(dc_f, 65, tile[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 67, in, int(y*w+x), dc_x, dc_y, dc_z))
-						}
+		dc_cpu_Tile2D_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh8, w, h, in, dc_f)
+		dc_cpu_Tile2D_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh8, h, w, out, dc_f)
+	}
+}
+
+// dc_cpu_Tile2D_fast_tl1 runs a thread loop of dc_cpu_Tile2D_fast.
+//
+//go:noinline
+func dc_cpu_Tile2D_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh8 *[8][9]float32, w int, h int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 8 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 8 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					tile := dc_sh8
+					x := dc_x
+					y := dc_y
+					lx := dc_lx
+					ly := dc_ly
+					if x < w && y < h {
+						tile[ly][lx] = in[y*w+x]
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						tile_2 := dc_sh8
-						lx_2 := dc_lx
-						ly_2 := dc_ly
-						ox := dc_gy*dc_gs.Y + lx_2
-						oy := dc_gx*dc_gs.X + ly_2
-						if ox < h && oy < w {
-							(*cpu.Index(dc_f, 68, out, int(oy*h+ox), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, (*cpu.Index(dc_f, 69, tile_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
-						}
+	}
+}
+
+// dc_cpu_Tile2D_fast_tl2 runs a thread loop of dc_cpu_Tile2D_fast.
+//
+//go:noinline
+func dc_cpu_Tile2D_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh8 *[8][9]float32, h int, w int, out []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 8 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 8 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					tile_2 := dc_sh8
+					lx_2 := dc_lx
+					ly_2 := dc_ly
+					ox := dc_gy*dc_gs.Y + lx_2
+					oy := dc_gx*dc_gs.X + ly_2
+					if ox < h && oy < w {
+						out[oy*h+ox] = tile_2[lx_2][ly_2]
 					}
 				}
 			}
@@ -9660,6 +10591,12 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 8 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 8 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh8 := cpu.Shared[[8][9]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -9669,41 +10606,8 @@ func dc_cpu_Tile2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh8 = [8][9]float32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						tile := dc_sh8
-						x := dc_x
-						y := dc_y
-						lx := dc_lx
-						ly := dc_ly
-						if x < w && y < h {
-							tile[ly][lx] = in[y*w+x]
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						tile_2 := dc_sh8
-						lx_2 := dc_lx
-						ly_2 := dc_ly
-						ox := dc_gy*dc_gs.Y + lx_2
-						oy := dc_gx*dc_gs.X + ly_2
-						if ox < h && oy < w {
-							out[oy*h+ox] = tile_2[lx_2][ly_2]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Tile2D_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh8, w, h, in, dc_f)
+		dc_cpu_Tile2D_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh8, h, w, out, dc_f)
 	}
 }
 
@@ -9731,6 +10635,158 @@ func dc_chunk_Tile2D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Twice holds the working memory of Twice's groups.
 var dc_scratch_Twice cpu.Scratches
 
+// dc_cpu_Twice_tl1 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, in []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh := dc_sh9
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
+					dc_lv_r = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl2 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_r++
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl3 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_2 := dc_sh9
+					l_2 := dc_lx
+					(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl4 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_3 := dc_sh9
+					l_3 := dc_lx
+					dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl5 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_r++
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl6 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Twice runs groups [dc_g0, dc_g1) of kernel Twice, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -9747,116 +10803,171 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		*dc_sh9 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_r := dc_pt_r[dc_tid]
-						sh := dc_sh9
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
-						dc_lv_r = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-						dc_pt_r[dc_tid] = dc_lv_r
-					}
-				}
-			}
-		}
+		dc_cpu_Twice_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, in, dc_pt_r, dc_f)
 		for ; dc_pt_r[0] < 6; func() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_r++
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
+			dc_cpu_Twice_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
 		}() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_2 := dc_sh9
-							l_2 := dc_lx
-							(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh9
-							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-							dc_pt_acc[dc_tid] = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_r++
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
+			dc_cpu_Twice_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_f)
+			dc_cpu_Twice_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Twice_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
+		}
+		dc_cpu_Twice_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_cpu_Twice_fast_tl1 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, in []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh := dc_sh9
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = in[i]
+					dc_lv_r = 0
+					dc_pt_acc[dc_tid] = dc_lv_acc
+					dc_pt_r[dc_tid] = dc_lv_r
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-					}
+	}
+}
+
+// dc_cpu_Twice_fast_tl2 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_r++
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast_tl3 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_2 := dc_sh9
+					l_2 := dc_lx
+					sh_2[l_2] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast_tl4 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_3 := dc_sh9
+					l_3 := dc_lx
+					dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast_tl5 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_r++
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast_tl6 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					out[i_2] = dc_lv_acc
 				}
 			}
 		}
@@ -9868,6 +10979,9 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh9 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -9879,108 +10993,15 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		*dc_sh9 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						dc_lv_r := dc_pt_r[dc_tid]
-						sh := dc_sh9
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = in[i]
-						dc_lv_r = 0
-						dc_pt_acc[dc_tid] = dc_lv_acc
-						dc_pt_r[dc_tid] = dc_lv_r
-					}
-				}
-			}
-		}
+		dc_cpu_Twice_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, in, dc_pt_r, dc_f)
 		for ; dc_pt_r[0] < 6; func() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_r++
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
+			dc_cpu_Twice_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
 		}() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_2 := dc_sh9
-							l_2 := dc_lx
-							sh_2[l_2] = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_3 := dc_sh9
-							l_3 := dc_lx
-							dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-							dc_pt_acc[dc_tid] = dc_lv_acc
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_r++
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
+			dc_cpu_Twice_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_f)
+			dc_cpu_Twice_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Twice_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						out[i_2] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_Twice_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -10006,6 +11027,87 @@ func dc_chunk_Twice(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_OuterBreak holds the working memory of OuterBreak's groups.
 var dc_scratch_OuterBreak cpu.Scratches
 
+// dc_cpu_OuterBreak_tl1 runs a thread loop of dc_cpu_OuterBreak.
+//
+//go:noinline
+func dc_cpu_OuterBreak_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh10 *[64]int32, dc_pt_acc []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh := dc_sh10
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OuterBreak_tl2 runs a thread loop of dc_cpu_OuterBreak.
+//
+//go:noinline
+func dc_cpu_OuterBreak_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh10 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_2 := dc_sh10
+					l_2 := dc_lx
+					(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OuterBreak_tl3 runs a thread loop of dc_cpu_OuterBreak.
+//
+//go:noinline
+func dc_cpu_OuterBreak_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh10 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_OuterBreak runs groups [dc_g0, dc_g1) of kernel OuterBreak, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, stop int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -10022,51 +11124,11 @@ func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		*dc_sh10 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						sh := dc_sh10
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_OuterBreak_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh10, dc_pt_acc, in, dc_f)
 	outer:
 		for a := 0; a < 3; a++ {
 			for b := 0; b < 2; b++ {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pt_acc[dc_tid]
-								sh_2 := dc_sh10
-								l_2 := dc_lx
-								(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-							}
-						}
-					}
-				}
+				dc_cpu_OuterBreak_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh10, dc_pt_acc, dc_f)
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -10102,21 +11164,83 @@ func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-					}
+		dc_cpu_OuterBreak_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh10, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_cpu_OuterBreak_fast_tl1 runs a thread loop of dc_cpu_OuterBreak_fast.
+//
+//go:noinline
+func dc_cpu_OuterBreak_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh10 *[64]int32, dc_pt_acc []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh := dc_sh10
+					_ = sh
+					i := dc_x
+					l := dc_lx
+					_ = l
+					dc_lv_acc = in[i]
+					dc_pt_acc[dc_tid] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OuterBreak_fast_tl2 runs a thread loop of dc_cpu_OuterBreak_fast.
+//
+//go:noinline
+func dc_cpu_OuterBreak_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh10 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					sh_2 := dc_sh10
+					l_2 := dc_lx
+					sh_2[l_2] = dc_lv_acc
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OuterBreak_fast_tl3 runs a thread loop of dc_cpu_OuterBreak_fast.
+//
+//go:noinline
+func dc_cpu_OuterBreak_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh10 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_acc := dc_pt_acc[dc_tid]
+					i_2 := dc_x
+					out[i_2] = dc_lv_acc
 				}
 			}
 		}
@@ -10128,6 +11252,9 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh10 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -10139,43 +11266,11 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		*dc_sh10 = [64]int32{}
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						sh := dc_sh10
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_acc = in[i]
-						dc_pt_acc[dc_tid] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_OuterBreak_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh10, dc_pt_acc, in, dc_f)
 	outer:
 		for a := 0; a < 3; a++ {
 			for b := 0; b < 2; b++ {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_lv_acc := dc_pt_acc[dc_tid]
-								sh_2 := dc_sh10
-								l_2 := dc_lx
-								sh_2[l_2] = dc_lv_acc
-							}
-						}
-					}
-				}
+				dc_cpu_OuterBreak_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh10, dc_pt_acc, dc_f)
 				{
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -10211,21 +11306,7 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_acc := dc_pt_acc[dc_tid]
-						i_2 := dc_x
-						out[i_2] = dc_lv_acc
-					}
-				}
-			}
-		}
+		dc_cpu_OuterBreak_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh10, out, dc_pt_acc, dc_f)
 	}
 }
 

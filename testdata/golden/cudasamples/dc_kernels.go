@@ -5465,6 +5465,136 @@ func LaunchNBodyTile(dev *runtime.Device, g dc.Grid, pos *runtime.Buffer[Float4]
 // dc_scratch_BitonicShared holds the working memory of BitonicShared's groups.
 var dc_scratch_BitonicShared cpu.Scratches
 
+// dc_cpu_BitonicShared_tl1 runs a thread loop of dc_cpu_BitonicShared.
+//
+//go:noinline
+func dc_cpu_BitonicShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, srcKey []uint32, srcVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey := dc_sh0
+					sVal := dc_sh1
+					base := dc_gx*512 + dc_lx
+					l := dc_lx
+					(*cpu.Index(dc_f, 12, sKey[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, srcKey, int(base), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 14, sVal[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 15, srcVal, int(base), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 16, sKey[:], int(l+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, srcKey, int(base+256), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 18, sVal[:], int(l+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 19, srcVal, int(base+256), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_tl2 runs a thread loop of dc_cpu_BitonicShared.
+//
+//go:noinline
+func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dc_pt_ddd []bool, dir bool, size int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_ddd := dc_pt_ddd[dc_tid]
+					l_2 := dc_lx
+					dc_lv_ddd = dir != (l_2&(size/2) != 0)
+					dc_pt_ddd[dc_tid] = dc_lv_ddd
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_tl3 runs a thread loop of dc_cpu_BitonicShared.
+//
+//go:noinline
+func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride int, dc_pt_ddd []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_ddd := dc_pt_ddd[dc_tid]
+					sKey_2 := dc_sh0
+					sVal_2 := dc_sh1
+					l_3 := dc_lx
+					pos := 2*l_3 - l_3&(stride-1)
+					dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_tl4 runs a thread loop of dc_cpu_BitonicShared.
+//
+//go:noinline
+func dc_cpu_BitonicShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride_1 int, dir bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey_3 := dc_sh0
+					sVal_3 := dc_sh1
+					l_4 := dc_lx
+					pos_1 := 2*l_4 - l_4&(stride_1-1)
+					dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_tl5 runs a thread loop of dc_cpu_BitonicShared.
+//
+//go:noinline
+func dc_cpu_BitonicShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey_4 := dc_sh0
+					sVal_4 := dc_sh1
+					base_2 := dc_gx*512 + dc_lx
+					l_5 := dc_lx
+					(*cpu.Index(dc_f, 20, dstKey, int(base_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 21, sKey_4[:], int(l_5), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 22, dstVal, int(base_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, sVal_4[:], int(l_5), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 24, dstKey, int(base_2+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 25, sKey_4[:], int(l_5+256), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 26, dstVal, int(base_2+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 27, sVal_4[:], int(l_5+256), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_BitonicShared runs groups [dc_g0, dc_g1) of kernel BitonicShared, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_BitonicShared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dstKey []uint32, dstVal []uint32, srcKey []uint32, srcVal []uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5482,104 +5612,149 @@ func dc_cpu_BitonicShared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dst
 		*dc_sh0 = [512]uint32{}
 		*dc_sh1 = [512]uint32{}
 		dc_pt_ddd := cpu.PerThread[bool](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sKey := dc_sh0
-						sVal := dc_sh1
-						base := dc_gx*512 + dc_lx
-						l := dc_lx
-						(*cpu.Index(dc_f, 12, sKey[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, srcKey, int(base), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 14, sVal[:], int(l), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 15, srcVal, int(base), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 16, sKey[:], int(l+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, srcKey, int(base+256), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 18, sVal[:], int(l+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 19, srcVal, int(base+256), dc_x, dc_y, dc_z))
-					}
-				}
-			}
-		}
+		dc_cpu_BitonicShared_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, srcKey, srcVal, dc_f)
 		for size := 2; size < arrayLength; size <<= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_ddd := dc_pt_ddd[dc_tid]
-							l_2 := dc_lx
-							dc_lv_ddd = dir != (l_2&(size/2) != 0)
-							dc_pt_ddd[dc_tid] = dc_lv_ddd
-						}
-					}
-				}
-			}
+			dc_cpu_BitonicShared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_ddd, dir, size, dc_f)
 			for stride := size / 2; stride > 0; stride >>= 1 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_ddd := dc_pt_ddd[dc_tid]
-								sKey_2 := dc_sh0
-								sVal_2 := dc_sh1
-								l_3 := dc_lx
-								pos := 2*l_3 - l_3&(stride-1)
-								dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_BitonicShared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride, dc_pt_ddd, dc_f)
 			}
 		}
 		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sKey_3 := dc_sh0
-							sVal_3 := dc_sh1
-							l_4 := dc_lx
-							pos_1 := 2*l_4 - l_4&(stride_1-1)
-							dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
-						}
-					}
+			dc_cpu_BitonicShared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride_1, dir, dc_f)
+		}
+		dc_cpu_BitonicShared_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
+	}
+}
+
+// dc_cpu_BitonicShared_fast_tl1 runs a thread loop of dc_cpu_BitonicShared_fast.
+//
+//go:noinline
+func dc_cpu_BitonicShared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, srcKey []uint32, srcVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sKey := dc_sh0
+					sVal := dc_sh1
+					base := dc_gx*512 + dc_lx
+					l := dc_lx
+					sKey[l] = srcKey[base]
+					sVal[l] = srcVal[base]
+					sKey[l+256] = srcKey[base+256]
+					sVal[l+256] = srcVal[base+256]
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sKey_4 := dc_sh0
-						sVal_4 := dc_sh1
-						base_2 := dc_gx*512 + dc_lx
-						l_5 := dc_lx
-						(*cpu.Index(dc_f, 20, dstKey, int(base_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 21, sKey_4[:], int(l_5), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 22, dstVal, int(base_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, sVal_4[:], int(l_5), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 24, dstKey, int(base_2+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 25, sKey_4[:], int(l_5+256), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 26, dstVal, int(base_2+256), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 27, sVal_4[:], int(l_5+256), dc_x, dc_y, dc_z))
-					}
+	}
+}
+
+// dc_cpu_BitonicShared_fast_tl2 runs a thread loop of dc_cpu_BitonicShared_fast.
+//
+//go:noinline
+func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dc_pt_ddd []bool, dir bool, size int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_ddd := dc_pt_ddd[dc_tid]
+					l_2 := dc_lx
+					dc_lv_ddd = dir != (l_2&(size/2) != 0)
+					dc_pt_ddd[dc_tid] = dc_lv_ddd
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_fast_tl3 runs a thread loop of dc_cpu_BitonicShared_fast.
+//
+//go:noinline
+func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride int, dc_pt_ddd []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_ddd := dc_pt_ddd[dc_tid]
+					sKey_2 := dc_sh0
+					sVal_2 := dc_sh1
+					l_3 := dc_lx
+					pos := 2*l_3 - l_3&(stride-1)
+					dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_fast_tl4 runs a thread loop of dc_cpu_BitonicShared_fast.
+//
+//go:noinline
+func dc_cpu_BitonicShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride_1 int, dir bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey_3 := dc_sh0
+					sVal_3 := dc_sh1
+					l_4 := dc_lx
+					pos_1 := 2*l_4 - l_4&(stride_1-1)
+					dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_fast_tl5 runs a thread loop of dc_cpu_BitonicShared_fast.
+//
+//go:noinline
+func dc_cpu_BitonicShared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sKey_4 := dc_sh0
+					sVal_4 := dc_sh1
+					base_2 := dc_gx*512 + dc_lx
+					l_5 := dc_lx
+					dstKey[base_2] = sKey_4[l_5]
+					dstVal[base_2] = sVal_4[l_5]
+					dstKey[base_2+256] = sKey_4[l_5+256]
+					dstVal[base_2+256] = sVal_4[l_5+256]
 				}
 			}
 		}
@@ -5591,6 +5766,9 @@ func dc_cpu_BitonicShared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[512]uint32](dc_m, 0)
 	dc_sh1 := cpu.Shared[[512]uint32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -5603,97 +5781,17 @@ func dc_cpu_BitonicShared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch
 		*dc_sh0 = [512]uint32{}
 		*dc_sh1 = [512]uint32{}
 		dc_pt_ddd := cpu.PerThread[bool](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sKey := dc_sh0
-						sVal := dc_sh1
-						base := dc_gx*512 + dc_lx
-						l := dc_lx
-						sKey[l] = srcKey[base]
-						sVal[l] = srcVal[base]
-						sKey[l+256] = srcKey[base+256]
-						sVal[l+256] = srcVal[base+256]
-					}
-				}
-			}
-		}
+		dc_cpu_BitonicShared_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, srcKey, srcVal, dc_f)
 		for size := 2; size < arrayLength; size <<= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_ddd := dc_pt_ddd[dc_tid]
-							l_2 := dc_lx
-							dc_lv_ddd = dir != (l_2&(size/2) != 0)
-							dc_pt_ddd[dc_tid] = dc_lv_ddd
-						}
-					}
-				}
-			}
+			dc_cpu_BitonicShared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_ddd, dir, size, dc_f)
 			for stride := size / 2; stride > 0; stride >>= 1 {
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_ddd := dc_pt_ddd[dc_tid]
-								sKey_2 := dc_sh0
-								sVal_2 := dc_sh1
-								l_3 := dc_lx
-								pos := 2*l_3 - l_3&(stride-1)
-								dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
-							}
-						}
-					}
-				}
+				dc_cpu_BitonicShared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride, dc_pt_ddd, dc_f)
 			}
 		}
 		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sKey_3 := dc_sh0
-							sVal_3 := dc_sh1
-							l_4 := dc_lx
-							pos_1 := 2*l_4 - l_4&(stride_1-1)
-							dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
-						}
-					}
-				}
-			}
+			dc_cpu_BitonicShared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride_1, dir, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sKey_4 := dc_sh0
-						sVal_4 := dc_sh1
-						base_2 := dc_gx*512 + dc_lx
-						l_5 := dc_lx
-						dstKey[base_2] = sKey_4[l_5]
-						dstVal[base_2] = sVal_4[l_5]
-						dstKey[base_2+256] = sKey_4[l_5+256]
-						dstVal[base_2+256] = sVal_4[l_5+256]
-					}
-				}
-			}
-		}
+		dc_cpu_BitonicShared_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
 	}
 }
 
@@ -5812,6 +5910,153 @@ func dc_cpu_Reduce6_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	}
 }
 
+// dc_cpu_Reduce6_tl2 runs a thread loop of dc_cpu_Reduce6.
+//
+//go:noinline
+func dc_cpu_Reduce6_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_2 := dc_sh2
+					tid_2 := uint32(dc_lx)
+					if false && tid_2 < 256 {
+						dc_lv_mySum += (*cpu.Index(dc_f, 36, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+						sdata_2[tid_2] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_tl3 runs a thread loop of dc_cpu_Reduce6.
+//
+//go:noinline
+func dc_cpu_Reduce6_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_3 := dc_sh2
+					tid_3 := uint32(dc_lx)
+					if true && tid_3 < 128 {
+						dc_lv_mySum += (*cpu.Index(dc_f, 37, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+						sdata_3[tid_3] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_tl4 runs a thread loop of dc_cpu_Reduce6.
+//
+//go:noinline
+func dc_cpu_Reduce6_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_4 := dc_sh2
+					tid_4 := uint32(dc_lx)
+					if true && tid_4 < 64 {
+						dc_lv_mySum += (*cpu.Index(dc_f, 38, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+						sdata_4[tid_4] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_tl5 runs a thread loop of dc_cpu_Reduce6.
+//
+//go:noinline
+func dc_cpu_Reduce6_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, s uint32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_5 := dc_sh2
+					tid_5 := uint32(dc_lx)
+					if tid_5 < s {
+						dc_lv_mySum += (*cpu.Index(dc_f, 39, sdata_5[:], int(tid_5+s), dc_x, dc_y, dc_z))
+						sdata_5[tid_5] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_tl6 runs a thread loop of dc_cpu_Reduce6.
+//
+//go:noinline
+func dc_cpu_Reduce6_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, gOdata []float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					tid_6 := uint32(dc_lx)
+					if tid_6 == 0 {
+						(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce6 runs groups [dc_g0, dc_g1) of kernel Reduce6, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce6(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, gIdata []float32, gOdata []float32, n uint32, nIsPow2 bool, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -5828,120 +6073,13 @@ func dc_cpu_Reduce6(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, gIdata []
 		*dc_sh2 = [256]float32{}
 		dc_pt_mySum := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_cpu_Reduce6_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, n, gIdata, nIsPow2, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						sdata_2 := dc_sh2
-						tid_2 := uint32(dc_lx)
-						if false && tid_2 < 256 {
-							dc_lv_mySum += (*cpu.Index(dc_f, 36, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
-							sdata_2[tid_2] = dc_lv_mySum
-						}
-						dc_pt_mySum[dc_tid] = dc_lv_mySum
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						sdata_3 := dc_sh2
-						tid_3 := uint32(dc_lx)
-						if true && tid_3 < 128 {
-							dc_lv_mySum += (*cpu.Index(dc_f, 37, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
-							sdata_3[tid_3] = dc_lv_mySum
-						}
-						dc_pt_mySum[dc_tid] = dc_lv_mySum
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						sdata_4 := dc_sh2
-						tid_4 := uint32(dc_lx)
-						if true && tid_4 < 64 {
-							dc_lv_mySum += (*cpu.Index(dc_f, 38, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
-							sdata_4[tid_4] = dc_lv_mySum
-						}
-						dc_pt_mySum[dc_tid] = dc_lv_mySum
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce6_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
+		dc_cpu_Reduce6_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
+		dc_cpu_Reduce6_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		for s := uint32(32); s > 0; s >>= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_mySum := dc_pt_mySum[dc_tid]
-							sdata_5 := dc_sh2
-							tid_5 := uint32(dc_lx)
-							if tid_5 < s {
-								dc_lv_mySum += (*cpu.Index(dc_f, 39, sdata_5[:], int(tid_5+s), dc_x, dc_y, dc_z))
-								sdata_5[tid_5] = dc_lv_mySum
-							}
-							dc_pt_mySum[dc_tid] = dc_lv_mySum
-						}
-					}
-				}
-			}
+			dc_cpu_Reduce6_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_pt_mySum, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						tid_6 := uint32(dc_lx)
-						if tid_6 == 0 {
-							(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce6_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, gOdata, dc_pt_mySum, dc_f)
 	}
 }
 
@@ -5950,6 +6088,9 @@ func dc_cpu_Reduce6(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, gIdata []
 //go:noinline
 func dc_cpu_Reduce6_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, n uint32, gIdata []float32, nIsPow2 bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5982,11 +6123,151 @@ func dc_cpu_Reduce6_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
+// dc_cpu_Reduce6_fast_tl2 runs a thread loop of dc_cpu_Reduce6_fast.
+//
+//go:noinline
+func dc_cpu_Reduce6_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_2 := dc_sh2
+					tid_2 := uint32(dc_lx)
+					if false && tid_2 < 256 {
+						dc_lv_mySum += sdata_2[tid_2+256]
+						sdata_2[tid_2] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_fast_tl3 runs a thread loop of dc_cpu_Reduce6_fast.
+//
+//go:noinline
+func dc_cpu_Reduce6_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_3 := dc_sh2
+					tid_3 := uint32(dc_lx)
+					if true && tid_3 < 128 {
+						dc_lv_mySum += sdata_3[tid_3+128]
+						sdata_3[tid_3] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_fast_tl4 runs a thread loop of dc_cpu_Reduce6_fast.
+//
+//go:noinline
+func dc_cpu_Reduce6_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_4 := dc_sh2
+					tid_4 := uint32(dc_lx)
+					if true && tid_4 < 64 {
+						dc_lv_mySum += sdata_4[tid_4+64]
+						sdata_4[tid_4] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_fast_tl5 runs a thread loop of dc_cpu_Reduce6_fast.
+//
+//go:noinline
+func dc_cpu_Reduce6_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, s uint32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					sdata_5 := dc_sh2
+					tid_5 := uint32(dc_lx)
+					if tid_5 < s {
+						dc_lv_mySum += sdata_5[tid_5+s]
+						sdata_5[tid_5] = dc_lv_mySum
+					}
+					dc_pt_mySum[dc_tid] = dc_lv_mySum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce6_fast_tl6 runs a thread loop of dc_cpu_Reduce6_fast.
+//
+//go:noinline
+func dc_cpu_Reduce6_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, gOdata []float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_mySum := dc_pt_mySum[dc_tid]
+					tid_6 := uint32(dc_lx)
+					if tid_6 == 0 {
+						gOdata[dc_gx] = dc_lv_mySum
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce6_fast runs groups [dc_g0, dc_g1) of kernel Reduce6, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce6_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, gIdata []float32, gOdata []float32, n uint32, nIsPow2 bool, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh2 := cpu.Shared[[256]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -5998,95 +6279,13 @@ func dc_cpu_Reduce6_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, gIda
 		*dc_sh2 = [256]float32{}
 		dc_pt_mySum := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_cpu_Reduce6_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, n, gIdata, nIsPow2, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						sdata_2 := dc_sh2
-						tid_2 := uint32(dc_lx)
-						if false && tid_2 < 256 {
-							dc_lv_mySum += sdata_2[tid_2+256]
-							sdata_2[tid_2] = dc_lv_mySum
-						}
-						dc_pt_mySum[dc_tid] = dc_lv_mySum
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						sdata_3 := dc_sh2
-						tid_3 := uint32(dc_lx)
-						if true && tid_3 < 128 {
-							dc_lv_mySum += sdata_3[tid_3+128]
-							sdata_3[tid_3] = dc_lv_mySum
-						}
-						dc_pt_mySum[dc_tid] = dc_lv_mySum
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						sdata_4 := dc_sh2
-						tid_4 := uint32(dc_lx)
-						if true && tid_4 < 64 {
-							dc_lv_mySum += sdata_4[tid_4+64]
-							sdata_4[tid_4] = dc_lv_mySum
-						}
-						dc_pt_mySum[dc_tid] = dc_lv_mySum
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce6_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
+		dc_cpu_Reduce6_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
+		dc_cpu_Reduce6_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		for s := uint32(32); s > 0; s >>= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_mySum := dc_pt_mySum[dc_tid]
-							sdata_5 := dc_sh2
-							tid_5 := uint32(dc_lx)
-							if tid_5 < s {
-								dc_lv_mySum += sdata_5[tid_5+s]
-								sdata_5[tid_5] = dc_lv_mySum
-							}
-							dc_pt_mySum[dc_tid] = dc_lv_mySum
-						}
-					}
-				}
-			}
+			dc_cpu_Reduce6_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_pt_mySum, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_mySum := dc_pt_mySum[dc_tid]
-						tid_6 := uint32(dc_lx)
-						if tid_6 == 0 {
-							gOdata[dc_gx] = dc_lv_mySum
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce6_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, gOdata, dc_pt_mySum, dc_f)
 	}
 }
 
@@ -6114,6 +6313,182 @@ func dc_chunk_Reduce6(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_FWTBatch1 holds the working memory of FWTBatch1's groups.
 var dc_scratch_FWTBatch1 cpu.Scratches
 
+// dc_cpu_FWTBatch1_tl1 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_N []int, log2N int, dc_pt_dSrc [][]float32, dInput []float32, dc_pt_dDst [][]float32, dOutput []float32, dc_pt_pos []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_N := dc_pt_N[dc_tid]
+					dc_lv_dSrc := dc_pt_dSrc[dc_tid]
+					dc_lv_dDst := dc_pt_dDst[dc_tid]
+					dc_lv_pos := dc_pt_pos[dc_tid]
+					dc_lv_N = cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
+					base := cpu.Shl(dc_f, 42, dc_gx, log2N, dc_x, dc_y, dc_z)
+					sData := dc_sh3
+					_ = sData
+					dc_lv_dSrc = cpu.Slice(dc_f, 43, dInput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
+					dc_lv_dDst = cpu.Slice(dc_f, 44, dOutput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
+					dc_lv_pos = dc_lx
+					dc_pt_N[dc_tid] = dc_lv_N
+					dc_pt_dSrc[dc_tid] = dc_lv_dSrc
+					dc_pt_dDst[dc_tid] = dc_lv_dDst
+					dc_pt_pos[dc_tid] = dc_lv_pos
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl2 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, stride int, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_i0 := dc_pt_i0[dc_tid]
+					dc_lv_i1 := dc_pt_i1[dc_tid]
+					dc_lv_i2 := dc_pt_i2[dc_tid]
+					dc_lv_i3 := dc_pt_i3[dc_tid]
+					lo := dc_lx & (stride>>2 - 1)
+					dc_lv_i0 = (dc_lx-lo)<<2 + lo
+					dc_lv_i1 = dc_lv_i0 + stride>>2
+					dc_lv_i2 = dc_lv_i1 + stride>>2
+					dc_lv_i3 = dc_lv_i2 + stride>>2
+					dc_pt_i0[dc_tid] = dc_lv_i0
+					dc_pt_i1[dc_tid] = dc_lv_i1
+					dc_pt_i2[dc_tid] = dc_lv_i2
+					dc_pt_i3[dc_tid] = dc_lv_i3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl3 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_i0 := dc_pt_i0[dc_tid]
+					dc_lv_i1 := dc_pt_i1[dc_tid]
+					dc_lv_i2 := dc_pt_i2[dc_tid]
+					dc_lv_i3 := dc_pt_i3[dc_tid]
+					sData_3 := dc_sh3
+					D0 := (*cpu.Index(dc_f, 47, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z))
+					D1 := (*cpu.Index(dc_f, 48, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z))
+					D2 := (*cpu.Index(dc_f, 49, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z))
+					D3 := (*cpu.Index(dc_f, 50, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z))
+					var T float32
+					T = D0
+					D0 += D2
+					D2 = T - D2
+					T = D1
+					D1 += D3
+					D3 = T - D3
+					T = D0
+					(*cpu.Index(dc_f, 51, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z)) = D0 + D1
+					(*cpu.Index(dc_f, 52, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z)) = T - D1
+					T = D2
+					(*cpu.Index(dc_f, 53, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z)) = D2 + D3
+					(*cpu.Index(dc_f, 54, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z)) = T - D3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl4 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					i0_1 := dc_lx << 1
+					i1_1 := i0_1 + 1
+					_ = i1_1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl5 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sData_4 := dc_sh3
+					i0_1_2 := dc_lx << 1
+					i1_1_2 := i0_1_2 + 1
+					D0_1 := (*cpu.Index(dc_f, 55, sData_4[:], int(i0_1_2), dc_x, dc_y, dc_z))
+					D1_1 := (*cpu.Index(dc_f, 56, sData_4[:], int(i1_1_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 57, sData_4[:], int(i0_1_2), dc_x, dc_y, dc_z)) = D0_1 + D1_1
+					(*cpu.Index(dc_f, 58, sData_4[:], int(i1_1_2), dc_x, dc_y, dc_z)) = D0_1 - D1_1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl6 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_pos_1 := dc_pt_pos_1[dc_tid]
+					dc_lv_pos_1 = dc_lx
+					dc_pt_pos_1[dc_tid] = dc_lv_pos_1
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_FWTBatch1 runs groups [dc_g0, dc_g1) of kernel FWTBatch1, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput []float32, dInput []float32, log2N int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -6138,36 +6513,7 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 		dc_pt_i2 := cpu.PerThread[int](dc_m, 7, dc_nt)
 		dc_pt_i3 := cpu.PerThread[int](dc_m, 8, dc_nt)
 		dc_pt_pos_1 := cpu.PerThread[int](dc_m, 9, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_N := dc_pt_N[dc_tid]
-						dc_lv_dSrc := dc_pt_dSrc[dc_tid]
-						dc_lv_dDst := dc_pt_dDst[dc_tid]
-						dc_lv_pos := dc_pt_pos[dc_tid]
-						dc_lv_N = cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
-						base := cpu.Shl(dc_f, 42, dc_gx, log2N, dc_x, dc_y, dc_z)
-						sData := dc_sh3
-						_ = sData
-						dc_lv_dSrc = cpu.Slice(dc_f, 43, dInput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
-						dc_lv_dDst = cpu.Slice(dc_f, 44, dOutput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
-						dc_lv_pos = dc_lx
-						dc_pt_N[dc_tid] = dc_lv_N
-						dc_pt_dSrc[dc_tid] = dc_lv_dSrc
-						dc_pt_dDst[dc_tid] = dc_lv_dDst
-						dc_pt_pos[dc_tid] = dc_lv_pos
-					}
-				}
-			}
-		}
+		dc_cpu_FWTBatch1_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_N, log2N, dc_pt_dSrc, dInput, dc_pt_dDst, dOutput, dc_pt_pos, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -6211,113 +6557,14 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 			}
 		}
 		for ; stride >= 4; stride >>= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_i0 := dc_pt_i0[dc_tid]
-							dc_lv_i1 := dc_pt_i1[dc_tid]
-							dc_lv_i2 := dc_pt_i2[dc_tid]
-							dc_lv_i3 := dc_pt_i3[dc_tid]
-							lo := dc_lx & (stride>>2 - 1)
-							dc_lv_i0 = (dc_lx-lo)<<2 + lo
-							dc_lv_i1 = dc_lv_i0 + stride>>2
-							dc_lv_i2 = dc_lv_i1 + stride>>2
-							dc_lv_i3 = dc_lv_i2 + stride>>2
-							dc_pt_i0[dc_tid] = dc_lv_i0
-							dc_pt_i1[dc_tid] = dc_lv_i1
-							dc_pt_i2[dc_tid] = dc_lv_i2
-							dc_pt_i3[dc_tid] = dc_lv_i3
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i0 := dc_pt_i0[dc_tid]
-							dc_lv_i1 := dc_pt_i1[dc_tid]
-							dc_lv_i2 := dc_pt_i2[dc_tid]
-							dc_lv_i3 := dc_pt_i3[dc_tid]
-							sData_3 := dc_sh3
-							D0 := (*cpu.Index(dc_f, 47, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z))
-							D1 := (*cpu.Index(dc_f, 48, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z))
-							D2 := (*cpu.Index(dc_f, 49, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z))
-							D3 := (*cpu.Index(dc_f, 50, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z))
-							var T float32
-							T = D0
-							D0 += D2
-							D2 = T - D2
-							T = D1
-							D1 += D3
-							D3 = T - D3
-							T = D0
-							(*cpu.Index(dc_f, 51, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z)) = D0 + D1
-							(*cpu.Index(dc_f, 52, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z)) = T - D1
-							T = D2
-							(*cpu.Index(dc_f, 53, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z)) = D2 + D3
-							(*cpu.Index(dc_f, 54, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z)) = T - D3
-						}
-					}
-				}
-			}
+			dc_cpu_FWTBatch1_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, stride, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
+			dc_cpu_FWTBatch1_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
 		}
 		if stride == 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							i0_1 := dc_lx << 1
-							i1_1 := i0_1 + 1
-							_ = i1_1
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sData_4 := dc_sh3
-							i0_1_2 := dc_lx << 1
-							i1_1_2 := i0_1_2 + 1
-							D0_1 := (*cpu.Index(dc_f, 55, sData_4[:], int(i0_1_2), dc_x, dc_y, dc_z))
-							D1_1 := (*cpu.Index(dc_f, 56, sData_4[:], int(i1_1_2), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 57, sData_4[:], int(i0_1_2), dc_x, dc_y, dc_z)) = D0_1 + D1_1
-							(*cpu.Index(dc_f, 58, sData_4[:], int(i1_1_2), dc_x, dc_y, dc_z)) = D0_1 - D1_1
-						}
-					}
-				}
-			}
+			dc_cpu_FWTBatch1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
+			dc_cpu_FWTBatch1_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_pos_1 := dc_pt_pos_1[dc_tid]
-						dc_lv_pos_1 = dc_lx
-						dc_pt_pos_1[dc_tid] = dc_lv_pos_1
-					}
-				}
-			}
-		}
+		dc_cpu_FWTBatch1_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_f)
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
 			{
@@ -6401,7 +6648,29 @@ func dc_cpu_Histogram64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_Histogram64_tl2 runs a thread loop of dc_cpu_Histogram64.
 //
 //go:noinline
-func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_pos := dc_pt_pos[dc_tid]
+					dc_lv_pos = dc_x
+					dc_pt_pos[dc_tid] = dc_lv_pos
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram64_tl3 runs a thread loop of dc_cpu_Histogram64.
+//
+//go:noinline
+func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xhi := min(64, dc_gs.X)
@@ -6444,21 +6713,7 @@ func dc_cpu_Histogram64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dPart
 		*dc_sh4 = [4096]uint8{}
 		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_pos := dc_pt_pos[dc_tid]
-						dc_lv_pos = dc_x
-						dc_pt_pos[dc_tid] = dc_lv_pos
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -6488,7 +6743,7 @@ func dc_cpu_Histogram64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dPart
 				}
 			}
 		}
-		dc_cpu_Histogram64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		dc_cpu_Histogram64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 
@@ -6518,7 +6773,29 @@ func dc_cpu_Histogram64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 // dc_cpu_Histogram64_fast_tl2 runs a thread loop of dc_cpu_Histogram64_fast.
 //
 //go:noinline
-func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_pos := dc_pt_pos[dc_tid]
+					dc_lv_pos = dc_x
+					dc_pt_pos[dc_tid] = dc_lv_pos
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram64_fast_tl3 runs a thread loop of dc_cpu_Histogram64_fast.
+//
+//go:noinline
+func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xhi := min(64, dc_gs.X)
@@ -6556,21 +6833,7 @@ func dc_cpu_Histogram64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		*dc_sh4 = [4096]uint8{}
 		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_pos := dc_pt_pos[dc_tid]
-						dc_lv_pos = dc_x
-						dc_pt_pos[dc_tid] = dc_lv_pos
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -6600,7 +6863,7 @@ func dc_cpu_Histogram64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 				}
 			}
 		}
-		dc_cpu_Histogram64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		dc_cpu_Histogram64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 
@@ -6630,7 +6893,74 @@ var dc_scratch_NBodyTile cpu.Scratches
 // dc_cpu_NBodyTile_tl1 runs a thread loop of dc_cpu_NBodyTile.
 //
 //go:noinline
-func dc_cpu_NBodyTile_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_me []Float4, n int, pos []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_me := dc_pt_me[dc_tid]
+					dc_lv_a := dc_pt_a[dc_tid]
+					sh := dc_sh5
+					_ = sh
+					i := dc_x
+					{
+						var dc_zero Float4
+						dc_lv_me = dc_zero
+					}
+					if i < n {
+						dc_lv_me = (*cpu.Index(dc_f, 68, pos, int(i), dc_x, dc_y, dc_z))
+					}
+					{
+						var dc_zero_2 Float3
+						dc_lv_a = dc_zero_2
+					}
+					dc_pt_me[dc_tid] = dc_lv_me
+					dc_pt_a[dc_tid] = dc_lv_a
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBodyTile_tl2 runs a thread loop of dc_cpu_NBodyTile.
+//
+//go:noinline
+func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, tile int, n int, pos []Float4, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh5
+					j := tile*128 + dc_lx
+					if j < n {
+						(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
+					} else {
+						(*cpu.Index(dc_f, 71, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBodyTile_tl3 runs a thread loop of dc_cpu_NBodyTile.
+//
+//go:noinline
+func dc_cpu_NBodyTile_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6645,6 +6975,33 @@ func dc_cpu_NBodyTile_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
 					}
 					dc_pt_a[dc_tid] = dc_lv_a
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBodyTile_tl4 runs a thread loop of dc_cpu_NBodyTile.
+//
+//go:noinline
+func dc_cpu_NBodyTile_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_a := dc_pt_a[dc_tid]
+					i_2 := dc_x
+					if i_2 < n {
+						(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+					}
 				}
 			}
 		}
@@ -6667,78 +7024,78 @@ func dc_cpu_NBodyTile(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []F
 		*dc_sh5 = [128]Float4{}
 		dc_pt_me := cpu.PerThread[Float4](dc_m, 1, dc_nt)
 		dc_pt_a := cpu.PerThread[Float3](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_me := dc_pt_me[dc_tid]
-						dc_lv_a := dc_pt_a[dc_tid]
-						sh := dc_sh5
-						_ = sh
-						i := dc_x
-						{
-							var dc_zero Float4
-							dc_lv_me = dc_zero
-						}
-						if i < n {
-							dc_lv_me = (*cpu.Index(dc_f, 68, pos, int(i), dc_x, dc_y, dc_z))
-						}
-						{
-							var dc_zero_2 Float3
-							dc_lv_a = dc_zero_2
-						}
-						dc_pt_me[dc_tid] = dc_lv_me
-						dc_pt_a[dc_tid] = dc_lv_a
-					}
-				}
-			}
-		}
+		dc_cpu_NBodyTile_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_me, n, pos, dc_pt_a, dc_f)
 		for tile := 0; tile*128 < n; tile++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh5
-							j := tile*128 + dc_lx
-							if j < n {
-								(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
-							} else {
-								(*cpu.Index(dc_f, 71, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
-							}
-						}
+			dc_cpu_NBodyTile_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, tile, n, pos, dc_f)
+			dc_cpu_NBodyTile_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
+		}
+		dc_cpu_NBodyTile_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
+	}
+}
+
+// dc_cpu_NBodyTile_fast_tl1 runs a thread loop of dc_cpu_NBodyTile_fast.
+//
+//go:noinline
+func dc_cpu_NBodyTile_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_me []Float4, n int, pos []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_me := dc_pt_me[dc_tid]
+					dc_lv_a := dc_pt_a[dc_tid]
+					sh := dc_sh5
+					_ = sh
+					i := dc_x
+					{
+						var dc_zero Float4
+						dc_lv_me = dc_zero
 					}
+					if i < n {
+						dc_lv_me = pos[i]
+					}
+					{
+						var dc_zero_2 Float3
+						dc_lv_a = dc_zero_2
+					}
+					dc_pt_me[dc_tid] = dc_lv_me
+					dc_pt_a[dc_tid] = dc_lv_a
 				}
 			}
-			dc_cpu_NBodyTile_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_a := dc_pt_a[dc_tid]
-						i_2 := dc_x
-						if i_2 < n {
-							(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
-						}
+	}
+}
+
+// dc_cpu_NBodyTile_fast_tl2 runs a thread loop of dc_cpu_NBodyTile_fast.
+//
+//go:noinline
+func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, tile int, n int, pos []Float4, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh5
+					j := tile*128 + dc_lx
+					if j < n {
+						sh_2[dc_lx] = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
+					} else {
+						sh_2[dc_lx] = Float4{X: 0, Y: 0, Z: 0, W: 0}
 					}
 				}
 			}
@@ -6746,11 +7103,14 @@ func dc_cpu_NBodyTile(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []F
 	}
 }
 
-// dc_cpu_NBodyTile_fast_tl1 runs a thread loop of dc_cpu_NBodyTile_fast.
+// dc_cpu_NBodyTile_fast_tl3 runs a thread loop of dc_cpu_NBodyTile_fast.
 //
 //go:noinline
-func dc_cpu_NBodyTile_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6770,11 +7130,41 @@ func dc_cpu_NBodyTile_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
+// dc_cpu_NBodyTile_fast_tl4 runs a thread loop of dc_cpu_NBodyTile_fast.
+//
+//go:noinline
+func dc_cpu_NBodyTile_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_a := dc_pt_a[dc_tid]
+					i_2 := dc_x
+					if i_2 < n {
+						acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_NBodyTile_fast runs groups [dc_g0, dc_g1) of kernel NBodyTile, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_NBodyTile_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Float4, acc []Float4, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh5 := cpu.Shared[[128]Float4](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -6786,76 +7176,12 @@ func dc_cpu_NBodyTile_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, po
 		*dc_sh5 = [128]Float4{}
 		dc_pt_me := cpu.PerThread[Float4](dc_m, 1, dc_nt)
 		dc_pt_a := cpu.PerThread[Float3](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_me := dc_pt_me[dc_tid]
-						dc_lv_a := dc_pt_a[dc_tid]
-						sh := dc_sh5
-						_ = sh
-						i := dc_x
-						{
-							var dc_zero Float4
-							dc_lv_me = dc_zero
-						}
-						if i < n {
-							dc_lv_me = pos[i]
-						}
-						{
-							var dc_zero_2 Float3
-							dc_lv_a = dc_zero_2
-						}
-						dc_pt_me[dc_tid] = dc_lv_me
-						dc_pt_a[dc_tid] = dc_lv_a
-					}
-				}
-			}
-		}
+		dc_cpu_NBodyTile_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_me, n, pos, dc_pt_a, dc_f)
 		for tile := 0; tile*128 < n; tile++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh5
-							j := tile*128 + dc_lx
-							if j < n {
-								sh_2[dc_lx] = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
-							} else {
-								sh_2[dc_lx] = Float4{X: 0, Y: 0, Z: 0, W: 0}
-							}
-						}
-					}
-				}
-			}
-			dc_cpu_NBodyTile_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
+			dc_cpu_NBodyTile_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, tile, n, pos, dc_f)
+			dc_cpu_NBodyTile_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_a := dc_pt_a[dc_tid]
-						i_2 := dc_x
-						if i_2 < n {
-							acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_NBodyTile_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
 	}
 }
 

@@ -3648,6 +3648,212 @@ func dc_chunk_Structs(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_SharedA holds the working memory of SharedA's groups.
 var dc_scratch_SharedA cpu.Scratches
 
+// dc_cpu_SharedA_tl1 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_first []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_first := dc_pt_first[dc_tid]
+					i := dc_x
+					_ = i
+					dc_lv_first = 0
+					dc_pt_first[dc_tid] = dc_lv_first
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl2 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, a []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					i_2 := dc_x
+					x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
+					sh := dc_sh0
+					l := dc_lx
+					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl3 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					dc_lv_r = sh_2[(l_2+1)%64]
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl4 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_first []int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_first := dc_pt_first[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_first = dc_lv_r
+					dc_pt_first[dc_tid] = dc_lv_first
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl5 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_dc_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_dc_r = 0
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl6 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, a []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					i_3 := dc_x
+					x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl7 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_r_2 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					sh_4 := dc_sh0
+					l_4 := dc_lx
+					dc_lv_r_2 = sh_4[(l_4+1)%64]
+					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl8 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_dc_r []int32, dc_pt_r_2 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					dc_lv_dc_r = dc_lv_r_2
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_tl9 runs a thread loop of dc_cpu_SharedA.
+//
+//go:noinline
+func dc_cpu_SharedA_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_pt_first []int32, dc_pt_dc_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_first := dc_pt_first[dc_tid]
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					i_4 := dc_x
+					(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_SharedA runs groups [dc_g0, dc_g1) of kernel SharedA, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3666,150 +3872,219 @@ func dc_cpu_SharedA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 		dc_pt_r := cpu.PerThread[int32](dc_m, 2, dc_nt)
 		dc_pt_dc_r := cpu.PerThread[int32](dc_m, 3, dc_nt)
 		dc_pt_r_2 := cpu.PerThread[int32](dc_m, 4, dc_nt)
+		dc_cpu_SharedA_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_first, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_first := dc_pt_first[dc_tid]
-						i := dc_x
-						_ = i
-						dc_lv_first = 0
-						dc_pt_first[dc_tid] = dc_lv_first
-					}
+			dc_cpu_SharedA_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, a, dc_f)
+			dc_cpu_SharedA_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_r, dc_f)
+			dc_cpu_SharedA_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_first, dc_pt_r, dc_f)
+		}
+		dc_cpu_SharedA_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_dc_r, dc_f)
+		{
+			dc_cpu_SharedA_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, a, dc_f)
+			dc_cpu_SharedA_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_r_2, dc_f)
+			dc_cpu_SharedA_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_dc_r, dc_pt_r_2, dc_f)
+		}
+		dc_cpu_SharedA_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_pt_first, dc_pt_dc_r, dc_f)
+	}
+}
+
+// dc_cpu_SharedA_fast_tl1 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_first []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_first := dc_pt_first[dc_tid]
+					i := dc_x
+					_ = i
+					dc_lv_first = 0
+					dc_pt_first[dc_tid] = dc_lv_first
 				}
 			}
 		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i_2 := dc_x
-							x := (*cpu.Index(dc_f, 27, a, int(i_2), dc_x, dc_y, dc_z))
-							sh := dc_sh0
-							l := dc_lx
-							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							dc_lv_r = sh_2[(l_2+1)%64]
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_first := dc_pt_first[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_first = dc_lv_r
-							dc_pt_first[dc_tid] = dc_lv_first
-						}
-					}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl2 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, a []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					i_2 := dc_x
+					x := a[i_2]
+					sh := dc_sh0
+					l := dc_lx
+					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						dc_lv_dc_r = 0
-						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-					}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl3 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					dc_lv_r = sh_2[(l_2+1)%64]
+					dc_pt_r[dc_tid] = dc_lv_r
 				}
 			}
 		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i_3 := dc_x
-							x_2 := (*cpu.Index(dc_f, 29, a, int(i_3), dc_x, dc_y, dc_z)) * 2
-							sh_3 := dc_sh0
-							l_3 := dc_lx
-							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							sh_4 := dc_sh0
-							l_4 := dc_lx
-							dc_lv_r_2 = sh_4[(l_4+1)%64]
-							dc_pt_r_2[dc_tid] = dc_lv_r_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							dc_lv_dc_r = dc_lv_r_2
-							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-						}
-					}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl4 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_first []int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_first := dc_pt_first[dc_tid]
+					dc_lv_r := dc_pt_r[dc_tid]
+					dc_lv_first = dc_lv_r
+					dc_pt_first[dc_tid] = dc_lv_first
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_first := dc_pt_first[dc_tid]
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						i_4 := dc_x
-						(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
-					}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl5 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_dc_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_dc_r = 0
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl6 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, a []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					i_3 := dc_x
+					x_2 := a[i_3] * 2
+					sh_3 := dc_sh0
+					l_3 := dc_lx
+					(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl7 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_r_2 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					sh_4 := dc_sh0
+					l_4 := dc_lx
+					dc_lv_r_2 = sh_4[(l_4+1)%64]
+					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl8 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_dc_r []int32, dc_pt_r_2 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					dc_lv_r_2 := dc_pt_r_2[dc_tid]
+					dc_lv_dc_r = dc_lv_r_2
+					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedA_fast_tl9 runs a thread loop of dc_cpu_SharedA_fast.
+//
+//go:noinline
+func dc_cpu_SharedA_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_pt_first []int32, dc_pt_dc_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_first := dc_pt_first[dc_tid]
+					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
+					i_4 := dc_x
+					out[i_4] = dc_lv_first + dc_lv_dc_r
 				}
 			}
 		}
@@ -3834,150 +4109,19 @@ func dc_cpu_SharedA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 		dc_pt_r := cpu.PerThread[int32](dc_m, 2, dc_nt)
 		dc_pt_dc_r := cpu.PerThread[int32](dc_m, 3, dc_nt)
 		dc_pt_r_2 := cpu.PerThread[int32](dc_m, 4, dc_nt)
+		dc_cpu_SharedA_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_first, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_first := dc_pt_first[dc_tid]
-						i := dc_x
-						_ = i
-						dc_lv_first = 0
-						dc_pt_first[dc_tid] = dc_lv_first
-					}
-				}
-			}
+			dc_cpu_SharedA_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, a, dc_f)
+			dc_cpu_SharedA_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_r, dc_f)
+			dc_cpu_SharedA_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_first, dc_pt_r, dc_f)
 		}
+		dc_cpu_SharedA_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_dc_r, dc_f)
 		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i_2 := dc_x
-							x := a[i_2]
-							sh := dc_sh0
-							l := dc_lx
-							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							dc_lv_r = sh_2[(l_2+1)%64]
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_first := dc_pt_first[dc_tid]
-							dc_lv_r := dc_pt_r[dc_tid]
-							dc_lv_first = dc_lv_r
-							dc_pt_first[dc_tid] = dc_lv_first
-						}
-					}
-				}
-			}
+			dc_cpu_SharedA_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, a, dc_f)
+			dc_cpu_SharedA_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_r_2, dc_f)
+			dc_cpu_SharedA_fast_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_dc_r, dc_pt_r_2, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						dc_lv_dc_r = 0
-						dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-					}
-				}
-			}
-		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i_3 := dc_x
-							x_2 := a[i_3] * 2
-							sh_3 := dc_sh0
-							l_3 := dc_lx
-							(*cpu.Index(dc_f, 2, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = x_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							sh_4 := dc_sh0
-							l_4 := dc_lx
-							dc_lv_r_2 = sh_4[(l_4+1)%64]
-							dc_pt_r_2[dc_tid] = dc_lv_r_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-							dc_lv_r_2 := dc_pt_r_2[dc_tid]
-							dc_lv_dc_r = dc_lv_r_2
-							dc_pt_dc_r[dc_tid] = dc_lv_dc_r
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_first := dc_pt_first[dc_tid]
-						dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-						i_4 := dc_x
-						out[i_4] = dc_lv_first + dc_lv_dc_r
-					}
-				}
-			}
-		}
+		dc_cpu_SharedA_fast_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_pt_first, dc_pt_dc_r, dc_f)
 	}
 }
 
@@ -4003,6 +4147,97 @@ func dc_chunk_SharedA(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_SharedB holds the working memory of SharedB's groups.
 var dc_scratch_SharedB cpu.Scratches
 
+// dc_cpu_SharedB_tl1 runs a thread loop of dc_cpu_SharedB.
+//
+//go:noinline
+func dc_cpu_SharedB_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					i := dc_x
+					_ = i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedB_tl2 runs a thread loop of dc_cpu_SharedB.
+//
+//go:noinline
+func dc_cpu_SharedB_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, a []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					i_2 := dc_x
+					x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
+					sh := dc_sh0
+					l := dc_lx
+					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedB_tl3 runs a thread loop of dc_cpu_SharedB.
+//
+//go:noinline
+func dc_cpu_SharedB_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					dc_lv_r = sh_2[(l_2+1)%64]
+					dc_pt_r[dc_tid] = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedB_tl4 runs a thread loop of dc_cpu_SharedB.
+//
+//go:noinline
+func dc_cpu_SharedB_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_r := dc_pt_r[dc_tid]
+					i_3 := dc_x
+					(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_SharedB runs groups [dc_g0, dc_g1) of kernel SharedB, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4018,68 +4253,97 @@ func dc_cpu_SharedB(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []int32
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
 		dc_pt_r := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_cpu_SharedB_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						i := dc_x
-						_ = i
-					}
+			dc_cpu_SharedB_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, a, dc_f)
+			dc_cpu_SharedB_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_r, dc_f)
+			dc_cpu_SharedB_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_pt_r, dc_f)
+		}
+	}
+}
+
+// dc_cpu_SharedB_fast_tl1 runs a thread loop of dc_cpu_SharedB_fast.
+//
+//go:noinline
+func dc_cpu_SharedB_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					i := dc_x
+					_ = i
 				}
 			}
 		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i_2 := dc_x
-							x := -(*cpu.Index(dc_f, 31, a, int(i_2), dc_x, dc_y, dc_z))
-							sh := dc_sh0
-							l := dc_lx
-							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
-						}
-					}
+	}
+}
+
+// dc_cpu_SharedB_fast_tl2 runs a thread loop of dc_cpu_SharedB_fast.
+//
+//go:noinline
+func dc_cpu_SharedB_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, a []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					i_2 := dc_x
+					x := -a[i_2]
+					sh := dc_sh0
+					l := dc_lx
+					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							dc_lv_r = sh_2[(l_2+1)%64]
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
+		}
+	}
+}
+
+// dc_cpu_SharedB_fast_tl3 runs a thread loop of dc_cpu_SharedB_fast.
+//
+//go:noinline
+func dc_cpu_SharedB_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					dc_lv_r = sh_2[(l_2+1)%64]
+					dc_pt_r[dc_tid] = dc_lv_r
 				}
 			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_r := dc_pt_r[dc_tid]
-							i_3 := dc_x
-							(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
-						}
-					}
+		}
+	}
+}
+
+// dc_cpu_SharedB_fast_tl4 runs a thread loop of dc_cpu_SharedB_fast.
+//
+//go:noinline
+func dc_cpu_SharedB_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_pt_r []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_r := dc_pt_r[dc_tid]
+					i_3 := dc_x
+					out[i_3] = dc_lv_r
 				}
 			}
 		}
@@ -4101,67 +4365,11 @@ func dc_cpu_SharedB_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
 		dc_pt_r := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_cpu_SharedB_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						i := dc_x
-						_ = i
-					}
-				}
-			}
-		}
-		{
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							i_2 := dc_x
-							x := -a[i_2]
-							sh := dc_sh0
-							l := dc_lx
-							(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = x
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							sh_2 := dc_sh0
-							l_2 := dc_lx
-							dc_lv_r = sh_2[(l_2+1)%64]
-							dc_pt_r[dc_tid] = dc_lv_r
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							dc_lv_r := dc_pt_r[dc_tid]
-							i_3 := dc_x
-							out[i_3] = dc_lv_r
-						}
-					}
-				}
-			}
+			dc_cpu_SharedB_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, a, dc_f)
+			dc_cpu_SharedB_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_r, dc_f)
+			dc_cpu_SharedB_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_pt_r, dc_f)
 		}
 	}
 }

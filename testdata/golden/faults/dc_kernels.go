@@ -6301,6 +6301,54 @@ func dc_chunk_Shift_int(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_SharedIndex holds the working memory of SharedIndex's groups.
 var dc_scratch_SharedIndex cpu.Scratches
 
+// dc_cpu_SharedIndex_tl1 runs a thread loop of dc_cpu_SharedIndex.
+//
+//go:noinline
+func dc_cpu_SharedIndex_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh0
+					l := dc_lx
+					(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SharedIndex_tl2 runs a thread loop of dc_cpu_SharedIndex.
+//
+//go:noinline
+func dc_cpu_SharedIndex_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						i := dc_x
+						if i < len(out) {
+							out[i] = sh_2[l_2%64] + 1
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_SharedIndex runs groups [dc_g0, dc_g1) of kernel SharedIndex, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_SharedIndex(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -6315,35 +6363,52 @@ func dc_cpu_SharedIndex(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, out [
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh0
-						l := dc_lx
-						(*cpu.Index(dc_f, 37, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l)
-					}
+		dc_cpu_SharedIndex_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_SharedIndex_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_f)
+	}
+}
+
+// dc_cpu_SharedIndex_fast_tl1 runs a thread loop of dc_cpu_SharedIndex_fast.
+//
+//go:noinline
+func dc_cpu_SharedIndex_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh := dc_sh0
+					l := dc_lx
+					sh[l] = int32(l)
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						{
-							i := dc_x
-							if i < len(out) {
-								out[i] = sh_2[l_2%64] + 1
-							}
+	}
+}
+
+// dc_cpu_SharedIndex_fast_tl2 runs a thread loop of dc_cpu_SharedIndex_fast.
+//
+//go:noinline
+func dc_cpu_SharedIndex_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						i := dc_x
+						if i < len(out) {
+							out[i] = sh_2[l_2%64] + 1
 						}
 					}
 				}
@@ -6357,6 +6422,9 @@ func dc_cpu_SharedIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -6366,35 +6434,8 @@ func dc_cpu_SharedIndex_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh0
-						l := dc_lx
-						sh[l] = int32(l)
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						{
-							i := dc_x
-							if i < len(out) {
-								out[i] = sh_2[l_2%64] + 1
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_SharedIndex_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_SharedIndex_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_f)
 	}
 }
 
@@ -6419,6 +6460,78 @@ func dc_chunk_SharedIndex(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_StrideSum holds the working memory of StrideSum's groups.
 var dc_scratch_StrideSum cpu.Scratches
 
+// dc_cpu_StrideSum_tl1 runs a thread loop of dc_cpu_StrideSum.
+//
+//go:noinline
+func dc_cpu_StrideSum_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh1
+					l := dc_lx
+					(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_tl2 runs a thread loop of dc_cpu_StrideSum.
+//
+//go:noinline
+func dc_cpu_StrideSum_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_s []float32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_s := dc_pt_s[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					dc_lv_s = 0
+					dc_lv_i = dc_x
+					dc_pt_s[dc_tid] = dc_lv_s
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_tl3 runs a thread loop of dc_cpu_StrideSum.
+//
+//go:noinline
+func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_s := dc_pt_s[dc_tid]
+					(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_StrideSum runs groups [dc_g0, dc_g1) of kernel StrideSum, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []float32, out []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -6435,40 +6548,8 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 		*dc_sh1 = [64]float32{}
 		dc_pt_s := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh1
-						l := dc_lx
-						(*cpu.Index(dc_f, 38, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_s := dc_pt_s[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						dc_lv_s = 0
-						dc_lv_i = dc_x
-						dc_pt_s[dc_tid] = dc_lv_s
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_StrideSum_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_StrideSum_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_s, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -6500,20 +6581,77 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_s := dc_pt_s[dc_tid]
-						(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
-					}
+		dc_cpu_StrideSum_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
+	}
+}
+
+// dc_cpu_StrideSum_fast_tl1 runs a thread loop of dc_cpu_StrideSum_fast.
+//
+//go:noinline
+func dc_cpu_StrideSum_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh := dc_sh1
+					l := dc_lx
+					sh[l] = 1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_fast_tl2 runs a thread loop of dc_cpu_StrideSum_fast.
+//
+//go:noinline
+func dc_cpu_StrideSum_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_s []float32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_s := dc_pt_s[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					dc_lv_s = 0
+					dc_lv_i = dc_x
+					dc_pt_s[dc_tid] = dc_lv_s
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_fast_tl3 runs a thread loop of dc_cpu_StrideSum_fast.
+//
+//go:noinline
+func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_s := dc_pt_s[dc_tid]
+					out[dc_x] = dc_lv_s
 				}
 			}
 		}
@@ -6525,6 +6663,9 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh1 := cpu.Shared[[64]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -6536,35 +6677,8 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 		*dc_sh1 = [64]float32{}
 		dc_pt_s := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh1
-						l := dc_lx
-						sh[l] = 1
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_s := dc_pt_s[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						dc_lv_s = 0
-						dc_lv_i = dc_x
-						dc_pt_s[dc_tid] = dc_lv_s
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_StrideSum_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_StrideSum_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_s, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -6596,20 +6710,7 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_s := dc_pt_s[dc_tid]
-						out[dc_x] = dc_lv_s
-					}
-				}
-			}
-		}
+		dc_cpu_StrideSum_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
 	}
 }
 

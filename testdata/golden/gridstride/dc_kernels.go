@@ -2992,6 +2992,74 @@ func LaunchWrap(dev *runtime.Device, g dc.Grid, count *runtime.Buffer[int32], ba
 // dc_scratch_Hist holds the working memory of Hist's groups.
 var dc_scratch_Hist cpu.Scratches
 
+// dc_cpu_Hist_tl1 runs a thread loop of dc_cpu_Hist.
+//
+//go:noinline
+func dc_cpu_Hist_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh0
+					l := dc_lx
+					(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_tl2 runs a thread loop of dc_cpu_Hist.
+//
+//go:noinline
+func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_i := dc_pt_i[dc_tid]
+					dc_lv_i = dc_x
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_tl3 runs a thread loop of dc_cpu_Hist.
+//
+//go:noinline
+func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_3 := dc_sh0
+					l_2 := dc_lx
+					dc.AtomicAdd(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Hist runs groups [dc_g0, dc_g1) of kernel Hist, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3007,37 +3075,8 @@ func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh0
-						l := dc_lx
-						(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = 0
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pt_i[dc_tid]
-						dc_lv_i = dc_x
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Hist_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Hist_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3066,19 +3105,71 @@ func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_3 := dc_sh0
-						l_2 := dc_lx
-						dc.AtomicAdd(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
-					}
+		dc_cpu_Hist_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
+	}
+}
+
+// dc_cpu_Hist_fast_tl1 runs a thread loop of dc_cpu_Hist_fast.
+//
+//go:noinline
+func dc_cpu_Hist_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh := dc_sh0
+					l := dc_lx
+					sh[l] = 0
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_fast_tl2 runs a thread loop of dc_cpu_Hist_fast.
+//
+//go:noinline
+func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_i := dc_pt_i[dc_tid]
+					dc_lv_i = dc_x
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_fast_tl3 runs a thread loop of dc_cpu_Hist_fast.
+//
+//go:noinline
+func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh_3 := dc_sh0
+					l_2 := dc_lx
+					dc.AtomicAdd(&hist[l_2], sh_3[l_2])
 				}
 			}
 		}
@@ -3090,6 +3181,9 @@ func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3100,32 +3194,8 @@ func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh0
-						l := dc_lx
-						sh[l] = 0
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pt_i[dc_tid]
-						dc_lv_i = dc_x
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Hist_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Hist_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3154,17 +3224,7 @@ func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh_3 := dc_sh0
-						l_2 := dc_lx
-						dc.AtomicAdd(&hist[l_2], sh_3[l_2])
-					}
-				}
-			}
-		}
+		dc_cpu_Hist_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
 	}
 }
 
@@ -3194,7 +3254,67 @@ var dc_scratch_Sums cpu.Scratches
 // dc_cpu_Sums_tl1 runs a thread loop of dc_cpu_Sums.
 //
 //go:noinline
-func dc_cpu_Sums_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sums_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					dc_lv_count := dc_pt_count[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					sh := dc_sh1
+					_ = sh
+					l := dc_lx
+					dc_lv_sum = 0
+					dc_lv_count = 0
+					w := int32(l%5) + 1
+					_ = w
+					dc_lv_i = dc_x + 2
+					dc_pt_sum[dc_tid] = dc_lv_sum
+					dc_pt_count[dc_tid] = dc_lv_count
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_tl2 runs a thread loop of dc_cpu_Sums.
+//
+//go:noinline
+func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					dc_lv_count := dc_pt_count[dc_tid]
+					sh_2 := dc_sh1
+					l_3 := dc_lx
+					(*cpu.Index(dc_f, 6, sh_2[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_tl3 runs a thread loop of dc_cpu_Sums.
+//
+//go:noinline
+func dc_cpu_Sums_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xlo := max(0, 0)
@@ -3240,32 +3360,7 @@ func dc_cpu_Sums(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		dc_pt_sum := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_count := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						dc_lv_count := dc_pt_count[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						sh := dc_sh1
-						_ = sh
-						l := dc_lx
-						dc_lv_sum = 0
-						dc_lv_count = 0
-						w := int32(l%5) + 1
-						_ = w
-						dc_lv_i = dc_x + 2
-						dc_pt_sum[dc_tid] = dc_lv_sum
-						dc_pt_count[dc_tid] = dc_lv_count
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Sums_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3300,35 +3395,80 @@ func dc_cpu_Sums(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						dc_lv_count := dc_pt_count[dc_tid]
-						sh_2 := dc_sh1
-						l_3 := dc_lx
-						(*cpu.Index(dc_f, 6, sh_2[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
-					}
-				}
-			}
-		}
-		dc_cpu_Sums_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
+		dc_cpu_Sums_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
+		dc_cpu_Sums_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
 	}
 }
 
 // dc_cpu_Sums_fast_tl1 runs a thread loop of dc_cpu_Sums_fast.
 //
 //go:noinline
-func dc_cpu_Sums_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sums_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					dc_lv_count := dc_pt_count[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					sh := dc_sh1
+					_ = sh
+					l := dc_lx
+					dc_lv_sum = 0
+					dc_lv_count = 0
+					w := int32(l%5) + 1
+					_ = w
+					dc_lv_i = dc_x + 2
+					dc_pt_sum[dc_tid] = dc_lv_sum
+					dc_pt_count[dc_tid] = dc_lv_count
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_fast_tl2 runs a thread loop of dc_cpu_Sums_fast.
+//
+//go:noinline
+func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					dc_lv_count := dc_pt_count[dc_tid]
+					sh_2 := dc_sh1
+					l_3 := dc_lx
+					sh_2[l_3] = dc_lv_sum * int32(dc_lv_count+1)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_fast_tl3 runs a thread loop of dc_cpu_Sums_fast.
+//
+//go:noinline
+func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3356,6 +3496,9 @@ func dc_cpu_Sums_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh1 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3368,32 +3511,7 @@ func dc_cpu_Sums_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		dc_pt_sum := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_count := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						dc_lv_count := dc_pt_count[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						sh := dc_sh1
-						_ = sh
-						l := dc_lx
-						dc_lv_sum = 0
-						dc_lv_count = 0
-						w := int32(l%5) + 1
-						_ = w
-						dc_lv_i = dc_x + 2
-						dc_pt_sum[dc_tid] = dc_lv_sum
-						dc_pt_count[dc_tid] = dc_lv_count
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Sums_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3428,22 +3546,8 @@ func dc_cpu_Sums_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						dc_lv_count := dc_pt_count[dc_tid]
-						sh_2 := dc_sh1
-						l_3 := dc_lx
-						sh_2[l_3] = dc_lv_sum * int32(dc_lv_count+1)
-					}
-				}
-			}
-		}
-		dc_cpu_Sums_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
+		dc_cpu_Sums_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
+		dc_cpu_Sums_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
 	}
 }
 
@@ -3470,6 +3574,110 @@ func dc_chunk_Sums(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Strides holds the working memory of Strides's groups.
 var dc_scratch_Strides cpu.Scratches
 
+// dc_cpu_Strides_tl1 runs a thread loop of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh2
+					l := dc_lx
+					(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_tl2 runs a thread loop of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_a []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					l_2 := dc_lx
+					base := dc_gx * dc_gs.X
+					dc_lv_a = 0
+					dc_lv_i = l_2 + base
+					dc_pt_a[dc_tid] = dc_lv_a
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_tl3 runs a thread loop of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_j := dc_pt_j[dc_tid]
+					stride := (dc_ng.X * dc_gs.X)
+					_ = stride
+					dc_lv_b = 0
+					dc_lv_j = dc_x
+					dc_pt_b[dc_tid] = dc_lv_b
+					dc_pt_j[dc_tid] = dc_lv_j
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_tl4 runs a thread loop of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_b := dc_pt_b[dc_tid]
+					sh_3 := dc_sh2
+					l_4 := dc_lx
+					{
+						i_1 := dc_x
+						if i_1 < len(out) {
+							out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Strides runs groups [dc_g0, dc_g1) of kernel Strides, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Strides(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, seen []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3488,40 +3696,8 @@ func dc_cpu_Strides(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_b := cpu.PerThread[int32](dc_m, 3, dc_nt)
 		dc_pt_j := cpu.PerThread[int](dc_m, 4, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh2
-						l := dc_lx
-						(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 3)
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						l_2 := dc_lx
-						base := dc_gx * dc_gs.X
-						dc_lv_a = 0
-						dc_lv_i = l_2 + base
-						dc_pt_a[dc_tid] = dc_lv_a
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Strides_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
+		dc_cpu_Strides_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_a, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3551,26 +3727,7 @@ func dc_cpu_Strides(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_b := dc_pt_b[dc_tid]
-						dc_lv_j := dc_pt_j[dc_tid]
-						stride := (dc_ng.X * dc_gs.X)
-						_ = stride
-						dc_lv_b = 0
-						dc_lv_j = dc_x
-						dc_pt_b[dc_tid] = dc_lv_b
-						dc_pt_j[dc_tid] = dc_lv_j
-					}
-				}
-			}
-		}
+		dc_cpu_Strides_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
 			{
@@ -3609,23 +3766,113 @@ func dc_cpu_Strides(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_b := dc_pt_b[dc_tid]
-						sh_3 := dc_sh2
-						l_4 := dc_lx
-						{
-							i_1 := dc_x
-							if i_1 < len(out) {
-								out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
-							}
+		dc_cpu_Strides_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
+	}
+}
+
+// dc_cpu_Strides_fast_tl1 runs a thread loop of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh := dc_sh2
+					l := dc_lx
+					sh[l] = int32(l * 3)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_fast_tl2 runs a thread loop of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_a []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					l_2 := dc_lx
+					base := dc_gx * dc_gs.X
+					dc_lv_a = 0
+					dc_lv_i = l_2 + base
+					dc_pt_a[dc_tid] = dc_lv_a
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_fast_tl3 runs a thread loop of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_b := dc_pt_b[dc_tid]
+					dc_lv_j := dc_pt_j[dc_tid]
+					stride := (dc_ng.X * dc_gs.X)
+					_ = stride
+					dc_lv_b = 0
+					dc_lv_j = dc_x
+					dc_pt_b[dc_tid] = dc_lv_b
+					dc_pt_j[dc_tid] = dc_lv_j
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_fast_tl4 runs a thread loop of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_a := dc_pt_a[dc_tid]
+					dc_lv_b := dc_pt_b[dc_tid]
+					sh_3 := dc_sh2
+					l_4 := dc_lx
+					{
+						i_1 := dc_x
+						if i_1 < len(out) {
+							out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
 						}
 					}
 				}
@@ -3639,6 +3886,9 @@ func dc_cpu_Strides_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh2 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -3652,35 +3902,8 @@ func dc_cpu_Strides_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_b := cpu.PerThread[int32](dc_m, 3, dc_nt)
 		dc_pt_j := cpu.PerThread[int](dc_m, 4, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh2
-						l := dc_lx
-						sh[l] = int32(l * 3)
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						l_2 := dc_lx
-						base := dc_gx * dc_gs.X
-						dc_lv_a = 0
-						dc_lv_i = l_2 + base
-						dc_pt_a[dc_tid] = dc_lv_a
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Strides_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
+		dc_cpu_Strides_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_a, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -3705,26 +3928,7 @@ func dc_cpu_Strides_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_b := dc_pt_b[dc_tid]
-						dc_lv_j := dc_pt_j[dc_tid]
-						stride := (dc_ng.X * dc_gs.X)
-						_ = stride
-						dc_lv_b = 0
-						dc_lv_j = dc_x
-						dc_pt_b[dc_tid] = dc_lv_b
-						dc_pt_j[dc_tid] = dc_lv_j
-					}
-				}
-			}
-		}
+		dc_cpu_Strides_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
 			{
@@ -3763,28 +3967,7 @@ func dc_cpu_Strides_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_a := dc_pt_a[dc_tid]
-						dc_lv_b := dc_pt_b[dc_tid]
-						sh_3 := dc_sh2
-						l_4 := dc_lx
-						{
-							i_1 := dc_x
-							if i_1 < len(out) {
-								out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Strides_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
 	}
 }
 
@@ -3812,6 +3995,89 @@ func dc_chunk_Strides(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Tail holds the working memory of Tail's groups.
 var dc_scratch_Tail cpu.Scratches
 
+// dc_cpu_Tail_tl1 runs a thread loop of dc_cpu_Tail.
+//
+//go:noinline
+func dc_cpu_Tail_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_dc_done = false
+					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_tl2 runs a thread loop of dc_cpu_Tail.
+//
+//go:noinline
+func dc_cpu_Tail_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L1:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					if dc_lv_dc_done {
+						continue dc_L1
+					}
+					sh := dc_sh3
+					l := dc_lx
+					(*cpu.Index(dc_f, 12, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 2)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_tl3 runs a thread loop of dc_cpu_Tail.
+//
+//go:noinline
+func dc_cpu_Tail_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L4:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					if dc_lv_dc_done {
+						continue dc_L4
+					}
+					{
+						i_1 := dc_x
+						if i_1 < n {
+							(*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) + 1
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Tail runs groups [dc_g0, dc_g1) of kernel Tail, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Tail(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, n int, skip int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -3831,42 +4097,8 @@ dc_group:
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 3, dc_nt)
 		dc_ndone := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_dc_done = false
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				dc_L1:
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						if dc_lv_dc_done {
-							continue dc_L1
-						}
-						sh := dc_sh3
-						l := dc_lx
-						(*cpu.Index(dc_f, 12, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 2)
-					}
-				}
-			}
-		}
+		dc_cpu_Tail_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_f)
+		dc_cpu_Tail_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3940,27 +4172,86 @@ dc_group:
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				dc_L4:
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						if dc_lv_dc_done {
-							continue dc_L4
-						}
-						{
-							i_1 := dc_x
-							if i_1 < n {
-								(*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) + 1
-							}
+		dc_cpu_Tail_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
+	}
+}
+
+// dc_cpu_Tail_fast_tl1 runs a thread loop of dc_cpu_Tail_fast.
+//
+//go:noinline
+func dc_cpu_Tail_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					dc_lv_dc_done = false
+					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_fast_tl2 runs a thread loop of dc_cpu_Tail_fast.
+//
+//go:noinline
+func dc_cpu_Tail_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L1:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					if dc_lv_dc_done {
+						continue dc_L1
+					}
+					sh := dc_sh3
+					l := dc_lx
+					sh[l] = int32(l * 2)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_fast_tl3 runs a thread loop of dc_cpu_Tail_fast.
+//
+//go:noinline
+func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+			dc_L4:
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
+					if dc_lv_dc_done {
+						continue dc_L4
+					}
+					{
+						i_1 := dc_x
+						if i_1 < n {
+							out[i_1] = out[i_1] + 1
 						}
 					}
 				}
@@ -3974,6 +4265,9 @@ func dc_cpu_Tail_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh3 := cpu.Shared[[64]int32](dc_m, 0)
 dc_group:
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -3988,37 +4282,8 @@ dc_group:
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 3, dc_nt)
 		dc_ndone := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_dc_done = false
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				dc_L1:
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						if dc_lv_dc_done {
-							continue dc_L1
-						}
-						sh := dc_sh3
-						l := dc_lx
-						sh[l] = int32(l * 2)
-					}
-				}
-			}
-		}
+		dc_cpu_Tail_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_f)
+		dc_cpu_Tail_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4092,29 +4357,7 @@ dc_group:
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				dc_L4:
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						if dc_lv_dc_done {
-							continue dc_L4
-						}
-						{
-							i_1 := dc_x
-							if i_1 < n {
-								out[i_1] = out[i_1] + 1
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Tail_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
 	}
 }
 
@@ -4145,7 +4388,30 @@ var dc_scratch_Kept cpu.Scratches
 // dc_cpu_Kept_tl1 runs a thread loop of dc_cpu_Kept.
 //
 //go:noinline
-func dc_cpu_Kept_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, step int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Kept_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh4
+					l := dc_lx
+					(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_tl2 runs a thread loop of dc_cpu_Kept.
+//
+//go:noinline
+func dc_cpu_Kept_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, step int, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4194,31 +4460,40 @@ func dc_cpu_Kept(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [64]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh := dc_sh4
-						l := dc_lx
-						(*cpu.Index(dc_f, 17, sh[:], int(l), dc_x, dc_y, dc_z)) = 1
-					}
-				}
-			}
-		}
-		dc_cpu_Kept_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, step, out, dc_f)
+		dc_cpu_Kept_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
+		dc_cpu_Kept_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, step, out, dc_f)
 	}
 }
 
 // dc_cpu_Kept_fast_tl1 runs a thread loop of dc_cpu_Kept_fast.
 //
 //go:noinline
-func dc_cpu_Kept_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, step int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Kept_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh := dc_sh4
+					l := dc_lx
+					sh[l] = 1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_fast_tl2 runs a thread loop of dc_cpu_Kept_fast.
+//
+//go:noinline
+func dc_cpu_Kept_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, step int, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4257,6 +4532,9 @@ func dc_cpu_Kept_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh4 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -4266,18 +4544,8 @@ func dc_cpu_Kept_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [64]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh4
-						l := dc_lx
-						sh[l] = 1
-					}
-				}
-			}
-		}
-		dc_cpu_Kept_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, step, out, dc_f)
+		dc_cpu_Kept_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
+		dc_cpu_Kept_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, step, out, dc_f)
 	}
 }
 
@@ -4305,6 +4573,45 @@ func dc_chunk_Kept(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Wrap holds the working memory of Wrap's groups.
 var dc_scratch_Wrap cpu.Scratches
 
+// dc_cpu_Wrap_tl1 runs a thread loop of dc_cpu_Wrap.
+//
+//go:noinline
+func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sh := dc_sh5
+					sh[dc_lx] = 1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Wrap_tl2 runs a thread loop of dc_cpu_Wrap.
+//
+//go:noinline
+func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, base int) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_i := dc_pt_i[dc_tid]
+					dc_lv_i = dc_x + base
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Wrap runs groups [dc_g0, dc_g1) of kernel Wrap, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Wrap(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int32, base int, n int) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -4318,31 +4625,8 @@ func dc_cpu_Wrap(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int3
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		*dc_sh5 = [64]int32{}
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh := dc_sh5
-						sh[dc_lx] = 1
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_i := dc_pt_i[dc_tid]
-						dc_lv_i = dc_x + base
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Wrap_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5)
+		dc_cpu_Wrap_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, base)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{

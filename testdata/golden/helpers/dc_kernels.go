@@ -1793,6 +1793,327 @@ func dc_chunk_Blend(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_GroupStats holds the working memory of GroupStats's groups.
 var dc_scratch_GroupStats cpu.Scratches
 
+// dc_cpu_GroupStats_tl1 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v []float32, n int, xs []float32, q []int32, r []int32, dc_pt_s1 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_s1 := dc_pt_s1[dc_tid]
+					i := dc_x
+					dc_lv_v = 0
+					if i < n {
+						dc_lv_v = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
+						var qq int
+						var rr int
+						qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+						(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
+						(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
+					}
+					dc_lv_s1 = 0
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_s1[dc_tid] = dc_lv_s1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl2 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_2 []float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_v_2 := dc_pt_v_2[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_v_2 = dc_lv_v
+					s := dc_sh0
+					_ = s
+					dc_pt_v_2[dc_tid] = dc_lv_v_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl3 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v_2 := dc_pt_v_2[dc_tid]
+					s_2 := dc_sh0
+					(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl4 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					s_3 := dc_sh0
+					s_4 := s_3
+					_ = s_4
+					lx := dc_lx
+					_ = lx
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl5 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_5 := dc_sh0
+					s_6 := s_5
+					lx_2 := dc_lx
+					{
+						(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl6 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_s1 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_s1 := dc_pt_s1[dc_tid]
+					s_7 := dc_sh0
+					s_8 := s_7
+					dc_lv_s1 = s_8[0]
+					dc_pt_s1[dc_tid] = dc_lv_s1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl7 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_s2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_s2 := dc_pt_s2[dc_tid]
+					dc_lv_s2 = 0
+					dc_pt_s2[dc_tid] = dc_lv_s2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl8 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_3 []float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_v_3 := dc_pt_v_3[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_v_3 = dc_lv_v * dc_lv_v
+					s_9 := dc_sh0
+					_ = s_9
+					dc_pt_v_3[dc_tid] = dc_lv_v_3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl9 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_3 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v_3 := dc_pt_v_3[dc_tid]
+					s_10 := dc_sh0
+					(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl10 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					s_11 := dc_sh0
+					s_12 := s_11
+					_ = s_12
+					lx_3 := dc_lx
+					_ = lx_3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl11 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride_2 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(stride_2, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_13 := dc_sh0
+					s_14 := s_13
+					lx_4 := dc_lx
+					{
+						(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl12 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_s2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_s2 := dc_pt_s2[dc_tid]
+					s_15 := dc_sh0
+					s_16 := s_15
+					dc_lv_s2 = s_16[0]
+					dc_pt_s2[dc_tid] = dc_lv_s2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_tl13 runs a thread loop of dc_cpu_GroupStats.
+//
+//go:noinline
+func dc_cpu_GroupStats_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, sums []float32, dc_pt_s1 []float32, dc_pt_s2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_s1 := dc_pt_s1[dc_tid]
+					dc_lv_s2 := dc_pt_s2[dc_tid]
+					{
+						(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+						(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_GroupStats runs groups [dc_g0, dc_g1) of kernel GroupStats, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []float32, sums []float32, q []int32, r []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1812,244 +2133,343 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 		dc_pt_v_2 := cpu.PerThread[float32](dc_m, 3, dc_nt)
 		dc_pt_s2 := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_pt_v_3 := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		dc_cpu_GroupStats_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, n, xs, q, r, dc_pt_s1, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pt_v[dc_tid]
-						dc_lv_s1 := dc_pt_s1[dc_tid]
-						i := dc_x
-						dc_lv_v = 0
-						if i < n {
-							dc_lv_v = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
-							var qq int
-							var rr int
-							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
-							(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
-							(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
-						}
-						dc_lv_s1 = 0
-						dc_pt_v[dc_tid] = dc_lv_v
-						dc_pt_s1[dc_tid] = dc_lv_s1
-					}
-				}
-			}
-		}
-		{
+			dc_cpu_GroupStats_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_2, dc_pt_v, dc_f)
+			dc_cpu_GroupStats_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_2, dc_f)
 			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_v_2 := dc_pt_v_2[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							dc_lv_v_2 = dc_lv_v
-							s := dc_sh0
-							_ = s
-							dc_pt_v_2[dc_tid] = dc_lv_v_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_v_2 := dc_pt_v_2[dc_tid]
-							s_2 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
-						}
-					}
-				}
-			}
-			{
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								s_3 := dc_sh0
-								s_4 := s_3
-								_ = s_4
-								lx := dc_lx
-								_ = lx
-							}
-						}
-					}
-				}
+				dc_cpu_GroupStats_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
-					{
-						dc_xhi := min(stride, dc_gs.X)
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									s_5 := dc_sh0
-									s_6 := s_5
-									lx_2 := dc_lx
-									{
-										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
-									}
-								}
-							}
-						}
-					}
+					dc_cpu_GroupStats_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
 				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_lv_s1 := dc_pt_s1[dc_tid]
-								s_7 := dc_sh0
-								s_8 := s_7
-								dc_lv_s1 = s_8[0]
-								dc_pt_s1[dc_tid] = dc_lv_s1
-							}
-						}
-					}
-				}
+				dc_cpu_GroupStats_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s1, dc_f)
 			}
 		}
+		dc_cpu_GroupStats_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s2, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_s2 := dc_pt_s2[dc_tid]
-						dc_lv_s2 = 0
-						dc_pt_s2[dc_tid] = dc_lv_s2
-					}
-				}
-			}
-		}
-		{
+			dc_cpu_GroupStats_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_3, dc_pt_v, dc_f)
+			dc_cpu_GroupStats_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_3, dc_f)
 			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_v_3 := dc_pt_v_3[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							dc_lv_v_3 = dc_lv_v * dc_lv_v
-							s_9 := dc_sh0
-							_ = s_9
-							dc_pt_v_3[dc_tid] = dc_lv_v_3
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_v_3 := dc_pt_v_3[dc_tid]
-							s_10 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
-						}
-					}
-				}
-			}
-			{
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								s_11 := dc_sh0
-								s_12 := s_11
-								_ = s_12
-								lx_3 := dc_lx
-								_ = lx_3
-							}
-						}
-					}
-				}
+				dc_cpu_GroupStats_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
-					{
-						dc_xhi := min(stride_2, dc_gs.X)
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									s_13 := dc_sh0
-									s_14 := s_13
-									lx_4 := dc_lx
-									{
-										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
-									}
-								}
-							}
-						}
-					}
+					dc_cpu_GroupStats_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride_2, dc_f)
 				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_lv_s2 := dc_pt_s2[dc_tid]
-								s_15 := dc_sh0
-								s_16 := s_15
-								dc_lv_s2 = s_16[0]
-								dc_pt_s2[dc_tid] = dc_lv_s2
-							}
-						}
+				dc_cpu_GroupStats_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s2, dc_f)
+			}
+		}
+		dc_cpu_GroupStats_tl13(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, sums, dc_pt_s1, dc_pt_s2, dc_f)
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl1 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v []float32, n int, xs []float32, q []int32, r []int32, dc_pt_s1 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_s1 := dc_pt_s1[dc_tid]
+					i := dc_x
+					dc_lv_v = 0
+					if i < n {
+						dc_lv_v = xs[i]
+						var qq int
+						var rr int
+						qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+						q[i] = int32(qq)
+						r[i] = int32(rr)
+					}
+					dc_lv_s1 = 0
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_s1[dc_tid] = dc_lv_s1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl2 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_2 []float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_v_2 := dc_pt_v_2[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_v_2 = dc_lv_v
+					s := dc_sh0
+					_ = s
+					dc_pt_v_2[dc_tid] = dc_lv_v_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl3 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v_2 := dc_pt_v_2[dc_tid]
+					s_2 := dc_sh0
+					(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl4 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					s_3 := dc_sh0
+					s_4 := s_3
+					_ = s_4
+					lx := dc_lx
+					_ = lx
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl5 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_5 := dc_sh0
+					s_6 := s_5
+					lx_2 := dc_lx
+					{
+						(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_s1 := dc_pt_s1[dc_tid]
-						dc_lv_s2 := dc_pt_s2[dc_tid]
-						{
-							(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
-							(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
-						}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl6 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_s1 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_s1 := dc_pt_s1[dc_tid]
+					s_7 := dc_sh0
+					s_8 := s_7
+					dc_lv_s1 = s_8[0]
+					dc_pt_s1[dc_tid] = dc_lv_s1
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl7 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_s2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_s2 := dc_pt_s2[dc_tid]
+					dc_lv_s2 = 0
+					dc_pt_s2[dc_tid] = dc_lv_s2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl8 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_3 []float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_v_3 := dc_pt_v_3[dc_tid]
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_v_3 = dc_lv_v * dc_lv_v
+					s_9 := dc_sh0
+					_ = s_9
+					dc_pt_v_3[dc_tid] = dc_lv_v_3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl9 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_v_3 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v_3 := dc_pt_v_3[dc_tid]
+					s_10 := dc_sh0
+					(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl10 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					s_11 := dc_sh0
+					s_12 := s_11
+					_ = s_12
+					lx_3 := dc_lx
+					_ = lx_3
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl11 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride_2 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(stride_2, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_13 := dc_sh0
+					s_14 := s_13
+					lx_4 := dc_lx
+					{
+						(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl12 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_pt_s2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_s2 := dc_pt_s2[dc_tid]
+					s_15 := dc_sh0
+					s_16 := s_15
+					dc_lv_s2 = s_16[0]
+					dc_pt_s2[dc_tid] = dc_lv_s2
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GroupStats_fast_tl13 runs a thread loop of dc_cpu_GroupStats_fast.
+//
+//go:noinline
+func dc_cpu_GroupStats_fast_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, sums []float32, dc_pt_s1 []float32, dc_pt_s2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_s1 := dc_pt_s1[dc_tid]
+					dc_lv_s2 := dc_pt_s2[dc_tid]
+					{
+						sums[2*dc_gx] = dc_lv_s1
+						sums[2*dc_gx+1] = dc_lv_s2
 					}
 				}
 			}
@@ -2076,243 +2496,31 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 		dc_pt_v_2 := cpu.PerThread[float32](dc_m, 3, dc_nt)
 		dc_pt_s2 := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_pt_v_3 := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		dc_cpu_GroupStats_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, n, xs, q, r, dc_pt_s1, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pt_v[dc_tid]
-						dc_lv_s1 := dc_pt_s1[dc_tid]
-						i := dc_x
-						dc_lv_v = 0
-						if i < n {
-							dc_lv_v = xs[i]
-							var qq int
-							var rr int
-							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
-							q[i] = int32(qq)
-							r[i] = int32(rr)
-						}
-						dc_lv_s1 = 0
-						dc_pt_v[dc_tid] = dc_lv_v
-						dc_pt_s1[dc_tid] = dc_lv_s1
-					}
-				}
-			}
-		}
-		{
+			dc_cpu_GroupStats_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_2, dc_pt_v, dc_f)
+			dc_cpu_GroupStats_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_2, dc_f)
 			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_v_2 := dc_pt_v_2[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							dc_lv_v_2 = dc_lv_v
-							s := dc_sh0
-							_ = s
-							dc_pt_v_2[dc_tid] = dc_lv_v_2
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_v_2 := dc_pt_v_2[dc_tid]
-							s_2 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
-						}
-					}
-				}
-			}
-			{
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								s_3 := dc_sh0
-								s_4 := s_3
-								_ = s_4
-								lx := dc_lx
-								_ = lx
-							}
-						}
-					}
-				}
+				dc_cpu_GroupStats_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
-					{
-						dc_xhi := min(stride, dc_gs.X)
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									s_5 := dc_sh0
-									s_6 := s_5
-									lx_2 := dc_lx
-									{
-										(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
-									}
-								}
-							}
-						}
-					}
+					dc_cpu_GroupStats_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
 				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_lv_s1 := dc_pt_s1[dc_tid]
-								s_7 := dc_sh0
-								s_8 := s_7
-								dc_lv_s1 = s_8[0]
-								dc_pt_s1[dc_tid] = dc_lv_s1
-							}
-						}
-					}
-				}
+				dc_cpu_GroupStats_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s1, dc_f)
 			}
 		}
+		dc_cpu_GroupStats_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s2, dc_f)
 		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_s2 := dc_pt_s2[dc_tid]
-						dc_lv_s2 = 0
-						dc_pt_s2[dc_tid] = dc_lv_s2
-					}
-				}
-			}
-		}
-		{
+			dc_cpu_GroupStats_fast_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_3, dc_pt_v, dc_f)
+			dc_cpu_GroupStats_fast_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_3, dc_f)
 			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_v_3 := dc_pt_v_3[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							dc_lv_v_3 = dc_lv_v * dc_lv_v
-							s_9 := dc_sh0
-							_ = s_9
-							dc_pt_v_3[dc_tid] = dc_lv_v_3
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_v_3 := dc_pt_v_3[dc_tid]
-							s_10 := dc_sh0
-							(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
-						}
-					}
-				}
-			}
-			{
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								s_11 := dc_sh0
-								s_12 := s_11
-								_ = s_12
-								lx_3 := dc_lx
-								_ = lx_3
-							}
-						}
-					}
-				}
+				dc_cpu_GroupStats_fast_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
-					{
-						dc_xhi := min(stride_2, dc_gs.X)
-						for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-							for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-								dc_x0 := dc_gx * dc_gs.X
-								dc_y := dc_gy*dc_gs.Y + dc_ly
-								dc_z := dc_gz*dc_gs.Z + dc_lz
-								for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									s_13 := dc_sh0
-									s_14 := s_13
-									lx_4 := dc_lx
-									{
-										(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
-									}
-								}
-							}
-						}
-					}
+					dc_cpu_GroupStats_fast_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride_2, dc_f)
 				}
-				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_lv_s2 := dc_pt_s2[dc_tid]
-								s_15 := dc_sh0
-								s_16 := s_15
-								dc_lv_s2 = s_16[0]
-								dc_pt_s2[dc_tid] = dc_lv_s2
-							}
-						}
-					}
-				}
+				dc_cpu_GroupStats_fast_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s2, dc_f)
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_s1 := dc_pt_s1[dc_tid]
-						dc_lv_s2 := dc_pt_s2[dc_tid]
-						{
-							sums[2*dc_gx] = dc_lv_s1
-							sums[2*dc_gx+1] = dc_lv_s2
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_GroupStats_fast_tl13(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, sums, dc_pt_s1, dc_pt_s2, dc_f)
 	}
 }
 

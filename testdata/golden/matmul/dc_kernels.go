@@ -1037,6 +1037,72 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					as := dc_sh0
+					_ = as
+					bs := dc_sh1
+					_ = bs
+					tx := dc_lx
+					ty := dc_ly
+					row := dc_gy*16 + ty
+					_ = row
+					col := dc_gx*16 + tx
+					_ = col
+					dc_lv_sum = 0
+					dc_pt_sum[dc_tid] = dc_lv_sum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl2 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					as_2 := dc_sh0
+					bs_2 := dc_sh1
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					row_2 := dc_gy*16 + ty_2
+					col_2 := dc_gx*16 + tx_2
+					if row_2 < m && k0+tx_2 < k {
+						(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, a, int(row_2*k+k0+tx_2), dc_x, dc_y, dc_z))
+					} else {
+						(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
+					}
+					if col_2 < n && k0+ty_2 < k {
+						(*cpu.Index(dc_f, 6, (*cpu.Index(dc_f, 5, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, b, int((k0+ty_2)*n+col_2), dc_x, dc_y, dc_z))
+					} else {
+						(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl3 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
@@ -1060,6 +1126,36 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 	}
 }
 
+// dc_cpu_MatMul_tl4 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, n int, c []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					tx_4 := dc_lx
+					ty_4 := dc_ly
+					row_3 := dc_gy*16 + ty_4
+					col_3 := dc_gx*16 + tx_4
+					if row_3 < m && col_3 < n {
+						(*cpu.Index(dc_f, 12, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_sum
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MatMul runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1077,84 +1173,12 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		*dc_sh0 = [16][16]float32{}
 		*dc_sh1 = [16][16]float32{}
 		dc_pt_sum := cpu.PerThread[float32](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						as := dc_sh0
-						_ = as
-						bs := dc_sh1
-						_ = bs
-						tx := dc_lx
-						ty := dc_ly
-						row := dc_gy*16 + ty
-						_ = row
-						col := dc_gx*16 + tx
-						_ = col
-						dc_lv_sum = 0
-						dc_pt_sum[dc_tid] = dc_lv_sum
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
 		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							as_2 := dc_sh0
-							bs_2 := dc_sh1
-							tx_2 := dc_lx
-							ty_2 := dc_ly
-							row_2 := dc_gy*16 + ty_2
-							col_2 := dc_gx*16 + tx_2
-							if row_2 < m && k0+tx_2 < k {
-								(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, a, int(row_2*k+k0+tx_2), dc_x, dc_y, dc_z))
-							} else {
-								(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
-							}
-							if col_2 < n && k0+ty_2 < k {
-								(*cpu.Index(dc_f, 6, (*cpu.Index(dc_f, 5, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, b, int((k0+ty_2)*n+col_2), dc_x, dc_y, dc_z))
-							} else {
-								(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
-							}
-						}
-					}
-				}
-			}
-			dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
+			dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						tx_4 := dc_lx
-						ty_4 := dc_ly
-						row_3 := dc_gy*16 + ty_4
-						col_3 := dc_gx*16 + tx_4
-						if row_3 < m && col_3 < n {
-							(*cpu.Index(dc_f, 12, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_sum
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, n, c, dc_pt_sum, dc_f)
 	}
 }
 
@@ -1163,6 +1187,85 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 //go:noinline
 func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					as := dc_sh0
+					_ = as
+					bs := dc_sh1
+					_ = bs
+					tx := dc_lx
+					ty := dc_ly
+					row := dc_gy*16 + ty
+					_ = row
+					col := dc_gx*16 + tx
+					_ = col
+					dc_lv_sum = 0
+					dc_pt_sum[dc_tid] = dc_lv_sum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl2 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					as_2 := dc_sh0
+					bs_2 := dc_sh1
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					row_2 := dc_gy*16 + ty_2
+					col_2 := dc_gx*16 + tx_2
+					if row_2 < m && k0+tx_2 < k {
+						as_2[ty_2][tx_2] = a[row_2*k+k0+tx_2]
+					} else {
+						as_2[ty_2][tx_2] = 0
+					}
+					if col_2 < n && k0+ty_2 < k {
+						bs_2[ty_2][tx_2] = b[(k0+ty_2)*n+col_2]
+					} else {
+						bs_2[ty_2][tx_2] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl3 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1184,11 +1287,48 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
+// dc_cpu_MatMul_fast_tl4 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, n int, c []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_sum := dc_pt_sum[dc_tid]
+					tx_4 := dc_lx
+					ty_4 := dc_ly
+					row_3 := dc_gy*16 + ty_4
+					col_3 := dc_gx*16 + tx_4
+					if row_3 < m && col_3 < n {
+						c[row_3*n+col_3] = dc_lv_sum
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_MatMul_fast runs groups [dc_g0, dc_g1) of kernel MatMul, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float32, b []float32, c []float32, m int, n int, k int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[16][16]float32](dc_m, 0)
 	dc_sh1 := cpu.Shared[[16][16]float32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -1201,74 +1341,12 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		*dc_sh0 = [16][16]float32{}
 		*dc_sh1 = [16][16]float32{}
 		dc_pt_sum := cpu.PerThread[float32](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						as := dc_sh0
-						_ = as
-						bs := dc_sh1
-						_ = bs
-						tx := dc_lx
-						ty := dc_ly
-						row := dc_gy*16 + ty
-						_ = row
-						col := dc_gx*16 + tx
-						_ = col
-						dc_lv_sum = 0
-						dc_pt_sum[dc_tid] = dc_lv_sum
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
 		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							as_2 := dc_sh0
-							bs_2 := dc_sh1
-							tx_2 := dc_lx
-							ty_2 := dc_ly
-							row_2 := dc_gy*16 + ty_2
-							col_2 := dc_gx*16 + tx_2
-							if row_2 < m && k0+tx_2 < k {
-								as_2[ty_2][tx_2] = a[row_2*k+k0+tx_2]
-							} else {
-								as_2[ty_2][tx_2] = 0
-							}
-							if col_2 < n && k0+ty_2 < k {
-								bs_2[ty_2][tx_2] = b[(k0+ty_2)*n+col_2]
-							} else {
-								bs_2[ty_2][tx_2] = 0
-							}
-						}
-					}
-				}
-			}
-			dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
+			dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_sum := dc_pt_sum[dc_tid]
-						tx_4 := dc_lx
-						ty_4 := dc_ly
-						row_3 := dc_gy*16 + ty_4
-						col_3 := dc_gx*16 + tx_4
-						if row_3 < m && col_3 < n {
-							c[row_3*n+col_3] = dc_lv_sum
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_MatMul_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, n, c, dc_pt_sum, dc_f)
 	}
 }
 

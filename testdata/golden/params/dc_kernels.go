@@ -1323,6 +1323,63 @@ func dc_chunk_Mutate(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Grouped holds the working memory of Grouped's groups.
 var dc_scratch_Grouped cpu.Scratches
 
+// dc_cpu_Grouped_tl1 runs a thread loop of dc_cpu_Grouped.
+//
+//go:noinline
+func dc_cpu_Grouped_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, s int32, p P, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := s
+					p_2 := p
+					sh := dc_sh0
+					l := dc_lx
+					if l%3 == 0 {
+						s_2 *= 2
+						p_2.A[0] = s_2
+					}
+					(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = s_2 + p_2.A[0]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Grouped_tl2 runs a thread loop of dc_cpu_Grouped.
+//
+//go:noinline
+func dc_cpu_Grouped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						i := dc_x
+						if i < len(out) {
+							out[i] = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Grouped runs groups [dc_g0, dc_g1) of kernel Grouped, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Grouped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, s int32, p P, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1337,44 +1394,61 @@ func dc_cpu_Grouped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, s int32, 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_2 := s
-						p_2 := p
-						sh := dc_sh0
-						l := dc_lx
-						if l%3 == 0 {
-							s_2 *= 2
-							p_2.A[0] = s_2
-						}
-						(*cpu.Index(dc_f, 8, sh[:], int(l), dc_x, dc_y, dc_z)) = s_2 + p_2.A[0]
+		dc_cpu_Grouped_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, p, dc_f)
+		dc_cpu_Grouped_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_f)
+	}
+}
+
+// dc_cpu_Grouped_fast_tl1 runs a thread loop of dc_cpu_Grouped_fast.
+//
+//go:noinline
+func dc_cpu_Grouped_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, s int32, p P, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					s_2 := s
+					p_2 := p
+					sh := dc_sh0
+					l := dc_lx
+					if l%3 == 0 {
+						s_2 *= 2
+						p_2.A[0] = s_2
 					}
+					sh[l] = s_2 + p_2.A[0]
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						{
-							i := dc_x
-							if i < len(out) {
-								out[i] = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-							}
+	}
+}
+
+// dc_cpu_Grouped_fast_tl2 runs a thread loop of dc_cpu_Grouped_fast.
+//
+//go:noinline
+func dc_cpu_Grouped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						i := dc_x
+						if i < len(out) {
+							out[i] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -1388,6 +1462,9 @@ func dc_cpu_Grouped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, s in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[64]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -1397,44 +1474,8 @@ func dc_cpu_Grouped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, s in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]int32{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						s_2 := s
-						p_2 := p
-						sh := dc_sh0
-						l := dc_lx
-						if l%3 == 0 {
-							s_2 *= 2
-							p_2.A[0] = s_2
-						}
-						sh[l] = s_2 + p_2.A[0]
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						sh_2 := dc_sh0
-						l_2 := dc_lx
-						{
-							i := dc_x
-							if i < len(out) {
-								out[i] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Grouped_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, p, dc_f)
+		dc_cpu_Grouped_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_f)
 	}
 }
 

@@ -1806,6 +1806,90 @@ func dc_chunk_Respawn(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Moments holds the working memory of Moments's groups.
 var dc_scratch_Moments cpu.Scratches
 
+// dc_cpu_Moments_tl1 runs a thread loop of dc_cpu_Moments.
+//
+//go:noinline
+func dc_cpu_Moments_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, ps []Particle, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s := dc_sh0
+					lx := dc_lx
+					var v Vec3
+					{
+						i := dc_x
+						if i < len(ps) && ps[i].Alive {
+							v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+						}
+					}
+					(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Moments_tl2 runs a thread loop of dc_cpu_Moments.
+//
+//go:noinline
+func dc_cpu_Moments_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					{
+						(*cpu.Index(dc_f, 2, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_Vec3_Add((*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Moments_tl3 runs a thread loop of dc_cpu_Moments.
+//
+//go:noinline
+func dc_cpu_Moments_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, moments []Vec3, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh0
+					lx_3 := dc_lx
+					_ = lx_3
+					{
+						(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Moments runs groups [dc_g0, dc_g1) of kernel Moments, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Particle, moments []Vec3, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1820,67 +1904,92 @@ func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Part
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]Vec3{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s := dc_sh0
-						lx := dc_lx
-						var v Vec3
-						{
-							i := dc_x
-							if i < len(ps) && ps[i].Alive {
-								v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
-							}
-						}
-						(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_Moments_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, ps, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			{
-				dc_xhi := min(stride, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_2 := dc_sh0
-							lx_2 := dc_lx
-							{
-								(*cpu.Index(dc_f, 2, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_Vec3_Add((*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
-							}
+			dc_cpu_Moments_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
+		}
+		dc_cpu_Moments_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, moments, dc_f)
+	}
+}
+
+// dc_cpu_Moments_fast_tl1 runs a thread loop of dc_cpu_Moments_fast.
+//
+//go:noinline
+func dc_cpu_Moments_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, ps []Particle, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s := dc_sh0
+					lx := dc_lx
+					var v Vec3
+					{
+						i := dc_x
+						if i < len(ps) && ps[i].Alive {
+							v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
 						}
+					}
+					s[lx] = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Moments_fast_tl2 runs a thread loop of dc_cpu_Moments_fast.
+//
+//go:noinline
+func dc_cpu_Moments_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					{
+						s_2[lx_2] = dc_Vec3_Add(s_2[lx_2], (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_3 := dc_sh0
-						lx_3 := dc_lx
-						_ = lx_3
-						{
-							(*cpu.Index(dc_f, 5, moments, int(dc_gx), dc_x, dc_y, dc_z)) = s_3[0]
-						}
+	}
+}
+
+// dc_cpu_Moments_fast_tl3 runs a thread loop of dc_cpu_Moments_fast.
+//
+//go:noinline
+func dc_cpu_Moments_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, moments []Vec3, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_3 := dc_sh0
+					lx_3 := dc_lx
+					_ = lx_3
+					{
+						moments[dc_gx] = s_3[0]
 					}
 				}
 			}
@@ -1893,6 +2002,9 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[64]Vec3](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -1902,63 +2014,11 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]Vec3{}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s := dc_sh0
-						lx := dc_lx
-						var v Vec3
-						{
-							i := dc_x
-							if i < len(ps) && ps[i].Alive {
-								v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
-							}
-						}
-						s[lx] = v
-					}
-				}
-			}
-		}
+		dc_cpu_Moments_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, ps, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			{
-				dc_xhi := min(stride, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_2 := dc_sh0
-							lx_2 := dc_lx
-							{
-								s_2[lx_2] = dc_Vec3_Add(s_2[lx_2], (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_Moments_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh0
-						lx_3 := dc_lx
-						_ = lx_3
-						{
-							moments[dc_gx] = s_3[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Moments_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, moments, dc_f)
 	}
 }
 

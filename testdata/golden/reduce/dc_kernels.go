@@ -1207,6 +1207,115 @@ func LaunchReduce[T float32 | float64](dev *runtime.Device, g dc.Grid, in *runti
 // dc_scratch_Reduce_float32 holds the working memory of Reduce_float32's groups.
 var dc_scratch_Reduce_float32 cpu.Scratches
 
+// dc_cpu_Reduce_float32_tl1 runs a thread loop of dc_cpu_Reduce_float32.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					s := dc_sh0
+					_ = s
+					lx := dc_lx
+					_ = lx
+					dc_lv_v = 0
+					dc_lv_i = dc_x
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_tl2 runs a thread loop of dc_cpu_Reduce_float32.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v := dc_pt_v[dc_tid]
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_tl3 runs a thread loop of dc_cpu_Reduce_float32.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh0
+					lx_3 := dc_lx
+					{
+						(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_tl4 runs a thread loop of dc_cpu_Reduce_float32.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_4 := dc_sh0
+					lx_4 := dc_lx
+					_ = lx_4
+					{
+						(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce_float32 runs groups [dc_g0, dc_g1) of kernel Reduce_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, partial []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1223,28 +1332,7 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		*dc_sh0 = [256]float32{}
 		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pt_v[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						s := dc_sh0
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pt_v[dc_tid] = dc_lv_v
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -1274,63 +1362,118 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pt_v[dc_tid]
-						s_2 := dc_sh0
-						lx_2 := dc_lx
-						(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			{
-				dc_xhi := min(stride, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh0
-							lx_3 := dc_lx
-							{
-								(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_Reduce_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
+		}
+		dc_cpu_Reduce_float32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
+	}
+}
+
+// dc_cpu_Reduce_float32_fast_tl1 runs a thread loop of dc_cpu_Reduce_float32_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					s := dc_sh0
+					_ = s
+					lx := dc_lx
+					_ = lx
+					dc_lv_v = 0
+					dc_lv_i = dc_x
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_fast_tl2 runs a thread loop of dc_cpu_Reduce_float32_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_v := dc_pt_v[dc_tid]
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					s_2[lx_2] = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_fast_tl3 runs a thread loop of dc_cpu_Reduce_float32_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh0
+					lx_3 := dc_lx
+					{
+						s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_4 := dc_sh0
-						lx_4 := dc_lx
-						_ = lx_4
-						{
-							(*cpu.Index(dc_f, 5, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
-						}
+	}
+}
+
+// dc_cpu_Reduce_float32_fast_tl4 runs a thread loop of dc_cpu_Reduce_float32_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_4 := dc_sh0
+					lx_4 := dc_lx
+					_ = lx_4
+					{
+						partial[dc_gx] = s_4[0]
 					}
 				}
 			}
@@ -1343,6 +1486,9 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[256]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -1354,28 +1500,7 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		*dc_sh0 = [256]float32{}
 		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pt_v[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						s := dc_sh0
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pt_v[dc_tid] = dc_lv_v
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -1405,57 +1530,11 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_v := dc_pt_v[dc_tid]
-						s_2 := dc_sh0
-						lx_2 := dc_lx
-						s_2[lx_2] = dc_lv_v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			{
-				dc_xhi := min(stride, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh0
-							lx_3 := dc_lx
-							{
-								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_Reduce_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_4 := dc_sh0
-						lx_4 := dc_lx
-						_ = lx_4
-						{
-							partial[dc_gx] = s_4[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
 
@@ -1482,6 +1561,115 @@ func dc_chunk_Reduce_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Reduce_float64 holds the working memory of Reduce_float64's groups.
 var dc_scratch_Reduce_float64 cpu.Scratches
 
+// dc_cpu_Reduce_float64_tl1 runs a thread loop of dc_cpu_Reduce_float64.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					s := dc_sh1
+					_ = s
+					lx := dc_lx
+					_ = lx
+					dc_lv_v = 0
+					dc_lv_i = dc_x
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_tl2 runs a thread loop of dc_cpu_Reduce_float64.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_v := dc_pt_v[dc_tid]
+					s_2 := dc_sh1
+					lx_2 := dc_lx
+					(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_tl3 runs a thread loop of dc_cpu_Reduce_float64.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh1
+					lx_3 := dc_lx
+					{
+						(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_tl4 runs a thread loop of dc_cpu_Reduce_float64.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_4 := dc_sh1
+					lx_4 := dc_lx
+					_ = lx_4
+					{
+						(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Reduce_float64 runs groups [dc_g0, dc_g1) of kernel Reduce_float64, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float64, partial []float64, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1498,28 +1686,7 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		*dc_sh1 = [256]float64{}
 		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pt_v[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						s := dc_sh1
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pt_v[dc_tid] = dc_lv_v
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -1549,63 +1716,118 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_v := dc_pt_v[dc_tid]
-						s_2 := dc_sh1
-						lx_2 := dc_lx
-						(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			{
-				dc_xhi := min(stride, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh1
-							lx_3 := dc_lx
-							{
-								(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_Reduce_float64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, stride, dc_f)
+		}
+		dc_cpu_Reduce_float64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
+	}
+}
+
+// dc_cpu_Reduce_float64_fast_tl1 runs a thread loop of dc_cpu_Reduce_float64_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					dc_lv_v := dc_pt_v[dc_tid]
+					dc_lv_i := dc_pt_i[dc_tid]
+					s := dc_sh1
+					_ = s
+					lx := dc_lx
+					_ = lx
+					dc_lv_v = 0
+					dc_lv_i = dc_x
+					dc_pt_v[dc_tid] = dc_lv_v
+					dc_pt_i[dc_tid] = dc_lv_i
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_fast_tl2 runs a thread loop of dc_cpu_Reduce_float64_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_v := dc_pt_v[dc_tid]
+					s_2 := dc_sh1
+					lx_2 := dc_lx
+					s_2[lx_2] = dc_lv_v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_fast_tl3 runs a thread loop of dc_cpu_Reduce_float64_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, stride int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(stride, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_3 := dc_sh1
+					lx_3 := dc_lx
+					{
+						s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_4 := dc_sh1
-						lx_4 := dc_lx
-						_ = lx_4
-						{
-							(*cpu.Index(dc_f, 11, partial, int(dc_gx), dc_x, dc_y, dc_z)) = s_4[0]
-						}
+	}
+}
+
+// dc_cpu_Reduce_float64_fast_tl4 runs a thread loop of dc_cpu_Reduce_float64_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_4 := dc_sh1
+					lx_4 := dc_lx
+					_ = lx_4
+					{
+						partial[dc_gx] = s_4[0]
 					}
 				}
 			}
@@ -1618,6 +1840,9 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh1 := cpu.Shared[[256]float64](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -1629,28 +1854,7 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		*dc_sh1 = [256]float64{}
 		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_v := dc_pt_v[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						s := dc_sh1
-						_ = s
-						lx := dc_lx
-						_ = lx
-						dc_lv_v = 0
-						dc_lv_i = dc_x
-						dc_pt_v[dc_tid] = dc_lv_v
-						dc_pt_i[dc_tid] = dc_lv_i
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_pt_i, dc_f)
 		for dc_any := true; dc_any; {
 			dc_any = false
 			{
@@ -1680,57 +1884,11 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_v := dc_pt_v[dc_tid]
-						s_2 := dc_sh1
-						lx_2 := dc_lx
-						s_2[lx_2] = dc_lv_v
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			{
-				dc_xhi := min(stride, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							s_3 := dc_sh1
-							lx_3 := dc_lx
-							{
-								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_Reduce_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, stride, dc_f)
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_4 := dc_sh1
-						lx_4 := dc_lx
-						_ = lx_4
-						{
-							partial[dc_gx] = s_4[0]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Reduce_float64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
 

@@ -7722,6 +7722,218 @@ func LaunchKmeansPoint(dev *runtime.Device, g dc.Grid, features *runtime.Buffer[
 // dc_scratch_Hotspot holds the working memory of Hotspot's groups.
 var dc_scratch_Hotspot cpu.Scratches
 
+// dc_cpu_Hotspot_tl1 runs a thread loop of dc_cpu_Hotspot.
+//
+//go:noinline
+func dc_cpu_Hotspot_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, step float32, dc_v_cap float32, rx float32, ry float32, rz float32, iteration int, borderRows int, borderCols int, gridCols int, gridRows int, tempSrc []float32, power []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tempOn := dc_sh0
+					powerOn := dc_sh1
+					tempT := dc_sh2
+					_ = tempT
+					amb := float32(80)
+					_ = amb
+					stepDivCap := step / dc_v_cap
+					_ = stepDivCap
+					rx1 := 1 / rx
+					_ = rx1
+					ry1 := 1 / ry
+					_ = ry1
+					rz1 := 1 / rz
+					_ = rz1
+					bx := dc_gx
+					by := dc_gy
+					tx := dc_lx
+					ty := dc_ly
+					smallBlockRows := 16 - iteration*2
+					smallBlockCols := 16 - iteration*2
+					blkY := smallBlockRows*by - borderRows
+					blkX := smallBlockCols*bx - borderCols
+					blkYmax := blkY + 16 - 1
+					_ = blkYmax
+					blkXmax := blkX + 16 - 1
+					_ = blkXmax
+					yidx := blkY + ty
+					xidx := blkX + tx
+					loadYidx := yidx
+					loadXidx := xidx
+					index := gridCols*loadYidx + loadXidx
+					if dc_inRange(loadYidx, 0, gridRows-1) && dc_inRange(loadXidx, 0, gridCols-1) {
+						(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, tempOn[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, tempSrc, int(index), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, powerOn[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, power, int(index), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hotspot_tl2 runs a thread loop of dc_cpu_Hotspot.
+//
+//go:noinline
+func dc_cpu_Hotspot_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, iteration int, borderRows int, borderCols int, dc_pt_validYmin []int, dc_pt_validYmax []int, gridRows int, dc_pt_validXmin []int, dc_pt_validXmax []int, gridCols int, dc_pt_N []int, dc_pt_S []int, dc_pt_W []int, dc_pt_E []int, dc_pt_computed []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
+					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
+					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
+					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
+					dc_lv_N := dc_pt_N[dc_tid]
+					dc_lv_S := dc_pt_S[dc_tid]
+					dc_lv_W := dc_pt_W[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					bx_2 := dc_gx
+					by_2 := dc_gy
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					smallBlockRows_2 := 16 - iteration*2
+					smallBlockCols_2 := 16 - iteration*2
+					blkY_2 := smallBlockRows_2*by_2 - borderRows
+					blkX_2 := smallBlockCols_2*bx_2 - borderCols
+					blkYmax_2 := blkY_2 + 16 - 1
+					blkXmax_2 := blkX_2 + 16 - 1
+					dc_lv_validYmin = 0
+					if blkY_2 < 0 {
+						dc_lv_validYmin = -blkY_2
+					}
+					dc_lv_validYmax = 15
+					if blkYmax_2 > gridRows-1 {
+						dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
+					}
+					dc_lv_validXmin = 0
+					if blkX_2 < 0 {
+						dc_lv_validXmin = -blkX_2
+					}
+					dc_lv_validXmax = 15
+					if blkXmax_2 > gridCols-1 {
+						dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
+					}
+					dc_lv_N = ty_2 - 1
+					dc_lv_S = ty_2 + 1
+					dc_lv_W = tx_2 - 1
+					dc_lv_E = tx_2 + 1
+					dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
+					dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
+					dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
+					dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
+					dc_lv_computed = false
+					dc_pt_validYmin[dc_tid] = dc_lv_validYmin
+					dc_pt_validYmax[dc_tid] = dc_lv_validYmax
+					dc_pt_validXmin[dc_tid] = dc_lv_validXmin
+					dc_pt_validXmax[dc_tid] = dc_lv_validXmax
+					dc_pt_N[dc_tid] = dc_lv_N
+					dc_pt_S[dc_tid] = dc_lv_S
+					dc_pt_W[dc_tid] = dc_lv_W
+					dc_pt_E[dc_tid] = dc_lv_E
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hotspot_tl3 runs a thread loop of dc_cpu_Hotspot.
+//
+//go:noinline
+func dc_cpu_Hotspot_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, step float32, dc_v_cap float32, rx float32, ry float32, rz float32, dc_pt_computed []bool, i int, dc_pt_validXmin []int, dc_pt_validXmax []int, dc_pt_validYmin []int, dc_pt_validYmax []int, dc_pt_S []int, dc_pt_N []int, dc_pt_E []int, dc_pt_W []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
+					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
+					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
+					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
+					dc_lv_S := dc_pt_S[dc_tid]
+					dc_lv_N := dc_pt_N[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					dc_lv_W := dc_pt_W[dc_tid]
+					tempOn_2 := dc_sh0
+					powerOn_2 := dc_sh1
+					tempT_2 := dc_sh2
+					amb_2 := float32(80)
+					stepDivCap_2 := step / dc_v_cap
+					rx1_2 := 1 / rx
+					ry1_2 := 1 / ry
+					rz1_2 := 1 / rz
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					dc_lv_computed = false
+					if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
+						dc_lv_computed = true
+						(*cpu.Index(dc_f, 7, (*cpu.Index(dc_f, 6, tempT_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + stepDivCap_2*((*cpu.Index(dc_f, 11, (*cpu.Index(dc_f, 10, powerOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+((*cpu.Index(dc_f, 13, (*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 15, (*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 17, (*cpu.Index(dc_f, 16, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*ry1_2+((*cpu.Index(dc_f, 19, (*cpu.Index(dc_f, 18, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, (*cpu.Index(dc_f, 20, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 23, (*cpu.Index(dc_f, 22, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rx1_2+(amb_2-(*cpu.Index(dc_f, 25, (*cpu.Index(dc_f, 24, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rz1_2)
+					}
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hotspot_tl4 runs a thread loop of dc_cpu_Hotspot.
+//
+//go:noinline
+func dc_cpu_Hotspot_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, iteration int, borderRows int, borderCols int, gridCols int, dc_pt_computed []bool, tempDst []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					tempT_4 := dc_sh2
+					bx_3 := dc_gx
+					by_3 := dc_gy
+					tx_5 := dc_lx
+					ty_5 := dc_ly
+					smallBlockRows_3 := 16 - iteration*2
+					smallBlockCols_3 := 16 - iteration*2
+					blkY_3 := smallBlockRows_3*by_3 - borderRows
+					blkX_3 := smallBlockCols_3*bx_3 - borderCols
+					yidx_2 := blkY_3 + ty_5
+					xidx_2 := blkX_3 + tx_5
+					loadYidx_2 := yidx_2
+					loadXidx_2 := xidx_2
+					index_2 := gridCols*loadYidx_2 + loadXidx_2
+					if dc_lv_computed {
+						(*cpu.Index(dc_f, 30, tempDst, int(index_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, (*cpu.Index(dc_f, 31, tempT_4[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Hotspot runs groups [dc_g0, dc_g1) of kernel Hotspot, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Hotspot(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iteration int, power []float32, tempSrc []float32, tempDst []float32, gridCols int, gridRows int, borderCols int, borderRows int, dc_v_cap float32, rx float32, ry float32, rz float32, step float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -7750,158 +7962,10 @@ func dc_cpu_Hotspot(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iteration
 		dc_pt_E := cpu.PerThread[int](dc_m, 10, dc_nt)
 		dc_pt_computed := cpu.PerThread[bool](dc_m, 11, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						tempOn := dc_sh0
-						powerOn := dc_sh1
-						tempT := dc_sh2
-						_ = tempT
-						amb := float32(80)
-						_ = amb
-						stepDivCap := step / dc_v_cap
-						_ = stepDivCap
-						rx1 := 1 / rx
-						_ = rx1
-						ry1 := 1 / ry
-						_ = ry1
-						rz1 := 1 / rz
-						_ = rz1
-						bx := dc_gx
-						by := dc_gy
-						tx := dc_lx
-						ty := dc_ly
-						smallBlockRows := 16 - iteration*2
-						smallBlockCols := 16 - iteration*2
-						blkY := smallBlockRows*by - borderRows
-						blkX := smallBlockCols*bx - borderCols
-						blkYmax := blkY + 16 - 1
-						_ = blkYmax
-						blkXmax := blkX + 16 - 1
-						_ = blkXmax
-						yidx := blkY + ty
-						xidx := blkX + tx
-						loadYidx := yidx
-						loadXidx := xidx
-						index := gridCols*loadYidx + loadXidx
-						if dc_inRange(loadYidx, 0, gridRows-1) && dc_inRange(loadXidx, 0, gridCols-1) {
-							(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, tempOn[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, tempSrc, int(index), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, powerOn[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, power, int(index), dc_x, dc_y, dc_z))
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-						dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-						dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-						dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-						dc_lv_N := dc_pt_N[dc_tid]
-						dc_lv_S := dc_pt_S[dc_tid]
-						dc_lv_W := dc_pt_W[dc_tid]
-						dc_lv_E := dc_pt_E[dc_tid]
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						bx_2 := dc_gx
-						by_2 := dc_gy
-						tx_2 := dc_lx
-						ty_2 := dc_ly
-						smallBlockRows_2 := 16 - iteration*2
-						smallBlockCols_2 := 16 - iteration*2
-						blkY_2 := smallBlockRows_2*by_2 - borderRows
-						blkX_2 := smallBlockCols_2*bx_2 - borderCols
-						blkYmax_2 := blkY_2 + 16 - 1
-						blkXmax_2 := blkX_2 + 16 - 1
-						dc_lv_validYmin = 0
-						if blkY_2 < 0 {
-							dc_lv_validYmin = -blkY_2
-						}
-						dc_lv_validYmax = 15
-						if blkYmax_2 > gridRows-1 {
-							dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
-						}
-						dc_lv_validXmin = 0
-						if blkX_2 < 0 {
-							dc_lv_validXmin = -blkX_2
-						}
-						dc_lv_validXmax = 15
-						if blkXmax_2 > gridCols-1 {
-							dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
-						}
-						dc_lv_N = ty_2 - 1
-						dc_lv_S = ty_2 + 1
-						dc_lv_W = tx_2 - 1
-						dc_lv_E = tx_2 + 1
-						dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
-						dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
-						dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
-						dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
-						dc_lv_computed = false
-						dc_pt_validYmin[dc_tid] = dc_lv_validYmin
-						dc_pt_validYmax[dc_tid] = dc_lv_validYmax
-						dc_pt_validXmin[dc_tid] = dc_lv_validXmin
-						dc_pt_validXmax[dc_tid] = dc_lv_validXmax
-						dc_pt_N[dc_tid] = dc_lv_N
-						dc_pt_S[dc_tid] = dc_lv_S
-						dc_pt_W[dc_tid] = dc_lv_W
-						dc_pt_E[dc_tid] = dc_lv_E
-						dc_pt_computed[dc_tid] = dc_lv_computed
-					}
-				}
-			}
-		}
+		dc_cpu_Hotspot_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, step, dc_v_cap, rx, ry, rz, iteration, borderRows, borderCols, gridCols, gridRows, tempSrc, power, dc_f)
+		dc_cpu_Hotspot_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, iteration, borderRows, borderCols, dc_pt_validYmin, dc_pt_validYmax, gridRows, dc_pt_validXmin, dc_pt_validXmax, gridCols, dc_pt_N, dc_pt_S, dc_pt_W, dc_pt_E, dc_pt_computed, dc_f)
 		for i := 0; i < iteration; i++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-							dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-							dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-							dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-							dc_lv_S := dc_pt_S[dc_tid]
-							dc_lv_N := dc_pt_N[dc_tid]
-							dc_lv_E := dc_pt_E[dc_tid]
-							dc_lv_W := dc_pt_W[dc_tid]
-							tempOn_2 := dc_sh0
-							powerOn_2 := dc_sh1
-							tempT_2 := dc_sh2
-							amb_2 := float32(80)
-							stepDivCap_2 := step / dc_v_cap
-							rx1_2 := 1 / rx
-							ry1_2 := 1 / ry
-							rz1_2 := 1 / rz
-							tx_3 := dc_lx
-							ty_3 := dc_ly
-							dc_lv_computed = false
-							if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
-								dc_lv_computed = true
-								(*cpu.Index(dc_f, 7, (*cpu.Index(dc_f, 6, tempT_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + stepDivCap_2*((*cpu.Index(dc_f, 11, (*cpu.Index(dc_f, 10, powerOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+((*cpu.Index(dc_f, 13, (*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 15, (*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 17, (*cpu.Index(dc_f, 16, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*ry1_2+((*cpu.Index(dc_f, 19, (*cpu.Index(dc_f, 18, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, (*cpu.Index(dc_f, 20, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 23, (*cpu.Index(dc_f, 22, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rx1_2+(amb_2-(*cpu.Index(dc_f, 25, (*cpu.Index(dc_f, 24, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rz1_2)
-							}
-							dc_pt_computed[dc_tid] = dc_lv_computed
-						}
-					}
-				}
-			}
+			dc_cpu_Hotspot_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, step, dc_v_cap, rx, ry, rz, dc_pt_computed, i, dc_pt_validXmin, dc_pt_validXmax, dc_pt_validYmin, dc_pt_validYmax, dc_pt_S, dc_pt_N, dc_pt_E, dc_pt_W, dc_f)
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7937,35 +8001,229 @@ func dc_cpu_Hotspot(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iteration
 				break
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						tempT_4 := dc_sh2
-						bx_3 := dc_gx
-						by_3 := dc_gy
-						tx_5 := dc_lx
-						ty_5 := dc_ly
-						smallBlockRows_3 := 16 - iteration*2
-						smallBlockCols_3 := 16 - iteration*2
-						blkY_3 := smallBlockRows_3*by_3 - borderRows
-						blkX_3 := smallBlockCols_3*bx_3 - borderCols
-						yidx_2 := blkY_3 + ty_5
-						xidx_2 := blkX_3 + tx_5
-						loadYidx_2 := yidx_2
-						loadXidx_2 := xidx_2
-						index_2 := gridCols*loadYidx_2 + loadXidx_2
-						if dc_lv_computed {
-							(*cpu.Index(dc_f, 30, tempDst, int(index_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, (*cpu.Index(dc_f, 31, tempT_4[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
-						}
+		dc_cpu_Hotspot_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, iteration, borderRows, borderCols, gridCols, dc_pt_computed, tempDst, dc_f)
+	}
+}
+
+// dc_cpu_Hotspot_fast_tl1 runs a thread loop of dc_cpu_Hotspot_fast.
+//
+//go:noinline
+func dc_cpu_Hotspot_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, step float32, dc_v_cap float32, rx float32, ry float32, rz float32, iteration int, borderRows int, borderCols int, gridCols int, gridRows int, tempSrc []float32, power []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					tempOn := dc_sh0
+					powerOn := dc_sh1
+					tempT := dc_sh2
+					_ = tempT
+					amb := float32(80)
+					_ = amb
+					stepDivCap := step / dc_v_cap
+					_ = stepDivCap
+					rx1 := 1 / rx
+					_ = rx1
+					ry1 := 1 / ry
+					_ = ry1
+					rz1 := 1 / rz
+					_ = rz1
+					bx := dc_gx
+					by := dc_gy
+					tx := dc_lx
+					ty := dc_ly
+					smallBlockRows := 16 - iteration*2
+					smallBlockCols := 16 - iteration*2
+					blkY := smallBlockRows*by - borderRows
+					blkX := smallBlockCols*bx - borderCols
+					blkYmax := blkY + 16 - 1
+					_ = blkYmax
+					blkXmax := blkX + 16 - 1
+					_ = blkXmax
+					yidx := blkY + ty
+					xidx := blkX + tx
+					loadYidx := yidx
+					loadXidx := xidx
+					index := gridCols*loadYidx + loadXidx
+					if dc_inRange(loadYidx, 0, gridRows-1) && dc_inRange(loadXidx, 0, gridCols-1) {
+						tempOn[ty][tx] = tempSrc[index]
+						powerOn[ty][tx] = power[index]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hotspot_fast_tl2 runs a thread loop of dc_cpu_Hotspot_fast.
+//
+//go:noinline
+func dc_cpu_Hotspot_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, iteration int, borderRows int, borderCols int, dc_pt_validYmin []int, dc_pt_validYmax []int, gridRows int, dc_pt_validXmin []int, dc_pt_validXmax []int, gridCols int, dc_pt_N []int, dc_pt_S []int, dc_pt_W []int, dc_pt_E []int, dc_pt_computed []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
+					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
+					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
+					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
+					dc_lv_N := dc_pt_N[dc_tid]
+					dc_lv_S := dc_pt_S[dc_tid]
+					dc_lv_W := dc_pt_W[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					bx_2 := dc_gx
+					by_2 := dc_gy
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					smallBlockRows_2 := 16 - iteration*2
+					smallBlockCols_2 := 16 - iteration*2
+					blkY_2 := smallBlockRows_2*by_2 - borderRows
+					blkX_2 := smallBlockCols_2*bx_2 - borderCols
+					blkYmax_2 := blkY_2 + 16 - 1
+					blkXmax_2 := blkX_2 + 16 - 1
+					dc_lv_validYmin = 0
+					if blkY_2 < 0 {
+						dc_lv_validYmin = -blkY_2
+					}
+					dc_lv_validYmax = 15
+					if blkYmax_2 > gridRows-1 {
+						dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
+					}
+					dc_lv_validXmin = 0
+					if blkX_2 < 0 {
+						dc_lv_validXmin = -blkX_2
+					}
+					dc_lv_validXmax = 15
+					if blkXmax_2 > gridCols-1 {
+						dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
+					}
+					dc_lv_N = ty_2 - 1
+					dc_lv_S = ty_2 + 1
+					dc_lv_W = tx_2 - 1
+					dc_lv_E = tx_2 + 1
+					dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
+					dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
+					dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
+					dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
+					dc_lv_computed = false
+					dc_pt_validYmin[dc_tid] = dc_lv_validYmin
+					dc_pt_validYmax[dc_tid] = dc_lv_validYmax
+					dc_pt_validXmin[dc_tid] = dc_lv_validXmin
+					dc_pt_validXmax[dc_tid] = dc_lv_validXmax
+					dc_pt_N[dc_tid] = dc_lv_N
+					dc_pt_S[dc_tid] = dc_lv_S
+					dc_pt_W[dc_tid] = dc_lv_W
+					dc_pt_E[dc_tid] = dc_lv_E
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hotspot_fast_tl3 runs a thread loop of dc_cpu_Hotspot_fast.
+//
+//go:noinline
+func dc_cpu_Hotspot_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, step float32, dc_v_cap float32, rx float32, ry float32, rz float32, dc_pt_computed []bool, i int, dc_pt_validXmin []int, dc_pt_validXmax []int, dc_pt_validYmin []int, dc_pt_validYmax []int, dc_pt_S []int, dc_pt_N []int, dc_pt_E []int, dc_pt_W []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
+					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
+					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
+					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
+					dc_lv_S := dc_pt_S[dc_tid]
+					dc_lv_N := dc_pt_N[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					dc_lv_W := dc_pt_W[dc_tid]
+					tempOn_2 := dc_sh0
+					powerOn_2 := dc_sh1
+					tempT_2 := dc_sh2
+					amb_2 := float32(80)
+					stepDivCap_2 := step / dc_v_cap
+					rx1_2 := 1 / rx
+					ry1_2 := 1 / ry
+					rz1_2 := 1 / rz
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					dc_lv_computed = false
+					if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
+						dc_lv_computed = true
+						tempT_2[ty_3][tx_3] = tempOn_2[ty_3][tx_3] + stepDivCap_2*(powerOn_2[ty_3][tx_3]+((*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[tx_3]+(*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[tx_3]-2*tempOn_2[ty_3][tx_3])*ry1_2+((*cpu.Index(dc_f, 19, tempOn_2[ty_3][:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, tempOn_2[ty_3][:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*tempOn_2[ty_3][tx_3])*rx1_2+(amb_2-tempOn_2[ty_3][tx_3])*rz1_2)
+					}
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hotspot_fast_tl4 runs a thread loop of dc_cpu_Hotspot_fast.
+//
+//go:noinline
+func dc_cpu_Hotspot_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, iteration int, borderRows int, borderCols int, gridCols int, dc_pt_computed []bool, tempDst []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					tempT_4 := dc_sh2
+					bx_3 := dc_gx
+					by_3 := dc_gy
+					tx_5 := dc_lx
+					ty_5 := dc_ly
+					smallBlockRows_3 := 16 - iteration*2
+					smallBlockCols_3 := 16 - iteration*2
+					blkY_3 := smallBlockRows_3*by_3 - borderRows
+					blkX_3 := smallBlockCols_3*bx_3 - borderCols
+					yidx_2 := blkY_3 + ty_5
+					xidx_2 := blkX_3 + tx_5
+					loadYidx_2 := yidx_2
+					loadXidx_2 := xidx_2
+					index_2 := gridCols*loadYidx_2 + loadXidx_2
+					if dc_lv_computed {
+						tempDst[index_2] = tempT_4[ty_5][tx_5]
 					}
 				}
 			}
@@ -7978,6 +8236,12 @@ func dc_cpu_Hotspot_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iter
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[16][16]float32](dc_m, 0)
 	dc_sh1 := cpu.Shared[[16][16]float32](dc_m, 1)
 	dc_sh2 := cpu.Shared[[16][16]float32](dc_m, 2)
@@ -8001,153 +8265,10 @@ func dc_cpu_Hotspot_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iter
 		dc_pt_E := cpu.PerThread[int](dc_m, 10, dc_nt)
 		dc_pt_computed := cpu.PerThread[bool](dc_m, 11, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						tempOn := dc_sh0
-						powerOn := dc_sh1
-						tempT := dc_sh2
-						_ = tempT
-						amb := float32(80)
-						_ = amb
-						stepDivCap := step / dc_v_cap
-						_ = stepDivCap
-						rx1 := 1 / rx
-						_ = rx1
-						ry1 := 1 / ry
-						_ = ry1
-						rz1 := 1 / rz
-						_ = rz1
-						bx := dc_gx
-						by := dc_gy
-						tx := dc_lx
-						ty := dc_ly
-						smallBlockRows := 16 - iteration*2
-						smallBlockCols := 16 - iteration*2
-						blkY := smallBlockRows*by - borderRows
-						blkX := smallBlockCols*bx - borderCols
-						blkYmax := blkY + 16 - 1
-						_ = blkYmax
-						blkXmax := blkX + 16 - 1
-						_ = blkXmax
-						yidx := blkY + ty
-						xidx := blkX + tx
-						loadYidx := yidx
-						loadXidx := xidx
-						index := gridCols*loadYidx + loadXidx
-						if dc_inRange(loadYidx, 0, gridRows-1) && dc_inRange(loadXidx, 0, gridCols-1) {
-							tempOn[ty][tx] = tempSrc[index]
-							powerOn[ty][tx] = power[index]
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-						dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-						dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-						dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-						dc_lv_N := dc_pt_N[dc_tid]
-						dc_lv_S := dc_pt_S[dc_tid]
-						dc_lv_W := dc_pt_W[dc_tid]
-						dc_lv_E := dc_pt_E[dc_tid]
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						bx_2 := dc_gx
-						by_2 := dc_gy
-						tx_2 := dc_lx
-						ty_2 := dc_ly
-						smallBlockRows_2 := 16 - iteration*2
-						smallBlockCols_2 := 16 - iteration*2
-						blkY_2 := smallBlockRows_2*by_2 - borderRows
-						blkX_2 := smallBlockCols_2*bx_2 - borderCols
-						blkYmax_2 := blkY_2 + 16 - 1
-						blkXmax_2 := blkX_2 + 16 - 1
-						dc_lv_validYmin = 0
-						if blkY_2 < 0 {
-							dc_lv_validYmin = -blkY_2
-						}
-						dc_lv_validYmax = 15
-						if blkYmax_2 > gridRows-1 {
-							dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
-						}
-						dc_lv_validXmin = 0
-						if blkX_2 < 0 {
-							dc_lv_validXmin = -blkX_2
-						}
-						dc_lv_validXmax = 15
-						if blkXmax_2 > gridCols-1 {
-							dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
-						}
-						dc_lv_N = ty_2 - 1
-						dc_lv_S = ty_2 + 1
-						dc_lv_W = tx_2 - 1
-						dc_lv_E = tx_2 + 1
-						dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
-						dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
-						dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
-						dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
-						dc_lv_computed = false
-						dc_pt_validYmin[dc_tid] = dc_lv_validYmin
-						dc_pt_validYmax[dc_tid] = dc_lv_validYmax
-						dc_pt_validXmin[dc_tid] = dc_lv_validXmin
-						dc_pt_validXmax[dc_tid] = dc_lv_validXmax
-						dc_pt_N[dc_tid] = dc_lv_N
-						dc_pt_S[dc_tid] = dc_lv_S
-						dc_pt_W[dc_tid] = dc_lv_W
-						dc_pt_E[dc_tid] = dc_lv_E
-						dc_pt_computed[dc_tid] = dc_lv_computed
-					}
-				}
-			}
-		}
+		dc_cpu_Hotspot_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, step, dc_v_cap, rx, ry, rz, iteration, borderRows, borderCols, gridCols, gridRows, tempSrc, power, dc_f)
+		dc_cpu_Hotspot_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, iteration, borderRows, borderCols, dc_pt_validYmin, dc_pt_validYmax, gridRows, dc_pt_validXmin, dc_pt_validXmax, gridCols, dc_pt_N, dc_pt_S, dc_pt_W, dc_pt_E, dc_pt_computed, dc_f)
 		for i := 0; i < iteration; i++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-							dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-							dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-							dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-							dc_lv_S := dc_pt_S[dc_tid]
-							dc_lv_N := dc_pt_N[dc_tid]
-							dc_lv_E := dc_pt_E[dc_tid]
-							dc_lv_W := dc_pt_W[dc_tid]
-							tempOn_2 := dc_sh0
-							powerOn_2 := dc_sh1
-							tempT_2 := dc_sh2
-							amb_2 := float32(80)
-							stepDivCap_2 := step / dc_v_cap
-							rx1_2 := 1 / rx
-							ry1_2 := 1 / ry
-							rz1_2 := 1 / rz
-							tx_3 := dc_lx
-							ty_3 := dc_ly
-							dc_lv_computed = false
-							if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
-								dc_lv_computed = true
-								tempT_2[ty_3][tx_3] = tempOn_2[ty_3][tx_3] + stepDivCap_2*(powerOn_2[ty_3][tx_3]+((*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[tx_3]+(*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[tx_3]-2*tempOn_2[ty_3][tx_3])*ry1_2+((*cpu.Index(dc_f, 19, tempOn_2[ty_3][:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, tempOn_2[ty_3][:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*tempOn_2[ty_3][tx_3])*rx1_2+(amb_2-tempOn_2[ty_3][tx_3])*rz1_2)
-							}
-							dc_pt_computed[dc_tid] = dc_lv_computed
-						}
-					}
-				}
-			}
+			dc_cpu_Hotspot_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, step, dc_v_cap, rx, ry, rz, dc_pt_computed, i, dc_pt_validXmin, dc_pt_validXmax, dc_pt_validYmin, dc_pt_validYmax, dc_pt_S, dc_pt_N, dc_pt_E, dc_pt_W, dc_f)
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8178,34 +8299,7 @@ func dc_cpu_Hotspot_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iter
 				break
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						tempT_4 := dc_sh2
-						bx_3 := dc_gx
-						by_3 := dc_gy
-						tx_5 := dc_lx
-						ty_5 := dc_ly
-						smallBlockRows_3 := 16 - iteration*2
-						smallBlockCols_3 := 16 - iteration*2
-						blkY_3 := smallBlockRows_3*by_3 - borderRows
-						blkX_3 := smallBlockCols_3*bx_3 - borderCols
-						yidx_2 := blkY_3 + ty_5
-						xidx_2 := blkX_3 + tx_5
-						loadYidx_2 := yidx_2
-						loadXidx_2 := xidx_2
-						index_2 := gridCols*loadYidx_2 + loadXidx_2
-						if dc_lv_computed {
-							tempDst[index_2] = tempT_4[ty_5][tx_5]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Hotspot_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_sh2, iteration, borderRows, borderCols, gridCols, dc_pt_computed, tempDst, dc_f)
 	}
 }
 
@@ -8242,6 +8336,159 @@ func dc_chunk_Hotspot(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Pathfinder holds the working memory of Pathfinder's groups.
 var dc_scratch_Pathfinder cpu.Scratches
 
+// dc_cpu_Pathfinder_tl1 runs a thread loop of dc_cpu_Pathfinder.
+//
+//go:noinline
+func dc_cpu_Pathfinder_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, cols int, dc_pt_W []int, dc_pt_E []int, dc_pt_isValid []bool, gpuSrc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_W := dc_pt_W[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					dc_lv_isValid := dc_pt_isValid[dc_tid]
+					prev := dc_sh3
+					result := dc_sh4
+					_ = result
+					bx := dc_gx
+					tx := dc_lx
+					smallBlockCols := 256 - iteration*1*2
+					blkX := smallBlockCols*bx - border
+					blkXmax := blkX + 256 - 1
+					xidx := blkX + tx
+					validXmin := 0
+					if blkX < 0 {
+						validXmin = -blkX
+					}
+					validXmax := 255
+					if blkXmax > cols-1 {
+						validXmax = 255 - (blkXmax - cols + 1)
+					}
+					dc_lv_W = tx - 1
+					dc_lv_E = tx + 1
+					if dc_lv_W < validXmin {
+						dc_lv_W = validXmin
+					}
+					if dc_lv_E > validXmax {
+						dc_lv_E = validXmax
+					}
+					dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
+					if dc_inRange(xidx, 0, cols-1) {
+						(*cpu.Index(dc_f, 33, prev[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, gpuSrc, int(xidx), dc_x, dc_y, dc_z))
+					}
+					dc_pt_W[dc_tid] = dc_lv_W
+					dc_pt_E[dc_tid] = dc_lv_E
+					dc_pt_isValid[dc_tid] = dc_lv_isValid
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Pathfinder_tl2 runs a thread loop of dc_cpu_Pathfinder.
+//
+//go:noinline
+func dc_cpu_Pathfinder_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, dc_pt_computed []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					dc_lv_computed = false
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Pathfinder_tl3 runs a thread loop of dc_cpu_Pathfinder.
+//
+//go:noinline
+func dc_cpu_Pathfinder_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, dc_pt_computed []bool, i int, dc_pt_isValid []bool, dc_pt_W []int, dc_pt_E []int, cols int, startStep int, gpuWall []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					dc_lv_isValid := dc_pt_isValid[dc_tid]
+					dc_lv_W := dc_pt_W[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					prev_2 := dc_sh3
+					result_2 := dc_sh4
+					bx_2 := dc_gx
+					tx_2 := dc_lx
+					smallBlockCols_2 := 256 - iteration*1*2
+					blkX_2 := smallBlockCols_2*bx_2 - border
+					xidx_2 := blkX_2 + tx_2
+					dc_lv_computed = false
+					if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
+						dc_lv_computed = true
+						left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
+						up := (*cpu.Index(dc_f, 36, prev_2[:], int(tx_2), dc_x, dc_y, dc_z))
+						right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
+						shortest := min(left, up, right)
+						index := cols*(startStep+i) + xidx_2
+						(*cpu.Index(dc_f, 38, result_2[:], int(tx_2), dc_x, dc_y, dc_z)) = shortest + (*cpu.Index(dc_f, 39, gpuWall, int(index), dc_x, dc_y, dc_z))
+					}
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Pathfinder_tl4 runs a thread loop of dc_cpu_Pathfinder.
+//
+//go:noinline
+func dc_cpu_Pathfinder_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, dc_pt_computed []bool, gpuResults []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					result_4 := dc_sh4
+					bx_3 := dc_gx
+					tx_4 := dc_lx
+					smallBlockCols_3 := 256 - iteration*1*2
+					blkX_3 := smallBlockCols_3*bx_3 - border
+					xidx_3 := blkX_3 + tx_4
+					if dc_lv_computed {
+						(*cpu.Index(dc_f, 42, gpuResults, int(xidx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 43, result_4[:], int(tx_4), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Pathfinder runs groups [dc_g0, dc_g1) of kernel Pathfinder, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Pathfinder(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iteration int, gpuWall []int32, gpuSrc []int32, gpuResults []int32, cols int, rows int, startStep int, border int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -8263,107 +8510,10 @@ func dc_cpu_Pathfinder(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iterat
 		dc_pt_isValid := cpu.PerThread[bool](dc_m, 4, dc_nt)
 		dc_pt_computed := cpu.PerThread[bool](dc_m, 5, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_W := dc_pt_W[dc_tid]
-						dc_lv_E := dc_pt_E[dc_tid]
-						dc_lv_isValid := dc_pt_isValid[dc_tid]
-						prev := dc_sh3
-						result := dc_sh4
-						_ = result
-						bx := dc_gx
-						tx := dc_lx
-						smallBlockCols := 256 - iteration*1*2
-						blkX := smallBlockCols*bx - border
-						blkXmax := blkX + 256 - 1
-						xidx := blkX + tx
-						validXmin := 0
-						if blkX < 0 {
-							validXmin = -blkX
-						}
-						validXmax := 255
-						if blkXmax > cols-1 {
-							validXmax = 255 - (blkXmax - cols + 1)
-						}
-						dc_lv_W = tx - 1
-						dc_lv_E = tx + 1
-						if dc_lv_W < validXmin {
-							dc_lv_W = validXmin
-						}
-						if dc_lv_E > validXmax {
-							dc_lv_E = validXmax
-						}
-						dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
-						if dc_inRange(xidx, 0, cols-1) {
-							(*cpu.Index(dc_f, 33, prev[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, gpuSrc, int(xidx), dc_x, dc_y, dc_z))
-						}
-						dc_pt_W[dc_tid] = dc_lv_W
-						dc_pt_E[dc_tid] = dc_lv_E
-						dc_pt_isValid[dc_tid] = dc_lv_isValid
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						dc_lv_computed = false
-						dc_pt_computed[dc_tid] = dc_lv_computed
-					}
-				}
-			}
-		}
+		dc_cpu_Pathfinder_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, iteration, border, cols, dc_pt_W, dc_pt_E, dc_pt_isValid, gpuSrc, dc_f)
+		dc_cpu_Pathfinder_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, dc_pt_computed, dc_f)
 		for i := 0; i < iteration; i++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							dc_lv_isValid := dc_pt_isValid[dc_tid]
-							dc_lv_W := dc_pt_W[dc_tid]
-							dc_lv_E := dc_pt_E[dc_tid]
-							prev_2 := dc_sh3
-							result_2 := dc_sh4
-							bx_2 := dc_gx
-							tx_2 := dc_lx
-							smallBlockCols_2 := 256 - iteration*1*2
-							blkX_2 := smallBlockCols_2*bx_2 - border
-							xidx_2 := blkX_2 + tx_2
-							dc_lv_computed = false
-							if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
-								dc_lv_computed = true
-								left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
-								up := (*cpu.Index(dc_f, 36, prev_2[:], int(tx_2), dc_x, dc_y, dc_z))
-								right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
-								shortest := min(left, up, right)
-								index := cols*(startStep+i) + xidx_2
-								(*cpu.Index(dc_f, 38, result_2[:], int(tx_2), dc_x, dc_y, dc_z)) = shortest + (*cpu.Index(dc_f, 39, gpuWall, int(index), dc_x, dc_y, dc_z))
-							}
-							dc_pt_computed[dc_tid] = dc_lv_computed
-						}
-					}
-				}
-			}
+			dc_cpu_Pathfinder_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, iteration, border, dc_pt_computed, i, dc_pt_isValid, dc_pt_W, dc_pt_E, cols, startStep, gpuWall, dc_f)
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8398,27 +8548,158 @@ func dc_cpu_Pathfinder(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iterat
 				break
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						result_4 := dc_sh4
-						bx_3 := dc_gx
-						tx_4 := dc_lx
-						smallBlockCols_3 := 256 - iteration*1*2
-						blkX_3 := smallBlockCols_3*bx_3 - border
-						xidx_3 := blkX_3 + tx_4
-						if dc_lv_computed {
-							(*cpu.Index(dc_f, 42, gpuResults, int(xidx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 43, result_4[:], int(tx_4), dc_x, dc_y, dc_z))
-						}
+		dc_cpu_Pathfinder_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, iteration, border, dc_pt_computed, gpuResults, dc_f)
+	}
+}
+
+// dc_cpu_Pathfinder_fast_tl1 runs a thread loop of dc_cpu_Pathfinder_fast.
+//
+//go:noinline
+func dc_cpu_Pathfinder_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, cols int, dc_pt_W []int, dc_pt_E []int, dc_pt_isValid []bool, gpuSrc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_W := dc_pt_W[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					dc_lv_isValid := dc_pt_isValid[dc_tid]
+					prev := dc_sh3
+					result := dc_sh4
+					_ = result
+					bx := dc_gx
+					tx := dc_lx
+					smallBlockCols := 256 - iteration*1*2
+					blkX := smallBlockCols*bx - border
+					blkXmax := blkX + 256 - 1
+					xidx := blkX + tx
+					validXmin := 0
+					if blkX < 0 {
+						validXmin = -blkX
+					}
+					validXmax := 255
+					if blkXmax > cols-1 {
+						validXmax = 255 - (blkXmax - cols + 1)
+					}
+					dc_lv_W = tx - 1
+					dc_lv_E = tx + 1
+					if dc_lv_W < validXmin {
+						dc_lv_W = validXmin
+					}
+					if dc_lv_E > validXmax {
+						dc_lv_E = validXmax
+					}
+					dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
+					if dc_inRange(xidx, 0, cols-1) {
+						prev[tx] = gpuSrc[xidx]
+					}
+					dc_pt_W[dc_tid] = dc_lv_W
+					dc_pt_E[dc_tid] = dc_lv_E
+					dc_pt_isValid[dc_tid] = dc_lv_isValid
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Pathfinder_fast_tl2 runs a thread loop of dc_cpu_Pathfinder_fast.
+//
+//go:noinline
+func dc_cpu_Pathfinder_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, dc_pt_computed []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					dc_lv_computed = false
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Pathfinder_fast_tl3 runs a thread loop of dc_cpu_Pathfinder_fast.
+//
+//go:noinline
+func dc_cpu_Pathfinder_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, dc_pt_computed []bool, i int, dc_pt_isValid []bool, dc_pt_W []int, dc_pt_E []int, cols int, startStep int, gpuWall []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					dc_lv_isValid := dc_pt_isValid[dc_tid]
+					dc_lv_W := dc_pt_W[dc_tid]
+					dc_lv_E := dc_pt_E[dc_tid]
+					prev_2 := dc_sh3
+					result_2 := dc_sh4
+					bx_2 := dc_gx
+					tx_2 := dc_lx
+					smallBlockCols_2 := 256 - iteration*1*2
+					blkX_2 := smallBlockCols_2*bx_2 - border
+					xidx_2 := blkX_2 + tx_2
+					dc_lv_computed = false
+					if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
+						dc_lv_computed = true
+						left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
+						up := prev_2[tx_2]
+						right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
+						shortest := min(left, up, right)
+						index := cols*(startStep+i) + xidx_2
+						result_2[tx_2] = shortest + gpuWall[index]
+					}
+					dc_pt_computed[dc_tid] = dc_lv_computed
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Pathfinder_fast_tl4 runs a thread loop of dc_cpu_Pathfinder_fast.
+//
+//go:noinline
+func dc_cpu_Pathfinder_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, dc_pt_computed []bool, gpuResults []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_computed := dc_pt_computed[dc_tid]
+					result_4 := dc_sh4
+					bx_3 := dc_gx
+					tx_4 := dc_lx
+					smallBlockCols_3 := 256 - iteration*1*2
+					blkX_3 := smallBlockCols_3*bx_3 - border
+					xidx_3 := blkX_3 + tx_4
+					if dc_lv_computed {
+						gpuResults[xidx_3] = result_4[tx_4]
 					}
 				}
 			}
@@ -8431,6 +8712,9 @@ func dc_cpu_Pathfinder_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh3 := cpu.Shared[[256]int32](dc_m, 0)
 	dc_sh4 := cpu.Shared[[256]int32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -8447,102 +8731,10 @@ func dc_cpu_Pathfinder_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		dc_pt_isValid := cpu.PerThread[bool](dc_m, 4, dc_nt)
 		dc_pt_computed := cpu.PerThread[bool](dc_m, 5, dc_nt)
 		dc_brk := 0
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_W := dc_pt_W[dc_tid]
-						dc_lv_E := dc_pt_E[dc_tid]
-						dc_lv_isValid := dc_pt_isValid[dc_tid]
-						prev := dc_sh3
-						result := dc_sh4
-						_ = result
-						bx := dc_gx
-						tx := dc_lx
-						smallBlockCols := 256 - iteration*1*2
-						blkX := smallBlockCols*bx - border
-						blkXmax := blkX + 256 - 1
-						xidx := blkX + tx
-						validXmin := 0
-						if blkX < 0 {
-							validXmin = -blkX
-						}
-						validXmax := 255
-						if blkXmax > cols-1 {
-							validXmax = 255 - (blkXmax - cols + 1)
-						}
-						dc_lv_W = tx - 1
-						dc_lv_E = tx + 1
-						if dc_lv_W < validXmin {
-							dc_lv_W = validXmin
-						}
-						if dc_lv_E > validXmax {
-							dc_lv_E = validXmax
-						}
-						dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
-						if dc_inRange(xidx, 0, cols-1) {
-							prev[tx] = gpuSrc[xidx]
-						}
-						dc_pt_W[dc_tid] = dc_lv_W
-						dc_pt_E[dc_tid] = dc_lv_E
-						dc_pt_isValid[dc_tid] = dc_lv_isValid
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						dc_lv_computed = false
-						dc_pt_computed[dc_tid] = dc_lv_computed
-					}
-				}
-			}
-		}
+		dc_cpu_Pathfinder_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, iteration, border, cols, dc_pt_W, dc_pt_E, dc_pt_isValid, gpuSrc, dc_f)
+		dc_cpu_Pathfinder_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, dc_pt_computed, dc_f)
 		for i := 0; i < iteration; i++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							dc_lv_isValid := dc_pt_isValid[dc_tid]
-							dc_lv_W := dc_pt_W[dc_tid]
-							dc_lv_E := dc_pt_E[dc_tid]
-							prev_2 := dc_sh3
-							result_2 := dc_sh4
-							bx_2 := dc_gx
-							tx_2 := dc_lx
-							smallBlockCols_2 := 256 - iteration*1*2
-							blkX_2 := smallBlockCols_2*bx_2 - border
-							xidx_2 := blkX_2 + tx_2
-							dc_lv_computed = false
-							if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
-								dc_lv_computed = true
-								left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
-								up := prev_2[tx_2]
-								right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
-								shortest := min(left, up, right)
-								index := cols*(startStep+i) + xidx_2
-								result_2[tx_2] = shortest + gpuWall[index]
-							}
-							dc_pt_computed[dc_tid] = dc_lv_computed
-						}
-					}
-				}
-			}
+			dc_cpu_Pathfinder_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, iteration, border, dc_pt_computed, i, dc_pt_isValid, dc_pt_W, dc_pt_E, cols, startStep, gpuWall, dc_f)
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8572,26 +8764,7 @@ func dc_cpu_Pathfinder_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 				break
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_computed := dc_pt_computed[dc_tid]
-						result_4 := dc_sh4
-						bx_3 := dc_gx
-						tx_4 := dc_lx
-						smallBlockCols_3 := 256 - iteration*1*2
-						blkX_3 := smallBlockCols_3*bx_3 - border
-						xidx_3 := blkX_3 + tx_4
-						if dc_lv_computed {
-							gpuResults[xidx_3] = result_4[tx_4]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Pathfinder_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_sh4, iteration, border, dc_pt_computed, gpuResults, dc_f)
 	}
 }
 
@@ -8675,6 +8848,118 @@ func dc_cpu_NW1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
+					bx_2 := dc_gx
+					tx_2 := dc_lx
+					bIndexX_2 := bx_2
+					bIndexY_2 := i - 1 - bx_2
+					indexW_2 := cols*16*bIndexY_2 + 16*bIndexX_2 + cols
+					temp_2 := dc_sh5
+					(*cpu.Index(dc_f, 48, temp_2[:], int(tx_2+1), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 49, matrix, int(indexW_2+cols*tx_2), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_tl3 runs a thread loop of dc_cpu_NW1.
+//
+//go:noinline
+func dc_cpu_NW1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					bx_3 := dc_gx
+					tx_3 := dc_lx
+					bIndexX_3 := bx_3
+					bIndexY_3 := i - 1 - bx_3
+					indexN_2 := cols*16*bIndexY_3 + 16*bIndexX_3 + tx_3 + 1
+					temp_3 := dc_sh5
+					(*cpu.Index(dc_f, 50, temp_3[0][:], int(tx_3+1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 51, matrix, int(indexN_2), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_tl4 runs a thread loop of dc_cpu_NW1.
+//
+//go:noinline
+func dc_cpu_NW1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m int, penalty int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(m+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_4 := dc_lx
+					temp_4 := dc_sh5
+					ref_2 := dc_sh6
+					{
+						tX := tx_4 + 1
+						tY := m - tx_4 + 1
+						(*cpu.Index(dc_f, 53, (*cpu.Index(dc_f, 52, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 55, (*cpu.Index(dc_f, 54, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 57, (*cpu.Index(dc_f, 56, ref_2[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 59, (*cpu.Index(dc_f, 58, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 61, (*cpu.Index(dc_f, 60, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z))-int32(penalty))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_tl5 runs a thread loop of dc_cpu_NW1.
+//
+//go:noinline
+func dc_cpu_NW1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m_1 int, penalty int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(m_1+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_5 := dc_lx
+					temp_5 := dc_sh5
+					ref_3 := dc_sh6
+					{
+						tX_1 := tx_5 + 16 - m_1
+						tY_1 := 16 - tx_5
+						(*cpu.Index(dc_f, 63, (*cpu.Index(dc_f, 62, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 65, (*cpu.Index(dc_f, 64, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 67, (*cpu.Index(dc_f, 66, ref_3[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 69, (*cpu.Index(dc_f, 68, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 71, (*cpu.Index(dc_f, 70, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z))-int32(penalty))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_tl6 runs a thread loop of dc_cpu_NW1.
+//
+//go:noinline
+func dc_cpu_NW1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
 					bx_4 := dc_gx
 					tx_6 := dc_lx
 					bIndexX_4 := bx_4
@@ -8707,95 +8992,15 @@ func dc_cpu_NW1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, reference []i
 		*dc_sh5 = [17][17]int32{}
 		*dc_sh6 = [16][16]int32{}
 		dc_cpu_NW1_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, reference, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						bx_2 := dc_gx
-						tx_2 := dc_lx
-						bIndexX_2 := bx_2
-						bIndexY_2 := i - 1 - bx_2
-						indexW_2 := cols*16*bIndexY_2 + 16*bIndexX_2 + cols
-						temp_2 := dc_sh5
-						(*cpu.Index(dc_f, 48, temp_2[:], int(tx_2+1), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 49, matrix, int(indexW_2+cols*tx_2), dc_x, dc_y, dc_z))
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						bx_3 := dc_gx
-						tx_3 := dc_lx
-						bIndexX_3 := bx_3
-						bIndexY_3 := i - 1 - bx_3
-						indexN_2 := cols*16*bIndexY_3 + 16*bIndexX_3 + tx_3 + 1
-						temp_3 := dc_sh5
-						(*cpu.Index(dc_f, 50, temp_3[0][:], int(tx_3+1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 51, matrix, int(indexN_2), dc_x, dc_y, dc_z))
-					}
-				}
-			}
-		}
+		dc_cpu_NW1_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
+		dc_cpu_NW1_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 		for m := 0; m < 16; m++ {
-			{
-				dc_xhi := min(m+1, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tx_4 := dc_lx
-							temp_4 := dc_sh5
-							ref_2 := dc_sh6
-							{
-								tX := tx_4 + 1
-								tY := m - tx_4 + 1
-								(*cpu.Index(dc_f, 53, (*cpu.Index(dc_f, 52, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 55, (*cpu.Index(dc_f, 54, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 57, (*cpu.Index(dc_f, 56, ref_2[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 59, (*cpu.Index(dc_f, 58, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 61, (*cpu.Index(dc_f, 60, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z))-int32(penalty))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_NW1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m, penalty, dc_f)
 		}
 		for m_1 := 14; m_1 >= 0; m_1-- {
-			{
-				dc_xhi := min(m_1+1, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tx_5 := dc_lx
-							temp_5 := dc_sh5
-							ref_3 := dc_sh6
-							{
-								tX_1 := tx_5 + 16 - m_1
-								tY_1 := 16 - tx_5
-								(*cpu.Index(dc_f, 63, (*cpu.Index(dc_f, 62, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 65, (*cpu.Index(dc_f, 64, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 67, (*cpu.Index(dc_f, 66, ref_3[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 69, (*cpu.Index(dc_f, 68, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 71, (*cpu.Index(dc_f, 70, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z))-int32(penalty))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_NW1_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m_1, penalty, dc_f)
 		}
-		dc_cpu_NW1_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
+		dc_cpu_NW1_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 	}
 }
 
@@ -8804,6 +9009,9 @@ func dc_cpu_NW1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, reference []i
 //go:noinline
 func dc_cpu_NW1_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, reference []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8837,6 +9045,113 @@ func dc_cpu_NW1_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_NW1_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					bx_2 := dc_gx
+					tx_2 := dc_lx
+					bIndexX_2 := bx_2
+					bIndexY_2 := i - 1 - bx_2
+					indexW_2 := cols*16*bIndexY_2 + 16*bIndexX_2 + cols
+					temp_2 := dc_sh5
+					temp_2[tx_2+1][0] = matrix[indexW_2+cols*tx_2]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_fast_tl3 runs a thread loop of dc_cpu_NW1_fast.
+//
+//go:noinline
+func dc_cpu_NW1_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					bx_3 := dc_gx
+					tx_3 := dc_lx
+					bIndexX_3 := bx_3
+					bIndexY_3 := i - 1 - bx_3
+					indexN_2 := cols*16*bIndexY_3 + 16*bIndexX_3 + tx_3 + 1
+					temp_3 := dc_sh5
+					temp_3[0][tx_3+1] = matrix[indexN_2]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_fast_tl4 runs a thread loop of dc_cpu_NW1_fast.
+//
+//go:noinline
+func dc_cpu_NW1_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m int, penalty int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(m+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					tx_4 := dc_lx
+					temp_4 := dc_sh5
+					ref_2 := dc_sh6
+					{
+						tX := tx_4 + 1
+						tY := m - tx_4 + 1
+						temp_4[tY][tX] = dc_maximum(temp_4[tY-1][tX-1]+ref_2[tY-1][tX-1], temp_4[tY][tX-1]-int32(penalty), temp_4[tY-1][tX]-int32(penalty))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_fast_tl5 runs a thread loop of dc_cpu_NW1_fast.
+//
+//go:noinline
+func dc_cpu_NW1_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m_1 int, penalty int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(m_1+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					tx_5 := dc_lx
+					temp_5 := dc_sh5
+					ref_3 := dc_sh6
+					{
+						tX_1 := tx_5 + 16 - m_1
+						tY_1 := 16 - tx_5
+						temp_5[tY_1][tX_1] = dc_maximum(temp_5[tY_1-1][tX_1-1]+ref_3[tY_1-1][tX_1-1], temp_5[tY_1][tX_1-1]-int32(penalty), temp_5[tY_1-1][tX_1]-int32(penalty))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NW1_fast_tl6 runs a thread loop of dc_cpu_NW1_fast.
+//
+//go:noinline
+func dc_cpu_NW1_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8861,6 +9176,9 @@ func dc_cpu_NW1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, referenc
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh5 := cpu.Shared[[17][17]int32](dc_m, 0)
 	dc_sh6 := cpu.Shared[[16][16]int32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -8873,75 +9191,15 @@ func dc_cpu_NW1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, referenc
 		*dc_sh5 = [17][17]int32{}
 		*dc_sh6 = [16][16]int32{}
 		dc_cpu_NW1_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, reference, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						bx_2 := dc_gx
-						tx_2 := dc_lx
-						bIndexX_2 := bx_2
-						bIndexY_2 := i - 1 - bx_2
-						indexW_2 := cols*16*bIndexY_2 + 16*bIndexX_2 + cols
-						temp_2 := dc_sh5
-						temp_2[tx_2+1][0] = matrix[indexW_2+cols*tx_2]
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						bx_3 := dc_gx
-						tx_3 := dc_lx
-						bIndexX_3 := bx_3
-						bIndexY_3 := i - 1 - bx_3
-						indexN_2 := cols*16*bIndexY_3 + 16*bIndexX_3 + tx_3 + 1
-						temp_3 := dc_sh5
-						temp_3[0][tx_3+1] = matrix[indexN_2]
-					}
-				}
-			}
-		}
+		dc_cpu_NW1_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
+		dc_cpu_NW1_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 		for m := 0; m < 16; m++ {
-			{
-				dc_xhi := min(m+1, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							tx_4 := dc_lx
-							temp_4 := dc_sh5
-							ref_2 := dc_sh6
-							{
-								tX := tx_4 + 1
-								tY := m - tx_4 + 1
-								temp_4[tY][tX] = dc_maximum(temp_4[tY-1][tX-1]+ref_2[tY-1][tX-1], temp_4[tY][tX-1]-int32(penalty), temp_4[tY-1][tX]-int32(penalty))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_NW1_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m, penalty, dc_f)
 		}
 		for m_1 := 14; m_1 >= 0; m_1-- {
-			{
-				dc_xhi := min(m_1+1, dc_gs.X)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							tx_5 := dc_lx
-							temp_5 := dc_sh5
-							ref_3 := dc_sh6
-							{
-								tX_1 := tx_5 + 16 - m_1
-								tY_1 := 16 - tx_5
-								temp_5[tY_1][tX_1] = dc_maximum(temp_5[tY_1-1][tX_1-1]+ref_3[tY_1-1][tX_1-1], temp_5[tY_1][tX_1-1]-int32(penalty), temp_5[tY_1-1][tX_1]-int32(penalty))
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_NW1_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m_1, penalty, dc_f)
 		}
-		dc_cpu_NW1_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
+		dc_cpu_NW1_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 	}
 }
 
@@ -8970,6 +9228,173 @@ func dc_chunk_NW1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_LayerForward holds the working memory of LayerForward's groups.
 var dc_scratch_LayerForward cpu.Scratches
 
+// dc_cpu_LayerForward_tl1 runs a thread loop of dc_cpu_LayerForward.
+//
+//go:noinline
+func dc_cpu_LayerForward_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, input []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					by := dc_gy
+					tx := dc_lx
+					ty := dc_ly
+					index := (hid+1)*16*by + (hid+1)*ty + tx + 1 + (hid + 1)
+					_ = index
+					indexIn := 16*by + ty + 1
+					inputNode := dc_sh7
+					weightMatrix := dc_sh8
+					_ = weightMatrix
+					{
+						(*cpu.Index(dc_f, 75, inputNode[:], int(ty), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 76, input, int(indexIn), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_tl2 runs a thread loop of dc_cpu_LayerForward.
+//
+//go:noinline
+func dc_cpu_LayerForward_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, inputHiddenCuda []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					by_2 := dc_gy
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					index_2 := (hid+1)*16*by_2 + (hid+1)*ty_2 + tx_2 + 1 + (hid + 1)
+					weightMatrix_2 := dc_sh8
+					(*cpu.Index(dc_f, 78, (*cpu.Index(dc_f, 77, weightMatrix_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 79, inputHiddenCuda, int(index_2), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_tl3 runs a thread loop of dc_cpu_LayerForward.
+//
+//go:noinline
+func dc_cpu_LayerForward_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					inputNode_2 := dc_sh7
+					weightMatrix_3 := dc_sh8
+					(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_tl4 runs a thread loop of dc_cpu_LayerForward.
+//
+//go:noinline
+func dc_cpu_LayerForward_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, i int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_4 := dc_lx
+					ty_4 := dc_ly
+					weightMatrix_4 := dc_sh8
+					powerTwo := int(math.Pow(2, float64(i)))
+					if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
+						(*cpu.Index(dc_f, 87, (*cpu.Index(dc_f, 86, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 89, (*cpu.Index(dc_f, 88, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 91, (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_tl5 runs a thread loop of dc_cpu_LayerForward.
+//
+//go:noinline
+func dc_cpu_LayerForward_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, inputHiddenCuda []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					by_3 := dc_gy
+					tx_5 := dc_lx
+					ty_5 := dc_ly
+					index_3 := (hid+1)*16*by_3 + (hid+1)*ty_5 + tx_5 + 1 + (hid + 1)
+					weightMatrix_5 := dc_sh8
+					(*cpu.Index(dc_f, 92, inputHiddenCuda, int(index_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 94, (*cpu.Index(dc_f, 93, weightMatrix_5[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_tl6 runs a thread loop of dc_cpu_LayerForward.
+//
+//go:noinline
+func dc_cpu_LayerForward_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hiddenPartialSum []float32, hid int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					by_4 := dc_gy
+					tx_6 := dc_lx
+					ty_6 := dc_ly
+					weightMatrix_6 := dc_sh8
+					{
+						(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_LayerForward runs groups [dc_g0, dc_g1) of kernel LayerForward, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_LayerForward(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, input []float32, outputHidden []float32, inputHiddenCuda []float32, hiddenPartialSum []float32, in int, hid int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -8986,129 +9411,188 @@ func dc_cpu_LayerForward(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, inpu
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh7 = [16]float32{}
 		*dc_sh8 = [16][16]float32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						by := dc_gy
-						tx := dc_lx
-						ty := dc_ly
-						index := (hid+1)*16*by + (hid+1)*ty + tx + 1 + (hid + 1)
-						_ = index
-						indexIn := 16*by + ty + 1
-						inputNode := dc_sh7
-						weightMatrix := dc_sh8
-						_ = weightMatrix
-						{
-							(*cpu.Index(dc_f, 75, inputNode[:], int(ty), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 76, input, int(indexIn), dc_x, dc_y, dc_z))
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						by_2 := dc_gy
-						tx_2 := dc_lx
-						ty_2 := dc_ly
-						index_2 := (hid+1)*16*by_2 + (hid+1)*ty_2 + tx_2 + 1 + (hid + 1)
-						weightMatrix_2 := dc_sh8
-						(*cpu.Index(dc_f, 78, (*cpu.Index(dc_f, 77, weightMatrix_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 79, inputHiddenCuda, int(index_2), dc_x, dc_y, dc_z))
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						tx_3 := dc_lx
-						ty_3 := dc_ly
-						inputNode_2 := dc_sh7
-						weightMatrix_3 := dc_sh8
-						(*cpu.Index(dc_f, 81, (*cpu.Index(dc_f, 80, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, weightMatrix_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 84, inputNode_2[:], int(ty_3), dc_x, dc_y, dc_z))
-					}
-				}
-			}
-		}
+		dc_cpu_LayerForward_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, input, dc_f)
+		dc_cpu_LayerForward_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
+		dc_cpu_LayerForward_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, dc_f)
 		for i := 1; i <= 4; i++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tx_4 := dc_lx
-							ty_4 := dc_ly
-							weightMatrix_4 := dc_sh8
-							powerTwo := int(math.Pow(2, float64(i)))
-							if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
-								(*cpu.Index(dc_f, 87, (*cpu.Index(dc_f, 86, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 89, (*cpu.Index(dc_f, 88, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 91, (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
-							}
-						}
+			dc_cpu_LayerForward_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, i, dc_f)
+		}
+		dc_cpu_LayerForward_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
+		dc_cpu_LayerForward_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hiddenPartialSum, hid, dc_f)
+	}
+}
+
+// dc_cpu_LayerForward_fast_tl1 runs a thread loop of dc_cpu_LayerForward_fast.
+//
+//go:noinline
+func dc_cpu_LayerForward_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, input []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					by := dc_gy
+					tx := dc_lx
+					ty := dc_ly
+					index := (hid+1)*16*by + (hid+1)*ty + tx + 1 + (hid + 1)
+					_ = index
+					indexIn := 16*by + ty + 1
+					inputNode := dc_sh7
+					weightMatrix := dc_sh8
+					_ = weightMatrix
+					{
+						inputNode[ty] = input[indexIn]
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						by_3 := dc_gy
-						tx_5 := dc_lx
-						ty_5 := dc_ly
-						index_3 := (hid+1)*16*by_3 + (hid+1)*ty_5 + tx_5 + 1 + (hid + 1)
-						weightMatrix_5 := dc_sh8
-						(*cpu.Index(dc_f, 92, inputHiddenCuda, int(index_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 94, (*cpu.Index(dc_f, 93, weightMatrix_5[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+	}
+}
+
+// dc_cpu_LayerForward_fast_tl2 runs a thread loop of dc_cpu_LayerForward_fast.
+//
+//go:noinline
+func dc_cpu_LayerForward_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, inputHiddenCuda []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					by_2 := dc_gy
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					index_2 := (hid+1)*16*by_2 + (hid+1)*ty_2 + tx_2 + 1 + (hid + 1)
+					weightMatrix_2 := dc_sh8
+					weightMatrix_2[ty_2][tx_2] = inputHiddenCuda[index_2]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_fast_tl3 runs a thread loop of dc_cpu_LayerForward_fast.
+//
+//go:noinline
+func dc_cpu_LayerForward_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					inputNode_2 := dc_sh7
+					weightMatrix_3 := dc_sh8
+					weightMatrix_3[ty_3][tx_3] = weightMatrix_3[ty_3][tx_3] * inputNode_2[ty_3]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_fast_tl4 runs a thread loop of dc_cpu_LayerForward_fast.
+//
+//go:noinline
+func dc_cpu_LayerForward_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, i int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_4 := dc_lx
+					ty_4 := dc_ly
+					weightMatrix_4 := dc_sh8
+					powerTwo := int(math.Pow(2, float64(i)))
+					if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
+						weightMatrix_4[ty_4][tx_4] = weightMatrix_4[ty_4][tx_4] + (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[tx_4]
 					}
 				}
 			}
 		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						by_4 := dc_gy
-						tx_6 := dc_lx
-						ty_6 := dc_ly
-						weightMatrix_6 := dc_sh8
-						{
-							(*cpu.Index(dc_f, 95, hiddenPartialSum, int(by_4*hid+ty_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, (*cpu.Index(dc_f, 96, weightMatrix_6[:], int(tx_6), dc_x, dc_y, dc_z))[:], int(ty_6), dc_x, dc_y, dc_z))
-						}
+	}
+}
+
+// dc_cpu_LayerForward_fast_tl5 runs a thread loop of dc_cpu_LayerForward_fast.
+//
+//go:noinline
+func dc_cpu_LayerForward_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, inputHiddenCuda []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					by_3 := dc_gy
+					tx_5 := dc_lx
+					ty_5 := dc_ly
+					index_3 := (hid+1)*16*by_3 + (hid+1)*ty_5 + tx_5 + 1 + (hid + 1)
+					weightMatrix_5 := dc_sh8
+					inputHiddenCuda[index_3] = weightMatrix_5[ty_5][tx_5]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LayerForward_fast_tl6 runs a thread loop of dc_cpu_LayerForward_fast.
+//
+//go:noinline
+func dc_cpu_LayerForward_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hiddenPartialSum []float32, hid int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					by_4 := dc_gy
+					tx_6 := dc_lx
+					ty_6 := dc_ly
+					weightMatrix_6 := dc_sh8
+					{
+						hiddenPartialSum[by_4*hid+ty_6] = weightMatrix_6[tx_6][ty_6]
 					}
 				}
 			}
@@ -9121,6 +9605,12 @@ func dc_cpu_LayerForward_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh7 := cpu.Shared[[16]float32](dc_m, 0)
 	dc_sh8 := cpu.Shared[[16][16]float32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -9132,108 +9622,14 @@ func dc_cpu_LayerForward_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh7 = [16]float32{}
 		*dc_sh8 = [16][16]float32{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						by := dc_gy
-						tx := dc_lx
-						ty := dc_ly
-						index := (hid+1)*16*by + (hid+1)*ty + tx + 1 + (hid + 1)
-						_ = index
-						indexIn := 16*by + ty + 1
-						inputNode := dc_sh7
-						weightMatrix := dc_sh8
-						_ = weightMatrix
-						{
-							inputNode[ty] = input[indexIn]
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						by_2 := dc_gy
-						tx_2 := dc_lx
-						ty_2 := dc_ly
-						index_2 := (hid+1)*16*by_2 + (hid+1)*ty_2 + tx_2 + 1 + (hid + 1)
-						weightMatrix_2 := dc_sh8
-						weightMatrix_2[ty_2][tx_2] = inputHiddenCuda[index_2]
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						tx_3 := dc_lx
-						ty_3 := dc_ly
-						inputNode_2 := dc_sh7
-						weightMatrix_3 := dc_sh8
-						weightMatrix_3[ty_3][tx_3] = weightMatrix_3[ty_3][tx_3] * inputNode_2[ty_3]
-					}
-				}
-			}
-		}
+		dc_cpu_LayerForward_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, input, dc_f)
+		dc_cpu_LayerForward_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
+		dc_cpu_LayerForward_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, dc_f)
 		for i := 1; i <= 4; i++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tx_4 := dc_lx
-							ty_4 := dc_ly
-							weightMatrix_4 := dc_sh8
-							powerTwo := int(math.Pow(2, float64(i)))
-							if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
-								weightMatrix_4[ty_4][tx_4] = weightMatrix_4[ty_4][tx_4] + (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[tx_4]
-							}
-						}
-					}
-				}
-			}
+			dc_cpu_LayerForward_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, i, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						by_3 := dc_gy
-						tx_5 := dc_lx
-						ty_5 := dc_ly
-						index_3 := (hid+1)*16*by_3 + (hid+1)*ty_5 + tx_5 + 1 + (hid + 1)
-						weightMatrix_5 := dc_sh8
-						inputHiddenCuda[index_3] = weightMatrix_5[ty_5][tx_5]
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						by_4 := dc_gy
-						tx_6 := dc_lx
-						ty_6 := dc_ly
-						weightMatrix_6 := dc_sh8
-						{
-							hiddenPartialSum[by_4*hid+ty_6] = weightMatrix_6[tx_6][ty_6]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_LayerForward_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
+		dc_cpu_LayerForward_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hiddenPartialSum, hid, dc_f)
 	}
 }
 
@@ -9411,6 +9807,9 @@ func dc_cpu_LudDiagonal(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, m []f
 //go:noinline
 func dc_cpu_LudDiagonal_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9442,6 +9841,9 @@ func dc_cpu_LudDiagonal_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 //go:noinline
 func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		dc_xlo := max(i_1+1, 0)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9466,6 +9868,9 @@ func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 //go:noinline
 func dc_cpu_LudDiagonal_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		dc_xlo := max(i_1+1, 0)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9489,6 +9894,9 @@ func dc_cpu_LudDiagonal_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 //go:noinline
 func dc_cpu_LudDiagonal_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9520,6 +9928,9 @@ func dc_cpu_LudDiagonal_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh9 := cpu.Shared[[16][16]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X

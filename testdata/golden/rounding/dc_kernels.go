@@ -1726,6 +1726,137 @@ func dc_chunk_Round32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Shared holds the working memory of Shared's groups.
 var dc_scratch_Shared cpu.Scratches
 
+// dc_cpu_Shared_tl1 runs a thread loop of dc_cpu_Shared.
+//
+//go:noinline
+func dc_cpu_Shared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, out []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_j := dc_pt_j[dc_tid]
+					i := dc_x
+					n := len(out)
+					dc_lv_j = min(i, n-1)
+					l := dc_lx
+					gs := dc_gs.X
+					_ = gs
+					v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
+					if i < n {
+						out[i] = int32(dc_lv_j)
+					}
+					sh := dc_sh0
+					(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+					dc_pt_j[dc_tid] = dc_lv_j
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shared_tl2 runs a thread loop of dc_cpu_Shared.
+//
+//go:noinline
+func dc_cpu_Shared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, is []S, dc_pt_j []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_j := dc_pt_j[dc_tid]
+					l_2 := dc_lx
+					sh_2 := dc_sh0
+					(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shared_tl3 runs a thread loop of dc_cpu_Shared.
+//
+//go:noinline
+func dc_cpu_Shared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xhi := min(4, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					l_3 := dc_lx
+					sa := dc_sh1
+					{
+						sa[l_3] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shared_tl4 runs a thread loop of dc_cpu_Shared.
+//
+//go:noinline
+func dc_cpu_Shared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					l_4 := dc_lx
+					gs_2 := dc_gs.X
+					sh_3 := dc_sh0
+					sa_2 := dc_sh1
+					cpu.GroupAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int(cpu.Rem(dc_f, 13, l_4+39, gs_2, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)).F2[1]))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shared_tl5 runs a thread loop of dc_cpu_Shared.
+//
+//go:noinline
+func dc_cpu_Shared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					i_2 := dc_x
+					n_2 := len(out)
+					sa_3 := dc_sh1
+					if i_2 < n_2 {
+						out[i_2] = out[i_2] + int32(sa_3[0])*1000
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Shared runs groups [dc_g0, dc_g1) of kernel Shared, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, out []int32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1743,98 +1874,153 @@ func dc_cpu_Shared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []S, ou
 		*dc_sh0 = [128]S{}
 		*dc_sh1 = [4]uint32{}
 		dc_pt_j := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_j := dc_pt_j[dc_tid]
-						i := dc_x
-						n := len(out)
-						dc_lv_j = min(i, n-1)
-						l := dc_lx
-						gs := dc_gs.X
-						_ = gs
-						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
-						if i < n {
-							out[i] = int32(dc_lv_j)
-						}
-						sh := dc_sh0
-						(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
-						dc_pt_j[dc_tid] = dc_lv_j
+		dc_cpu_Shared_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, out, dc_pt_j, dc_f)
+		dc_cpu_Shared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, is, dc_pt_j, dc_f)
+		dc_cpu_Shared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_f)
+		dc_cpu_Shared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_f)
+		dc_cpu_Shared_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, out, dc_f)
+	}
+}
+
+// dc_cpu_Shared_fast_tl1 runs a thread loop of dc_cpu_Shared_fast.
+//
+//go:noinline
+func dc_cpu_Shared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, out []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_j := dc_pt_j[dc_tid]
+					i := dc_x
+					n := len(out)
+					dc_lv_j = min(i, n-1)
+					l := dc_lx
+					gs := dc_gs.X
+					_ = gs
+					v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
+					if i < n {
+						out[i] = int32(dc_lv_j)
+					}
+					sh := dc_sh0
+					sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+					dc_pt_j[dc_tid] = dc_lv_j
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shared_fast_tl2 runs a thread loop of dc_cpu_Shared_fast.
+//
+//go:noinline
+func dc_cpu_Shared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, is []S, dc_pt_j []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_j := dc_pt_j[dc_tid]
+					l_2 := dc_lx
+					sh_2 := dc_sh0
+					sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shared_fast_tl3 runs a thread loop of dc_cpu_Shared_fast.
+//
+//go:noinline
+func dc_cpu_Shared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xhi := min(4, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+					l_3 := dc_lx
+					sa := dc_sh1
+					{
+						sa[l_3] = 0
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_j := dc_pt_j[dc_tid]
-						l_2 := dc_lx
-						sh_2 := dc_sh0
-						(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
-					}
+	}
+}
+
+// dc_cpu_Shared_fast_tl4 runs a thread loop of dc_cpu_Shared_fast.
+//
+//go:noinline
+func dc_cpu_Shared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					l_4 := dc_lx
+					gs_2 := dc_gs.X
+					sh_3 := dc_sh0
+					sa_2 := dc_sh1
+					cpu.GroupAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int((l_4+39)%gs_2), dc_x, dc_y, dc_z)).F2[1]))
 				}
 			}
 		}
-		{
-			dc_xhi := min(4, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						l_3 := dc_lx
-						sa := dc_sh1
-						{
-							sa[l_3] = 0
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						l_4 := dc_lx
-						gs_2 := dc_gs.X
-						sh_3 := dc_sh0
-						sa_2 := dc_sh1
-						cpu.GroupAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int(cpu.Rem(dc_f, 13, l_4+39, gs_2, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)).F2[1]))
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						i_2 := dc_x
-						n_2 := len(out)
-						sa_3 := dc_sh1
-						if i_2 < n_2 {
-							out[i_2] = out[i_2] + int32(sa_3[0])*1000
-						}
+	}
+}
+
+// dc_cpu_Shared_fast_tl5 runs a thread loop of dc_cpu_Shared_fast.
+//
+//go:noinline
+func dc_cpu_Shared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, out []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					i_2 := dc_x
+					n_2 := len(out)
+					sa_3 := dc_sh1
+					if i_2 < n_2 {
+						out[i_2] = out[i_2] + int32(sa_3[0])*1000
 					}
 				}
 			}
@@ -1847,6 +2033,9 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[128]S](dc_m, 0)
 	dc_sh1 := cpu.Shared[[4]uint32](dc_m, 1)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
@@ -1859,102 +2048,11 @@ func dc_cpu_Shared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, is []
 		*dc_sh0 = [128]S{}
 		*dc_sh1 = [4]uint32{}
 		dc_pt_j := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_j := dc_pt_j[dc_tid]
-						i := dc_x
-						n := len(out)
-						dc_lv_j = min(i, n-1)
-						l := dc_lx
-						gs := dc_gs.X
-						_ = gs
-						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
-						if i < n {
-							out[i] = int32(dc_lv_j)
-						}
-						sh := dc_sh0
-						sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
-						dc_pt_j[dc_tid] = dc_lv_j
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_j := dc_pt_j[dc_tid]
-						l_2 := dc_lx
-						sh_2 := dc_sh0
-						sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
-					}
-				}
-			}
-		}
-		{
-			dc_xhi := min(4, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-						l_3 := dc_lx
-						sa := dc_sh1
-						{
-							sa[l_3] = 0
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						l_4 := dc_lx
-						gs_2 := dc_gs.X
-						sh_3 := dc_sh0
-						sa_2 := dc_sh1
-						cpu.GroupAdd(&sa_2[0], uint32((*cpu.Index(dc_f, 14, sh_3[:], int((l_4+39)%gs_2), dc_x, dc_y, dc_z)).F2[1]))
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						i_2 := dc_x
-						n_2 := len(out)
-						sa_3 := dc_sh1
-						if i_2 < n_2 {
-							out[i_2] = out[i_2] + int32(sa_3[0])*1000
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Shared_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, out, dc_pt_j, dc_f)
+		dc_cpu_Shared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, is, dc_pt_j, dc_f)
+		dc_cpu_Shared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_f)
+		dc_cpu_Shared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_f)
+		dc_cpu_Shared_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, out, dc_f)
 	}
 }
 

@@ -2186,6 +2186,119 @@ func LaunchAddOffsets[T int32 | float32](dev *runtime.Device, g dc.Grid, out *ru
 // dc_scratch_Scan_int32 holds the working memory of Scan_int32's groups.
 var dc_scratch_Scan_int32 cpu.Scratches
 
+// dc_cpu_Scan_int32_tl1 runs a thread loop of dc_cpu_Scan_int32.
+//
+//go:noinline
+func dc_cpu_Scan_int32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s := dc_sh0
+					lx := dc_lx
+					i := dc_x
+					var v int32
+					if i < n {
+						v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+					}
+					(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_int32_tl2 runs a thread loop of dc_cpu_Scan_int32.
+//
+//go:noinline
+func dc_cpu_Scan_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, off int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					dc_lv_add = 0
+					if lx_2 >= off {
+						dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+					}
+					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_int32_tl3 runs a thread loop of dc_cpu_Scan_int32.
+//
+//go:noinline
+func dc_cpu_Scan_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_3 := dc_sh0
+					lx_3 := dc_lx
+					(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_int32_tl4 runs a thread loop of dc_cpu_Scan_int32.
+//
+//go:noinline
+func dc_cpu_Scan_int32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, out []int32, sums []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_4 := dc_sh0
+					lx_4 := dc_lx
+					i_2 := dc_x
+					if i_2 < n {
+						(*cpu.Index(dc_f, 5, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 6, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+					}
+					if lx_4 == dc_gs.X-1 {
+						(*cpu.Index(dc_f, 7, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Scan_int32 runs groups [dc_g0, dc_g1) of kernel Scan_int32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Scan_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, sums []int32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2201,89 +2314,117 @@ func dc_cpu_Scan_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s := dc_sh0
-						lx := dc_lx
-						i := dc_x
-						var v int32
-						if i < n {
-							v = (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
-						}
-						(*cpu.Index(dc_f, 1, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_Scan_int32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
 		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_2 := dc_sh0
-							lx_2 := dc_lx
-							dc_lv_add = 0
-							if lx_2 >= off {
-								dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
-							}
-							dc_pt_add[dc_tid] = dc_lv_add
-						}
+			dc_cpu_Scan_int32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_int32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		}
+		dc_cpu_Scan_int32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, out, sums, dc_f)
+	}
+}
+
+// dc_cpu_Scan_int32_fast_tl1 runs a thread loop of dc_cpu_Scan_int32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_int32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s := dc_sh0
+					lx := dc_lx
+					i := dc_x
+					var v int32
+					if i < n {
+						v = in[i]
 					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_3 := dc_sh0
-							lx_3 := dc_lx
-							(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
-						}
-					}
+					s[lx] = v
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_4 := dc_sh0
-						lx_4 := dc_lx
-						i_2 := dc_x
-						if i_2 < n {
-							(*cpu.Index(dc_f, 5, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 6, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
-						}
-						if lx_4 == dc_gs.X-1 {
-							(*cpu.Index(dc_f, 7, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
-						}
+	}
+}
+
+// dc_cpu_Scan_int32_fast_tl2 runs a thread loop of dc_cpu_Scan_int32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, off int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					dc_lv_add = 0
+					if lx_2 >= off {
+						dc_lv_add = s_2[lx_2-off]
+					}
+					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_int32_fast_tl3 runs a thread loop of dc_cpu_Scan_int32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_3 := dc_sh0
+					lx_3 := dc_lx
+					s_3[lx_3] = s_3[lx_3] + dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_int32_fast_tl4 runs a thread loop of dc_cpu_Scan_int32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_int32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, out []int32, sums []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s_4 := dc_sh0
+					lx_4 := dc_lx
+					i_2 := dc_x
+					if i_2 < n {
+						out[i_2] = s_4[lx_4]
+					}
+					if lx_4 == dc_gs.X-1 {
+						sums[dc_gx] = s_4[lx_4]
 					}
 				}
 			}
@@ -2296,6 +2437,9 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[256]int32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -2306,77 +2450,12 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s := dc_sh0
-						lx := dc_lx
-						i := dc_x
-						var v int32
-						if i < n {
-							v = in[i]
-						}
-						s[lx] = v
-					}
-				}
-			}
-		}
+		dc_cpu_Scan_int32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
 		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_2 := dc_sh0
-							lx_2 := dc_lx
-							dc_lv_add = 0
-							if lx_2 >= off {
-								dc_lv_add = s_2[lx_2-off]
-							}
-							dc_pt_add[dc_tid] = dc_lv_add
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_3 := dc_sh0
-							lx_3 := dc_lx
-							s_3[lx_3] = s_3[lx_3] + dc_lv_add
-						}
-					}
-				}
-			}
+			dc_cpu_Scan_int32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_int32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s_4 := dc_sh0
-						lx_4 := dc_lx
-						i_2 := dc_x
-						if i_2 < n {
-							out[i_2] = s_4[lx_4]
-						}
-						if lx_4 == dc_gs.X-1 {
-							sums[dc_gx] = s_4[lx_4]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Scan_int32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, out, sums, dc_f)
 	}
 }
 
@@ -2404,6 +2483,119 @@ func dc_chunk_Scan_int32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_Scan_float32 holds the working memory of Scan_float32's groups.
 var dc_scratch_Scan_float32 cpu.Scratches
 
+// dc_cpu_Scan_float32_tl1 runs a thread loop of dc_cpu_Scan_float32.
+//
+//go:noinline
+func dc_cpu_Scan_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s := dc_sh1
+					lx := dc_lx
+					i := dc_x
+					var v float32
+					if i < n {
+						v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+					}
+					(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_float32_tl2 runs a thread loop of dc_cpu_Scan_float32.
+//
+//go:noinline
+func dc_cpu_Scan_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, off int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_2 := dc_sh1
+					lx_2 := dc_lx
+					dc_lv_add = 0
+					if lx_2 >= off {
+						dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
+					}
+					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_float32_tl3 runs a thread loop of dc_cpu_Scan_float32.
+//
+//go:noinline
+func dc_cpu_Scan_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_3 := dc_sh1
+					lx_3 := dc_lx
+					(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_float32_tl4 runs a thread loop of dc_cpu_Scan_float32.
+//
+//go:noinline
+func dc_cpu_Scan_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, out []float32, sums []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_4 := dc_sh1
+					lx_4 := dc_lx
+					i_2 := dc_x
+					if i_2 < n {
+						(*cpu.Index(dc_f, 14, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 15, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+					}
+					if lx_4 == dc_gs.X-1 {
+						(*cpu.Index(dc_f, 16, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Scan_float32 runs groups [dc_g0, dc_g1) of kernel Scan_float32, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Scan_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, sums []float32, n int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -2419,89 +2611,117 @@ func dc_cpu_Scan_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float32{}
 		dc_pt_add := cpu.PerThread[float32](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s := dc_sh1
-						lx := dc_lx
-						i := dc_x
-						var v float32
-						if i < n {
-							v = (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
-						}
-						(*cpu.Index(dc_f, 10, s[:], int(lx), dc_x, dc_y, dc_z)) = v
-					}
-				}
-			}
-		}
+		dc_cpu_Scan_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
 		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_2 := dc_sh1
-							lx_2 := dc_lx
-							dc_lv_add = 0
-							if lx_2 >= off {
-								dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
-							}
-							dc_pt_add[dc_tid] = dc_lv_add
-						}
+			dc_cpu_Scan_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, dc_f)
+		}
+		dc_cpu_Scan_float32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, out, sums, dc_f)
+	}
+}
+
+// dc_cpu_Scan_float32_fast_tl1 runs a thread loop of dc_cpu_Scan_float32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s := dc_sh1
+					lx := dc_lx
+					i := dc_x
+					var v float32
+					if i < n {
+						v = in[i]
 					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_3 := dc_sh1
-							lx_3 := dc_lx
-							(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
-						}
-					}
+					s[lx] = v
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_4 := dc_sh1
-						lx_4 := dc_lx
-						i_2 := dc_x
-						if i_2 < n {
-							(*cpu.Index(dc_f, 14, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 15, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
-						}
-						if lx_4 == dc_gs.X-1 {
-							(*cpu.Index(dc_f, 16, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, s_4[:], int(lx_4), dc_x, dc_y, dc_z))
-						}
+	}
+}
+
+// dc_cpu_Scan_float32_fast_tl2 runs a thread loop of dc_cpu_Scan_float32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, off int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_2 := dc_sh1
+					lx_2 := dc_lx
+					dc_lv_add = 0
+					if lx_2 >= off {
+						dc_lv_add = s_2[lx_2-off]
+					}
+					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_float32_fast_tl3 runs a thread loop of dc_cpu_Scan_float32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_add := dc_pt_add[dc_tid]
+					s_3 := dc_sh1
+					lx_3 := dc_lx
+					s_3[lx_3] = s_3[lx_3] + dc_lv_add
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_float32_fast_tl4 runs a thread loop of dc_cpu_Scan_float32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, out []float32, sums []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					s_4 := dc_sh1
+					lx_4 := dc_lx
+					i_2 := dc_x
+					if i_2 < n {
+						out[i_2] = s_4[lx_4]
+					}
+					if lx_4 == dc_gs.X-1 {
+						sums[dc_gx] = s_4[lx_4]
 					}
 				}
 			}
@@ -2514,6 +2734,9 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh1 := cpu.Shared[[256]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -2524,77 +2747,12 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float32{}
 		dc_pt_add := cpu.PerThread[float32](dc_m, 1, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s := dc_sh1
-						lx := dc_lx
-						i := dc_x
-						var v float32
-						if i < n {
-							v = in[i]
-						}
-						s[lx] = v
-					}
-				}
-			}
-		}
+		dc_cpu_Scan_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
 		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_2 := dc_sh1
-							lx_2 := dc_lx
-							dc_lv_add = 0
-							if lx_2 >= off {
-								dc_lv_add = s_2[lx_2-off]
-							}
-							dc_pt_add[dc_tid] = dc_lv_add
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_add := dc_pt_add[dc_tid]
-							s_3 := dc_sh1
-							lx_3 := dc_lx
-							s_3[lx_3] = s_3[lx_3] + dc_lv_add
-						}
-					}
-				}
-			}
+			dc_cpu_Scan_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, dc_f)
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						s_4 := dc_sh1
-						lx_4 := dc_lx
-						i_2 := dc_x
-						if i_2 < n {
-							out[i_2] = s_4[lx_4]
-						}
-						if lx_4 == dc_gs.X-1 {
-							sums[dc_gx] = s_4[lx_4]
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Scan_float32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, out, sums, dc_f)
 	}
 }
 

@@ -1403,6 +1403,81 @@ func dc_chunk_Lits(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 // dc_scratch_CountCells holds the working memory of CountCells's groups.
 var dc_scratch_CountCells cpu.Scratches
 
+// dc_cpu_CountCells_tl1 runs a thread loop of dc_cpu_CountCells.
+//
+//go:noinline
+func dc_cpu_CountCells_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh0
+					{
+						s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CountCells_tl2 runs a thread loop of dc_cpu_CountCells.
+//
+//go:noinline
+func dc_cpu_CountCells_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, xs []float32, cells []Cell, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh0
+					{
+						i := dc_x
+						if i < len(xs) {
+							c := cpu.Rem(dc_f, 2, i, len(cells), dc_x, dc_y, dc_z)
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
+							dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
+							cpu.GroupMax(&s_2[0].Max[0], uint32(i))
+							cpu.GroupAdd(&s_2[0].Sum, 1)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CountCells_tl3 runs a thread loop of dc_cpu_CountCells.
+//
+//go:noinline
+func dc_cpu_CountCells_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, cells []Cell, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_3 := dc_sh0
+					if len(cells) > 0 {
+						dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
+						dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
+					}
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_CountCells runs groups [dc_g0, dc_g1) of kernel CountCells, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_CountCells(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells []Cell, xs []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -1417,56 +1492,80 @@ func dc_cpu_CountCells(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [1]Cell{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh0
-						{
-							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+		dc_cpu_CountCells_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_CountCells_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, xs, cells, dc_f)
+		dc_cpu_CountCells_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, cells, dc_f)
+	}
+}
+
+// dc_cpu_CountCells_fast_tl1 runs a thread loop of dc_cpu_CountCells_fast.
+//
+//go:noinline
+func dc_cpu_CountCells_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s := dc_sh0
+					{
+						s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CountCells_fast_tl2 runs a thread loop of dc_cpu_CountCells_fast.
+//
+//go:noinline
+func dc_cpu_CountCells_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, xs []float32, cells []Cell, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					s_2 := dc_sh0
+					{
+						i := dc_x
+						if i < len(xs) {
+							c := i % len(cells)
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
+							dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
+							dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
+							cpu.GroupMax(&s_2[0].Max[0], uint32(i))
+							cpu.GroupAdd(&s_2[0].Sum, 1)
 						}
 					}
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_2 := dc_sh0
-						{
-							i := dc_x
-							if i < len(xs) {
-								c := cpu.Rem(dc_f, 2, i, len(cells), dc_x, dc_y, dc_z)
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
-								dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
-								cpu.GroupMax(&s_2[0].Max[0], uint32(i))
-								cpu.GroupAdd(&s_2[0].Sum, 1)
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh0
-						if len(cells) > 0 {
-							dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
-							dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
-						}
+	}
+}
+
+// dc_cpu_CountCells_fast_tl3 runs a thread loop of dc_cpu_CountCells_fast.
+//
+//go:noinline
+func dc_cpu_CountCells_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, cells []Cell, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					s_3 := dc_sh0
+					if len(cells) > 0 {
+						dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
+						dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
 					}
 				}
 			}
@@ -1488,60 +1587,9 @@ func dc_cpu_CountCells_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [1]Cell{}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s := dc_sh0
-						{
-							s[0] = Cell{N: 0, Sum: 0, Max: [2]uint32{0, 0}}
-						}
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						s_2 := dc_sh0
-						{
-							i := dc_x
-							if i < len(xs) {
-								c := i % len(cells)
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 3, cells, int(c), dc_x, dc_y, dc_z)).N, 1)
-								dc.AtomicAdd(&(*cpu.Index(dc_f, 4, cells, int(c), dc_x, dc_y, dc_z)).Sum, xs[i])
-								dc.AtomicMax(&(*cpu.Index(dc_f, 5, cells, int(c), dc_x, dc_y, dc_z)).Max[1], uint32(i))
-								cpu.GroupMax(&s_2[0].Max[0], uint32(i))
-								cpu.GroupAdd(&s_2[0].Sum, 1)
-							}
-						}
-					}
-				}
-			}
-		}
-		{
-			dc_xlo := max(0, 0)
-			dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-						s_3 := dc_sh0
-						if len(cells) > 0 {
-							dc.AtomicMax(&cells[0].Max[0], s_3[0].Max[0])
-							dc.AtomicAdd(&cells[0].N, int32(s_3[0].Sum))
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_CountCells_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_CountCells_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, xs, cells, dc_f)
+		dc_cpu_CountCells_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, cells, dc_f)
 	}
 }
 

@@ -908,6 +908,74 @@ func LaunchTransposeInt(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32
 // dc_scratch_Transpose holds the working memory of Transpose's groups.
 var dc_scratch_Transpose cpu.Scratches
 
+// dc_cpu_Transpose_tl1 runs a thread loop of dc_cpu_Transpose.
+//
+//go:noinline
+func dc_cpu_Transpose_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][17]float32, dc_pt_x []int, dc_pt_y []int, w int, h int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_x := dc_pt_x[dc_tid]
+					dc_lv_y := dc_pt_y[dc_tid]
+					s := dc_sh0
+					lx := dc_lx
+					ly := dc_ly
+					dc_lv_x = dc_gx*16 + lx
+					dc_lv_y = dc_gy*16 + ly
+					if dc_lv_x < w && dc_lv_y < h {
+						(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
+					}
+					dc_pt_x[dc_tid] = dc_lv_x
+					dc_pt_y[dc_tid] = dc_lv_y
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Transpose_tl2 runs a thread loop of dc_cpu_Transpose.
+//
+//go:noinline
+func dc_cpu_Transpose_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][17]float32, dc_pt_x []int, dc_pt_y []int, h int, w int, out []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_x := dc_pt_x[dc_tid]
+					dc_lv_y := dc_pt_y[dc_tid]
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					ly_2 := dc_ly
+					dc_lv_x = dc_gy*16 + lx_2
+					dc_lv_y = dc_gx*16 + ly_2
+					if dc_lv_x < h && dc_lv_y < w {
+						(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+					}
+					dc_pt_x[dc_tid] = dc_lv_x
+					dc_pt_y[dc_tid] = dc_lv_y
+				}
+			}
+		}
+	}
+}
+
 // dc_cpu_Transpose runs groups [dc_g0, dc_g1) of kernel Transpose, one group at a time: the code between barriers runs for every thread of the group in turn.
 func dc_cpu_Transpose(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float32, out []float32, w int, h int, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
@@ -924,57 +992,85 @@ func dc_cpu_Transpose(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []fl
 		*dc_sh0 = [16][17]float32{}
 		dc_pt_x := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_y := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_x := dc_pt_x[dc_tid]
-						dc_lv_y := dc_pt_y[dc_tid]
-						s := dc_sh0
-						lx := dc_lx
-						ly := dc_ly
-						dc_lv_x = dc_gx*16 + lx
-						dc_lv_y = dc_gy*16 + ly
-						if dc_lv_x < w && dc_lv_y < h {
-							(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
-						}
-						dc_pt_x[dc_tid] = dc_lv_x
-						dc_pt_y[dc_tid] = dc_lv_y
+		dc_cpu_Transpose_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_x, dc_pt_y, w, h, in, dc_f)
+		dc_cpu_Transpose_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_x, dc_pt_y, h, w, out, dc_f)
+	}
+}
+
+// dc_cpu_Transpose_fast_tl1 runs a thread loop of dc_cpu_Transpose_fast.
+//
+//go:noinline
+func dc_cpu_Transpose_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][17]float32, dc_pt_x []int, dc_pt_y []int, w int, h int, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_x := dc_pt_x[dc_tid]
+					dc_lv_y := dc_pt_y[dc_tid]
+					s := dc_sh0
+					lx := dc_lx
+					ly := dc_ly
+					dc_lv_x = dc_gx*16 + lx
+					dc_lv_y = dc_gy*16 + ly
+					if dc_lv_x < w && dc_lv_y < h {
+						s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
 					}
+					dc_pt_x[dc_tid] = dc_lv_x
+					dc_pt_y[dc_tid] = dc_lv_y
 				}
 			}
 		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_x := dc_pt_x[dc_tid]
-						dc_lv_y := dc_pt_y[dc_tid]
-						s_2 := dc_sh0
-						lx_2 := dc_lx
-						ly_2 := dc_ly
-						dc_lv_x = dc_gy*16 + lx_2
-						dc_lv_y = dc_gx*16 + ly_2
-						if dc_lv_x < h && dc_lv_y < w {
-							(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
-						}
-						dc_pt_x[dc_tid] = dc_lv_x
-						dc_pt_y[dc_tid] = dc_lv_y
+	}
+}
+
+// dc_cpu_Transpose_fast_tl2 runs a thread loop of dc_cpu_Transpose_fast.
+//
+//go:noinline
+func dc_cpu_Transpose_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][17]float32, dc_pt_x []int, dc_pt_y []int, h int, w int, out []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_x := dc_pt_x[dc_tid]
+					dc_lv_y := dc_pt_y[dc_tid]
+					s_2 := dc_sh0
+					lx_2 := dc_lx
+					ly_2 := dc_ly
+					dc_lv_x = dc_gy*16 + lx_2
+					dc_lv_y = dc_gx*16 + ly_2
+					if dc_lv_x < h && dc_lv_y < w {
+						(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = s_2[lx_2][ly_2]
 					}
+					dc_pt_x[dc_tid] = dc_lv_x
+					dc_pt_y[dc_tid] = dc_lv_y
 				}
 			}
 		}
@@ -986,6 +1082,12 @@ func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
 	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
 	dc_sh0 := cpu.Shared[[16][17]float32](dc_m, 0)
 	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
 		dc_gx := dc_gi % dc_ng.X
@@ -997,60 +1099,8 @@ func dc_cpu_Transpose_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		*dc_sh0 = [16][17]float32{}
 		dc_pt_x := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_y := cpu.PerThread[int](dc_m, 2, dc_nt)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_x := dc_pt_x[dc_tid]
-						dc_lv_y := dc_pt_y[dc_tid]
-						s := dc_sh0
-						lx := dc_lx
-						ly := dc_ly
-						dc_lv_x = dc_gx*16 + lx
-						dc_lv_y = dc_gy*16 + ly
-						if dc_lv_x < w && dc_lv_y < h {
-							s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
-						}
-						dc_pt_x[dc_tid] = dc_lv_x
-						dc_pt_y[dc_tid] = dc_lv_y
-					}
-				}
-			}
-		}
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_x0 := dc_gx * dc_gs.X
-					dc_y := dc_gy*dc_gs.Y + dc_ly
-					dc_z := dc_gz*dc_gs.Z + dc_lz
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_x := dc_pt_x[dc_tid]
-						dc_lv_y := dc_pt_y[dc_tid]
-						s_2 := dc_sh0
-						lx_2 := dc_lx
-						ly_2 := dc_ly
-						dc_lv_x = dc_gy*16 + lx_2
-						dc_lv_y = dc_gx*16 + ly_2
-						if dc_lv_x < h && dc_lv_y < w {
-							(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = s_2[lx_2][ly_2]
-						}
-						dc_pt_x[dc_tid] = dc_lv_x
-						dc_pt_y[dc_tid] = dc_lv_y
-					}
-				}
-			}
-		}
+		dc_cpu_Transpose_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_x, dc_pt_y, w, h, in, dc_f)
+		dc_cpu_Transpose_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_x, dc_pt_y, h, w, out, dc_f)
 	}
 }
 
