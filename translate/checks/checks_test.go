@@ -362,6 +362,14 @@ func K(t dc.Thread, x []int32, s int) {
 		x[l-s-1] = 1
 	}
 }`, []string{"(max((max(0, (p1 + 1)) - p1), 1) - 1) && ((len(p0) - 1) - ((min((GridSizeX - 1), (len(p0) - 1)) - p1) - 1))"}},
+		{"s >= l proves nothing about l-s", `
+//dc:kernel
+func K(t dc.Thread, x []int32, s int) {
+	l := t.GlobalX()
+	if s >= l && l < len(x) {
+		x[l-s] = 1
+	}
+}`, []string{"(0 - p1) && ((len(p0) - 1) - (min(min((GridSizeX - 1), p1), (len(p0) - 1)) - p1))"}},
 		{"an index read from memory has no condition", `
 //dc:kernel
 func K(t dc.Thread, x, idx []int32) {
