@@ -672,12 +672,8 @@ func (w *walker) upper(t string, depth int) (int64, bool) {
 
 // below reports whether the facts prove term t < term n.
 func (w *walker) below(t, n string) bool {
-	for _, f := range w.facts {
-		if f.lt == t && f.of == n && !f.le {
-			return true
-		}
-	}
-	return false
+	_, strict := w.ordered(t, n)
+	return strict
 }
 
 func constOf(t string) (int64, bool) {

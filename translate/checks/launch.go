@@ -264,12 +264,14 @@ func (b *bounder) binary(e *ir.Binary) (lo, hi *sym, ok bool) {
 	case token.SUB:
 		lo, hi = op(ir.LaunchSub, xl, yh), op(ir.LaunchSub, xh, yl)
 		// Where y <= x holds (if l >= s { sh[l-s] }), x-y >= 0.
-		if le, strict := b.w.ordered(b.w.term(e.Y), b.w.term(e.X)); le && b.w.term(e.Y) != "" {
-			least := num(0)
-			if strict {
-				least = num(1)
+		if y := b.w.term(e.Y); y != "" {
+			if le, strict := b.w.ordered(y, b.w.term(e.X)); le {
+				least := num(0)
+				if strict {
+					least = num(1)
+				}
+				lo = op(ir.LaunchMax, lo, least)
 			}
-			lo = op(ir.LaunchMax, lo, least)
 		}
 	case token.MUL:
 		b.guards = append(b.guards, xl, yl)

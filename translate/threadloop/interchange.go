@@ -158,16 +158,20 @@ func (t *pass) interchangeLoop(l *threadLoop) ([]ir.Stmt, []*threadLoop) {
 // leavesLoop reports whether a branch in thread loop tl leaves it: a
 // break or continue of the group code (lowerExits turns them into flags
 // that assume the thread loop is not split).
-func leavesLoop(tl *ir.ThreadLoop) bool {
+func leavesLoop(tl *ir.ThreadLoop) bool { return branchesOut(tl.Body) }
+
+// branchesOut reports whether a break or continue in b targets a
+// statement outside b.
+func branchesOut(b *ir.Block) bool {
 	inside := map[ir.Stmt]bool{}
-	ir.InspectStmts(tl.Body, func(s ir.Stmt) { inside[s] = true })
-	leaves := false
-	ir.InspectStmts(tl.Body, func(s ir.Stmt) {
-		if b, ok := s.(*ir.BranchStmt); ok && !inside[b.Target] {
-			leaves = true
+	ir.InspectStmts(b, func(s ir.Stmt) { inside[s] = true })
+	out := false
+	ir.InspectStmts(b, func(s ir.Stmt) {
+		if br, ok := s.(*ir.BranchStmt); ok && !inside[br.Target] {
+			out = true
 		}
 	})
-	return leaves
+	return out
 }
 
 // gridStride reports whether f, a statement of a thread loop, is a
@@ -210,19 +214,14 @@ func (t *pass) gridStride(f *ir.ForStmt) bool {
 			}
 		})
 	}
-	inside := map[ir.Stmt]bool{}
-	ir.InspectStmts(f.Body, func(s ir.Stmt) { inside[s] = true })
 	ok = true
 	ir.InspectStmts(f.Body, func(s ir.Stmt) {
-		switch s := s.(type) {
-		case *ir.ReturnStmt:
+		if _, ret := s.(*ir.ReturnStmt); ret {
 			ok = false
-		case *ir.BranchStmt:
-			ok = ok && inside[s.Target]
 		}
 		ir.Assigns(s, func(v *ir.Var) { ok = ok && !reads[v] })
 	})
-	return ok && !hasBarrier(f.Body)
+	return ok && !branchesOut(f.Body) && !hasBarrier(f.Body)
 }
 
 // groupValue reports whether e is the same in every thread of the group
