@@ -18,7 +18,7 @@ __device__ long long dc_cvtf64_i64(double x) {
 
 __device__ unsigned long long dc_cvtf64_u64(double x) {
 	if (x < 9.223372036854776e+18) {
-		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
+		return x >= -9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
 	}
 	x = x - 9.223372036854776e+18;
 	return x < 9.223372036854776e+18 ? ((unsigned long long)(long long)x | 9223372036854775808ULL) : 9223372036854775808ULL;

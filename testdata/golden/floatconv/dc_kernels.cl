@@ -30,7 +30,7 @@ uint dc_cvtf32_u32(float x) {
 
 ulong dc_cvtf32_u64(float x) {
 	if (x < 9.223372e+18f) {
-		return x >= -9.223372e+18f && x < 9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
+		return x >= -9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
 	}
 	x = x - 9.223372e+18f;
 	return x < 9.223372e+18f ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;
@@ -67,7 +67,7 @@ uint dc_cvtf64_u32(double x) {
 
 ulong dc_cvtf64_u64(double x) {
 	if (x < 9.223372036854776e+18) {
-		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (ulong)(long)x : 9223372036854775808UL;
+		return x >= -9.223372036854776e+18 ? (ulong)(long)x : 9223372036854775808UL;
 	}
 	x = x - 9.223372036854776e+18;
 	return x < 9.223372036854776e+18 ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;

@@ -30,7 +30,7 @@ __device__ unsigned int dc_cvtf32_u32(float x) {
 
 __device__ unsigned long long dc_cvtf32_u64(float x) {
 	if (x < 9.223372e+18f) {
-		return x >= -9.223372e+18f && x < 9.223372e+18f ? (unsigned long long)(long long)x : 9223372036854775808ULL;
+		return x >= -9.223372e+18f ? (unsigned long long)(long long)x : 9223372036854775808ULL;
 	}
 	x = x - 9.223372e+18f;
 	return x < 9.223372e+18f ? ((unsigned long long)(long long)x | 9223372036854775808ULL) : 9223372036854775808ULL;
@@ -66,7 +66,7 @@ __device__ unsigned int dc_cvtf64_u32(double x) {
 
 __device__ unsigned long long dc_cvtf64_u64(double x) {
 	if (x < 9.223372036854776e+18) {
-		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
+		return x >= -9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
 	}
 	x = x - 9.223372036854776e+18;
 	return x < 9.223372036854776e+18 ? ((unsigned long long)(long long)x | 9223372036854775808ULL) : 9223372036854775808ULL;

@@ -71,7 +71,7 @@ __device__ unsigned int dc_cvtf32_u32(float x) {
 
 __device__ unsigned long long dc_cvtf32_u64(float x) {
 	if (x < 9.223372e+18f) {
-		return x >= -9.223372e+18f && x < 9.223372e+18f ? (unsigned long long)(long long)x : 9223372036854775808ULL;
+		return x >= -9.223372e+18f ? (unsigned long long)(long long)x : 9223372036854775808ULL;
 	}
 	x = x - 9.223372e+18f;
 	return x < 9.223372e+18f ? ((unsigned long long)(long long)x | 9223372036854775808ULL) : 9223372036854775808ULL;
@@ -107,7 +107,7 @@ __device__ unsigned int dc_cvtf64_u32(double x) {
 
 __device__ unsigned long long dc_cvtf64_u64(double x) {
 	if (x < 9.223372036854776e+18) {
-		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
+		return x >= -9.223372036854776e+18 ? (unsigned long long)(long long)x : 9223372036854775808ULL;
 	}
 	x = x - 9.223372036854776e+18;
 	return x < 9.223372036854776e+18 ? ((unsigned long long)(long long)x | 9223372036854775808ULL) : 9223372036854775808ULL;
@@ -381,7 +381,7 @@ uint dc_cvtf32_u32(float x) {
 
 ulong dc_cvtf32_u64(float x) {
 	if (x < 9.223372e+18f) {
-		return x >= -9.223372e+18f && x < 9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
+		return x >= -9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
 	}
 	x = x - 9.223372e+18f;
 	return x < 9.223372e+18f ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;
@@ -418,7 +418,7 @@ uint dc_cvtf64_u32(double x) {
 
 ulong dc_cvtf64_u64(double x) {
 	if (x < 9.223372036854776e+18) {
-		return x >= -9.223372036854776e+18 && x < 9.223372036854776e+18 ? (ulong)(long)x : 9223372036854775808UL;
+		return x >= -9.223372036854776e+18 ? (ulong)(long)x : 9223372036854775808UL;
 	}
 	x = x - 9.223372036854776e+18;
 	return x < 9.223372036854776e+18 ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;
@@ -708,7 +708,7 @@ uint dc_cvtf32_u32(float x) {
 
 ulong dc_cvtf32_u64(float x) {
 	if (x < 9.223372e+18f) {
-		return x >= -9.223372e+18f && x < 9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
+		return x >= -9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
 	}
 	x = x - 9.223372e+18f;
 	return x < 9.223372e+18f ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;

@@ -43,7 +43,7 @@ uint dc_cvtf32_u32(float x) {
 
 ulong dc_cvtf32_u64(float x) {
 	if (x < 9.223372e+18f) {
-		return x >= -9.223372e+18f && x < 9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
+		return x >= -9.223372e+18f ? (ulong)(long)x : 9223372036854775808UL;
 	}
 	x = x - 9.223372e+18f;
 	return x < 9.223372e+18f ? ((ulong)(long)x | 9223372036854775808UL) : 9223372036854775808UL;
