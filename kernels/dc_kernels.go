@@ -3280,25 +3280,29 @@ func dc_cpu_ReduceSum_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	}
 }
 
-// dc_cpu_ReduceSum_float32_tl2 runs a thread loop of dc_cpu_ReduceSum_float32.
+// dc_cpu_ReduceSum_float32_tl2 runs a loop of the group code of dc_cpu_ReduceSum_float32.
 //
 //go:noinline
-func dc_cpu_ReduceSum_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 2, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh0
+							l_2 := dc_lx
+							{
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 2, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -3344,9 +3348,7 @@ func dc_cpu_ReduceSum_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
 		dc_cpu_ReduceSum_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, dc_f)
-		}
+		dc_cpu_ReduceSum_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_ReduceSum_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
@@ -3363,39 +3365,71 @@ func dc_cpu_ReduceSum_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh := dc_sh0
-					i := dc_x
-					l := dc_lx
-					var v float32
-					if i < len(in) {
-						v = in[i]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(in), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(dc_sh0[dc_c0:dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 					}
-					sh[l] = v
+					if dc_clo < dc_c0 {
+						clear(dc_sh0[dc_clo:dc_c0])
+					}
+					if dc_c1 < dc_chi {
+						clear(dc_sh0[dc_c1:dc_chi])
+					}
+					continue
+				}
+				{
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh := dc_sh0
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						var v float32
+						if i < len(in) {
+							v = in[i]
+						}
+						dc_rv1[dc_lx] = v
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_ReduceSum_float32_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_float32_fast.
+// dc_cpu_ReduceSum_float32_fast_tl2 runs a loop of the group code of dc_cpu_ReduceSum_float32_fast.
 //
 //go:noinline
-func dc_cpu_ReduceSum_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := dc_sh0[0:dc_xhi]
+							dc_rv2 := dc_sh0[(0+s)+0 : (0+s)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								sh_2 := dc_sh0
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								{
+									dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+								}
+							}
+						}
 					}
 				}
 			}
@@ -3447,9 +3481,7 @@ func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [256]float32{}
 		dc_cpu_ReduceSum_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, s, dc_f)
-		}
+		dc_cpu_ReduceSum_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_ReduceSum_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
@@ -3504,25 +3536,29 @@ func dc_cpu_ReduceSum_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	}
 }
 
-// dc_cpu_ReduceSum_float64_tl2 runs a thread loop of dc_cpu_ReduceSum_float64.
+// dc_cpu_ReduceSum_float64_tl2 runs a loop of the group code of dc_cpu_ReduceSum_float64.
 //
 //go:noinline
-func dc_cpu_ReduceSum_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh1
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 4, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh1
+							l_2 := dc_lx
+							{
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 4, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -3568,9 +3604,7 @@ func dc_cpu_ReduceSum_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
 		dc_cpu_ReduceSum_float64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, s, dc_f)
-		}
+		dc_cpu_ReduceSum_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_ReduceSum_float64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
@@ -3587,39 +3621,71 @@ func dc_cpu_ReduceSum_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh := dc_sh1
-					i := dc_x
-					l := dc_lx
-					var v float64
-					if i < len(in) {
-						v = in[i]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(in), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(dc_sh1[dc_c0:dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 					}
-					sh[l] = v
+					if dc_clo < dc_c0 {
+						clear(dc_sh1[dc_clo:dc_c0])
+					}
+					if dc_c1 < dc_chi {
+						clear(dc_sh1[dc_c1:dc_chi])
+					}
+					continue
+				}
+				{
+					dc_rv1 := dc_sh1[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh := dc_sh1
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						var v float64
+						if i < len(in) {
+							v = in[i]
+						}
+						dc_rv1[dc_lx] = v
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_ReduceSum_float64_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_float64_fast.
+// dc_cpu_ReduceSum_float64_fast_tl2 runs a loop of the group code of dc_cpu_ReduceSum_float64_fast.
 //
 //go:noinline
-func dc_cpu_ReduceSum_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					sh_2 := dc_sh1
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := dc_sh1[0:dc_xhi]
+							dc_rv2 := dc_sh1[(0+s)+0 : (0+s)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								sh_2 := dc_sh1
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								{
+									dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+								}
+							}
+						}
 					}
 				}
 			}
@@ -3671,9 +3737,7 @@ func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh1 = [256]float64{}
 		dc_cpu_ReduceSum_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, s, dc_f)
-		}
+		dc_cpu_ReduceSum_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_ReduceSum_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
@@ -3728,25 +3792,29 @@ func dc_cpu_ReduceSum_int32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	}
 }
 
-// dc_cpu_ReduceSum_int32_tl2 runs a thread loop of dc_cpu_ReduceSum_int32.
+// dc_cpu_ReduceSum_int32_tl2 runs a loop of the group code of dc_cpu_ReduceSum_int32.
 //
 //go:noinline
-func dc_cpu_ReduceSum_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh2
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 6, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh2
+							l_2 := dc_lx
+							{
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 6, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -3792,9 +3860,7 @@ func dc_cpu_ReduceSum_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [256]int32{}
 		dc_cpu_ReduceSum_int32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_int32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_f)
-		}
+		dc_cpu_ReduceSum_int32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
 		dc_cpu_ReduceSum_int32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, partial, dc_f)
 	}
 }
@@ -3811,39 +3877,71 @@ func dc_cpu_ReduceSum_int32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh := dc_sh2
-					i := dc_x
-					l := dc_lx
-					var v int32
-					if i < len(in) {
-						v = in[i]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(in), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(dc_sh2[dc_c0:dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 					}
-					sh[l] = v
+					if dc_clo < dc_c0 {
+						clear(dc_sh2[dc_clo:dc_c0])
+					}
+					if dc_c1 < dc_chi {
+						clear(dc_sh2[dc_c1:dc_chi])
+					}
+					continue
+				}
+				{
+					dc_rv1 := dc_sh2[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh := dc_sh2
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						dc_rv1[dc_lx] = v
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_ReduceSum_int32_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_int32_fast.
+// dc_cpu_ReduceSum_int32_fast_tl2 runs a loop of the group code of dc_cpu_ReduceSum_int32_fast.
 //
 //go:noinline
-func dc_cpu_ReduceSum_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					sh_2 := dc_sh2
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := dc_sh2[0:dc_xhi]
+							dc_rv2 := dc_sh2[(0+s)+0 : (0+s)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								sh_2 := dc_sh2
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								{
+									dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+								}
+							}
+						}
 					}
 				}
 			}
@@ -3895,9 +3993,7 @@ func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh2 = [256]int32{}
 		dc_cpu_ReduceSum_int32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_int32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_f)
-		}
+		dc_cpu_ReduceSum_int32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
 		dc_cpu_ReduceSum_int32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, partial, dc_f)
 	}
 }
@@ -3952,25 +4048,29 @@ func dc_cpu_ReduceSum_int64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	}
 }
 
-// dc_cpu_ReduceSum_int64_tl2 runs a thread loop of dc_cpu_ReduceSum_int64.
+// dc_cpu_ReduceSum_int64_tl2 runs a loop of the group code of dc_cpu_ReduceSum_int64.
 //
 //go:noinline
-func dc_cpu_ReduceSum_int64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_int64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh3
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh3
+							l_2 := dc_lx
+							{
+								sh_2[l_2] = sh_2[l_2] + (*cpu.Index(dc_f, 8, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -4016,9 +4116,7 @@ func dc_cpu_ReduceSum_int64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [256]int64{}
 		dc_cpu_ReduceSum_int64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_int64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, s, dc_f)
-		}
+		dc_cpu_ReduceSum_int64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		dc_cpu_ReduceSum_int64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, partial, dc_f)
 	}
 }
@@ -4035,39 +4133,71 @@ func dc_cpu_ReduceSum_int64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh := dc_sh3
-					i := dc_x
-					l := dc_lx
-					var v int64
-					if i < len(in) {
-						v = in[i]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(in), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(dc_sh3[dc_c0:dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 					}
-					sh[l] = v
+					if dc_clo < dc_c0 {
+						clear(dc_sh3[dc_clo:dc_c0])
+					}
+					if dc_c1 < dc_chi {
+						clear(dc_sh3[dc_c1:dc_chi])
+					}
+					continue
+				}
+				{
+					dc_rv1 := dc_sh3[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh := dc_sh3
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						var v int64
+						if i < len(in) {
+							v = in[i]
+						}
+						dc_rv1[dc_lx] = v
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_ReduceSum_int64_fast_tl2 runs a thread loop of dc_cpu_ReduceSum_int64_fast.
+// dc_cpu_ReduceSum_int64_fast_tl2 runs a loop of the group code of dc_cpu_ReduceSum_int64_fast.
 //
 //go:noinline
-func dc_cpu_ReduceSum_int64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, s int, dc_f *cpu.Faults) {
+func dc_cpu_ReduceSum_int64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					sh_2 := dc_sh3
-					l_2 := dc_lx
-					{
-						sh_2[l_2] = sh_2[l_2] + sh_2[l_2+s]
+		for s := 128; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := dc_sh3[0:dc_xhi]
+							dc_rv2 := dc_sh3[(0+s)+0 : (0+s)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								sh_2 := dc_sh3
+								_ = sh_2
+								l_2 := dc_lx
+								_ = l_2
+								{
+									dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_rv2[dc_lx]
+								}
+							}
+						}
 					}
 				}
 			}
@@ -4119,9 +4249,7 @@ func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh3 = [256]int64{}
 		dc_cpu_ReduceSum_int64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
-		for s := 128; s > 0; s /= 2 {
-			dc_cpu_ReduceSum_int64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, s, dc_f)
-		}
+		dc_cpu_ReduceSum_int64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		dc_cpu_ReduceSum_int64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, partial, dc_f)
 	}
 }
@@ -4159,60 +4287,78 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					ta := dc_sh4
-					_ = ta
-					tb := dc_sh5
-					_ = tb
-					row := dc_y
-					_ = row
-					col := dc_x
-					_ = col
-					ly := dc_ly
-					_ = ly
-					lx := dc_lx
-					_ = lx
-					dc_lv_acc = 0
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_acc[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_, _, _ = dc_x0, dc_y, dc_t0
 			}
 		}
 	}
 }
 
-// dc_cpu_MatMul_tl2 runs a thread loop of dc_cpu_MatMul.
+// dc_cpu_MatMul_tl2 runs a loop of the group code of dc_cpu_MatMul.
 //
 //go:noinline
-func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, k int, m int, a []float32, n int, b []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					ta_2 := dc_sh4
-					tb_2 := dc_sh5
-					row_2 := dc_y
-					col_2 := dc_x
-					ly_2 := dc_ly
-					lx_2 := dc_lx
-					var av float32
-					var bv float32
-					if row_2 < m && k0+lx_2 < k {
-						av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
+		for k0 := 0; k0 < k; k0 += 16 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							ta_2 := dc_sh4
+							tb_2 := dc_sh5
+							row_2 := dc_y
+							col_2 := dc_x
+							ly_2 := dc_ly
+							lx_2 := dc_lx
+							var av float32
+							var bv float32
+							if row_2 < m && k0+lx_2 < k {
+								av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
+							}
+							if col_2 < n && k0+ly_2 < k {
+								bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
+							}
+							(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
+							(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
+						}
 					}
-					if col_2 < n && k0+ly_2 < k {
-						bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								ta_3 := dc_sh4
+								tb_3 := dc_sh5
+								ly_3 := dc_ly
+								lx_3 := dc_lx
+								for j := 0; j < 16; j++ {
+									dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+								}
+								dc_pv_acc[dc_lx] = dc_lv_acc
+							}
+						}
 					}
-					(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
-					(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
 				}
 			}
 		}
@@ -4222,7 +4368,7 @@ func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 // dc_cpu_MatMul_tl3 runs a thread loop of dc_cpu_MatMul.
 //
 //go:noinline
-func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4231,46 +4377,17 @@ func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					ta_3 := dc_sh4
-					tb_3 := dc_sh5
-					ly_3 := dc_ly
-					lx_3 := dc_lx
-					for j := 0; j < 16; j++ {
-						dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
-					}
-					dc_pt_acc[dc_tid] = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_MatMul_tl4 runs a thread loop of dc_cpu_MatMul.
-//
-//go:noinline
-func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					row_3 := dc_y
-					col_3 := dc_x
-					if row_3 < m && col_3 < n {
-						(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						row_3 := dc_y
+						col_3 := dc_x
+						if row_3 < m && col_3 < n {
+							(*cpu.Index(dc_f, 17, c, int(row_3*n+col_3), dc_x, dc_y, dc_z)) = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -4296,11 +4413,8 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
-		for k0 := 0; k0 < k; k0 += 16 {
-			dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, k0, k, a, n, b, dc_f)
-			dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
-		}
-		dc_cpu_MatMul_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
+		dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, k, m, a, n, b, dc_pt_acc, dc_f)
+		dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 
@@ -4321,34 +4435,22 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					ta := dc_sh4
-					_ = ta
-					tb := dc_sh5
-					_ = tb
-					row := dc_y
-					_ = row
-					col := dc_x
-					_ = col
-					ly := dc_ly
-					_ = ly
-					lx := dc_lx
-					_ = lx
-					dc_lv_acc = 0
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_acc[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_, _, _ = dc_x0, dc_y, dc_t0
 			}
 		}
 	}
 }
 
-// dc_cpu_MatMul_fast_tl2 runs a thread loop of dc_cpu_MatMul_fast.
+// dc_cpu_MatMul_fast_tl2 runs a loop of the group code of dc_cpu_MatMul_fast.
 //
 //go:noinline
-func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, k int, m int, a []float32, n int, b []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4357,28 +4459,60 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					ta_2 := dc_sh4
-					tb_2 := dc_sh5
-					row_2 := dc_y
-					col_2 := dc_x
-					ly_2 := dc_ly
-					lx_2 := dc_lx
-					var av float32
-					var bv float32
-					if row_2 < m && k0+lx_2 < k {
-						av = a[row_2*k+k0+lx_2]
+		for k0 := 0; k0 < k; k0 += 16 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						{
+							dc_rv1 := dc_sh4[dc_ly][0:dc_gs.X]
+							dc_rv2 := dc_sh5[dc_ly][0:dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								ta_2 := dc_sh4
+								_ = ta_2
+								tb_2 := dc_sh5
+								_ = tb_2
+								row_2 := dc_y
+								col_2 := dc_x
+								ly_2 := dc_ly
+								lx_2 := dc_lx
+								var av float32
+								var bv float32
+								if row_2 < m && k0+lx_2 < k {
+									av = a[row_2*k+k0+lx_2]
+								}
+								if col_2 < n && k0+ly_2 < k {
+									bv = b[(k0+ly_2)*n+col_2]
+								}
+								dc_rv1[dc_lx] = av
+								dc_rv2[dc_lx] = bv
+							}
+						}
 					}
-					if col_2 < n && k0+ly_2 < k {
-						bv = b[(k0+ly_2)*n+col_2]
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								ta_3 := dc_sh4
+								tb_3 := dc_sh5
+								ly_3 := dc_ly
+								lx_3 := dc_lx
+								for j := 0; j < 16; j++ {
+									dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+								}
+								dc_pv_acc[dc_lx] = dc_lv_acc
+							}
+						}
 					}
-					ta_2[ly_2][lx_2] = av
-					tb_2[ly_2][lx_2] = bv
 				}
 			}
 		}
@@ -4388,39 +4522,7 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_MatMul_fast_tl3 runs a thread loop of dc_cpu_MatMul_fast.
 //
 //go:noinline
-func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 16 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	if dc_gs.Y > 16 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					ta_3 := dc_sh4
-					tb_3 := dc_sh5
-					ly_3 := dc_ly
-					lx_3 := dc_lx
-					for j := 0; j < 16; j++ {
-						dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
-					}
-					dc_pt_acc[dc_tid] = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_MatMul_fast_tl4 runs a thread loop of dc_cpu_MatMul_fast.
-//
-//go:noinline
-func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4434,14 +4536,29 @@ func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					row_3 := dc_y
-					col_3 := dc_x
-					if row_3 < m && col_3 < n {
-						c[row_3*n+col_3] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, n, dc_clo, dc_chi))
+					if !(dc_y < m) {
+						dc_c1 = dc_c0
+					}
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(c[(dc_y*n+dc_gx*dc_gs.X)+dc_c0:(dc_y*n+dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
+					}
+					continue
+				}
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						row_3 := dc_y
+						col_3 := dc_x
+						if row_3 < m && col_3 < n {
+							c[row_3*n+col_3] = dc_lv_acc
+						}
 					}
 				}
 			}
@@ -4473,11 +4590,8 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
-		for k0 := 0; k0 < k; k0 += 16 {
-			dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, k0, k, a, n, b, dc_f)
-			dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
-		}
-		dc_cpu_MatMul_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
+		dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, k, m, a, n, b, dc_pt_acc, dc_f)
+		dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 

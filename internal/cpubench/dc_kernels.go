@@ -5343,30 +5343,57 @@ func dc_cpu_BlockScan_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_BlockScan_tl2 runs a thread loop of dc_cpu_BlockScan.
+// dc_cpu_BlockScan_tl2 runs a loop of the group code of dc_cpu_BlockScan.
 //
 //go:noinline
-func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, s int, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_add := dc_pt_add[dc_tid]
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					dc_lv_add = 0
-					if l_2 >= s {
-						dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+		for s := 1; s < 256; s *= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[dc_lx]
+								sh_2 := dc_sh0
+								l_2 := dc_lx
+								dc_lv_add = 0
+								if l_2 >= s {
+									dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
+								}
+								dc_pv_add[dc_lx] = dc_lv_add
+							}
+						}
 					}
-					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_add := dc_pv_add[dc_lx]
+								sh_3 := dc_sh0
+								l_3 := dc_lx
+								(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+							}
+						}
+					}
 				}
 			}
 		}
@@ -5376,33 +5403,7 @@ func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_BlockScan_tl3 runs a thread loop of dc_cpu_BlockScan.
 //
 //go:noinline
-func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_add := dc_pt_add[dc_tid]
-					sh_3 := dc_sh0
-					l_3 := dc_lx
-					(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_BlockScan_tl4 runs a thread loop of dc_cpu_BlockScan.
-//
-//go:noinline
-func dc_cpu_BlockScan_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -5444,11 +5445,8 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_BlockScan_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
-		for s := 1; s < 256; s *= 2 {
-			dc_cpu_BlockScan_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, s, dc_f)
-			dc_cpu_BlockScan_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
-		}
-		dc_cpu_BlockScan_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
+		dc_cpu_BlockScan_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		dc_cpu_BlockScan_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
 	}
 }
 
@@ -5464,44 +5462,92 @@ func dc_cpu_BlockScan_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh := dc_sh0
-					i := dc_x
-					l := dc_lx
-					var v int32
-					if i < len(in) {
-						v = in[i]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(in), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(dc_sh0[dc_c0:dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 					}
-					sh[l] = v
+					if dc_clo < dc_c0 {
+						clear(dc_sh0[dc_clo:dc_c0])
+					}
+					if dc_c1 < dc_chi {
+						clear(dc_sh0[dc_c1:dc_chi])
+					}
+					continue
+				}
+				{
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh := dc_sh0
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						dc_rv1[dc_lx] = v
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_BlockScan_fast_tl2 runs a thread loop of dc_cpu_BlockScan_fast.
+// dc_cpu_BlockScan_fast_tl2 runs a loop of the group code of dc_cpu_BlockScan_fast.
 //
 //go:noinline
-func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, s int, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_add := dc_pt_add[dc_tid]
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					dc_lv_add = 0
-					if l_2 >= s {
-						dc_lv_add = sh_2[l_2-s]
+		for s := 1; s < 256; s *= 2 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						dc_clo, dc_chi := 0, max(0, dc_gs.X)
+						dc_c0, dc_c1 := dc_clo, dc_chi
+						dc_c0 = max(dc_c0, cpu.Below(0, s, dc_clo, dc_chi))
+						dc_c1 = max(dc_c0, dc_c1)
+						if dc_c0 < dc_c1 {
+							copy(dc_pt_add[dc_t0+dc_c0:dc_t0+dc_c1], dc_sh0[(0-s)+dc_c0:(0-s)+dc_c1])
+						}
+						if dc_clo < dc_c0 {
+							clear(dc_pt_add[dc_t0+dc_clo : dc_t0+dc_c0])
+						}
+						if dc_c1 < dc_chi {
+							clear(dc_pt_add[dc_t0+dc_c1 : dc_t0+dc_chi])
+						}
+						_ = dc_t0
 					}
-					dc_pt_add[dc_tid] = dc_lv_add
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_rv1 := dc_sh0[0:dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_add := dc_pv_add[dc_lx]
+								sh_3 := dc_sh0
+								_ = sh_3
+								l_3 := dc_lx
+								_ = l_3
+								dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+							}
+						}
+					}
 				}
 			}
 		}
@@ -5511,31 +5557,7 @@ func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_BlockScan_fast_tl3 runs a thread loop of dc_cpu_BlockScan_fast.
 //
 //go:noinline
-func dc_cpu_BlockScan_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 256 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_add := dc_pt_add[dc_tid]
-					sh_3 := dc_sh0
-					l_3 := dc_lx
-					sh_3[l_3] = sh_3[l_3] + dc_lv_add
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_BlockScan_fast_tl4 runs a thread loop of dc_cpu_BlockScan_fast.
-//
-//go:noinline
-func dc_cpu_BlockScan_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5580,11 +5602,8 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_BlockScan_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
-		for s := 1; s < 256; s *= 2 {
-			dc_cpu_BlockScan_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, s, dc_f)
-			dc_cpu_BlockScan_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
-		}
-		dc_cpu_BlockScan_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
+		dc_cpu_BlockScan_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		dc_cpu_BlockScan_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
 	}
 }
 
@@ -5644,22 +5663,58 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_i := dc_pt_i[dc_tid]
-					dc_lv_i = dc_x
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Histogram_tl3 runs a thread loop of dc_cpu_Histogram.
+// dc_cpu_Histogram_tl3 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								sh_2 := dc_sh1
+								if dc_lv_i < len(in) {
+									dc_any = true
+									{
+										cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl4 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -5698,30 +5753,8 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_i := dc_pt_i[dc_tid]
-							sh_2 := dc_sh1
-							if dc_lv_i < len(in) {
-								dc_any = true
-								{
-									cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
+		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
+		dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
 	}
 }
 
@@ -5736,10 +5769,11 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh := dc_sh1
-					l := dc_lx
-					sh[l] = 0
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_sh1[dc_c0:dc_c1])
 				}
 			}
 		}
@@ -5759,22 +5793,61 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_i := dc_pt_i[dc_tid]
-					dc_lv_i = dc_x
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Histogram_fast_tl3 runs a thread loop of dc_cpu_Histogram_fast.
+// dc_cpu_Histogram_fast_tl3 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								sh_2 := dc_sh1
+								if dc_lv_i < len(in) {
+									dc_any = true
+									{
+										cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl4 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5782,11 +5855,14 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh_3 := dc_sh1
-					l_2 := dc_lx
-					if sh_3[l_2] != 0 {
-						dc.AtomicAdd(&hist[l_2], sh_3[l_2])
+				{
+					dc_rv1 := dc_sh1[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_3 := dc_sh1
+						l_2 := dc_lx
+						if dc_rv1[dc_lx] != 0 {
+							dc.AtomicAdd(&hist[l_2], sh_3[l_2])
+						}
 					}
 				}
 			}
@@ -5814,30 +5890,8 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_i := dc_pt_i[dc_tid]
-							sh_2 := dc_sh1
-							if dc_lv_i < len(in) {
-								dc_any = true
-								{
-									cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
+		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
+		dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
 	}
 }
 
@@ -5875,67 +5929,113 @@ func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_px := dc_pt_px[dc_tid]
-					dc_lv_py := dc_pt_py[dc_tid]
-					dc_lv_pz := dc_pt_pz[dc_tid]
-					dc_lv_ax := dc_pt_ax[dc_tid]
-					dc_lv_ay := dc_pt_ay[dc_tid]
-					dc_lv_az := dc_pt_az[dc_tid]
-					tile := dc_sh2
-					_ = tile
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_px = 0
-					dc_lv_py = 0
-					dc_lv_pz = 0
-					if i < n {
-						dc_lv_px = (*cpu.Index(dc_f, 40, pos, int(4*i), dc_x, dc_y, dc_z))
-						dc_lv_py = (*cpu.Index(dc_f, 41, pos, int(4*i+1), dc_x, dc_y, dc_z))
-						dc_lv_pz = (*cpu.Index(dc_f, 42, pos, int(4*i+2), dc_x, dc_y, dc_z))
+				{
+					dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_px := dc_pv_px[dc_lx]
+						dc_lv_py := dc_pv_py[dc_lx]
+						dc_lv_pz := dc_pv_pz[dc_lx]
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						tile := dc_sh2
+						_ = tile
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_px = 0
+						dc_lv_py = 0
+						dc_lv_pz = 0
+						if i < n {
+							dc_lv_px = (*cpu.Index(dc_f, 40, pos, int(4*i), dc_x, dc_y, dc_z))
+							dc_lv_py = (*cpu.Index(dc_f, 41, pos, int(4*i+1), dc_x, dc_y, dc_z))
+							dc_lv_pz = (*cpu.Index(dc_f, 42, pos, int(4*i+2), dc_x, dc_y, dc_z))
+						}
+						dc_lv_ax = 0
+						dc_lv_ay = 0
+						dc_lv_az = 0
+						dc_pv_px[dc_lx] = dc_lv_px
+						dc_pv_py[dc_lx] = dc_lv_py
+						dc_pv_pz[dc_lx] = dc_lv_pz
+						dc_pv_ax[dc_lx] = dc_lv_ax
+						dc_pv_ay[dc_lx] = dc_lv_ay
+						dc_pv_az[dc_lx] = dc_lv_az
 					}
-					dc_lv_ax = 0
-					dc_lv_ay = 0
-					dc_lv_az = 0
-					dc_pt_px[dc_tid] = dc_lv_px
-					dc_pt_py[dc_tid] = dc_lv_py
-					dc_pt_pz[dc_tid] = dc_lv_pz
-					dc_pt_ax[dc_tid] = dc_lv_ax
-					dc_pt_ay[dc_tid] = dc_lv_ay
-					dc_pt_az[dc_tid] = dc_lv_az
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_NBody_tl2 runs a thread loop of dc_cpu_NBody.
+// dc_cpu_NBody_tl2 runs a loop of the group code of dc_cpu_NBody.
 //
 //go:noinline
-func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, base int, n int, pos []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, pos []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					tile_2 := dc_sh2
-					l_2 := dc_lx
-					{
-						j := base + l_2
-						if j < n {
-							(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 44, pos, int(4*j), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 46, pos, int(4*j+1), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 48, pos, int(4*j+2), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 50, pos, int(4*j+3), dc_x, dc_y, dc_z))
+		for base := 0; base < n; base += 256 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tile_2 := dc_sh2
+							l_2 := dc_lx
+							{
+								j := base + l_2
+								if j < n {
+									(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 44, pos, int(4*j), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 46, pos, int(4*j+1), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 48, pos, int(4*j+2), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 50, pos, int(4*j+3), dc_x, dc_y, dc_z))
+								}
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_ax := dc_pv_ax[dc_lx]
+								dc_lv_ay := dc_pv_ay[dc_lx]
+								dc_lv_az := dc_pv_az[dc_lx]
+								dc_lv_px := dc_pv_px[dc_lx]
+								dc_lv_py := dc_pv_py[dc_lx]
+								dc_lv_pz := dc_pv_pz[dc_lx]
+								tile_3 := dc_sh2
+								for k := 0; k < min(256, n-base); k++ {
+									dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+								}
+								dc_pv_ax[dc_lx] = dc_lv_ax
+								dc_pv_ay[dc_lx] = dc_lv_ay
+								dc_pv_az[dc_lx] = dc_lv_az
+							}
 						}
 					}
 				}
@@ -5947,7 +6047,7 @@ func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 // dc_cpu_NBody_tl3 runs a thread loop of dc_cpu_NBody.
 //
 //go:noinline
-func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -5956,53 +6056,22 @@ func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_ax := dc_pt_ax[dc_tid]
-					dc_lv_ay := dc_pt_ay[dc_tid]
-					dc_lv_az := dc_pt_az[dc_tid]
-					dc_lv_px := dc_pt_px[dc_tid]
-					dc_lv_py := dc_pt_py[dc_tid]
-					dc_lv_pz := dc_pt_pz[dc_tid]
-					tile_3 := dc_sh2
-					for k := 0; k < min(256, n-base); k++ {
-						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
-					}
-					dc_pt_ax[dc_tid] = dc_lv_ax
-					dc_pt_ay[dc_tid] = dc_lv_ay
-					dc_pt_az[dc_tid] = dc_lv_az
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_NBody_tl4 runs a thread loop of dc_cpu_NBody.
-//
-//go:noinline
-func dc_cpu_NBody_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_ax := dc_pt_ax[dc_tid]
-					dc_lv_ay := dc_pt_ay[dc_tid]
-					dc_lv_az := dc_pt_az[dc_tid]
-					i_2 := dc_x
-					if i_2 < n {
-						(*cpu.Index(dc_f, 55, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
-						(*cpu.Index(dc_f, 56, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
-						(*cpu.Index(dc_f, 57, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
+				{
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						i_2 := dc_x
+						if i_2 < n {
+							(*cpu.Index(dc_f, 55, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
+							(*cpu.Index(dc_f, 56, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
+							(*cpu.Index(dc_f, 57, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
+						}
 					}
 				}
 			}
@@ -6031,11 +6100,8 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
 		dc_cpu_NBody_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_px, dc_pt_py, dc_pt_pz, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		for base := 0; base < n; base += 256 {
-			dc_cpu_NBody_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, base, n, pos, dc_f)
-			dc_cpu_NBody_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
-		}
-		dc_cpu_NBody_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+		dc_cpu_NBody_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
+		dc_cpu_NBody_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 	}
 }
 
@@ -6052,64 +6118,110 @@ func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_px := dc_pt_px[dc_tid]
-					dc_lv_py := dc_pt_py[dc_tid]
-					dc_lv_pz := dc_pt_pz[dc_tid]
-					dc_lv_ax := dc_pt_ax[dc_tid]
-					dc_lv_ay := dc_pt_ay[dc_tid]
-					dc_lv_az := dc_pt_az[dc_tid]
-					tile := dc_sh2
-					_ = tile
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_px = 0
-					dc_lv_py = 0
-					dc_lv_pz = 0
-					if i < n {
-						dc_lv_px = pos[4*i]
-						dc_lv_py = pos[4*i+1]
-						dc_lv_pz = pos[4*i+2]
+				{
+					dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_px := dc_pv_px[dc_lx]
+						dc_lv_py := dc_pv_py[dc_lx]
+						dc_lv_pz := dc_pv_pz[dc_lx]
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						tile := dc_sh2
+						_ = tile
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_px = 0
+						dc_lv_py = 0
+						dc_lv_pz = 0
+						if i < n {
+							dc_lv_px = pos[4*i]
+							dc_lv_py = pos[4*i+1]
+							dc_lv_pz = pos[4*i+2]
+						}
+						dc_lv_ax = 0
+						dc_lv_ay = 0
+						dc_lv_az = 0
+						dc_pv_px[dc_lx] = dc_lv_px
+						dc_pv_py[dc_lx] = dc_lv_py
+						dc_pv_pz[dc_lx] = dc_lv_pz
+						dc_pv_ax[dc_lx] = dc_lv_ax
+						dc_pv_ay[dc_lx] = dc_lv_ay
+						dc_pv_az[dc_lx] = dc_lv_az
 					}
-					dc_lv_ax = 0
-					dc_lv_ay = 0
-					dc_lv_az = 0
-					dc_pt_px[dc_tid] = dc_lv_px
-					dc_pt_py[dc_tid] = dc_lv_py
-					dc_pt_pz[dc_tid] = dc_lv_pz
-					dc_pt_ax[dc_tid] = dc_lv_ax
-					dc_pt_ay[dc_tid] = dc_lv_ay
-					dc_pt_az[dc_tid] = dc_lv_az
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_NBody_fast_tl2 runs a thread loop of dc_cpu_NBody_fast.
+// dc_cpu_NBody_fast_tl2 runs a loop of the group code of dc_cpu_NBody_fast.
 //
 //go:noinline
-func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, base int, n int, pos []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, pos []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					tile_2 := dc_sh2
-					l_2 := dc_lx
-					{
-						j := base + l_2
-						if j < n {
-							tile_2[l_2][0] = pos[4*j]
-							tile_2[l_2][1] = pos[4*j+1]
-							tile_2[l_2][2] = pos[4*j+2]
-							tile_2[l_2][3] = pos[4*j+3]
+		for base := 0; base < n; base += 256 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							tile_2 := dc_sh2
+							l_2 := dc_lx
+							{
+								j := base + l_2
+								if j < n {
+									tile_2[l_2][0] = pos[4*j]
+									tile_2[l_2][1] = pos[4*j+1]
+									tile_2[l_2][2] = pos[4*j+2]
+									tile_2[l_2][3] = pos[4*j+3]
+								}
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_ax := dc_pv_ax[dc_lx]
+								dc_lv_ay := dc_pv_ay[dc_lx]
+								dc_lv_az := dc_pv_az[dc_lx]
+								dc_lv_px := dc_pv_px[dc_lx]
+								dc_lv_py := dc_pv_py[dc_lx]
+								dc_lv_pz := dc_pv_pz[dc_lx]
+								tile_3 := dc_sh2
+								for k := 0; k < min(256, n-base); k++ {
+									dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+								}
+								dc_pv_ax[dc_lx] = dc_lv_ax
+								dc_pv_ay[dc_lx] = dc_lv_ay
+								dc_pv_az[dc_lx] = dc_lv_az
+							}
 						}
 					}
 				}
@@ -6121,45 +6233,7 @@ func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 // dc_cpu_NBody_fast_tl3 runs a thread loop of dc_cpu_NBody_fast.
 //
 //go:noinline
-func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 256 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_ax := dc_pt_ax[dc_tid]
-					dc_lv_ay := dc_pt_ay[dc_tid]
-					dc_lv_az := dc_pt_az[dc_tid]
-					dc_lv_px := dc_pt_px[dc_tid]
-					dc_lv_py := dc_pt_py[dc_tid]
-					dc_lv_pz := dc_pt_pz[dc_tid]
-					tile_3 := dc_sh2
-					for k := 0; k < min(256, n-base); k++ {
-						dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
-					}
-					dc_pt_ax[dc_tid] = dc_lv_ax
-					dc_pt_ay[dc_tid] = dc_lv_ay
-					dc_pt_az[dc_tid] = dc_lv_az
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_NBody_fast_tl4 runs a thread loop of dc_cpu_NBody_fast.
-//
-//go:noinline
-func dc_cpu_NBody_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -6169,17 +6243,21 @@ func dc_cpu_NBody_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_ax := dc_pt_ax[dc_tid]
-					dc_lv_ay := dc_pt_ay[dc_tid]
-					dc_lv_az := dc_pt_az[dc_tid]
-					i_2 := dc_x
-					if i_2 < n {
-						acc[3*i_2] = dc_lv_ax
-						acc[3*i_2+1] = dc_lv_ay
-						acc[3*i_2+2] = dc_lv_az
+				{
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						i_2 := dc_x
+						if i_2 < n {
+							acc[3*i_2] = dc_lv_ax
+							acc[3*i_2+1] = dc_lv_ay
+							acc[3*i_2+2] = dc_lv_az
+						}
 					}
 				}
 			}
@@ -6211,11 +6289,8 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
 		dc_cpu_NBody_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_px, dc_pt_py, dc_pt_pz, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		for base := 0; base < n; base += 256 {
-			dc_cpu_NBody_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, base, n, pos, dc_f)
-			dc_cpu_NBody_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
-		}
-		dc_cpu_NBody_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+		dc_cpu_NBody_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
+		dc_cpu_NBody_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 	}
 }
 

@@ -34,6 +34,11 @@ func (p *printer) expr(e ir.Expr) *jen.Statement {
 		}
 		return typeCode(e.T).Parens(p.inner(e.X, true))
 	case *ir.Index:
+		if p.group != nil {
+			if v, ok := p.group.views[e]; ok {
+				return jen.Id(v.name).Index(v.x.Clone())
+			}
+		}
 		if p.active(e.Check) {
 			return p.checkedIndex(e)
 		}

@@ -13,8 +13,8 @@ import (
 // Names of the group form.
 const (
 	scratchName = "dc_m"     // the chunk's *cpu.Scratch
+	tidName     = "dc_tid"   // linear local index of the running thread (inside a thread loop, per-thread values go through row views)
 	groupLoop   = "dc_group" // label of the loop over the chunk's groups
-	tidName     = "dc_tid"   // linear local index of the running thread
 	nthreads    = "dc_nt"    // threads per group
 )
 
@@ -34,7 +34,16 @@ type groupState struct {
 	cache     map[*ir.Var]string        // per-thread variables held in locals in the thread loop being printed
 	next      map[*ir.ThreadLoop]string // label before the stores of a thread loop's written per-thread values
 	nnext     int
-	hints     []jen.Code // what a fast body may assume of the group size (see groupSizeHints)
+	hints     []jen.Code               // what a fast body may assume of the group size (see groupSizeHints)
+	outlining bool                     // printing the body of an outlined group loop: its thread loops print in place
+	views     map[*ir.Index]rowViewRef // accesses of the thread loop being printed that go through a row view
+	unread    map[*ir.Var]bool         // locals of that thread loop read only in the indexes of those accesses
+}
+
+// rowViewRef is an access through a row view: element x of view name.
+type rowViewRef struct {
+	name string
+	x    *jen.Statement
 }
 
 // Group returns the group form of kernel k (see package threadloop), or
@@ -111,7 +120,7 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 	p.loop = true
 	p.thread = threadName
 	gs := &groupState{g: g, perThread: g.PerThread, slots: map[*ir.Var]int{}, kernel: p.kernelName(k), checked: k.Checked,
-		cache: map[*ir.Var]string{}, next: map[*ir.ThreadLoop]string{}}
+		cache: map[*ir.Var]string{}, next: map[*ir.ThreadLoop]string{}, views: map[*ir.Index]rowViewRef{}, unread: map[*ir.Var]bool{}}
 	gs.names = p.uniqueNames(g, k.Params)
 	p.group = gs
 
@@ -220,13 +229,16 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	// threads (the Go compiler does not hoist it): the global y and z
 	// indices, the row's first thread number, the group's first x.
 	var inner, row []jen.Code
+	var declared []jen.Code // what row declares
 	if uses.Has(ir.GlobalX) || where {
 		row = append(row, jen.Id("dc_x0").Op(":=").Id(groupVar[0]).Op("*").Add(gridField("GroupSize", 0)))
+		declared = append(declared, jen.Id("dc_x0"))
 		inner = append(inner, jen.Id(globalVar[0]).Op(":=").Id("dc_x0").Op("+").Id(localVar[0]))
 	}
 	for d := 1; d < 3; d++ {
 		if uses.Has(ir.GlobalX+ir.Builtin(d)) || where {
 			row = append(row, globalIndex(d))
+			declared = append(declared, jen.Id(globalVar[d]))
 		}
 	}
 	if where {
@@ -236,10 +248,73 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 		inner = append(inner, jen.Id(threadName).Op(":=").Qual(dcPath, "ThreadAt").Call(
 			jen.Id(gridName), dim3(groupVar), dim3(localVar)))
 	}
+	// The x loop runs [dc_xlo, dc_xhi) when the pass narrowed it.
+	var pre []jen.Code
+	lo, hi := jen.Lit(0), gridField("GroupSize", 0)
+	if s.XLo != nil {
+		pre = append(pre, jen.Id("dc_xlo").Op(":=").Max(p.expr(s.XLo), jen.Lit(0)))
+		lo = jen.Id("dc_xlo")
+	}
+	if s.XHi != nil {
+		pre = append(pre, jen.Id("dc_xhi").Op(":=").Min(p.expr(s.XHi), gridField("GroupSize", 0)))
+		hi = jen.Id("dc_xhi")
+	}
+	// x relative to the start of the loop, the index of the row views.
+	xrel := jen.Id(localVar[0])
+	if s.XLo != nil {
+		xrel = jen.Id(localVar[0]).Op("-").Id("dc_xlo")
+	}
+	views := p.rowViews(s)
+	for i, v := range views {
+		for _, n := range v.nodes {
+			p.group.views[n] = rowViewRef{name: "dc_rv" + strconv.Itoa(i+1), x: xrel}
+		}
+	}
+	if len(views) > 0 {
+		if uses.Has(ir.GlobalX) && !where {
+			// The accesses through views may have been its only uses.
+			inner = append(inner, jen.Id("_").Op("=").Id(globalVar[0]))
+		}
+		// A local read only in the index of an access that goes through
+		// a view is read no more.
+		read := map[*ir.Var]bool{}
+		ir.Inspect(s.Body, func(n ir.Node) bool {
+			switch n := n.(type) {
+			case *ir.Index:
+				if _, ok := p.group.views[n]; ok {
+					return false
+				}
+			case *ir.AssignStmt:
+				if _, ok := n.Target.(*ir.VarRef); ok {
+					ir.Inspect(n.Value, func(x ir.Node) bool {
+						if ix, ok := x.(*ir.Index); ok {
+							if _, ok := p.group.views[ix]; ok {
+								return false
+							}
+						}
+						if r, ok := x.(*ir.VarRef); ok {
+							read[r.Var] = true
+						}
+						return true
+					})
+					return false
+				}
+			case *ir.VarRef:
+				read[n.Var] = true
+			}
+			return true
+		})
+		ir.InspectStmts(s.Body, func(st ir.Stmt) {
+			if d, ok := st.(*ir.DeclStmt); ok && !read[d.Var] {
+				p.group.unread[d.Var] = true
+			}
+		})
+	}
 	// The thread's own per-thread values live in locals while it runs the
 	// loop: no other thread touches them here, and locals stay in
 	// registers where slice elements would not. Written ones are stored
-	// back at the end, where continuing the loop goes too.
+	// back at the end, where continuing the loop goes too. The row reads
+	// and writes them through a view of its threads' elements.
 	var cached []*ir.Var
 	written := map[*ir.Var]bool{}
 	seen := map[*ir.Var]bool{}
@@ -258,10 +333,13 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 		}
 		return true
 	})
-	var store []jen.Code
+	var store, rowViewDecls []jen.Code
 	for _, v := range cached {
 		local := "dc_lv" + strings.TrimPrefix(p.name(v), "dc_pt")
-		slot := jen.Id(p.name(v)).Index(jen.Id(tidName))
+		view := "dc_pv" + strings.TrimPrefix(p.name(v), "dc_pt")
+		rowViewDecls = append(rowViewDecls, jen.Id(view).Op(":=").Id(p.name(v)).Index(
+			jen.Id("dc_t0").Op("+").Add(lo), jen.Id("dc_t0").Op("+").Add(hi)))
+		slot := jen.Id(view).Index(xrel)
 		inner = append(inner, jen.Id(local).Op(":=").Add(slot))
 		if written[v] {
 			store = append(store, slot.Clone().Op("=").Id(local))
@@ -279,6 +357,13 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	for _, v := range cached {
 		delete(p.group.cache, v)
 	}
+	for i, v := range views {
+		for _, n := range v.nodes {
+			delete(p.group.views, n)
+		}
+		clear(p.group.unread)
+		rowViewDecls = append(rowViewDecls, jen.Id("dc_rv"+strconv.Itoa(i+1)).Op(":=").Add(p.viewSlice(v.at, lo, hi)))
+	}
 	if l, ok := p.group.next[s]; ok {
 		inner = append(inner, jen.Block(body...), jen.Id(l).Op(":"))
 	} else {
@@ -286,17 +371,6 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	}
 	inner = append(inner, store...)
 
-	// The x loop runs [dc_xlo, dc_xhi) when the pass narrowed it.
-	var pre []jen.Code
-	lo, hi := jen.Lit(0), gridField("GroupSize", 0)
-	if s.XLo != nil {
-		pre = append(pre, jen.Id("dc_xlo").Op(":=").Max(p.expr(s.XLo), jen.Lit(0)))
-		lo = jen.Id("dc_xlo")
-	}
-	if s.XHi != nil {
-		pre = append(pre, jen.Id("dc_xhi").Op(":=").Min(p.expr(s.XHi), gridField("GroupSize", 0)))
-		hi = jen.Id("dc_xhi")
-	}
 	usesTid := false
 	ir.InspectExprs(s.Body, func(e ir.Expr) {
 		if r, ok := e.(*ir.VarRef); ok && p.group.perThread[r.Var] {
@@ -306,7 +380,7 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	if usesTid {
 		row = append(row, jen.Id("dc_t0").Op(":=").Parens(jen.Id(localVar[2]).Op("*").Add(gridField("GroupSize", 1)).Op("+").Id(localVar[1])).
 			Op("*").Add(gridField("GroupSize", 0)))
-		inner = append([]jen.Code{jen.Id(tidName).Op(":=").Id("dc_t0").Op("+").Id(localVar[0])}, inner...)
+		declared = append(declared, jen.Id("dc_t0"))
 	}
 	lx := jen.Id(localVar[0])
 	st := jen.For(
@@ -316,6 +390,29 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	).Block(inner...)
 	if l, ok := p.in.labels[s]; ok && p.group.next[s] == "" {
 		st = jen.Id(l).Op(":").Add(st)
+	}
+	if len(rowViewDecls) > 0 {
+		// The views hold the elements of the threads [lo, hi): they
+		// exist where the row has threads.
+		st = jen.Block(append(rowViewDecls, st)...)
+		if s.XLo != nil || s.XHi != nil {
+			st = jen.If(jen.Add(lo).Op("<").Add(hi)).Add(st)
+		}
+	}
+	if rc := p.rowCopy(s); rc != nil {
+		code, loop := p.rowCopyCode(rc, lo, hi)
+		row = append(row, code...)
+		if !loop {
+			// The copy is the whole row: the row's values may go unused.
+			st = jen.Null()
+			if len(declared) > 0 {
+				blank := make([]jen.Code, len(declared))
+				for i := range blank {
+					blank[i] = jen.Id("_")
+				}
+				st = jen.List(blank...).Op("=").List(declared...)
+			}
+		}
 	}
 	return jen.Block(append(pre, threadFor(2, []jen.Code{threadFor(1, append(row, st))}))...)
 }
@@ -332,6 +429,55 @@ func where3() []jen.Code {
 // variable s reads but does not declare (a per-thread one as its slice):
 // its body prints as it would in place.
 func (p *printer) outlineLoop(s *ir.ThreadLoop) jen.Code {
+	if p.group.outlining {
+		return nil
+	}
+	return p.outlineStmt(s, func() jen.Code { return p.threadLoopCode(s) })
+}
+
+// outlineGroupLoop prints a for loop of the group code whose body runs
+// thread loops (the steps of a tree reduction, say) as a function of its
+// own, as outlineLoop does a thread loop, with its thread loops inline:
+// one call per group rather than one per step and thread loop. It
+// returns nil where s holds no thread loop, returns, branches out of s or
+// assigns a variable of the group code declared outside it.
+func (p *printer) outlineGroupLoop(s *ir.ForStmt) jen.Code {
+	if p.group == nil || p.group.inThread || p.group.outlining {
+		return nil
+	}
+	inside := map[ir.Stmt]bool{}
+	loops, exits := false, false
+	ir.InspectStmts(s, func(st ir.Stmt) {
+		inside[st] = true
+		switch st := st.(type) {
+		case *ir.ThreadLoop:
+			loops = true
+		case *ir.ReturnStmt:
+			exits = true
+		case *ir.BranchStmt:
+			exits = exits || st.Target == nil
+		}
+	})
+	ir.InspectStmts(s, func(st ir.Stmt) {
+		if b, ok := st.(*ir.BranchStmt); ok && !inside[b.Target] {
+			exits = true
+		}
+	})
+	if !loops || exits {
+		return nil
+	}
+	return p.outlineStmt(s, func() jen.Code {
+		p.group.outlining = true
+		defer func() { p.group.outlining = false }()
+		return jen.Block(p.stmt(nil, s)...)
+	})
+}
+
+// outlineStmt prints statement s, a thread loop or a loop of the group code,
+// as a function of its own whose body print returns, and returns its
+// call; nil if s assigns a variable of the group code it does not
+// declare, which a function could not.
+func (p *printer) outlineStmt(s ir.Stmt, print func() jen.Code) jen.Code {
 	declared := map[*ir.Var]bool{}
 	var free []*ir.Var
 	seen := map[*ir.Var]bool{}
@@ -355,6 +501,10 @@ func (p *printer) outlineLoop(s *ir.ThreadLoop) jen.Code {
 	}
 	p.group.nfunc++
 	name := p.group.kernel + "_tl" + strconv.Itoa(p.group.nfunc)
+	what := "a thread loop"
+	if _, ok := s.(*ir.ForStmt); ok {
+		what = "a loop of the group code"
+	}
 	params := []jen.Code{
 		jen.Id(gridName).Qual(dcPath, "Grid"),
 		jen.List(jen.Id("dc_gs"), jen.Id("dc_ng")).Qual(dcPath, "Dim3"),
@@ -381,8 +531,8 @@ func (p *printer) outlineLoop(s *ir.ThreadLoop) jen.Code {
 		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id(gridName), jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])),
 	}
 	body = append(body, p.group.hints...)
-	body = append(body, p.threadLoopCode(s))
-	p.group.funcs = append(p.group.funcs, jen.Commentf("%s runs a thread loop of %s.", name, p.group.kernel).Line().
+	body = append(body, print())
+	p.group.funcs = append(p.group.funcs, jen.Commentf("%s runs %s of %s.", name, what, p.group.kernel).Line().
 		Comment("").Line().Comment("//go:noinline").Line().
 		Func().Id(name).Params(params...).Block(body...))
 	return jen.Id(name).Call(args...)

@@ -85,7 +85,7 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 		return append(out, jen.Block(p.block(s)...))
 	case *ir.DeclStmt:
 		out = append(out, p.decl(s, false))
-		if v := s.Var; v.Name != "_" && !p.in.read[v] {
+		if v := s.Var; v.Name != "_" && (!p.in.read[v] || p.group != nil && p.group.unread[v]) {
 			out = append(out, jen.Id("_").Op("=").Id(p.name(v)))
 		}
 		return out
@@ -94,6 +94,9 @@ func (p *printer) stmt(out []jen.Code, s ir.Stmt) []jen.Code {
 	case *ir.IfStmt:
 		return append(out, p.ifStmt(s))
 	case *ir.ForStmt:
+		if call := p.outlineGroupLoop(s); call != nil {
+			return append(out, call)
+		}
 		return append(out, p.forStmt(s))
 	case *ir.SwitchStmt:
 		return append(out, p.switchStmt(s))

@@ -1320,12 +1320,16 @@ func dc_cpu_Args_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 		dc_xhi := min(8, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh0
-					l := dc_lx
-					{
-						v := [4]float32{1, 2, 3, float32(l)}
-						s[l] = v
+				if 0 < dc_xhi {
+					dc_rv1 := dc_sh0[0:dc_xhi]
+					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh0
+						_ = s
+						l := dc_lx
+						{
+							v := [4]float32{1, 2, 3, float32(l)}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}
@@ -1402,12 +1406,16 @@ func dc_cpu_Args_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 		dc_xhi := min(8, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					s := dc_sh0
-					l := dc_lx
-					{
-						v := [4]float32{1, 2, 3, float32(l)}
-						s[l] = v
+				if 0 < dc_xhi {
+					dc_rv1 := dc_sh0[0:dc_xhi]
+					for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+						s := dc_sh0
+						_ = s
+						l := dc_lx
+						{
+							v := [4]float32{1, 2, 3, float32(l)}
+							dc_rv1[dc_lx] = v
+						}
 					}
 				}
 			}

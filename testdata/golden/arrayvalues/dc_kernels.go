@@ -2007,46 +2007,51 @@ func dc_cpu_Assign_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_m := dc_pt_m[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh := dc_sh0
-					i := dc_x
-					l := dc_lx
-					{
-						var dc_zero [4]float32
-						dc_lv_a = dc_zero
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_m := dc_pt_m[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_m := dc_pv_m[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						{
+							var dc_zero [4]float32
+							dc_lv_a = dc_zero
+						}
+						{
+							var dc_zero_2 [4]float32
+							dc_lv_b = dc_zero_2
+						}
+						for k := 0; k < 4; k++ {
+							dc_lv_a[k] = (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + float32(k)
+						}
+						dc_lv_b = dc_lv_a
+						dc_lv_b[0] = -1
+						{
+							var dc_zero_3 [2][4]float32
+							dc_lv_m = dc_zero_3
+						}
+						dc_lv_m[1] = dc_lv_b
+						dc_lv_m[0] = dc_lv_m[1]
+						dc_lv_m[0][2] = 5
+						dc_lv_r = Row{V: [4]float32{0, 0, 0, 0}}
+						dc_lv_r.V = dc_lv_m[0]
+						if l < 4 {
+							sh[l] = dc_lv_r.V
+						}
+						dc_pv_a[dc_lx] = dc_lv_a
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_m[dc_lx] = dc_lv_m
+						dc_pv_r[dc_lx] = dc_lv_r
 					}
-					{
-						var dc_zero_2 [4]float32
-						dc_lv_b = dc_zero_2
-					}
-					for k := 0; k < 4; k++ {
-						dc_lv_a[k] = (*cpu.Index(dc_f, 0, x, int(i), dc_x, dc_y, dc_z)) + float32(k)
-					}
-					dc_lv_b = dc_lv_a
-					dc_lv_b[0] = -1
-					{
-						var dc_zero_3 [2][4]float32
-						dc_lv_m = dc_zero_3
-					}
-					dc_lv_m[1] = dc_lv_b
-					dc_lv_m[0] = dc_lv_m[1]
-					dc_lv_m[0][2] = 5
-					dc_lv_r = Row{V: [4]float32{0, 0, 0, 0}}
-					dc_lv_r.V = dc_lv_m[0]
-					if l < 4 {
-						sh[l] = dc_lv_r.V
-					}
-					dc_pt_a[dc_tid] = dc_lv_a
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_m[dc_tid] = dc_lv_m
-					dc_pt_r[dc_tid] = dc_lv_r
 				}
 			}
 		}
@@ -2065,26 +2070,31 @@ func dc_cpu_Assign_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_m := dc_pt_m[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_2 := dc_sh0
-					i_2 := dc_x
-					l_2 := dc_lx
-					var c [4]float32
-					c = sh_2[(l_2+1)%4]
-					tmp := dc_lv_b
-					tmp_1 := dc_lv_a
-					dc_lv_a = tmp
-					dc_lv_b = tmp_1
-					(*cpu.Index(dc_f, 1, x, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_a[dc_tid] = dc_lv_a
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_m := dc_pt_m[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_m := dc_pv_m[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_2 := dc_sh0
+						i_2 := dc_x
+						l_2 := dc_lx
+						var c [4]float32
+						c = sh_2[(l_2+1)%4]
+						tmp := dc_lv_b
+						tmp_1 := dc_lv_a
+						dc_lv_a = tmp
+						dc_lv_b = tmp_1
+						(*cpu.Index(dc_f, 1, x, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_a[dc_lx] = dc_lv_a
+					}
 				}
 			}
 		}
@@ -2124,45 +2134,50 @@ func dc_cpu_Assign_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_m := dc_pt_m[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh := dc_sh0
-					i := dc_x
-					l := dc_lx
-					{
-						var dc_zero [4]float32
-						dc_lv_a = dc_zero
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_m := dc_pt_m[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_m := dc_pv_m[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh := dc_sh0
+						i := dc_x
+						l := dc_lx
+						{
+							var dc_zero [4]float32
+							dc_lv_a = dc_zero
+						}
+						{
+							var dc_zero_2 [4]float32
+							dc_lv_b = dc_zero_2
+						}
+						for k := 0; k < 4; k++ {
+							dc_lv_a[k] = x[i] + float32(k)
+						}
+						dc_lv_b = dc_lv_a
+						dc_lv_b[0] = -1
+						{
+							var dc_zero_3 [2][4]float32
+							dc_lv_m = dc_zero_3
+						}
+						dc_lv_m[1] = dc_lv_b
+						dc_lv_m[0] = dc_lv_m[1]
+						dc_lv_m[0][2] = 5
+						dc_lv_r = Row{V: [4]float32{0, 0, 0, 0}}
+						dc_lv_r.V = dc_lv_m[0]
+						if l < 4 {
+							sh[l] = dc_lv_r.V
+						}
+						dc_pv_a[dc_lx] = dc_lv_a
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_m[dc_lx] = dc_lv_m
+						dc_pv_r[dc_lx] = dc_lv_r
 					}
-					{
-						var dc_zero_2 [4]float32
-						dc_lv_b = dc_zero_2
-					}
-					for k := 0; k < 4; k++ {
-						dc_lv_a[k] = x[i] + float32(k)
-					}
-					dc_lv_b = dc_lv_a
-					dc_lv_b[0] = -1
-					{
-						var dc_zero_3 [2][4]float32
-						dc_lv_m = dc_zero_3
-					}
-					dc_lv_m[1] = dc_lv_b
-					dc_lv_m[0] = dc_lv_m[1]
-					dc_lv_m[0][2] = 5
-					dc_lv_r = Row{V: [4]float32{0, 0, 0, 0}}
-					dc_lv_r.V = dc_lv_m[0]
-					if l < 4 {
-						sh[l] = dc_lv_r.V
-					}
-					dc_pt_a[dc_tid] = dc_lv_a
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_m[dc_tid] = dc_lv_m
-					dc_pt_r[dc_tid] = dc_lv_r
 				}
 			}
 		}
@@ -2179,25 +2194,33 @@ func dc_cpu_Assign_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_m := dc_pt_m[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_2 := dc_sh0
-					i_2 := dc_x
-					l_2 := dc_lx
-					var c [4]float32
-					c = sh_2[(l_2+1)%4]
-					tmp := dc_lv_b
-					tmp_1 := dc_lv_a
-					dc_lv_a = tmp
-					dc_lv_b = tmp_1
-					x[i_2] = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_a[dc_tid] = dc_lv_a
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_m := dc_pt_m[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := x[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_m := dc_pv_m[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_2 := dc_sh0
+						i_2 := dc_x
+						_ = i_2
+						l_2 := dc_lx
+						var c [4]float32
+						c = sh_2[(l_2+1)%4]
+						tmp := dc_lv_b
+						tmp_1 := dc_lv_a
+						dc_lv_a = tmp
+						dc_lv_b = tmp_1
+						dc_rv1[dc_lx] = dc_lv_a[0] + dc_lv_b[0] + dc_lv_m[0][2] + dc_lv_m[1][2] + dc_lv_r.V[1] + c[3] + dc_bump(dc_lv_a, 1) + dc_lv_a[1]
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_a[dc_lx] = dc_lv_a
+					}
 				}
 			}
 		}

@@ -3272,26 +3272,68 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_b := dc_pt_b[dc_tid]
-					h := dc_sh0
-					_ = h
-					lx := dc_lx
-					gs := dc_gs.X
-					_ = gs
-					dc_lv_b = lx
-					dc_pt_b[dc_tid] = dc_lv_b
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_b := dc_pv_b[dc_lx]
+						h := dc_sh0
+						_ = h
+						lx := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						dc_lv_b = lx
+						dc_pv_b[dc_lx] = dc_lv_b
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Histogram_tl2 runs a thread loop of dc_cpu_Histogram.
+// dc_cpu_Histogram_tl2 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[dc_lx]
+								h_2 := dc_sh0
+								gs_2 := dc_gs.X
+								if dc_lv_b < nbins {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+									}
+									dc_lv_b += gs_2
+								}
+								dc_pv_b[dc_lx] = dc_lv_b
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl3 runs a thread loop of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3315,21 +3357,65 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Histogram_tl3 runs a thread loop of dc_cpu_Histogram.
+// dc_cpu_Histogram_tl4 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_b_1 := dc_pt_b_1[dc_tid]
-					lx_2 := dc_lx
-					dc_lv_b_1 = lx_2
-					dc_pt_b_1[dc_tid] = dc_lv_b_1
+				{
+					dc_pv_b_1 := dc_pt_b_1[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_b_1 := dc_pv_b_1[dc_lx]
+						lx_2 := dc_lx
+						dc_lv_b_1 = lx_2
+						dc_pv_b_1[dc_lx] = dc_lv_b_1
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl5 runs a loop of the group code of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_b_1 := dc_pt_b_1[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b_1 := dc_pv_b_1[dc_lx]
+								h_4 := dc_sh0
+								gs_3 := dc_gs.X
+								if dc_lv_b_1 < nbins {
+									dc_any_2 = true
+									{
+										if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+										}
+									}
+									dc_lv_b_1 += gs_3
+								}
+								dc_pv_b_1[dc_lx] = dc_lv_b_1
+							}
+						}
+					}
 				}
 			}
 		}
@@ -3353,68 +3439,10 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_b := dc_pt_b[dc_tid]
-							h_2 := dc_sh0
-							gs_2 := dc_gs.X
-							if dc_lv_b < nbins {
-								dc_any = true
-								{
-									(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
-								}
-								dc_lv_b += gs_2
-							}
-							dc_pt_b[dc_tid] = dc_lv_b
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
-		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
-		for dc_any_2 := true; dc_any_2; {
-			dc_any_2 = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_b_1 := dc_pt_b_1[dc_tid]
-							h_4 := dc_sh0
-							gs_3 := dc_gs.X
-							if dc_lv_b_1 < nbins {
-								dc_any_2 = true
-								{
-									if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
-										dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
-									}
-								}
-								dc_lv_b_1 += gs_3
-							}
-							dc_pt_b_1[dc_tid] = dc_lv_b_1
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
+		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
+		dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
+		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
 	}
 }
 
@@ -3427,26 +3455,68 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_b := dc_pt_b[dc_tid]
-					h := dc_sh0
-					_ = h
-					lx := dc_lx
-					gs := dc_gs.X
-					_ = gs
-					dc_lv_b = lx
-					dc_pt_b[dc_tid] = dc_lv_b
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_b := dc_pv_b[dc_lx]
+						h := dc_sh0
+						_ = h
+						lx := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						dc_lv_b = lx
+						dc_pv_b[dc_lx] = dc_lv_b
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Histogram_fast_tl2 runs a thread loop of dc_cpu_Histogram_fast.
+// dc_cpu_Histogram_fast_tl2 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[dc_lx]
+								h_2 := dc_sh0
+								gs_2 := dc_gs.X
+								if dc_lv_b < nbins {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+									}
+									dc_lv_b += gs_2
+								}
+								dc_pv_b[dc_lx] = dc_lv_b
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl3 runs a thread loop of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3470,21 +3540,65 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Histogram_fast_tl3 runs a thread loop of dc_cpu_Histogram_fast.
+// dc_cpu_Histogram_fast_tl4 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_b_1 := dc_pt_b_1[dc_tid]
-					lx_2 := dc_lx
-					dc_lv_b_1 = lx_2
-					dc_pt_b_1[dc_tid] = dc_lv_b_1
+				{
+					dc_pv_b_1 := dc_pt_b_1[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_b_1 := dc_pv_b_1[dc_lx]
+						lx_2 := dc_lx
+						dc_lv_b_1 = lx_2
+						dc_pv_b_1[dc_lx] = dc_lv_b_1
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl5 runs a loop of the group code of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_b_1 := dc_pt_b_1[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b_1 := dc_pv_b_1[dc_lx]
+								h_4 := dc_sh0
+								gs_3 := dc_gs.X
+								if dc_lv_b_1 < nbins {
+									dc_any_2 = true
+									{
+										if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+										}
+									}
+									dc_lv_b_1 += gs_3
+								}
+								dc_pv_b_1[dc_lx] = dc_lv_b_1
+							}
+						}
+					}
 				}
 			}
 		}
@@ -3508,68 +3622,10 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_b := dc_pt_b[dc_tid]
-							h_2 := dc_sh0
-							gs_2 := dc_gs.X
-							if dc_lv_b < nbins {
-								dc_any = true
-								{
-									(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
-								}
-								dc_lv_b += gs_2
-							}
-							dc_pt_b[dc_tid] = dc_lv_b
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
-		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
-		for dc_any_2 := true; dc_any_2; {
-			dc_any_2 = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_b_1 := dc_pt_b_1[dc_tid]
-							h_4 := dc_sh0
-							gs_3 := dc_gs.X
-							if dc_lv_b_1 < nbins {
-								dc_any_2 = true
-								{
-									if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
-										dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
-									}
-								}
-								dc_lv_b_1 += gs_3
-							}
-							dc_pt_b_1[dc_tid] = dc_lv_b_1
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
+		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
+		dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
+		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
 	}
 }
 

@@ -6973,12 +6973,13 @@ func dc_cpu_GroupExit_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_dc_done = false
-					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -7009,33 +7010,35 @@ dc_group:
 					dc_y := dc_gy*dc_gs.Y + dc_ly
 					dc_z := dc_gz*dc_gs.Z + dc_lz
 					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						{
-							if dc_lv_dc_done {
-								goto dc_next1
-							}
-							if dc_gx*dc_gs.X >= n {
-								{
-									dc_lv_dc_done = true
-									dc_ndone++
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							{
+								if dc_lv_dc_done {
 									goto dc_next1
 								}
+								if dc_gx*dc_gs.X >= n {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next1
+									}
+								}
+								sh := dc_sh0
+								i := dc_x
+								l := dc_lx
+								var v int32
+								if i < n {
+									v = (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+								}
+								(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
 							}
-							sh := dc_sh0
-							i := dc_x
-							l := dc_lx
-							var v int32
-							if i < n {
-								v = (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
-							}
-							(*cpu.Index(dc_f, 7, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+						dc_next1:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
 						}
-					dc_next1:
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -7050,29 +7053,31 @@ dc_group:
 					dc_y := dc_gy*dc_gs.Y + dc_ly
 					dc_z := dc_gz*dc_gs.Z + dc_lz
 					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						{
-							sh_2 := dc_sh0
-							i_2 := dc_x
-							l_2 := dc_lx
-							if dc_lv_dc_done {
-								goto dc_next2
-							}
-							if i_2 >= n {
-								{
-									dc_lv_dc_done = true
-									dc_ndone++
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							{
+								sh_2 := dc_sh0
+								i_2 := dc_x
+								l_2 := dc_lx
+								if dc_lv_dc_done {
 									goto dc_next2
 								}
+								if i_2 >= n {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next2
+									}
+								}
+								(*cpu.Index(dc_f, 8, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
 							}
-							(*cpu.Index(dc_f, 8, out, int(i_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 10, sh_2[:], int(cpu.Rem(dc_f, 9, l_2+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+						dc_next2:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
 						}
-					dc_next2:
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -7095,12 +7100,13 @@ func dc_cpu_GroupExit_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_dc_done = false
-					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -7132,32 +7138,34 @@ dc_group:
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					dc_x0 := dc_gx * dc_gs.X
 					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						{
-							if dc_lv_dc_done {
-								goto dc_next1
-							}
-							if dc_gx*dc_gs.X >= n {
-								{
-									dc_lv_dc_done = true
-									dc_ndone++
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							{
+								if dc_lv_dc_done {
 									goto dc_next1
 								}
+								if dc_gx*dc_gs.X >= n {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next1
+									}
+								}
+								sh := dc_sh0
+								i := dc_x
+								l := dc_lx
+								var v int32
+								if i < n {
+									v = in[i]
+								}
+								sh[l] = v
 							}
-							sh := dc_sh0
-							i := dc_x
-							l := dc_lx
-							var v int32
-							if i < n {
-								v = in[i]
-							}
-							sh[l] = v
+						dc_next1:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
 						}
-					dc_next1:
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -7172,29 +7180,31 @@ dc_group:
 					dc_y := dc_gy*dc_gs.Y + dc_ly
 					dc_z := dc_gz*dc_gs.Z + dc_lz
 					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						{
-							sh_2 := dc_sh0
-							i_2 := dc_x
-							l_2 := dc_lx
-							if dc_lv_dc_done {
-								goto dc_next2
-							}
-							if i_2 >= n {
-								{
-									dc_lv_dc_done = true
-									dc_ndone++
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							{
+								sh_2 := dc_sh0
+								i_2 := dc_x
+								l_2 := dc_lx
+								if dc_lv_dc_done {
 									goto dc_next2
 								}
+								if i_2 >= n {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next2
+									}
+								}
+								out[i_2] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z)) + sh_2[l_2]
 							}
-							out[i_2] = (*cpu.Index(dc_f, 10, sh_2[:], int((l_2+1)%dc_gs.X), dc_x, dc_y, dc_z)) + sh_2[l_2]
+						dc_next2:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
 						}
-					dc_next2:
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
 					}
 				}
 			}
@@ -7237,12 +7247,13 @@ func dc_cpu_ExitInIf_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_dc_done = false
-					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -7260,25 +7271,28 @@ func dc_cpu_ExitInIf_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					{
-						if dc_lv_dc_done {
-							goto dc_next1
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						{
+							if dc_lv_dc_done {
+								goto dc_next1
+							}
+							sh := dc_sh1
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_v = (*cpu.Index(dc_f, 12, in, int(i), dc_x, dc_y, dc_z))
 						}
-						sh := dc_sh1
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_v = (*cpu.Index(dc_f, 12, in, int(i), dc_x, dc_y, dc_z))
+					dc_next1:
+						dc_pv_v[dc_lx] = dc_lv_v
 					}
-				dc_next1:
-					dc_pt_v[dc_tid] = dc_lv_v
 				}
 			}
 		}
@@ -7297,19 +7311,22 @@ func dc_cpu_ExitInIf_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L2:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					sh_2 := dc_sh1
-					l_2 := dc_lx
-					if dc_lv_dc_done {
-						continue dc_L2
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L2:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						sh_2 := dc_sh1
+						l_2 := dc_lx
+						if dc_lv_dc_done {
+							continue dc_L2
+						}
+						(*cpu.Index(dc_f, 13, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_v
 					}
-					(*cpu.Index(dc_f, 13, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_v
 				}
 			}
 		}
@@ -7328,18 +7345,21 @@ func dc_cpu_ExitInIf_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L4:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					i_3 := dc_x
-					if dc_lv_dc_done {
-						continue dc_L4
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L4:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						i_3 := dc_x
+						if dc_lv_dc_done {
+							continue dc_L4
+						}
+						(*cpu.Index(dc_f, 16, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_lv_v
 					}
-					(*cpu.Index(dc_f, 16, out, int(i_3), dc_x, dc_y, dc_z)) = -dc_lv_v
 				}
 			}
 		}
@@ -7375,32 +7395,35 @@ dc_group:
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							{
-								sh_3 := dc_sh1
-								i_2 := dc_x
-								l_3 := dc_lx
-								if dc_lv_dc_done {
-									goto dc_next2
-								}
-								dc_lv_v += (*cpu.Index(dc_f, 14, sh_3[:], int(dc_gs.X-1-l_3), dc_x, dc_y, dc_z))
-								if l_3%2 == 0 {
-									(*cpu.Index(dc_f, 15, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_v
-									{
-										dc_lv_dc_done = true
-										dc_ndone++
+						{
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								{
+									sh_3 := dc_sh1
+									i_2 := dc_x
+									l_3 := dc_lx
+									if dc_lv_dc_done {
 										goto dc_next2
 									}
+									dc_lv_v += (*cpu.Index(dc_f, 14, sh_3[:], int(dc_gs.X-1-l_3), dc_x, dc_y, dc_z))
+									if l_3%2 == 0 {
+										(*cpu.Index(dc_f, 15, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_v
+										{
+											dc_lv_dc_done = true
+											dc_ndone++
+											goto dc_next2
+										}
+									}
 								}
+							dc_next2:
+								dc_pv_dc_done[dc_lx] = dc_lv_dc_done
+								dc_pv_v[dc_lx] = dc_lv_v
 							}
-						dc_next2:
-							dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-							dc_pt_v[dc_tid] = dc_lv_v
 						}
 					}
 				}
@@ -7425,12 +7448,13 @@ func dc_cpu_ExitInIf_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_dc_done = false
-					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -7449,24 +7473,27 @@ func dc_cpu_ExitInIf_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					{
-						if dc_lv_dc_done {
-							goto dc_next1
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						{
+							if dc_lv_dc_done {
+								goto dc_next1
+							}
+							sh := dc_sh1
+							_ = sh
+							i := dc_x
+							l := dc_lx
+							_ = l
+							dc_lv_v = in[i]
 						}
-						sh := dc_sh1
-						_ = sh
-						i := dc_x
-						l := dc_lx
-						_ = l
-						dc_lv_v = in[i]
+					dc_next1:
+						dc_pv_v[dc_lx] = dc_lv_v
 					}
-				dc_next1:
-					dc_pt_v[dc_tid] = dc_lv_v
 				}
 			}
 		}
@@ -7485,17 +7512,20 @@ func dc_cpu_ExitInIf_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L2:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					sh_2 := dc_sh1
-					l_2 := dc_lx
-					if dc_lv_dc_done {
-						continue dc_L2
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L2:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						sh_2 := dc_sh1
+						l_2 := dc_lx
+						if dc_lv_dc_done {
+							continue dc_L2
+						}
+						sh_2[l_2] = dc_lv_v
 					}
-					sh_2[l_2] = dc_lv_v
 				}
 			}
 		}
@@ -7515,17 +7545,20 @@ func dc_cpu_ExitInIf_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L4:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					i_3 := dc_x
-					if dc_lv_dc_done {
-						continue dc_L4
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L4:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						i_3 := dc_x
+						if dc_lv_dc_done {
+							continue dc_L4
+						}
+						out[i_3] = -dc_lv_v
 					}
-					out[i_3] = -dc_lv_v
 				}
 			}
 		}
@@ -7562,31 +7595,34 @@ dc_group:
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						dc_x0 := dc_gx * dc_gs.X
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							{
-								sh_3 := dc_sh1
-								i_2 := dc_x
-								l_3 := dc_lx
-								if dc_lv_dc_done {
-									goto dc_next2
-								}
-								dc_lv_v += sh_3[dc_gs.X-1-l_3]
-								if l_3%2 == 0 {
-									out[i_2] = dc_lv_v
-									{
-										dc_lv_dc_done = true
-										dc_ndone++
+						{
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								{
+									sh_3 := dc_sh1
+									i_2 := dc_x
+									l_3 := dc_lx
+									if dc_lv_dc_done {
 										goto dc_next2
 									}
+									dc_lv_v += sh_3[dc_gs.X-1-l_3]
+									if l_3%2 == 0 {
+										out[i_2] = dc_lv_v
+										{
+											dc_lv_dc_done = true
+											dc_ndone++
+											goto dc_next2
+										}
+									}
 								}
+							dc_next2:
+								dc_pv_dc_done[dc_lx] = dc_lv_dc_done
+								dc_pv_v[dc_lx] = dc_lv_v
 							}
-						dc_next2:
-							dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-							dc_pt_v[dc_tid] = dc_lv_v
 						}
 					}
 				}
@@ -7634,18 +7670,20 @@ func dc_cpu_Rounds_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh := dc_sh2
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh := dc_sh2
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 17, in, int(i), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -7664,15 +7702,17 @@ func dc_cpu_Rounds_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_3 := dc_sh2
-					l_3 := dc_lx
-					dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_3 := dc_sh2
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int(cpu.Rem(dc_f, 19, l_3+r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -7691,13 +7731,15 @@ func dc_cpu_Rounds_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 21, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -7729,27 +7771,29 @@ func dc_cpu_Rounds(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L1:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_2 := dc_sh2
-							l_2 := dc_lx
-							if r == stop {
-								{
-									dc_brk = 1
-									continue dc_L1
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								sh_2 := dc_sh2
+								l_2 := dc_lx
+								if r == stop {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
 								}
-							}
-							if r == skip {
-								{
-									dc_brk = 2
-									continue dc_L1
+								if r == skip {
+									{
+										dc_brk = 2
+										continue dc_L1
+									}
 								}
+								(*cpu.Index(dc_f, 18, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 							}
-							(*cpu.Index(dc_f, 18, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 						}
 					}
 				}
@@ -7781,18 +7825,13 @@ func dc_cpu_Rounds_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh := dc_sh2
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = in[i]
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -7813,15 +7852,17 @@ func dc_cpu_Rounds_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_3 := dc_sh2
-					l_3 := dc_lx
-					dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_3 := dc_sh2
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 20, sh_3[:], int((l_3+r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -7841,13 +7882,13 @@ func dc_cpu_Rounds_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					out[i_2] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -7878,25 +7919,27 @@ func dc_cpu_Rounds_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L1:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_acc := dc_pt_acc[dc_tid]
-							sh_2 := dc_sh2
-							l_2 := dc_lx
-							if r == stop {
-								{
-									dc_brk = 1
-									continue dc_L1
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								sh_2 := dc_sh2
+								l_2 := dc_lx
+								if r == stop {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
 								}
-							}
-							if r == skip {
-								{
-									dc_brk = 2
-									continue dc_L1
+								if r == skip {
+									{
+										dc_brk = 2
+										continue dc_L1
+									}
 								}
+								sh_2[l_2] = dc_lv_acc
 							}
-							sh_2[l_2] = dc_lv_acc
 						}
 					}
 				}
@@ -8309,12 +8352,20 @@ func dc_cpu_Switch_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh_2 := dc_sh3
-					i_2 := dc_x
-					l_2 := dc_lx
-					sh_2[l_2] = in[i_2] * 2
+				{
+					dc_rv1 := dc_sh3[0:dc_gs.X]
+					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh_2 := dc_sh3
+						_ = sh_2
+						i_2 := dc_x
+						_ = i_2
+						l_2 := dc_lx
+						_ = l_2
+						dc_rv1[dc_lx] = dc_rv2[dc_lx] * 2
+					}
 				}
 			}
 		}
@@ -8333,13 +8384,13 @@ func dc_cpu_Switch_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh_4 := dc_sh3
-					i_4 := dc_x
-					l_4 := dc_lx
-					sh_4[l_4] = in[i_4]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh3[dc_c0:dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 				}
+				_ = dc_x0
 			}
 		}
 	}
@@ -8384,12 +8435,20 @@ func dc_cpu_Switch_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh_6 := dc_sh3
-					i_6 := dc_x
-					l_6 := dc_lx
-					sh_6[l_6] = in[i_6] + 1
+				{
+					dc_rv1 := dc_sh3[0:dc_gs.X]
+					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh_6 := dc_sh3
+						_ = sh_6
+						i_6 := dc_x
+						_ = i_6
+						l_6 := dc_lx
+						_ = l_6
+						dc_rv1[dc_lx] = dc_rv2[dc_lx] + 1
+					}
 				}
 			}
 		}
@@ -8435,12 +8494,20 @@ func dc_cpu_Switch_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh_8 := dc_sh3
-					i_8 := dc_x
-					l_8 := dc_lx
-					sh_8[l_8] = in[i_8] * 5
+				{
+					dc_rv1 := dc_sh3[0:dc_gs.X]
+					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh_8 := dc_sh3
+						_ = sh_8
+						i_8 := dc_x
+						_ = i_8
+						l_8 := dc_lx
+						_ = l_8
+						dc_rv1[dc_lx] = dc_rv2[dc_lx] * 5
+					}
 				}
 			}
 		}
@@ -8486,12 +8553,20 @@ func dc_cpu_Switch_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh_10 := dc_sh3
-					i_10 := dc_x
-					l_10 := dc_lx
-					sh_10[l_10] = in[i_10] * 5
+				{
+					dc_rv1 := dc_sh3[0:dc_gs.X]
+					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh_10 := dc_sh3
+						_ = sh_10
+						i_10 := dc_x
+						_ = i_10
+						l_10 := dc_lx
+						_ = l_10
+						dc_rv1[dc_lx] = dc_rv2[dc_lx] * 5
+					}
 				}
 			}
 		}
@@ -8537,11 +8612,13 @@ func dc_cpu_Switch_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					i_12 := dc_x
-					out[i_12] = in[i_12]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 				}
+				_ = dc_x0
 			}
 		}
 	}
@@ -8574,20 +8651,24 @@ func dc_cpu_Switch_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 							dc_x0 := dc_gx * dc_gs.X
-						dc_L1:
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								sh_3 := dc_sh3
-								i_3 := dc_x
-								l_3 := dc_lx
-								out[i_3] = sh_3[dc_gs.X-1-l_3]
-								if mode == 3 {
-									{
-										dc_brk = 1
-										continue dc_L1
+							{
+								dc_rv1 := out[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+							dc_L1:
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_ = dc_x
+									sh_3 := dc_sh3
+									i_3 := dc_x
+									l_3 := dc_lx
+									dc_rv1[dc_lx] = sh_3[dc_gs.X-1-l_3]
+									if mode == 3 {
+										{
+											dc_brk = 1
+											continue dc_L1
+										}
 									}
+									out[i_3] = out[i_3] + 1
 								}
-								out[i_3] = out[i_3] + 1
 							}
 						}
 					}
@@ -8672,43 +8753,86 @@ func dc_cpu_EarlyReturn_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-					i_2 := dc_x
-					dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
-					dc_lv_dc_res0 = 0
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+						i_2 := dc_x
+						dc_lv_v = (*cpu.Index(dc_f, 51, in, int(i_2), dc_x, dc_y, dc_z))
+						dc_lv_dc_res0 = 0
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_EarlyReturn_tl3 runs a thread loop of dc_cpu_EarlyReturn.
+// dc_cpu_EarlyReturn_tl3 runs a loop of the group code of dc_cpu_EarlyReturn.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v := dc_pt_v[dc_tid]
-					sh := dc_sh4
-					l := dc_lx
-					(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+		for dc_once := true; dc_once; dc_once = false {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[dc_lx]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+								{
+									sh_2 := dc_sh4
+									l_2 := dc_lx
+									if dc_gx%2 == 0 {
+										{
+											dc_lv_dc_res0 = sh_2[0]
+											goto dc_next1
+										}
+									}
+									{
+										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										goto dc_next1
+									}
+								}
+							dc_next1:
+								dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+							}
+						}
+					}
 				}
 			}
 		}
@@ -8718,7 +8842,7 @@ func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_EarlyReturn_tl4 runs a thread loop of dc_cpu_EarlyReturn.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -8727,52 +8851,15 @@ func dc_cpu_EarlyReturn_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-					{
-						sh_2 := dc_sh4
-						l_2 := dc_lx
-						if dc_gx%2 == 0 {
-							{
-								dc_lv_dc_res0 = sh_2[0]
-								goto dc_next1
-							}
-						}
-						{
-							dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-							goto dc_next1
-						}
+				{
+					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+						i_3 := dc_x
+						(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
 					}
-				dc_next1:
-					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_EarlyReturn_tl5 runs a thread loop of dc_cpu_EarlyReturn.
-//
-//go:noinline
-func dc_cpu_EarlyReturn_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-					i_3 := dc_x
-					(*cpu.Index(dc_f, 50, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_dc_res0
 				}
 			}
 		}
@@ -8798,11 +8885,8 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_cpu_EarlyReturn_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		{
 			dc_cpu_EarlyReturn_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, in, dc_pt_dc_res0, dc_f)
-			for dc_once := true; dc_once; dc_once = false {
-				dc_cpu_EarlyReturn_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_f)
-				dc_cpu_EarlyReturn_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_dc_res0, dc_f)
-			}
-			dc_cpu_EarlyReturn_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
+			dc_cpu_EarlyReturn_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_pt_dc_res0, dc_f)
+			dc_cpu_EarlyReturn_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
 		}
 	}
 }
@@ -8836,42 +8920,88 @@ func dc_cpu_EarlyReturn_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-					i_2 := dc_x
-					dc_lv_v = in[i_2]
-					dc_lv_dc_res0 = 0
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+						i_2 := dc_x
+						_ = i_2
+						dc_lv_v = dc_rv1[dc_lx]
+						dc_lv_dc_res0 = 0
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_EarlyReturn_fast_tl3 runs a thread loop of dc_cpu_EarlyReturn_fast.
+// dc_cpu_EarlyReturn_fast_tl3 runs a loop of the group code of dc_cpu_EarlyReturn_fast.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v := dc_pt_v[dc_tid]
-					sh := dc_sh4
-					l := dc_lx
-					(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+		for dc_once := true; dc_once; dc_once = false {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[dc_lx]
+								sh := dc_sh4
+								l := dc_lx
+								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+								{
+									sh_2 := dc_sh4
+									l_2 := dc_lx
+									if dc_gx%2 == 0 {
+										{
+											dc_lv_dc_res0 = sh_2[0]
+											goto dc_next1
+										}
+									}
+									{
+										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										goto dc_next1
+									}
+								}
+							dc_next1:
+								dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+							}
+						}
+					}
 				}
 			}
 		}
@@ -8881,59 +9011,20 @@ func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 // dc_cpu_EarlyReturn_fast_tl4 runs a thread loop of dc_cpu_EarlyReturn_fast.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-					{
-						sh_2 := dc_sh4
-						l_2 := dc_lx
-						if dc_gx%2 == 0 {
-							{
-								dc_lv_dc_res0 = sh_2[0]
-								goto dc_next1
-							}
-						}
-						{
-							dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-							goto dc_next1
-						}
-					}
-				dc_next1:
-					dc_pt_dc_res0[dc_tid] = dc_lv_dc_res0
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_EarlyReturn_fast_tl5 runs a thread loop of dc_cpu_EarlyReturn_fast.
-//
-//go:noinline
-func dc_cpu_EarlyReturn_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_dc_res0 := dc_pt_dc_res0[dc_tid]
-					i_3 := dc_x
-					out[i_3] = dc_lv_dc_res0
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_dc_res0[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -8958,11 +9049,8 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		dc_cpu_EarlyReturn_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		{
 			dc_cpu_EarlyReturn_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, in, dc_pt_dc_res0, dc_f)
-			for dc_once := true; dc_once; dc_once = false {
-				dc_cpu_EarlyReturn_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_f)
-				dc_cpu_EarlyReturn_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_dc_res0, dc_f)
-			}
-			dc_cpu_EarlyReturn_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
+			dc_cpu_EarlyReturn_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_pt_dc_res0, dc_f)
+			dc_cpu_EarlyReturn_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
 		}
 	}
 }
@@ -9001,47 +9089,95 @@ func dc_cpu_Stepped_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh := dc_sh5
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
-					dc_lv_r = 0
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh := dc_sh5
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 52, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_r = 0
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Stepped_tl2 runs a thread loop of dc_cpu_Stepped.
+// dc_cpu_Stepped_tl2 runs a loop of the group code of dc_cpu_Stepped.
 //
 //go:noinline
-func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_2 := dc_sh5
-					l_2 := dc_lx
-					(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+		for dc_pt_r[0] < 3 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								sh_2 := dc_sh5
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								dc_lv_r := dc_pv_r[dc_lx]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[dc_lx] = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_r := dc_pv_r[dc_lx]
+								dc_lv_r++
+								dc_pv_r[dc_lx] = dc_lv_r
+							}
+						}
+					}
 				}
 			}
 		}
@@ -9051,7 +9187,7 @@ func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 // dc_cpu_Stepped_tl3 runs a thread loop of dc_cpu_Stepped.
 //
 //go:noinline
-func dc_cpu_Stepped_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9060,61 +9196,15 @@ func dc_cpu_Stepped_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_3 := dc_sh5
-					l_3 := dc_lx
-					dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Stepped_tl4 runs a thread loop of dc_cpu_Stepped.
-//
-//go:noinline
-func dc_cpu_Stepped_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_r++
-					dc_pt_r[dc_tid] = dc_lv_r
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Stepped_tl5 runs a thread loop of dc_cpu_Stepped.
-//
-//go:noinline
-func dc_cpu_Stepped_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 56, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -9138,12 +9228,8 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Stepped_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, in, dc_pt_r, dc_f)
-		for dc_pt_r[0] < 3 {
-			dc_cpu_Stepped_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_f)
-			dc_cpu_Stepped_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_pt_r, dc_f)
-			dc_cpu_Stepped_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_f)
-		}
-		dc_cpu_Stepped_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
+		dc_cpu_Stepped_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_pt_acc, dc_f)
+		dc_cpu_Stepped_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -9160,44 +9246,93 @@ func dc_cpu_Stepped_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh := dc_sh5
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = in[i]
-					dc_lv_r = 0
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh := dc_sh5
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						_ = l
+						dc_lv_acc = dc_rv1[dc_lx]
+						dc_lv_r = 0
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Stepped_fast_tl2 runs a thread loop of dc_cpu_Stepped_fast.
+// dc_cpu_Stepped_fast_tl2 runs a loop of the group code of dc_cpu_Stepped_fast.
 //
 //go:noinline
-func dc_cpu_Stepped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_2 := dc_sh5
-					l_2 := dc_lx
-					sh_2[l_2] = dc_lv_acc
+		for dc_pt_r[0] < 3 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						dc_clo, dc_chi := 0, max(0, dc_gs.X)
+						dc_c0, dc_c1 := dc_clo, dc_chi
+						dc_c1 = max(dc_c0, dc_c1)
+						if dc_c0 < dc_c1 {
+							copy(dc_sh5[dc_c0:dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
+						}
+						_ = dc_t0
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								dc_lv_r := dc_pv_r[dc_lx]
+								sh_3 := dc_sh5
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[dc_lx] = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_r := dc_pv_r[dc_lx]
+								dc_lv_r++
+								dc_pv_r[dc_lx] = dc_lv_r
+							}
+						}
+					}
 				}
 			}
 		}
@@ -9207,61 +9342,7 @@ func dc_cpu_Stepped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 // dc_cpu_Stepped_fast_tl3 runs a thread loop of dc_cpu_Stepped_fast.
 //
 //go:noinline
-func dc_cpu_Stepped_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 64 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_3 := dc_sh5
-					l_3 := dc_lx
-					dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Stepped_fast_tl4 runs a thread loop of dc_cpu_Stepped_fast.
-//
-//go:noinline
-func dc_cpu_Stepped_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 64 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_r++
-					dc_pt_r[dc_tid] = dc_lv_r
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Stepped_fast_tl5 runs a thread loop of dc_cpu_Stepped_fast.
-//
-//go:noinline
-func dc_cpu_Stepped_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -9271,13 +9352,13 @@ func dc_cpu_Stepped_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					out[i_2] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -9303,12 +9384,8 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Stepped_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, in, dc_pt_r, dc_f)
-		for dc_pt_r[0] < 3 {
-			dc_cpu_Stepped_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_f)
-			dc_cpu_Stepped_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_pt_r, dc_f)
-			dc_cpu_Stepped_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_f)
-		}
-		dc_cpu_Stepped_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
+		dc_cpu_Stepped_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_pt_acc, dc_f)
+		dc_cpu_Stepped_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -9346,20 +9423,24 @@ func dc_cpu_Inline_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_total := dc_pt_total[dc_tid]
-					i := dc_x
-					dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
-					dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
-					dc_lv_total = 0
-					dc_pt_a[dc_tid] = dc_lv_a
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_total[dc_tid] = dc_lv_total
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_total := dc_pt_total[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_total := dc_pv_total[dc_lx]
+						i := dc_x
+						dc_lv_a = (*cpu.Index(dc_f, 57, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_b = 2 * (*cpu.Index(dc_f, 58, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_total = 0
+						dc_pv_a[dc_lx] = dc_lv_a
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_total[dc_lx] = dc_lv_total
+					}
 				}
 			}
 		}
@@ -9378,40 +9459,46 @@ func dc_cpu_Inline_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_a := dc_pt_a[dc_tid]
-					v := dc_lv_a
-					sh := dc_sh6
-					l := dc_lx
-					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_a := dc_pv_a[dc_lx]
+						v := dc_lv_a
+						sh := dc_sh6
+						l := dc_lx
+						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Inline_tl3 runs a thread loop of dc_cpu_Inline.
+// dc_cpu_Inline_tl3 runs a loop of the group code of dc_cpu_Inline.
 //
 //go:noinline
-func dc_cpu_Inline_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s int, dc_f *cpu.Faults) {
+func dc_cpu_Inline_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh6
-					l_2 := dc_lx
-					{
-						(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+		for s := dc_gs.X / 2; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh6
+							l_2 := dc_lx
+							{
+								(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -9428,12 +9515,14 @@ func dc_cpu_Inline_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_3 := dc_sh6
-					dc_lv_r = sh_3[0]
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_3 := dc_sh6
+						dc_lv_r = sh_3[0]
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
@@ -9449,13 +9538,13 @@ func dc_cpu_Inline_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_total := dc_pt_total[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_total = dc_lv_r
-					dc_pt_total[dc_tid] = dc_lv_total
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_total[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9470,12 +9559,13 @@ func dc_cpu_Inline_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_d := dc_pt_d[dc_tid]
-					dc_lv_d = 0
-					dc_pt_d[dc_tid] = dc_lv_d
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_d[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9490,16 +9580,21 @@ func dc_cpu_Inline_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_a_2 := dc_pt_a_2[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_b_2 := dc_pt_b_2[dc_tid]
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_a_2 = dc_lv_b
-					dc_lv_b_2 = dc_lv_a
-					dc_pt_a_2[dc_tid] = dc_lv_a_2
-					dc_pt_b_2[dc_tid] = dc_lv_b_2
+				{
+					dc_pv_a_2 := dc_pt_a_2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_a_2 := dc_pv_a_2[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_b_2 := dc_pv_b_2[dc_lx]
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_a_2 = dc_lv_b
+						dc_lv_b_2 = dc_lv_a
+						dc_pv_a_2[dc_lx] = dc_lv_a_2
+						dc_pv_b_2[dc_lx] = dc_lv_b_2
+					}
 				}
 			}
 		}
@@ -9515,13 +9610,17 @@ func dc_cpu_Inline_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_d := dc_pt_d[dc_tid]
-					dc_lv_a_2 := dc_pt_a_2[dc_tid]
-					dc_lv_b_2 := dc_pt_b_2[dc_tid]
-					dc_lv_d = dc_lv_a_2 - dc_lv_b_2
-					dc_pt_d[dc_tid] = dc_lv_d
+				{
+					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a_2 := dc_pt_a_2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_d := dc_pv_d[dc_lx]
+						dc_lv_a_2 := dc_pv_a_2[dc_lx]
+						dc_lv_b_2 := dc_pv_b_2[dc_lx]
+						dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+						dc_pv_d[dc_lx] = dc_lv_d
+					}
 				}
 			}
 		}
@@ -9537,12 +9636,13 @@ func dc_cpu_Inline_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_dc_r = 0
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_r[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9560,40 +9660,46 @@ func dc_cpu_Inline_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_b := dc_pt_b[dc_tid]
-					v_2 := dc_lv_b
-					sh_4 := dc_sh6
-					l_3 := dc_lx
-					(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_b := dc_pv_b[dc_lx]
+						v_2 := dc_lv_b
+						sh_4 := dc_sh6
+						l_3 := dc_lx
+						(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Inline_tl11 runs a thread loop of dc_cpu_Inline.
+// dc_cpu_Inline_tl11 runs a loop of the group code of dc_cpu_Inline.
 //
 //go:noinline
-func dc_cpu_Inline_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s_2 int, dc_f *cpu.Faults) {
+func dc_cpu_Inline_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s_2, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_5 := dc_sh6
-					l_4 := dc_lx
-					{
-						(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+		for s_2 := dc_gs.X / 2; s_2 > 0; s_2 /= 2 {
+			{
+				dc_xhi := min(s_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh6
+							l_4 := dc_lx
+							{
+								(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -9610,12 +9716,14 @@ func dc_cpu_Inline_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					sh_6 := dc_sh6
-					dc_lv_r_2 = sh_6[0]
-					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				{
+					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r_2 := dc_pv_r_2[dc_lx]
+						sh_6 := dc_sh6
+						dc_lv_r_2 = sh_6[0]
+						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					}
 				}
 			}
 		}
@@ -9631,13 +9739,13 @@ func dc_cpu_Inline_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					dc_lv_dc_r = dc_lv_r_2
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_dc_r[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r_2[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9655,15 +9763,19 @@ func dc_cpu_Inline_tl14(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_total := dc_pt_total[dc_tid]
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_d := dc_pt_d[dc_tid]
-					i_2 := dc_x
-					(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+				{
+					dc_pv_total := dc_pt_total[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_total := dc_pv_total[dc_lx]
+						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+						dc_lv_d := dc_pv_d[dc_lx]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 59, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+					}
 				}
 			}
 		}
@@ -9696,9 +9808,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		dc_cpu_Inline_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, in, dc_pt_b, dc_pt_total, dc_f)
 		{
 			dc_cpu_Inline_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, dc_f)
-			for s := dc_gs.X / 2; s > 0; s /= 2 {
-				dc_cpu_Inline_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s, dc_f)
-			}
+			dc_cpu_Inline_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_f)
 			dc_cpu_Inline_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r, dc_f)
 			dc_cpu_Inline_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_total, dc_pt_r, dc_f)
 		}
@@ -9710,9 +9820,7 @@ func dc_cpu_Inline(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []float
 		dc_cpu_Inline_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_f)
 		{
 			dc_cpu_Inline_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_b, dc_f)
-			for s_2 := dc_gs.X / 2; s_2 > 0; s_2 /= 2 {
-				dc_cpu_Inline_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s_2, dc_f)
-			}
+			dc_cpu_Inline_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_f)
 			dc_cpu_Inline_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r_2, dc_f)
 			dc_cpu_Inline_tl13(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_pt_r_2, dc_f)
 		}
@@ -9730,19 +9838,26 @@ func dc_cpu_Inline_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_total := dc_pt_total[dc_tid]
-					i := dc_x
-					dc_lv_a = in[i]
-					dc_lv_b = 2 * in[i]
-					dc_lv_total = 0
-					dc_pt_a[dc_tid] = dc_lv_a
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_total[dc_tid] = dc_lv_total
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_total := dc_pt_total[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_total := dc_pv_total[dc_lx]
+						i := dc_x
+						_ = i
+						dc_lv_a = dc_rv1[dc_lx]
+						dc_lv_b = 2 * dc_rv1[dc_lx]
+						dc_lv_total = 0
+						dc_pv_a[dc_lx] = dc_lv_a
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_total[dc_lx] = dc_lv_total
+					}
 				}
 			}
 		}
@@ -9761,40 +9876,46 @@ func dc_cpu_Inline_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_a := dc_pt_a[dc_tid]
-					v := dc_lv_a
-					sh := dc_sh6
-					l := dc_lx
-					(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_a := dc_pv_a[dc_lx]
+						v := dc_lv_a
+						sh := dc_sh6
+						l := dc_lx
+						(*cpu.Index(dc_f, 2, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Inline_fast_tl3 runs a thread loop of dc_cpu_Inline_fast.
+// dc_cpu_Inline_fast_tl3 runs a loop of the group code of dc_cpu_Inline_fast.
 //
 //go:noinline
-func dc_cpu_Inline_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s int, dc_f *cpu.Faults) {
+func dc_cpu_Inline_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh6
-					l_2 := dc_lx
-					{
-						(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+		for s := dc_gs.X / 2; s > 0; s /= 2 {
+			{
+				dc_xhi := min(s, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh6
+							l_2 := dc_lx
+							{
+								(*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_2[:], int(l_2+s), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -9811,12 +9932,14 @@ func dc_cpu_Inline_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_3 := dc_sh6
-					dc_lv_r = sh_3[0]
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_3 := dc_sh6
+						dc_lv_r = sh_3[0]
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
@@ -9832,13 +9955,13 @@ func dc_cpu_Inline_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_total := dc_pt_total[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_total = dc_lv_r
-					dc_pt_total[dc_tid] = dc_lv_total
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_total[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9853,12 +9976,13 @@ func dc_cpu_Inline_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_d := dc_pt_d[dc_tid]
-					dc_lv_d = 0
-					dc_pt_d[dc_tid] = dc_lv_d
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_d[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9873,16 +9997,21 @@ func dc_cpu_Inline_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_a_2 := dc_pt_a_2[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_b_2 := dc_pt_b_2[dc_tid]
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_a_2 = dc_lv_b
-					dc_lv_b_2 = dc_lv_a
-					dc_pt_a_2[dc_tid] = dc_lv_a_2
-					dc_pt_b_2[dc_tid] = dc_lv_b_2
+				{
+					dc_pv_a_2 := dc_pt_a_2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_a_2 := dc_pv_a_2[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_b_2 := dc_pv_b_2[dc_lx]
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_a_2 = dc_lv_b
+						dc_lv_b_2 = dc_lv_a
+						dc_pv_a_2[dc_lx] = dc_lv_a_2
+						dc_pv_b_2[dc_lx] = dc_lv_b_2
+					}
 				}
 			}
 		}
@@ -9898,13 +10027,17 @@ func dc_cpu_Inline_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_d := dc_pt_d[dc_tid]
-					dc_lv_a_2 := dc_pt_a_2[dc_tid]
-					dc_lv_b_2 := dc_pt_b_2[dc_tid]
-					dc_lv_d = dc_lv_a_2 - dc_lv_b_2
-					dc_pt_d[dc_tid] = dc_lv_d
+				{
+					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a_2 := dc_pt_a_2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b_2 := dc_pt_b_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_d := dc_pv_d[dc_lx]
+						dc_lv_a_2 := dc_pv_a_2[dc_lx]
+						dc_lv_b_2 := dc_pv_b_2[dc_lx]
+						dc_lv_d = dc_lv_a_2 - dc_lv_b_2
+						dc_pv_d[dc_lx] = dc_lv_d
+					}
 				}
 			}
 		}
@@ -9920,12 +10053,13 @@ func dc_cpu_Inline_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_dc_r = 0
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_r[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9943,40 +10077,46 @@ func dc_cpu_Inline_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_b := dc_pt_b[dc_tid]
-					v_2 := dc_lv_b
-					sh_4 := dc_sh6
-					l_3 := dc_lx
-					(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_b := dc_pv_b[dc_lx]
+						v_2 := dc_lv_b
+						sh_4 := dc_sh6
+						l_3 := dc_lx
+						(*cpu.Index(dc_f, 2, sh_4[:], int(l_3), dc_x, dc_y, dc_z)) = v_2
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Inline_fast_tl11 runs a thread loop of dc_cpu_Inline_fast.
+// dc_cpu_Inline_fast_tl11 runs a loop of the group code of dc_cpu_Inline_fast.
 //
 //go:noinline
-func dc_cpu_Inline_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, s_2 int, dc_f *cpu.Faults) {
+func dc_cpu_Inline_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh6 *[64]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(s_2, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_5 := dc_sh6
-					l_4 := dc_lx
-					{
-						(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+		for s_2 := dc_gs.X / 2; s_2 > 0; s_2 /= 2 {
+			{
+				dc_xhi := min(s_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_5 := dc_sh6
+							l_4 := dc_lx
+							{
+								(*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, sh_5[:], int(l_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 5, sh_5[:], int(l_4+s_2), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -9993,12 +10133,14 @@ func dc_cpu_Inline_fast_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					sh_6 := dc_sh6
-					dc_lv_r_2 = sh_6[0]
-					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				{
+					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r_2 := dc_pv_r_2[dc_lx]
+						sh_6 := dc_sh6
+						dc_lv_r_2 = sh_6[0]
+						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					}
 				}
 			}
 		}
@@ -10014,13 +10156,13 @@ func dc_cpu_Inline_fast_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					dc_lv_dc_r = dc_lv_r_2
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_dc_r[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r_2[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -10036,14 +10178,21 @@ func dc_cpu_Inline_fast_tl14(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_total := dc_pt_total[dc_tid]
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_d := dc_pt_d[dc_tid]
-					i_2 := dc_x
-					out[i_2] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+				{
+					dc_pv_total := dc_pt_total[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_d := dc_pt_d[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := out[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_total := dc_pv_total[dc_lx]
+						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+						dc_lv_d := dc_pv_d[dc_lx]
+						i_2 := dc_x
+						_ = i_2
+						dc_rv1[dc_lx] = dc_lv_total + dc_lv_dc_r*0.5 + dc_lv_d
+					}
 				}
 			}
 		}
@@ -10076,9 +10225,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_cpu_Inline_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, in, dc_pt_b, dc_pt_total, dc_f)
 		{
 			dc_cpu_Inline_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_a, dc_f)
-			for s := dc_gs.X / 2; s > 0; s /= 2 {
-				dc_cpu_Inline_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s, dc_f)
-			}
+			dc_cpu_Inline_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_f)
 			dc_cpu_Inline_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r, dc_f)
 			dc_cpu_Inline_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_total, dc_pt_r, dc_f)
 		}
@@ -10090,9 +10237,7 @@ func dc_cpu_Inline_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_cpu_Inline_fast_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_f)
 		{
 			dc_cpu_Inline_fast_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_b, dc_f)
-			for s_2 := dc_gs.X / 2; s_2 > 0; s_2 /= 2 {
-				dc_cpu_Inline_fast_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, s_2, dc_f)
-			}
+			dc_cpu_Inline_fast_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_f)
 			dc_cpu_Inline_fast_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_r_2, dc_f)
 			dc_cpu_Inline_fast_tl13(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh6, dc_pt_dc_r, dc_pt_r_2, dc_f)
 		}
@@ -10132,54 +10277,89 @@ func dc_cpu_Carry_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_k := dc_pt_k[dc_tid]
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_p := dc_pt_p[dc_tid]
-					dc_lv_k = k
-					sh := dc_sh7
-					_ = sh
-					i := dc_x
-					_ = i
-					l := dc_lx
-					dc_lv_k += l
-					{
-						var dc_zero [4]int32
-						dc_lv_acc = dc_zero
+				{
+					dc_pv_k := dc_pt_k[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_k := dc_pv_k[dc_lx]
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_p := dc_pv_p[dc_lx]
+						dc_lv_k = k
+						sh := dc_sh7
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						dc_lv_k += l
+						{
+							var dc_zero [4]int32
+							dc_lv_acc = dc_zero
+						}
+						{
+							var dc_zero_2 pair
+							dc_lv_p = dc_zero_2
+						}
+						dc_pv_k[dc_lx] = dc_lv_k
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_p[dc_lx] = dc_lv_p
 					}
-					{
-						var dc_zero_2 pair
-						dc_lv_p = dc_zero_2
-					}
-					dc_pt_k[dc_tid] = dc_lv_k
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_p[dc_tid] = dc_lv_p
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Carry_tl2 runs a thread loop of dc_cpu_Carry.
+// dc_cpu_Carry_tl2 runs a loop of the group code of dc_cpu_Carry.
 //
 //go:noinline
-func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, r int, dc_f *cpu.Faults) {
+func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh7
-					i_2 := dc_x
-					l_2 := dc_lx
-					(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+		for r := 0; r < 4; r++ {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh7
+							i_2 := dc_x
+							l_2 := dc_lx
+							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								dc_lv_p := dc_pv_p[dc_lx]
+								sh_3 := dc_sh7
+								l_3 := dc_lx
+								dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int(cpu.Rem(dc_f, 62, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+								dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+								dc_pv_acc[dc_lx] = dc_lv_acc
+								dc_pv_p[dc_lx] = dc_lv_p
+							}
+						}
+					}
 				}
 			}
 		}
@@ -10189,7 +10369,7 @@ func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 // dc_cpu_Carry_tl3 runs a thread loop of dc_cpu_Carry.
 //
 //go:noinline
-func dc_cpu_Carry_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_acc [][4]int32, r int, dc_pt_p []pair, dc_f *cpu.Faults) {
+func dc_cpu_Carry_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -10198,46 +10378,19 @@ func dc_cpu_Carry_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_p := dc_pt_p[dc_tid]
-					sh_3 := dc_sh7
-					l_3 := dc_lx
-					dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int(cpu.Rem(dc_f, 62, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-					dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
-					dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_p[dc_tid] = dc_lv_p
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Carry_tl4 runs a thread loop of dc_cpu_Carry.
-//
-//go:noinline
-func dc_cpu_Carry_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_p := dc_pt_p[dc_tid]
-					dc_lv_k := dc_pt_k[dc_tid]
-					i_3 := dc_x
-					(*cpu.Index(dc_f, 64, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_k := dc_pt_k[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_p := dc_pv_p[dc_lx]
+						dc_lv_k := dc_pv_k[dc_lx]
+						i_3 := dc_x
+						(*cpu.Index(dc_f, 64, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
+					}
 				}
 			}
 		}
@@ -10262,11 +10415,8 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
 		dc_cpu_Carry_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_k, k, dc_pt_acc, dc_pt_p, dc_f)
-		for r := 0; r < 4; r++ {
-			dc_cpu_Carry_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, r, dc_f)
-			dc_cpu_Carry_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_acc, r, dc_pt_p, dc_f)
-		}
-		dc_cpu_Carry_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
+		dc_cpu_Carry_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_pt_acc, dc_pt_p, dc_f)
+		dc_cpu_Carry_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
 	}
 }
 
@@ -10283,54 +10433,97 @@ func dc_cpu_Carry_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_k := dc_pt_k[dc_tid]
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_p := dc_pt_p[dc_tid]
-					dc_lv_k = k
-					sh := dc_sh7
-					_ = sh
-					i := dc_x
-					_ = i
-					l := dc_lx
-					dc_lv_k += l
-					{
-						var dc_zero [4]int32
-						dc_lv_acc = dc_zero
+				{
+					dc_pv_k := dc_pt_k[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_k := dc_pv_k[dc_lx]
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_p := dc_pv_p[dc_lx]
+						dc_lv_k = k
+						sh := dc_sh7
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						dc_lv_k += l
+						{
+							var dc_zero [4]int32
+							dc_lv_acc = dc_zero
+						}
+						{
+							var dc_zero_2 pair
+							dc_lv_p = dc_zero_2
+						}
+						dc_pv_k[dc_lx] = dc_lv_k
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_p[dc_lx] = dc_lv_p
 					}
-					{
-						var dc_zero_2 pair
-						dc_lv_p = dc_zero_2
-					}
-					dc_pt_k[dc_tid] = dc_lv_k
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_p[dc_tid] = dc_lv_p
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Carry_fast_tl2 runs a thread loop of dc_cpu_Carry_fast.
+// dc_cpu_Carry_fast_tl2 runs a loop of the group code of dc_cpu_Carry_fast.
 //
 //go:noinline
-func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, r int, dc_f *cpu.Faults) {
+func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					sh_2 := dc_sh7
-					i_2 := dc_x
-					l_2 := dc_lx
-					sh_2[l_2] = in[i_2] + int32(r)
+		for r := 0; r < 4; r++ {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						{
+							dc_rv1 := dc_sh7[0:dc_gs.X]
+							dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_ = dc_x
+								sh_2 := dc_sh7
+								_ = sh_2
+								i_2 := dc_x
+								_ = i_2
+								l_2 := dc_lx
+								_ = l_2
+								dc_rv1[dc_lx] = dc_rv2[dc_lx] + int32(r)
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								dc_lv_p := dc_pv_p[dc_lx]
+								sh_3 := dc_sh7
+								l_3 := dc_lx
+								dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+								dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+								dc_pv_acc[dc_lx] = dc_lv_acc
+								dc_pv_p[dc_lx] = dc_lv_p
+							}
+						}
+					}
 				}
 			}
 		}
@@ -10340,41 +10533,7 @@ func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 // dc_cpu_Carry_fast_tl3 runs a thread loop of dc_cpu_Carry_fast.
 //
 //go:noinline
-func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_acc [][4]int32, r int, dc_pt_p []pair, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 64 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_p := dc_pt_p[dc_tid]
-					sh_3 := dc_sh7
-					l_3 := dc_lx
-					dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
-					dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
-					dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_p[dc_tid] = dc_lv_p
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Carry_fast_tl4 runs a thread loop of dc_cpu_Carry_fast.
-//
-//go:noinline
-func dc_cpu_Carry_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
+func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -10384,14 +10543,21 @@ func dc_cpu_Carry_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_p := dc_pt_p[dc_tid]
-					dc_lv_k := dc_pt_k[dc_tid]
-					i_3 := dc_x
-					out[i_3] = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_k := dc_pt_k[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := out[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_p := dc_pv_p[dc_lx]
+						dc_lv_k := dc_pv_k[dc_lx]
+						i_3 := dc_x
+						_ = i_3
+						dc_rv1[dc_lx] = dc_lv_acc[0] + dc_lv_acc[1]*2 + dc_lv_acc[2]*3 + dc_lv_acc[3]*4 + dc_lv_p.lo*int32(dc_lv_k) + dc_lv_p.hi
+					}
 				}
 			}
 		}
@@ -10419,11 +10585,8 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
 		dc_cpu_Carry_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_k, k, dc_pt_acc, dc_pt_p, dc_f)
-		for r := 0; r < 4; r++ {
-			dc_cpu_Carry_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, r, dc_f)
-			dc_cpu_Carry_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_acc, r, dc_pt_p, dc_f)
-		}
-		dc_cpu_Carry_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
+		dc_cpu_Carry_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_pt_acc, dc_pt_p, dc_f)
+		dc_cpu_Carry_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
 	}
 }
 
@@ -10541,6 +10704,19 @@ func dc_cpu_Tile2D_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, w, dc_clo, dc_chi))
+					if !(dc_y < h) {
+						dc_c1 = dc_c0
+					}
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(dc_sh8[dc_ly][dc_c0:dc_c1], in[(dc_y*w+dc_gx*dc_gs.X)+dc_c0:(dc_y*w+dc_gx*dc_gs.X)+dc_c1])
+					}
+					continue
+				}
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_x0 + dc_lx
 					tile := dc_sh8
@@ -10647,41 +10823,111 @@ func dc_cpu_Twice_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh := dc_sh9
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
-					dc_lv_r = 0
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh := dc_sh9
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 71, in, int(i), dc_x, dc_y, dc_z))
+						dc_lv_r = 0
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Twice_tl2 runs a thread loop of dc_cpu_Twice.
+// dc_cpu_Twice_tl2 runs a loop of the group code of dc_cpu_Twice.
 //
 //go:noinline
-func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_r++
-					dc_pt_r[dc_tid] = dc_lv_r
+		for ; dc_pt_r[0] < 6; func() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_r := dc_pv_r[dc_lx]
+								dc_lv_r++
+								dc_pv_r[dc_lx] = dc_lv_r
+							}
+						}
+					}
+				}
+			}
+		}() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								sh_2 := dc_sh9
+								l_2 := dc_lx
+								(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								dc_lv_r := dc_pv_r[dc_lx]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+								dc_pv_acc[dc_lx] = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_r := dc_pv_r[dc_lx]
+								dc_lv_r++
+								dc_pv_r[dc_lx] = dc_lv_r
+							}
+						}
+					}
 				}
 			}
 		}
@@ -10691,7 +10937,7 @@ func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 // dc_cpu_Twice_tl3 runs a thread loop of dc_cpu_Twice.
 //
 //go:noinline
-func dc_cpu_Twice_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Twice_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -10700,87 +10946,15 @@ func dc_cpu_Twice_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_2 := dc_sh9
-					l_2 := dc_lx
-					(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Twice_tl4 runs a thread loop of dc_cpu_Twice.
-//
-//go:noinline
-func dc_cpu_Twice_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_3 := dc_sh9
-					l_3 := dc_lx
-					dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Twice_tl5 runs a thread loop of dc_cpu_Twice.
-//
-//go:noinline
-func dc_cpu_Twice_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_r++
-					dc_pt_r[dc_tid] = dc_lv_r
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Twice_tl6 runs a thread loop of dc_cpu_Twice.
-//
-//go:noinline
-func dc_cpu_Twice_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 75, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -10804,14 +10978,8 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Twice_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, in, dc_pt_r, dc_f)
-		for ; dc_pt_r[0] < 6; func() {
-			dc_cpu_Twice_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
-		}() {
-			dc_cpu_Twice_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_f)
-			dc_cpu_Twice_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_pt_r, dc_f)
-			dc_cpu_Twice_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
-		}
-		dc_cpu_Twice_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
+		dc_cpu_Twice_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_pt_acc, dc_f)
+		dc_cpu_Twice_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -10828,43 +10996,109 @@ func dc_cpu_Twice_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh := dc_sh9
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = in[i]
-					dc_lv_r = 0
-					dc_pt_acc[dc_tid] = dc_lv_acc
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh := dc_sh9
+						_ = sh
+						i := dc_x
+						_ = i
+						l := dc_lx
+						_ = l
+						dc_lv_acc = dc_rv1[dc_lx]
+						dc_lv_r = 0
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Twice_fast_tl2 runs a thread loop of dc_cpu_Twice_fast.
+// dc_cpu_Twice_fast_tl2 runs a loop of the group code of dc_cpu_Twice_fast.
 //
 //go:noinline
-func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_r++
-					dc_pt_r[dc_tid] = dc_lv_r
+		for ; dc_pt_r[0] < 6; func() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_r := dc_pv_r[dc_lx]
+								dc_lv_r++
+								dc_pv_r[dc_lx] = dc_lv_r
+							}
+						}
+					}
+				}
+			}
+		}() {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						dc_clo, dc_chi := 0, max(0, dc_gs.X)
+						dc_c0, dc_c1 := dc_clo, dc_chi
+						dc_c1 = max(dc_c0, dc_c1)
+						if dc_c0 < dc_c1 {
+							copy(dc_sh9[dc_c0:dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
+						}
+						_ = dc_t0
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_acc := dc_pv_acc[dc_lx]
+								dc_lv_r := dc_pv_r[dc_lx]
+								sh_3 := dc_sh9
+								l_3 := dc_lx
+								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+								dc_pv_acc[dc_lx] = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_r := dc_pv_r[dc_lx]
+								dc_lv_r++
+								dc_pv_r[dc_lx] = dc_lv_r
+							}
+						}
+					}
 				}
 			}
 		}
@@ -10874,85 +11108,7 @@ func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 // dc_cpu_Twice_fast_tl3 runs a thread loop of dc_cpu_Twice_fast.
 //
 //go:noinline
-func dc_cpu_Twice_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 64 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_2 := dc_sh9
-					l_2 := dc_lx
-					sh_2[l_2] = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Twice_fast_tl4 runs a thread loop of dc_cpu_Twice_fast.
-//
-//go:noinline
-func dc_cpu_Twice_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 64 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_3 := dc_sh9
-					l_3 := dc_lx
-					dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Twice_fast_tl5 runs a thread loop of dc_cpu_Twice_fast.
-//
-//go:noinline
-func dc_cpu_Twice_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 64 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_r++
-					dc_pt_r[dc_tid] = dc_lv_r
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_Twice_fast_tl6 runs a thread loop of dc_cpu_Twice_fast.
-//
-//go:noinline
-func dc_cpu_Twice_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Twice_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -10962,13 +11118,13 @@ func dc_cpu_Twice_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					out[i_2] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -10994,14 +11150,8 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Twice_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, in, dc_pt_r, dc_f)
-		for ; dc_pt_r[0] < 6; func() {
-			dc_cpu_Twice_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
-		}() {
-			dc_cpu_Twice_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_f)
-			dc_cpu_Twice_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_pt_r, dc_f)
-			dc_cpu_Twice_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
-		}
-		dc_cpu_Twice_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
+		dc_cpu_Twice_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_pt_acc, dc_f)
+		dc_cpu_Twice_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -11039,18 +11189,20 @@ func dc_cpu_OuterBreak_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh := dc_sh10
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh := dc_sh10
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 76, in, int(i), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -11069,14 +11221,16 @@ func dc_cpu_OuterBreak_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_2 := dc_sh10
-					l_2 := dc_lx
-					(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_2 := dc_sh10
+						l_2 := dc_lx
+						(*cpu.Index(dc_f, 77, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -11095,13 +11249,15 @@ func dc_cpu_OuterBreak_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 80, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
 				}
 			}
 		}
@@ -11136,24 +11292,26 @@ func dc_cpu_OuterBreak(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pt_acc[dc_tid]
-								{
-									sh_3 := dc_sh10
-									l_3 := dc_lx
-									dc_lv_acc += (*cpu.Index(dc_f, 79, sh_3[:], int(cpu.Rem(dc_f, 78, l_3+a+b+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-									if a*2+b == stop {
-										{
-											dc_brk = 1
-											goto dc_next1
+							{
+								dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_acc := dc_pv_acc[dc_lx]
+									{
+										sh_3 := dc_sh10
+										l_3 := dc_lx
+										dc_lv_acc += (*cpu.Index(dc_f, 79, sh_3[:], int(cpu.Rem(dc_f, 78, l_3+a+b+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+										if a*2+b == stop {
+											{
+												dc_brk = 1
+												goto dc_next1
+											}
 										}
 									}
+								dc_next1:
+									dc_pv_acc[dc_lx] = dc_lv_acc
 								}
-							dc_next1:
-								dc_pt_acc[dc_tid] = dc_lv_acc
 							}
 						}
 					}
@@ -11181,18 +11339,13 @@ func dc_cpu_OuterBreak_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh := dc_sh10
-					_ = sh
-					i := dc_x
-					l := dc_lx
-					_ = l
-					dc_lv_acc = in[i]
-					dc_pt_acc[dc_tid] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -11210,13 +11363,13 @@ func dc_cpu_OuterBreak_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					sh_2 := dc_sh10
-					l_2 := dc_lx
-					sh_2[l_2] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh10[dc_c0:dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -11235,13 +11388,13 @@ func dc_cpu_OuterBreak_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_acc := dc_pt_acc[dc_tid]
-					i_2 := dc_x
-					out[i_2] = dc_lv_acc
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -11278,24 +11431,26 @@ func dc_cpu_OuterBreak_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 							dc_y := dc_gy*dc_gs.Y + dc_ly
 							dc_z := dc_gz*dc_gs.Z + dc_lz
 							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_tid := dc_t0 + dc_lx
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pt_acc[dc_tid]
-								{
-									sh_3 := dc_sh10
-									l_3 := dc_lx
-									dc_lv_acc += (*cpu.Index(dc_f, 79, sh_3[:], int((l_3+a+b+1)%dc_gs.X), dc_x, dc_y, dc_z))
-									if a*2+b == stop {
-										{
-											dc_brk = 1
-											goto dc_next1
+							{
+								dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_acc := dc_pv_acc[dc_lx]
+									{
+										sh_3 := dc_sh10
+										l_3 := dc_lx
+										dc_lv_acc += (*cpu.Index(dc_f, 79, sh_3[:], int((l_3+a+b+1)%dc_gs.X), dc_x, dc_y, dc_z))
+										if a*2+b == stop {
+											{
+												dc_brk = 1
+												goto dc_next1
+											}
 										}
 									}
+								dc_next1:
+									dc_pv_acc[dc_lx] = dc_lv_acc
 								}
-							dc_next1:
-								dc_pt_acc[dc_tid] = dc_lv_acc
 							}
 						}
 					}

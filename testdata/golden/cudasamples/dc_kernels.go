@@ -5493,49 +5493,81 @@ func dc_cpu_BitonicShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 	}
 }
 
-// dc_cpu_BitonicShared_tl2 runs a thread loop of dc_cpu_BitonicShared.
+// dc_cpu_BitonicShared_tl2 runs a loop of the group code of dc_cpu_BitonicShared.
 //
 //go:noinline
-func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dc_pt_ddd []bool, dir bool, size int, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dc_pt_ddd []bool, dir bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_ddd := dc_pt_ddd[dc_tid]
-					l_2 := dc_lx
-					dc_lv_ddd = dir != (l_2&(size/2) != 0)
-					dc_pt_ddd[dc_tid] = dc_lv_ddd
+		for size := 2; size < arrayLength; size <<= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_ddd := dc_pv_ddd[dc_lx]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[dc_lx] = dc_lv_ddd
+							}
+						}
+					}
+				}
+			}
+			for stride := size / 2; stride > 0; stride >>= 1 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+							{
+								dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_ddd := dc_pv_ddd[dc_lx]
+									sKey_2 := dc_sh0
+									sVal_2 := dc_sh1
+									l_3 := dc_lx
+									pos := 2*l_3 - l_3&(stride-1)
+									dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+								}
+							}
+						}
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_BitonicShared_tl3 runs a thread loop of dc_cpu_BitonicShared.
+// dc_cpu_BitonicShared_tl3 runs a loop of the group code of dc_cpu_BitonicShared.
 //
 //go:noinline
-func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride int, dc_pt_ddd []bool, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_ddd := dc_pt_ddd[dc_tid]
-					sKey_2 := dc_sh0
-					sVal_2 := dc_sh1
-					l_3 := dc_lx
-					pos := 2*l_3 - l_3&(stride-1)
-					dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sKey_3 := dc_sh0
+							sVal_3 := dc_sh1
+							l_4 := dc_lx
+							pos_1 := 2*l_4 - l_4&(stride_1-1)
+							dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
+						}
+					}
 				}
 			}
 		}
@@ -5545,32 +5577,7 @@ func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 // dc_cpu_BitonicShared_tl4 runs a thread loop of dc_cpu_BitonicShared.
 //
 //go:noinline
-func dc_cpu_BitonicShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride_1 int, dir bool, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sKey_3 := dc_sh0
-					sVal_3 := dc_sh1
-					l_4 := dc_lx
-					pos_1 := 2*l_4 - l_4&(stride_1-1)
-					dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_BitonicShared_tl5 runs a thread loop of dc_cpu_BitonicShared.
-//
-//go:noinline
-func dc_cpu_BitonicShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -5613,16 +5620,9 @@ func dc_cpu_BitonicShared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dst
 		*dc_sh1 = [512]uint32{}
 		dc_pt_ddd := cpu.PerThread[bool](dc_m, 2, dc_nt)
 		dc_cpu_BitonicShared_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, srcKey, srcVal, dc_f)
-		for size := 2; size < arrayLength; size <<= 1 {
-			dc_cpu_BitonicShared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_ddd, dir, size, dc_f)
-			for stride := size / 2; stride > 0; stride >>= 1 {
-				dc_cpu_BitonicShared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride, dc_pt_ddd, dc_f)
-			}
-		}
-		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
-			dc_cpu_BitonicShared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride_1, dir, dc_f)
-		}
-		dc_cpu_BitonicShared_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
+		dc_cpu_BitonicShared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dc_pt_ddd, dir, dc_f)
+		dc_cpu_BitonicShared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dir, dc_f)
+		dc_cpu_BitonicShared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
 	}
 }
 
@@ -5637,70 +5637,116 @@ func dc_cpu_BitonicShared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sKey := dc_sh0
-					sVal := dc_sh1
-					base := dc_gx*512 + dc_lx
-					l := dc_lx
-					sKey[l] = srcKey[base]
-					sVal[l] = srcVal[base]
-					sKey[l+256] = srcKey[base+256]
-					sVal[l+256] = srcVal[base+256]
+				{
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					dc_rv2 := srcKey[(dc_gx*512+0)+0 : (dc_gx*512+0)+dc_gs.X]
+					dc_rv3 := dc_sh1[0:dc_gs.X]
+					dc_rv4 := srcVal[(dc_gx*512+0)+0 : (dc_gx*512+0)+dc_gs.X]
+					dc_rv5 := dc_sh0[([1]int{0}[0]+256)+0 : ([1]int{0}[0]+256)+dc_gs.X]
+					dc_rv6 := srcKey[(dc_gx*512+0+256)+0 : (dc_gx*512+0+256)+dc_gs.X]
+					dc_rv7 := dc_sh1[([1]int{0}[0]+256)+0 : ([1]int{0}[0]+256)+dc_gs.X]
+					dc_rv8 := srcVal[(dc_gx*512+0+256)+0 : (dc_gx*512+0+256)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sKey := dc_sh0
+						_ = sKey
+						sVal := dc_sh1
+						_ = sVal
+						base := dc_gx*512 + dc_lx
+						_ = base
+						l := dc_lx
+						_ = l
+						dc_rv1[dc_lx] = dc_rv2[dc_lx]
+						dc_rv3[dc_lx] = dc_rv4[dc_lx]
+						dc_rv5[dc_lx] = dc_rv6[dc_lx]
+						dc_rv7[dc_lx] = dc_rv8[dc_lx]
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_BitonicShared_fast_tl2 runs a thread loop of dc_cpu_BitonicShared_fast.
+// dc_cpu_BitonicShared_fast_tl2 runs a loop of the group code of dc_cpu_BitonicShared_fast.
 //
 //go:noinline
-func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dc_pt_ddd []bool, dir bool, size int, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dc_pt_ddd []bool, dir bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_ddd := dc_pt_ddd[dc_tid]
-					l_2 := dc_lx
-					dc_lv_ddd = dir != (l_2&(size/2) != 0)
-					dc_pt_ddd[dc_tid] = dc_lv_ddd
+		for size := 2; size < arrayLength; size <<= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_ddd := dc_pv_ddd[dc_lx]
+								l_2 := dc_lx
+								dc_lv_ddd = dir != (l_2&(size/2) != 0)
+								dc_pv_ddd[dc_lx] = dc_lv_ddd
+							}
+						}
+					}
+				}
+			}
+			for stride := size / 2; stride > 0; stride >>= 1 {
+				{
+					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+							dc_x0 := dc_gx * dc_gs.X
+							dc_y := dc_gy*dc_gs.Y + dc_ly
+							dc_z := dc_gz*dc_gs.Z + dc_lz
+							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+							{
+								dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+									dc_x := dc_x0 + dc_lx
+									_, _, _ = dc_x, dc_y, dc_z
+									dc_lv_ddd := dc_pv_ddd[dc_lx]
+									sKey_2 := dc_sh0
+									sVal_2 := dc_sh1
+									l_3 := dc_lx
+									pos := 2*l_3 - l_3&(stride-1)
+									dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+								}
+							}
+						}
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_BitonicShared_fast_tl3 runs a thread loop of dc_cpu_BitonicShared_fast.
+// dc_cpu_BitonicShared_fast_tl3 runs a loop of the group code of dc_cpu_BitonicShared_fast.
 //
 //go:noinline
-func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride int, dc_pt_ddd []bool, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_ddd := dc_pt_ddd[dc_tid]
-					sKey_2 := dc_sh0
-					sVal_2 := dc_sh1
-					l_3 := dc_lx
-					pos := 2*l_3 - l_3&(stride-1)
-					dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sKey_3 := dc_sh0
+							sVal_3 := dc_sh1
+							l_4 := dc_lx
+							pos_1 := 2*l_4 - l_4&(stride_1-1)
+							dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
+						}
+					}
 				}
 			}
 		}
@@ -5710,7 +5756,7 @@ func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 // dc_cpu_BitonicShared_fast_tl4 runs a thread loop of dc_cpu_BitonicShared_fast.
 //
 //go:noinline
-func dc_cpu_BitonicShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, stride_1 int, dir bool, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5718,43 +5764,29 @@ func dc_cpu_BitonicShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sKey_3 := dc_sh0
-					sVal_3 := dc_sh1
-					l_4 := dc_lx
-					pos_1 := 2*l_4 - l_4&(stride_1-1)
-					dc_comparator(sKey_3, sKey_3, sVal_3, sVal_3, pos_1, pos_1+stride_1, dir, dc_f, dc_x, dc_y, dc_z)
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_BitonicShared_fast_tl5 runs a thread loop of dc_cpu_BitonicShared_fast.
-//
-//go:noinline
-func dc_cpu_BitonicShared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 512 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sKey_4 := dc_sh0
-					sVal_4 := dc_sh1
-					base_2 := dc_gx*512 + dc_lx
-					l_5 := dc_lx
-					dstKey[base_2] = sKey_4[l_5]
-					dstVal[base_2] = sVal_4[l_5]
-					dstKey[base_2+256] = sKey_4[l_5+256]
-					dstVal[base_2+256] = sVal_4[l_5+256]
+				{
+					dc_rv1 := dstKey[(dc_gx*512+0)+0 : (dc_gx*512+0)+dc_gs.X]
+					dc_rv2 := dc_sh0[0:dc_gs.X]
+					dc_rv3 := dstVal[(dc_gx*512+0)+0 : (dc_gx*512+0)+dc_gs.X]
+					dc_rv4 := dc_sh1[0:dc_gs.X]
+					dc_rv5 := dstKey[(dc_gx*512+0+256)+0 : (dc_gx*512+0+256)+dc_gs.X]
+					dc_rv6 := dc_sh0[([1]int{0}[0]+256)+0 : ([1]int{0}[0]+256)+dc_gs.X]
+					dc_rv7 := dstVal[(dc_gx*512+0+256)+0 : (dc_gx*512+0+256)+dc_gs.X]
+					dc_rv8 := dc_sh1[([1]int{0}[0]+256)+0 : ([1]int{0}[0]+256)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sKey_4 := dc_sh0
+						_ = sKey_4
+						sVal_4 := dc_sh1
+						_ = sVal_4
+						base_2 := dc_gx*512 + dc_lx
+						_ = base_2
+						l_5 := dc_lx
+						_ = l_5
+						dc_rv1[dc_lx] = dc_rv2[dc_lx]
+						dc_rv3[dc_lx] = dc_rv4[dc_lx]
+						dc_rv5[dc_lx] = dc_rv6[dc_lx]
+						dc_rv7[dc_lx] = dc_rv8[dc_lx]
+					}
 				}
 			}
 		}
@@ -5782,16 +5814,9 @@ func dc_cpu_BitonicShared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch
 		*dc_sh1 = [512]uint32{}
 		dc_pt_ddd := cpu.PerThread[bool](dc_m, 2, dc_nt)
 		dc_cpu_BitonicShared_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, srcKey, srcVal, dc_f)
-		for size := 2; size < arrayLength; size <<= 1 {
-			dc_cpu_BitonicShared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_ddd, dir, size, dc_f)
-			for stride := size / 2; stride > 0; stride >>= 1 {
-				dc_cpu_BitonicShared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride, dc_pt_ddd, dc_f)
-			}
-		}
-		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
-			dc_cpu_BitonicShared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, stride_1, dir, dc_f)
-		}
-		dc_cpu_BitonicShared_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
+		dc_cpu_BitonicShared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dc_pt_ddd, dir, dc_f)
+		dc_cpu_BitonicShared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dir, dc_f)
+		dc_cpu_BitonicShared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
 	}
 }
 
@@ -5885,25 +5910,27 @@ func dc_cpu_Reduce6_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata := dc_sh2
-					tid := uint32(dc_lx)
-					i := uint32(dc_gx)*256*2 + uint32(dc_lx)
-					gridSize := uint32(512 * dc_ng.X)
-					dc_lv_mySum = 0
-					for i < n {
-						dc_lv_mySum += (*cpu.Index(dc_f, 33, gIdata, int(i), dc_x, dc_y, dc_z))
-						if nIsPow2 || i+256 < n {
-							dc_lv_mySum += (*cpu.Index(dc_f, 34, gIdata, int(i+256), dc_x, dc_y, dc_z))
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata := dc_sh2
+						tid := uint32(dc_lx)
+						i := uint32(dc_gx)*256*2 + uint32(dc_lx)
+						gridSize := uint32(512 * dc_ng.X)
+						dc_lv_mySum = 0
+						for i < n {
+							dc_lv_mySum += (*cpu.Index(dc_f, 33, gIdata, int(i), dc_x, dc_y, dc_z))
+							if nIsPow2 || i+256 < n {
+								dc_lv_mySum += (*cpu.Index(dc_f, 34, gIdata, int(i+256), dc_x, dc_y, dc_z))
+							}
+							i += gridSize
 						}
-						i += gridSize
+						(*cpu.Index(dc_f, 35, sdata[:], int(tid), dc_x, dc_y, dc_z)) = dc_lv_mySum
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					(*cpu.Index(dc_f, 35, sdata[:], int(tid), dc_x, dc_y, dc_z)) = dc_lv_mySum
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -5922,18 +5949,20 @@ func dc_cpu_Reduce6_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_2 := dc_sh2
-					tid_2 := uint32(dc_lx)
-					if false && tid_2 < 256 {
-						dc_lv_mySum += (*cpu.Index(dc_f, 36, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
-						sdata_2[tid_2] = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata_2 := dc_sh2
+						tid_2 := uint32(dc_lx)
+						if false && tid_2 < 256 {
+							dc_lv_mySum += (*cpu.Index(dc_f, 36, sdata_2[:], int(tid_2+256), dc_x, dc_y, dc_z))
+							sdata_2[tid_2] = dc_lv_mySum
+						}
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -5952,18 +5981,20 @@ func dc_cpu_Reduce6_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_3 := dc_sh2
-					tid_3 := uint32(dc_lx)
-					if true && tid_3 < 128 {
-						dc_lv_mySum += (*cpu.Index(dc_f, 37, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
-						sdata_3[tid_3] = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata_3 := dc_sh2
+						tid_3 := uint32(dc_lx)
+						if true && tid_3 < 128 {
+							dc_lv_mySum += (*cpu.Index(dc_f, 37, sdata_3[:], int(tid_3+128), dc_x, dc_y, dc_z))
+							sdata_3[tid_3] = dc_lv_mySum
+						}
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -5982,48 +6013,56 @@ func dc_cpu_Reduce6_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_4 := dc_sh2
-					tid_4 := uint32(dc_lx)
-					if true && tid_4 < 64 {
-						dc_lv_mySum += (*cpu.Index(dc_f, 38, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
-						sdata_4[tid_4] = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata_4 := dc_sh2
+						tid_4 := uint32(dc_lx)
+						if true && tid_4 < 64 {
+							dc_lv_mySum += (*cpu.Index(dc_f, 38, sdata_4[:], int(tid_4+64), dc_x, dc_y, dc_z))
+							sdata_4[tid_4] = dc_lv_mySum
+						}
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Reduce6_tl5 runs a thread loop of dc_cpu_Reduce6.
+// dc_cpu_Reduce6_tl5 runs a loop of the group code of dc_cpu_Reduce6.
 //
 //go:noinline
-func dc_cpu_Reduce6_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, s uint32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce6_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_5 := dc_sh2
-					tid_5 := uint32(dc_lx)
-					if tid_5 < s {
-						dc_lv_mySum += (*cpu.Index(dc_f, 39, sdata_5[:], int(tid_5+s), dc_x, dc_y, dc_z))
-						sdata_5[tid_5] = dc_lv_mySum
+		for s := uint32(32); s > 0; s >>= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_mySum := dc_pv_mySum[dc_lx]
+								sdata_5 := dc_sh2
+								tid_5 := uint32(dc_lx)
+								if tid_5 < s {
+									dc_lv_mySum += (*cpu.Index(dc_f, 39, sdata_5[:], int(tid_5+s), dc_x, dc_y, dc_z))
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[dc_lx] = dc_lv_mySum
+							}
+						}
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -6042,14 +6081,16 @@ func dc_cpu_Reduce6_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					tid_6 := uint32(dc_lx)
-					if tid_6 == 0 {
-						(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						tid_6 := uint32(dc_lx)
+						if tid_6 == 0 {
+							(*cpu.Index(dc_f, 40, gOdata, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -6076,9 +6117,7 @@ func dc_cpu_Reduce6(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, gIdata []
 		dc_cpu_Reduce6_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		dc_cpu_Reduce6_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		dc_cpu_Reduce6_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
-		for s := uint32(32); s > 0; s >>= 1 {
-			dc_cpu_Reduce6_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_pt_mySum, dc_f)
-		}
+		dc_cpu_Reduce6_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		dc_cpu_Reduce6_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, gOdata, dc_pt_mySum, dc_f)
 	}
 }
@@ -6098,25 +6137,27 @@ func dc_cpu_Reduce6_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata := dc_sh2
-					tid := uint32(dc_lx)
-					i := uint32(dc_gx)*256*2 + uint32(dc_lx)
-					gridSize := uint32(512 * dc_ng.X)
-					dc_lv_mySum = 0
-					for i < n {
-						dc_lv_mySum += (*cpu.Index(dc_f, 33, gIdata, int(i), dc_x, dc_y, dc_z))
-						if nIsPow2 || i+256 < n {
-							dc_lv_mySum += (*cpu.Index(dc_f, 34, gIdata, int(i+256), dc_x, dc_y, dc_z))
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata := dc_sh2
+						tid := uint32(dc_lx)
+						i := uint32(dc_gx)*256*2 + uint32(dc_lx)
+						gridSize := uint32(512 * dc_ng.X)
+						dc_lv_mySum = 0
+						for i < n {
+							dc_lv_mySum += (*cpu.Index(dc_f, 33, gIdata, int(i), dc_x, dc_y, dc_z))
+							if nIsPow2 || i+256 < n {
+								dc_lv_mySum += (*cpu.Index(dc_f, 34, gIdata, int(i+256), dc_x, dc_y, dc_z))
+							}
+							i += gridSize
 						}
-						i += gridSize
+						sdata[tid] = dc_lv_mySum
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					sdata[tid] = dc_lv_mySum
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -6135,16 +6176,18 @@ func dc_cpu_Reduce6_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_2 := dc_sh2
-					tid_2 := uint32(dc_lx)
-					if false && tid_2 < 256 {
-						dc_lv_mySum += sdata_2[tid_2+256]
-						sdata_2[tid_2] = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata_2 := dc_sh2
+						tid_2 := uint32(dc_lx)
+						if false && tid_2 < 256 {
+							dc_lv_mySum += sdata_2[tid_2+256]
+							sdata_2[tid_2] = dc_lv_mySum
+						}
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -6163,16 +6206,18 @@ func dc_cpu_Reduce6_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_3 := dc_sh2
-					tid_3 := uint32(dc_lx)
-					if true && tid_3 < 128 {
-						dc_lv_mySum += sdata_3[tid_3+128]
-						sdata_3[tid_3] = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata_3 := dc_sh2
+						tid_3 := uint32(dc_lx)
+						if true && tid_3 < 128 {
+							dc_lv_mySum += sdata_3[tid_3+128]
+							sdata_3[tid_3] = dc_lv_mySum
+						}
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -6191,44 +6236,52 @@ func dc_cpu_Reduce6_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_4 := dc_sh2
-					tid_4 := uint32(dc_lx)
-					if true && tid_4 < 64 {
-						dc_lv_mySum += sdata_4[tid_4+64]
-						sdata_4[tid_4] = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						sdata_4 := dc_sh2
+						tid_4 := uint32(dc_lx)
+						if true && tid_4 < 64 {
+							dc_lv_mySum += sdata_4[tid_4+64]
+							sdata_4[tid_4] = dc_lv_mySum
+						}
+						dc_pv_mySum[dc_lx] = dc_lv_mySum
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Reduce6_fast_tl5 runs a thread loop of dc_cpu_Reduce6_fast.
+// dc_cpu_Reduce6_fast_tl5 runs a loop of the group code of dc_cpu_Reduce6_fast.
 //
 //go:noinline
-func dc_cpu_Reduce6_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, s uint32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce6_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					sdata_5 := dc_sh2
-					tid_5 := uint32(dc_lx)
-					if tid_5 < s {
-						dc_lv_mySum += sdata_5[tid_5+s]
-						sdata_5[tid_5] = dc_lv_mySum
+		for s := uint32(32); s > 0; s >>= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_mySum := dc_pv_mySum[dc_lx]
+								sdata_5 := dc_sh2
+								tid_5 := uint32(dc_lx)
+								if tid_5 < s {
+									dc_lv_mySum += sdata_5[tid_5+s]
+									sdata_5[tid_5] = dc_lv_mySum
+								}
+								dc_pv_mySum[dc_lx] = dc_lv_mySum
+							}
+						}
 					}
-					dc_pt_mySum[dc_tid] = dc_lv_mySum
 				}
 			}
 		}
@@ -6247,12 +6300,14 @@ func dc_cpu_Reduce6_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_mySum := dc_pt_mySum[dc_tid]
-					tid_6 := uint32(dc_lx)
-					if tid_6 == 0 {
-						gOdata[dc_gx] = dc_lv_mySum
+				{
+					dc_pv_mySum := dc_pt_mySum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_mySum := dc_pv_mySum[dc_lx]
+						tid_6 := uint32(dc_lx)
+						if tid_6 == 0 {
+							gOdata[dc_gx] = dc_lv_mySum
+						}
 					}
 				}
 			}
@@ -6282,9 +6337,7 @@ func dc_cpu_Reduce6_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, gIda
 		dc_cpu_Reduce6_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		dc_cpu_Reduce6_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		dc_cpu_Reduce6_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
-		for s := uint32(32); s > 0; s >>= 1 {
-			dc_cpu_Reduce6_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, s, dc_pt_mySum, dc_f)
-		}
+		dc_cpu_Reduce6_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_mySum, dc_f)
 		dc_cpu_Reduce6_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, gOdata, dc_pt_mySum, dc_f)
 	}
 }
@@ -6325,55 +6378,73 @@ func dc_cpu_FWTBatch1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_N := dc_pt_N[dc_tid]
-					dc_lv_dSrc := dc_pt_dSrc[dc_tid]
-					dc_lv_dDst := dc_pt_dDst[dc_tid]
-					dc_lv_pos := dc_pt_pos[dc_tid]
-					dc_lv_N = cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
-					base := cpu.Shl(dc_f, 42, dc_gx, log2N, dc_x, dc_y, dc_z)
-					sData := dc_sh3
-					_ = sData
-					dc_lv_dSrc = cpu.Slice(dc_f, 43, dInput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
-					dc_lv_dDst = cpu.Slice(dc_f, 44, dOutput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
-					dc_lv_pos = dc_lx
-					dc_pt_N[dc_tid] = dc_lv_N
-					dc_pt_dSrc[dc_tid] = dc_lv_dSrc
-					dc_pt_dDst[dc_tid] = dc_lv_dDst
-					dc_pt_pos[dc_tid] = dc_lv_pos
+				{
+					dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dSrc := dc_pt_dSrc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dDst := dc_pt_dDst[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_N := dc_pv_N[dc_lx]
+						dc_lv_dSrc := dc_pv_dSrc[dc_lx]
+						dc_lv_dDst := dc_pv_dDst[dc_lx]
+						dc_lv_pos := dc_pv_pos[dc_lx]
+						dc_lv_N = cpu.Shl(dc_f, 41, 1, log2N, dc_x, dc_y, dc_z)
+						base := cpu.Shl(dc_f, 42, dc_gx, log2N, dc_x, dc_y, dc_z)
+						sData := dc_sh3
+						_ = sData
+						dc_lv_dSrc = cpu.Slice(dc_f, 43, dInput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
+						dc_lv_dDst = cpu.Slice(dc_f, 44, dOutput, int(base), int(base+dc_lv_N), dc_x, dc_y, dc_z)
+						dc_lv_pos = dc_lx
+						dc_pv_N[dc_lx] = dc_lv_N
+						dc_pv_dSrc[dc_lx] = dc_lv_dSrc
+						dc_pv_dDst[dc_lx] = dc_lv_dDst
+						dc_pv_pos[dc_lx] = dc_lv_pos
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_FWTBatch1_tl2 runs a thread loop of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl2 runs a loop of the group code of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, stride int, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos []int, dc_pt_N []int, dc_pt_dSrc [][]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_i0 := dc_pt_i0[dc_tid]
-					dc_lv_i1 := dc_pt_i1[dc_tid]
-					dc_lv_i2 := dc_pt_i2[dc_tid]
-					dc_lv_i3 := dc_pt_i3[dc_tid]
-					lo := dc_lx & (stride>>2 - 1)
-					dc_lv_i0 = (dc_lx-lo)<<2 + lo
-					dc_lv_i1 = dc_lv_i0 + stride>>2
-					dc_lv_i2 = dc_lv_i1 + stride>>2
-					dc_lv_i3 = dc_lv_i2 + stride>>2
-					dc_pt_i0[dc_tid] = dc_lv_i0
-					dc_pt_i1[dc_tid] = dc_lv_i1
-					dc_pt_i2[dc_tid] = dc_lv_i2
-					dc_pt_i3[dc_tid] = dc_lv_i3
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_dSrc := dc_pt_dSrc[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pos := dc_pv_pos[dc_lx]
+								dc_lv_N := dc_pv_N[dc_lx]
+								dc_lv_dSrc := dc_pv_dSrc[dc_lx]
+								sData_2 := dc_sh3
+								if dc_lv_pos < dc_lv_N {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
+									}
+									dc_lv_pos += dc_gs.X
+								}
+								dc_pv_pos[dc_lx] = dc_lv_pos
+							}
+						}
+					}
 				}
 			}
 		}
@@ -6383,41 +6454,32 @@ func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_FWTBatch1_tl3 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, stride int, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_i0 := dc_pt_i0[dc_tid]
-					dc_lv_i1 := dc_pt_i1[dc_tid]
-					dc_lv_i2 := dc_pt_i2[dc_tid]
-					dc_lv_i3 := dc_pt_i3[dc_tid]
-					sData_3 := dc_sh3
-					D0 := (*cpu.Index(dc_f, 47, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z))
-					D1 := (*cpu.Index(dc_f, 48, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z))
-					D2 := (*cpu.Index(dc_f, 49, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z))
-					D3 := (*cpu.Index(dc_f, 50, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z))
-					var T float32
-					T = D0
-					D0 += D2
-					D2 = T - D2
-					T = D1
-					D1 += D3
-					D3 = T - D3
-					T = D0
-					(*cpu.Index(dc_f, 51, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z)) = D0 + D1
-					(*cpu.Index(dc_f, 52, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z)) = T - D1
-					T = D2
-					(*cpu.Index(dc_f, 53, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z)) = D2 + D3
-					(*cpu.Index(dc_f, 54, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z)) = T - D3
+				{
+					dc_pv_i0 := dc_pt_i0[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i1 := dc_pt_i1[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i2 := dc_pt_i2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i3 := dc_pt_i3[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_i0 := dc_pv_i0[dc_lx]
+						dc_lv_i1 := dc_pv_i1[dc_lx]
+						dc_lv_i2 := dc_pv_i2[dc_lx]
+						dc_lv_i3 := dc_pv_i3[dc_lx]
+						lo := dc_lx & (stride>>2 - 1)
+						dc_lv_i0 = (dc_lx-lo)<<2 + lo
+						dc_lv_i1 = dc_lv_i0 + stride>>2
+						dc_lv_i2 = dc_lv_i1 + stride>>2
+						dc_lv_i3 = dc_lv_i2 + stride>>2
+						dc_pv_i0[dc_lx] = dc_lv_i0
+						dc_pv_i1[dc_lx] = dc_lv_i1
+						dc_pv_i2[dc_lx] = dc_lv_i2
+						dc_pv_i3[dc_lx] = dc_lv_i3
+					}
 				}
 			}
 		}
@@ -6427,7 +6489,56 @@ func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_FWTBatch1_tl4 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_i0 := dc_pt_i0[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i1 := dc_pt_i1[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i2 := dc_pt_i2[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i3 := dc_pt_i3[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_i0 := dc_pv_i0[dc_lx]
+						dc_lv_i1 := dc_pv_i1[dc_lx]
+						dc_lv_i2 := dc_pv_i2[dc_lx]
+						dc_lv_i3 := dc_pv_i3[dc_lx]
+						sData_3 := dc_sh3
+						D0 := (*cpu.Index(dc_f, 47, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z))
+						D1 := (*cpu.Index(dc_f, 48, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z))
+						D2 := (*cpu.Index(dc_f, 49, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z))
+						D3 := (*cpu.Index(dc_f, 50, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z))
+						var T float32
+						T = D0
+						D0 += D2
+						D2 = T - D2
+						T = D1
+						D1 += D3
+						D3 = T - D3
+						T = D0
+						(*cpu.Index(dc_f, 51, sData_3[:], int(dc_lv_i0), dc_x, dc_y, dc_z)) = D0 + D1
+						(*cpu.Index(dc_f, 52, sData_3[:], int(dc_lv_i1), dc_x, dc_y, dc_z)) = T - D1
+						T = D2
+						(*cpu.Index(dc_f, 53, sData_3[:], int(dc_lv_i2), dc_x, dc_y, dc_z)) = D2 + D3
+						(*cpu.Index(dc_f, 54, sData_3[:], int(dc_lv_i3), dc_x, dc_y, dc_z)) = T - D3
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl5 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6442,10 +6553,10 @@ func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_FWTBatch1_tl5 runs a thread loop of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl6 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6469,20 +6580,65 @@ func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_FWTBatch1_tl6 runs a thread loop of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl7 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_pos_1 := dc_pt_pos_1[dc_tid]
-					dc_lv_pos_1 = dc_lx
-					dc_pt_pos_1[dc_tid] = dc_lv_pos_1
+				{
+					dc_pv_pos_1 := dc_pt_pos_1[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_pos_1 := dc_pv_pos_1[dc_lx]
+						dc_lv_pos_1 = dc_lx
+						dc_pv_pos_1[dc_lx] = dc_lv_pos_1
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl8 runs a loop of the group code of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_pt_N []int, dc_pt_dDst [][]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_pos_1 := dc_pt_pos_1[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_dDst := dc_pt_dDst[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pos_1 := dc_pv_pos_1[dc_lx]
+								dc_lv_N := dc_pv_N[dc_lx]
+								dc_lv_dDst := dc_pv_dDst[dc_lx]
+								sData_5 := dc_sh3
+								if dc_lv_pos_1 < dc_lv_N {
+									dc_any_2 = true
+									{
+										(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
+									}
+									dc_lv_pos_1 += dc_gs.X
+								}
+								dc_pv_pos_1[dc_lx] = dc_lv_pos_1
+							}
+						}
+					}
 				}
 			}
 		}
@@ -6514,87 +6670,31 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 		dc_pt_i3 := cpu.PerThread[int](dc_m, 8, dc_nt)
 		dc_pt_pos_1 := cpu.PerThread[int](dc_m, 9, dc_nt)
 		dc_cpu_FWTBatch1_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_N, log2N, dc_pt_dSrc, dInput, dc_pt_dDst, dOutput, dc_pt_pos, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_pos := dc_pt_pos[dc_tid]
-							dc_lv_N := dc_pt_N[dc_tid]
-							dc_lv_dSrc := dc_pt_dSrc[dc_tid]
-							sData_2 := dc_sh3
-							if dc_lv_pos < dc_lv_N {
-								dc_any = true
-								{
-									(*cpu.Index(dc_f, 45, sData_2[:], int(dc_lv_pos), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, dc_lv_dSrc, int(dc_lv_pos), dc_x, dc_y, dc_z))
-								}
-								dc_lv_pos += dc_gs.X
-							}
-							dc_pt_pos[dc_tid] = dc_lv_pos
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_FWTBatch1_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos, dc_pt_N, dc_pt_dSrc, dc_f)
 		{
 			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_lv_N := dc_pt_N[dc_tid]
-						stride = dc_lv_N
+					{
+						dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_lv_N := dc_pv_N[dc_lx]
+							stride = dc_lv_N
+						}
 					}
 				}
 			}
 		}
 		for ; stride >= 4; stride >>= 2 {
-			dc_cpu_FWTBatch1_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, stride, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
-			dc_cpu_FWTBatch1_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
+			dc_cpu_FWTBatch1_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, stride, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
+			dc_cpu_FWTBatch1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
 		}
 		if stride == 2 {
-			dc_cpu_FWTBatch1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 			dc_cpu_FWTBatch1_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
+			dc_cpu_FWTBatch1_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		}
-		dc_cpu_FWTBatch1_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_f)
-		for dc_any_2 := true; dc_any_2; {
-			dc_any_2 = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_pos_1 := dc_pt_pos_1[dc_tid]
-							dc_lv_N := dc_pt_N[dc_tid]
-							dc_lv_dDst := dc_pt_dDst[dc_tid]
-							sData_5 := dc_sh3
-							if dc_lv_pos_1 < dc_lv_N {
-								dc_any_2 = true
-								{
-									(*cpu.Index(dc_f, 59, dc_lv_dDst, int(dc_lv_pos_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 60, sData_5[:], int(dc_lv_pos_1), dc_x, dc_y, dc_z))
-								}
-								dc_lv_pos_1 += dc_gs.X
-							}
-							dc_pt_pos_1[dc_tid] = dc_lv_pos_1
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_FWTBatch1_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_f)
+		dc_cpu_FWTBatch1_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_pt_N, dc_pt_dDst, dc_f)
 	}
 }
 
@@ -6655,22 +6755,64 @@ func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_pos := dc_pt_pos[dc_tid]
-					dc_lv_pos = dc_x
-					dc_pt_pos[dc_tid] = dc_lv_pos
+				{
+					dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_pos := dc_pv_pos[dc_lx]
+						dc_lv_pos = dc_x
+						dc_pv_pos[dc_lx] = dc_lv_pos
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Histogram64_tl3 runs a thread loop of dc_cpu_Histogram64.
+// dc_cpu_Histogram64_tl3 runs a loop of the group code of dc_cpu_Histogram64.
 //
 //go:noinline
-func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dataCount int, dData []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pos := dc_pv_pos[dc_lx]
+								sHist_2 := dc_sh4
+								tid_2 := dc_lx
+								if dc_lv_pos < dataCount {
+									dc_any = true
+									{
+										dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+									}
+									dc_lv_pos += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_pos[dc_lx] = dc_lv_pos
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram64_tl4 runs a thread loop of dc_cpu_Histogram64.
+//
+//go:noinline
+func dc_cpu_Histogram64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xhi := min(64, dc_gs.X)
@@ -6714,36 +6856,8 @@ func dc_cpu_Histogram64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dPart
 		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		dc_cpu_Histogram64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_pos := dc_pt_pos[dc_tid]
-							sHist_2 := dc_sh4
-							tid_2 := dc_lx
-							if dc_lv_pos < dataCount {
-								dc_any = true
-								{
-									dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
-								}
-								dc_lv_pos += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_pos[dc_tid] = dc_lv_pos
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Histogram64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		dc_cpu_Histogram64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dataCount, dData, dc_f)
+		dc_cpu_Histogram64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 
@@ -6780,22 +6894,64 @@ func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_pos := dc_pt_pos[dc_tid]
-					dc_lv_pos = dc_x
-					dc_pt_pos[dc_tid] = dc_lv_pos
+				{
+					dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_pos := dc_pv_pos[dc_lx]
+						dc_lv_pos = dc_x
+						dc_pv_pos[dc_lx] = dc_lv_pos
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Histogram64_fast_tl3 runs a thread loop of dc_cpu_Histogram64_fast.
+// dc_cpu_Histogram64_fast_tl3 runs a loop of the group code of dc_cpu_Histogram64_fast.
 //
 //go:noinline
-func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dataCount int, dData []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_pos := dc_pt_pos[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_pos := dc_pv_pos[dc_lx]
+								sHist_2 := dc_sh4
+								tid_2 := dc_lx
+								if dc_lv_pos < dataCount {
+									dc_any = true
+									{
+										dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+									}
+									dc_lv_pos += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_pos[dc_lx] = dc_lv_pos
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram64_fast_tl4 runs a thread loop of dc_cpu_Histogram64_fast.
+//
+//go:noinline
+func dc_cpu_Histogram64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xhi := min(64, dc_gs.X)
@@ -6834,36 +6990,8 @@ func dc_cpu_Histogram64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		dc_cpu_Histogram64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_pos := dc_pt_pos[dc_tid]
-							sHist_2 := dc_sh4
-							tid_2 := dc_lx
-							if dc_lv_pos < dataCount {
-								dc_any = true
-								{
-									dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
-								}
-								dc_lv_pos += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_pos[dc_tid] = dc_lv_pos
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Histogram64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		dc_cpu_Histogram64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dataCount, dData, dc_f)
+		dc_cpu_Histogram64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 
@@ -6902,54 +7030,81 @@ func dc_cpu_NBodyTile_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_me := dc_pt_me[dc_tid]
-					dc_lv_a := dc_pt_a[dc_tid]
-					sh := dc_sh5
-					_ = sh
-					i := dc_x
-					{
-						var dc_zero Float4
-						dc_lv_me = dc_zero
+				{
+					dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_me := dc_pv_me[dc_lx]
+						dc_lv_a := dc_pv_a[dc_lx]
+						sh := dc_sh5
+						_ = sh
+						i := dc_x
+						{
+							var dc_zero Float4
+							dc_lv_me = dc_zero
+						}
+						if i < n {
+							dc_lv_me = (*cpu.Index(dc_f, 68, pos, int(i), dc_x, dc_y, dc_z))
+						}
+						{
+							var dc_zero_2 Float3
+							dc_lv_a = dc_zero_2
+						}
+						dc_pv_me[dc_lx] = dc_lv_me
+						dc_pv_a[dc_lx] = dc_lv_a
 					}
-					if i < n {
-						dc_lv_me = (*cpu.Index(dc_f, 68, pos, int(i), dc_x, dc_y, dc_z))
-					}
-					{
-						var dc_zero_2 Float3
-						dc_lv_a = dc_zero_2
-					}
-					dc_pt_me[dc_tid] = dc_lv_me
-					dc_pt_a[dc_tid] = dc_lv_a
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_NBodyTile_tl2 runs a thread loop of dc_cpu_NBodyTile.
+// dc_cpu_NBodyTile_tl2 runs a loop of the group code of dc_cpu_NBodyTile.
 //
 //go:noinline
-func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, tile int, n int, pos []Float4, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, pos []Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh5
-					j := tile*128 + dc_lx
-					if j < n {
-						(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
-					} else {
-						(*cpu.Index(dc_f, 71, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
+		for tile := 0; tile*128 < n; tile++ {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh5
+							j := tile*128 + dc_lx
+							if j < n {
+								(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
+							} else {
+								(*cpu.Index(dc_f, 71, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_a := dc_pv_a[dc_lx]
+								dc_lv_me := dc_pv_me[dc_lx]
+								sh_3 := dc_sh5
+								for k := 0; k < 128; k++ {
+									dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
+								}
+								dc_pv_a[dc_lx] = dc_lv_a
+							}
+						}
 					}
 				}
 			}
@@ -6960,31 +7115,7 @@ func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_NBodyTile_tl3 runs a thread loop of dc_cpu_NBodyTile.
 //
 //go:noinline
-func dc_cpu_NBodyTile_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_me := dc_pt_me[dc_tid]
-					sh_3 := dc_sh5
-					for k := 0; k < 128; k++ {
-						dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
-					}
-					dc_pt_a[dc_tid] = dc_lv_a
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_NBodyTile_tl4 runs a thread loop of dc_cpu_NBodyTile.
-//
-//go:noinline
-func dc_cpu_NBodyTile_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6993,14 +7124,16 @@ func dc_cpu_NBodyTile_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_a := dc_pt_a[dc_tid]
-					i_2 := dc_x
-					if i_2 < n {
-						(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_a := dc_pv_a[dc_lx]
+						i_2 := dc_x
+						if i_2 < n {
+							(*cpu.Index(dc_f, 72, acc, int(i_2), dc_x, dc_y, dc_z)) = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+						}
 					}
 				}
 			}
@@ -7025,11 +7158,8 @@ func dc_cpu_NBodyTile(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []F
 		dc_pt_me := cpu.PerThread[Float4](dc_m, 1, dc_nt)
 		dc_pt_a := cpu.PerThread[Float3](dc_m, 2, dc_nt)
 		dc_cpu_NBodyTile_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_me, n, pos, dc_pt_a, dc_f)
-		for tile := 0; tile*128 < n; tile++ {
-			dc_cpu_NBodyTile_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, tile, n, pos, dc_f)
-			dc_cpu_NBodyTile_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
-		}
-		dc_cpu_NBodyTile_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
+		dc_cpu_NBodyTile_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, pos, dc_pt_a, dc_pt_me, dc_f)
+		dc_cpu_NBodyTile_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
 	}
 }
 
@@ -7046,56 +7176,83 @@ func dc_cpu_NBodyTile_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_me := dc_pt_me[dc_tid]
-					dc_lv_a := dc_pt_a[dc_tid]
-					sh := dc_sh5
-					_ = sh
-					i := dc_x
-					{
-						var dc_zero Float4
-						dc_lv_me = dc_zero
+				{
+					dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_me := dc_pv_me[dc_lx]
+						dc_lv_a := dc_pv_a[dc_lx]
+						sh := dc_sh5
+						_ = sh
+						i := dc_x
+						{
+							var dc_zero Float4
+							dc_lv_me = dc_zero
+						}
+						if i < n {
+							dc_lv_me = pos[i]
+						}
+						{
+							var dc_zero_2 Float3
+							dc_lv_a = dc_zero_2
+						}
+						dc_pv_me[dc_lx] = dc_lv_me
+						dc_pv_a[dc_lx] = dc_lv_a
 					}
-					if i < n {
-						dc_lv_me = pos[i]
-					}
-					{
-						var dc_zero_2 Float3
-						dc_lv_a = dc_zero_2
-					}
-					dc_pt_me[dc_tid] = dc_lv_me
-					dc_pt_a[dc_tid] = dc_lv_a
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_NBodyTile_fast_tl2 runs a thread loop of dc_cpu_NBodyTile_fast.
+// dc_cpu_NBodyTile_fast_tl2 runs a loop of the group code of dc_cpu_NBodyTile_fast.
 //
 //go:noinline
-func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, tile int, n int, pos []Float4, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, pos []Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh5
-					j := tile*128 + dc_lx
-					if j < n {
-						sh_2[dc_lx] = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
-					} else {
-						sh_2[dc_lx] = Float4{X: 0, Y: 0, Z: 0, W: 0}
+		for tile := 0; tile*128 < n; tile++ {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh5
+							j := tile*128 + dc_lx
+							if j < n {
+								sh_2[dc_lx] = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
+							} else {
+								sh_2[dc_lx] = Float4{X: 0, Y: 0, Z: 0, W: 0}
+							}
+						}
+					}
+				}
+			}
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_a := dc_pv_a[dc_lx]
+								dc_lv_me := dc_pv_me[dc_lx]
+								sh_3 := dc_sh5
+								for k := 0; k < 128; k++ {
+									dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
+								}
+								dc_pv_a[dc_lx] = dc_lv_a
+							}
+						}
 					}
 				}
 			}
@@ -7106,34 +7263,7 @@ func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_NBodyTile_fast_tl3 runs a thread loop of dc_cpu_NBodyTile_fast.
 //
 //go:noinline
-func dc_cpu_NBodyTile_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 128 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_me := dc_pt_me[dc_tid]
-					sh_3 := dc_sh5
-					for k := 0; k < 128; k++ {
-						dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
-					}
-					dc_pt_a[dc_tid] = dc_lv_a
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_NBodyTile_fast_tl4 runs a thread loop of dc_cpu_NBodyTile_fast.
-//
-//go:noinline
-func dc_cpu_NBodyTile_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -7143,13 +7273,15 @@ func dc_cpu_NBodyTile_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					i_2 := dc_x
-					if i_2 < n {
-						acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_a := dc_pv_a[dc_lx]
+						i_2 := dc_x
+						if i_2 < n {
+							acc[i_2] = Float4{X: dc_lv_a.X, Y: dc_lv_a.Y, Z: dc_lv_a.Z, W: 0}
+						}
 					}
 				}
 			}
@@ -7177,11 +7309,8 @@ func dc_cpu_NBodyTile_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, po
 		dc_pt_me := cpu.PerThread[Float4](dc_m, 1, dc_nt)
 		dc_pt_a := cpu.PerThread[Float3](dc_m, 2, dc_nt)
 		dc_cpu_NBodyTile_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_me, n, pos, dc_pt_a, dc_f)
-		for tile := 0; tile*128 < n; tile++ {
-			dc_cpu_NBodyTile_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, tile, n, pos, dc_f)
-			dc_cpu_NBodyTile_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
-		}
-		dc_cpu_NBodyTile_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
+		dc_cpu_NBodyTile_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, pos, dc_pt_a, dc_pt_me, dc_f)
+		dc_cpu_NBodyTile_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
 	}
 }
 

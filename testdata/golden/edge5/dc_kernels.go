@@ -3658,15 +3658,13 @@ func dc_cpu_SharedA_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_first := dc_pt_first[dc_tid]
-					i := dc_x
-					_ = i
-					dc_lv_first = 0
-					dc_pt_first[dc_tid] = dc_lv_first
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_first[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -3706,13 +3704,15 @@ func dc_cpu_SharedA_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					dc_lv_r = sh_2[(l_2+1)%64]
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						dc_lv_r = sh_2[(l_2+1)%64]
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
@@ -3728,13 +3728,13 @@ func dc_cpu_SharedA_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_first := dc_pt_first[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_first = dc_lv_r
-					dc_pt_first[dc_tid] = dc_lv_first
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_first[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -3749,12 +3749,13 @@ func dc_cpu_SharedA_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_dc_r = 0
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_r[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -3794,13 +3795,15 @@ func dc_cpu_SharedA_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					sh_4 := dc_sh0
-					l_4 := dc_lx
-					dc_lv_r_2 = sh_4[(l_4+1)%64]
-					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				{
+					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r_2 := dc_pv_r_2[dc_lx]
+						sh_4 := dc_sh0
+						l_4 := dc_lx
+						dc_lv_r_2 = sh_4[(l_4+1)%64]
+						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					}
 				}
 			}
 		}
@@ -3816,13 +3819,13 @@ func dc_cpu_SharedA_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					dc_lv_dc_r = dc_lv_r_2
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_dc_r[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r_2[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -3840,14 +3843,17 @@ func dc_cpu_SharedA_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_first := dc_pt_first[dc_tid]
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					i_4 := dc_x
-					(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+				{
+					dc_pv_first := dc_pt_first[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_first := dc_pv_first[dc_lx]
+						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+						i_4 := dc_x
+						(*cpu.Index(dc_f, 28, out, int(i_4), dc_x, dc_y, dc_z)) = dc_lv_first + dc_lv_dc_r
+					}
 				}
 			}
 		}
@@ -3898,15 +3904,13 @@ func dc_cpu_SharedA_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_first := dc_pt_first[dc_tid]
-					i := dc_x
-					_ = i
-					dc_lv_first = 0
-					dc_pt_first[dc_tid] = dc_lv_first
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_first[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -3946,13 +3950,15 @@ func dc_cpu_SharedA_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					dc_lv_r = sh_2[(l_2+1)%64]
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						dc_lv_r = sh_2[(l_2+1)%64]
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
@@ -3968,13 +3974,13 @@ func dc_cpu_SharedA_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_first := dc_pt_first[dc_tid]
-					dc_lv_r := dc_pt_r[dc_tid]
-					dc_lv_first = dc_lv_r
-					dc_pt_first[dc_tid] = dc_lv_first
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_first[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -3989,12 +3995,13 @@ func dc_cpu_SharedA_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_dc_r = 0
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_r[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -4034,13 +4041,15 @@ func dc_cpu_SharedA_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					sh_4 := dc_sh0
-					l_4 := dc_lx
-					dc_lv_r_2 = sh_4[(l_4+1)%64]
-					dc_pt_r_2[dc_tid] = dc_lv_r_2
+				{
+					dc_pv_r_2 := dc_pt_r_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r_2 := dc_pv_r_2[dc_lx]
+						sh_4 := dc_sh0
+						l_4 := dc_lx
+						dc_lv_r_2 = sh_4[(l_4+1)%64]
+						dc_pv_r_2[dc_lx] = dc_lv_r_2
+					}
 				}
 			}
 		}
@@ -4056,13 +4065,13 @@ func dc_cpu_SharedA_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					dc_lv_r_2 := dc_pt_r_2[dc_tid]
-					dc_lv_dc_r = dc_lv_r_2
-					dc_pt_dc_r[dc_tid] = dc_lv_dc_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_dc_r[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_r_2[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -4078,13 +4087,19 @@ func dc_cpu_SharedA_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_first := dc_pt_first[dc_tid]
-					dc_lv_dc_r := dc_pt_dc_r[dc_tid]
-					i_4 := dc_x
-					out[i_4] = dc_lv_first + dc_lv_dc_r
+				{
+					dc_pv_first := dc_pt_first[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_dc_r := dc_pt_dc_r[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := out[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						dc_lv_first := dc_pv_first[dc_lx]
+						dc_lv_dc_r := dc_pv_dc_r[dc_lx]
+						i_4 := dc_x
+						_ = i_4
+						dc_rv1[dc_lx] = dc_lv_first + dc_lv_dc_r
+					}
 				}
 			}
 		}
@@ -4200,13 +4215,15 @@ func dc_cpu_SharedB_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					dc_lv_r = sh_2[(l_2+1)%64]
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						dc_lv_r = sh_2[(l_2+1)%64]
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
@@ -4225,13 +4242,15 @@ func dc_cpu_SharedB_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_r := dc_pt_r[dc_tid]
-					i_3 := dc_x
-					(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_r := dc_pv_r[dc_lx]
+						i_3 := dc_x
+						(*cpu.Index(dc_f, 30, out, int(i_3), dc_x, dc_y, dc_z)) = dc_lv_r
+					}
 				}
 			}
 		}
@@ -4315,13 +4334,15 @@ func dc_cpu_SharedB_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					sh_2 := dc_sh0
-					l_2 := dc_lx
-					dc_lv_r = sh_2[(l_2+1)%64]
-					dc_pt_r[dc_tid] = dc_lv_r
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						dc_lv_r = sh_2[(l_2+1)%64]
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
 				}
 			}
 		}
@@ -4338,13 +4359,13 @@ func dc_cpu_SharedB_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_r := dc_pt_r[dc_tid]
-					i_3 := dc_x
-					out[i_3] = dc_lv_r
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_r[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}

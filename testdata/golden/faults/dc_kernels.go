@@ -6379,10 +6379,14 @@ func dc_cpu_SharedIndex_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh := dc_sh0
-					l := dc_lx
-					sh[l] = int32(l)
+				{
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh0
+						_ = sh
+						l := dc_lx
+						dc_rv1[dc_lx] = int32(l)
+					}
 				}
 			}
 		}
@@ -6493,25 +6497,71 @@ func dc_cpu_StrideSum_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_s := dc_pt_s[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					dc_lv_s = 0
-					dc_lv_i = dc_x
-					dc_pt_s[dc_tid] = dc_lv_s
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_s = 0
+						dc_lv_i = dc_x
+						dc_pv_s[dc_lx] = dc_lv_s
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_StrideSum_tl3 runs a thread loop of dc_cpu_StrideSum.
+// dc_cpu_StrideSum_tl3 runs a loop of the group code of dc_cpu_StrideSum.
 //
 //go:noinline
-func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
+func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_i []int, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								sh_2 := dc_sh1
+								l_2 := dc_lx
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_tl4 runs a thread loop of dc_cpu_StrideSum.
+//
+//go:noinline
+func dc_cpu_StrideSum_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6520,12 +6570,14 @@ func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_s := dc_pt_s[dc_tid]
-					(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_s := dc_pv_s[dc_lx]
+						(*cpu.Index(dc_f, 41, out, int(dc_x), dc_x, dc_y, dc_z)) = dc_lv_s
+					}
 				}
 			}
 		}
@@ -6550,38 +6602,8 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_StrideSum_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_StrideSum_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_s, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_s := dc_pt_s[dc_tid]
-							sh_2 := dc_sh1
-							l_2 := dc_lx
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_s[dc_tid] = dc_lv_s
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_StrideSum_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
+		dc_cpu_StrideSum_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_s, x, dc_f)
+		dc_cpu_StrideSum_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
 	}
 }
 
@@ -6596,10 +6618,15 @@ func dc_cpu_StrideSum_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh := dc_sh1
-					l := dc_lx
-					sh[l] = 1
+				{
+					dc_rv1 := dc_sh1[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh1
+						_ = sh
+						l := dc_lx
+						_ = l
+						dc_rv1[dc_lx] = 1
+					}
 				}
 			}
 		}
@@ -6619,25 +6646,74 @@ func dc_cpu_StrideSum_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_s := dc_pt_s[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					dc_lv_s = 0
-					dc_lv_i = dc_x
-					dc_pt_s[dc_tid] = dc_lv_s
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_s = 0
+						dc_lv_i = dc_x
+						dc_pv_s[dc_lx] = dc_lv_s
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_StrideSum_fast_tl3 runs a thread loop of dc_cpu_StrideSum_fast.
+// dc_cpu_StrideSum_fast_tl3 runs a loop of the group code of dc_cpu_StrideSum_fast.
 //
 //go:noinline
-func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
+func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_i []int, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								sh_2 := dc_sh1
+								l_2 := dc_lx
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * sh_2[l_2]
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_fast_tl4 runs a thread loop of dc_cpu_StrideSum_fast.
+//
+//go:noinline
+func dc_cpu_StrideSum_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -6647,12 +6723,13 @@ func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_s := dc_pt_s[dc_tid]
-					out[dc_x] = dc_lv_s
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_s[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_, _ = dc_x0, dc_t0
 			}
 		}
 	}
@@ -6679,38 +6756,8 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_StrideSum_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_StrideSum_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_s, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_s := dc_pt_s[dc_tid]
-							sh_2 := dc_sh1
-							l_2 := dc_lx
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * sh_2[l_2]
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_s[dc_tid] = dc_lv_s
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_StrideSum_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
+		dc_cpu_StrideSum_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_s, x, dc_f)
+		dc_cpu_StrideSum_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
 	}
 }
 

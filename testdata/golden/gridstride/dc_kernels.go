@@ -3025,22 +3025,63 @@ func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_i := dc_pt_i[dc_tid]
-					dc_lv_i = dc_x
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Hist_tl3 runs a thread loop of dc_cpu_Hist.
+// dc_cpu_Hist_tl3 runs a loop of the group code of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								sh_2 := dc_sh0
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_tl4 runs a thread loop of dc_cpu_Hist.
+//
+//go:noinline
+func dc_cpu_Hist_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3077,35 +3118,8 @@ func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Hist_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_Hist_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							sh_2 := dc_sh0
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Hist_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
+		dc_cpu_Hist_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
+		dc_cpu_Hist_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
 	}
 }
 
@@ -3120,10 +3134,11 @@ func dc_cpu_Hist_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh := dc_sh0
-					l := dc_lx
-					sh[l] = 0
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_sh0[dc_c0:dc_c1])
 				}
 			}
 		}
@@ -3143,22 +3158,66 @@ func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_i := dc_pt_i[dc_tid]
-					dc_lv_i = dc_x
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Hist_fast_tl3 runs a thread loop of dc_cpu_Hist_fast.
+// dc_cpu_Hist_fast_tl3 runs a loop of the group code of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								sh_2 := dc_sh0
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_fast_tl4 runs a thread loop of dc_cpu_Hist_fast.
+//
+//go:noinline
+func dc_cpu_Hist_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -3196,35 +3255,8 @@ func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Hist_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_Hist_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							sh_2 := dc_sh0
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Hist_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
+		dc_cpu_Hist_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
+		dc_cpu_Hist_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
 	}
 }
 
@@ -3261,50 +3293,74 @@ func dc_cpu_Sums_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_sum := dc_pt_sum[dc_tid]
-					dc_lv_count := dc_pt_count[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					sh := dc_sh1
-					_ = sh
-					l := dc_lx
-					dc_lv_sum = 0
-					dc_lv_count = 0
-					w := int32(l%5) + 1
-					_ = w
-					dc_lv_i = dc_x + 2
-					dc_pt_sum[dc_tid] = dc_lv_sum
-					dc_pt_count[dc_tid] = dc_lv_count
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_sum := dc_pv_sum[dc_lx]
+						dc_lv_count := dc_pv_count[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						sh := dc_sh1
+						_ = sh
+						l := dc_lx
+						dc_lv_sum = 0
+						dc_lv_count = 0
+						w := int32(l%5) + 1
+						_ = w
+						dc_lv_i = dc_x + 2
+						dc_pv_sum[dc_lx] = dc_lv_sum
+						dc_pv_count[dc_lx] = dc_lv_count
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Sums_tl2 runs a thread loop of dc_cpu_Sums.
+// dc_cpu_Sums_tl2 runs a loop of the group code of dc_cpu_Sums.
 //
 //go:noinline
-func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_i []int, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_sum := dc_pt_sum[dc_tid]
-					dc_lv_count := dc_pt_count[dc_tid]
-					sh_2 := dc_sh1
-					l_3 := dc_lx
-					(*cpu.Index(dc_f, 6, sh_2[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_sum := dc_pv_sum[dc_lx]
+								dc_lv_count := dc_pv_count[dc_lx]
+								l_2 := dc_lx
+								w_2 := int32(l_2%5) + 1
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_2
+										dc_lv_count++
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X) + 3
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_sum[dc_lx] = dc_lv_sum
+								dc_pv_count[dc_lx] = dc_lv_count
+							}
+						}
+					}
 				}
 			}
 		}
@@ -3314,7 +3370,37 @@ func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Sums_tl3 runs a thread loop of dc_cpu_Sums.
 //
 //go:noinline
-func dc_cpu_Sums_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sums_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_sum := dc_pv_sum[dc_lx]
+						dc_lv_count := dc_pv_count[dc_lx]
+						sh_2 := dc_sh1
+						l_3 := dc_lx
+						(*cpu.Index(dc_f, 6, sh_2[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_tl4 runs a thread loop of dc_cpu_Sums.
+//
+//go:noinline
+func dc_cpu_Sums_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xlo := max(0, 0)
@@ -3361,42 +3447,9 @@ func dc_cpu_Sums(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		dc_pt_count := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
 		dc_cpu_Sums_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_sum := dc_pt_sum[dc_tid]
-							dc_lv_count := dc_pt_count[dc_tid]
-							l_2 := dc_lx
-							w_2 := int32(l_2%5) + 1
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_2
-									dc_lv_count++
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X) + 3
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_sum[dc_tid] = dc_lv_sum
-							dc_pt_count[dc_tid] = dc_lv_count
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Sums_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
-		dc_cpu_Sums_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
+		dc_cpu_Sums_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_sum, in, dc_pt_count, dc_f)
+		dc_cpu_Sums_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
+		dc_cpu_Sums_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
 	}
 }
 
@@ -3413,48 +3466,77 @@ func dc_cpu_Sums_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_sum := dc_pt_sum[dc_tid]
-					dc_lv_count := dc_pt_count[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					sh := dc_sh1
-					_ = sh
-					l := dc_lx
-					dc_lv_sum = 0
-					dc_lv_count = 0
-					w := int32(l%5) + 1
-					_ = w
-					dc_lv_i = dc_x + 2
-					dc_pt_sum[dc_tid] = dc_lv_sum
-					dc_pt_count[dc_tid] = dc_lv_count
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_sum := dc_pv_sum[dc_lx]
+						dc_lv_count := dc_pv_count[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						sh := dc_sh1
+						_ = sh
+						l := dc_lx
+						dc_lv_sum = 0
+						dc_lv_count = 0
+						w := int32(l%5) + 1
+						_ = w
+						dc_lv_i = dc_x + 2
+						dc_pv_sum[dc_lx] = dc_lv_sum
+						dc_pv_count[dc_lx] = dc_lv_count
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Sums_fast_tl2 runs a thread loop of dc_cpu_Sums_fast.
+// dc_cpu_Sums_fast_tl2 runs a loop of the group code of dc_cpu_Sums_fast.
 //
 //go:noinline
-func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_i []int, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_sum := dc_pt_sum[dc_tid]
-					dc_lv_count := dc_pt_count[dc_tid]
-					sh_2 := dc_sh1
-					l_3 := dc_lx
-					sh_2[l_3] = dc_lv_sum * int32(dc_lv_count+1)
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_sum := dc_pv_sum[dc_lx]
+								dc_lv_count := dc_pv_count[dc_lx]
+								l_2 := dc_lx
+								w_2 := int32(l_2%5) + 1
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_2
+										dc_lv_count++
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X) + 3
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_sum[dc_lx] = dc_lv_sum
+								dc_pv_count[dc_lx] = dc_lv_count
+							}
+						}
+					}
 				}
 			}
 		}
@@ -3464,7 +3546,38 @@ func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Sums_fast_tl3 runs a thread loop of dc_cpu_Sums_fast.
 //
 //go:noinline
-func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := dc_sh1[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_sum := dc_pv_sum[dc_lx]
+						dc_lv_count := dc_pv_count[dc_lx]
+						sh_2 := dc_sh1
+						_ = sh_2
+						l_3 := dc_lx
+						_ = l_3
+						dc_rv1[dc_lx] = dc_lv_sum * int32(dc_lv_count+1)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_fast_tl4 runs a thread loop of dc_cpu_Sums_fast.
+//
+//go:noinline
+func dc_cpu_Sums_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -3512,42 +3625,9 @@ func dc_cpu_Sums_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		dc_pt_count := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
 		dc_cpu_Sums_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_sum := dc_pt_sum[dc_tid]
-							dc_lv_count := dc_pt_count[dc_tid]
-							l_2 := dc_lx
-							w_2 := int32(l_2%5) + 1
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_2
-									dc_lv_count++
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X) + 3
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_sum[dc_tid] = dc_lv_sum
-							dc_pt_count[dc_tid] = dc_lv_count
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Sums_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
-		dc_cpu_Sums_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
+		dc_cpu_Sums_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_sum, in, dc_pt_count, dc_f)
+		dc_cpu_Sums_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
+		dc_cpu_Sums_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
 	}
 }
 
@@ -3606,43 +3686,60 @@ func dc_cpu_Strides_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					l_2 := dc_lx
-					base := dc_gx * dc_gs.X
-					dc_lv_a = 0
-					dc_lv_i = l_2 + base
-					dc_pt_a[dc_tid] = dc_lv_a
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						l_2 := dc_lx
+						base := dc_gx * dc_gs.X
+						dc_lv_a = 0
+						dc_lv_i = l_2 + base
+						dc_pv_a[dc_lx] = dc_lv_a
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Strides_tl3 runs a thread loop of dc_cpu_Strides.
+// dc_cpu_Strides_tl3 runs a loop of the group code of dc_cpu_Strides.
 //
 //go:noinline
-func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_i []int, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_j := dc_pt_j[dc_tid]
-					stride := (dc_ng.X * dc_gs.X)
-					_ = stride
-					dc_lv_b = 0
-					dc_lv_j = dc_x
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_j[dc_tid] = dc_lv_j
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_a := dc_pv_a[dc_lx]
+								if dc_lv_i <= n-1 {
+									dc_any = true
+									{
+										dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += 7
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_a[dc_lx] = dc_lv_a
+							}
+						}
+					}
 				}
 			}
 		}
@@ -3652,24 +3749,107 @@ func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 // dc_cpu_Strides_tl4 runs a thread loop of dc_cpu_Strides.
 //
 //go:noinline
-func dc_cpu_Strides_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					sh_3 := dc_sh2
-					l_4 := dc_lx
-					{
-						i_1 := dc_x
-						if i_1 < len(out) {
-							out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_j := dc_pv_j[dc_lx]
+						stride := (dc_ng.X * dc_gs.X)
+						_ = stride
+						dc_lv_b = 0
+						dc_lv_j = dc_x
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_j[dc_lx] = dc_lv_j
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_tl5 runs a loop of the group code of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_j []int, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[dc_lx]
+								dc_lv_b := dc_pv_b[dc_lx]
+								sh_2 := dc_sh2
+								l_3 := dc_lx
+								stride_2 := (dc_ng.X * dc_gs.X)
+								if dc_lv_j < n/2 {
+									dc_any_2 = true
+									{
+										for k := 0; k < 3; k++ {
+											if k == 2 {
+												break
+											}
+											dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
+										}
+										(*cpu.Index(dc_f, 11, seen, int(dc_lv_j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
+									}
+									dc_lv_j += stride_2
+								}
+								dc_pv_j[dc_lx] = dc_lv_j
+								dc_pv_b[dc_lx] = dc_lv_b
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_tl6 runs a thread loop of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						sh_3 := dc_sh2
+						l_4 := dc_lx
+						{
+							i_1 := dc_x
+							if i_1 < len(out) {
+								out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
+							}
 						}
 					}
 				}
@@ -3698,75 +3878,10 @@ func dc_cpu_Strides(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		dc_pt_j := cpu.PerThread[int](dc_m, 4, dc_nt)
 		dc_cpu_Strides_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
 		dc_cpu_Strides_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_a, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_a := dc_pt_a[dc_tid]
-							if dc_lv_i <= n-1 {
-								dc_any = true
-								{
-									dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(dc_lv_i), dc_x, dc_y, dc_z))
-								}
-								dc_lv_i += 7
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_a[dc_tid] = dc_lv_a
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Strides_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
-		for dc_any_2 := true; dc_any_2; {
-			dc_any_2 = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_j := dc_pt_j[dc_tid]
-							dc_lv_b := dc_pt_b[dc_tid]
-							sh_2 := dc_sh2
-							l_3 := dc_lx
-							stride_2 := (dc_ng.X * dc_gs.X)
-							if dc_lv_j < n/2 {
-								dc_any_2 = true
-								{
-									for k := 0; k < 3; k++ {
-										if k == 2 {
-											break
-										}
-										dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
-									}
-									(*cpu.Index(dc_f, 11, seen, int(dc_lv_j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
-								}
-								dc_lv_j += stride_2
-							}
-							dc_pt_j[dc_tid] = dc_lv_j
-							dc_pt_b[dc_tid] = dc_lv_b
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Strides_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
+		dc_cpu_Strides_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_i, n, dc_pt_a, in, dc_f)
+		dc_cpu_Strides_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
+		dc_cpu_Strides_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_j, n, dc_pt_b, in, seen, dc_f)
+		dc_cpu_Strides_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
 	}
 }
 
@@ -3781,10 +3896,14 @@ func dc_cpu_Strides_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh := dc_sh2
-					l := dc_lx
-					sh[l] = int32(l * 3)
+				{
+					dc_rv1 := dc_sh2[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh2
+						_ = sh
+						l := dc_lx
+						dc_rv1[dc_lx] = int32(l * 3)
+					}
 				}
 			}
 		}
@@ -3803,46 +3922,58 @@ func dc_cpu_Strides_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					l_2 := dc_lx
-					base := dc_gx * dc_gs.X
-					dc_lv_a = 0
-					dc_lv_i = l_2 + base
-					dc_pt_a[dc_tid] = dc_lv_a
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						l_2 := dc_lx
+						base := dc_gx * dc_gs.X
+						dc_lv_a = 0
+						dc_lv_i = l_2 + base
+						dc_pv_a[dc_lx] = dc_lv_a
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Strides_fast_tl3 runs a thread loop of dc_cpu_Strides_fast.
+// dc_cpu_Strides_fast_tl3 runs a loop of the group code of dc_cpu_Strides_fast.
 //
 //go:noinline
-func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_i []int, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_b := dc_pt_b[dc_tid]
-					dc_lv_j := dc_pt_j[dc_tid]
-					stride := (dc_ng.X * dc_gs.X)
-					_ = stride
-					dc_lv_b = 0
-					dc_lv_j = dc_x
-					dc_pt_b[dc_tid] = dc_lv_b
-					dc_pt_j[dc_tid] = dc_lv_j
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_a := dc_pv_a[dc_lx]
+								if dc_lv_i <= n-1 {
+									dc_any = true
+									{
+										dc_lv_a = dc_lv_a*3 + in[dc_lv_i]
+									}
+									dc_lv_i += 7
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_a[dc_lx] = dc_lv_a
+							}
+						}
+					}
 				}
 			}
 		}
@@ -3852,7 +3983,7 @@ func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 // dc_cpu_Strides_fast_tl4 runs a thread loop of dc_cpu_Strides_fast.
 //
 //go:noinline
-func dc_cpu_Strides_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -3862,17 +3993,106 @@ func dc_cpu_Strides_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_a := dc_pt_a[dc_tid]
-					dc_lv_b := dc_pt_b[dc_tid]
-					sh_3 := dc_sh2
-					l_4 := dc_lx
-					{
-						i_1 := dc_x
-						if i_1 < len(out) {
-							out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
+				{
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_b := dc_pv_b[dc_lx]
+						dc_lv_j := dc_pv_j[dc_lx]
+						stride := (dc_ng.X * dc_gs.X)
+						_ = stride
+						dc_lv_b = 0
+						dc_lv_j = dc_x
+						dc_pv_b[dc_lx] = dc_lv_b
+						dc_pv_j[dc_lx] = dc_lv_j
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_fast_tl5 runs a loop of the group code of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_j []int, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_any_2 := true; dc_any_2; {
+			dc_any_2 = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_j := dc_pv_j[dc_lx]
+								dc_lv_b := dc_pv_b[dc_lx]
+								sh_2 := dc_sh2
+								l_3 := dc_lx
+								stride_2 := (dc_ng.X * dc_gs.X)
+								if dc_lv_j < n/2 {
+									dc_any_2 = true
+									{
+										for k := 0; k < 3; k++ {
+											if k == 2 {
+												break
+											}
+											dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
+										}
+										(*cpu.Index(dc_f, 11, seen, int(dc_lv_j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
+									}
+									dc_lv_j += stride_2
+								}
+								dc_pv_j[dc_lx] = dc_lv_j
+								dc_pv_b[dc_lx] = dc_lv_b
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_fast_tl6 runs a thread loop of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_b := dc_pv_b[dc_lx]
+						sh_3 := dc_sh2
+						l_4 := dc_lx
+						{
+							i_1 := dc_x
+							if i_1 < len(out) {
+								out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
+							}
 						}
 					}
 				}
@@ -3904,70 +4124,10 @@ func dc_cpu_Strides_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		dc_pt_j := cpu.PerThread[int](dc_m, 4, dc_nt)
 		dc_cpu_Strides_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
 		dc_cpu_Strides_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_a, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_a := dc_pt_a[dc_tid]
-							if dc_lv_i <= n-1 {
-								dc_any = true
-								{
-									dc_lv_a = dc_lv_a*3 + in[dc_lv_i]
-								}
-								dc_lv_i += 7
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_a[dc_tid] = dc_lv_a
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Strides_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
-		for dc_any_2 := true; dc_any_2; {
-			dc_any_2 = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_j := dc_pt_j[dc_tid]
-							dc_lv_b := dc_pt_b[dc_tid]
-							sh_2 := dc_sh2
-							l_3 := dc_lx
-							stride_2 := (dc_ng.X * dc_gs.X)
-							if dc_lv_j < n/2 {
-								dc_any_2 = true
-								{
-									for k := 0; k < 3; k++ {
-										if k == 2 {
-											break
-										}
-										dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
-									}
-									(*cpu.Index(dc_f, 11, seen, int(dc_lv_j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
-								}
-								dc_lv_j += stride_2
-							}
-							dc_pt_j[dc_tid] = dc_lv_j
-							dc_pt_b[dc_tid] = dc_lv_b
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Strides_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
+		dc_cpu_Strides_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_i, n, dc_pt_a, in, dc_f)
+		dc_cpu_Strides_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
+		dc_cpu_Strides_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_j, n, dc_pt_b, in, seen, dc_f)
+		dc_cpu_Strides_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
 	}
 }
 
@@ -4004,12 +4164,13 @@ func dc_cpu_Tail_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_dc_done = false
-					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -4027,28 +4188,78 @@ func dc_cpu_Tail_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L1:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					if dc_lv_dc_done {
-						continue dc_L1
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L1:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						if dc_lv_dc_done {
+							continue dc_L1
+						}
+						sh := dc_sh3
+						l := dc_lx
+						(*cpu.Index(dc_f, 12, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 2)
 					}
-					sh := dc_sh3
-					l := dc_lx
-					(*cpu.Index(dc_f, 12, sh[:], int(l), dc_x, dc_y, dc_z)) = int32(l * 2)
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Tail_tl3 runs a thread loop of dc_cpu_Tail.
+// dc_cpu_Tail_tl3 runs a loop of the group code of dc_cpu_Tail.
 //
 //go:noinline
-func dc_cpu_Tail_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Tail_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_x := dc_pv_x[dc_lx]
+								{
+									if dc_lv_dc_done {
+										goto dc_next2
+									}
+									if dc_lv_i < n {
+										dc_any = true
+										{
+											(*cpu.Index(dc_f, 13, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(dc_lv_i), dc_x, dc_y, dc_z)) + dc_lv_x
+										}
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+									}
+								}
+							dc_next2:
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_tl4 runs a thread loop of dc_cpu_Tail.
+//
+//go:noinline
+func dc_cpu_Tail_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4057,19 +4268,21 @@ func dc_cpu_Tail_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L4:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					if dc_lv_dc_done {
-						continue dc_L4
-					}
-					{
-						i_1 := dc_x
-						if i_1 < n {
-							(*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) + 1
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L4:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						if dc_lv_dc_done {
+							continue dc_L4
+						}
+						{
+							i_1 := dc_x
+							if i_1 < n {
+								(*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 16, out, int(i_1), dc_x, dc_y, dc_z)) + 1
+							}
 						}
 					}
 				}
@@ -4104,32 +4317,36 @@ dc_group:
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					dc_x0 := dc_gx * dc_gs.X
 					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_x := dc_pt_x[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						{
-							sh_2 := dc_sh3
-							l_2 := dc_lx
-							if dc_lv_dc_done {
-								goto dc_next1
-							}
-							if l_2 == skip {
-								{
-									dc_lv_dc_done = true
-									dc_ndone++
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							dc_lv_x := dc_pv_x[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							{
+								sh_2 := dc_sh3
+								l_2 := dc_lx
+								if dc_lv_dc_done {
 									goto dc_next1
 								}
+								if l_2 == skip {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next1
+									}
+								}
+								dc_lv_x = sh_2[(l_2+3)%64]
+								dc_lv_i = dc_x
 							}
-							dc_lv_x = sh_2[(l_2+3)%64]
-							dc_lv_i = dc_x
+						dc_next1:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
+							dc_pv_x[dc_lx] = dc_lv_x
+							dc_pv_i[dc_lx] = dc_lv_i
 						}
-					dc_next1:
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-						dc_pt_x[dc_tid] = dc_lv_x
-						dc_pt_i[dc_tid] = dc_lv_i
 					}
 				}
 			}
@@ -4137,42 +4354,8 @@ dc_group:
 		if dc_ndone == dc_gs.X*dc_gs.Y*dc_gs.Z {
 			continue dc_group
 		}
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_x := dc_pt_x[dc_tid]
-							{
-								if dc_lv_dc_done {
-									goto dc_next2
-								}
-								if dc_lv_i < n {
-									dc_any = true
-									{
-										(*cpu.Index(dc_f, 13, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(dc_lv_i), dc_x, dc_y, dc_z)) + dc_lv_x
-									}
-									dc_lv_i += (dc_ng.X * dc_gs.X)
-								}
-							}
-						dc_next2:
-							dc_pt_i[dc_tid] = dc_lv_i
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Tail_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
+		dc_cpu_Tail_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_pt_i, n, out, in, dc_pt_x, dc_f)
+		dc_cpu_Tail_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
 	}
 }
 
@@ -4188,12 +4371,13 @@ func dc_cpu_Tail_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					dc_lv_dc_done = false
-					dc_pt_dc_done[dc_tid] = dc_lv_dc_done
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -4211,26 +4395,79 @@ func dc_cpu_Tail_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L1:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					if dc_lv_dc_done {
-						continue dc_L1
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L1:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						if dc_lv_dc_done {
+							continue dc_L1
+						}
+						sh := dc_sh3
+						l := dc_lx
+						sh[l] = int32(l * 2)
 					}
-					sh := dc_sh3
-					l := dc_lx
-					sh[l] = int32(l * 2)
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Tail_fast_tl3 runs a thread loop of dc_cpu_Tail_fast.
+// dc_cpu_Tail_fast_tl3 runs a loop of the group code of dc_cpu_Tail_fast.
 //
 //go:noinline
-func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_x := dc_pv_x[dc_lx]
+								{
+									if dc_lv_dc_done {
+										goto dc_next2
+									}
+									if dc_lv_i < n {
+										dc_any = true
+										{
+											(*cpu.Index(dc_f, 13, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(dc_lv_i), dc_x, dc_y, dc_z)) + dc_lv_x
+										}
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+									}
+								}
+							dc_next2:
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_fast_tl4 runs a thread loop of dc_cpu_Tail_fast.
+//
+//go:noinline
+func dc_cpu_Tail_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4240,18 +4477,20 @@ func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-			dc_L4:
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-					if dc_lv_dc_done {
-						continue dc_L4
-					}
-					{
-						i_1 := dc_x
-						if i_1 < n {
-							out[i_1] = out[i_1] + 1
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L4:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						if dc_lv_dc_done {
+							continue dc_L4
+						}
+						{
+							i_1 := dc_x
+							if i_1 < n {
+								out[i_1] = out[i_1] + 1
+							}
 						}
 					}
 				}
@@ -4289,32 +4528,36 @@ dc_group:
 				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 					dc_x0 := dc_gx * dc_gs.X
 					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_tid := dc_t0 + dc_lx
-						dc_x := dc_x0 + dc_lx
-						dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-						dc_lv_x := dc_pt_x[dc_tid]
-						dc_lv_i := dc_pt_i[dc_tid]
-						{
-							sh_2 := dc_sh3
-							l_2 := dc_lx
-							if dc_lv_dc_done {
-								goto dc_next1
-							}
-							if l_2 == skip {
-								{
-									dc_lv_dc_done = true
-									dc_ndone++
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							dc_lv_x := dc_pv_x[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							{
+								sh_2 := dc_sh3
+								l_2 := dc_lx
+								if dc_lv_dc_done {
 									goto dc_next1
 								}
+								if l_2 == skip {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next1
+									}
+								}
+								dc_lv_x = sh_2[(l_2+3)%64]
+								dc_lv_i = dc_x
 							}
-							dc_lv_x = sh_2[(l_2+3)%64]
-							dc_lv_i = dc_x
+						dc_next1:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
+							dc_pv_x[dc_lx] = dc_lv_x
+							dc_pv_i[dc_lx] = dc_lv_i
 						}
-					dc_next1:
-						dc_pt_dc_done[dc_tid] = dc_lv_dc_done
-						dc_pt_x[dc_tid] = dc_lv_x
-						dc_pt_i[dc_tid] = dc_lv_i
 					}
 				}
 			}
@@ -4322,42 +4565,8 @@ dc_group:
 		if dc_ndone == dc_gs.X*dc_gs.Y*dc_gs.Z {
 			continue dc_group
 		}
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_dc_done := dc_pt_dc_done[dc_tid]
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_x := dc_pt_x[dc_tid]
-							{
-								if dc_lv_dc_done {
-									goto dc_next2
-								}
-								if dc_lv_i < n {
-									dc_any = true
-									{
-										(*cpu.Index(dc_f, 13, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(dc_lv_i), dc_x, dc_y, dc_z)) + dc_lv_x
-									}
-									dc_lv_i += (dc_ng.X * dc_gs.X)
-								}
-							}
-						dc_next2:
-							dc_pt_i[dc_tid] = dc_lv_i
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Tail_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
+		dc_cpu_Tail_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_pt_i, n, out, in, dc_pt_x, dc_f)
+		dc_cpu_Tail_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
 	}
 }
 
@@ -4476,10 +4685,15 @@ func dc_cpu_Kept_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh := dc_sh4
-					l := dc_lx
-					sh[l] = 1
+				{
+					dc_rv1 := dc_sh4[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh4
+						_ = sh
+						l := dc_lx
+						_ = l
+						dc_rv1[dc_lx] = 1
+					}
 				}
 			}
 		}
@@ -4581,9 +4795,13 @@ func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh := dc_sh5
-					sh[dc_lx] = 1
+				{
+					dc_rv1 := dc_sh5[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh := dc_sh5
+						_ = sh
+						dc_rv1[dc_lx] = 1
+					}
 				}
 			}
 		}
@@ -4600,12 +4818,48 @@ func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_i := dc_pt_i[dc_tid]
-					dc_lv_i = dc_x + base
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x + base
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Wrap_tl3 runs a loop of the group code of dc_cpu_Wrap.
+//
+//go:noinline
+func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, n int, count []int32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								sh_2 := dc_sh5
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc.AtomicAdd(&count[dc_lv_i>>56], sh_2[dc_lx])
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
 				}
 			}
 		}
@@ -4627,29 +4881,7 @@ func dc_cpu_Wrap(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int3
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Wrap_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5)
 		dc_cpu_Wrap_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, base)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_i := dc_pt_i[dc_tid]
-							sh_2 := dc_sh5
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc.AtomicAdd(&count[dc_lv_i>>56], sh_2[dc_lx])
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-						}
-					}
-				}
-			}
-		}
+		dc_cpu_Wrap_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, n, count)
 	}
 }
 

@@ -1805,25 +1805,28 @@ func dc_cpu_GroupStats_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_s1 := dc_pt_s1[dc_tid]
-					i := dc_x
-					dc_lv_v = 0
-					if i < n {
-						dc_lv_v = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
-						var qq int
-						var rr int
-						qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
-						(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
-						(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_s1 := dc_pt_s1[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_s1 := dc_pv_s1[dc_lx]
+						i := dc_x
+						dc_lv_v = 0
+						if i < n {
+							dc_lv_v = (*cpu.Index(dc_f, 13, xs, int(i), dc_x, dc_y, dc_z))
+							var qq int
+							var rr int
+							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+							(*cpu.Index(dc_f, 14, q, int(i), dc_x, dc_y, dc_z)) = int32(qq)
+							(*cpu.Index(dc_f, 15, r, int(i), dc_x, dc_y, dc_z)) = int32(rr)
+						}
+						dc_lv_s1 = 0
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_s1[dc_lx] = dc_lv_s1
 					}
-					dc_lv_s1 = 0
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_s1[dc_tid] = dc_lv_s1
 				}
 			}
 		}
@@ -1839,15 +1842,13 @@ func dc_cpu_GroupStats_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_v_2 := dc_pt_v_2[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_v_2 = dc_lv_v
-					s := dc_sh0
-					_ = s
-					dc_pt_v_2[dc_tid] = dc_lv_v_2
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_v_2[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_v[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -1865,13 +1866,15 @@ func dc_cpu_GroupStats_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v_2 := dc_pt_v_2[dc_tid]
-					s_2 := dc_sh0
-					(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+				{
+					dc_pv_v_2 := dc_pt_v_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v_2 := dc_pv_v_2[dc_lx]
+						s_2 := dc_sh0
+						(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+					}
 				}
 			}
 		}
@@ -1898,26 +1901,30 @@ func dc_cpu_GroupStats_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	}
 }
 
-// dc_cpu_GroupStats_tl5 runs a thread loop of dc_cpu_GroupStats.
+// dc_cpu_GroupStats_tl5 runs a loop of the group code of dc_cpu_GroupStats.
 //
 //go:noinline
-func dc_cpu_GroupStats_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride int, dc_f *cpu.Faults) {
+func dc_cpu_GroupStats_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(stride, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_5 := dc_sh0
-					s_6 := s_5
-					lx_2 := dc_lx
-					{
-						(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+		for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_5 := dc_sh0
+							s_6 := s_5
+							lx_2 := dc_lx
+							{
+								(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -1934,13 +1941,15 @@ func dc_cpu_GroupStats_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_s1 := dc_pt_s1[dc_tid]
-					s_7 := dc_sh0
-					s_8 := s_7
-					dc_lv_s1 = s_8[0]
-					dc_pt_s1[dc_tid] = dc_lv_s1
+				{
+					dc_pv_s1 := dc_pt_s1[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_s1 := dc_pv_s1[dc_lx]
+						s_7 := dc_sh0
+						s_8 := s_7
+						dc_lv_s1 = s_8[0]
+						dc_pv_s1[dc_lx] = dc_lv_s1
+					}
 				}
 			}
 		}
@@ -1956,12 +1965,13 @@ func dc_cpu_GroupStats_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_s2 := dc_pt_s2[dc_tid]
-					dc_lv_s2 = 0
-					dc_pt_s2[dc_tid] = dc_lv_s2
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_s2[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -1976,14 +1986,17 @@ func dc_cpu_GroupStats_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_v_3 := dc_pt_v_3[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_v_3 = dc_lv_v * dc_lv_v
-					s_9 := dc_sh0
-					_ = s_9
-					dc_pt_v_3[dc_tid] = dc_lv_v_3
+				{
+					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_v_3 := dc_pv_v_3[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_v_3 = dc_lv_v * dc_lv_v
+						s_9 := dc_sh0
+						_ = s_9
+						dc_pv_v_3[dc_lx] = dc_lv_v_3
+					}
 				}
 			}
 		}
@@ -2002,13 +2015,15 @@ func dc_cpu_GroupStats_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v_3 := dc_pt_v_3[dc_tid]
-					s_10 := dc_sh0
-					(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+				{
+					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v_3 := dc_pv_v_3[dc_lx]
+						s_10 := dc_sh0
+						(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+					}
 				}
 			}
 		}
@@ -2035,26 +2050,30 @@ func dc_cpu_GroupStats_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
-// dc_cpu_GroupStats_tl11 runs a thread loop of dc_cpu_GroupStats.
+// dc_cpu_GroupStats_tl11 runs a loop of the group code of dc_cpu_GroupStats.
 //
 //go:noinline
-func dc_cpu_GroupStats_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride_2 int, dc_f *cpu.Faults) {
+func dc_cpu_GroupStats_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(stride_2, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_13 := dc_sh0
-					s_14 := s_13
-					lx_4 := dc_lx
-					{
-						(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+		for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
+			{
+				dc_xhi := min(stride_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_13 := dc_sh0
+							s_14 := s_13
+							lx_4 := dc_lx
+							{
+								(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -2071,13 +2090,15 @@ func dc_cpu_GroupStats_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_s2 := dc_pt_s2[dc_tid]
-					s_15 := dc_sh0
-					s_16 := s_15
-					dc_lv_s2 = s_16[0]
-					dc_pt_s2[dc_tid] = dc_lv_s2
+				{
+					dc_pv_s2 := dc_pt_s2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_s2 := dc_pv_s2[dc_lx]
+						s_15 := dc_sh0
+						s_16 := s_15
+						dc_lv_s2 = s_16[0]
+						dc_pv_s2[dc_lx] = dc_lv_s2
+					}
 				}
 			}
 		}
@@ -2098,15 +2119,18 @@ func dc_cpu_GroupStats_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_s1 := dc_pt_s1[dc_tid]
-					dc_lv_s2 := dc_pt_s2[dc_tid]
-					{
-						(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
-						(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+				if dc_xlo < dc_xhi {
+					dc_pv_s1 := dc_pt_s1[dc_t0+dc_xlo : dc_t0+dc_xhi]
+					dc_pv_s2 := dc_pt_s2[dc_t0+dc_xlo : dc_t0+dc_xhi]
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_s1 := dc_pv_s1[dc_lx-dc_xlo]
+						dc_lv_s2 := dc_pv_s2[dc_lx-dc_xlo]
+						{
+							(*cpu.Index(dc_f, 16, sums, int(2*dc_gx), dc_x, dc_y, dc_z)) = dc_lv_s1
+							(*cpu.Index(dc_f, 17, sums, int(2*dc_gx+1), dc_x, dc_y, dc_z)) = dc_lv_s2
+						}
 					}
 				}
 			}
@@ -2139,9 +2163,7 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			dc_cpu_GroupStats_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_2, dc_f)
 			{
 				dc_cpu_GroupStats_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
-					dc_cpu_GroupStats_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
-				}
+				dc_cpu_GroupStats_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				dc_cpu_GroupStats_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s1, dc_f)
 			}
 		}
@@ -2151,9 +2173,7 @@ func dc_cpu_GroupStats(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []f
 			dc_cpu_GroupStats_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_3, dc_f)
 			{
 				dc_cpu_GroupStats_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
-					dc_cpu_GroupStats_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride_2, dc_f)
-				}
+				dc_cpu_GroupStats_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				dc_cpu_GroupStats_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s2, dc_f)
 			}
 		}
@@ -2173,25 +2193,28 @@ func dc_cpu_GroupStats_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_s1 := dc_pt_s1[dc_tid]
-					i := dc_x
-					dc_lv_v = 0
-					if i < n {
-						dc_lv_v = xs[i]
-						var qq int
-						var rr int
-						qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
-						q[i] = int32(qq)
-						r[i] = int32(rr)
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_s1 := dc_pt_s1[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_s1 := dc_pv_s1[dc_lx]
+						i := dc_x
+						dc_lv_v = 0
+						if i < n {
+							dc_lv_v = xs[i]
+							var qq int
+							var rr int
+							qq, rr = dc_divmod(i-n/2, 10, dc_f, dc_x, dc_y, dc_z)
+							q[i] = int32(qq)
+							r[i] = int32(rr)
+						}
+						dc_lv_s1 = 0
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_s1[dc_lx] = dc_lv_s1
 					}
-					dc_lv_s1 = 0
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_s1[dc_tid] = dc_lv_s1
 				}
 			}
 		}
@@ -2207,15 +2230,13 @@ func dc_cpu_GroupStats_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_v_2 := dc_pt_v_2[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_v_2 = dc_lv_v
-					s := dc_sh0
-					_ = s
-					dc_pt_v_2[dc_tid] = dc_lv_v_2
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_v_2[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_v[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -2233,13 +2254,15 @@ func dc_cpu_GroupStats_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v_2 := dc_pt_v_2[dc_tid]
-					s_2 := dc_sh0
-					(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+				{
+					dc_pv_v_2 := dc_pt_v_2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v_2 := dc_pv_v_2[dc_lx]
+						s_2 := dc_sh0
+						(*cpu.Index(dc_f, 5, s_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_2
+					}
 				}
 			}
 		}
@@ -2266,26 +2289,30 @@ func dc_cpu_GroupStats_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	}
 }
 
-// dc_cpu_GroupStats_fast_tl5 runs a thread loop of dc_cpu_GroupStats_fast.
+// dc_cpu_GroupStats_fast_tl5 runs a loop of the group code of dc_cpu_GroupStats_fast.
 //
 //go:noinline
-func dc_cpu_GroupStats_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride int, dc_f *cpu.Faults) {
+func dc_cpu_GroupStats_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(stride, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_5 := dc_sh0
-					s_6 := s_5
-					lx_2 := dc_lx
-					{
-						(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+		for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_5 := dc_sh0
+							s_6 := s_5
+							lx_2 := dc_lx
+							{
+								(*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_6[:], int(lx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_6[:], int(lx_2+stride), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -2302,13 +2329,15 @@ func dc_cpu_GroupStats_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_s1 := dc_pt_s1[dc_tid]
-					s_7 := dc_sh0
-					s_8 := s_7
-					dc_lv_s1 = s_8[0]
-					dc_pt_s1[dc_tid] = dc_lv_s1
+				{
+					dc_pv_s1 := dc_pt_s1[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_s1 := dc_pv_s1[dc_lx]
+						s_7 := dc_sh0
+						s_8 := s_7
+						dc_lv_s1 = s_8[0]
+						dc_pv_s1[dc_lx] = dc_lv_s1
+					}
 				}
 			}
 		}
@@ -2324,12 +2353,13 @@ func dc_cpu_GroupStats_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_s2 := dc_pt_s2[dc_tid]
-					dc_lv_s2 = 0
-					dc_pt_s2[dc_tid] = dc_lv_s2
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_s2[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -2344,14 +2374,17 @@ func dc_cpu_GroupStats_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_v_3 := dc_pt_v_3[dc_tid]
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_v_3 = dc_lv_v * dc_lv_v
-					s_9 := dc_sh0
-					_ = s_9
-					dc_pt_v_3[dc_tid] = dc_lv_v_3
+				{
+					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_v_3 := dc_pv_v_3[dc_lx]
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_v_3 = dc_lv_v * dc_lv_v
+						s_9 := dc_sh0
+						_ = s_9
+						dc_pv_v_3[dc_lx] = dc_lv_v_3
+					}
 				}
 			}
 		}
@@ -2370,13 +2403,15 @@ func dc_cpu_GroupStats_fast_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v_3 := dc_pt_v_3[dc_tid]
-					s_10 := dc_sh0
-					(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+				{
+					dc_pv_v_3 := dc_pt_v_3[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v_3 := dc_pv_v_3[dc_lx]
+						s_10 := dc_sh0
+						(*cpu.Index(dc_f, 5, s_10[:], int(dc_lx), dc_x, dc_y, dc_z)) = dc_lv_v_3
+					}
 				}
 			}
 		}
@@ -2403,26 +2438,30 @@ func dc_cpu_GroupStats_fast_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	}
 }
 
-// dc_cpu_GroupStats_fast_tl11 runs a thread loop of dc_cpu_GroupStats_fast.
+// dc_cpu_GroupStats_fast_tl11 runs a loop of the group code of dc_cpu_GroupStats_fast.
 //
 //go:noinline
-func dc_cpu_GroupStats_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, stride_2 int, dc_f *cpu.Faults) {
+func dc_cpu_GroupStats_fast_tl11(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(stride_2, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_13 := dc_sh0
-					s_14 := s_13
-					lx_4 := dc_lx
-					{
-						(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+		for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
+			{
+				dc_xhi := min(stride_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_13 := dc_sh0
+							s_14 := s_13
+							lx_4 := dc_lx
+							{
+								(*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_14[:], int(lx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_14[:], int(lx_4+stride_2), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -2439,13 +2478,15 @@ func dc_cpu_GroupStats_fast_tl12(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_s2 := dc_pt_s2[dc_tid]
-					s_15 := dc_sh0
-					s_16 := s_15
-					dc_lv_s2 = s_16[0]
-					dc_pt_s2[dc_tid] = dc_lv_s2
+				{
+					dc_pv_s2 := dc_pt_s2[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_s2 := dc_pv_s2[dc_lx]
+						s_15 := dc_sh0
+						s_16 := s_15
+						dc_lv_s2 = s_16[0]
+						dc_pv_s2[dc_lx] = dc_lv_s2
+					}
 				}
 			}
 		}
@@ -2463,13 +2504,16 @@ func dc_cpu_GroupStats_fast_tl13(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_s1 := dc_pt_s1[dc_tid]
-					dc_lv_s2 := dc_pt_s2[dc_tid]
-					{
-						sums[2*dc_gx] = dc_lv_s1
-						sums[2*dc_gx+1] = dc_lv_s2
+				if dc_xlo < dc_xhi {
+					dc_pv_s1 := dc_pt_s1[dc_t0+dc_xlo : dc_t0+dc_xhi]
+					dc_pv_s2 := dc_pt_s2[dc_t0+dc_xlo : dc_t0+dc_xhi]
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+						dc_lv_s1 := dc_pv_s1[dc_lx-dc_xlo]
+						dc_lv_s2 := dc_pv_s2[dc_lx-dc_xlo]
+						{
+							sums[2*dc_gx] = dc_lv_s1
+							sums[2*dc_gx+1] = dc_lv_s2
+						}
 					}
 				}
 			}
@@ -2502,9 +2546,7 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			dc_cpu_GroupStats_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_2, dc_f)
 			{
 				dc_cpu_GroupStats_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-				for stride := dc_gs.X / 2; stride > 0; stride >>= 1 {
-					dc_cpu_GroupStats_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
-				}
+				dc_cpu_GroupStats_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				dc_cpu_GroupStats_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s1, dc_f)
 			}
 		}
@@ -2514,9 +2556,7 @@ func dc_cpu_GroupStats_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x
 			dc_cpu_GroupStats_fast_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v_3, dc_f)
 			{
 				dc_cpu_GroupStats_fast_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-				for stride_2 := dc_gs.X / 2; stride_2 > 0; stride_2 >>= 1 {
-					dc_cpu_GroupStats_fast_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride_2, dc_f)
-				}
+				dc_cpu_GroupStats_fast_tl11(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 				dc_cpu_GroupStats_fast_tl12(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_s2, dc_f)
 			}
 		}

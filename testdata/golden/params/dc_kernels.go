@@ -1410,16 +1410,20 @@ func dc_cpu_Grouped_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					s_2 := s
-					p_2 := p
-					sh := dc_sh0
-					l := dc_lx
-					if l%3 == 0 {
-						s_2 *= 2
-						p_2.A[0] = s_2
+				{
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						s_2 := s
+						p_2 := p
+						sh := dc_sh0
+						_ = sh
+						l := dc_lx
+						if l%3 == 0 {
+							s_2 *= 2
+							p_2.A[0] = s_2
+						}
+						dc_rv1[dc_lx] = s_2 + p_2.A[0]
 					}
-					sh[l] = s_2 + p_2.A[0]
 				}
 			}
 		}

@@ -1836,25 +1836,29 @@ func dc_cpu_Moments_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	}
 }
 
-// dc_cpu_Moments_tl2 runs a thread loop of dc_cpu_Moments.
+// dc_cpu_Moments_tl2 runs a loop of the group code of dc_cpu_Moments.
 //
 //go:noinline
-func dc_cpu_Moments_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, stride int, dc_f *cpu.Faults) {
+func dc_cpu_Moments_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(stride, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_2 := dc_sh0
-					lx_2 := dc_lx
-					{
-						(*cpu.Index(dc_f, 2, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_Vec3_Add((*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							{
+								(*cpu.Index(dc_f, 2, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_Vec3_Add((*cpu.Index(dc_f, 3, s_2[:], int(lx_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
+							}
+						}
 					}
 				}
 			}
@@ -1905,9 +1909,7 @@ func dc_cpu_Moments(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps []Part
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]Vec3{}
 		dc_cpu_Moments_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, ps, dc_f)
-		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			dc_cpu_Moments_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
-		}
+		dc_cpu_Moments_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_Moments_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, moments, dc_f)
 	}
 }
@@ -1924,46 +1926,56 @@ func dc_cpu_Moments_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					s := dc_sh0
-					lx := dc_lx
-					var v Vec3
-					{
-						i := dc_x
-						if i < len(ps) && ps[i].Alive {
-							v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+				{
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						s := dc_sh0
+						_ = s
+						lx := dc_lx
+						_ = lx
+						var v Vec3
+						{
+							i := dc_x
+							if i < len(ps) && ps[i].Alive {
+								v = dc_Vec3_Scale(ps[i].Pos, ps[i].Mass)
+							}
 						}
+						dc_rv1[dc_lx] = v
 					}
-					s[lx] = v
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Moments_fast_tl2 runs a thread loop of dc_cpu_Moments_fast.
+// dc_cpu_Moments_fast_tl2 runs a loop of the group code of dc_cpu_Moments_fast.
 //
 //go:noinline
-func dc_cpu_Moments_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, stride int, dc_f *cpu.Faults) {
+func dc_cpu_Moments_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(stride, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_2 := dc_sh0
-					lx_2 := dc_lx
-					{
-						s_2[lx_2] = dc_Vec3_Add(s_2[lx_2], (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_2 := dc_sh0
+							lx_2 := dc_lx
+							{
+								s_2[lx_2] = dc_Vec3_Add(s_2[lx_2], (*cpu.Index(dc_f, 4, s_2[:], int(lx_2+stride), dc_x, dc_y, dc_z)))
+							}
+						}
 					}
 				}
 			}
@@ -2015,9 +2027,7 @@ func dc_cpu_Moments_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, ps [
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh0 = [64]Vec3{}
 		dc_cpu_Moments_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, ps, dc_f)
-		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			dc_cpu_Moments_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
-		}
+		dc_cpu_Moments_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_Moments_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, moments, dc_f)
 	}
 }

@@ -1217,45 +1217,63 @@ func dc_cpu_Reduce_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					s := dc_sh0
-					_ = s
-					lx := dc_lx
-					_ = lx
-					dc_lv_v = 0
-					dc_lv_i = dc_x
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						s := dc_sh0
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Reduce_float32_tl2 runs a thread loop of dc_cpu_Reduce_float32.
+// dc_cpu_Reduce_float32_tl2 runs a loop of the group code of dc_cpu_Reduce_float32.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_i []int, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v := dc_pt_v[dc_tid]
-					s_2 := dc_sh0
-					lx_2 := dc_lx
-					(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
 				}
 			}
 		}
@@ -1265,22 +1283,24 @@ func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Reduce_float32_tl3 runs a thread loop of dc_cpu_Reduce_float32.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, stride int, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(stride, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh0
-					lx_3 := dc_lx
-					{
-						(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pv_v[dc_lx]
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						(*cpu.Index(dc_f, 1, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
 					}
 				}
 			}
@@ -1288,10 +1308,40 @@ func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float32_tl4 runs a thread loop of dc_cpu_Reduce_float32.
+// dc_cpu_Reduce_float32_tl4 runs a loop of the group code of dc_cpu_Reduce_float32.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							{
+								(*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 3, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_tl5 runs a thread loop of dc_cpu_Reduce_float32.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xlo := max(0, 0)
@@ -1333,40 +1383,10 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_v[dc_tid] = dc_lv_v
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Reduce_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
-		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			dc_cpu_Reduce_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
-		}
-		dc_cpu_Reduce_float32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
+		dc_cpu_Reduce_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, dc_pt_v, in, dc_f)
+		dc_cpu_Reduce_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Reduce_float32_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
 
@@ -1383,43 +1403,66 @@ func dc_cpu_Reduce_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					s := dc_sh0
-					_ = s
-					lx := dc_lx
-					_ = lx
-					dc_lv_v = 0
-					dc_lv_i = dc_x
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						s := dc_sh0
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Reduce_float32_fast_tl2 runs a thread loop of dc_cpu_Reduce_float32_fast.
+// dc_cpu_Reduce_float32_fast_tl2 runs a loop of the group code of dc_cpu_Reduce_float32_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_i []int, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_v := dc_pt_v[dc_tid]
-					s_2 := dc_sh0
-					lx_2 := dc_lx
-					s_2[lx_2] = dc_lv_v
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
 				}
 			}
 		}
@@ -1429,25 +1472,53 @@ func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 // dc_cpu_Reduce_float32_fast_tl3 runs a thread loop of dc_cpu_Reduce_float32_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, stride int, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(stride, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh0
-					lx_3 := dc_lx
-					{
-						s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh0[dc_c0:dc_c1], dc_pt_v[dc_t0+dc_c0:dc_t0+dc_c1])
+				}
+				_ = dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_fast_tl4 runs a loop of the group code of dc_cpu_Reduce_float32_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh0
+							lx_3 := dc_lx
+							{
+								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 4, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -1455,10 +1526,10 @@ func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float32_fast_tl4 runs a thread loop of dc_cpu_Reduce_float32_fast.
+// dc_cpu_Reduce_float32_fast_tl5 runs a thread loop of dc_cpu_Reduce_float32_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -1501,40 +1572,10 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_v[dc_tid] = dc_lv_v
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Reduce_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
-		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			dc_cpu_Reduce_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, stride, dc_f)
-		}
-		dc_cpu_Reduce_float32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
+		dc_cpu_Reduce_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, dc_pt_v, in, dc_f)
+		dc_cpu_Reduce_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Reduce_float32_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
 
@@ -1571,45 +1612,63 @@ func dc_cpu_Reduce_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					s := dc_sh1
-					_ = s
-					lx := dc_lx
-					_ = lx
-					dc_lv_v = 0
-					dc_lv_i = dc_x
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						s := dc_sh1
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Reduce_float64_tl2 runs a thread loop of dc_cpu_Reduce_float64.
+// dc_cpu_Reduce_float64_tl2 runs a loop of the group code of dc_cpu_Reduce_float64.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_i []int, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_v := dc_pt_v[dc_tid]
-					s_2 := dc_sh1
-					lx_2 := dc_lx
-					(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
 				}
 			}
 		}
@@ -1619,22 +1678,24 @@ func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Reduce_float64_tl3 runs a thread loop of dc_cpu_Reduce_float64.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, stride int, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(stride, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh1
-					lx_3 := dc_lx
-					{
-						(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pv_v[dc_lx]
+						s_2 := dc_sh1
+						lx_2 := dc_lx
+						(*cpu.Index(dc_f, 7, s_2[:], int(lx_2), dc_x, dc_y, dc_z)) = dc_lv_v
 					}
 				}
 			}
@@ -1642,10 +1703,40 @@ func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float64_tl4 runs a thread loop of dc_cpu_Reduce_float64.
+// dc_cpu_Reduce_float64_tl4 runs a loop of the group code of dc_cpu_Reduce_float64.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh1
+							lx_3 := dc_lx
+							{
+								(*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_tl5 runs a thread loop of dc_cpu_Reduce_float64.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		dc_xlo := max(0, 0)
@@ -1687,40 +1778,10 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_v[dc_tid] = dc_lv_v
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Reduce_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
-		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			dc_cpu_Reduce_float64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, stride, dc_f)
-		}
-		dc_cpu_Reduce_float64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
+		dc_cpu_Reduce_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_v, in, dc_f)
+		dc_cpu_Reduce_float64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Reduce_float64_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
 
@@ -1737,43 +1798,66 @@ func dc_cpu_Reduce_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_x0 := dc_gx * dc_gs.X
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					dc_lv_v := dc_pt_v[dc_tid]
-					dc_lv_i := dc_pt_i[dc_tid]
-					s := dc_sh1
-					_ = s
-					lx := dc_lx
-					_ = lx
-					dc_lv_v = 0
-					dc_lv_i = dc_x
-					dc_pt_v[dc_tid] = dc_lv_v
-					dc_pt_i[dc_tid] = dc_lv_i
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						s := dc_sh1
+						_ = s
+						lx := dc_lx
+						_ = lx
+						dc_lv_v = 0
+						dc_lv_i = dc_x
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_Reduce_float64_fast_tl2 runs a thread loop of dc_cpu_Reduce_float64_fast.
+// dc_cpu_Reduce_float64_fast_tl2 runs a loop of the group code of dc_cpu_Reduce_float64_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_i []int, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_v := dc_pt_v[dc_tid]
-					s_2 := dc_sh1
-					lx_2 := dc_lx
-					s_2[lx_2] = dc_lv_v
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
 				}
 			}
 		}
@@ -1783,25 +1867,53 @@ func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 // dc_cpu_Reduce_float64_fast_tl3 runs a thread loop of dc_cpu_Reduce_float64_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, stride int, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(stride, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					s_3 := dc_sh1
-					lx_3 := dc_lx
-					{
-						s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh1[dc_c0:dc_c1], dc_pt_v[dc_t0+dc_c0:dc_t0+dc_c1])
+				}
+				_ = dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_fast_tl4 runs a loop of the group code of dc_cpu_Reduce_float64_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
+			{
+				dc_xhi := min(stride, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							s_3 := dc_sh1
+							lx_3 := dc_lx
+							{
+								s_3[lx_3] = s_3[lx_3] + (*cpu.Index(dc_f, 10, s_3[:], int(lx_3+stride), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -1809,10 +1921,10 @@ func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float64_fast_tl4 runs a thread loop of dc_cpu_Reduce_float64_fast.
+// dc_cpu_Reduce_float64_fast_tl5 runs a thread loop of dc_cpu_Reduce_float64_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -1855,40 +1967,10 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_pt_i, dc_f)
-		for dc_any := true; dc_any; {
-			dc_any = false
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_i := dc_pt_i[dc_tid]
-							dc_lv_v := dc_pt_v[dc_tid]
-							if dc_lv_i < n {
-								dc_any = true
-								{
-									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
-								}
-								dc_lv_i += (dc_ng.X * dc_gs.X)
-							}
-							dc_pt_i[dc_tid] = dc_lv_i
-							dc_pt_v[dc_tid] = dc_lv_v
-						}
-					}
-				}
-			}
-		}
-		dc_cpu_Reduce_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
-		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
-			dc_cpu_Reduce_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, stride, dc_f)
-		}
-		dc_cpu_Reduce_float64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
+		dc_cpu_Reduce_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_v, in, dc_f)
+		dc_cpu_Reduce_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Reduce_float64_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
 

@@ -7786,61 +7786,71 @@ func dc_cpu_Hotspot_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-					dc_lv_N := dc_pt_N[dc_tid]
-					dc_lv_S := dc_pt_S[dc_tid]
-					dc_lv_W := dc_pt_W[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					bx_2 := dc_gx
-					by_2 := dc_gy
-					tx_2 := dc_lx
-					ty_2 := dc_ly
-					smallBlockRows_2 := 16 - iteration*2
-					smallBlockCols_2 := 16 - iteration*2
-					blkY_2 := smallBlockRows_2*by_2 - borderRows
-					blkX_2 := smallBlockCols_2*bx_2 - borderCols
-					blkYmax_2 := blkY_2 + 16 - 1
-					blkXmax_2 := blkX_2 + 16 - 1
-					dc_lv_validYmin = 0
-					if blkY_2 < 0 {
-						dc_lv_validYmin = -blkY_2
+				{
+					dc_pv_validYmin := dc_pt_validYmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validYmax := dc_pt_validYmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmin := dc_pt_validXmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmax := dc_pt_validXmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_S := dc_pt_S[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_validYmin := dc_pv_validYmin[dc_lx]
+						dc_lv_validYmax := dc_pv_validYmax[dc_lx]
+						dc_lv_validXmin := dc_pv_validXmin[dc_lx]
+						dc_lv_validXmax := dc_pv_validXmax[dc_lx]
+						dc_lv_N := dc_pv_N[dc_lx]
+						dc_lv_S := dc_pv_S[dc_lx]
+						dc_lv_W := dc_pv_W[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						bx_2 := dc_gx
+						by_2 := dc_gy
+						tx_2 := dc_lx
+						ty_2 := dc_ly
+						smallBlockRows_2 := 16 - iteration*2
+						smallBlockCols_2 := 16 - iteration*2
+						blkY_2 := smallBlockRows_2*by_2 - borderRows
+						blkX_2 := smallBlockCols_2*bx_2 - borderCols
+						blkYmax_2 := blkY_2 + 16 - 1
+						blkXmax_2 := blkX_2 + 16 - 1
+						dc_lv_validYmin = 0
+						if blkY_2 < 0 {
+							dc_lv_validYmin = -blkY_2
+						}
+						dc_lv_validYmax = 15
+						if blkYmax_2 > gridRows-1 {
+							dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
+						}
+						dc_lv_validXmin = 0
+						if blkX_2 < 0 {
+							dc_lv_validXmin = -blkX_2
+						}
+						dc_lv_validXmax = 15
+						if blkXmax_2 > gridCols-1 {
+							dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
+						}
+						dc_lv_N = ty_2 - 1
+						dc_lv_S = ty_2 + 1
+						dc_lv_W = tx_2 - 1
+						dc_lv_E = tx_2 + 1
+						dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
+						dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
+						dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
+						dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
+						dc_lv_computed = false
+						dc_pv_validYmin[dc_lx] = dc_lv_validYmin
+						dc_pv_validYmax[dc_lx] = dc_lv_validYmax
+						dc_pv_validXmin[dc_lx] = dc_lv_validXmin
+						dc_pv_validXmax[dc_lx] = dc_lv_validXmax
+						dc_pv_N[dc_lx] = dc_lv_N
+						dc_pv_S[dc_lx] = dc_lv_S
+						dc_pv_W[dc_lx] = dc_lv_W
+						dc_pv_E[dc_lx] = dc_lv_E
+						dc_pv_computed[dc_lx] = dc_lv_computed
 					}
-					dc_lv_validYmax = 15
-					if blkYmax_2 > gridRows-1 {
-						dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
-					}
-					dc_lv_validXmin = 0
-					if blkX_2 < 0 {
-						dc_lv_validXmin = -blkX_2
-					}
-					dc_lv_validXmax = 15
-					if blkXmax_2 > gridCols-1 {
-						dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
-					}
-					dc_lv_N = ty_2 - 1
-					dc_lv_S = ty_2 + 1
-					dc_lv_W = tx_2 - 1
-					dc_lv_E = tx_2 + 1
-					dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
-					dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
-					dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
-					dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
-					dc_lv_computed = false
-					dc_pt_validYmin[dc_tid] = dc_lv_validYmin
-					dc_pt_validYmax[dc_tid] = dc_lv_validYmax
-					dc_pt_validXmin[dc_tid] = dc_lv_validXmin
-					dc_pt_validXmax[dc_tid] = dc_lv_validXmax
-					dc_pt_N[dc_tid] = dc_lv_N
-					dc_pt_S[dc_tid] = dc_lv_S
-					dc_pt_W[dc_tid] = dc_lv_W
-					dc_pt_E[dc_tid] = dc_lv_E
-					dc_pt_computed[dc_tid] = dc_lv_computed
 				}
 			}
 		}
@@ -7859,35 +7869,45 @@ func dc_cpu_Hotspot_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-					dc_lv_S := dc_pt_S[dc_tid]
-					dc_lv_N := dc_pt_N[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					dc_lv_W := dc_pt_W[dc_tid]
-					tempOn_2 := dc_sh0
-					powerOn_2 := dc_sh1
-					tempT_2 := dc_sh2
-					amb_2 := float32(80)
-					stepDivCap_2 := step / dc_v_cap
-					rx1_2 := 1 / rx
-					ry1_2 := 1 / ry
-					rz1_2 := 1 / rz
-					tx_3 := dc_lx
-					ty_3 := dc_ly
-					dc_lv_computed = false
-					if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
-						dc_lv_computed = true
-						(*cpu.Index(dc_f, 7, (*cpu.Index(dc_f, 6, tempT_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + stepDivCap_2*((*cpu.Index(dc_f, 11, (*cpu.Index(dc_f, 10, powerOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+((*cpu.Index(dc_f, 13, (*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 15, (*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 17, (*cpu.Index(dc_f, 16, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*ry1_2+((*cpu.Index(dc_f, 19, (*cpu.Index(dc_f, 18, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, (*cpu.Index(dc_f, 20, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 23, (*cpu.Index(dc_f, 22, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rx1_2+(amb_2-(*cpu.Index(dc_f, 25, (*cpu.Index(dc_f, 24, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rz1_2)
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmin := dc_pt_validXmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmax := dc_pt_validXmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validYmin := dc_pt_validYmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validYmax := dc_pt_validYmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_S := dc_pt_S[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						dc_lv_validXmin := dc_pv_validXmin[dc_lx]
+						dc_lv_validXmax := dc_pv_validXmax[dc_lx]
+						dc_lv_validYmin := dc_pv_validYmin[dc_lx]
+						dc_lv_validYmax := dc_pv_validYmax[dc_lx]
+						dc_lv_S := dc_pv_S[dc_lx]
+						dc_lv_N := dc_pv_N[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						dc_lv_W := dc_pv_W[dc_lx]
+						tempOn_2 := dc_sh0
+						powerOn_2 := dc_sh1
+						tempT_2 := dc_sh2
+						amb_2 := float32(80)
+						stepDivCap_2 := step / dc_v_cap
+						rx1_2 := 1 / rx
+						ry1_2 := 1 / ry
+						rz1_2 := 1 / rz
+						tx_3 := dc_lx
+						ty_3 := dc_ly
+						dc_lv_computed = false
+						if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
+							dc_lv_computed = true
+							(*cpu.Index(dc_f, 7, (*cpu.Index(dc_f, 6, tempT_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + stepDivCap_2*((*cpu.Index(dc_f, 11, (*cpu.Index(dc_f, 10, powerOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+((*cpu.Index(dc_f, 13, (*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 15, (*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 17, (*cpu.Index(dc_f, 16, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*ry1_2+((*cpu.Index(dc_f, 19, (*cpu.Index(dc_f, 18, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, (*cpu.Index(dc_f, 20, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*(*cpu.Index(dc_f, 23, (*cpu.Index(dc_f, 22, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rx1_2+(amb_2-(*cpu.Index(dc_f, 25, (*cpu.Index(dc_f, 24, tempOn_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)))*rz1_2)
+						}
+						dc_pv_computed[dc_lx] = dc_lv_computed
 					}
-					dc_pt_computed[dc_tid] = dc_lv_computed
 				}
 			}
 		}
@@ -7906,27 +7926,29 @@ func dc_cpu_Hotspot_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					tempT_4 := dc_sh2
-					bx_3 := dc_gx
-					by_3 := dc_gy
-					tx_5 := dc_lx
-					ty_5 := dc_ly
-					smallBlockRows_3 := 16 - iteration*2
-					smallBlockCols_3 := 16 - iteration*2
-					blkY_3 := smallBlockRows_3*by_3 - borderRows
-					blkX_3 := smallBlockCols_3*bx_3 - borderCols
-					yidx_2 := blkY_3 + ty_5
-					xidx_2 := blkX_3 + tx_5
-					loadYidx_2 := yidx_2
-					loadXidx_2 := xidx_2
-					index_2 := gridCols*loadYidx_2 + loadXidx_2
-					if dc_lv_computed {
-						(*cpu.Index(dc_f, 30, tempDst, int(index_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, (*cpu.Index(dc_f, 31, tempT_4[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						tempT_4 := dc_sh2
+						bx_3 := dc_gx
+						by_3 := dc_gy
+						tx_5 := dc_lx
+						ty_5 := dc_ly
+						smallBlockRows_3 := 16 - iteration*2
+						smallBlockCols_3 := 16 - iteration*2
+						blkY_3 := smallBlockRows_3*by_3 - borderRows
+						blkX_3 := smallBlockCols_3*bx_3 - borderCols
+						yidx_2 := blkY_3 + ty_5
+						xidx_2 := blkX_3 + tx_5
+						loadYidx_2 := yidx_2
+						loadXidx_2 := xidx_2
+						index_2 := gridCols*loadYidx_2 + loadXidx_2
+						if dc_lv_computed {
+							(*cpu.Index(dc_f, 30, tempDst, int(index_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, (*cpu.Index(dc_f, 31, tempT_4[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -7973,24 +7995,26 @@ func dc_cpu_Hotspot(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iteration
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L1:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							tempOn_3 := dc_sh0
-							tempT_3 := dc_sh2
-							tx_4 := dc_lx
-							ty_4 := dc_ly
-							if i == iteration-1 {
-								{
-									dc_brk = 1
-									continue dc_L1
+						{
+							dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_computed := dc_pv_computed[dc_lx]
+								tempOn_3 := dc_sh0
+								tempT_3 := dc_sh2
+								tx_4 := dc_lx
+								ty_4 := dc_ly
+								if i == iteration-1 {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
 								}
-							}
-							if dc_lv_computed {
-								(*cpu.Index(dc_f, 27, (*cpu.Index(dc_f, 26, tempOn_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, (*cpu.Index(dc_f, 28, tempT_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
+								if dc_lv_computed {
+									(*cpu.Index(dc_f, 27, (*cpu.Index(dc_f, 26, tempOn_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, (*cpu.Index(dc_f, 28, tempT_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -8076,61 +8100,71 @@ func dc_cpu_Hotspot_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-					dc_lv_N := dc_pt_N[dc_tid]
-					dc_lv_S := dc_pt_S[dc_tid]
-					dc_lv_W := dc_pt_W[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					bx_2 := dc_gx
-					by_2 := dc_gy
-					tx_2 := dc_lx
-					ty_2 := dc_ly
-					smallBlockRows_2 := 16 - iteration*2
-					smallBlockCols_2 := 16 - iteration*2
-					blkY_2 := smallBlockRows_2*by_2 - borderRows
-					blkX_2 := smallBlockCols_2*bx_2 - borderCols
-					blkYmax_2 := blkY_2 + 16 - 1
-					blkXmax_2 := blkX_2 + 16 - 1
-					dc_lv_validYmin = 0
-					if blkY_2 < 0 {
-						dc_lv_validYmin = -blkY_2
+				{
+					dc_pv_validYmin := dc_pt_validYmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validYmax := dc_pt_validYmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmin := dc_pt_validXmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmax := dc_pt_validXmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_S := dc_pt_S[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_validYmin := dc_pv_validYmin[dc_lx]
+						dc_lv_validYmax := dc_pv_validYmax[dc_lx]
+						dc_lv_validXmin := dc_pv_validXmin[dc_lx]
+						dc_lv_validXmax := dc_pv_validXmax[dc_lx]
+						dc_lv_N := dc_pv_N[dc_lx]
+						dc_lv_S := dc_pv_S[dc_lx]
+						dc_lv_W := dc_pv_W[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						bx_2 := dc_gx
+						by_2 := dc_gy
+						tx_2 := dc_lx
+						ty_2 := dc_ly
+						smallBlockRows_2 := 16 - iteration*2
+						smallBlockCols_2 := 16 - iteration*2
+						blkY_2 := smallBlockRows_2*by_2 - borderRows
+						blkX_2 := smallBlockCols_2*bx_2 - borderCols
+						blkYmax_2 := blkY_2 + 16 - 1
+						blkXmax_2 := blkX_2 + 16 - 1
+						dc_lv_validYmin = 0
+						if blkY_2 < 0 {
+							dc_lv_validYmin = -blkY_2
+						}
+						dc_lv_validYmax = 15
+						if blkYmax_2 > gridRows-1 {
+							dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
+						}
+						dc_lv_validXmin = 0
+						if blkX_2 < 0 {
+							dc_lv_validXmin = -blkX_2
+						}
+						dc_lv_validXmax = 15
+						if blkXmax_2 > gridCols-1 {
+							dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
+						}
+						dc_lv_N = ty_2 - 1
+						dc_lv_S = ty_2 + 1
+						dc_lv_W = tx_2 - 1
+						dc_lv_E = tx_2 + 1
+						dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
+						dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
+						dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
+						dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
+						dc_lv_computed = false
+						dc_pv_validYmin[dc_lx] = dc_lv_validYmin
+						dc_pv_validYmax[dc_lx] = dc_lv_validYmax
+						dc_pv_validXmin[dc_lx] = dc_lv_validXmin
+						dc_pv_validXmax[dc_lx] = dc_lv_validXmax
+						dc_pv_N[dc_lx] = dc_lv_N
+						dc_pv_S[dc_lx] = dc_lv_S
+						dc_pv_W[dc_lx] = dc_lv_W
+						dc_pv_E[dc_lx] = dc_lv_E
+						dc_pv_computed[dc_lx] = dc_lv_computed
 					}
-					dc_lv_validYmax = 15
-					if blkYmax_2 > gridRows-1 {
-						dc_lv_validYmax = 15 - (blkYmax_2 - gridRows + 1)
-					}
-					dc_lv_validXmin = 0
-					if blkX_2 < 0 {
-						dc_lv_validXmin = -blkX_2
-					}
-					dc_lv_validXmax = 15
-					if blkXmax_2 > gridCols-1 {
-						dc_lv_validXmax = 15 - (blkXmax_2 - gridCols + 1)
-					}
-					dc_lv_N = ty_2 - 1
-					dc_lv_S = ty_2 + 1
-					dc_lv_W = tx_2 - 1
-					dc_lv_E = tx_2 + 1
-					dc_lv_N = max(dc_lv_N, dc_lv_validYmin)
-					dc_lv_S = min(dc_lv_S, dc_lv_validYmax)
-					dc_lv_W = max(dc_lv_W, dc_lv_validXmin)
-					dc_lv_E = min(dc_lv_E, dc_lv_validXmax)
-					dc_lv_computed = false
-					dc_pt_validYmin[dc_tid] = dc_lv_validYmin
-					dc_pt_validYmax[dc_tid] = dc_lv_validYmax
-					dc_pt_validXmin[dc_tid] = dc_lv_validXmin
-					dc_pt_validXmax[dc_tid] = dc_lv_validXmax
-					dc_pt_N[dc_tid] = dc_lv_N
-					dc_pt_S[dc_tid] = dc_lv_S
-					dc_pt_W[dc_tid] = dc_lv_W
-					dc_pt_E[dc_tid] = dc_lv_E
-					dc_pt_computed[dc_tid] = dc_lv_computed
 				}
 			}
 		}
@@ -8155,35 +8189,45 @@ func dc_cpu_Hotspot_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					dc_lv_validXmin := dc_pt_validXmin[dc_tid]
-					dc_lv_validXmax := dc_pt_validXmax[dc_tid]
-					dc_lv_validYmin := dc_pt_validYmin[dc_tid]
-					dc_lv_validYmax := dc_pt_validYmax[dc_tid]
-					dc_lv_S := dc_pt_S[dc_tid]
-					dc_lv_N := dc_pt_N[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					dc_lv_W := dc_pt_W[dc_tid]
-					tempOn_2 := dc_sh0
-					powerOn_2 := dc_sh1
-					tempT_2 := dc_sh2
-					amb_2 := float32(80)
-					stepDivCap_2 := step / dc_v_cap
-					rx1_2 := 1 / rx
-					ry1_2 := 1 / ry
-					rz1_2 := 1 / rz
-					tx_3 := dc_lx
-					ty_3 := dc_ly
-					dc_lv_computed = false
-					if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
-						dc_lv_computed = true
-						tempT_2[ty_3][tx_3] = tempOn_2[ty_3][tx_3] + stepDivCap_2*(powerOn_2[ty_3][tx_3]+((*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[tx_3]+(*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[tx_3]-2*tempOn_2[ty_3][tx_3])*ry1_2+((*cpu.Index(dc_f, 19, tempOn_2[ty_3][:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, tempOn_2[ty_3][:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*tempOn_2[ty_3][tx_3])*rx1_2+(amb_2-tempOn_2[ty_3][tx_3])*rz1_2)
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmin := dc_pt_validXmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validXmax := dc_pt_validXmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validYmin := dc_pt_validYmin[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_validYmax := dc_pt_validYmax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_S := dc_pt_S[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						dc_lv_validXmin := dc_pv_validXmin[dc_lx]
+						dc_lv_validXmax := dc_pv_validXmax[dc_lx]
+						dc_lv_validYmin := dc_pv_validYmin[dc_lx]
+						dc_lv_validYmax := dc_pv_validYmax[dc_lx]
+						dc_lv_S := dc_pv_S[dc_lx]
+						dc_lv_N := dc_pv_N[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						dc_lv_W := dc_pv_W[dc_lx]
+						tempOn_2 := dc_sh0
+						powerOn_2 := dc_sh1
+						tempT_2 := dc_sh2
+						amb_2 := float32(80)
+						stepDivCap_2 := step / dc_v_cap
+						rx1_2 := 1 / rx
+						ry1_2 := 1 / ry
+						rz1_2 := 1 / rz
+						tx_3 := dc_lx
+						ty_3 := dc_ly
+						dc_lv_computed = false
+						if dc_inRange(tx_3, i+1, 16-i-2) && dc_inRange(ty_3, i+1, 16-i-2) && dc_inRange(tx_3, dc_lv_validXmin, dc_lv_validXmax) && dc_inRange(ty_3, dc_lv_validYmin, dc_lv_validYmax) {
+							dc_lv_computed = true
+							tempT_2[ty_3][tx_3] = tempOn_2[ty_3][tx_3] + stepDivCap_2*(powerOn_2[ty_3][tx_3]+((*cpu.Index(dc_f, 12, tempOn_2[:], int(dc_lv_S), dc_x, dc_y, dc_z))[tx_3]+(*cpu.Index(dc_f, 14, tempOn_2[:], int(dc_lv_N), dc_x, dc_y, dc_z))[tx_3]-2*tempOn_2[ty_3][tx_3])*ry1_2+((*cpu.Index(dc_f, 19, tempOn_2[ty_3][:], int(dc_lv_E), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 21, tempOn_2[ty_3][:], int(dc_lv_W), dc_x, dc_y, dc_z))-2*tempOn_2[ty_3][tx_3])*rx1_2+(amb_2-tempOn_2[ty_3][tx_3])*rz1_2)
+						}
+						dc_pv_computed[dc_lx] = dc_lv_computed
 					}
-					dc_pt_computed[dc_tid] = dc_lv_computed
 				}
 			}
 		}
@@ -8205,25 +8249,27 @@ func dc_cpu_Hotspot_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					tempT_4 := dc_sh2
-					bx_3 := dc_gx
-					by_3 := dc_gy
-					tx_5 := dc_lx
-					ty_5 := dc_ly
-					smallBlockRows_3 := 16 - iteration*2
-					smallBlockCols_3 := 16 - iteration*2
-					blkY_3 := smallBlockRows_3*by_3 - borderRows
-					blkX_3 := smallBlockCols_3*bx_3 - borderCols
-					yidx_2 := blkY_3 + ty_5
-					xidx_2 := blkX_3 + tx_5
-					loadYidx_2 := yidx_2
-					loadXidx_2 := xidx_2
-					index_2 := gridCols*loadYidx_2 + loadXidx_2
-					if dc_lv_computed {
-						tempDst[index_2] = tempT_4[ty_5][tx_5]
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						tempT_4 := dc_sh2
+						bx_3 := dc_gx
+						by_3 := dc_gy
+						tx_5 := dc_lx
+						ty_5 := dc_ly
+						smallBlockRows_3 := 16 - iteration*2
+						smallBlockCols_3 := 16 - iteration*2
+						blkY_3 := smallBlockRows_3*by_3 - borderRows
+						blkX_3 := smallBlockCols_3*bx_3 - borderCols
+						yidx_2 := blkY_3 + ty_5
+						xidx_2 := blkX_3 + tx_5
+						loadYidx_2 := yidx_2
+						loadXidx_2 := xidx_2
+						index_2 := gridCols*loadYidx_2 + loadXidx_2
+						if dc_lv_computed {
+							tempDst[index_2] = tempT_4[ty_5][tx_5]
+						}
 					}
 				}
 			}
@@ -8273,22 +8319,24 @@ func dc_cpu_Hotspot_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iter
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L1:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							tempOn_3 := dc_sh0
-							tempT_3 := dc_sh2
-							tx_4 := dc_lx
-							ty_4 := dc_ly
-							if i == iteration-1 {
-								{
-									dc_brk = 1
-									continue dc_L1
+						{
+							dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_computed := dc_pv_computed[dc_lx]
+								tempOn_3 := dc_sh0
+								tempT_3 := dc_sh2
+								tx_4 := dc_lx
+								ty_4 := dc_ly
+								if i == iteration-1 {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
 								}
-							}
-							if dc_lv_computed {
-								tempOn_3[ty_4][tx_4] = tempT_3[ty_4][tx_4]
+								if dc_lv_computed {
+									tempOn_3[ty_4][tx_4] = tempT_3[ty_4][tx_4]
+								}
 							}
 						}
 					}
@@ -8348,45 +8396,49 @@ func dc_cpu_Pathfinder_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_W := dc_pt_W[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					dc_lv_isValid := dc_pt_isValid[dc_tid]
-					prev := dc_sh3
-					result := dc_sh4
-					_ = result
-					bx := dc_gx
-					tx := dc_lx
-					smallBlockCols := 256 - iteration*1*2
-					blkX := smallBlockCols*bx - border
-					blkXmax := blkX + 256 - 1
-					xidx := blkX + tx
-					validXmin := 0
-					if blkX < 0 {
-						validXmin = -blkX
+				{
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_isValid := dc_pt_isValid[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_W := dc_pv_W[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						dc_lv_isValid := dc_pv_isValid[dc_lx]
+						prev := dc_sh3
+						result := dc_sh4
+						_ = result
+						bx := dc_gx
+						tx := dc_lx
+						smallBlockCols := 256 - iteration*1*2
+						blkX := smallBlockCols*bx - border
+						blkXmax := blkX + 256 - 1
+						xidx := blkX + tx
+						validXmin := 0
+						if blkX < 0 {
+							validXmin = -blkX
+						}
+						validXmax := 255
+						if blkXmax > cols-1 {
+							validXmax = 255 - (blkXmax - cols + 1)
+						}
+						dc_lv_W = tx - 1
+						dc_lv_E = tx + 1
+						if dc_lv_W < validXmin {
+							dc_lv_W = validXmin
+						}
+						if dc_lv_E > validXmax {
+							dc_lv_E = validXmax
+						}
+						dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
+						if dc_inRange(xidx, 0, cols-1) {
+							(*cpu.Index(dc_f, 33, prev[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, gpuSrc, int(xidx), dc_x, dc_y, dc_z))
+						}
+						dc_pv_W[dc_lx] = dc_lv_W
+						dc_pv_E[dc_lx] = dc_lv_E
+						dc_pv_isValid[dc_lx] = dc_lv_isValid
 					}
-					validXmax := 255
-					if blkXmax > cols-1 {
-						validXmax = 255 - (blkXmax - cols + 1)
-					}
-					dc_lv_W = tx - 1
-					dc_lv_E = tx + 1
-					if dc_lv_W < validXmin {
-						dc_lv_W = validXmin
-					}
-					if dc_lv_E > validXmax {
-						dc_lv_E = validXmax
-					}
-					dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
-					if dc_inRange(xidx, 0, cols-1) {
-						(*cpu.Index(dc_f, 33, prev[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 34, gpuSrc, int(xidx), dc_x, dc_y, dc_z))
-					}
-					dc_pt_W[dc_tid] = dc_lv_W
-					dc_pt_E[dc_tid] = dc_lv_E
-					dc_pt_isValid[dc_tid] = dc_lv_isValid
 				}
 			}
 		}
@@ -8402,12 +8454,13 @@ func dc_cpu_Pathfinder_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					dc_lv_computed = false
-					dc_pt_computed[dc_tid] = dc_lv_computed
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_computed[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -8425,32 +8478,37 @@ func dc_cpu_Pathfinder_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					dc_lv_isValid := dc_pt_isValid[dc_tid]
-					dc_lv_W := dc_pt_W[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					prev_2 := dc_sh3
-					result_2 := dc_sh4
-					bx_2 := dc_gx
-					tx_2 := dc_lx
-					smallBlockCols_2 := 256 - iteration*1*2
-					blkX_2 := smallBlockCols_2*bx_2 - border
-					xidx_2 := blkX_2 + tx_2
-					dc_lv_computed = false
-					if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
-						dc_lv_computed = true
-						left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
-						up := (*cpu.Index(dc_f, 36, prev_2[:], int(tx_2), dc_x, dc_y, dc_z))
-						right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
-						shortest := min(left, up, right)
-						index := cols*(startStep+i) + xidx_2
-						(*cpu.Index(dc_f, 38, result_2[:], int(tx_2), dc_x, dc_y, dc_z)) = shortest + (*cpu.Index(dc_f, 39, gpuWall, int(index), dc_x, dc_y, dc_z))
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_isValid := dc_pt_isValid[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						dc_lv_isValid := dc_pv_isValid[dc_lx]
+						dc_lv_W := dc_pv_W[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						prev_2 := dc_sh3
+						result_2 := dc_sh4
+						bx_2 := dc_gx
+						tx_2 := dc_lx
+						smallBlockCols_2 := 256 - iteration*1*2
+						blkX_2 := smallBlockCols_2*bx_2 - border
+						xidx_2 := blkX_2 + tx_2
+						dc_lv_computed = false
+						if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
+							dc_lv_computed = true
+							left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
+							up := (*cpu.Index(dc_f, 36, prev_2[:], int(tx_2), dc_x, dc_y, dc_z))
+							right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
+							shortest := min(left, up, right)
+							index := cols*(startStep+i) + xidx_2
+							(*cpu.Index(dc_f, 38, result_2[:], int(tx_2), dc_x, dc_y, dc_z)) = shortest + (*cpu.Index(dc_f, 39, gpuWall, int(index), dc_x, dc_y, dc_z))
+						}
+						dc_pv_computed[dc_lx] = dc_lv_computed
 					}
-					dc_pt_computed[dc_tid] = dc_lv_computed
 				}
 			}
 		}
@@ -8469,19 +8527,21 @@ func dc_cpu_Pathfinder_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					result_4 := dc_sh4
-					bx_3 := dc_gx
-					tx_4 := dc_lx
-					smallBlockCols_3 := 256 - iteration*1*2
-					blkX_3 := smallBlockCols_3*bx_3 - border
-					xidx_3 := blkX_3 + tx_4
-					if dc_lv_computed {
-						(*cpu.Index(dc_f, 42, gpuResults, int(xidx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 43, result_4[:], int(tx_4), dc_x, dc_y, dc_z))
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						result_4 := dc_sh4
+						bx_3 := dc_gx
+						tx_4 := dc_lx
+						smallBlockCols_3 := 256 - iteration*1*2
+						blkX_3 := smallBlockCols_3*bx_3 - border
+						xidx_3 := blkX_3 + tx_4
+						if dc_lv_computed {
+							(*cpu.Index(dc_f, 42, gpuResults, int(xidx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 43, result_4[:], int(tx_4), dc_x, dc_y, dc_z))
+						}
 					}
 				}
 			}
@@ -8521,23 +8581,25 @@ func dc_cpu_Pathfinder(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, iterat
 						dc_y := dc_gy*dc_gs.Y + dc_ly
 						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L1:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							prev_3 := dc_sh3
-							result_3 := dc_sh4
-							tx_3 := dc_lx
-							if i == iteration-1 {
-								{
-									dc_brk = 1
-									continue dc_L1
+						{
+							dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_computed := dc_pv_computed[dc_lx]
+								prev_3 := dc_sh3
+								result_3 := dc_sh4
+								tx_3 := dc_lx
+								if i == iteration-1 {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
 								}
-							}
-							if dc_lv_computed {
-								(*cpu.Index(dc_f, 40, prev_3[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, result_3[:], int(tx_3), dc_x, dc_y, dc_z))
+								if dc_lv_computed {
+									(*cpu.Index(dc_f, 40, prev_3[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, result_3[:], int(tx_3), dc_x, dc_y, dc_z))
+								}
 							}
 						}
 					}
@@ -8564,43 +8626,47 @@ func dc_cpu_Pathfinder_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_W := dc_pt_W[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					dc_lv_isValid := dc_pt_isValid[dc_tid]
-					prev := dc_sh3
-					result := dc_sh4
-					_ = result
-					bx := dc_gx
-					tx := dc_lx
-					smallBlockCols := 256 - iteration*1*2
-					blkX := smallBlockCols*bx - border
-					blkXmax := blkX + 256 - 1
-					xidx := blkX + tx
-					validXmin := 0
-					if blkX < 0 {
-						validXmin = -blkX
+				{
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_isValid := dc_pt_isValid[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_W := dc_pv_W[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						dc_lv_isValid := dc_pv_isValid[dc_lx]
+						prev := dc_sh3
+						result := dc_sh4
+						_ = result
+						bx := dc_gx
+						tx := dc_lx
+						smallBlockCols := 256 - iteration*1*2
+						blkX := smallBlockCols*bx - border
+						blkXmax := blkX + 256 - 1
+						xidx := blkX + tx
+						validXmin := 0
+						if blkX < 0 {
+							validXmin = -blkX
+						}
+						validXmax := 255
+						if blkXmax > cols-1 {
+							validXmax = 255 - (blkXmax - cols + 1)
+						}
+						dc_lv_W = tx - 1
+						dc_lv_E = tx + 1
+						if dc_lv_W < validXmin {
+							dc_lv_W = validXmin
+						}
+						if dc_lv_E > validXmax {
+							dc_lv_E = validXmax
+						}
+						dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
+						if dc_inRange(xidx, 0, cols-1) {
+							prev[tx] = gpuSrc[xidx]
+						}
+						dc_pv_W[dc_lx] = dc_lv_W
+						dc_pv_E[dc_lx] = dc_lv_E
+						dc_pv_isValid[dc_lx] = dc_lv_isValid
 					}
-					validXmax := 255
-					if blkXmax > cols-1 {
-						validXmax = 255 - (blkXmax - cols + 1)
-					}
-					dc_lv_W = tx - 1
-					dc_lv_E = tx + 1
-					if dc_lv_W < validXmin {
-						dc_lv_W = validXmin
-					}
-					if dc_lv_E > validXmax {
-						dc_lv_E = validXmax
-					}
-					dc_lv_isValid = dc_inRange(tx, validXmin, validXmax)
-					if dc_inRange(xidx, 0, cols-1) {
-						prev[tx] = gpuSrc[xidx]
-					}
-					dc_pt_W[dc_tid] = dc_lv_W
-					dc_pt_E[dc_tid] = dc_lv_E
-					dc_pt_isValid[dc_tid] = dc_lv_isValid
 				}
 			}
 		}
@@ -8619,12 +8685,13 @@ func dc_cpu_Pathfinder_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					dc_lv_computed = false
-					dc_pt_computed[dc_tid] = dc_lv_computed
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_computed[dc_t0+dc_c0 : dc_t0+dc_c1])
 				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -8645,32 +8712,37 @@ func dc_cpu_Pathfinder_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					dc_lv_isValid := dc_pt_isValid[dc_tid]
-					dc_lv_W := dc_pt_W[dc_tid]
-					dc_lv_E := dc_pt_E[dc_tid]
-					prev_2 := dc_sh3
-					result_2 := dc_sh4
-					bx_2 := dc_gx
-					tx_2 := dc_lx
-					smallBlockCols_2 := 256 - iteration*1*2
-					blkX_2 := smallBlockCols_2*bx_2 - border
-					xidx_2 := blkX_2 + tx_2
-					dc_lv_computed = false
-					if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
-						dc_lv_computed = true
-						left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
-						up := prev_2[tx_2]
-						right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
-						shortest := min(left, up, right)
-						index := cols*(startStep+i) + xidx_2
-						result_2[tx_2] = shortest + gpuWall[index]
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_isValid := dc_pt_isValid[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_W := dc_pt_W[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_E := dc_pt_E[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						dc_lv_isValid := dc_pv_isValid[dc_lx]
+						dc_lv_W := dc_pv_W[dc_lx]
+						dc_lv_E := dc_pv_E[dc_lx]
+						prev_2 := dc_sh3
+						result_2 := dc_sh4
+						bx_2 := dc_gx
+						tx_2 := dc_lx
+						smallBlockCols_2 := 256 - iteration*1*2
+						blkX_2 := smallBlockCols_2*bx_2 - border
+						xidx_2 := blkX_2 + tx_2
+						dc_lv_computed = false
+						if dc_inRange(tx_2, i+1, 256-i-2) && dc_lv_isValid {
+							dc_lv_computed = true
+							left := (*cpu.Index(dc_f, 35, prev_2[:], int(dc_lv_W), dc_x, dc_y, dc_z))
+							up := prev_2[tx_2]
+							right := (*cpu.Index(dc_f, 37, prev_2[:], int(dc_lv_E), dc_x, dc_y, dc_z))
+							shortest := min(left, up, right)
+							index := cols*(startStep+i) + xidx_2
+							result_2[tx_2] = shortest + gpuWall[index]
+						}
+						dc_pv_computed[dc_lx] = dc_lv_computed
 					}
-					dc_pt_computed[dc_tid] = dc_lv_computed
 				}
 			}
 		}
@@ -8689,17 +8761,19 @@ func dc_cpu_Pathfinder_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_lv_computed := dc_pt_computed[dc_tid]
-					result_4 := dc_sh4
-					bx_3 := dc_gx
-					tx_4 := dc_lx
-					smallBlockCols_3 := 256 - iteration*1*2
-					blkX_3 := smallBlockCols_3*bx_3 - border
-					xidx_3 := blkX_3 + tx_4
-					if dc_lv_computed {
-						gpuResults[xidx_3] = result_4[tx_4]
+				{
+					dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_computed := dc_pv_computed[dc_lx]
+						result_4 := dc_sh4
+						bx_3 := dc_gx
+						tx_4 := dc_lx
+						smallBlockCols_3 := 256 - iteration*1*2
+						blkX_3 := smallBlockCols_3*bx_3 - border
+						xidx_3 := blkX_3 + tx_4
+						if dc_lv_computed {
+							gpuResults[xidx_3] = result_4[tx_4]
+						}
 					}
 				}
 			}
@@ -8739,21 +8813,23 @@ func dc_cpu_Pathfinder_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					dc_L1:
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_tid := dc_t0 + dc_lx
-							dc_lv_computed := dc_pt_computed[dc_tid]
-							prev_3 := dc_sh3
-							result_3 := dc_sh4
-							tx_3 := dc_lx
-							if i == iteration-1 {
-								{
-									dc_brk = 1
-									continue dc_L1
+						{
+							dc_pv_computed := dc_pt_computed[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_L1:
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_computed := dc_pv_computed[dc_lx]
+								prev_3 := dc_sh3
+								result_3 := dc_sh4
+								tx_3 := dc_lx
+								if i == iteration-1 {
+									{
+										dc_brk = 1
+										continue dc_L1
+									}
 								}
-							}
-							if dc_lv_computed {
-								prev_3[tx_3] = result_3[tx_3]
+								if dc_lv_computed {
+									prev_3[tx_3] = result_3[tx_3]
+								}
 							}
 						}
 					}
@@ -8888,28 +8964,32 @@ func dc_cpu_NW1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 	}
 }
 
-// dc_cpu_NW1_tl4 runs a thread loop of dc_cpu_NW1.
+// dc_cpu_NW1_tl4 runs a loop of the group code of dc_cpu_NW1.
 //
 //go:noinline
-func dc_cpu_NW1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m int, penalty int, dc_f *cpu.Faults) {
+func dc_cpu_NW1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, penalty int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(m+1, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					tx_4 := dc_lx
-					temp_4 := dc_sh5
-					ref_2 := dc_sh6
-					{
-						tX := tx_4 + 1
-						tY := m - tx_4 + 1
-						(*cpu.Index(dc_f, 53, (*cpu.Index(dc_f, 52, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 55, (*cpu.Index(dc_f, 54, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 57, (*cpu.Index(dc_f, 56, ref_2[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 59, (*cpu.Index(dc_f, 58, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 61, (*cpu.Index(dc_f, 60, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z))-int32(penalty))
+		for m := 0; m < 16; m++ {
+			{
+				dc_xhi := min(m+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_4 := dc_lx
+							temp_4 := dc_sh5
+							ref_2 := dc_sh6
+							{
+								tX := tx_4 + 1
+								tY := m - tx_4 + 1
+								(*cpu.Index(dc_f, 53, (*cpu.Index(dc_f, 52, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 55, (*cpu.Index(dc_f, 54, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 57, (*cpu.Index(dc_f, 56, ref_2[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 59, (*cpu.Index(dc_f, 58, temp_4[:], int(tY), dc_x, dc_y, dc_z))[:], int(tX-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 61, (*cpu.Index(dc_f, 60, temp_4[:], int(tY-1), dc_x, dc_y, dc_z))[:], int(tX), dc_x, dc_y, dc_z))-int32(penalty))
+							}
+						}
 					}
 				}
 			}
@@ -8917,28 +8997,32 @@ func dc_cpu_NW1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 	}
 }
 
-// dc_cpu_NW1_tl5 runs a thread loop of dc_cpu_NW1.
+// dc_cpu_NW1_tl5 runs a loop of the group code of dc_cpu_NW1.
 //
 //go:noinline
-func dc_cpu_NW1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m_1 int, penalty int, dc_f *cpu.Faults) {
+func dc_cpu_NW1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, penalty int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xhi := min(m_1+1, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					tx_5 := dc_lx
-					temp_5 := dc_sh5
-					ref_3 := dc_sh6
-					{
-						tX_1 := tx_5 + 16 - m_1
-						tY_1 := 16 - tx_5
-						(*cpu.Index(dc_f, 63, (*cpu.Index(dc_f, 62, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 65, (*cpu.Index(dc_f, 64, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 67, (*cpu.Index(dc_f, 66, ref_3[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 69, (*cpu.Index(dc_f, 68, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 71, (*cpu.Index(dc_f, 70, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z))-int32(penalty))
+		for m_1 := 14; m_1 >= 0; m_1-- {
+			{
+				dc_xhi := min(m_1+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_5 := dc_lx
+							temp_5 := dc_sh5
+							ref_3 := dc_sh6
+							{
+								tX_1 := tx_5 + 16 - m_1
+								tY_1 := 16 - tx_5
+								(*cpu.Index(dc_f, 63, (*cpu.Index(dc_f, 62, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z)) = dc_maximum((*cpu.Index(dc_f, 65, (*cpu.Index(dc_f, 64, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 67, (*cpu.Index(dc_f, 66, ref_3[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 69, (*cpu.Index(dc_f, 68, temp_5[:], int(tY_1), dc_x, dc_y, dc_z))[:], int(tX_1-1), dc_x, dc_y, dc_z))-int32(penalty), (*cpu.Index(dc_f, 71, (*cpu.Index(dc_f, 70, temp_5[:], int(tY_1-1), dc_x, dc_y, dc_z))[:], int(tX_1), dc_x, dc_y, dc_z))-int32(penalty))
+							}
+						}
 					}
 				}
 			}
@@ -8994,12 +9078,8 @@ func dc_cpu_NW1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, reference []i
 		dc_cpu_NW1_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, reference, dc_f)
 		dc_cpu_NW1_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 		dc_cpu_NW1_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
-		for m := 0; m < 16; m++ {
-			dc_cpu_NW1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m, penalty, dc_f)
-		}
-		for m_1 := 14; m_1 >= 0; m_1-- {
-			dc_cpu_NW1_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m_1, penalty, dc_f)
-		}
+		dc_cpu_NW1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, penalty, dc_f)
+		dc_cpu_NW1_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, penalty, dc_f)
 		dc_cpu_NW1_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 	}
 }
@@ -9051,14 +9131,18 @@ func dc_cpu_NW1_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					bx_2 := dc_gx
-					tx_2 := dc_lx
-					bIndexX_2 := bx_2
-					bIndexY_2 := i - 1 - bx_2
-					indexW_2 := cols*16*bIndexY_2 + 16*bIndexX_2 + cols
-					temp_2 := dc_sh5
-					temp_2[tx_2+1][0] = matrix[indexW_2+cols*tx_2]
+				{
+					dc_rv1 := dc_sh5[([1]int{0}[0]+1)+0 : ([1]int{0}[0]+1)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						bx_2 := dc_gx
+						tx_2 := dc_lx
+						bIndexX_2 := bx_2
+						bIndexY_2 := i - 1 - bx_2
+						indexW_2 := cols*16*bIndexY_2 + 16*bIndexX_2 + cols
+						temp_2 := dc_sh5
+						_ = temp_2
+						dc_rv1[dc_lx][0] = matrix[indexW_2+cols*tx_2]
+					}
 				}
 			}
 		}
@@ -9076,40 +9160,41 @@ func dc_cpu_NW1_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					bx_3 := dc_gx
-					tx_3 := dc_lx
-					bIndexX_3 := bx_3
-					bIndexY_3 := i - 1 - bx_3
-					indexN_2 := cols*16*bIndexY_3 + 16*bIndexX_3 + tx_3 + 1
-					temp_3 := dc_sh5
-					temp_3[0][tx_3+1] = matrix[indexN_2]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh5[0][([1]int{0}[0]+1)+dc_c0:([1]int{0}[0]+1)+dc_c1], matrix[(cols*16*(i-1-dc_gx)+16*dc_gx+0+1)+dc_c0:(cols*16*(i-1-dc_gx)+16*dc_gx+0+1)+dc_c1])
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_NW1_fast_tl4 runs a thread loop of dc_cpu_NW1_fast.
+// dc_cpu_NW1_fast_tl4 runs a loop of the group code of dc_cpu_NW1_fast.
 //
 //go:noinline
-func dc_cpu_NW1_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m int, penalty int, dc_f *cpu.Faults) {
+func dc_cpu_NW1_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, penalty int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(m+1, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					tx_4 := dc_lx
-					temp_4 := dc_sh5
-					ref_2 := dc_sh6
-					{
-						tX := tx_4 + 1
-						tY := m - tx_4 + 1
-						temp_4[tY][tX] = dc_maximum(temp_4[tY-1][tX-1]+ref_2[tY-1][tX-1], temp_4[tY][tX-1]-int32(penalty), temp_4[tY-1][tX]-int32(penalty))
+		for m := 0; m < 16; m++ {
+			{
+				dc_xhi := min(m+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							tx_4 := dc_lx
+							temp_4 := dc_sh5
+							ref_2 := dc_sh6
+							{
+								tX := tx_4 + 1
+								tY := m - tx_4 + 1
+								temp_4[tY][tX] = dc_maximum(temp_4[tY-1][tX-1]+ref_2[tY-1][tX-1], temp_4[tY][tX-1]-int32(penalty), temp_4[tY-1][tX]-int32(penalty))
+							}
+						}
 					}
 				}
 			}
@@ -9117,26 +9202,30 @@ func dc_cpu_NW1_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	}
 }
 
-// dc_cpu_NW1_fast_tl5 runs a thread loop of dc_cpu_NW1_fast.
+// dc_cpu_NW1_fast_tl5 runs a loop of the group code of dc_cpu_NW1_fast.
 //
 //go:noinline
-func dc_cpu_NW1_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, m_1 int, penalty int, dc_f *cpu.Faults) {
+func dc_cpu_NW1_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, penalty int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xhi := min(m_1+1, dc_gs.X)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					tx_5 := dc_lx
-					temp_5 := dc_sh5
-					ref_3 := dc_sh6
-					{
-						tX_1 := tx_5 + 16 - m_1
-						tY_1 := 16 - tx_5
-						temp_5[tY_1][tX_1] = dc_maximum(temp_5[tY_1-1][tX_1-1]+ref_3[tY_1-1][tX_1-1], temp_5[tY_1][tX_1-1]-int32(penalty), temp_5[tY_1-1][tX_1]-int32(penalty))
+		for m_1 := 14; m_1 >= 0; m_1-- {
+			{
+				dc_xhi := min(m_1+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							tx_5 := dc_lx
+							temp_5 := dc_sh5
+							ref_3 := dc_sh6
+							{
+								tX_1 := tx_5 + 16 - m_1
+								tY_1 := 16 - tx_5
+								temp_5[tY_1][tX_1] = dc_maximum(temp_5[tY_1-1][tX_1-1]+ref_3[tY_1-1][tX_1-1], temp_5[tY_1][tX_1-1]-int32(penalty), temp_5[tY_1-1][tX_1]-int32(penalty))
+							}
+						}
 					}
 				}
 			}
@@ -9193,12 +9282,8 @@ func dc_cpu_NW1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, referenc
 		dc_cpu_NW1_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, reference, dc_f)
 		dc_cpu_NW1_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 		dc_cpu_NW1_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
-		for m := 0; m < 16; m++ {
-			dc_cpu_NW1_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m, penalty, dc_f)
-		}
-		for m_1 := 14; m_1 >= 0; m_1-- {
-			dc_cpu_NW1_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, m_1, penalty, dc_f)
-		}
+		dc_cpu_NW1_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, penalty, dc_f)
+		dc_cpu_NW1_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, penalty, dc_f)
 		dc_cpu_NW1_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_sh6, i, cols, matrix, dc_f)
 	}
 }
@@ -9313,26 +9398,30 @@ func dc_cpu_LayerForward_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
-// dc_cpu_LayerForward_tl4 runs a thread loop of dc_cpu_LayerForward.
+// dc_cpu_LayerForward_tl4 runs a loop of the group code of dc_cpu_LayerForward.
 //
 //go:noinline
-func dc_cpu_LayerForward_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, i int, dc_f *cpu.Faults) {
+func dc_cpu_LayerForward_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					tx_4 := dc_lx
-					ty_4 := dc_ly
-					weightMatrix_4 := dc_sh8
-					powerTwo := int(math.Pow(2, float64(i)))
-					if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
-						(*cpu.Index(dc_f, 87, (*cpu.Index(dc_f, 86, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 89, (*cpu.Index(dc_f, 88, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 91, (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
+		for i := 1; i <= 4; i++ {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_4 := dc_lx
+							ty_4 := dc_ly
+							weightMatrix_4 := dc_sh8
+							powerTwo := int(math.Pow(2, float64(i)))
+							if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
+								(*cpu.Index(dc_f, 87, (*cpu.Index(dc_f, 86, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 89, (*cpu.Index(dc_f, 88, weightMatrix_4[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 91, (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
+							}
+						}
 					}
 				}
 			}
@@ -9414,9 +9503,7 @@ func dc_cpu_LayerForward(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, inpu
 		dc_cpu_LayerForward_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, input, dc_f)
 		dc_cpu_LayerForward_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
 		dc_cpu_LayerForward_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, dc_f)
-		for i := 1; i <= 4; i++ {
-			dc_cpu_LayerForward_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, i, dc_f)
-		}
+		dc_cpu_LayerForward_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, dc_f)
 		dc_cpu_LayerForward_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
 		dc_cpu_LayerForward_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hiddenPartialSum, hid, dc_f)
 	}
@@ -9471,13 +9558,11 @@ func dc_cpu_LayerForward_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					by_2 := dc_gy
-					tx_2 := dc_lx
-					ty_2 := dc_ly
-					index_2 := (hid+1)*16*by_2 + (hid+1)*ty_2 + tx_2 + 1 + (hid + 1)
-					weightMatrix_2 := dc_sh8
-					weightMatrix_2[ty_2][tx_2] = inputHiddenCuda[index_2]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh8[dc_ly][dc_c0:dc_c1], inputHiddenCuda[((hid+1)*16*dc_gy+(hid+1)*dc_ly+0+1+(hid+1))+dc_c0:((hid+1)*16*dc_gy+(hid+1)*dc_ly+0+1+(hid+1))+dc_c1])
 				}
 			}
 		}
@@ -9498,22 +9583,27 @@ func dc_cpu_LayerForward_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					tx_3 := dc_lx
-					ty_3 := dc_ly
-					inputNode_2 := dc_sh7
-					weightMatrix_3 := dc_sh8
-					weightMatrix_3[ty_3][tx_3] = weightMatrix_3[ty_3][tx_3] * inputNode_2[ty_3]
+				{
+					dc_rv1 := dc_sh8[dc_ly][0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						tx_3 := dc_lx
+						_ = tx_3
+						ty_3 := dc_ly
+						inputNode_2 := dc_sh7
+						weightMatrix_3 := dc_sh8
+						_ = weightMatrix_3
+						dc_rv1[dc_lx] = dc_rv1[dc_lx] * inputNode_2[ty_3]
+					}
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_LayerForward_fast_tl4 runs a thread loop of dc_cpu_LayerForward_fast.
+// dc_cpu_LayerForward_fast_tl4 runs a loop of the group code of dc_cpu_LayerForward_fast.
 //
 //go:noinline
-func dc_cpu_LayerForward_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, i int, dc_f *cpu.Faults) {
+func dc_cpu_LayerForward_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -9522,20 +9612,24 @@ func dc_cpu_LayerForward_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					tx_4 := dc_lx
-					ty_4 := dc_ly
-					weightMatrix_4 := dc_sh8
-					powerTwo := int(math.Pow(2, float64(i)))
-					if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
-						weightMatrix_4[ty_4][tx_4] = weightMatrix_4[ty_4][tx_4] + (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[tx_4]
+		for i := 1; i <= 4; i++ {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							tx_4 := dc_lx
+							ty_4 := dc_ly
+							weightMatrix_4 := dc_sh8
+							powerTwo := int(math.Pow(2, float64(i)))
+							if cpu.Rem(dc_f, 85, ty_4, powerTwo, dc_x, dc_y, dc_z) == 0 {
+								weightMatrix_4[ty_4][tx_4] = weightMatrix_4[ty_4][tx_4] + (*cpu.Index(dc_f, 90, weightMatrix_4[:], int(ty_4+powerTwo/2), dc_x, dc_y, dc_z))[tx_4]
+							}
+						}
 					}
 				}
 			}
@@ -9557,13 +9651,11 @@ func dc_cpu_LayerForward_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					by_3 := dc_gy
-					tx_5 := dc_lx
-					ty_5 := dc_ly
-					index_3 := (hid+1)*16*by_3 + (hid+1)*ty_5 + tx_5 + 1 + (hid + 1)
-					weightMatrix_5 := dc_sh8
-					inputHiddenCuda[index_3] = weightMatrix_5[ty_5][tx_5]
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(inputHiddenCuda[((hid+1)*16*dc_gy+(hid+1)*dc_ly+0+1+(hid+1))+dc_c0:((hid+1)*16*dc_gy+(hid+1)*dc_ly+0+1+(hid+1))+dc_c1], dc_sh8[dc_ly][dc_c0:dc_c1])
 				}
 			}
 		}
@@ -9586,13 +9678,18 @@ func dc_cpu_LayerForward_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					by_4 := dc_gy
-					tx_6 := dc_lx
-					ty_6 := dc_ly
-					weightMatrix_6 := dc_sh8
-					{
-						hiddenPartialSum[by_4*hid+ty_6] = weightMatrix_6[tx_6][ty_6]
+				if dc_xlo < dc_xhi {
+					dc_rv1 := dc_sh8[dc_xlo:dc_xhi]
+					for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+						by_4 := dc_gy
+						tx_6 := dc_lx
+						_ = tx_6
+						ty_6 := dc_ly
+						weightMatrix_6 := dc_sh8
+						_ = weightMatrix_6
+						{
+							hiddenPartialSum[by_4*hid+ty_6] = dc_rv1[dc_lx-dc_xlo][ty_6]
+						}
 					}
 				}
 			}
@@ -9625,9 +9722,7 @@ func dc_cpu_LayerForward_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		dc_cpu_LayerForward_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, input, dc_f)
 		dc_cpu_LayerForward_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
 		dc_cpu_LayerForward_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, dc_f)
-		for i := 1; i <= 4; i++ {
-			dc_cpu_LayerForward_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, i, dc_f)
-		}
+		dc_cpu_LayerForward_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, dc_f)
 		dc_cpu_LayerForward_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hid, inputHiddenCuda, dc_f)
 		dc_cpu_LayerForward_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_sh8, hiddenPartialSum, hid, dc_f)
 	}
@@ -9671,47 +9766,74 @@ func dc_cpu_LudDiagonal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_arrayOffset := dc_pt_arrayOffset[dc_tid]
-					shadow := dc_sh9
-					tx := dc_lx
-					dc_lv_arrayOffset = offset*matrixDim + offset
-					for i := 0; i < 16; i++ {
-						(*cpu.Index(dc_f, 98, shadow[i][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, m, int(dc_lv_arrayOffset+tx), dc_x, dc_y, dc_z))
-						dc_lv_arrayOffset += matrixDim
+				{
+					dc_pv_arrayOffset := dc_pt_arrayOffset[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_arrayOffset := dc_pv_arrayOffset[dc_lx]
+						shadow := dc_sh9
+						tx := dc_lx
+						dc_lv_arrayOffset = offset*matrixDim + offset
+						for i := 0; i < 16; i++ {
+							(*cpu.Index(dc_f, 98, shadow[i][:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, m, int(dc_lv_arrayOffset+tx), dc_x, dc_y, dc_z))
+							dc_lv_arrayOffset += matrixDim
+						}
+						dc_pv_arrayOffset[dc_lx] = dc_lv_arrayOffset
 					}
-					dc_pt_arrayOffset[dc_tid] = dc_lv_arrayOffset
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_LudDiagonal_tl2 runs a thread loop of dc_cpu_LudDiagonal.
+// dc_cpu_LudDiagonal_tl2 runs a loop of the group code of dc_cpu_LudDiagonal.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		dc_xlo := max(i_1+1, 0)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					shadow_2 := dc_sh9
-					tx_2 := dc_lx
-					{
-						for j := 0; j < i_1; j++ {
-							(*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] - (*cpu.Index(dc_f, 102, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[j]*shadow_2[j][i_1]
+		for i_1 := 0; i_1 < 15; i_1++ {
+			{
+				dc_xlo := max(i_1+1, 0)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							shadow_2 := dc_sh9
+							tx_2 := dc_lx
+							{
+								for j := 0; j < i_1; j++ {
+									(*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] - (*cpu.Index(dc_f, 102, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[j]*shadow_2[j][i_1]
+								}
+								(*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] / shadow_2[i_1][i_1]
+							}
 						}
-						(*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] / shadow_2[i_1][i_1]
+					}
+				}
+			}
+			{
+				dc_xlo := max(i_1+1, 0)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							shadow_3 := dc_sh9
+							tx_3 := dc_lx
+							{
+								for j_1 := 0; j_1 < i_1+1; j_1++ {
+									(*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 110, (*cpu.Index(dc_f, 109, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(j_1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 112, (*cpu.Index(dc_f, 111, shadow_3[:], int(j_1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))
+								}
+							}
+						}
 					}
 				}
 			}
@@ -9722,35 +9844,7 @@ func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_LudDiagonal_tl3 runs a thread loop of dc_cpu_LudDiagonal.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	{
-		dc_xlo := max(i_1+1, 0)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					shadow_3 := dc_sh9
-					tx_3 := dc_lx
-					{
-						for j_1 := 0; j_1 < i_1+1; j_1++ {
-							(*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 110, (*cpu.Index(dc_f, 109, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(j_1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 112, (*cpu.Index(dc_f, 111, shadow_3[:], int(j_1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_LudDiagonal_tl4 runs a thread loop of dc_cpu_LudDiagonal.
-//
-//go:noinline
-func dc_cpu_LudDiagonal_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9759,19 +9853,21 @@ func dc_cpu_LudDiagonal_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_arrayOffset := dc_pt_arrayOffset[dc_tid]
-					shadow_4 := dc_sh9
-					tx_4 := dc_lx
-					dc_lv_arrayOffset = (offset+1)*matrixDim + offset
-					for i_2 := 1; i_2 < 16; i_2++ {
-						(*cpu.Index(dc_f, 113, m, int(dc_lv_arrayOffset+tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, shadow_4[i_2][:], int(tx_4), dc_x, dc_y, dc_z))
-						dc_lv_arrayOffset += matrixDim
+				{
+					dc_pv_arrayOffset := dc_pt_arrayOffset[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_arrayOffset := dc_pv_arrayOffset[dc_lx]
+						shadow_4 := dc_sh9
+						tx_4 := dc_lx
+						dc_lv_arrayOffset = (offset+1)*matrixDim + offset
+						for i_2 := 1; i_2 < 16; i_2++ {
+							(*cpu.Index(dc_f, 113, m, int(dc_lv_arrayOffset+tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, shadow_4[i_2][:], int(tx_4), dc_x, dc_y, dc_z))
+							dc_lv_arrayOffset += matrixDim
+						}
+						dc_pv_arrayOffset[dc_lx] = dc_lv_arrayOffset
 					}
-					dc_pt_arrayOffset[dc_tid] = dc_lv_arrayOffset
 				}
 			}
 		}
@@ -9794,11 +9890,8 @@ func dc_cpu_LudDiagonal(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, m []f
 		*dc_sh9 = [16][16]float32{}
 		dc_pt_arrayOffset := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_LudDiagonal_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
-		for i_1 := 0; i_1 < 15; i_1++ {
-			dc_cpu_LudDiagonal_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
-			dc_cpu_LudDiagonal_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
-		}
-		dc_cpu_LudDiagonal_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
+		dc_cpu_LudDiagonal_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_f)
+		dc_cpu_LudDiagonal_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
 	}
 }
 
@@ -9817,45 +9910,67 @@ func dc_cpu_LudDiagonal_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_arrayOffset := dc_pt_arrayOffset[dc_tid]
-					shadow := dc_sh9
-					tx := dc_lx
-					dc_lv_arrayOffset = offset*matrixDim + offset
-					for i := 0; i < 16; i++ {
-						shadow[i][tx] = (*cpu.Index(dc_f, 99, m, int(dc_lv_arrayOffset+tx), dc_x, dc_y, dc_z))
-						dc_lv_arrayOffset += matrixDim
+				{
+					dc_pv_arrayOffset := dc_pt_arrayOffset[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_arrayOffset := dc_pv_arrayOffset[dc_lx]
+						shadow := dc_sh9
+						tx := dc_lx
+						dc_lv_arrayOffset = offset*matrixDim + offset
+						for i := 0; i < 16; i++ {
+							shadow[i][tx] = (*cpu.Index(dc_f, 99, m, int(dc_lv_arrayOffset+tx), dc_x, dc_y, dc_z))
+							dc_lv_arrayOffset += matrixDim
+						}
+						dc_pv_arrayOffset[dc_lx] = dc_lv_arrayOffset
 					}
-					dc_pt_arrayOffset[dc_tid] = dc_lv_arrayOffset
 				}
 			}
 		}
 	}
 }
 
-// dc_cpu_LudDiagonal_fast_tl2 runs a thread loop of dc_cpu_LudDiagonal_fast.
+// dc_cpu_LudDiagonal_fast_tl2 runs a loop of the group code of dc_cpu_LudDiagonal_fast.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		dc_xlo := max(i_1+1, 0)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-					shadow_2 := dc_sh9
-					tx_2 := dc_lx
-					{
-						for j := 0; j < i_1; j++ {
-							shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] - shadow_2[tx_2][j]*shadow_2[j][i_1]
+		for i_1 := 0; i_1 < 15; i_1++ {
+			{
+				dc_xlo := max(i_1+1, 0)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+							shadow_2 := dc_sh9
+							tx_2 := dc_lx
+							{
+								for j := 0; j < i_1; j++ {
+									shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] - shadow_2[tx_2][j]*shadow_2[j][i_1]
+								}
+								shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] / shadow_2[i_1][i_1]
+							}
 						}
-						shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] / shadow_2[i_1][i_1]
+					}
+				}
+			}
+			{
+				dc_xlo := max(i_1+1, 0)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+							shadow_3 := dc_sh9
+							tx_3 := dc_lx
+							{
+								for j_1 := 0; j_1 < i_1+1; j_1++ {
+									shadow_3[i_1+1][tx_3] = shadow_3[i_1+1][tx_3] - shadow_3[i_1+1][j_1]*shadow_3[j_1][tx_3]
+								}
+							}
+						}
 					}
 				}
 			}
@@ -9866,33 +9981,7 @@ func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 // dc_cpu_LudDiagonal_fast_tl3 runs a thread loop of dc_cpu_LudDiagonal_fast.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
-	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
-	if dc_gs.X > 16 {
-		panic("dc: a fast entry point launched against its launch conditions")
-	}
-	{
-		dc_xlo := max(i_1+1, 0)
-		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-					shadow_3 := dc_sh9
-					tx_3 := dc_lx
-					{
-						for j_1 := 0; j_1 < i_1+1; j_1++ {
-							shadow_3[i_1+1][tx_3] = shadow_3[i_1+1][tx_3] - shadow_3[i_1+1][j_1]*shadow_3[j_1][tx_3]
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// dc_cpu_LudDiagonal_fast_tl4 runs a thread loop of dc_cpu_LudDiagonal_fast.
-//
-//go:noinline
-func dc_cpu_LudDiagonal_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -9904,19 +9993,21 @@ func dc_cpu_LudDiagonal_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_arrayOffset := dc_pt_arrayOffset[dc_tid]
-					shadow_4 := dc_sh9
-					tx_4 := dc_lx
-					dc_lv_arrayOffset = (offset+1)*matrixDim + offset
-					for i_2 := 1; i_2 < 16; i_2++ {
-						(*cpu.Index(dc_f, 113, m, int(dc_lv_arrayOffset+tx_4), dc_x, dc_y, dc_z)) = shadow_4[i_2][tx_4]
-						dc_lv_arrayOffset += matrixDim
+				{
+					dc_pv_arrayOffset := dc_pt_arrayOffset[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_arrayOffset := dc_pv_arrayOffset[dc_lx]
+						shadow_4 := dc_sh9
+						tx_4 := dc_lx
+						dc_lv_arrayOffset = (offset+1)*matrixDim + offset
+						for i_2 := 1; i_2 < 16; i_2++ {
+							(*cpu.Index(dc_f, 113, m, int(dc_lv_arrayOffset+tx_4), dc_x, dc_y, dc_z)) = shadow_4[i_2][tx_4]
+							dc_lv_arrayOffset += matrixDim
+						}
+						dc_pv_arrayOffset[dc_lx] = dc_lv_arrayOffset
 					}
-					dc_pt_arrayOffset[dc_tid] = dc_lv_arrayOffset
 				}
 			}
 		}
@@ -9942,11 +10033,8 @@ func dc_cpu_LudDiagonal_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		*dc_sh9 = [16][16]float32{}
 		dc_pt_arrayOffset := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_LudDiagonal_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
-		for i_1 := 0; i_1 < 15; i_1++ {
-			dc_cpu_LudDiagonal_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
-			dc_cpu_LudDiagonal_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
-		}
-		dc_cpu_LudDiagonal_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
+		dc_cpu_LudDiagonal_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_f)
+		dc_cpu_LudDiagonal_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
 	}
 }
 

@@ -1738,24 +1738,26 @@ func dc_cpu_Shared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_j := dc_pt_j[dc_tid]
-					i := dc_x
-					n := len(out)
-					dc_lv_j = min(i, n-1)
-					l := dc_lx
-					gs := dc_gs.X
-					_ = gs
-					v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
-					if i < n {
-						out[i] = int32(dc_lv_j)
+				{
+					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pv_j[dc_lx]
+						i := dc_x
+						n := len(out)
+						dc_lv_j = min(i, n-1)
+						l := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
+						if i < n {
+							out[i] = int32(dc_lv_j)
+						}
+						sh := dc_sh0
+						(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+						dc_pv_j[dc_lx] = dc_lv_j
 					}
-					sh := dc_sh0
-					(*cpu.Index(dc_f, 9, sh[:], int(l), dc_x, dc_y, dc_z)) = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
-					dc_pt_j[dc_tid] = dc_lv_j
 				}
 			}
 		}
@@ -1774,14 +1776,16 @@ func dc_cpu_Shared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_j := dc_pt_j[dc_tid]
-					l_2 := dc_lx
-					sh_2 := dc_sh0
-					(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+				{
+					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pv_j[dc_lx]
+						l_2 := dc_lx
+						sh_2 := dc_sh0
+						(*cpu.Index(dc_f, 11, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -1797,12 +1801,11 @@ func dc_cpu_Shared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 		dc_xhi := min(4, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					l_3 := dc_lx
-					sa := dc_sh1
-					{
-						sa[l_3] = 0
-					}
+				dc_clo, dc_chi := 0, max(0, dc_xhi)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_sh1[dc_c0:dc_c1])
 				}
 			}
 		}
@@ -1897,24 +1900,26 @@ func dc_cpu_Shared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_j := dc_pt_j[dc_tid]
-					i := dc_x
-					n := len(out)
-					dc_lv_j = min(i, n-1)
-					l := dc_lx
-					gs := dc_gs.X
-					_ = gs
-					v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
-					if i < n {
-						out[i] = int32(dc_lv_j)
+				{
+					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pv_j[dc_lx]
+						i := dc_x
+						n := len(out)
+						dc_lv_j = min(i, n-1)
+						l := dc_lx
+						gs := dc_gs.X
+						_ = gs
+						v := V{F0: 1, F1: [4]float64{math.RoundToEven(math.Float64frombits(9218868437227405312)), float64(dc_lv_j), 3, 4}}
+						if i < n {
+							out[i] = int32(dc_lv_j)
+						}
+						sh := dc_sh0
+						sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
+						dc_pv_j[dc_lx] = dc_lv_j
 					}
-					sh := dc_sh0
-					sh[l] = S{F0: 1 / (*cpu.Index(dc_f, 10, v.F1[:], int(dc_lv_j&3), dc_x, dc_y, dc_z)), F1: 1, F2: [4]uint16{1, 2, 3, 4}}
-					dc_pt_j[dc_tid] = dc_lv_j
 				}
 			}
 		}
@@ -1936,14 +1941,16 @@ func dc_cpu_Shared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_j := dc_pt_j[dc_tid]
-					l_2 := dc_lx
-					sh_2 := dc_sh0
-					sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+				{
+					dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_j := dc_pv_j[dc_lx]
+						l_2 := dc_lx
+						sh_2 := dc_sh0
+						sh_2[l_2] = (*cpu.Index(dc_f, 12, is, int(dc_lv_j), dc_x, dc_y, dc_z))
+					}
 				}
 			}
 		}
@@ -1962,12 +1969,11 @@ func dc_cpu_Shared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		dc_xhi := min(4, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					l_3 := dc_lx
-					sa := dc_sh1
-					{
-						sa[l_3] = 0
-					}
+				dc_clo, dc_chi := 0, max(0, dc_xhi)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_sh1[dc_c0:dc_c1])
 				}
 			}
 		}

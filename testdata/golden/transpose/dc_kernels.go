@@ -920,22 +920,25 @@ func dc_cpu_Transpose_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_x := dc_pt_x[dc_tid]
-					dc_lv_y := dc_pt_y[dc_tid]
-					s := dc_sh0
-					lx := dc_lx
-					ly := dc_ly
-					dc_lv_x = dc_gx*16 + lx
-					dc_lv_y = dc_gy*16 + ly
-					if dc_lv_x < w && dc_lv_y < h {
-						(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
+				{
+					dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_y := dc_pt_y[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pv_x[dc_lx]
+						dc_lv_y := dc_pv_y[dc_lx]
+						s := dc_sh0
+						lx := dc_lx
+						ly := dc_ly
+						dc_lv_x = dc_gx*16 + lx
+						dc_lv_y = dc_gy*16 + ly
+						if dc_lv_x < w && dc_lv_y < h {
+							(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ly), dc_x, dc_y, dc_z))[:], int(lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
+						}
+						dc_pv_x[dc_lx] = dc_lv_x
+						dc_pv_y[dc_lx] = dc_lv_y
 					}
-					dc_pt_x[dc_tid] = dc_lv_x
-					dc_pt_y[dc_tid] = dc_lv_y
 				}
 			}
 		}
@@ -954,22 +957,25 @@ func dc_cpu_Transpose_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_x := dc_pt_x[dc_tid]
-					dc_lv_y := dc_pt_y[dc_tid]
-					s_2 := dc_sh0
-					lx_2 := dc_lx
-					ly_2 := dc_ly
-					dc_lv_x = dc_gy*16 + lx_2
-					dc_lv_y = dc_gx*16 + ly_2
-					if dc_lv_x < h && dc_lv_y < w {
-						(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+				{
+					dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_y := dc_pt_y[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pv_x[dc_lx]
+						dc_lv_y := dc_pv_y[dc_lx]
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						ly_2 := dc_ly
+						dc_lv_x = dc_gy*16 + lx_2
+						dc_lv_y = dc_gx*16 + ly_2
+						if dc_lv_x < h && dc_lv_y < w {
+							(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s_2[:], int(lx_2), dc_x, dc_y, dc_z))[:], int(ly_2), dc_x, dc_y, dc_z))
+						}
+						dc_pv_x[dc_lx] = dc_lv_x
+						dc_pv_y[dc_lx] = dc_lv_y
 					}
-					dc_pt_x[dc_tid] = dc_lv_x
-					dc_pt_y[dc_tid] = dc_lv_y
 				}
 			}
 		}
@@ -1015,22 +1021,25 @@ func dc_cpu_Transpose_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_x := dc_pt_x[dc_tid]
-					dc_lv_y := dc_pt_y[dc_tid]
-					s := dc_sh0
-					lx := dc_lx
-					ly := dc_ly
-					dc_lv_x = dc_gx*16 + lx
-					dc_lv_y = dc_gy*16 + ly
-					if dc_lv_x < w && dc_lv_y < h {
-						s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
+				{
+					dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_y := dc_pt_y[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pv_x[dc_lx]
+						dc_lv_y := dc_pv_y[dc_lx]
+						s := dc_sh0
+						lx := dc_lx
+						ly := dc_ly
+						dc_lv_x = dc_gx*16 + lx
+						dc_lv_y = dc_gy*16 + ly
+						if dc_lv_x < w && dc_lv_y < h {
+							s[ly][lx] = (*cpu.Index(dc_f, 2, in, int(dc_lv_y*w+dc_lv_x), dc_x, dc_y, dc_z))
+						}
+						dc_pv_x[dc_lx] = dc_lv_x
+						dc_pv_y[dc_lx] = dc_lv_y
 					}
-					dc_pt_x[dc_tid] = dc_lv_x
-					dc_pt_y[dc_tid] = dc_lv_y
 				}
 			}
 		}
@@ -1055,22 +1064,25 @@ func dc_cpu_Transpose_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_tid := dc_t0 + dc_lx
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					dc_lv_x := dc_pt_x[dc_tid]
-					dc_lv_y := dc_pt_y[dc_tid]
-					s_2 := dc_sh0
-					lx_2 := dc_lx
-					ly_2 := dc_ly
-					dc_lv_x = dc_gy*16 + lx_2
-					dc_lv_y = dc_gx*16 + ly_2
-					if dc_lv_x < h && dc_lv_y < w {
-						(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = s_2[lx_2][ly_2]
+				{
+					dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_y := dc_pt_y[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_x := dc_pv_x[dc_lx]
+						dc_lv_y := dc_pv_y[dc_lx]
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						ly_2 := dc_ly
+						dc_lv_x = dc_gy*16 + lx_2
+						dc_lv_y = dc_gx*16 + ly_2
+						if dc_lv_x < h && dc_lv_y < w {
+							(*cpu.Index(dc_f, 3, out, int(dc_lv_y*h+dc_lv_x), dc_x, dc_y, dc_z)) = s_2[lx_2][ly_2]
+						}
+						dc_pv_x[dc_lx] = dc_lv_x
+						dc_pv_y[dc_lx] = dc_lv_y
 					}
-					dc_pt_x[dc_tid] = dc_lv_x
-					dc_pt_y[dc_tid] = dc_lv_y
 				}
 			}
 		}
