@@ -4299,66 +4299,36 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 	}
 }
 
-// dc_cpu_MatMul_tl2 runs a loop of the group code of dc_cpu_MatMul.
+// dc_cpu_MatMul_tl2 runs a thread loop of dc_cpu_MatMul.
 //
 //go:noinline
-func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, k int, m int, a []float32, n int, b []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							ta_2 := dc_sh4
-							tb_2 := dc_sh5
-							row_2 := dc_y
-							col_2 := dc_x
-							ly_2 := dc_ly
-							lx_2 := dc_lx
-							var av float32
-							var bv float32
-							if row_2 < m && k0+lx_2 < k {
-								av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
-							}
-							if col_2 < n && k0+ly_2 < k {
-								bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
-							}
-							(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
-							(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					ta_2 := dc_sh4
+					tb_2 := dc_sh5
+					row_2 := dc_y
+					col_2 := dc_x
+					ly_2 := dc_ly
+					lx_2 := dc_lx
+					var av float32
+					var bv float32
+					if row_2 < m && k0+lx_2 < k {
+						av = (*cpu.Index(dc_f, 9, a, int(row_2*k+k0+lx_2), dc_x, dc_y, dc_z))
 					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								ta_3 := dc_sh4
-								tb_3 := dc_sh5
-								ly_3 := dc_ly
-								lx_3 := dc_lx
-								for j := 0; j < 16; j++ {
-									dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
-								}
-								dc_pv_acc[dc_lx] = dc_lv_acc
-							}
-						}
+					if col_2 < n && k0+ly_2 < k {
+						bv = (*cpu.Index(dc_f, 10, b, int((k0+ly_2)*n+col_2), dc_x, dc_y, dc_z))
 					}
+					(*cpu.Index(dc_f, 12, (*cpu.Index(dc_f, 11, ta_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = av
+					(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, tb_2[:], int(ly_2), dc_x, dc_y, dc_z))[:], int(lx_2), dc_x, dc_y, dc_z)) = bv
 				}
 			}
 		}
@@ -4368,7 +4338,40 @@ func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 // dc_cpu_MatMul_tl3 runs a thread loop of dc_cpu_MatMul.
 //
 //go:noinline
-func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						ta_3 := dc_sh4
+						tb_3 := dc_sh5
+						ly_3 := dc_ly
+						lx_3 := dc_lx
+						for j := 0; j < 16; j++ {
+							dc_lv_acc += (*cpu.Index(dc_f, 15, ta_3[:], int(ly_3), dc_x, dc_y, dc_z))[j] * (*cpu.Index(dc_f, 16, tb_3[j][:], int(lx_3), dc_x, dc_y, dc_z))
+						}
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl4 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -4413,8 +4416,11 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
-		dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, k, m, a, n, b, dc_pt_acc, dc_f)
-		dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
+		for k0 := 0; k0 < k; k0 += 16 {
+			dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
+		}
+		dc_cpu_MatMul_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 
@@ -4447,10 +4453,10 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
-// dc_cpu_MatMul_fast_tl2 runs a loop of the group code of dc_cpu_MatMul_fast.
+// dc_cpu_MatMul_fast_tl2 runs a thread loop of dc_cpu_MatMul_fast.
 //
 //go:noinline
-func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, k int, m int, a []float32, n int, b []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4459,59 +4465,34 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						{
-							dc_rv1 := dc_sh4[dc_ly][0:dc_gs.X]
-							dc_rv2 := dc_sh5[dc_ly][0:dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_ = dc_x
-								ta_2 := dc_sh4
-								_ = ta_2
-								tb_2 := dc_sh5
-								_ = tb_2
-								row_2 := dc_y
-								col_2 := dc_x
-								ly_2 := dc_ly
-								lx_2 := dc_lx
-								var av float32
-								var bv float32
-								if row_2 < m && k0+lx_2 < k {
-									av = a[row_2*k+k0+lx_2]
-								}
-								if col_2 < n && k0+ly_2 < k {
-									bv = b[(k0+ly_2)*n+col_2]
-								}
-								dc_rv1[dc_lx] = av
-								dc_rv2[dc_lx] = bv
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_rv1 := dc_sh4[dc_ly][0:dc_gs.X]
+					dc_rv2 := dc_sh5[dc_ly][0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						ta_2 := dc_sh4
+						_ = ta_2
+						tb_2 := dc_sh5
+						_ = tb_2
+						row_2 := dc_y
+						col_2 := dc_x
+						ly_2 := dc_ly
+						lx_2 := dc_lx
+						var av float32
+						var bv float32
+						if row_2 < m && k0+lx_2 < k {
+							av = a[row_2*k+k0+lx_2]
 						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								ta_3 := dc_sh4
-								tb_3 := dc_sh5
-								ly_3 := dc_ly
-								lx_3 := dc_lx
-								for j := 0; j < 16; j++ {
-									dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
-								}
-								dc_pv_acc[dc_lx] = dc_lv_acc
-							}
+						if col_2 < n && k0+ly_2 < k {
+							bv = b[(k0+ly_2)*n+col_2]
 						}
+						dc_rv1[dc_lx] = av
+						dc_rv2[dc_lx] = bv
 					}
 				}
 			}
@@ -4522,7 +4503,41 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_MatMul_fast_tl3 runs a thread loop of dc_cpu_MatMul_fast.
 //
 //go:noinline
-func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						ta_3 := dc_sh4
+						tb_3 := dc_sh5
+						ly_3 := dc_ly
+						lx_3 := dc_lx
+						for j := 0; j < 16; j++ {
+							dc_lv_acc += ta_3[ly_3][j] * tb_3[j][lx_3]
+						}
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl4 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4590,8 +4605,11 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		*dc_sh5 = [16][16]float32{}
 		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
-		dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, k, m, a, n, b, dc_pt_acc, dc_f)
-		dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
+		for k0 := 0; k0 < k; k0 += 16 {
+			dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, dc_pt_acc, dc_f)
+		}
+		dc_cpu_MatMul_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_sh5, m, n, c, dc_pt_acc, dc_f)
 	}
 }
 

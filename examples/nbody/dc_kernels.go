@@ -1335,66 +1335,28 @@ func dc_cpu_Step_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 	}
 }
 
-// dc_cpu_Step_tl2 runs a loop of the group code of dc_cpu_Step.
+// dc_cpu_Step_tl2 runs a thread loop of dc_cpu_Step.
 //
 //go:noinline
-func dc_cpu_Step_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+func dc_cpu_Step_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, base int, pos []Body, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for base := 0; base < len(pos); base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tile_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < len(pos) {
-									(*cpu.Index(dc_f, 0, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 1, pos, int(j), dc_x, dc_y, dc_z))
-								} else {
-									(*cpu.Index(dc_f, 2, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = Body{X: 0, Y: 0, Z: 0, M: 0}
-								}
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_p := dc_pv_p[dc_lx]
-								dc_lv_ax := dc_pv_ax[dc_lx]
-								dc_lv_ay := dc_pv_ay[dc_lx]
-								dc_lv_az := dc_pv_az[dc_lx]
-								tile_3 := dc_sh0
-								for k := 0; k < 256; k++ {
-									q := tile_3[k]
-									dx := q.X - dc_lv_p.X
-									dy := q.Y - dc_lv_p.Y
-									dz := q.Z - dc_lv_p.Z
-									r := dc.Sqrt(dx*dx + dy*dy + dz*dz + eps2)
-									s := q.M / (r * r * r)
-									dc_lv_ax += dx * s
-									dc_lv_ay += dy * s
-									dc_lv_az += dz * s
-								}
-								dc_pv_ax[dc_lx] = dc_lv_ax
-								dc_pv_ay[dc_lx] = dc_lv_ay
-								dc_pv_az[dc_lx] = dc_lv_az
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tile_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < len(pos) {
+							(*cpu.Index(dc_f, 0, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 1, pos, int(j), dc_x, dc_y, dc_z))
+						} else {
+							(*cpu.Index(dc_f, 2, tile_2[:], int(l_2), dc_x, dc_y, dc_z)) = Body{X: 0, Y: 0, Z: 0, M: 0}
 						}
 					}
 				}
@@ -1406,7 +1368,48 @@ func dc_cpu_Step_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Step_tl3 runs a thread loop of dc_cpu_Step.
 //
 //go:noinline
-func dc_cpu_Step_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, vel []Vec, dc_pt_ax []float32, dt float32, dc_pt_ay []float32, dc_pt_az []float32, next []Body, dc_pt_p []Body, dc_f *cpu.Faults) {
+func dc_cpu_Step_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_p := dc_pv_p[dc_lx]
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						tile_3 := dc_sh0
+						for k := 0; k < 256; k++ {
+							q := tile_3[k]
+							dx := q.X - dc_lv_p.X
+							dy := q.Y - dc_lv_p.Y
+							dz := q.Z - dc_lv_p.Z
+							r := dc.Sqrt(dx*dx + dy*dy + dz*dz + eps2)
+							s := q.M / (r * r * r)
+							dc_lv_ax += dx * s
+							dc_lv_ay += dy * s
+							dc_lv_az += dz * s
+						}
+						dc_pv_ax[dc_lx] = dc_lv_ax
+						dc_pv_ay[dc_lx] = dc_lv_ay
+						dc_pv_az[dc_lx] = dc_lv_az
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Step_tl4 runs a thread loop of dc_cpu_Step.
+//
+//go:noinline
+func dc_cpu_Step_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, vel []Vec, dc_pt_ax []float32, dt float32, dc_pt_ay []float32, dc_pt_az []float32, next []Body, dc_pt_p []Body, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1462,8 +1465,11 @@ func dc_cpu_Step(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []Body, 
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 3, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_cpu_Step_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		dc_cpu_Step_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		dc_cpu_Step_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, vel, dc_pt_ax, dt, dc_pt_ay, dc_pt_az, next, dc_pt_p, dc_f)
+		for base := 0; base < len(pos); base += 256 {
+			dc_cpu_Step_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, base, pos, dc_f)
+			dc_cpu_Step_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+		}
+		dc_cpu_Step_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, vel, dc_pt_ax, dt, dc_pt_ay, dc_pt_az, next, dc_pt_p, dc_f)
 	}
 }
 
@@ -1517,64 +1523,26 @@ func dc_cpu_Step_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Step_fast_tl2 runs a loop of the group code of dc_cpu_Step_fast.
+// dc_cpu_Step_fast_tl2 runs a thread loop of dc_cpu_Step_fast.
 //
 //go:noinline
-func dc_cpu_Step_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+func dc_cpu_Step_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, base int, pos []Body, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for base := 0; base < len(pos); base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							tile_2 := dc_sh0
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < len(pos) {
-									tile_2[l_2] = pos[j]
-								} else {
-									tile_2[l_2] = Body{X: 0, Y: 0, Z: 0, M: 0}
-								}
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_p := dc_pv_p[dc_lx]
-								dc_lv_ax := dc_pv_ax[dc_lx]
-								dc_lv_ay := dc_pv_ay[dc_lx]
-								dc_lv_az := dc_pv_az[dc_lx]
-								tile_3 := dc_sh0
-								for k := 0; k < 256; k++ {
-									q := tile_3[k]
-									dx := q.X - dc_lv_p.X
-									dy := q.Y - dc_lv_p.Y
-									dz := q.Z - dc_lv_p.Z
-									r := dc.Sqrt(dx*dx + dy*dy + dz*dz + eps2)
-									s := q.M / (r * r * r)
-									dc_lv_ax += dx * s
-									dc_lv_ay += dy * s
-									dc_lv_az += dz * s
-								}
-								dc_pv_ax[dc_lx] = dc_lv_ax
-								dc_pv_ay[dc_lx] = dc_lv_ay
-								dc_pv_az[dc_lx] = dc_lv_az
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					tile_2 := dc_sh0
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < len(pos) {
+							tile_2[l_2] = pos[j]
+						} else {
+							tile_2[l_2] = Body{X: 0, Y: 0, Z: 0, M: 0}
 						}
 					}
 				}
@@ -1586,7 +1554,51 @@ func dc_cpu_Step_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Step_fast_tl3 runs a thread loop of dc_cpu_Step_fast.
 //
 //go:noinline
-func dc_cpu_Step_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, vel []Vec, dc_pt_ax []float32, dt float32, dc_pt_ay []float32, dc_pt_az []float32, next []Body, dc_pt_p []Body, dc_f *cpu.Faults) {
+func dc_cpu_Step_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, dc_pt_p []Body, eps2 float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_p := dc_pv_p[dc_lx]
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						tile_3 := dc_sh0
+						for k := 0; k < 256; k++ {
+							q := tile_3[k]
+							dx := q.X - dc_lv_p.X
+							dy := q.Y - dc_lv_p.Y
+							dz := q.Z - dc_lv_p.Z
+							r := dc.Sqrt(dx*dx + dy*dy + dz*dz + eps2)
+							s := q.M / (r * r * r)
+							dc_lv_ax += dx * s
+							dc_lv_ay += dy * s
+							dc_lv_az += dz * s
+						}
+						dc_pv_ax[dc_lx] = dc_lv_ax
+						dc_pv_ay[dc_lx] = dc_lv_ay
+						dc_pv_az[dc_lx] = dc_lv_az
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Step_fast_tl4 runs a thread loop of dc_cpu_Step_fast.
+//
+//go:noinline
+func dc_cpu_Step_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]Body, pos []Body, vel []Vec, dc_pt_ax []float32, dt float32, dc_pt_ay []float32, dc_pt_az []float32, next []Body, dc_pt_p []Body, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -1645,8 +1657,11 @@ func dc_cpu_Step_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []B
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 3, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 4, dc_nt)
 		dc_cpu_Step_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		dc_cpu_Step_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		dc_cpu_Step_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, vel, dc_pt_ax, dt, dc_pt_ay, dc_pt_az, next, dc_pt_p, dc_f)
+		for base := 0; base < len(pos); base += 256 {
+			dc_cpu_Step_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, base, pos, dc_f)
+			dc_cpu_Step_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_p, eps2, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+		}
+		dc_cpu_Step_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, pos, vel, dc_pt_ax, dt, dc_pt_ay, dc_pt_az, next, dc_pt_p, dc_f)
 	}
 }
 

@@ -5343,56 +5343,31 @@ func dc_cpu_BlockScan_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_BlockScan_tl2 runs a loop of the group code of dc_cpu_BlockScan.
+// dc_cpu_BlockScan_tl2 runs a thread loop of dc_cpu_BlockScan.
 //
 //go:noinline
-func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, s int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for s := 1; s < 256; s *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_add := dc_pv_add[dc_lx]
-								sh_2 := dc_sh0
-								l_2 := dc_lx
-								dc_lv_add = 0
-								if l_2 >= s {
-									dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
-								}
-								dc_pv_add[dc_lx] = dc_lv_add
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_add := dc_pv_add[dc_lx]
+						sh_2 := dc_sh0
+						l_2 := dc_lx
+						dc_lv_add = 0
+						if l_2 >= s {
+							dc_lv_add = (*cpu.Index(dc_f, 31, sh_2[:], int(l_2-s), dc_x, dc_y, dc_z))
 						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_add := dc_pv_add[dc_lx]
-								sh_3 := dc_sh0
-								l_3 := dc_lx
-								(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
-							}
-						}
+						dc_pv_add[dc_lx] = dc_lv_add
 					}
 				}
 			}
@@ -5403,7 +5378,35 @@ func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_BlockScan_tl3 runs a thread loop of dc_cpu_BlockScan.
 //
 //go:noinline
-func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_add := dc_pv_add[dc_lx]
+						sh_3 := dc_sh0
+						l_3 := dc_lx
+						(*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, sh_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_add
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan_tl4 runs a thread loop of dc_cpu_BlockScan.
+//
+//go:noinline
+func dc_cpu_BlockScan_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -5445,8 +5448,11 @@ func dc_cpu_BlockScan(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_BlockScan_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
-		dc_cpu_BlockScan_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
-		dc_cpu_BlockScan_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
+		for s := 1; s < 256; s *= 2 {
+			dc_cpu_BlockScan_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, s, dc_f)
+			dc_cpu_BlockScan_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		}
+		dc_cpu_BlockScan_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
 	}
 }
 
@@ -5500,55 +5506,32 @@ func dc_cpu_BlockScan_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_BlockScan_fast_tl2 runs a loop of the group code of dc_cpu_BlockScan_fast.
+// dc_cpu_BlockScan_fast_tl2 runs a thread loop of dc_cpu_BlockScan_fast.
 //
 //go:noinline
-func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, s int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for s := 1; s < 256; s *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						dc_clo, dc_chi := 0, max(0, dc_gs.X)
-						dc_c0, dc_c1 := dc_clo, dc_chi
-						dc_c0 = max(dc_c0, cpu.Below(0, s, dc_clo, dc_chi))
-						dc_c1 = max(dc_c0, dc_c1)
-						if dc_c0 < dc_c1 {
-							copy(dc_pt_add[dc_t0+dc_c0:dc_t0+dc_c1], dc_sh0[(0-s)+dc_c0:(0-s)+dc_c1])
-						}
-						if dc_clo < dc_c0 {
-							clear(dc_pt_add[dc_t0+dc_clo : dc_t0+dc_c0])
-						}
-						if dc_c1 < dc_chi {
-							clear(dc_pt_add[dc_t0+dc_c1 : dc_t0+dc_chi])
-						}
-						_ = dc_t0
-					}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c0 = max(dc_c0, cpu.Below(0, s, dc_clo, dc_chi))
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_add[dc_t0+dc_c0:dc_t0+dc_c1], dc_sh0[(0-s)+dc_c0:(0-s)+dc_c1])
 				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_rv1 := dc_sh0[0:dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_add := dc_pv_add[dc_lx]
-								sh_3 := dc_sh0
-								_ = sh_3
-								l_3 := dc_lx
-								_ = l_3
-								dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
-							}
-						}
-					}
+				if dc_clo < dc_c0 {
+					clear(dc_pt_add[dc_t0+dc_clo : dc_t0+dc_c0])
 				}
+				if dc_c1 < dc_chi {
+					clear(dc_pt_add[dc_t0+dc_c1 : dc_t0+dc_chi])
+				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -5557,7 +5540,36 @@ func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_BlockScan_fast_tl3 runs a thread loop of dc_cpu_BlockScan_fast.
 //
 //go:noinline
-func dc_cpu_BlockScan_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
+func dc_cpu_BlockScan_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_add := dc_pv_add[dc_lx]
+						sh_3 := dc_sh0
+						_ = sh_3
+						l_3 := dc_lx
+						_ = l_3
+						dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlockScan_fast_tl4 runs a thread loop of dc_cpu_BlockScan_fast.
+//
+//go:noinline
+func dc_cpu_BlockScan_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5602,8 +5614,11 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_BlockScan_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
-		dc_cpu_BlockScan_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
-		dc_cpu_BlockScan_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
+		for s := 1; s < 256; s *= 2 {
+			dc_cpu_BlockScan_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, s, dc_f)
+			dc_cpu_BlockScan_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		}
+		dc_cpu_BlockScan_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, sums, dc_f)
 	}
 }
 
@@ -5974,68 +5989,29 @@ func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 	}
 }
 
-// dc_cpu_NBody_tl2 runs a loop of the group code of dc_cpu_NBody.
+// dc_cpu_NBody_tl2 runs a thread loop of dc_cpu_NBody.
 //
 //go:noinline
-func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, pos []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, base int, n int, pos []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for base := 0; base < n; base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							tile_2 := dc_sh2
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < n {
-									(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 44, pos, int(4*j), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 46, pos, int(4*j+1), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 48, pos, int(4*j+2), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 50, pos, int(4*j+3), dc_x, dc_y, dc_z))
-								}
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_ax := dc_pv_ax[dc_lx]
-								dc_lv_ay := dc_pv_ay[dc_lx]
-								dc_lv_az := dc_pv_az[dc_lx]
-								dc_lv_px := dc_pv_px[dc_lx]
-								dc_lv_py := dc_pv_py[dc_lx]
-								dc_lv_pz := dc_pv_pz[dc_lx]
-								tile_3 := dc_sh2
-								for k := 0; k < min(256, n-base); k++ {
-									dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
-								}
-								dc_pv_ax[dc_lx] = dc_lv_ax
-								dc_pv_ay[dc_lx] = dc_lv_ay
-								dc_pv_az[dc_lx] = dc_lv_az
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tile_2 := dc_sh2
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < n {
+							(*cpu.Index(dc_f, 43, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[0] = (*cpu.Index(dc_f, 44, pos, int(4*j), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 45, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[1] = (*cpu.Index(dc_f, 46, pos, int(4*j+1), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 47, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[2] = (*cpu.Index(dc_f, 48, pos, int(4*j+2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 49, tile_2[:], int(l_2), dc_x, dc_y, dc_z))[3] = (*cpu.Index(dc_f, 50, pos, int(4*j+3), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -6047,7 +6023,49 @@ func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 // dc_cpu_NBody_tl3 runs a thread loop of dc_cpu_NBody.
 //
 //go:noinline
-func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						dc_lv_px := dc_pv_px[dc_lx]
+						dc_lv_py := dc_pv_py[dc_lx]
+						dc_lv_pz := dc_pv_pz[dc_lx]
+						tile_3 := dc_sh2
+						for k := 0; k < min(256, n-base); k++ {
+							dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+						}
+						dc_pv_ax[dc_lx] = dc_lv_ax
+						dc_pv_ay[dc_lx] = dc_lv_ay
+						dc_pv_az[dc_lx] = dc_lv_az
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBody_tl4 runs a thread loop of dc_cpu_NBody.
+//
+//go:noinline
+func dc_cpu_NBody_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6100,8 +6118,11 @@ func dc_cpu_NBody(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []float
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
 		dc_cpu_NBody_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_px, dc_pt_py, dc_pt_pz, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		dc_cpu_NBody_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
-		dc_cpu_NBody_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+		for base := 0; base < n; base += 256 {
+			dc_cpu_NBody_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, base, n, pos, dc_f)
+			dc_cpu_NBody_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
+		}
+		dc_cpu_NBody_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 	}
 }
 
@@ -6162,66 +6183,27 @@ func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	}
 }
 
-// dc_cpu_NBody_fast_tl2 runs a loop of the group code of dc_cpu_NBody_fast.
+// dc_cpu_NBody_fast_tl2 runs a thread loop of dc_cpu_NBody_fast.
 //
 //go:noinline
-func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, pos []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, base int, n int, pos []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for base := 0; base < n; base += 256 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							tile_2 := dc_sh2
-							l_2 := dc_lx
-							{
-								j := base + l_2
-								if j < n {
-									tile_2[l_2][0] = pos[4*j]
-									tile_2[l_2][1] = pos[4*j+1]
-									tile_2[l_2][2] = pos[4*j+2]
-									tile_2[l_2][3] = pos[4*j+3]
-								}
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_ax := dc_pv_ax[dc_lx]
-								dc_lv_ay := dc_pv_ay[dc_lx]
-								dc_lv_az := dc_pv_az[dc_lx]
-								dc_lv_px := dc_pv_px[dc_lx]
-								dc_lv_py := dc_pv_py[dc_lx]
-								dc_lv_pz := dc_pv_pz[dc_lx]
-								tile_3 := dc_sh2
-								for k := 0; k < min(256, n-base); k++ {
-									dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
-								}
-								dc_pv_ax[dc_lx] = dc_lv_ax
-								dc_pv_ay[dc_lx] = dc_lv_ay
-								dc_pv_az[dc_lx] = dc_lv_az
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					tile_2 := dc_sh2
+					l_2 := dc_lx
+					{
+						j := base + l_2
+						if j < n {
+							tile_2[l_2][0] = pos[4*j]
+							tile_2[l_2][1] = pos[4*j+1]
+							tile_2[l_2][2] = pos[4*j+2]
+							tile_2[l_2][3] = pos[4*j+3]
 						}
 					}
 				}
@@ -6233,7 +6215,52 @@ func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 // dc_cpu_NBody_fast_tl3 runs a thread loop of dc_cpu_NBody_fast.
 //
 //go:noinline
-func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
+func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_ay := dc_pt_ay[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_az := dc_pt_az[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_px := dc_pt_px[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_ax := dc_pv_ax[dc_lx]
+						dc_lv_ay := dc_pv_ay[dc_lx]
+						dc_lv_az := dc_pv_az[dc_lx]
+						dc_lv_px := dc_pv_px[dc_lx]
+						dc_lv_py := dc_pv_py[dc_lx]
+						dc_lv_pz := dc_pv_pz[dc_lx]
+						tile_3 := dc_sh2
+						for k := 0; k < min(256, n-base); k++ {
+							dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+						}
+						dc_pv_ax[dc_lx] = dc_lv_ax
+						dc_pv_ay[dc_lx] = dc_lv_ay
+						dc_pv_az[dc_lx] = dc_lv_az
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBody_fast_tl4 runs a thread loop of dc_cpu_NBody_fast.
+//
+//go:noinline
+func dc_cpu_NBody_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -6289,8 +6316,11 @@ func dc_cpu_NBody_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []
 		dc_pt_ay := cpu.PerThread[float32](dc_m, 5, dc_nt)
 		dc_pt_az := cpu.PerThread[float32](dc_m, 6, dc_nt)
 		dc_cpu_NBody_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_px, dc_pt_py, dc_pt_pz, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
-		dc_cpu_NBody_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, pos, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
-		dc_cpu_NBody_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
+		for base := 0; base < n; base += 256 {
+			dc_cpu_NBody_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, base, n, pos, dc_f)
+			dc_cpu_NBody_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, base, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_pt_px, dc_pt_py, dc_pt_pz, dc_f)
+		}
+		dc_cpu_NBody_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, acc, dc_pt_ax, dc_pt_ay, dc_pt_az, dc_f)
 	}
 }
 

@@ -8773,65 +8773,27 @@ func dc_cpu_EarlyReturn_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
-// dc_cpu_EarlyReturn_tl3 runs a loop of the group code of dc_cpu_EarlyReturn.
+// dc_cpu_EarlyReturn_tl3 runs a thread loop of dc_cpu_EarlyReturn.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_once := true; dc_once; dc_once = false {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_v := dc_pv_v[dc_lx]
-								sh := dc_sh4
-								l := dc_lx
-								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
-								{
-									sh_2 := dc_sh4
-									l_2 := dc_lx
-									if dc_gx%2 == 0 {
-										{
-											dc_lv_dc_res0 = sh_2[0]
-											goto dc_next1
-										}
-									}
-									{
-										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-										goto dc_next1
-									}
-								}
-							dc_next1:
-								dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pv_v[dc_lx]
+						sh := dc_sh4
+						l := dc_lx
+						(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
 					}
 				}
 			}
@@ -8842,7 +8804,48 @@ func dc_cpu_EarlyReturn_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_EarlyReturn_tl4 runs a thread loop of dc_cpu_EarlyReturn.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+						{
+							sh_2 := dc_sh4
+							l_2 := dc_lx
+							if dc_gx%2 == 0 {
+								{
+									dc_lv_dc_res0 = sh_2[0]
+									goto dc_next1
+								}
+							}
+							{
+								dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								goto dc_next1
+							}
+						}
+					dc_next1:
+						dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_tl5 runs a thread loop of dc_cpu_EarlyReturn.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -8885,8 +8888,11 @@ func dc_cpu_EarlyReturn(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_cpu_EarlyReturn_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		{
 			dc_cpu_EarlyReturn_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, in, dc_pt_dc_res0, dc_f)
-			dc_cpu_EarlyReturn_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_pt_dc_res0, dc_f)
-			dc_cpu_EarlyReturn_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
+			for dc_once := true; dc_once; dc_once = false {
+				dc_cpu_EarlyReturn_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_f)
+				dc_cpu_EarlyReturn_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_dc_res0, dc_f)
+			}
+			dc_cpu_EarlyReturn_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
 		}
 	}
 }
@@ -8942,65 +8948,27 @@ func dc_cpu_EarlyReturn_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	}
 }
 
-// dc_cpu_EarlyReturn_fast_tl3 runs a loop of the group code of dc_cpu_EarlyReturn_fast.
+// dc_cpu_EarlyReturn_fast_tl3 runs a thread loop of dc_cpu_EarlyReturn_fast.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_v []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_once := true; dc_once; dc_once = false {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_v := dc_pv_v[dc_lx]
-								sh := dc_sh4
-								l := dc_lx
-								(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
-								{
-									sh_2 := dc_sh4
-									l_2 := dc_lx
-									if dc_gx%2 == 0 {
-										{
-											dc_lv_dc_res0 = sh_2[0]
-											goto dc_next1
-										}
-									}
-									{
-										dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-										goto dc_next1
-									}
-								}
-							dc_next1:
-								dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_v := dc_pv_v[dc_lx]
+						sh := dc_sh4
+						l := dc_lx
+						(*cpu.Index(dc_f, 0, sh[:], int(l), dc_x, dc_y, dc_z)) = dc_lv_v
 					}
 				}
 			}
@@ -9011,7 +8979,48 @@ func dc_cpu_EarlyReturn_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 // dc_cpu_EarlyReturn_fast_tl4 runs a thread loop of dc_cpu_EarlyReturn_fast.
 //
 //go:noinline
-func dc_cpu_EarlyReturn_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+func dc_cpu_EarlyReturn_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_dc_res0 := dc_pt_dc_res0[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_res0 := dc_pv_dc_res0[dc_lx]
+						{
+							sh_2 := dc_sh4
+							l_2 := dc_lx
+							if dc_gx%2 == 0 {
+								{
+									dc_lv_dc_res0 = sh_2[0]
+									goto dc_next1
+								}
+							}
+							{
+								dc_lv_dc_res0 = (*cpu.Index(dc_f, 1, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								goto dc_next1
+							}
+						}
+					dc_next1:
+						dc_pv_dc_res0[dc_lx] = dc_lv_dc_res0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_EarlyReturn_fast_tl5 runs a thread loop of dc_cpu_EarlyReturn_fast.
+//
+//go:noinline
+func dc_cpu_EarlyReturn_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, out []int32, dc_pt_dc_res0 []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9049,8 +9058,11 @@ func dc_cpu_EarlyReturn_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		dc_cpu_EarlyReturn_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		{
 			dc_cpu_EarlyReturn_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, in, dc_pt_dc_res0, dc_f)
-			dc_cpu_EarlyReturn_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_pt_dc_res0, dc_f)
-			dc_cpu_EarlyReturn_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
+			for dc_once := true; dc_once; dc_once = false {
+				dc_cpu_EarlyReturn_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_v, dc_f)
+				dc_cpu_EarlyReturn_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_dc_res0, dc_f)
+			}
+			dc_cpu_EarlyReturn_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, out, dc_pt_dc_res0, dc_f)
 		}
 	}
 }
@@ -9113,70 +9125,27 @@ func dc_cpu_Stepped_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	}
 }
 
-// dc_cpu_Stepped_tl2 runs a loop of the group code of dc_cpu_Stepped.
+// dc_cpu_Stepped_tl2 runs a thread loop of dc_cpu_Stepped.
 //
 //go:noinline
-func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for dc_pt_r[0] < 3 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								sh_2 := dc_sh5
-								l_2 := dc_lx
-								(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								dc_lv_r := dc_pv_r[dc_lx]
-								sh_3 := dc_sh5
-								l_3 := dc_lx
-								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-								dc_pv_acc[dc_lx] = dc_lv_acc
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_r := dc_pv_r[dc_lx]
-								dc_lv_r++
-								dc_pv_r[dc_lx] = dc_lv_r
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_2 := dc_sh5
+						l_2 := dc_lx
+						(*cpu.Index(dc_f, 53, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
 					}
 				}
 			}
@@ -9187,7 +9156,60 @@ func dc_cpu_Stepped_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 // dc_cpu_Stepped_tl3 runs a thread loop of dc_cpu_Stepped.
 //
 //go:noinline
-func dc_cpu_Stepped_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_3 := dc_sh5
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int(cpu.Rem(dc_f, 54, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_tl4 runs a thread loop of dc_cpu_Stepped.
+//
+//go:noinline
+func dc_cpu_Stepped_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						dc_lv_r++
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_tl5 runs a thread loop of dc_cpu_Stepped.
+//
+//go:noinline
+func dc_cpu_Stepped_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9228,8 +9250,12 @@ func dc_cpu_Stepped(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Stepped_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, in, dc_pt_r, dc_f)
-		dc_cpu_Stepped_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_pt_acc, dc_f)
-		dc_cpu_Stepped_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
+		for dc_pt_r[0] < 3 {
+			dc_cpu_Stepped_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_f)
+			dc_cpu_Stepped_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Stepped_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_f)
+		}
+		dc_cpu_Stepped_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -9272,68 +9298,25 @@ func dc_cpu_Stepped_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
-// dc_cpu_Stepped_fast_tl2 runs a loop of the group code of dc_cpu_Stepped_fast.
+// dc_cpu_Stepped_fast_tl2 runs a thread loop of dc_cpu_Stepped_fast.
 //
 //go:noinline
-func dc_cpu_Stepped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for dc_pt_r[0] < 3 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						dc_clo, dc_chi := 0, max(0, dc_gs.X)
-						dc_c0, dc_c1 := dc_clo, dc_chi
-						dc_c1 = max(dc_c0, dc_c1)
-						if dc_c0 < dc_c1 {
-							copy(dc_sh5[dc_c0:dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
-						}
-						_ = dc_t0
-					}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh5[dc_c0:dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
 				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								dc_lv_r := dc_pv_r[dc_lx]
-								sh_3 := dc_sh5
-								l_3 := dc_lx
-								dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-								dc_pv_acc[dc_lx] = dc_lv_acc
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_r := dc_pv_r[dc_lx]
-								dc_lv_r++
-								dc_pv_r[dc_lx] = dc_lv_r
-							}
-						}
-					}
-				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -9342,7 +9325,66 @@ func dc_cpu_Stepped_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 // dc_cpu_Stepped_fast_tl3 runs a thread loop of dc_cpu_Stepped_fast.
 //
 //go:noinline
-func dc_cpu_Stepped_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Stepped_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_3 := dc_sh5
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 55, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_fast_tl4 runs a thread loop of dc_cpu_Stepped_fast.
+//
+//go:noinline
+func dc_cpu_Stepped_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						dc_lv_r++
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Stepped_fast_tl5 runs a thread loop of dc_cpu_Stepped_fast.
+//
+//go:noinline
+func dc_cpu_Stepped_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -9384,8 +9426,12 @@ func dc_cpu_Stepped_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Stepped_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, in, dc_pt_r, dc_f)
-		dc_cpu_Stepped_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_pt_acc, dc_f)
-		dc_cpu_Stepped_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
+		for dc_pt_r[0] < 3 {
+			dc_cpu_Stepped_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_f)
+			dc_cpu_Stepped_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Stepped_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_r, dc_f)
+		}
+		dc_cpu_Stepped_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -10311,55 +10357,24 @@ func dc_cpu_Carry_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 	}
 }
 
-// dc_cpu_Carry_tl2 runs a loop of the group code of dc_cpu_Carry.
+// dc_cpu_Carry_tl2 runs a thread loop of dc_cpu_Carry.
 //
 //go:noinline
-func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_f *cpu.Faults) {
+func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, r int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for r := 0; r < 4; r++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh7
-							i_2 := dc_x
-							l_2 := dc_lx
-							(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								dc_lv_p := dc_pv_p[dc_lx]
-								sh_3 := dc_sh7
-								l_3 := dc_lx
-								dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int(cpu.Rem(dc_f, 62, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-								dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
-								dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
-								dc_pv_acc[dc_lx] = dc_lv_acc
-								dc_pv_p[dc_lx] = dc_lv_p
-							}
-						}
-					}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh7
+					i_2 := dc_x
+					l_2 := dc_lx
+					(*cpu.Index(dc_f, 60, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, in, int(i_2), dc_x, dc_y, dc_z)) + int32(r)
 				}
 			}
 		}
@@ -10369,7 +10384,41 @@ func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 // dc_cpu_Carry_tl3 runs a thread loop of dc_cpu_Carry.
 //
 //go:noinline
-func dc_cpu_Carry_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
+func dc_cpu_Carry_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_acc [][4]int32, r int, dc_pt_p []pair, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_p := dc_pv_p[dc_lx]
+						sh_3 := dc_sh7
+						l_3 := dc_lx
+						dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int(cpu.Rem(dc_f, 62, l_3+r, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+						dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_p[dc_lx] = dc_lv_p
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_tl4 runs a thread loop of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -10415,8 +10464,11 @@ func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
 		dc_cpu_Carry_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_k, k, dc_pt_acc, dc_pt_p, dc_f)
-		dc_cpu_Carry_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_pt_acc, dc_pt_p, dc_f)
-		dc_cpu_Carry_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
+		for r := 0; r < 4; r++ {
+			dc_cpu_Carry_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, r, dc_f)
+			dc_cpu_Carry_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_acc, r, dc_pt_p, dc_f)
+		}
+		dc_cpu_Carry_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
 	}
 }
 
@@ -10467,62 +10519,31 @@ func dc_cpu_Carry_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	}
 }
 
-// dc_cpu_Carry_fast_tl2 runs a loop of the group code of dc_cpu_Carry_fast.
+// dc_cpu_Carry_fast_tl2 runs a thread loop of dc_cpu_Carry_fast.
 //
 //go:noinline
-func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_f *cpu.Faults) {
+func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, r int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for r := 0; r < 4; r++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						{
-							dc_rv1 := dc_sh7[0:dc_gs.X]
-							dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_ = dc_x
-								sh_2 := dc_sh7
-								_ = sh_2
-								i_2 := dc_x
-								_ = i_2
-								l_2 := dc_lx
-								_ = l_2
-								dc_rv1[dc_lx] = dc_rv2[dc_lx] + int32(r)
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								dc_lv_p := dc_pv_p[dc_lx]
-								sh_3 := dc_sh7
-								l_3 := dc_lx
-								dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
-								dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
-								dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
-								dc_pv_acc[dc_lx] = dc_lv_acc
-								dc_pv_p[dc_lx] = dc_lv_p
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				{
+					dc_rv1 := dc_sh7[0:dc_gs.X]
+					dc_rv2 := in[(dc_gx*dc_gs.X)+0 : (dc_gx*dc_gs.X)+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh_2 := dc_sh7
+						_ = sh_2
+						i_2 := dc_x
+						_ = i_2
+						l_2 := dc_lx
+						_ = l_2
+						dc_rv1[dc_lx] = dc_rv2[dc_lx] + int32(r)
 					}
 				}
 			}
@@ -10533,7 +10554,44 @@ func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 // dc_cpu_Carry_fast_tl3 runs a thread loop of dc_cpu_Carry_fast.
 //
 //go:noinline
-func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
+func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_acc [][4]int32, r int, dc_pt_p []pair, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_p := dc_pt_p[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_p := dc_pv_p[dc_lx]
+						sh_3 := dc_sh7
+						l_3 := dc_lx
+						dc_lv_acc[r] = (*cpu.Index(dc_f, 63, sh_3[:], int((l_3+r)%dc_gs.X), dc_x, dc_y, dc_z))
+						dc_lv_p.lo = dc_lv_p.lo + dc_lv_acc[r]
+						dc_lv_p.hi = dc_lv_p.hi - dc_lv_acc[r]
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_p[dc_lx] = dc_lv_p
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_fast_tl4 runs a thread loop of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_acc [][4]int32, dc_pt_p []pair, dc_pt_k []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -10585,8 +10643,11 @@ func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		dc_pt_acc := cpu.PerThread[[4]int32](dc_m, 2, dc_nt)
 		dc_pt_p := cpu.PerThread[pair](dc_m, 3, dc_nt)
 		dc_cpu_Carry_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_k, k, dc_pt_acc, dc_pt_p, dc_f)
-		dc_cpu_Carry_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_pt_acc, dc_pt_p, dc_f)
-		dc_cpu_Carry_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
+		for r := 0; r < 4; r++ {
+			dc_cpu_Carry_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, r, dc_f)
+			dc_cpu_Carry_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_acc, r, dc_pt_p, dc_f)
+		}
+		dc_cpu_Carry_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_acc, dc_pt_p, dc_pt_k, dc_f)
 	}
 }
 
@@ -10847,86 +10908,21 @@ func dc_cpu_Twice_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 	}
 }
 
-// dc_cpu_Twice_tl2 runs a loop of the group code of dc_cpu_Twice.
+// dc_cpu_Twice_tl2 runs a thread loop of dc_cpu_Twice.
 //
 //go:noinline
-func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for ; dc_pt_r[0] < 6; func() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_r := dc_pv_r[dc_lx]
-								dc_lv_r++
-								dc_pv_r[dc_lx] = dc_lv_r
-							}
-						}
-					}
-				}
-			}
-		}() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								sh_2 := dc_sh9
-								l_2 := dc_lx
-								(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								dc_lv_r := dc_pv_r[dc_lx]
-								sh_3 := dc_sh9
-								l_3 := dc_lx
-								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-								dc_pv_acc[dc_lx] = dc_lv_acc
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_r := dc_pv_r[dc_lx]
-								dc_lv_r++
-								dc_pv_r[dc_lx] = dc_lv_r
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						dc_lv_r++
+						dc_pv_r[dc_lx] = dc_lv_r
 					}
 				}
 			}
@@ -10937,7 +10933,88 @@ func dc_cpu_Twice_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 // dc_cpu_Twice_tl3 runs a thread loop of dc_cpu_Twice.
 //
 //go:noinline
-func dc_cpu_Twice_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Twice_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_2 := dc_sh9
+						l_2 := dc_lx
+						(*cpu.Index(dc_f, 72, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl4 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_3 := dc_sh9
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int(cpu.Rem(dc_f, 73, l_3+dc_lv_r+1, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl5 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						dc_lv_r++
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_tl6 runs a thread loop of dc_cpu_Twice.
+//
+//go:noinline
+func dc_cpu_Twice_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -10978,8 +11055,14 @@ func dc_cpu_Twice(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Twice_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, in, dc_pt_r, dc_f)
-		dc_cpu_Twice_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_pt_acc, dc_f)
-		dc_cpu_Twice_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
+		for ; dc_pt_r[0] < 6; func() {
+			dc_cpu_Twice_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
+		}() {
+			dc_cpu_Twice_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_f)
+			dc_cpu_Twice_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Twice_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
+		}
+		dc_cpu_Twice_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
 	}
 }
 
@@ -11022,82 +11105,24 @@ func dc_cpu_Twice_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	}
 }
 
-// dc_cpu_Twice_fast_tl2 runs a loop of the group code of dc_cpu_Twice_fast.
+// dc_cpu_Twice_fast_tl2 runs a thread loop of dc_cpu_Twice_fast.
 //
 //go:noinline
-func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for ; dc_pt_r[0] < 6; func() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_r := dc_pv_r[dc_lx]
-								dc_lv_r++
-								dc_pv_r[dc_lx] = dc_lv_r
-							}
-						}
-					}
-				}
-			}
-		}() {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						dc_clo, dc_chi := 0, max(0, dc_gs.X)
-						dc_c0, dc_c1 := dc_clo, dc_chi
-						dc_c1 = max(dc_c0, dc_c1)
-						if dc_c0 < dc_c1 {
-							copy(dc_sh9[dc_c0:dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
-						}
-						_ = dc_t0
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_acc := dc_pv_acc[dc_lx]
-								dc_lv_r := dc_pv_r[dc_lx]
-								sh_3 := dc_sh9
-								l_3 := dc_lx
-								dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
-								dc_pv_acc[dc_lx] = dc_lv_acc
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_r := dc_pv_r[dc_lx]
-								dc_lv_r++
-								dc_pv_r[dc_lx] = dc_lv_r
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						dc_lv_r++
+						dc_pv_r[dc_lx] = dc_lv_r
 					}
 				}
 			}
@@ -11108,7 +11133,90 @@ func dc_cpu_Twice_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 // dc_cpu_Twice_fast_tl3 runs a thread loop of dc_cpu_Twice_fast.
 //
 //go:noinline
-func dc_cpu_Twice_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+func dc_cpu_Twice_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_sh9[dc_c0:dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
+				}
+				_ = dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast_tl4 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_acc []int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_r := dc_pv_r[dc_lx]
+						sh_3 := dc_sh9
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 74, sh_3[:], int((l_3+dc_lv_r+1)%dc_gs.X), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast_tl5 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, dc_pt_r []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_r := dc_pt_r[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_r := dc_pv_r[dc_lx]
+						dc_lv_r++
+						dc_pv_r[dc_lx] = dc_lv_r
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Twice_fast_tl6 runs a thread loop of dc_cpu_Twice_fast.
+//
+//go:noinline
+func dc_cpu_Twice_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -11150,8 +11258,14 @@ func dc_cpu_Twice_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_r := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Twice_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, in, dc_pt_r, dc_f)
-		dc_cpu_Twice_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_pt_acc, dc_f)
-		dc_cpu_Twice_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
+		for ; dc_pt_r[0] < 6; func() {
+			dc_cpu_Twice_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
+		}() {
+			dc_cpu_Twice_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_f)
+			dc_cpu_Twice_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_acc, dc_pt_r, dc_f)
+			dc_cpu_Twice_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_r, dc_f)
+		}
+		dc_cpu_Twice_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, out, dc_pt_acc, dc_f)
 	}
 }
 

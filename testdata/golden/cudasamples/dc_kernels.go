@@ -5493,51 +5493,22 @@ func dc_cpu_BitonicShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 	}
 }
 
-// dc_cpu_BitonicShared_tl2 runs a loop of the group code of dc_cpu_BitonicShared.
+// dc_cpu_BitonicShared_tl2 runs a thread loop of dc_cpu_BitonicShared.
 //
 //go:noinline
-func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dc_pt_ddd []bool, dir bool, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dc_pt_ddd []bool, dir bool, size int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for size := 2; size < arrayLength; size <<= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_ddd := dc_pv_ddd[dc_lx]
-								l_2 := dc_lx
-								dc_lv_ddd = dir != (l_2&(size/2) != 0)
-								dc_pv_ddd[dc_lx] = dc_lv_ddd
-							}
-						}
-					}
-				}
-			}
-			for stride := size / 2; stride > 0; stride >>= 1 {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							{
-								dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									dc_lv_ddd := dc_pv_ddd[dc_lx]
-									sKey_2 := dc_sh0
-									sVal_2 := dc_sh1
-									l_3 := dc_lx
-									pos := 2*l_3 - l_3&(stride-1)
-									dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
-								}
-							}
-						}
+					dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_ddd := dc_pv_ddd[dc_lx]
+						l_2 := dc_lx
+						dc_lv_ddd = dir != (l_2&(size/2) != 0)
+						dc_pv_ddd[dc_lx] = dc_lv_ddd
 					}
 				}
 			}
@@ -5548,7 +5519,41 @@ func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 // dc_cpu_BitonicShared_tl3 runs a loop of the group code of dc_cpu_BitonicShared.
 //
 //go:noinline
-func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, size int, dc_pt_ddd []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for stride := size / 2; stride > 0; stride >>= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_ddd := dc_pv_ddd[dc_lx]
+								sKey_2 := dc_sh0
+								sVal_2 := dc_sh1
+								l_3 := dc_lx
+								pos := 2*l_3 - l_3&(stride-1)
+								dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_tl4 runs a loop of the group code of dc_cpu_BitonicShared.
+//
+//go:noinline
+func dc_cpu_BitonicShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
@@ -5574,10 +5579,10 @@ func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 	}
 }
 
-// dc_cpu_BitonicShared_tl4 runs a thread loop of dc_cpu_BitonicShared.
+// dc_cpu_BitonicShared_tl5 runs a thread loop of dc_cpu_BitonicShared.
 //
 //go:noinline
-func dc_cpu_BitonicShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -5620,9 +5625,12 @@ func dc_cpu_BitonicShared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dst
 		*dc_sh1 = [512]uint32{}
 		dc_pt_ddd := cpu.PerThread[bool](dc_m, 2, dc_nt)
 		dc_cpu_BitonicShared_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, srcKey, srcVal, dc_f)
-		dc_cpu_BitonicShared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dc_pt_ddd, dir, dc_f)
-		dc_cpu_BitonicShared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dir, dc_f)
-		dc_cpu_BitonicShared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
+		for size := 2; size < arrayLength; size <<= 1 {
+			dc_cpu_BitonicShared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_ddd, dir, size, dc_f)
+			dc_cpu_BitonicShared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, size, dc_pt_ddd, dc_f)
+		}
+		dc_cpu_BitonicShared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dir, dc_f)
+		dc_cpu_BitonicShared_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
 	}
 }
 
@@ -5666,54 +5674,25 @@ func dc_cpu_BitonicShared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	}
 }
 
-// dc_cpu_BitonicShared_fast_tl2 runs a loop of the group code of dc_cpu_BitonicShared_fast.
+// dc_cpu_BitonicShared_fast_tl2 runs a thread loop of dc_cpu_BitonicShared_fast.
 //
 //go:noinline
-func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dc_pt_ddd []bool, dir bool, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dc_pt_ddd []bool, dir bool, size int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for size := 2; size < arrayLength; size <<= 1 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_ddd := dc_pv_ddd[dc_lx]
-								l_2 := dc_lx
-								dc_lv_ddd = dir != (l_2&(size/2) != 0)
-								dc_pv_ddd[dc_lx] = dc_lv_ddd
-							}
-						}
-					}
-				}
-			}
-			for stride := size / 2; stride > 0; stride >>= 1 {
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
-					for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-						for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-							dc_x0 := dc_gx * dc_gs.X
-							dc_y := dc_gy*dc_gs.Y + dc_ly
-							dc_z := dc_gz*dc_gs.Z + dc_lz
-							dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-							{
-								dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
-								for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-									dc_x := dc_x0 + dc_lx
-									_, _, _ = dc_x, dc_y, dc_z
-									dc_lv_ddd := dc_pv_ddd[dc_lx]
-									sKey_2 := dc_sh0
-									sVal_2 := dc_sh1
-									l_3 := dc_lx
-									pos := 2*l_3 - l_3&(stride-1)
-									dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
-								}
-							}
-						}
+					dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_ddd := dc_pv_ddd[dc_lx]
+						l_2 := dc_lx
+						dc_lv_ddd = dir != (l_2&(size/2) != 0)
+						dc_pv_ddd[dc_lx] = dc_lv_ddd
 					}
 				}
 			}
@@ -5724,7 +5703,44 @@ func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 // dc_cpu_BitonicShared_fast_tl3 runs a loop of the group code of dc_cpu_BitonicShared_fast.
 //
 //go:noinline
-func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, size int, dc_pt_ddd []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for stride := size / 2; stride > 0; stride >>= 1 {
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_ddd := dc_pt_ddd[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_ddd := dc_pv_ddd[dc_lx]
+								sKey_2 := dc_sh0
+								sVal_2 := dc_sh1
+								l_3 := dc_lx
+								pos := 2*l_3 - l_3&(stride-1)
+								dc_comparator(sKey_2, sKey_2, sVal_2, sVal_2, pos, pos+stride, dc_lv_ddd, dc_f, dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BitonicShared_fast_tl4 runs a loop of the group code of dc_cpu_BitonicShared_fast.
+//
+//go:noinline
+func dc_cpu_BitonicShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5753,10 +5769,10 @@ func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	}
 }
 
-// dc_cpu_BitonicShared_fast_tl4 runs a thread loop of dc_cpu_BitonicShared_fast.
+// dc_cpu_BitonicShared_fast_tl5 runs a thread loop of dc_cpu_BitonicShared_fast.
 //
 //go:noinline
-func dc_cpu_BitonicShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+func dc_cpu_BitonicShared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5814,9 +5830,12 @@ func dc_cpu_BitonicShared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch
 		*dc_sh1 = [512]uint32{}
 		dc_pt_ddd := cpu.PerThread[bool](dc_m, 2, dc_nt)
 		dc_cpu_BitonicShared_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, srcKey, srcVal, dc_f)
-		dc_cpu_BitonicShared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dc_pt_ddd, dir, dc_f)
-		dc_cpu_BitonicShared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dir, dc_f)
-		dc_cpu_BitonicShared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
+		for size := 2; size < arrayLength; size <<= 1 {
+			dc_cpu_BitonicShared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_ddd, dir, size, dc_f)
+			dc_cpu_BitonicShared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, size, dc_pt_ddd, dc_f)
+		}
+		dc_cpu_BitonicShared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, arrayLength, dir, dc_f)
+		dc_cpu_BitonicShared_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dstKey, dstVal, dc_f)
 	}
 }
 
@@ -7061,50 +7080,26 @@ func dc_cpu_NBodyTile_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_NBodyTile_tl2 runs a loop of the group code of dc_cpu_NBodyTile.
+// dc_cpu_NBodyTile_tl2 runs a thread loop of dc_cpu_NBodyTile.
 //
 //go:noinline
-func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, pos []Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, tile int, n int, pos []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for tile := 0; tile*128 < n; tile++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh5
-							j := tile*128 + dc_lx
-							if j < n {
-								(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
-							} else {
-								(*cpu.Index(dc_f, 71, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_a := dc_pv_a[dc_lx]
-								dc_lv_me := dc_pv_me[dc_lx]
-								sh_3 := dc_sh5
-								for k := 0; k < 128; k++ {
-									dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
-								}
-								dc_pv_a[dc_lx] = dc_lv_a
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh5
+					j := tile*128 + dc_lx
+					if j < n {
+						(*cpu.Index(dc_f, 69, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
+					} else {
+						(*cpu.Index(dc_f, 71, sh_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = Float4{X: 0, Y: 0, Z: 0, W: 0}
 					}
 				}
 			}
@@ -7115,7 +7110,34 @@ func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_NBodyTile_tl3 runs a thread loop of dc_cpu_NBodyTile.
 //
 //go:noinline
-func dc_cpu_NBodyTile_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_me := dc_pv_me[dc_lx]
+						sh_3 := dc_sh5
+						for k := 0; k < 128; k++ {
+							dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
+						}
+						dc_pv_a[dc_lx] = dc_lv_a
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBodyTile_tl4 runs a thread loop of dc_cpu_NBodyTile.
+//
+//go:noinline
+func dc_cpu_NBodyTile_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -7158,8 +7180,11 @@ func dc_cpu_NBodyTile(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, pos []F
 		dc_pt_me := cpu.PerThread[Float4](dc_m, 1, dc_nt)
 		dc_pt_a := cpu.PerThread[Float3](dc_m, 2, dc_nt)
 		dc_cpu_NBodyTile_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_me, n, pos, dc_pt_a, dc_f)
-		dc_cpu_NBodyTile_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, pos, dc_pt_a, dc_pt_me, dc_f)
-		dc_cpu_NBodyTile_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
+		for tile := 0; tile*128 < n; tile++ {
+			dc_cpu_NBodyTile_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, tile, n, pos, dc_f)
+			dc_cpu_NBodyTile_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
+		}
+		dc_cpu_NBodyTile_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
 	}
 }
 
@@ -7206,53 +7231,29 @@ func dc_cpu_NBodyTile_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_NBodyTile_fast_tl2 runs a loop of the group code of dc_cpu_NBodyTile_fast.
+// dc_cpu_NBodyTile_fast_tl2 runs a thread loop of dc_cpu_NBodyTile_fast.
 //
 //go:noinline
-func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, pos []Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, tile int, n int, pos []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for tile := 0; tile*128 < n; tile++ {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							sh_2 := dc_sh5
-							j := tile*128 + dc_lx
-							if j < n {
-								sh_2[dc_lx] = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
-							} else {
-								sh_2[dc_lx] = Float4{X: 0, Y: 0, Z: 0, W: 0}
-							}
-						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_a := dc_pv_a[dc_lx]
-								dc_lv_me := dc_pv_me[dc_lx]
-								sh_3 := dc_sh5
-								for k := 0; k < 128; k++ {
-									dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
-								}
-								dc_pv_a[dc_lx] = dc_lv_a
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh_2 := dc_sh5
+					j := tile*128 + dc_lx
+					if j < n {
+						sh_2[dc_lx] = (*cpu.Index(dc_f, 70, pos, int(j), dc_x, dc_y, dc_z))
+					} else {
+						sh_2[dc_lx] = Float4{X: 0, Y: 0, Z: 0, W: 0}
 					}
 				}
 			}
@@ -7263,7 +7264,37 @@ func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_NBodyTile_fast_tl3 runs a thread loop of dc_cpu_NBodyTile_fast.
 //
 //go:noinline
-func dc_cpu_NBodyTile_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
+func dc_cpu_NBodyTile_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 128 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_me := dc_pt_me[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_a := dc_pv_a[dc_lx]
+						dc_lv_me := dc_pv_me[dc_lx]
+						sh_3 := dc_sh5
+						for k := 0; k < 128; k++ {
+							dc_lv_a = dc_bodyBody(dc_lv_me, sh_3[k], dc_lv_a)
+						}
+						dc_pv_a[dc_lx] = dc_lv_a
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_NBodyTile_fast_tl4 runs a thread loop of dc_cpu_NBodyTile_fast.
+//
+//go:noinline
+func dc_cpu_NBodyTile_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -7309,8 +7340,11 @@ func dc_cpu_NBodyTile_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, po
 		dc_pt_me := cpu.PerThread[Float4](dc_m, 1, dc_nt)
 		dc_pt_a := cpu.PerThread[Float3](dc_m, 2, dc_nt)
 		dc_cpu_NBodyTile_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_me, n, pos, dc_pt_a, dc_f)
-		dc_cpu_NBodyTile_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, pos, dc_pt_a, dc_pt_me, dc_f)
-		dc_cpu_NBodyTile_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
+		for tile := 0; tile*128 < n; tile++ {
+			dc_cpu_NBodyTile_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, tile, n, pos, dc_f)
+			dc_cpu_NBodyTile_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_a, dc_pt_me, dc_f)
+		}
+		dc_cpu_NBodyTile_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, n, acc, dc_pt_a, dc_f)
 	}
 }
 

@@ -1050,65 +1050,35 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 	}
 }
 
-// dc_cpu_MatMul_tl2 runs a loop of the group code of dc_cpu_MatMul.
+// dc_cpu_MatMul_tl2 runs a thread loop of dc_cpu_MatMul.
 //
 //go:noinline
-func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, k int, m int, a []float32, n int, b []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							as_2 := dc_sh0
-							bs_2 := dc_sh1
-							tx_2 := dc_lx
-							ty_2 := dc_ly
-							row_2 := dc_gy*16 + ty_2
-							col_2 := dc_gx*16 + tx_2
-							if row_2 < m && k0+tx_2 < k {
-								(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, a, int(row_2*k+k0+tx_2), dc_x, dc_y, dc_z))
-							} else {
-								(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
-							}
-							if col_2 < n && k0+ty_2 < k {
-								(*cpu.Index(dc_f, 6, (*cpu.Index(dc_f, 5, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, b, int((k0+ty_2)*n+col_2), dc_x, dc_y, dc_z))
-							} else {
-								(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					as_2 := dc_sh0
+					bs_2 := dc_sh1
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					row_2 := dc_gy*16 + ty_2
+					col_2 := dc_gx*16 + tx_2
+					if row_2 < m && k0+tx_2 < k {
+						(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, a, int(row_2*k+k0+tx_2), dc_x, dc_y, dc_z))
+					} else {
+						(*cpu.Index(dc_f, 4, (*cpu.Index(dc_f, 3, as_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
 					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_sum := dc_pv_sum[dc_lx]
-								as_3 := dc_sh0
-								bs_3 := dc_sh1
-								tx_3 := dc_lx
-								ty_3 := dc_ly
-								for kk := 0; kk < 16; kk++ {
-									dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
-								}
-								dc_pv_sum[dc_lx] = dc_lv_sum
-							}
-						}
+					if col_2 < n && k0+ty_2 < k {
+						(*cpu.Index(dc_f, 6, (*cpu.Index(dc_f, 5, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 7, b, int((k0+ty_2)*n+col_2), dc_x, dc_y, dc_z))
+					} else {
+						(*cpu.Index(dc_f, 9, (*cpu.Index(dc_f, 8, bs_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -1119,7 +1089,40 @@ func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 // dc_cpu_MatMul_tl3 runs a thread loop of dc_cpu_MatMul.
 //
 //go:noinline
-func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, n int, c []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_sum := dc_pv_sum[dc_lx]
+						as_3 := dc_sh0
+						bs_3 := dc_sh1
+						tx_3 := dc_lx
+						ty_3 := dc_ly
+						for kk := 0; kk < 16; kk++ {
+							dc_lv_sum += (*cpu.Index(dc_f, 10, as_3[:], int(ty_3), dc_x, dc_y, dc_z))[kk] * (*cpu.Index(dc_f, 11, bs_3[kk][:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+						dc_pv_sum[dc_lx] = dc_lv_sum
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_tl4 runs a thread loop of dc_cpu_MatMul.
+//
+//go:noinline
+func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, n int, c []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1166,8 +1169,11 @@ func dc_cpu_MatMul(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []float3
 		*dc_sh1 = [16][16]float32{}
 		dc_pt_sum := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_cpu_MatMul_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
-		dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, k, m, a, n, b, dc_pt_sum, dc_f)
-		dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, n, c, dc_pt_sum, dc_f)
+		for k0 := 0; k0 < k; k0 += 16 {
+			dc_cpu_MatMul_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
+		}
+		dc_cpu_MatMul_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, n, c, dc_pt_sum, dc_f)
 	}
 }
 
@@ -1198,10 +1204,10 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
-// dc_cpu_MatMul_fast_tl2 runs a loop of the group code of dc_cpu_MatMul_fast.
+// dc_cpu_MatMul_fast_tl2 runs a thread loop of dc_cpu_MatMul_fast.
 //
 //go:noinline
-func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, k int, m int, a []float32, n int, b []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -1210,49 +1216,24 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for k0 := 0; k0 < k; k0 += 16 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							as_2 := dc_sh0
-							bs_2 := dc_sh1
-							tx_2 := dc_lx
-							ty_2 := dc_ly
-							row_2 := dc_gy*16 + ty_2
-							col_2 := dc_gx*16 + tx_2
-							if row_2 < m && k0+tx_2 < k {
-								as_2[ty_2][tx_2] = a[row_2*k+k0+tx_2]
-							} else {
-								as_2[ty_2][tx_2] = 0
-							}
-							if col_2 < n && k0+ty_2 < k {
-								bs_2[ty_2][tx_2] = b[(k0+ty_2)*n+col_2]
-							} else {
-								bs_2[ty_2][tx_2] = 0
-							}
-						}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					as_2 := dc_sh0
+					bs_2 := dc_sh1
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					row_2 := dc_gy*16 + ty_2
+					col_2 := dc_gx*16 + tx_2
+					if row_2 < m && k0+tx_2 < k {
+						as_2[ty_2][tx_2] = a[row_2*k+k0+tx_2]
+					} else {
+						as_2[ty_2][tx_2] = 0
 					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_sum := dc_pv_sum[dc_lx]
-								as_3 := dc_sh0
-								bs_3 := dc_sh1
-								tx_3 := dc_lx
-								ty_3 := dc_ly
-								for kk := 0; kk < 16; kk++ {
-									dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
-								}
-								dc_pv_sum[dc_lx] = dc_lv_sum
-							}
-						}
+					if col_2 < n && k0+ty_2 < k {
+						bs_2[ty_2][tx_2] = b[(k0+ty_2)*n+col_2]
+					} else {
+						bs_2[ty_2][tx_2] = 0
 					}
 				}
 			}
@@ -1263,7 +1244,41 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_MatMul_fast_tl3 runs a thread loop of dc_cpu_MatMul_fast.
 //
 //go:noinline
-func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, n int, c []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_sum := dc_pv_sum[dc_lx]
+						as_3 := dc_sh0
+						bs_3 := dc_sh1
+						tx_3 := dc_lx
+						ty_3 := dc_ly
+						for kk := 0; kk < 16; kk++ {
+							dc_lv_sum += as_3[ty_3][kk] * bs_3[kk][tx_3]
+						}
+						dc_pv_sum[dc_lx] = dc_lv_sum
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatMul_fast_tl4 runs a thread loop of dc_cpu_MatMul_fast.
+//
+//go:noinline
+func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, n int, c []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -1330,8 +1345,11 @@ func dc_cpu_MatMul_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a []f
 		*dc_sh1 = [16][16]float32{}
 		dc_pt_sum := cpu.PerThread[float32](dc_m, 2, dc_nt)
 		dc_cpu_MatMul_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
-		dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, k, m, a, n, b, dc_pt_sum, dc_f)
-		dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, n, c, dc_pt_sum, dc_f)
+		for k0 := 0; k0 < k; k0 += 16 {
+			dc_cpu_MatMul_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, k0, k, a, n, b, dc_f)
+			dc_cpu_MatMul_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, dc_pt_sum, dc_f)
+		}
+		dc_cpu_MatMul_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_sh1, m, n, c, dc_pt_sum, dc_f)
 	}
 }
 

@@ -9787,53 +9787,28 @@ func dc_cpu_LudDiagonal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
-// dc_cpu_LudDiagonal_tl2 runs a loop of the group code of dc_cpu_LudDiagonal.
+// dc_cpu_LudDiagonal_tl2 runs a thread loop of dc_cpu_LudDiagonal.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for i_1 := 0; i_1 < 15; i_1++ {
-			{
-				dc_xlo := max(i_1+1, 0)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							shadow_2 := dc_sh9
-							tx_2 := dc_lx
-							{
-								for j := 0; j < i_1; j++ {
-									(*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] - (*cpu.Index(dc_f, 102, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[j]*shadow_2[j][i_1]
-								}
-								(*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] / shadow_2[i_1][i_1]
-							}
+		dc_xlo := max(i_1+1, 0)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					shadow_2 := dc_sh9
+					tx_2 := dc_lx
+					{
+						for j := 0; j < i_1; j++ {
+							(*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 101, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] - (*cpu.Index(dc_f, 102, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[j]*shadow_2[j][i_1]
 						}
-					}
-				}
-			}
-			{
-				dc_xlo := max(i_1+1, 0)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							shadow_3 := dc_sh9
-							tx_3 := dc_lx
-							{
-								for j_1 := 0; j_1 < i_1+1; j_1++ {
-									(*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 110, (*cpu.Index(dc_f, 109, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(j_1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 112, (*cpu.Index(dc_f, 111, shadow_3[:], int(j_1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))
-								}
-							}
-						}
+						(*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] = (*cpu.Index(dc_f, 104, shadow_2[:], int(tx_2), dc_x, dc_y, dc_z))[i_1] / shadow_2[i_1][i_1]
 					}
 				}
 			}
@@ -9844,7 +9819,35 @@ func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_LudDiagonal_tl3 runs a thread loop of dc_cpu_LudDiagonal.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(i_1+1, 0)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					shadow_3 := dc_sh9
+					tx_3 := dc_lx
+					{
+						for j_1 := 0; j_1 < i_1+1; j_1++ {
+							(*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, (*cpu.Index(dc_f, 107, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 110, (*cpu.Index(dc_f, 109, shadow_3[:], int(i_1+1), dc_x, dc_y, dc_z))[:], int(j_1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 112, (*cpu.Index(dc_f, 111, shadow_3[:], int(j_1), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LudDiagonal_tl4 runs a thread loop of dc_cpu_LudDiagonal.
+//
+//go:noinline
+func dc_cpu_LudDiagonal_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9890,8 +9893,11 @@ func dc_cpu_LudDiagonal(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, m []f
 		*dc_sh9 = [16][16]float32{}
 		dc_pt_arrayOffset := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_LudDiagonal_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
-		dc_cpu_LudDiagonal_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_f)
-		dc_cpu_LudDiagonal_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
+		for i_1 := 0; i_1 < 15; i_1++ {
+			dc_cpu_LudDiagonal_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
+			dc_cpu_LudDiagonal_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
+		}
+		dc_cpu_LudDiagonal_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
 	}
 }
 
@@ -9931,46 +9937,26 @@ func dc_cpu_LudDiagonal_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	}
 }
 
-// dc_cpu_LudDiagonal_fast_tl2 runs a loop of the group code of dc_cpu_LudDiagonal_fast.
+// dc_cpu_LudDiagonal_fast_tl2 runs a thread loop of dc_cpu_LudDiagonal_fast.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for i_1 := 0; i_1 < 15; i_1++ {
-			{
-				dc_xlo := max(i_1+1, 0)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-							shadow_2 := dc_sh9
-							tx_2 := dc_lx
-							{
-								for j := 0; j < i_1; j++ {
-									shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] - shadow_2[tx_2][j]*shadow_2[j][i_1]
-								}
-								shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] / shadow_2[i_1][i_1]
-							}
+		dc_xlo := max(i_1+1, 0)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+					shadow_2 := dc_sh9
+					tx_2 := dc_lx
+					{
+						for j := 0; j < i_1; j++ {
+							shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] - shadow_2[tx_2][j]*shadow_2[j][i_1]
 						}
-					}
-				}
-			}
-			{
-				dc_xlo := max(i_1+1, 0)
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
-							shadow_3 := dc_sh9
-							tx_3 := dc_lx
-							{
-								for j_1 := 0; j_1 < i_1+1; j_1++ {
-									shadow_3[i_1+1][tx_3] = shadow_3[i_1+1][tx_3] - shadow_3[i_1+1][j_1]*shadow_3[j_1][tx_3]
-								}
-							}
-						}
+						shadow_2[tx_2][i_1] = shadow_2[tx_2][i_1] / shadow_2[i_1][i_1]
 					}
 				}
 			}
@@ -9981,7 +9967,33 @@ func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 // dc_cpu_LudDiagonal_fast_tl3 runs a thread loop of dc_cpu_LudDiagonal_fast.
 //
 //go:noinline
-func dc_cpu_LudDiagonal_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
+func dc_cpu_LudDiagonal_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(i_1+1, 0)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_gs.X; dc_lx++ {
+					shadow_3 := dc_sh9
+					tx_3 := dc_lx
+					{
+						for j_1 := 0; j_1 < i_1+1; j_1++ {
+							shadow_3[i_1+1][tx_3] = shadow_3[i_1+1][tx_3] - shadow_3[i_1+1][j_1]*shadow_3[j_1][tx_3]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LudDiagonal_fast_tl4 runs a thread loop of dc_cpu_LudDiagonal_fast.
+//
+//go:noinline
+func dc_cpu_LudDiagonal_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -10033,8 +10045,11 @@ func dc_cpu_LudDiagonal_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		*dc_sh9 = [16][16]float32{}
 		dc_pt_arrayOffset := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_LudDiagonal_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
-		dc_cpu_LudDiagonal_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_f)
-		dc_cpu_LudDiagonal_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
+		for i_1 := 0; i_1 < 15; i_1++ {
+			dc_cpu_LudDiagonal_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
+			dc_cpu_LudDiagonal_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, i_1, dc_f)
+		}
+		dc_cpu_LudDiagonal_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh9, dc_pt_arrayOffset, offset, matrixDim, m, dc_f)
 	}
 }
 

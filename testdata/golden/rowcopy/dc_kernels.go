@@ -3788,70 +3788,41 @@ func dc_cpu_Shifts_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 	}
 }
 
-// dc_cpu_Shifts_tl2 runs a loop of the group code of dc_cpu_Shifts.
+// dc_cpu_Shifts_tl2 runs a thread loop of dc_cpu_Shifts.
 //
 //go:noinline
-func dc_cpu_Shifts_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, dc_pt_gs []int, dc_pt_up []int32, dc_pt_down []int32, dc_f *cpu.Faults) {
+func dc_cpu_Shifts_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, dc_pt_up []int32, dc_pt_down []int32, s int, dc_pt_gs []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for s := 1; s < dc_pt_gs[0]; s *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_gs := dc_pt_gs[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_up := dc_pv_up[dc_lx]
-								dc_lv_down := dc_pv_down[dc_lx]
-								dc_lv_gs := dc_pv_gs[dc_lx]
-								a_2 := dc_sh2
-								b_2 := dc_sh3
-								l_2 := dc_lx
-								dc_lv_up = 0
-								dc_lv_down = 0
-								if s <= l_2 {
-									dc_lv_up = (*cpu.Index(dc_f, 7, a_2[:], int(l_2-s), dc_x, dc_y, dc_z))
-								}
-								if l_2+s < dc_lv_gs {
-									dc_lv_down = (*cpu.Index(dc_f, 8, b_2[:], int(l_2+s), dc_x, dc_y, dc_z))
-								}
-								dc_pv_up[dc_lx] = dc_lv_up
-								dc_pv_down[dc_lx] = dc_lv_down
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_gs := dc_pt_gs[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_up := dc_pv_up[dc_lx]
+						dc_lv_down := dc_pv_down[dc_lx]
+						dc_lv_gs := dc_pv_gs[dc_lx]
+						a_2 := dc_sh2
+						b_2 := dc_sh3
+						l_2 := dc_lx
+						dc_lv_up = 0
+						dc_lv_down = 0
+						if s <= l_2 {
+							dc_lv_up = (*cpu.Index(dc_f, 7, a_2[:], int(l_2-s), dc_x, dc_y, dc_z))
 						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_up := dc_pv_up[dc_lx]
-								dc_lv_down := dc_pv_down[dc_lx]
-								a_3 := dc_sh2
-								b_3 := dc_sh3
-								l_3 := dc_lx
-								(*cpu.Index(dc_f, 10, a_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 10, a_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_up
-								(*cpu.Index(dc_f, 12, b_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, b_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_down
-							}
+						if l_2+s < dc_lv_gs {
+							dc_lv_down = (*cpu.Index(dc_f, 8, b_2[:], int(l_2+s), dc_x, dc_y, dc_z))
 						}
+						dc_pv_up[dc_lx] = dc_lv_up
+						dc_pv_down[dc_lx] = dc_lv_down
 					}
 				}
 			}
@@ -3862,7 +3833,39 @@ func dc_cpu_Shifts_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 // dc_cpu_Shifts_tl3 runs a thread loop of dc_cpu_Shifts.
 //
 //go:noinline
-func dc_cpu_Shifts_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Shifts_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, dc_pt_up []int32, dc_pt_down []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_up := dc_pv_up[dc_lx]
+						dc_lv_down := dc_pv_down[dc_lx]
+						a_3 := dc_sh2
+						b_3 := dc_sh3
+						l_3 := dc_lx
+						(*cpu.Index(dc_f, 10, a_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 10, a_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_up
+						(*cpu.Index(dc_f, 12, b_3[:], int(l_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, b_3[:], int(l_3), dc_x, dc_y, dc_z)) + dc_lv_down
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shifts_tl4 runs a thread loop of dc_cpu_Shifts.
+//
+//go:noinline
+func dc_cpu_Shifts_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -3907,8 +3910,11 @@ func dc_cpu_Shifts(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 		dc_pt_up := cpu.PerThread[int32](dc_m, 3, dc_nt)
 		dc_pt_down := cpu.PerThread[int32](dc_m, 4, dc_nt)
 		dc_cpu_Shifts_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_gs, in, dc_f)
-		dc_cpu_Shifts_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_gs, dc_pt_up, dc_pt_down, dc_f)
-		dc_cpu_Shifts_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, out, dc_f)
+		for s := 1; s < dc_pt_gs[0]; s *= 2 {
+			dc_cpu_Shifts_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_up, dc_pt_down, s, dc_pt_gs, dc_f)
+			dc_cpu_Shifts_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_up, dc_pt_down, dc_f)
+		}
+		dc_cpu_Shifts_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, out, dc_f)
 	}
 }
 
@@ -3955,68 +3961,39 @@ func dc_cpu_Shifts_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
-// dc_cpu_Shifts_fast_tl2 runs a loop of the group code of dc_cpu_Shifts_fast.
+// dc_cpu_Shifts_fast_tl2 runs a thread loop of dc_cpu_Shifts_fast.
 //
 //go:noinline
-func dc_cpu_Shifts_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, dc_pt_gs []int, dc_pt_up []int32, dc_pt_down []int32, dc_f *cpu.Faults) {
+func dc_cpu_Shifts_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, dc_pt_up []int32, dc_pt_down []int32, s int, dc_pt_gs []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for s := 1; s < dc_pt_gs[0]; s *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_gs := dc_pt_gs[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_up := dc_pv_up[dc_lx]
-								dc_lv_down := dc_pv_down[dc_lx]
-								dc_lv_gs := dc_pv_gs[dc_lx]
-								a_2 := dc_sh2
-								b_2 := dc_sh3
-								l_2 := dc_lx
-								dc_lv_up = 0
-								dc_lv_down = 0
-								if s <= l_2 {
-									dc_lv_up = a_2[l_2-s]
-								}
-								if l_2+s < dc_lv_gs {
-									dc_lv_down = b_2[l_2+s]
-								}
-								dc_pv_up[dc_lx] = dc_lv_up
-								dc_pv_down[dc_lx] = dc_lv_down
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_gs := dc_pt_gs[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_up := dc_pv_up[dc_lx]
+						dc_lv_down := dc_pv_down[dc_lx]
+						dc_lv_gs := dc_pv_gs[dc_lx]
+						a_2 := dc_sh2
+						b_2 := dc_sh3
+						l_2 := dc_lx
+						dc_lv_up = 0
+						dc_lv_down = 0
+						if s <= l_2 {
+							dc_lv_up = a_2[l_2-s]
 						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_rv1 := dc_sh2[0:dc_gs.X]
-							dc_rv2 := dc_sh3[0:dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_up := dc_pv_up[dc_lx]
-								dc_lv_down := dc_pv_down[dc_lx]
-								a_3 := dc_sh2
-								_ = a_3
-								b_3 := dc_sh3
-								_ = b_3
-								l_3 := dc_lx
-								_ = l_3
-								dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_up
-								dc_rv2[dc_lx] = dc_rv2[dc_lx] + dc_lv_down
-							}
+						if l_2+s < dc_lv_gs {
+							dc_lv_down = b_2[l_2+s]
 						}
+						dc_pv_up[dc_lx] = dc_lv_up
+						dc_pv_down[dc_lx] = dc_lv_down
 					}
 				}
 			}
@@ -4027,7 +4004,42 @@ func dc_cpu_Shifts_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_Shifts_fast_tl3 runs a thread loop of dc_cpu_Shifts_fast.
 //
 //go:noinline
-func dc_cpu_Shifts_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Shifts_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, dc_pt_up []int32, dc_pt_down []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_up := dc_pt_up[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_down := dc_pt_down[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := dc_sh2[0:dc_gs.X]
+					dc_rv2 := dc_sh3[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_up := dc_pv_up[dc_lx]
+						dc_lv_down := dc_pv_down[dc_lx]
+						a_3 := dc_sh2
+						_ = a_3
+						b_3 := dc_sh3
+						_ = b_3
+						l_3 := dc_lx
+						_ = l_3
+						dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_up
+						dc_rv2[dc_lx] = dc_rv2[dc_lx] + dc_lv_down
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Shifts_fast_tl4 runs a thread loop of dc_cpu_Shifts_fast.
+//
+//go:noinline
+func dc_cpu_Shifts_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_sh3 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -4075,8 +4087,11 @@ func dc_cpu_Shifts_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		dc_pt_up := cpu.PerThread[int32](dc_m, 3, dc_nt)
 		dc_pt_down := cpu.PerThread[int32](dc_m, 4, dc_nt)
 		dc_cpu_Shifts_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_gs, in, dc_f)
-		dc_cpu_Shifts_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_gs, dc_pt_up, dc_pt_down, dc_f)
-		dc_cpu_Shifts_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, out, dc_f)
+		for s := 1; s < dc_pt_gs[0]; s *= 2 {
+			dc_cpu_Shifts_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_up, dc_pt_down, s, dc_pt_gs, dc_f)
+			dc_cpu_Shifts_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, dc_pt_up, dc_pt_down, dc_f)
+		}
+		dc_cpu_Shifts_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_sh3, out, dc_f)
 	}
 }
 

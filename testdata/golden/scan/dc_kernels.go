@@ -2214,56 +2214,31 @@ func dc_cpu_Scan_int32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	}
 }
 
-// dc_cpu_Scan_int32_tl2 runs a loop of the group code of dc_cpu_Scan_int32.
+// dc_cpu_Scan_int32_tl2 runs a thread loop of dc_cpu_Scan_int32.
 //
 //go:noinline
-func dc_cpu_Scan_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, off int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_add := dc_pv_add[dc_lx]
-								s_2 := dc_sh0
-								lx_2 := dc_lx
-								dc_lv_add = 0
-								if lx_2 >= off {
-									dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
-								}
-								dc_pv_add[dc_lx] = dc_lv_add
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_add := dc_pv_add[dc_lx]
+						s_2 := dc_sh0
+						lx_2 := dc_lx
+						dc_lv_add = 0
+						if lx_2 >= off {
+							dc_lv_add = (*cpu.Index(dc_f, 2, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
 						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_add := dc_pv_add[dc_lx]
-								s_3 := dc_sh0
-								lx_3 := dc_lx
-								(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
-							}
-						}
+						dc_pv_add[dc_lx] = dc_lv_add
 					}
 				}
 			}
@@ -2274,7 +2249,35 @@ func dc_cpu_Scan_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 // dc_cpu_Scan_int32_tl3 runs a thread loop of dc_cpu_Scan_int32.
 //
 //go:noinline
-func dc_cpu_Scan_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, out []int32, sums []int32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_add := dc_pv_add[dc_lx]
+						s_3 := dc_sh0
+						lx_3 := dc_lx
+						(*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 4, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_int32_tl4 runs a thread loop of dc_cpu_Scan_int32.
+//
+//go:noinline
+func dc_cpu_Scan_int32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, out []int32, sums []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -2316,8 +2319,11 @@ func dc_cpu_Scan_int32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []i
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_Scan_int32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
-		dc_cpu_Scan_int32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
-		dc_cpu_Scan_int32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, out, sums, dc_f)
+		for off := 1; off < dc_gs.X; off *= 2 {
+			dc_cpu_Scan_int32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_int32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		}
+		dc_cpu_Scan_int32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, out, sums, dc_f)
 	}
 }
 
@@ -2371,55 +2377,32 @@ func dc_cpu_Scan_int32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	}
 }
 
-// dc_cpu_Scan_int32_fast_tl2 runs a loop of the group code of dc_cpu_Scan_int32_fast.
+// dc_cpu_Scan_int32_fast_tl2 runs a thread loop of dc_cpu_Scan_int32_fast.
 //
 //go:noinline
-func dc_cpu_Scan_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, off int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						dc_clo, dc_chi := 0, max(0, dc_gs.X)
-						dc_c0, dc_c1 := dc_clo, dc_chi
-						dc_c0 = max(dc_c0, cpu.Below(0, off, dc_clo, dc_chi))
-						dc_c1 = max(dc_c0, dc_c1)
-						if dc_c0 < dc_c1 {
-							copy(dc_pt_add[dc_t0+dc_c0:dc_t0+dc_c1], dc_sh0[(0-off)+dc_c0:(0-off)+dc_c1])
-						}
-						if dc_clo < dc_c0 {
-							clear(dc_pt_add[dc_t0+dc_clo : dc_t0+dc_c0])
-						}
-						if dc_c1 < dc_chi {
-							clear(dc_pt_add[dc_t0+dc_c1 : dc_t0+dc_chi])
-						}
-						_ = dc_t0
-					}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c0 = max(dc_c0, cpu.Below(0, off, dc_clo, dc_chi))
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_add[dc_t0+dc_c0:dc_t0+dc_c1], dc_sh0[(0-off)+dc_c0:(0-off)+dc_c1])
 				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_rv1 := dc_sh0[0:dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_add := dc_pv_add[dc_lx]
-								s_3 := dc_sh0
-								_ = s_3
-								lx_3 := dc_lx
-								_ = lx_3
-								dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
-							}
-						}
-					}
+				if dc_clo < dc_c0 {
+					clear(dc_pt_add[dc_t0+dc_clo : dc_t0+dc_c0])
 				}
+				if dc_c1 < dc_chi {
+					clear(dc_pt_add[dc_t0+dc_c1 : dc_t0+dc_chi])
+				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -2428,7 +2411,36 @@ func dc_cpu_Scan_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 // dc_cpu_Scan_int32_fast_tl3 runs a thread loop of dc_cpu_Scan_int32_fast.
 //
 //go:noinline
-func dc_cpu_Scan_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, out []int32, sums []int32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_add := dc_pv_add[dc_lx]
+						s_3 := dc_sh0
+						_ = s_3
+						lx_3 := dc_lx
+						_ = lx_3
+						dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_int32_fast_tl4 runs a thread loop of dc_cpu_Scan_int32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_int32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, n int, out []int32, sums []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -2473,8 +2485,11 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		*dc_sh0 = [256]int32{}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_Scan_int32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
-		dc_cpu_Scan_int32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
-		dc_cpu_Scan_int32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, out, sums, dc_f)
+		for off := 1; off < dc_gs.X; off *= 2 {
+			dc_cpu_Scan_int32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_int32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_add, dc_f)
+		}
+		dc_cpu_Scan_int32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, out, sums, dc_f)
 	}
 }
 
@@ -2530,56 +2545,31 @@ func dc_cpu_Scan_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
-// dc_cpu_Scan_float32_tl2 runs a loop of the group code of dc_cpu_Scan_float32.
+// dc_cpu_Scan_float32_tl2 runs a thread loop of dc_cpu_Scan_float32.
 //
 //go:noinline
-func dc_cpu_Scan_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, off int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
-		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_add := dc_pv_add[dc_lx]
-								s_2 := dc_sh1
-								lx_2 := dc_lx
-								dc_lv_add = 0
-								if lx_2 >= off {
-									dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
-								}
-								dc_pv_add[dc_lx] = dc_lv_add
-							}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_add := dc_pv_add[dc_lx]
+						s_2 := dc_sh1
+						lx_2 := dc_lx
+						dc_lv_add = 0
+						if lx_2 >= off {
+							dc_lv_add = (*cpu.Index(dc_f, 11, s_2[:], int(lx_2-off), dc_x, dc_y, dc_z))
 						}
-					}
-				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
-								dc_lv_add := dc_pv_add[dc_lx]
-								s_3 := dc_sh1
-								lx_3 := dc_lx
-								(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
-							}
-						}
+						dc_pv_add[dc_lx] = dc_lv_add
 					}
 				}
 			}
@@ -2590,7 +2580,35 @@ func dc_cpu_Scan_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 // dc_cpu_Scan_float32_tl3 runs a thread loop of dc_cpu_Scan_float32.
 //
 //go:noinline
-func dc_cpu_Scan_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, out []float32, sums []float32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_add := dc_pv_add[dc_lx]
+						s_3 := dc_sh1
+						lx_3 := dc_lx
+						(*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, s_3[:], int(lx_3), dc_x, dc_y, dc_z)) + dc_lv_add
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_float32_tl4 runs a thread loop of dc_cpu_Scan_float32.
+//
+//go:noinline
+func dc_cpu_Scan_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, out []float32, sums []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -2632,8 +2650,11 @@ func dc_cpu_Scan_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		*dc_sh1 = [256]float32{}
 		dc_pt_add := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_cpu_Scan_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
-		dc_cpu_Scan_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, dc_f)
-		dc_cpu_Scan_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, out, sums, dc_f)
+		for off := 1; off < dc_gs.X; off *= 2 {
+			dc_cpu_Scan_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, dc_f)
+		}
+		dc_cpu_Scan_float32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, out, sums, dc_f)
 	}
 }
 
@@ -2687,55 +2708,32 @@ func dc_cpu_Scan_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	}
 }
 
-// dc_cpu_Scan_float32_fast_tl2 runs a loop of the group code of dc_cpu_Scan_float32_fast.
+// dc_cpu_Scan_float32_fast_tl2 runs a thread loop of dc_cpu_Scan_float32_fast.
 //
 //go:noinline
-func dc_cpu_Scan_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, off int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
 	{
-		for off := 1; off < dc_gs.X; off *= 2 {
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						dc_clo, dc_chi := 0, max(0, dc_gs.X)
-						dc_c0, dc_c1 := dc_clo, dc_chi
-						dc_c0 = max(dc_c0, cpu.Below(0, off, dc_clo, dc_chi))
-						dc_c1 = max(dc_c0, dc_c1)
-						if dc_c0 < dc_c1 {
-							copy(dc_pt_add[dc_t0+dc_c0:dc_t0+dc_c1], dc_sh1[(0-off)+dc_c0:(0-off)+dc_c1])
-						}
-						if dc_clo < dc_c0 {
-							clear(dc_pt_add[dc_t0+dc_clo : dc_t0+dc_c0])
-						}
-						if dc_c1 < dc_chi {
-							clear(dc_pt_add[dc_t0+dc_c1 : dc_t0+dc_chi])
-						}
-						_ = dc_t0
-					}
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c0 = max(dc_c0, cpu.Below(0, off, dc_clo, dc_chi))
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_add[dc_t0+dc_c0:dc_t0+dc_c1], dc_sh1[(0-off)+dc_c0:(0-off)+dc_c1])
 				}
-			}
-			{
-				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-						{
-							dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
-							dc_rv1 := dc_sh1[0:dc_gs.X]
-							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_lv_add := dc_pv_add[dc_lx]
-								s_3 := dc_sh1
-								_ = s_3
-								lx_3 := dc_lx
-								_ = lx_3
-								dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
-							}
-						}
-					}
+				if dc_clo < dc_c0 {
+					clear(dc_pt_add[dc_t0+dc_clo : dc_t0+dc_c0])
 				}
+				if dc_c1 < dc_chi {
+					clear(dc_pt_add[dc_t0+dc_c1 : dc_t0+dc_chi])
+				}
+				_ = dc_t0
 			}
 		}
 	}
@@ -2744,7 +2742,36 @@ func dc_cpu_Scan_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 // dc_cpu_Scan_float32_fast_tl3 runs a thread loop of dc_cpu_Scan_float32_fast.
 //
 //go:noinline
-func dc_cpu_Scan_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, out []float32, sums []float32, dc_f *cpu.Faults) {
+func dc_cpu_Scan_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, dc_pt_add []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_add := dc_pt_add[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := dc_sh1[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_add := dc_pv_add[dc_lx]
+						s_3 := dc_sh1
+						_ = s_3
+						lx_3 := dc_lx
+						_ = lx_3
+						dc_rv1[dc_lx] = dc_rv1[dc_lx] + dc_lv_add
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scan_float32_fast_tl4 runs a thread loop of dc_cpu_Scan_float32_fast.
+//
+//go:noinline
+func dc_cpu_Scan_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, n int, out []float32, sums []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -2789,8 +2816,11 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		*dc_sh1 = [256]float32{}
 		dc_pt_add := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_cpu_Scan_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
-		dc_cpu_Scan_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, dc_f)
-		dc_cpu_Scan_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, out, sums, dc_f)
+		for off := 1; off < dc_gs.X; off *= 2 {
+			dc_cpu_Scan_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, off, dc_f)
+			dc_cpu_Scan_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_add, dc_f)
+		}
+		dc_cpu_Scan_float32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, out, sums, dc_f)
 	}
 }
 
