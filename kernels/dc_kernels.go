@@ -3257,6 +3257,7 @@ var dc_scratch_ReduceSum_float32 cpu.Scratches
 //go:noinline
 func dc_cpu_ReduceSum_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, in []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3285,6 +3286,7 @@ func dc_cpu_ReduceSum_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 //go:noinline
 func dc_cpu_ReduceSum_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3315,6 +3317,7 @@ func dc_cpu_ReduceSum_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 //go:noinline
 func dc_cpu_ReduceSum_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3361,6 +3364,7 @@ func dc_cpu_ReduceSum_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3411,6 +3415,7 @@ func dc_cpu_ReduceSum_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3445,6 +3450,7 @@ func dc_cpu_ReduceSum_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3513,6 +3519,7 @@ var dc_scratch_ReduceSum_float64 cpu.Scratches
 //go:noinline
 func dc_cpu_ReduceSum_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, in []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3541,6 +3548,7 @@ func dc_cpu_ReduceSum_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 //go:noinline
 func dc_cpu_ReduceSum_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3571,6 +3579,7 @@ func dc_cpu_ReduceSum_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 //go:noinline
 func dc_cpu_ReduceSum_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3617,6 +3626,7 @@ func dc_cpu_ReduceSum_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3667,6 +3677,7 @@ func dc_cpu_ReduceSum_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3701,6 +3712,7 @@ func dc_cpu_ReduceSum_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3769,6 +3781,7 @@ var dc_scratch_ReduceSum_int32 cpu.Scratches
 //go:noinline
 func dc_cpu_ReduceSum_int32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3797,6 +3810,7 @@ func dc_cpu_ReduceSum_int32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_ReduceSum_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3827,6 +3841,7 @@ func dc_cpu_ReduceSum_int32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_ReduceSum_int32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]int32, partial []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3873,6 +3888,7 @@ func dc_cpu_ReduceSum_int32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3923,6 +3939,7 @@ func dc_cpu_ReduceSum_int32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3957,6 +3974,7 @@ func dc_cpu_ReduceSum_int32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4025,6 +4043,7 @@ var dc_scratch_ReduceSum_int64 cpu.Scratches
 //go:noinline
 func dc_cpu_ReduceSum_int64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, in []int64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4053,6 +4072,7 @@ func dc_cpu_ReduceSum_int64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_ReduceSum_int64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -4083,6 +4103,7 @@ func dc_cpu_ReduceSum_int64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_ReduceSum_int64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int64, partial []int64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4129,6 +4150,7 @@ func dc_cpu_ReduceSum_int64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4179,6 +4201,7 @@ func dc_cpu_ReduceSum_int64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -4213,6 +4236,7 @@ func dc_cpu_ReduceSum_int64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4281,6 +4305,8 @@ var dc_scratch_MatMul cpu.Scratches
 //go:noinline
 func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4304,6 +4330,8 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4340,6 +4368,8 @@ func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4373,6 +4403,8 @@ func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4435,6 +4467,8 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4464,6 +4498,8 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4511,6 +4547,8 @@ func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4545,6 +4583,8 @@ func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

@@ -2958,6 +2958,7 @@ var dc_scratch_Reduce cpu.Scratches
 //go:noinline
 func dc_cpu_Reduce_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, in []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -2986,6 +2987,7 @@ func dc_cpu_Reduce_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_Reduce_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3016,6 +3018,7 @@ func dc_cpu_Reduce_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_Reduce_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3062,6 +3065,7 @@ func dc_cpu_Reduce_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3112,6 +3116,7 @@ func dc_cpu_Reduce_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3146,6 +3151,7 @@ func dc_cpu_Reduce_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3214,6 +3220,7 @@ var dc_scratch_ReduceUnchecked cpu.Scratches
 //go:noinline
 func dc_cpu_ReduceUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, in []float32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3261,6 +3268,7 @@ func dc_cpu_ReduceUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_ReduceUnchecked_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for s := 128; s > 0; s /= 2 {
 			{
@@ -3292,6 +3300,7 @@ func dc_cpu_ReduceUnchecked_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_ReduceUnchecked_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float32, partial []float32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3350,6 +3359,8 @@ var dc_scratch_MatMul cpu.Scratches
 //go:noinline
 func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3373,6 +3384,8 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3409,6 +3422,8 @@ func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3442,6 +3457,8 @@ func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[16][16]float32, dc_sh3 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3504,6 +3521,8 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3533,6 +3552,8 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3580,6 +3601,8 @@ func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3614,6 +3637,8 @@ func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3713,6 +3738,8 @@ var dc_scratch_MatMulUnchecked cpu.Scratches
 //go:noinline
 func dc_cpu_MatMulUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3736,6 +3763,8 @@ func dc_cpu_MatMulUnchecked_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_MatMulUnchecked_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3777,6 +3806,8 @@ func dc_cpu_MatMulUnchecked_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_MatMulUnchecked_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, dc_pt_acc []float32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3805,6 +3836,8 @@ func dc_cpu_MatMulUnchecked_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_MatMulUnchecked_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[16][16]float32, dc_sh5 *[16][16]float32, m int, n int, c []float32, dc_pt_acc []float32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

@@ -5320,6 +5320,7 @@ var dc_scratch_BlockScan cpu.Scratches
 //go:noinline
 func dc_cpu_BlockScan_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5348,6 +5349,7 @@ func dc_cpu_BlockScan_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, s int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5380,6 +5382,7 @@ func dc_cpu_BlockScan_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, dc_pt_add []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5408,6 +5411,7 @@ func dc_cpu_BlockScan_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_BlockScan_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]int32, out []int32, sums []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5464,6 +5468,7 @@ func dc_cpu_BlockScan_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5514,6 +5519,7 @@ func dc_cpu_BlockScan_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5545,6 +5551,7 @@ func dc_cpu_BlockScan_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5574,6 +5581,7 @@ func dc_cpu_BlockScan_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5650,6 +5658,7 @@ var dc_scratch_Histogram cpu.Scratches
 //go:noinline
 func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5673,6 +5682,7 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5695,8 +5705,39 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl3 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < len(in); dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(len(in)-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								sh_2 := dc_sh1
+								i := dc_b + dc_lx
+								_ = i
+								{
+									cpu.GroupAdd(&sh_2[dc_rv1[dc_lx]%256], 1)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl4 runs a loop of the group code of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -5708,11 +5749,11 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_lv_i := dc_pv_i[dc_lx]
-								sh_2 := dc_sh1
+								sh_3 := dc_sh1
 								if dc_lv_i < len(in) {
 									dc_any = true
 									{
-										cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
+										cpu.GroupAdd(&sh_3[in[dc_lv_i]%256], 1)
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -5726,11 +5767,12 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Histogram_tl4 runs a thread loop of dc_cpu_Histogram.
+// dc_cpu_Histogram_tl5 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5740,10 +5782,10 @@ func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
-					sh_3 := dc_sh1
+					sh_4 := dc_sh1
 					l_2 := dc_lx
-					if (*cpu.Index(dc_f, 37, sh_3[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
-						dc.AtomicAdd(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
+					if (*cpu.Index(dc_f, 37, sh_4[:], int(l_2), dc_x, dc_y, dc_z)) != 0 {
+						dc.AtomicAdd(&(*cpu.Index(dc_f, 38, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 39, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
 					}
 				}
 			}
@@ -5768,8 +5810,12 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []ui
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
-		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
-		dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
+		if dc_gx*dc_gs.X >= 0 && len(in)+(dc_ng.X*dc_gs.X) > len(in) {
+			dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
+		} else {
+			dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
+		}
+		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
 	}
 }
 
@@ -5781,6 +5827,7 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5803,6 +5850,7 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5825,11 +5873,45 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl3 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, in []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < len(in); dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(len(in)-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								sh_2 := dc_sh1
+								i := dc_b + dc_lx
+								_ = i
+								{
+									cpu.GroupAdd(&sh_2[dc_rv1[dc_lx]%256], 1)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl4 runs a loop of the group code of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, dc_pt_i []int, in []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -5841,11 +5923,11 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_lv_i := dc_pv_i[dc_lx]
-								sh_2 := dc_sh1
+								sh_3 := dc_sh1
 								if dc_lv_i < len(in) {
 									dc_any = true
 									{
-										cpu.GroupAdd(&sh_2[in[dc_lv_i]%256], 1)
+										cpu.GroupAdd(&sh_3[in[dc_lv_i]%256], 1)
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -5859,24 +5941,25 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Histogram_fast_tl4 runs a thread loop of dc_cpu_Histogram_fast.
+// dc_cpu_Histogram_fast_tl5 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				{
 					dc_rv1 := dc_sh1[0:dc_gs.X]
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						sh_3 := dc_sh1
+						sh_4 := dc_sh1
 						l_2 := dc_lx
 						if dc_rv1[dc_lx] != 0 {
-							dc.AtomicAdd(&hist[l_2], sh_3[l_2])
+							dc.AtomicAdd(&hist[l_2], sh_4[l_2])
 						}
 					}
 				}
@@ -5905,8 +5988,12 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, dc_f)
-		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
-		dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
+		if dc_gx*dc_gs.X >= 0 && len(in)+(dc_ng.X*dc_gs.X) > len(in) {
+			dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
+		} else {
+			dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, in, dc_f)
+		}
+		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, hist, dc_f)
 	}
 }
 
@@ -5937,6 +6024,7 @@ var dc_scratch_NBody cpu.Scratches
 //go:noinline
 func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, n int, pos []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5994,6 +6082,7 @@ func dc_cpu_NBody_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 //go:noinline
 func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, base int, n int, pos []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6025,6 +6114,7 @@ func dc_cpu_NBody_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 //go:noinline
 func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, base int, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_pt_px []float32, dc_pt_py []float32, dc_pt_pz []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6067,6 +6157,7 @@ func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 //go:noinline
 func dc_cpu_NBody_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256][4]float32, n int, acc []float32, dc_pt_ax []float32, dc_pt_ay []float32, dc_pt_az []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6134,6 +6225,7 @@ func dc_cpu_NBody_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6191,6 +6283,7 @@ func dc_cpu_NBody_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6220,6 +6313,7 @@ func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6265,6 +6359,7 @@ func dc_cpu_NBody_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

@@ -534,11 +534,23 @@ func (p *printer) outlineStmt(s ir.Stmt, print func() jen.Code) jen.Code {
 		jen.List(jen.Id("_"), jen.Id("_"), jen.Id("_"), jen.Id("_")).Op("=").List(jen.Id(gridName), jen.Id(groupVar[0]), jen.Id(groupVar[1]), jen.Id(groupVar[2])),
 	}
 	body = append(body, p.group.hints...)
+	body = append(body, sharedNilChecks(p.group.shared)...)
 	body = append(body, print())
 	p.group.funcs = append(p.group.funcs, jen.Commentf("%s runs %s of %s.", name, what, p.group.kernel).Line().
 		Comment("").Line().Comment("//go:noinline").Line().
 		Func().Id(name).Params(params...).Block(body...))
 	return jen.Id(name).Call(args...)
+}
+
+// sharedNilChecks returns a dereference of each shared array's pointer:
+// the one nil check the Go compiler then makes covers every access after
+// it, where it checked the pointer at every access in a loop.
+func sharedNilChecks(shared []*ir.Shared) []jen.Code {
+	var out []jen.Code
+	for _, sh := range shared {
+		out = append(out, jen.Id("_").Op("=").Op("*").Id(SharedName(sh)))
+	}
+	return out
 }
 
 // groupSizeHints returns the statements that tell the Go compiler the

@@ -714,6 +714,14 @@ func (p *printer) rowViews(s *ir.ThreadLoop) []rowView {
 				if exits(st) {
 					return false
 				}
+			case *ir.ExprStmt:
+				collect(st.X)
+			case *ir.CallStmt:
+				for _, x := range st.Targets {
+					collect(x)
+				}
+				collect(st.Call)
+				opaque(st)
 			default:
 				return false
 			}

@@ -19,7 +19,7 @@ func (t *pass) narrow() {
 
 func (t *pass) narrowLoop(tl *ir.ThreadLoop) {
 	stmts := tl.Body.Stmts
-	if len(stmts) == 0 {
+	if len(stmts) == 0 || tl.XLo != nil || tl.XHi != nil {
 		return
 	}
 	local := map[*ir.Var]bool{} // declared in the loop with the value LocalX

@@ -62,6 +62,14 @@ func (t *pass) interchange(group *ir.Block) {
 	for v := range assigned {
 		delete(t.defs, v)
 	}
+	t.threadDecl = map[*ir.Var]bool{}
+	for _, l := range t.loops {
+		ir.InspectStmts(l.tl, func(s ir.Stmt) {
+			if d, ok := s.(*ir.DeclStmt); ok {
+				t.threadDecl[d.Var] = true
+			}
+		})
+	}
 	var walk func(b *ir.Block)
 	walk = func(b *ir.Block) {
 		if b == nil {
@@ -138,6 +146,14 @@ func (t *pass) interchangeLoop(l *threadLoop) ([]ir.Stmt, []*threadLoop) {
 		}
 		out := []ir.Stmt{before, lock}
 		loops := []*threadLoop{{tl: before, loop: l.loop}, {tl: round, loop: lock}}
+		if rounds, tl, ok := t.closedRounds(f); ok {
+			// Where the guard holds, the rounds below; the lockstep
+			// loop otherwise.
+			out[1] = &ir.IfStmt{Pos: f.Pos, Cond: rounds.guard,
+				Then: &ir.Block{Pos: f.Pos, Stmts: []ir.Stmt{rounds.loop}},
+				Else: &ir.Block{Pos: f.Pos, Stmts: []ir.Stmt{lock}}}
+			loops = append(loops, &threadLoop{tl: tl, loop: rounds.loop})
+		}
 		if rest := stmts[j+1:]; len(rest) > 0 {
 			after := &threadLoop{tl: &ir.ThreadLoop{Pos: rest[0].StmtPos(), Body: &ir.Block{Pos: rest[0].StmtPos(), Stmts: rest}}, loop: l.loop}
 			s2, l2 := t.interchangeLoop(after)
@@ -322,4 +338,141 @@ func isRef(e ir.Expr, v *ir.Var) bool {
 func isInt(t ir.Type) bool {
 	b := ir.BasicOf(t)
 	return b != nil && b.Kind.IsInteger()
+}
+
+// rounds is the closed form of an interchanged grid-stride loop whose
+// index starts at the thread's x index plus a value of the group code:
+//
+//	if s0 >= 0 && bound+step > bound {
+//		for dc_b := s0; dc_b < bound; dc_b += step {  // or <=
+//			ThreadLoop [0, bound-dc_b) { i := dc_b + t.LocalX(); body }
+//		}
+//	} else { the lockstep loop }
+//
+// In round k thread x's index is s0 + x + k·step, as stepping its own
+// index would make it, and the threads that run the round are those
+// whose index is still below the bound: a prefix of the group, since the
+// indexes grow with x and, where the guard holds, never wrap (an index
+// below the bound plus step stays within int). The rounds end when thread
+// 0's index reaches the bound, as every later thread's has then. So the
+// threads run the same iterations with the same values as in the
+// lockstep loop, with no per-thread index and no flag, and a round's
+// accesses at the index are one slice of consecutive elements.
+type rounds struct {
+	guard ir.Expr
+	loop  *ir.ForStmt
+}
+
+// closedRounds returns the closed form of grid-stride loop f (see
+// rounds) and its thread loop, if its index is an int, its start the
+// thread's x index plus a value of the group code, and its bound and
+// step values of the group code.
+func (t *pass) closedRounds(f *ir.ForStmt) (*rounds, *ir.ThreadLoop, bool) {
+	d := f.Init.(*ir.DeclStmt)
+	if !ir.IsKind(d.Var.Type, ir.Int) {
+		return nil, nil, false
+	}
+	c := f.Cond.(*ir.Binary)
+	stepExpr := f.Post.(*ir.AssignStmt).Value.(*ir.Binary).Y
+	s0, ok := t.startAtZero(d.Init, 0)
+	if !ok {
+		return nil, nil, false
+	}
+	bound, ok1 := t.groupCode(c.Y, 0)
+	step, ok2 := t.groupCode(stepExpr, 0)
+	if !ok1 || !ok2 || !ir.IsKind(bound.Type(), ir.Int) || !ir.IsKind(step.Type(), ir.Int) {
+		return nil, nil, false
+	}
+	base := newVar("dc_b", ir.IntType)
+	hi := ir.Expr(&ir.Binary{Op: token.SUB, X: bound, Y: ref(base), T: ir.IntType})
+	if c.Op == token.LEQ {
+		hi = &ir.Binary{Op: token.ADD, X: hi, Y: intConst(1), T: ir.IntType}
+	}
+	// The loop body with an index of its own, declared in the thread loop.
+	cl := ir.NewCloner()
+	i := &ir.Var{Name: d.Var.Name, Type: d.Var.Type, Kind: ir.Local, Pos: d.Var.Pos}
+	cl.Vars = map[*ir.Var]*ir.Var{d.Var: i}
+	body := cl.Block(f.Body)
+	tl := &ir.ThreadLoop{Pos: f.Pos, XHi: hi, Body: &ir.Block{Pos: f.Body.Pos, Stmts: []ir.Stmt{
+		&ir.DeclStmt{Pos: d.Pos, Var: i, Init: &ir.Binary{Op: token.ADD, X: ref(base),
+			Y: &ir.BuiltinCall{Op: ir.LocalX, T: ir.IntType}, T: ir.IntType}},
+		body,
+	}}}
+	loop := &ir.ForStmt{Pos: f.Pos,
+		Init: &ir.DeclStmt{Pos: f.Pos, Var: base, Init: s0},
+		Cond: &ir.Binary{Op: c.Op, X: ref(base), Y: bound, T: ir.BoolType},
+		Post: assign(f.Pos, base, &ir.Binary{Op: token.ADD, X: ref(base), Y: step, T: ir.IntType}),
+		Body: &ir.Block{Pos: f.Body.Pos, Stmts: []ir.Stmt{tl}},
+	}
+	guard := &ir.Binary{Op: token.LAND, T: ir.BoolType,
+		X: &ir.Binary{Op: token.GEQ, X: s0, Y: intConst(0), T: ir.BoolType},
+		Y: &ir.Binary{Op: token.GTR, X: &ir.Binary{Op: token.ADD, X: bound, Y: step, T: ir.IntType}, Y: bound, T: ir.BoolType}}
+	return &rounds{guard: guard, loop: loop}, tl, true
+}
+
+// startAtZero returns start, the thread's x index plus or minus values
+// of the group code (see strided), for the thread whose local x index is
+// 0: t.GlobalX() becomes t.GroupX()*t.GroupSizeX(), t.LocalX() 0.
+func (t *pass) startAtZero(e ir.Expr, depth int) (ir.Expr, bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	switch e := e.(type) {
+	case *ir.BuiltinCall:
+		switch e.Op {
+		case ir.GlobalX:
+			return &ir.Binary{Op: token.MUL, X: &ir.BuiltinCall{Op: ir.GroupX, T: ir.IntType},
+				Y: &ir.BuiltinCall{Op: ir.GroupSizeX, T: ir.IntType}, T: ir.IntType}, true
+		case ir.LocalX:
+			return intConst(0), true
+		}
+	case *ir.VarRef:
+		if def, ok := t.defs[e.Var]; ok {
+			return t.startAtZero(def, depth+1)
+		}
+	case *ir.Binary:
+		if e.Op != token.ADD && e.Op != token.SUB || !ir.IsKind(e.T, ir.Int) {
+			return nil, false
+		}
+		if x, ok := t.startAtZero(e.X, depth+1); ok {
+			if y, ok := t.groupCode(e.Y, depth+1); ok {
+				return &ir.Binary{Op: e.Op, X: x, Y: y, T: ir.IntType}, true
+			}
+		}
+		if e.Op == token.ADD {
+			if x, ok := t.groupCode(e.X, depth+1); ok {
+				if y, ok := t.startAtZero(e.Y, depth+1); ok {
+					return &ir.Binary{Op: token.ADD, X: x, Y: y, T: ir.IntType}, true
+				}
+			}
+		}
+	}
+	return nil, false
+}
+
+// groupCode returns e, a value every thread of the group agrees on (see
+// groupValue), as the group code can compute it: a variable the threads
+// declare is replaced by the value it was declared with and never
+// changed from; nil if e reads a variable of the threads with no such
+// value.
+func (t *pass) groupCode(e ir.Expr, depth int) (ir.Expr, bool) {
+	if depth > 8 || !t.groupValue(e) {
+		return nil, false
+	}
+	ok := true
+	r := ir.RewriteExpr(e, func(x ir.Expr) (ir.Expr, bool) {
+		v, isRef := x.(*ir.VarRef)
+		if !isRef || v.Var.Kind == ir.Param || !t.threadDecl[v.Var] {
+			return x, false
+		}
+		def, has := t.defs[v.Var]
+		if !has {
+			ok = false
+			return x, true
+		}
+		g, good := t.groupCode(def, depth+1)
+		ok = ok && good
+		return g, true
+	})
+	return r, ok
 }

@@ -99,6 +99,9 @@ type pass struct {
 	// defs maps the variables declared with a value and never assigned
 	// to that value (see interchange).
 	defs map[*ir.Var]ir.Expr
+	// threadDecl holds the variables the thread loops declare (see
+	// interchange).
+	threadDecl map[*ir.Var]bool
 }
 
 // threadLoop is one ThreadLoop the pass made, with what its lowering

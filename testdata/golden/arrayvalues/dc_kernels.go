@@ -2000,6 +2000,7 @@ var dc_scratch_Assign cpu.Scratches
 //go:noinline
 func dc_cpu_Assign_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[4][4]float32, dc_pt_a [][4]float32, dc_pt_b [][4]float32, x []float32, dc_pt_m [][2][4]float32, dc_pt_r []Row, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -2063,6 +2064,7 @@ func dc_cpu_Assign_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_Assign_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[4][4]float32, dc_pt_b [][4]float32, dc_pt_a [][4]float32, x []float32, dc_pt_m [][2][4]float32, dc_pt_r []Row, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -2129,6 +2131,7 @@ func dc_cpu_Assign(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []float3
 //go:noinline
 func dc_cpu_Assign_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[4][4]float32, dc_pt_a [][4]float32, dc_pt_b [][4]float32, x []float32, dc_pt_m [][2][4]float32, dc_pt_r []Row, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -2189,6 +2192,7 @@ func dc_cpu_Assign_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 //go:noinline
 func dc_cpu_Assign_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[4][4]float32, dc_pt_b [][4]float32, dc_pt_a [][4]float32, x []float32, dc_pt_m [][2][4]float32, dc_pt_r []Row, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

@@ -3268,6 +3268,7 @@ var dc_scratch_Histogram cpu.Scratches
 //go:noinline
 func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3293,8 +3294,40 @@ func dc_cpu_Histogram_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Histogram_tl2 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	{
+		for dc_b := 0; dc_b < nbins; dc_b += dc_gs.X {
+			{
+				dc_xhi := min(nbins-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_2 := dc_sh0
+							b := dc_b + dc_lx
+							{
+								(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl3 runs a loop of the group code of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3311,12 +3344,12 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_b := dc_pv_b[dc_lx]
-								h_2 := dc_sh0
+								h_3 := dc_sh0
 								gs_2 := dc_gs.X
 								if dc_lv_b < nbins {
 									dc_any = true
 									{
-										(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+										(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
 									}
 									dc_lv_b += gs_2
 								}
@@ -3330,11 +3363,12 @@ func dc_cpu_Histogram_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Histogram_tl3 runs a thread loop of dc_cpu_Histogram.
+// dc_cpu_Histogram_tl4 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3344,11 +3378,11 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
-					h_3 := dc_sh0
+					h_4 := dc_sh0
 					{
 						i := dc_x
 						if i < len(data) {
-							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
+							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(cpu.Rem(dc_f, 1, data[i], uint32(nbins), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z)), 1)
 						}
 					}
 				}
@@ -3357,11 +3391,12 @@ func dc_cpu_Histogram_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Histogram_tl4 runs a thread loop of dc_cpu_Histogram.
+// dc_cpu_Histogram_tl5 runs a thread loop of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3380,11 +3415,45 @@ func dc_cpu_Histogram_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Histogram_tl5 runs a loop of the group code of dc_cpu_Histogram.
+// dc_cpu_Histogram_tl6 runs a loop of the group code of dc_cpu_Histogram.
 //
 //go:noinline
-func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	{
+		for dc_b_2 := 0; dc_b_2 < nbins; dc_b_2 += dc_gs.X {
+			{
+				dc_xhi := min(nbins-dc_b_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_5 := dc_sh0
+							b_1 := dc_b_2 + dc_lx
+							{
+								if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+									dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_tl7 runs a loop of the group code of dc_cpu_Histogram.
+//
+//go:noinline
+func dc_cpu_Histogram_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
@@ -3401,13 +3470,13 @@ func dc_cpu_Histogram_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_b_1 := dc_pv_b_1[dc_lx]
-								h_4 := dc_sh0
+								h_6 := dc_sh0
 								gs_3 := dc_gs.X
 								if dc_lv_b_1 < nbins {
 									dc_any_2 = true
 									{
-										if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
-											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+										if (*cpu.Index(dc_f, 3, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
 										}
 									}
 									dc_lv_b_1 += gs_3
@@ -3439,10 +3508,18 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Histogram_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
-		dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
-		dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
-		dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
-		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
+		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
+			dc_cpu_Histogram_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
+		} else {
+			dc_cpu_Histogram_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
+		}
+		dc_cpu_Histogram_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
+		dc_cpu_Histogram_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
+		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
+			dc_cpu_Histogram_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
+		} else {
+			dc_cpu_Histogram_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
+		}
 	}
 }
 
@@ -3451,6 +3528,7 @@ func dc_cpu_Histogram(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, data []
 //go:noinline
 func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3476,8 +3554,40 @@ func dc_cpu_Histogram_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Histogram_fast_tl2 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	{
+		for dc_b := 0; dc_b < nbins; dc_b += dc_gs.X {
+			{
+				dc_xhi := min(nbins-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_2 := dc_sh0
+							b := dc_b + dc_lx
+							{
+								(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl3 runs a loop of the group code of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b []int, nbins int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3494,12 +3604,12 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_b := dc_pv_b[dc_lx]
-								h_2 := dc_sh0
+								h_3 := dc_sh0
 								gs_2 := dc_gs.X
 								if dc_lv_b < nbins {
 									dc_any = true
 									{
-										(*cpu.Index(dc_f, 0, h_2[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+										(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
 									}
 									dc_lv_b += gs_2
 								}
@@ -3513,11 +3623,12 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Histogram_fast_tl3 runs a thread loop of dc_cpu_Histogram_fast.
+// dc_cpu_Histogram_fast_tl4 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, data []uint32, nbins int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3527,11 +3638,11 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
-					h_3 := dc_sh0
+					h_4 := dc_sh0
 					{
 						i := dc_x
 						if i < len(data) {
-							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_3[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
+							cpu.GroupAdd(&(*cpu.Index(dc_f, 2, h_4[:], int(data[i]%uint32(nbins)), dc_x, dc_y, dc_z)), 1)
 						}
 					}
 				}
@@ -3540,11 +3651,12 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Histogram_fast_tl4 runs a thread loop of dc_cpu_Histogram_fast.
+// dc_cpu_Histogram_fast_tl5 runs a thread loop of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3563,11 +3675,45 @@ func dc_cpu_Histogram_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Histogram_fast_tl5 runs a loop of the group code of dc_cpu_Histogram_fast.
+// dc_cpu_Histogram_fast_tl6 runs a loop of the group code of dc_cpu_Histogram_fast.
 //
 //go:noinline
-func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, nbins int, bins []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	{
+		for dc_b_2 := 0; dc_b_2 < nbins; dc_b_2 += dc_gs.X {
+			{
+				dc_xhi := min(nbins-dc_b_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							h_5 := dc_sh0
+							b_1 := dc_b_2 + dc_lx
+							{
+								if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
+									dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram_fast_tl7 runs a loop of the group code of dc_cpu_Histogram_fast.
+//
+//go:noinline
+func dc_cpu_Histogram_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]uint32, dc_pt_b_1 []int, nbins int, bins []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
@@ -3584,13 +3730,13 @@ func dc_cpu_Histogram_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_b_1 := dc_pv_b_1[dc_lx]
-								h_4 := dc_sh0
+								h_6 := dc_sh0
 								gs_3 := dc_gs.X
 								if dc_lv_b_1 < nbins {
 									dc_any_2 = true
 									{
-										if (*cpu.Index(dc_f, 3, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
-											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_4[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+										if (*cpu.Index(dc_f, 3, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
+											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
 										}
 									}
 									dc_lv_b_1 += gs_3
@@ -3622,10 +3768,18 @@ func dc_cpu_Histogram_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, da
 		dc_pt_b := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_pt_b_1 := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Histogram_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, dc_f)
-		dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
-		dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
-		dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
-		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
+		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
+			dc_cpu_Histogram_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, dc_f)
+		} else {
+			dc_cpu_Histogram_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b, nbins, dc_f)
+		}
+		dc_cpu_Histogram_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, data, nbins, dc_f)
+		dc_cpu_Histogram_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, dc_f)
+		if [1]int{0}[0] >= 0 && nbins+dc_gs.X > nbins {
+			dc_cpu_Histogram_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, nbins, bins, dc_f)
+		} else {
+			dc_cpu_Histogram_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_b_1, nbins, bins, dc_f)
+		}
 	}
 }
 
@@ -3745,6 +3899,7 @@ var dc_scratch_Extremes cpu.Scratches
 //go:noinline
 func dc_cpu_Extremes_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3767,6 +3922,7 @@ func dc_cpu_Extremes_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_Extremes_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, xs []int32, uext []uint32, us []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3797,6 +3953,7 @@ func dc_cpu_Extremes_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_Extremes_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, ext []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3844,6 +4001,7 @@ func dc_cpu_Extremes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []int
 //go:noinline
 func dc_cpu_Extremes_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3866,6 +4024,7 @@ func dc_cpu_Extremes_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_Extremes_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, xs []int32, uext []uint32, us []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3893,6 +4052,7 @@ func dc_cpu_Extremes_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_Extremes_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[2]int32, ext []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3959,6 +4119,7 @@ var dc_scratch_SumFloat cpu.Scratches
 //go:noinline
 func dc_cpu_SumFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3980,6 +4141,7 @@ func dc_cpu_SumFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_SumFloat_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, xs []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4004,6 +4166,7 @@ func dc_cpu_SumFloat_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_SumFloat_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, total []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4050,6 +4213,7 @@ func dc_cpu_SumFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 //go:noinline
 func dc_cpu_SumFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4071,6 +4235,7 @@ func dc_cpu_SumFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_SumFloat_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, xs []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4095,6 +4260,7 @@ func dc_cpu_SumFloat_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_SumFloat_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[1]float32, total []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4158,6 +4324,7 @@ var dc_scratch_Exchange cpu.Scratches
 //go:noinline
 func dc_cpu_Exchange_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4181,6 +4348,7 @@ func dc_cpu_Exchange_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_Exchange_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, n int, olds []int32, cell []int32, folds []float32, fcell []float32, uolds []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4211,6 +4379,7 @@ func dc_cpu_Exchange_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_Exchange_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, ufinal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4259,6 +4428,7 @@ func dc_cpu_Exchange(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cell []i
 //go:noinline
 func dc_cpu_Exchange_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4282,6 +4452,7 @@ func dc_cpu_Exchange_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_Exchange_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, n int, olds []int32, cell []int32, folds []float32, fcell []float32, uolds []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4309,6 +4480,7 @@ func dc_cpu_Exchange_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_Exchange_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[1]uint32, ufinal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4475,6 +4647,7 @@ var dc_scratch_MaxFloat cpu.Scratches
 //go:noinline
 func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4496,6 +4669,7 @@ func dc_cpu_MaxFloat_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_MaxFloat_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4528,6 +4702,7 @@ func dc_cpu_MaxFloat_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 //go:noinline
 func dc_cpu_MaxFloat_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, maxKey []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4574,6 +4749,7 @@ func dc_cpu_MaxFloat(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, xs []flo
 //go:noinline
 func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -4595,6 +4771,7 @@ func dc_cpu_MaxFloat_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_MaxFloat_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, xs []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4627,6 +4804,7 @@ func dc_cpu_MaxFloat_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_MaxFloat_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[1]uint32, maxKey []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)

@@ -5470,6 +5470,8 @@ var dc_scratch_BitonicShared cpu.Scratches
 //go:noinline
 func dc_cpu_BitonicShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, srcKey []uint32, srcVal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5498,6 +5500,8 @@ func dc_cpu_BitonicShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dc_pt_ddd []bool, dir bool, size int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5521,6 +5525,8 @@ func dc_cpu_BitonicShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, size int, dc_pt_ddd []bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for stride := size / 2; stride > 0; stride >>= 1 {
 			{
@@ -5555,6 +5561,8 @@ func dc_cpu_BitonicShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_BitonicShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, arrayLength int, dir bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
 			{
@@ -5584,6 +5592,8 @@ func dc_cpu_BitonicShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 //go:noinline
 func dc_cpu_BitonicShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[512]uint32, dc_sh1 *[512]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5642,6 +5652,8 @@ func dc_cpu_BitonicShared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5682,6 +5694,8 @@ func dc_cpu_BitonicShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5708,6 +5722,8 @@ func dc_cpu_BitonicShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for stride := size / 2; stride > 0; stride >>= 1 {
 			{
@@ -5745,6 +5761,8 @@ func dc_cpu_BitonicShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for stride_1 := arrayLength / 2; stride_1 > 0; stride_1 >>= 1 {
 			{
@@ -5777,6 +5795,8 @@ func dc_cpu_BitonicShared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 	if dc_gs.X > 512 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5922,6 +5942,7 @@ var dc_scratch_Reduce6 cpu.Scratches
 //go:noinline
 func dc_cpu_Reduce6_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, n uint32, gIdata []float32, nIsPow2 bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5961,6 +5982,7 @@ func dc_cpu_Reduce6_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Reduce6_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -5993,6 +6015,7 @@ func dc_cpu_Reduce6_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Reduce6_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6025,6 +6048,7 @@ func dc_cpu_Reduce6_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Reduce6_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6057,6 +6081,7 @@ func dc_cpu_Reduce6_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Reduce6_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for s := uint32(32); s > 0; s >>= 1 {
 			{
@@ -6093,6 +6118,7 @@ func dc_cpu_Reduce6_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Reduce6_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[256]float32, gOdata []float32, dc_pt_mySum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6149,6 +6175,7 @@ func dc_cpu_Reduce6_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6191,6 +6218,7 @@ func dc_cpu_Reduce6_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6221,6 +6249,7 @@ func dc_cpu_Reduce6_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6251,6 +6280,7 @@ func dc_cpu_Reduce6_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6281,6 +6311,7 @@ func dc_cpu_Reduce6_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for s := uint32(32); s > 0; s >>= 1 {
 			{
@@ -6315,6 +6346,7 @@ func dc_cpu_Reduce6_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6390,6 +6422,7 @@ var dc_scratch_FWTBatch1 cpu.Scratches
 //go:noinline
 func dc_cpu_FWTBatch1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_N []int, log2N int, dc_pt_dSrc [][]float32, dInput []float32, dc_pt_dDst [][]float32, dOutput []float32, dc_pt_pos []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6432,6 +6465,7 @@ func dc_cpu_FWTBatch1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos []int, dc_pt_N []int, dc_pt_dSrc [][]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -6475,6 +6509,7 @@ func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, stride int, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6510,6 +6545,7 @@ func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6559,6 +6595,7 @@ func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6577,6 +6614,7 @@ func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6604,6 +6642,7 @@ func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_FWTBatch1_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6626,6 +6665,7 @@ func dc_cpu_FWTBatch1_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_FWTBatch1_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_pt_N []int, dc_pt_dDst [][]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
@@ -6741,6 +6781,7 @@ var dc_scratch_Histogram64 cpu.Scratches
 //go:noinline
 func dc_cpu_Histogram64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6769,6 +6810,7 @@ func dc_cpu_Histogram64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 //go:noinline
 func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6791,8 +6833,41 @@ func dc_cpu_Histogram64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 // dc_cpu_Histogram64_tl3 runs a loop of the group code of dc_cpu_Histogram64.
 //
 //go:noinline
-func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dataCount int, dData []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dataCount int, dData []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < dataCount; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(dataCount-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sHist_2 := dc_sh4
+							tid_2 := dc_lx
+							pos := dc_b + dc_lx
+							{
+								dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram64_tl4 runs a loop of the group code of dc_cpu_Histogram64.
+//
+//go:noinline
+func dc_cpu_Histogram64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dataCount int, dData []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -6809,12 +6884,12 @@ func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_pos := dc_pv_pos[dc_lx]
-								sHist_2 := dc_sh4
-								tid_2 := dc_lx
+								sHist_3 := dc_sh4
+								tid_3 := dc_lx
 								if dc_lv_pos < dataCount {
 									dc_any = true
 									{
-										dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+										dc_addWord(sHist_3, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_3, dc_f, dc_x, dc_y, dc_z)
 									}
 									dc_lv_pos += (dc_ng.X * dc_gs.X)
 								}
@@ -6828,11 +6903,12 @@ func dc_cpu_Histogram64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	}
 }
 
-// dc_cpu_Histogram64_tl4 runs a thread loop of dc_cpu_Histogram64.
+// dc_cpu_Histogram64_tl5 runs a thread loop of dc_cpu_Histogram64.
 //
 //go:noinline
-func dc_cpu_Histogram64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		dc_xhi := min(64, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -6843,14 +6919,14 @@ func dc_cpu_Histogram64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
-					sHist_3 := dc_sh4
-					tid_3 := dc_lx
+					sHist_4 := dc_sh4
+					tid_4 := dc_lx
 					{
 						var sum uint32
 						for i_1 := 0; i_1 < 64; i_1++ {
-							sum += uint32((*cpu.Index(dc_f, 66, sHist_3[:], int(tid_3*64+(i_1+tid_3)%64), dc_x, dc_y, dc_z)))
+							sum += uint32((*cpu.Index(dc_f, 66, sHist_4[:], int(tid_4*64+(i_1+tid_4)%64), dc_x, dc_y, dc_z)))
 						}
-						(*cpu.Index(dc_f, 67, dPartial, int(dc_gx*64+tid_3), dc_x, dc_y, dc_z)) = sum
+						(*cpu.Index(dc_f, 67, dPartial, int(dc_gx*64+tid_4), dc_x, dc_y, dc_z)) = sum
 					}
 				}
 			}
@@ -6875,8 +6951,12 @@ func dc_cpu_Histogram64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dPart
 		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		dc_cpu_Histogram64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dc_f)
-		dc_cpu_Histogram64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dataCount, dData, dc_f)
-		dc_cpu_Histogram64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		if dc_gx*dc_gs.X >= 0 && dataCount+(dc_ng.X*dc_gs.X) > dataCount {
+			dc_cpu_Histogram64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dataCount, dData, dc_f)
+		} else {
+			dc_cpu_Histogram64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dataCount, dData, dc_f)
+		}
+		dc_cpu_Histogram64_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 
@@ -6885,6 +6965,7 @@ func dc_cpu_Histogram64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dPart
 //go:noinline
 func dc_cpu_Histogram64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6908,6 +6989,7 @@ func dc_cpu_Histogram64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 //go:noinline
 func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6930,8 +7012,41 @@ func dc_cpu_Histogram64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 // dc_cpu_Histogram64_fast_tl3 runs a loop of the group code of dc_cpu_Histogram64_fast.
 //
 //go:noinline
-func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dataCount int, dData []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dataCount int, dData []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < dataCount; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(dataCount-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sHist_2 := dc_sh4
+							tid_2 := dc_lx
+							pos := dc_b + dc_lx
+							{
+								dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram64_fast_tl4 runs a loop of the group code of dc_cpu_Histogram64_fast.
+//
+//go:noinline
+func dc_cpu_Histogram64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dc_pt_pos []int, dataCount int, dData []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -6948,12 +7063,12 @@ func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_pos := dc_pv_pos[dc_lx]
-								sHist_2 := dc_sh4
-								tid_2 := dc_lx
+								sHist_3 := dc_sh4
+								tid_3 := dc_lx
 								if dc_lv_pos < dataCount {
 									dc_any = true
 									{
-										dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+										dc_addWord(sHist_3, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_3, dc_f, dc_x, dc_y, dc_z)
 									}
 									dc_lv_pos += (dc_ng.X * dc_gs.X)
 								}
@@ -6967,24 +7082,25 @@ func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	}
 }
 
-// dc_cpu_Histogram64_fast_tl4 runs a thread loop of dc_cpu_Histogram64_fast.
+// dc_cpu_Histogram64_fast_tl5 runs a thread loop of dc_cpu_Histogram64_fast.
 //
 //go:noinline
-func dc_cpu_Histogram64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
+func dc_cpu_Histogram64_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[4096]uint8, dPartial []uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		dc_xhi := min(64, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-					sHist_3 := dc_sh4
-					tid_3 := dc_lx
+					sHist_4 := dc_sh4
+					tid_4 := dc_lx
 					{
 						var sum uint32
 						for i_1 := 0; i_1 < 64; i_1++ {
-							sum += uint32(sHist_3[tid_3*64+(i_1+tid_3)%64])
+							sum += uint32(sHist_4[tid_4*64+(i_1+tid_4)%64])
 						}
-						dPartial[dc_gx*64+tid_3] = sum
+						dPartial[dc_gx*64+tid_4] = sum
 					}
 				}
 			}
@@ -7009,8 +7125,12 @@ func dc_cpu_Histogram64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, 
 		dc_pt_pos := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Histogram64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
 		dc_cpu_Histogram64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dc_f)
-		dc_cpu_Histogram64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dataCount, dData, dc_f)
-		dc_cpu_Histogram64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
+		if dc_gx*dc_gs.X >= 0 && dataCount+(dc_ng.X*dc_gs.X) > dataCount {
+			dc_cpu_Histogram64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dataCount, dData, dc_f)
+		} else {
+			dc_cpu_Histogram64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_pos, dataCount, dData, dc_f)
+		}
+		dc_cpu_Histogram64_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dPartial, dc_f)
 	}
 }
 
@@ -7042,6 +7162,7 @@ var dc_scratch_NBodyTile cpu.Scratches
 //go:noinline
 func dc_cpu_NBodyTile_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_me []Float4, n int, pos []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7085,6 +7206,7 @@ func dc_cpu_NBodyTile_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, tile int, n int, pos []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7112,6 +7234,7 @@ func dc_cpu_NBodyTile_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_NBodyTile_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, dc_pt_a []Float3, dc_pt_me []Float4, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7139,6 +7262,7 @@ func dc_cpu_NBodyTile_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_NBodyTile_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[128]Float4, n int, acc []Float4, dc_pt_a []Float3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7196,6 +7320,7 @@ func dc_cpu_NBodyTile_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7239,6 +7364,7 @@ func dc_cpu_NBodyTile_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7269,6 +7395,7 @@ func dc_cpu_NBodyTile_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7299,6 +7426,7 @@ func dc_cpu_NBodyTile_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

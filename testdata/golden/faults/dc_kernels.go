@@ -6306,6 +6306,7 @@ var dc_scratch_SharedIndex cpu.Scratches
 //go:noinline
 func dc_cpu_SharedIndex_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6329,6 +6330,7 @@ func dc_cpu_SharedIndex_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 //go:noinline
 func dc_cpu_SharedIndex_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6376,6 +6378,7 @@ func dc_cpu_SharedIndex_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6401,6 +6404,7 @@ func dc_cpu_SharedIndex_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6469,6 +6473,7 @@ var dc_scratch_StrideSum cpu.Scratches
 //go:noinline
 func dc_cpu_StrideSum_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6492,6 +6497,7 @@ func dc_cpu_StrideSum_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 //go:noinline
 func dc_cpu_StrideSum_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_s []float32, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6518,8 +6524,47 @@ func dc_cpu_StrideSum_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_StrideSum_tl3 runs a loop of the group code of dc_cpu_StrideSum.
 //
 //go:noinline
-func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_i []int, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
+func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[dc_lx]
+								sh_2 := dc_sh1
+								l_2 := dc_lx
+								i := dc_b + dc_lx
+								{
+									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+								}
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_tl4 runs a loop of the group code of dc_cpu_StrideSum.
+//
+//go:noinline
+func dc_cpu_StrideSum_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_i []int, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -6538,12 +6583,12 @@ func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_s := dc_pv_s[dc_lx]
-								sh_2 := dc_sh1
-								l_2 := dc_lx
+								sh_3 := dc_sh1
+								l_3 := dc_lx
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
+										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 40, sh_3[:], int(l_3), dc_x, dc_y, dc_z))
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -6558,11 +6603,12 @@ func dc_cpu_StrideSum_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_StrideSum_tl4 runs a thread loop of dc_cpu_StrideSum.
+// dc_cpu_StrideSum_tl5 runs a thread loop of dc_cpu_StrideSum.
 //
 //go:noinline
-func dc_cpu_StrideSum_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
+func dc_cpu_StrideSum_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6602,8 +6648,12 @@ func dc_cpu_StrideSum(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x []flo
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_StrideSum_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_StrideSum_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_s, dc_pt_i, dc_f)
-		dc_cpu_StrideSum_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_s, x, dc_f)
-		dc_cpu_StrideSum_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_StrideSum_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, dc_pt_s, x, dc_f)
+		} else {
+			dc_cpu_StrideSum_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_s, x, dc_f)
+		}
+		dc_cpu_StrideSum_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
 	}
 }
 
@@ -6615,6 +6665,7 @@ func dc_cpu_StrideSum_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6641,6 +6692,7 @@ func dc_cpu_StrideSum_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6667,11 +6719,53 @@ func dc_cpu_StrideSum_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_StrideSum_fast_tl3 runs a loop of the group code of dc_cpu_StrideSum_fast.
 //
 //go:noinline
-func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_i []int, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
+func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[dc_lx]
+								sh_2 := dc_sh1
+								l_2 := dc_lx
+								i := dc_b + dc_lx
+								{
+									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * sh_2[l_2]
+								}
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_StrideSum_fast_tl4 runs a loop of the group code of dc_cpu_StrideSum_fast.
+//
+//go:noinline
+func dc_cpu_StrideSum_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, dc_pt_i []int, n int, dc_pt_s []float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -6690,12 +6784,12 @@ func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_s := dc_pv_s[dc_lx]
-								sh_2 := dc_sh1
-								l_2 := dc_lx
+								sh_3 := dc_sh1
+								l_3 := dc_lx
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * sh_2[l_2]
+										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * sh_3[l_3]
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -6710,14 +6804,15 @@ func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_StrideSum_fast_tl4 runs a thread loop of dc_cpu_StrideSum_fast.
+// dc_cpu_StrideSum_fast_tl5 runs a thread loop of dc_cpu_StrideSum_fast.
 //
 //go:noinline
-func dc_cpu_StrideSum_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
+func dc_cpu_StrideSum_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]float32, out []float32, dc_pt_s []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -6756,8 +6851,12 @@ func dc_cpu_StrideSum_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, x 
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_StrideSum_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_StrideSum_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_s, dc_pt_i, dc_f)
-		dc_cpu_StrideSum_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_s, x, dc_f)
-		dc_cpu_StrideSum_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_StrideSum_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, dc_pt_s, x, dc_f)
+		} else {
+			dc_cpu_StrideSum_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_s, x, dc_f)
+		}
+		dc_cpu_StrideSum_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_pt_s, dc_f)
 	}
 }
 

@@ -2997,6 +2997,7 @@ var dc_scratch_Hist cpu.Scratches
 //go:noinline
 func dc_cpu_Hist_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3020,6 +3021,7 @@ func dc_cpu_Hist_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 //go:noinline
 func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3042,8 +3044,40 @@ func dc_cpu_Hist_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Hist_tl3 runs a loop of the group code of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, n int, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh0
+							i := dc_b + dc_lx
+							{
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_tl4 runs a loop of the group code of dc_cpu_Hist.
+//
+//go:noinline
+func dc_cpu_Hist_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3060,11 +3094,11 @@ func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
-								sh_2 := dc_sh0
+								sh_3 := dc_sh0
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_3[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -3078,11 +3112,12 @@ func dc_cpu_Hist_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 	}
 }
 
-// dc_cpu_Hist_tl4 runs a thread loop of dc_cpu_Hist.
+// dc_cpu_Hist_tl5 runs a thread loop of dc_cpu_Hist.
 //
 //go:noinline
-func dc_cpu_Hist_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3092,9 +3127,9 @@ func dc_cpu_Hist_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
-					sh_3 := dc_sh0
+					sh_4 := dc_sh0
 					l_2 := dc_lx
-					dc.AtomicAdd(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_3[:], int(l_2), dc_x, dc_y, dc_z)))
+					dc.AtomicAdd(&(*cpu.Index(dc_f, 3, hist, int(l_2), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 4, sh_4[:], int(l_2), dc_x, dc_y, dc_z)))
 				}
 			}
 		}
@@ -3118,8 +3153,12 @@ func dc_cpu_Hist(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Hist_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_Hist_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
-		dc_cpu_Hist_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
-		dc_cpu_Hist_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Hist_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
+		} else {
+			dc_cpu_Hist_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
+		}
+		dc_cpu_Hist_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
 	}
 }
 
@@ -3131,6 +3170,7 @@ func dc_cpu_Hist_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3153,6 +3193,7 @@ func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3175,11 +3216,46 @@ func dc_cpu_Hist_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Hist_fast_tl3 runs a loop of the group code of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, n int, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							sh_2 := dc_sh0
+							i := dc_b + dc_lx
+							{
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Hist_fast_tl4 runs a loop of the group code of dc_cpu_Hist_fast.
+//
+//go:noinline
+func dc_cpu_Hist_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, dc_pt_i []int, n int, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh0
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3196,11 +3272,11 @@ func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								dc_x := dc_x0 + dc_lx
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
-								sh_2 := dc_sh0
+								sh_3 := dc_sh0
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_3[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -3214,21 +3290,28 @@ func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Hist_fast_tl4 runs a thread loop of dc_cpu_Hist_fast.
+// dc_cpu_Hist_fast_tl5 runs a thread loop of dc_cpu_Hist_fast.
 //
 //go:noinline
-func dc_cpu_Hist_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
+func dc_cpu_Hist_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]int32, hist []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					sh_3 := dc_sh0
-					l_2 := dc_lx
-					dc.AtomicAdd(&hist[l_2], sh_3[l_2])
+				{
+					dc_rv1 := hist[0:dc_gs.X]
+					dc_rv2 := dc_sh0[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						sh_4 := dc_sh0
+						_ = sh_4
+						l_2 := dc_lx
+						_ = l_2
+						dc.AtomicAdd(&dc_rv1[dc_lx], dc_rv2[dc_lx])
+					}
 				}
 			}
 		}
@@ -3255,8 +3338,12 @@ func dc_cpu_Hist_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Hist_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_Hist_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, dc_f)
-		dc_cpu_Hist_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
-		dc_cpu_Hist_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Hist_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
+		} else {
+			dc_cpu_Hist_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, in, dc_f)
+		}
+		dc_cpu_Hist_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, hist, dc_f)
 	}
 }
 
@@ -3288,6 +3375,7 @@ var dc_scratch_Sums cpu.Scratches
 //go:noinline
 func dc_cpu_Sums_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3323,8 +3411,51 @@ func dc_cpu_Sums_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Sums_tl2 runs a loop of the group code of dc_cpu_Sums.
 //
 //go:noinline
-func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_i []int, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx*dc_gs.X + 2; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) + 3 {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_sum := dc_pv_sum[dc_lx]
+								dc_lv_count := dc_pv_count[dc_lx]
+								l_2 := dc_lx
+								w_2 := int32(l_2%5) + 1
+								i := dc_b + dc_lx
+								{
+									dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(i), dc_x, dc_y, dc_z)) * w_2
+									dc_lv_count++
+								}
+								dc_pv_sum[dc_lx] = dc_lv_sum
+								dc_pv_count[dc_lx] = dc_lv_count
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_tl3 runs a loop of the group code of dc_cpu_Sums.
+//
+//go:noinline
+func dc_cpu_Sums_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_i []int, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3345,12 +3476,12 @@ func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_sum := dc_pv_sum[dc_lx]
 								dc_lv_count := dc_pv_count[dc_lx]
-								l_2 := dc_lx
-								w_2 := int32(l_2%5) + 1
+								l_3 := dc_lx
+								w_3 := int32(l_3%5) + 1
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_2
+										dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_3
 										dc_lv_count++
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X) + 3
@@ -3367,11 +3498,12 @@ func dc_cpu_Sums_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 	}
 }
 
-// dc_cpu_Sums_tl3 runs a thread loop of dc_cpu_Sums.
+// dc_cpu_Sums_tl4 runs a thread loop of dc_cpu_Sums.
 //
 //go:noinline
-func dc_cpu_Sums_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+func dc_cpu_Sums_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3388,8 +3520,8 @@ func dc_cpu_Sums_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 						dc_lv_sum := dc_pv_sum[dc_lx]
 						dc_lv_count := dc_pv_count[dc_lx]
 						sh_2 := dc_sh1
-						l_3 := dc_lx
-						(*cpu.Index(dc_f, 6, sh_2[:], int(l_3), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
+						l_4 := dc_lx
+						(*cpu.Index(dc_f, 6, sh_2[:], int(l_4), dc_x, dc_y, dc_z)) = dc_lv_sum * int32(dc_lv_count+1)
 					}
 				}
 			}
@@ -3397,11 +3529,12 @@ func dc_cpu_Sums_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 	}
 }
 
-// dc_cpu_Sums_tl4 runs a thread loop of dc_cpu_Sums.
+// dc_cpu_Sums_tl5 runs a thread loop of dc_cpu_Sums.
 //
 //go:noinline
-func dc_cpu_Sums_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sums_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3414,8 +3547,8 @@ func dc_cpu_Sums_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 					dc_x := dc_x0 + dc_lx
 					_, _, _ = dc_x, dc_y, dc_z
 					sh_3 := dc_sh1
-					l_4 := dc_lx
-					_ = l_4
+					l_5 := dc_lx
+					_ = l_5
 					{
 						var total int32
 						for j := 0; j < 64; j++ {
@@ -3447,9 +3580,13 @@ func dc_cpu_Sums(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		dc_pt_count := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
 		dc_cpu_Sums_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_pt_i, dc_f)
-		dc_cpu_Sums_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_sum, in, dc_pt_count, dc_f)
-		dc_cpu_Sums_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
-		dc_cpu_Sums_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
+		if dc_gx*dc_gs.X+2 >= 0 && n+((dc_ng.X*dc_gs.X)+3) > n {
+			dc_cpu_Sums_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, dc_pt_sum, in, dc_pt_count, dc_f)
+		} else {
+			dc_cpu_Sums_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_sum, in, dc_pt_count, dc_f)
+		}
+		dc_cpu_Sums_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
+		dc_cpu_Sums_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
 	}
 }
 
@@ -3461,6 +3598,7 @@ func dc_cpu_Sums_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3496,11 +3634,57 @@ func dc_cpu_Sums_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Sums_fast_tl2 runs a loop of the group code of dc_cpu_Sums_fast.
 //
 //go:noinline
-func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_i []int, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx*dc_gs.X + 2; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) + 3 {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_sum := dc_pv_sum[dc_lx]
+								dc_lv_count := dc_pv_count[dc_lx]
+								l_2 := dc_lx
+								w_2 := int32(l_2%5) + 1
+								i := dc_b + dc_lx
+								{
+									dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(i), dc_x, dc_y, dc_z)) * w_2
+									dc_lv_count++
+								}
+								dc_pv_sum[dc_lx] = dc_lv_sum
+								dc_pv_count[dc_lx] = dc_lv_count
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sums_fast_tl3 runs a loop of the group code of dc_cpu_Sums_fast.
+//
+//go:noinline
+func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_i []int, n int, dc_pt_sum []int32, in []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3521,12 +3705,12 @@ func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_sum := dc_pv_sum[dc_lx]
 								dc_lv_count := dc_pv_count[dc_lx]
-								l_2 := dc_lx
-								w_2 := int32(l_2%5) + 1
+								l_3 := dc_lx
+								w_3 := int32(l_3%5) + 1
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_2
+										dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_3
 										dc_lv_count++
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X) + 3
@@ -3543,14 +3727,15 @@ func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Sums_fast_tl3 runs a thread loop of dc_cpu_Sums_fast.
+// dc_cpu_Sums_fast_tl4 runs a thread loop of dc_cpu_Sums_fast.
 //
 //go:noinline
-func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
+func dc_cpu_Sums_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, dc_pt_sum []int32, dc_pt_count []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3564,8 +3749,8 @@ func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_lv_count := dc_pv_count[dc_lx]
 						sh_2 := dc_sh1
 						_ = sh_2
-						l_3 := dc_lx
-						_ = l_3
+						l_4 := dc_lx
+						_ = l_4
 						dc_rv1[dc_lx] = dc_lv_sum * int32(dc_lv_count+1)
 					}
 				}
@@ -3574,14 +3759,15 @@ func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Sums_fast_tl4 runs a thread loop of dc_cpu_Sums_fast.
+// dc_cpu_Sums_fast_tl5 runs a thread loop of dc_cpu_Sums_fast.
 //
 //go:noinline
-func dc_cpu_Sums_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Sums_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[64]int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -3589,8 +3775,8 @@ func dc_cpu_Sums_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
 					sh_3 := dc_sh1
-					l_4 := dc_lx
-					_ = l_4
+					l_5 := dc_lx
+					_ = l_5
 					{
 						var total int32
 						for j := 0; j < 64; j++ {
@@ -3625,9 +3811,13 @@ func dc_cpu_Sums_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		dc_pt_count := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 3, dc_nt)
 		dc_cpu_Sums_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_pt_i, dc_f)
-		dc_cpu_Sums_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_sum, in, dc_pt_count, dc_f)
-		dc_cpu_Sums_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
-		dc_cpu_Sums_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
+		if dc_gx*dc_gs.X+2 >= 0 && n+((dc_ng.X*dc_gs.X)+3) > n {
+			dc_cpu_Sums_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, dc_pt_sum, in, dc_pt_count, dc_f)
+		} else {
+			dc_cpu_Sums_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_sum, in, dc_pt_count, dc_f)
+		}
+		dc_cpu_Sums_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_sum, dc_pt_count, dc_f)
+		dc_cpu_Sums_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, out, dc_f)
 	}
 }
 
@@ -3659,6 +3849,7 @@ var dc_scratch_Strides cpu.Scratches
 //go:noinline
 func dc_cpu_Strides_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3682,6 +3873,7 @@ func dc_cpu_Strides_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Strides_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_a []int32, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3708,8 +3900,45 @@ func dc_cpu_Strides_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 // dc_cpu_Strides_tl3 runs a loop of the group code of dc_cpu_Strides.
 //
 //go:noinline
-func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_i []int, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
+	{
+		for dc_b := 0 + dc_gx*dc_gs.X; dc_b <= n-1; dc_b += 7 {
+			{
+				dc_xhi := min(n-1-dc_b+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_a := dc_pv_a[dc_lx]
+								i := dc_b + dc_lx
+								{
+									dc_lv_a = dc_lv_a*3 + (*cpu.Index(dc_f, 9, in, int(i), dc_x, dc_y, dc_z))
+								}
+								dc_pv_a[dc_lx] = dc_lv_a
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_tl4 runs a loop of the group code of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_i []int, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3746,11 +3975,12 @@ func dc_cpu_Strides_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	}
 }
 
-// dc_cpu_Strides_tl4 runs a thread loop of dc_cpu_Strides.
+// dc_cpu_Strides_tl5 runs a thread loop of dc_cpu_Strides.
 //
 //go:noinline
-func dc_cpu_Strides_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+func dc_cpu_Strides_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3776,11 +4006,56 @@ func dc_cpu_Strides_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	}
 }
 
-// dc_cpu_Strides_tl5 runs a loop of the group code of dc_cpu_Strides.
+// dc_cpu_Strides_tl6 runs a loop of the group code of dc_cpu_Strides.
 //
 //go:noinline
-func dc_cpu_Strides_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_j []int, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
+	{
+		for dc_b_2 := dc_gx * dc_gs.X; dc_b_2 < n/2; dc_b_2 += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n/2-dc_b_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[dc_lx]
+								sh_2 := dc_sh2
+								l_3 := dc_lx
+								j := dc_b_2 + dc_lx
+								{
+									for k := 0; k < 3; k++ {
+										if k == 2 {
+											break
+										}
+										dc_lv_b += (*cpu.Index(dc_f, 10, in, int(j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
+									}
+									(*cpu.Index(dc_f, 11, seen, int(j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
+								}
+								dc_pv_b[dc_lx] = dc_lv_b
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_tl7 runs a loop of the group code of dc_cpu_Strides.
+//
+//go:noinline
+func dc_cpu_Strides_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_j []int, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
@@ -3799,17 +4074,17 @@ func dc_cpu_Strides_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_j := dc_pv_j[dc_lx]
 								dc_lv_b := dc_pv_b[dc_lx]
-								sh_2 := dc_sh2
-								l_3 := dc_lx
+								sh_3 := dc_sh2
+								l_4 := dc_lx
 								stride_2 := (dc_ng.X * dc_gs.X)
 								if dc_lv_j < n/2 {
 									dc_any_2 = true
 									{
-										for k := 0; k < 3; k++ {
-											if k == 2 {
+										for k_2 := 0; k_2 < 3; k_2++ {
+											if k_2 == 2 {
 												break
 											}
-											dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
+											dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_3[(l_4+k_2)%64]
 										}
 										(*cpu.Index(dc_f, 11, seen, int(dc_lv_j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
 									}
@@ -3826,11 +4101,12 @@ func dc_cpu_Strides_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 	}
 }
 
-// dc_cpu_Strides_tl6 runs a thread loop of dc_cpu_Strides.
+// dc_cpu_Strides_tl8 runs a thread loop of dc_cpu_Strides.
 //
 //go:noinline
-func dc_cpu_Strides_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3843,12 +4119,12 @@ func dc_cpu_Strides_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 						dc_x := dc_x0 + dc_lx
 						dc_lv_a := dc_pv_a[dc_lx]
 						dc_lv_b := dc_pv_b[dc_lx]
-						sh_3 := dc_sh2
-						l_4 := dc_lx
+						sh_4 := dc_sh2
+						l_5 := dc_lx
 						{
 							i_1 := dc_x
 							if i_1 < len(out) {
-								out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
+								out[i_1] = dc_lv_a + dc_lv_b + sh_4[(l_5+1)%64]
 							}
 						}
 					}
@@ -3878,10 +4154,18 @@ func dc_cpu_Strides(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int3
 		dc_pt_j := cpu.PerThread[int](dc_m, 4, dc_nt)
 		dc_cpu_Strides_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
 		dc_cpu_Strides_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_a, dc_pt_i, dc_f)
-		dc_cpu_Strides_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_i, n, dc_pt_a, in, dc_f)
-		dc_cpu_Strides_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
-		dc_cpu_Strides_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_j, n, dc_pt_b, in, seen, dc_f)
-		dc_cpu_Strides_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
+		if 0+dc_gx*dc_gs.X >= 0 && n-1+7 > n-1 {
+			dc_cpu_Strides_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, dc_pt_a, in, dc_f)
+		} else {
+			dc_cpu_Strides_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_i, n, dc_pt_a, in, dc_f)
+		}
+		dc_cpu_Strides_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n/2+(dc_ng.X*dc_gs.X) > n/2 {
+			dc_cpu_Strides_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, dc_pt_b, in, seen, dc_f)
+		} else {
+			dc_cpu_Strides_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_j, n, dc_pt_b, in, seen, dc_f)
+		}
+		dc_cpu_Strides_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
 	}
 }
 
@@ -3893,6 +4177,7 @@ func dc_cpu_Strides_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3918,6 +4203,7 @@ func dc_cpu_Strides_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -3944,11 +4230,48 @@ func dc_cpu_Strides_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 // dc_cpu_Strides_fast_tl3 runs a loop of the group code of dc_cpu_Strides_fast.
 //
 //go:noinline
-func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_i []int, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
+	{
+		for dc_b := 0 + dc_gx*dc_gs.X; dc_b <= n-1; dc_b += 7 {
+			{
+				dc_xhi := min(n-1-dc_b+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_a := dc_pt_a[dc_t0+0 : dc_t0+dc_xhi]
+							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_lv_a := dc_pv_a[dc_lx]
+								i := dc_b + dc_lx
+								_ = i
+								{
+									dc_lv_a = dc_lv_a*3 + dc_rv1[dc_lx]
+								}
+								dc_pv_a[dc_lx] = dc_lv_a
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_fast_tl4 runs a loop of the group code of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_i []int, n int, dc_pt_a []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh2
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -3980,14 +4303,15 @@ func dc_cpu_Strides_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
-// dc_cpu_Strides_fast_tl4 runs a thread loop of dc_cpu_Strides_fast.
+// dc_cpu_Strides_fast_tl5 runs a thread loop of dc_cpu_Strides_fast.
 //
 //go:noinline
-func dc_cpu_Strides_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
+func dc_cpu_Strides_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_b []int32, dc_pt_j []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4013,14 +4337,62 @@ func dc_cpu_Strides_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
-// dc_cpu_Strides_fast_tl5 runs a loop of the group code of dc_cpu_Strides_fast.
+// dc_cpu_Strides_fast_tl6 runs a loop of the group code of dc_cpu_Strides_fast.
 //
 //go:noinline
-func dc_cpu_Strides_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_j []int, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
+	{
+		for dc_b_2 := dc_gx * dc_gs.X; dc_b_2 < n/2; dc_b_2 += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n/2-dc_b_2, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_b := dc_pv_b[dc_lx]
+								sh_2 := dc_sh2
+								l_3 := dc_lx
+								j := dc_b_2 + dc_lx
+								{
+									for k := 0; k < 3; k++ {
+										if k == 2 {
+											break
+										}
+										dc_lv_b += (*cpu.Index(dc_f, 10, in, int(j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
+									}
+									(*cpu.Index(dc_f, 11, seen, int(j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
+								}
+								dc_pv_b[dc_lx] = dc_lv_b
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Strides_fast_tl7 runs a loop of the group code of dc_cpu_Strides_fast.
+//
+//go:noinline
+func dc_cpu_Strides_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, dc_pt_j []int, n int, dc_pt_b []int32, in []int32, seen []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh2
 	{
 		for dc_any_2 := true; dc_any_2; {
 			dc_any_2 = false
@@ -4039,17 +4411,17 @@ func dc_cpu_Strides_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_j := dc_pv_j[dc_lx]
 								dc_lv_b := dc_pv_b[dc_lx]
-								sh_2 := dc_sh2
-								l_3 := dc_lx
+								sh_3 := dc_sh2
+								l_4 := dc_lx
 								stride_2 := (dc_ng.X * dc_gs.X)
 								if dc_lv_j < n/2 {
 									dc_any_2 = true
 									{
-										for k := 0; k < 3; k++ {
-											if k == 2 {
+										for k_2 := 0; k_2 < 3; k_2++ {
+											if k_2 == 2 {
 												break
 											}
-											dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
+											dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_3[(l_4+k_2)%64]
 										}
 										(*cpu.Index(dc_f, 11, seen, int(dc_lv_j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
 									}
@@ -4066,14 +4438,15 @@ func dc_cpu_Strides_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	}
 }
 
-// dc_cpu_Strides_fast_tl6 runs a thread loop of dc_cpu_Strides_fast.
+// dc_cpu_Strides_fast_tl8 runs a thread loop of dc_cpu_Strides_fast.
 //
 //go:noinline
-func dc_cpu_Strides_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
+func dc_cpu_Strides_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh2 *[64]int32, out []int32, dc_pt_a []int32, dc_pt_b []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4086,12 +4459,12 @@ func dc_cpu_Strides_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						dc_x := dc_x0 + dc_lx
 						dc_lv_a := dc_pv_a[dc_lx]
 						dc_lv_b := dc_pv_b[dc_lx]
-						sh_3 := dc_sh2
-						l_4 := dc_lx
+						sh_4 := dc_sh2
+						l_5 := dc_lx
 						{
 							i_1 := dc_x
 							if i_1 < len(out) {
-								out[i_1] = dc_lv_a + dc_lv_b + sh_3[(l_4+1)%64]
+								out[i_1] = dc_lv_a + dc_lv_b + sh_4[(l_5+1)%64]
 							}
 						}
 					}
@@ -4124,10 +4497,18 @@ func dc_cpu_Strides_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in [
 		dc_pt_j := cpu.PerThread[int](dc_m, 4, dc_nt)
 		dc_cpu_Strides_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
 		dc_cpu_Strides_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_a, dc_pt_i, dc_f)
-		dc_cpu_Strides_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_i, n, dc_pt_a, in, dc_f)
-		dc_cpu_Strides_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
-		dc_cpu_Strides_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_j, n, dc_pt_b, in, seen, dc_f)
-		dc_cpu_Strides_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
+		if 0+dc_gx*dc_gs.X >= 0 && n-1+7 > n-1 {
+			dc_cpu_Strides_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, dc_pt_a, in, dc_f)
+		} else {
+			dc_cpu_Strides_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_i, n, dc_pt_a, in, dc_f)
+		}
+		dc_cpu_Strides_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_b, dc_pt_j, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n/2+(dc_ng.X*dc_gs.X) > n/2 {
+			dc_cpu_Strides_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, n, dc_pt_b, in, seen, dc_f)
+		} else {
+			dc_cpu_Strides_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_pt_j, n, dc_pt_b, in, seen, dc_f)
+		}
+		dc_cpu_Strides_fast_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, out, dc_pt_a, dc_pt_b, dc_f)
 	}
 }
 
@@ -4160,6 +4541,7 @@ var dc_scratch_Tail cpu.Scratches
 //go:noinline
 func dc_cpu_Tail_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4181,6 +4563,7 @@ func dc_cpu_Tail_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 //go:noinline
 func dc_cpu_Tail_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4211,8 +4594,50 @@ func dc_cpu_Tail_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Tail_tl3 runs a loop of the group code of dc_cpu_Tail.
 //
 //go:noinline
-func dc_cpu_Tail_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
+func dc_cpu_Tail_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, n int, dc_pt_dc_done []bool, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_xhi]
+						dc_L3:
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_x := dc_pv_x[dc_lx]
+								if dc_lv_dc_done {
+									continue dc_L3
+								}
+								i := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 13, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(i), dc_x, dc_y, dc_z)) + dc_lv_x
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_tl4 runs a loop of the group code of dc_cpu_Tail.
+//
+//go:noinline
+func dc_cpu_Tail_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -4256,11 +4681,12 @@ func dc_cpu_Tail_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 	}
 }
 
-// dc_cpu_Tail_tl4 runs a thread loop of dc_cpu_Tail.
+// dc_cpu_Tail_tl5 runs a thread loop of dc_cpu_Tail.
 //
 //go:noinline
-func dc_cpu_Tail_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Tail_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4270,13 +4696,13 @@ func dc_cpu_Tail_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
-				dc_L4:
+				dc_L5:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_x0 + dc_lx
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
 						if dc_lv_dc_done {
-							continue dc_L4
+							continue dc_L5
 						}
 						{
 							i_1 := dc_x
@@ -4354,8 +4780,12 @@ dc_group:
 		if dc_ndone == dc_gs.X*dc_gs.Y*dc_gs.Z {
 			continue dc_group
 		}
-		dc_cpu_Tail_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_pt_i, n, out, in, dc_pt_x, dc_f)
-		dc_cpu_Tail_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Tail_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, n, dc_pt_dc_done, out, in, dc_pt_x, dc_f)
+		} else {
+			dc_cpu_Tail_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_pt_i, n, out, in, dc_pt_x, dc_f)
+		}
+		dc_cpu_Tail_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
 	}
 }
 
@@ -4367,6 +4797,7 @@ func dc_cpu_Tail_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4391,6 +4822,7 @@ func dc_cpu_Tail_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4416,11 +4848,56 @@ func dc_cpu_Tail_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Tail_fast_tl3 runs a loop of the group code of dc_cpu_Tail_fast.
 //
 //go:noinline
-func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
+func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, n int, dc_pt_dc_done []bool, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_xhi]
+						dc_L3:
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_x := dc_pv_x[dc_lx]
+								if dc_lv_dc_done {
+									continue dc_L3
+								}
+								i := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 13, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(i), dc_x, dc_y, dc_z)) + dc_lv_x
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Tail_fast_tl4 runs a loop of the group code of dc_cpu_Tail_fast.
+//
+//go:noinline
+func dc_cpu_Tail_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_x []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh3
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -4464,14 +4941,15 @@ func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_Tail_fast_tl4 runs a thread loop of dc_cpu_Tail_fast.
+// dc_cpu_Tail_fast_tl5 runs a thread loop of dc_cpu_Tail_fast.
 //
 //go:noinline
-func dc_cpu_Tail_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Tail_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[64]int32, dc_pt_dc_done []bool, n int, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4479,12 +4957,12 @@ func dc_cpu_Tail_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
-				dc_L4:
+				dc_L5:
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 						dc_x := dc_x0 + dc_lx
 						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
 						if dc_lv_dc_done {
-							continue dc_L4
+							continue dc_L5
 						}
 						{
 							i_1 := dc_x
@@ -4565,8 +5043,12 @@ dc_group:
 		if dc_ndone == dc_gs.X*dc_gs.Y*dc_gs.Z {
 			continue dc_group
 		}
-		dc_cpu_Tail_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_pt_i, n, out, in, dc_pt_x, dc_f)
-		dc_cpu_Tail_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Tail_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, n, dc_pt_dc_done, out, in, dc_pt_x, dc_f)
+		} else {
+			dc_cpu_Tail_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, dc_pt_i, n, out, in, dc_pt_x, dc_f)
+		}
+		dc_cpu_Tail_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_dc_done, n, out, dc_f)
 	}
 }
 
@@ -4599,6 +5081,7 @@ var dc_scratch_Kept cpu.Scratches
 //go:noinline
 func dc_cpu_Kept_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4622,6 +5105,7 @@ func dc_cpu_Kept_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 //go:noinline
 func dc_cpu_Kept_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, step int, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4682,6 +5166,7 @@ func dc_cpu_Kept_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4708,6 +5193,7 @@ func dc_cpu_Kept_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4792,6 +5278,7 @@ var dc_scratch_Wrap cpu.Scratches
 //go:noinline
 func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4813,6 +5300,7 @@ func dc_cpu_Wrap_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 //go:noinline
 func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, base int) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -4835,8 +5323,39 @@ func dc_cpu_Wrap_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Wrap_tl3 runs a loop of the group code of dc_cpu_Wrap.
 //
 //go:noinline
-func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, n int, count []int32) {
+func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, base int, n int, count []int32) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
+	{
+		for dc_b := dc_gx*dc_gs.X + base; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := dc_sh5[0:dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								sh_2 := dc_sh5
+								_ = sh_2
+								i := dc_b + dc_lx
+								{
+									dc.AtomicAdd(&count[i>>56], dc_rv1[dc_lx])
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Wrap_tl4 runs a loop of the group code of dc_cpu_Wrap.
+//
+//go:noinline
+func dc_cpu_Wrap_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[64]int32, dc_pt_i []int, n int, count []int32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -4848,11 +5367,11 @@ func dc_cpu_Wrap_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_lv_i := dc_pv_i[dc_lx]
-								sh_2 := dc_sh5
+								sh_3 := dc_sh5
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc.AtomicAdd(&count[dc_lv_i>>56], sh_2[dc_lx])
+										dc.AtomicAdd(&count[dc_lv_i>>56], sh_3[dc_lx])
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -4881,7 +5400,11 @@ func dc_cpu_Wrap(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int3
 		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
 		dc_cpu_Wrap_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5)
 		dc_cpu_Wrap_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, base)
-		dc_cpu_Wrap_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, n, count)
+		if dc_gx*dc_gs.X+base >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Wrap_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, base, n, count)
+		} else {
+			dc_cpu_Wrap_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh5, dc_pt_i, n, count)
+		}
 	}
 }
 

@@ -1034,6 +1034,8 @@ var dc_scratch_MatMul cpu.Scratches
 //go:noinline
 func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1055,6 +1057,8 @@ func dc_cpu_MatMul_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, k0 int, k int, a []float32, n int, b []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1091,6 +1095,8 @@ func dc_cpu_MatMul_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1124,6 +1130,8 @@ func dc_cpu_MatMul_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_MatMul_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, m int, n int, c []float32, dc_pt_sum []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1188,6 +1196,8 @@ func dc_cpu_MatMul_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1215,6 +1225,8 @@ func dc_cpu_MatMul_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1252,6 +1264,8 @@ func dc_cpu_MatMul_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1286,6 +1300,8 @@ func dc_cpu_MatMul_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

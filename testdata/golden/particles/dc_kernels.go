@@ -1811,6 +1811,7 @@ var dc_scratch_Moments cpu.Scratches
 //go:noinline
 func dc_cpu_Moments_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, ps []Particle, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1841,6 +1842,7 @@ func dc_cpu_Moments_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Moments_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
@@ -1871,6 +1873,7 @@ func dc_cpu_Moments_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Moments_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[64]Vec3, moments []Vec3, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1922,6 +1925,7 @@ func dc_cpu_Moments_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1958,6 +1962,7 @@ func dc_cpu_Moments_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
@@ -1991,6 +1996,7 @@ func dc_cpu_Moments_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)

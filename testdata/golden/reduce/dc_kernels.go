@@ -1212,6 +1212,7 @@ var dc_scratch_Reduce_float32 cpu.Scratches
 //go:noinline
 func dc_cpu_Reduce_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1242,8 +1243,45 @@ func dc_cpu_Reduce_float32_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Reduce_float32_tl2 runs a loop of the group code of dc_cpu_Reduce_float32.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_i []int, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[dc_lx]
+								i := dc_b + dc_lx
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+								}
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_tl3 runs a loop of the group code of dc_cpu_Reduce_float32.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_i []int, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -1280,11 +1318,12 @@ func dc_cpu_Reduce_float32_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float32_tl3 runs a thread loop of dc_cpu_Reduce_float32.
+// dc_cpu_Reduce_float32_tl4 runs a thread loop of dc_cpu_Reduce_float32.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1308,11 +1347,12 @@ func dc_cpu_Reduce_float32_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float32_tl4 runs a loop of the group code of dc_cpu_Reduce_float32.
+// dc_cpu_Reduce_float32_tl5 runs a loop of the group code of dc_cpu_Reduce_float32.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
@@ -1338,11 +1378,12 @@ func dc_cpu_Reduce_float32_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float32_tl5 runs a thread loop of dc_cpu_Reduce_float32.
+// dc_cpu_Reduce_float32_tl6 runs a thread loop of dc_cpu_Reduce_float32.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1383,10 +1424,14 @@ func dc_cpu_Reduce_float32(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float32_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_pt_i, dc_f)
-		dc_cpu_Reduce_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, dc_pt_v, in, dc_f)
-		dc_cpu_Reduce_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
-		dc_cpu_Reduce_float32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-		dc_cpu_Reduce_float32_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Reduce_float32_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, dc_pt_v, in, dc_f)
+		} else {
+			dc_cpu_Reduce_float32_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, dc_pt_v, in, dc_f)
+		}
+		dc_cpu_Reduce_float32_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float32_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Reduce_float32_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
 
@@ -1398,6 +1443,7 @@ func dc_cpu_Reduce_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1428,11 +1474,51 @@ func dc_cpu_Reduce_float32_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 // dc_cpu_Reduce_float32_fast_tl2 runs a loop of the group code of dc_cpu_Reduce_float32_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_i []int, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[dc_lx]
+								i := dc_b + dc_lx
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+								}
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float32_fast_tl3 runs a loop of the group code of dc_cpu_Reduce_float32_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_i []int, n int, dc_pt_v []float32, in []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh0
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -1469,14 +1555,15 @@ func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float32_fast_tl3 runs a thread loop of dc_cpu_Reduce_float32_fast.
+// dc_cpu_Reduce_float32_fast_tl4 runs a thread loop of dc_cpu_Reduce_float32_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_pt_v []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1493,14 +1580,15 @@ func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float32_fast_tl4 runs a loop of the group code of dc_cpu_Reduce_float32_fast.
+// dc_cpu_Reduce_float32_fast_tl5 runs a loop of the group code of dc_cpu_Reduce_float32_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
@@ -1526,14 +1614,15 @@ func dc_cpu_Reduce_float32_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float32_fast_tl5 runs a thread loop of dc_cpu_Reduce_float32_fast.
+// dc_cpu_Reduce_float32_fast_tl6 runs a thread loop of dc_cpu_Reduce_float32_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float32_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float32_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[256]float32, partial []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1572,10 +1661,14 @@ func dc_cpu_Reduce_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_pt_v := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_pt_i, dc_f)
-		dc_cpu_Reduce_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, dc_pt_v, in, dc_f)
-		dc_cpu_Reduce_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
-		dc_cpu_Reduce_float32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
-		dc_cpu_Reduce_float32_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Reduce_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, dc_pt_v, in, dc_f)
+		} else {
+			dc_cpu_Reduce_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_i, n, dc_pt_v, in, dc_f)
+		}
+		dc_cpu_Reduce_float32_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float32_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
+		dc_cpu_Reduce_float32_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
 	}
 }
 
@@ -1607,6 +1700,7 @@ var dc_scratch_Reduce_float64 cpu.Scratches
 //go:noinline
 func dc_cpu_Reduce_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_pt_i []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1637,8 +1731,45 @@ func dc_cpu_Reduce_float64_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 // dc_cpu_Reduce_float64_tl2 runs a loop of the group code of dc_cpu_Reduce_float64.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_i []int, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[dc_lx]
+								i := dc_b + dc_lx
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+								}
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_tl3 runs a loop of the group code of dc_cpu_Reduce_float64.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_i []int, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -1675,11 +1806,12 @@ func dc_cpu_Reduce_float64_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float64_tl3 runs a thread loop of dc_cpu_Reduce_float64.
+// dc_cpu_Reduce_float64_tl4 runs a thread loop of dc_cpu_Reduce_float64.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1703,11 +1835,12 @@ func dc_cpu_Reduce_float64_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float64_tl4 runs a loop of the group code of dc_cpu_Reduce_float64.
+// dc_cpu_Reduce_float64_tl5 runs a loop of the group code of dc_cpu_Reduce_float64.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
@@ -1733,11 +1866,12 @@ func dc_cpu_Reduce_float64_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 	}
 }
 
-// dc_cpu_Reduce_float64_tl5 runs a thread loop of dc_cpu_Reduce_float64.
+// dc_cpu_Reduce_float64_tl6 runs a thread loop of dc_cpu_Reduce_float64.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1778,10 +1912,14 @@ func dc_cpu_Reduce_float64(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float64_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_pt_i, dc_f)
-		dc_cpu_Reduce_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_v, in, dc_f)
-		dc_cpu_Reduce_float64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
-		dc_cpu_Reduce_float64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
-		dc_cpu_Reduce_float64_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Reduce_float64_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, dc_pt_v, in, dc_f)
+		} else {
+			dc_cpu_Reduce_float64_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_v, in, dc_f)
+		}
+		dc_cpu_Reduce_float64_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float64_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Reduce_float64_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
 
@@ -1793,6 +1931,7 @@ func dc_cpu_Reduce_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1823,11 +1962,51 @@ func dc_cpu_Reduce_float64_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 // dc_cpu_Reduce_float64_fast_tl2 runs a loop of the group code of dc_cpu_Reduce_float64_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_i []int, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[dc_lx]
+								i := dc_b + dc_lx
+								{
+									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+								}
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Reduce_float64_fast_tl3 runs a loop of the group code of dc_cpu_Reduce_float64_fast.
+//
+//go:noinline
+func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_i []int, n int, dc_pt_v []float64, in []float64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh1
 	{
 		for dc_any := true; dc_any; {
 			dc_any = false
@@ -1864,14 +2043,15 @@ func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float64_fast_tl3 runs a thread loop of dc_cpu_Reduce_float64_fast.
+// dc_cpu_Reduce_float64_fast_tl4 runs a thread loop of dc_cpu_Reduce_float64_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_pt_v []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1888,14 +2068,15 @@ func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float64_fast_tl4 runs a loop of the group code of dc_cpu_Reduce_float64_fast.
+// dc_cpu_Reduce_float64_fast_tl5 runs a loop of the group code of dc_cpu_Reduce_float64_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		for stride := dc_gs.X / 2; stride > 0; stride /= 2 {
 			{
@@ -1921,14 +2102,15 @@ func dc_cpu_Reduce_float64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 	}
 }
 
-// dc_cpu_Reduce_float64_fast_tl5 runs a thread loop of dc_cpu_Reduce_float64_fast.
+// dc_cpu_Reduce_float64_fast_tl6 runs a thread loop of dc_cpu_Reduce_float64_fast.
 //
 //go:noinline
-func dc_cpu_Reduce_float64_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
+func dc_cpu_Reduce_float64_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh1 *[256]float64, partial []float64, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh1
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1967,10 +2149,14 @@ func dc_cpu_Reduce_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratc
 		dc_pt_v := cpu.PerThread[float64](dc_m, 1, dc_nt)
 		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Reduce_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_pt_i, dc_f)
-		dc_cpu_Reduce_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_v, in, dc_f)
-		dc_cpu_Reduce_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
-		dc_cpu_Reduce_float64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
-		dc_cpu_Reduce_float64_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Reduce_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, dc_pt_v, in, dc_f)
+		} else {
+			dc_cpu_Reduce_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_i, n, dc_pt_v, in, dc_f)
+		}
+		dc_cpu_Reduce_float64_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_v, dc_f)
+		dc_cpu_Reduce_float64_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
+		dc_cpu_Reduce_float64_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
 	}
 }
 

@@ -7727,6 +7727,9 @@ var dc_scratch_Hotspot cpu.Scratches
 //go:noinline
 func dc_cpu_Hotspot_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, step float32, dc_v_cap float32, rx float32, ry float32, rz float32, iteration int, borderRows int, borderCols int, gridCols int, gridRows int, tempSrc []float32, power []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7782,6 +7785,9 @@ func dc_cpu_Hotspot_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Hotspot_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, iteration int, borderRows int, borderCols int, dc_pt_validYmin []int, dc_pt_validYmax []int, gridRows int, dc_pt_validXmin []int, dc_pt_validXmax []int, gridCols int, dc_pt_N []int, dc_pt_S []int, dc_pt_W []int, dc_pt_E []int, dc_pt_computed []bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7862,6 +7868,9 @@ func dc_cpu_Hotspot_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Hotspot_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, step float32, dc_v_cap float32, rx float32, ry float32, rz float32, dc_pt_computed []bool, i int, dc_pt_validXmin []int, dc_pt_validXmax []int, dc_pt_validYmin []int, dc_pt_validYmax []int, dc_pt_S []int, dc_pt_N []int, dc_pt_E []int, dc_pt_W []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -7919,6 +7928,9 @@ func dc_cpu_Hotspot_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz 
 //go:noinline
 func dc_cpu_Hotspot_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[16][16]float32, dc_sh1 *[16][16]float32, dc_sh2 *[16][16]float32, iteration int, borderRows int, borderCols int, gridCols int, dc_pt_computed []bool, tempDst []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8040,6 +8052,9 @@ func dc_cpu_Hotspot_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8096,6 +8111,9 @@ func dc_cpu_Hotspot_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8182,6 +8200,9 @@ func dc_cpu_Hotspot_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8245,6 +8266,9 @@ func dc_cpu_Hotspot_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
+	_ = *dc_sh2
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8389,6 +8413,8 @@ var dc_scratch_Pathfinder cpu.Scratches
 //go:noinline
 func dc_cpu_Pathfinder_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, cols int, dc_pt_W []int, dc_pt_E []int, dc_pt_isValid []bool, gpuSrc []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8450,6 +8476,8 @@ func dc_cpu_Pathfinder_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 //go:noinline
 func dc_cpu_Pathfinder_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, dc_pt_computed []bool, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8471,6 +8499,8 @@ func dc_cpu_Pathfinder_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 //go:noinline
 func dc_cpu_Pathfinder_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, dc_pt_computed []bool, i int, dc_pt_isValid []bool, dc_pt_W []int, dc_pt_E []int, cols int, startStep int, gpuWall []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8520,6 +8550,8 @@ func dc_cpu_Pathfinder_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 //go:noinline
 func dc_cpu_Pathfinder_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[256]int32, dc_sh4 *[256]int32, iteration int, border int, dc_pt_computed []bool, gpuResults []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8622,6 +8654,8 @@ func dc_cpu_Pathfinder_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8681,6 +8715,8 @@ func dc_cpu_Pathfinder_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8705,6 +8741,8 @@ func dc_cpu_Pathfinder_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8757,6 +8795,8 @@ func dc_cpu_Pathfinder_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 	if dc_gs.X > 256 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh3
+	_ = *dc_sh4
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8877,6 +8917,8 @@ var dc_scratch_NW1 cpu.Scratches
 //go:noinline
 func dc_cpu_NW1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, reference []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8915,6 +8957,8 @@ func dc_cpu_NW1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 //go:noinline
 func dc_cpu_NW1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8942,6 +8986,8 @@ func dc_cpu_NW1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 //go:noinline
 func dc_cpu_NW1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -8969,6 +9015,8 @@ func dc_cpu_NW1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 //go:noinline
 func dc_cpu_NW1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, penalty int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for m := 0; m < 16; m++ {
 			{
@@ -9002,6 +9050,8 @@ func dc_cpu_NW1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 //go:noinline
 func dc_cpu_NW1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, penalty int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for m_1 := 14; m_1 >= 0; m_1-- {
 			{
@@ -9035,6 +9085,8 @@ func dc_cpu_NW1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int,
 //go:noinline
 func dc_cpu_NW1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh5 *[17][17]int32, dc_sh6 *[16][16]int32, i int, cols int, matrix []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9092,6 +9144,8 @@ func dc_cpu_NW1_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9128,6 +9182,8 @@ func dc_cpu_NW1_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9157,6 +9213,8 @@ func dc_cpu_NW1_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9179,6 +9237,8 @@ func dc_cpu_NW1_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for m := 0; m < 16; m++ {
 			{
@@ -9210,6 +9270,8 @@ func dc_cpu_NW1_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for m_1 := 14; m_1 >= 0; m_1-- {
 			{
@@ -9241,6 +9303,8 @@ func dc_cpu_NW1_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh5
+	_ = *dc_sh6
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9318,6 +9382,8 @@ var dc_scratch_LayerForward cpu.Scratches
 //go:noinline
 func dc_cpu_LayerForward_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, input []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -9352,6 +9418,8 @@ func dc_cpu_LayerForward_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 //go:noinline
 func dc_cpu_LayerForward_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, inputHiddenCuda []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9378,6 +9446,8 @@ func dc_cpu_LayerForward_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 //go:noinline
 func dc_cpu_LayerForward_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9403,6 +9473,8 @@ func dc_cpu_LayerForward_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 //go:noinline
 func dc_cpu_LayerForward_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for i := 1; i <= 4; i++ {
 			{
@@ -9434,6 +9506,8 @@ func dc_cpu_LayerForward_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 //go:noinline
 func dc_cpu_LayerForward_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hid int, inputHiddenCuda []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9460,6 +9534,8 @@ func dc_cpu_LayerForward_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 //go:noinline
 func dc_cpu_LayerForward_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[16]float32, dc_sh8 *[16][16]float32, hiddenPartialSum []float32, hid int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -9520,6 +9596,8 @@ func dc_cpu_LayerForward_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -9555,6 +9633,8 @@ func dc_cpu_LayerForward_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9580,6 +9660,8 @@ func dc_cpu_LayerForward_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9611,6 +9693,8 @@ func dc_cpu_LayerForward_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for i := 1; i <= 4; i++ {
 			{
@@ -9648,6 +9732,8 @@ func dc_cpu_LayerForward_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9673,6 +9759,8 @@ func dc_cpu_LayerForward_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 	if dc_gs.Y > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh7
+	_ = *dc_sh8
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -9759,6 +9847,7 @@ var dc_scratch_LudDiagonal cpu.Scratches
 //go:noinline
 func dc_cpu_LudDiagonal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh9
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9792,6 +9881,7 @@ func dc_cpu_LudDiagonal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 //go:noinline
 func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh9
 	{
 		dc_xlo := max(i_1+1, 0)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9821,6 +9911,7 @@ func dc_cpu_LudDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 //go:noinline
 func dc_cpu_LudDiagonal_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, i_1 int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh9
 	{
 		dc_xlo := max(i_1+1, 0)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9849,6 +9940,7 @@ func dc_cpu_LudDiagonal_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 //go:noinline
 func dc_cpu_LudDiagonal_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh9 *[16][16]float32, dc_pt_arrayOffset []int, offset int, matrixDim int, m []float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh9
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9909,6 +10001,7 @@ func dc_cpu_LudDiagonal_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh9
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -9945,6 +10038,7 @@ func dc_cpu_LudDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh9
 	{
 		dc_xlo := max(i_1+1, 0)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9972,6 +10066,7 @@ func dc_cpu_LudDiagonal_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh9
 	{
 		dc_xlo := max(i_1+1, 0)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -9998,6 +10093,7 @@ func dc_cpu_LudDiagonal_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 	if dc_gs.X > 16 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh9
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

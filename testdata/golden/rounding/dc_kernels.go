@@ -1731,6 +1731,8 @@ var dc_scratch_Shared cpu.Scratches
 //go:noinline
 func dc_cpu_Shared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, out []int32, dc_pt_j []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1769,6 +1771,8 @@ func dc_cpu_Shared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_Shared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, is []S, dc_pt_j []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1797,6 +1801,8 @@ func dc_cpu_Shared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_Shared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		dc_xhi := min(4, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1817,6 +1823,8 @@ func dc_cpu_Shared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_Shared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1842,6 +1850,8 @@ func dc_cpu_Shared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 //go:noinline
 func dc_cpu_Shared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[128]S, dc_sh1 *[4]uint32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1893,6 +1903,8 @@ func dc_cpu_Shared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1934,6 +1946,8 @@ func dc_cpu_Shared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1965,6 +1979,8 @@ func dc_cpu_Shared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		dc_xhi := min(4, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
@@ -1988,6 +2004,8 @@ func dc_cpu_Shared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -2016,6 +2034,8 @@ func dc_cpu_Shared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 	if dc_gs.X > 128 {
 		panic("dc: a fast entry point launched against its launch conditions")
 	}
+	_ = *dc_sh0
+	_ = *dc_sh1
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {

@@ -1408,6 +1408,7 @@ var dc_scratch_CountCells cpu.Scratches
 //go:noinline
 func dc_cpu_CountCells_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1429,6 +1430,7 @@ func dc_cpu_CountCells_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 //go:noinline
 func dc_cpu_CountCells_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, xs []float32, cells []Cell, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1461,6 +1463,7 @@ func dc_cpu_CountCells_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 //go:noinline
 func dc_cpu_CountCells_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, cells []Cell, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1503,6 +1506,7 @@ func dc_cpu_CountCells(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, cells 
 //go:noinline
 func dc_cpu_CountCells_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
@@ -1524,6 +1528,7 @@ func dc_cpu_CountCells_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_CountCells_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, xs []float32, cells []Cell, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
@@ -1556,6 +1561,7 @@ func dc_cpu_CountCells_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 //go:noinline
 func dc_cpu_CountCells_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh0 *[1]Cell, cells []Cell, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh0
 	{
 		dc_xlo := max(0, 0)
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
