@@ -1116,15 +1116,11 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	float (*dc_p19);
 	int dc_b20 = 0;
 	float (*dc_p21);
-	int dc_b22 = 0;
-	float (*dc_p23);
-	int dc_b24 = 0;
-	float (*dc_p25);
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1196,7 +1192,7 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1207,35 +1203,31 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 51, &dc_b16)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 52, &dc_b18)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1287,7 +1279,7 @@ extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long p
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -1324,15 +1316,11 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	float (*dc_p19);
 	int dc_b20 = 0;
 	float (*dc_p21);
-	int dc_b22 = 0;
-	float (*dc_p23);
-	int dc_b24 = 0;
-	float (*dc_p25);
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1404,7 +1392,7 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1415,35 +1403,31 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 51, &dc_b16)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 52, &dc_b18)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1495,7 +1479,7 @@ extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;

@@ -320,30 +320,6 @@ var dcModule = &runtime.Module{
 			Line: 311,
 		},
 		{
-			Col:  39,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 315,
-		},
-		{
-			Col:  51,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 315,
-		},
-		{
-			Col:  63,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 315,
-		},
-		{
-			Col:  75,
-			File: "cpubench.go",
-			Kind: runtime.IndexOutOfRange,
-			Line: 315,
-		},
-		{
 			Col:  3,
 			File: "cpubench.go",
 			Kind: runtime.IndexOutOfRange,
@@ -1486,15 +1462,11 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 	float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	float (*dc_p19);
 	int dc_b20 = 0;
 	float (*dc_p21);
-	int dc_b22 = 0;
-	float (*dc_p23);
-	int dc_b24 = 0;
-	float (*dc_p25);
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1566,7 +1538,7 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1577,35 +1549,31 @@ extern "C" __global__ void NBody(const float* __restrict__ pos, long long pos_le
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 51, &dc_b16)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 52, &dc_b18)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1657,7 +1625,7 @@ extern "C" __global__ void NBody_fast(const float* __restrict__ pos, long long p
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -1694,15 +1662,11 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 	float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	float (*dc_p19);
 	int dc_b20 = 0;
 	float (*dc_p21);
-	int dc_b22 = 0;
-	float (*dc_p23);
-	int dc_b24 = 0;
-	float (*dc_p25);
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1774,7 +1738,7 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -1785,35 +1749,31 @@ extern "C" __global__ void NBody_aliased(const float* pos, long long pos_len, fl
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i), acc_len, dc_fault, dc_tag, 51, &dc_b16)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 1ULL), acc_len, dc_fault, dc_tag, 52, &dc_b18)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long long)(3ULL * (unsigned long long)i + 2ULL), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_len, float* acc, long long acc_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	__shared__ float sh2[256][4];
 #line 302 "cpubench.go"
@@ -1865,7 +1825,7 @@ extern "C" __global__ void NBody_aliased_fast(const float* pos, long long pos_le
 #line 314 "cpubench.go"
 		for (long long k = 0LL; k < dc_min_i64(256LL, (long long)((unsigned long long)n - (unsigned long long)base)); k = (long long)((unsigned long long)k + 1ULL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -3000,15 +2960,11 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 	__local float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	__global float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	__global float (*dc_p19);
 	int dc_b20 = 0;
 	__global float (*dc_p21);
-	int dc_b22 = 0;
-	__global float (*dc_p23);
-	int dc_b24 = 0;
-	__global float (*dc_p25);
 #line 302 "cpubench.go"
 	__local float sh2[256][4];
 #line 302 "cpubench.go"
@@ -3080,7 +3036,7 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -3091,35 +3047,31 @@ __kernel void NBody(__global const float* restrict pos, long pos_len, __global f
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 51, &dc_b16)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 52, &dc_b18)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 __kernel void NBody_fast(__global const float* restrict pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	__local float sh2[256][4];
 #line 302 "cpubench.go"
@@ -3171,7 +3123,7 @@ __kernel void NBody_fast(__global const float* restrict pos, long pos_len, __glo
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -3208,15 +3160,11 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 	__local float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	__global float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	__global float (*dc_p19);
 	int dc_b20 = 0;
 	__global float (*dc_p21);
-	int dc_b22 = 0;
-	__global float (*dc_p23);
-	int dc_b24 = 0;
-	__global float (*dc_p25);
 #line 302 "cpubench.go"
 	__local float sh2[256][4];
 #line 302 "cpubench.go"
@@ -3288,7 +3236,7 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -3299,35 +3247,31 @@ __kernel void NBody_aliased(__global const float* pos, long pos_len, __global fl
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 51, &dc_b16)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 52, &dc_b18)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 53, &dc_b20)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 __kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __global float* acc, long acc_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	__local float sh2[256][4];
 #line 302 "cpubench.go"
@@ -3379,7 +3323,7 @@ __kernel void NBody_aliased_fast(__global const float* pos, long pos_len, __glob
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -4040,15 +3984,11 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 	threadgroup float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	device float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	device float (*dc_p19);
 	int dc_b20 = 0;
 	device float (*dc_p21);
-	int dc_b22 = 0;
-	device float (*dc_p23);
-	int dc_b24 = 0;
-	device float (*dc_p25);
 #line 302 "cpubench.go"
 	threadgroup float sh2[256][4];
 #line 302 "cpubench.go"
@@ -4120,7 +4060,7 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -4131,35 +4071,31 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 51, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 52, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 53, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos_len [[buffer(1)]], device float* acc [[buffer(2)]], constant long& acc_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	threadgroup float sh2[256][4];
 #line 302 "cpubench.go"
@@ -4211,7 +4147,7 @@ kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;
@@ -4536,10 +4472,9 @@ var dcKernelHistogram = &runtime.Kernel{
 
 // dcKernelNBody describes kernel NBody; source hash 43efbc902f8393d29c326bf527d72cff.
 var dcKernelNBody = &runtime.Kernel{
-	Aliased:     "NBody_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "NBody_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
@@ -6118,9 +6053,6 @@ func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
@@ -6130,8 +6062,6 @@ func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_ax := dc_pv_ax[dc_lx]
 						dc_lv_ay := dc_pv_ay[dc_lx]
 						dc_lv_az := dc_pv_az[dc_lx]
@@ -6140,7 +6070,7 @@ func dc_cpu_NBody_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						dc_lv_pz := dc_pv_pz[dc_lx]
 						tile_3 := dc_sh2
 						for k := 0; k < min(256, n-base); k++ {
-							dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+							dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, tile_3[k][0], tile_3[k][1], tile_3[k][2], tile_3[k][3], dc_lv_ax, dc_lv_ay, dc_lv_az)
 						}
 						dc_pv_ax[dc_lx] = dc_lv_ax
 						dc_pv_ay[dc_lx] = dc_lv_ay
@@ -6177,9 +6107,9 @@ func dc_cpu_NBody_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						dc_lv_az := dc_pv_az[dc_lx]
 						i_2 := dc_x
 						if i_2 < n {
-							(*cpu.Index(dc_f, 55, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
-							(*cpu.Index(dc_f, 56, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
-							(*cpu.Index(dc_f, 57, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
+							(*cpu.Index(dc_f, 51, acc, int(3*i_2), dc_x, dc_y, dc_z)) = dc_lv_ax
+							(*cpu.Index(dc_f, 52, acc, int(3*i_2+1), dc_x, dc_y, dc_z)) = dc_lv_ay
+							(*cpu.Index(dc_f, 53, acc, int(3*i_2+2), dc_x, dc_y, dc_z)) = dc_lv_az
 						}
 					}
 				}
@@ -6317,9 +6247,6 @@ func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
 					dc_pv_ax := dc_pt_ax[dc_t0+0 : dc_t0+dc_gs.X]
@@ -6329,8 +6256,6 @@ func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					dc_pv_py := dc_pt_py[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_pz := dc_pt_pz[dc_t0+0 : dc_t0+dc_gs.X]
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-						dc_x := dc_x0 + dc_lx
-						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_ax := dc_pv_ax[dc_lx]
 						dc_lv_ay := dc_pv_ay[dc_lx]
 						dc_lv_az := dc_pv_az[dc_lx]
@@ -6339,7 +6264,7 @@ func dc_cpu_NBody_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						dc_lv_pz := dc_pv_pz[dc_lx]
 						tile_3 := dc_sh2
 						for k := 0; k < min(256, n-base); k++ {
-							dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, (*cpu.Index(dc_f, 51, tile_3[:], int(k), dc_x, dc_y, dc_z))[0], (*cpu.Index(dc_f, 52, tile_3[:], int(k), dc_x, dc_y, dc_z))[1], (*cpu.Index(dc_f, 53, tile_3[:], int(k), dc_x, dc_y, dc_z))[2], (*cpu.Index(dc_f, 54, tile_3[:], int(k), dc_x, dc_y, dc_z))[3], dc_lv_ax, dc_lv_ay, dc_lv_az)
+							dc_lv_ax, dc_lv_ay, dc_lv_az = dc_nbodyPull(dc_lv_px, dc_lv_py, dc_lv_pz, tile_3[k][0], tile_3[k][1], tile_3[k][2], tile_3[k][3], dc_lv_ax, dc_lv_ay, dc_lv_az)
 						}
 						dc_pv_ax[dc_lx] = dc_lv_ax
 						dc_pv_ay[dc_lx] = dc_lv_ay

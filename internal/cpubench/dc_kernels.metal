@@ -638,15 +638,11 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 	threadgroup float (*dc_p14);
 	int dc_b15 = 0;
 	int dc_b16 = 0;
-	int dc_b17 = 0;
+	device float (*dc_p17);
 	int dc_b18 = 0;
-	int dc_b19 = 0;
+	device float (*dc_p19);
 	int dc_b20 = 0;
 	device float (*dc_p21);
-	int dc_b22 = 0;
-	device float (*dc_p23);
-	int dc_b24 = 0;
-	device float (*dc_p25);
 #line 302 "cpubench.go"
 	threadgroup float sh2[256][4];
 #line 302 "cpubench.go"
@@ -718,7 +714,7 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, dc_sel_f32((dc_b16 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b16), dc_sel_f32((dc_b17 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b17), dc_sel_f32((dc_b18 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b18), dc_sel_f32((dc_b19 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b19), ax, ay, az);
+			dc_ret_nbodyPull dc_t5 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t5.r0;
 			ay = dc_t5.r1;
 			az = dc_t5.r2;
@@ -729,35 +725,31 @@ kernel void NBody(device const float* pos [[buffer(0)]], constant long& pos_len 
 #line 319 "cpubench.go"
 	if (i < n) {
 #line 320 "cpubench.go"
-		dc_b20 = 0;
-		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 55, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b16 = 0;
+		dc_p17 = &acc[dc_ix((long)(3UL * (ulong)i), acc_len, dc_fault, dc_tag, 51, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = ax;
-		if (!dc_b20) {
-			*dc_p21 = dc_t6;
+		if (!dc_b16) {
+			*dc_p17 = dc_t6;
 		}
 #line 320 "cpubench.go"
-		dc_b22 = 0;
-		dc_p23 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 56, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b18 = 0;
+		dc_p19 = &acc[dc_ix((long)(3UL * (ulong)i + 1UL), acc_len, dc_fault, dc_tag, 52, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t7 = ay;
-		if (!dc_b22) {
-			*dc_p23 = dc_t7;
+		if (!dc_b18) {
+			*dc_p19 = dc_t7;
 		}
 #line 320 "cpubench.go"
-		dc_b24 = 0;
-		dc_p25 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 57, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_b20 = 0;
+		dc_p21 = &acc[dc_ix((long)(3UL * (ulong)i + 2UL), acc_len, dc_fault, dc_tag, 53, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t8 = az;
-		if (!dc_b24) {
-			*dc_p25 = dc_t8;
+		if (!dc_b20) {
+			*dc_p21 = dc_t8;
 		}
 	}
 }
 
 #line 301 "cpubench.go"
 kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos_len [[buffer(1)]], device float* acc [[buffer(2)]], constant long& acc_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	int dc_b4 = 0;
 #line 302 "cpubench.go"
 	threadgroup float sh2[256][4];
 #line 302 "cpubench.go"
@@ -809,7 +801,7 @@ kernel void NBody_fast(device const float* pos [[buffer(0)]], constant long& pos
 #line 314 "cpubench.go"
 		for (long k = 0L; k < dc_min_i64(256L, (long)((ulong)n - (ulong)base)); k = (long)((ulong)k + 1UL)) {
 #line 315 "cpubench.go"
-			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, dc_sel_f32((dc_b1 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][0]), &dc_b1), dc_sel_f32((dc_b2 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 52, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][1]), &dc_b2), dc_sel_f32((dc_b3 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][2]), &dc_b3), dc_sel_f32((dc_b4 = 0, tile[dc_ix(k, 256, dc_fault, dc_tag, 54, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][3]), &dc_b4), ax, ay, az);
+			dc_ret_nbodyPull dc_t1 = nbodyPull(px, py, pz, tile[k][0], tile[k][1], tile[k][2], tile[k][3], ax, ay, az);
 			ax = dc_t1.r0;
 			ay = dc_t1.r1;
 			az = dc_t1.r2;

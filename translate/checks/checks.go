@@ -420,6 +420,13 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 		case e.Op == token.LAND && truth, e.Op == token.LOR && !truth:
 			return append(w.factsOf(e.X, truth), w.factsOf(e.Y, truth)...)
 		}
+		if parts := splitMinMax(e); truth && parts != nil {
+			var out []fact
+			for _, c := range parts {
+				out = append(out, w.factsOf(c, true)...)
+			}
+			return out
+		}
 		var lo, hi ir.Expr // lo < hi
 		switch {
 		case e.Op == token.LSS && truth, e.Op == token.GEQ && !truth:
@@ -451,6 +458,47 @@ func (w *walker) factsOf(cond ir.Expr, truth bool) []fact {
 			return nil
 		}
 		return []fact{{lt: l, of: h, ltE: lo, ofE: hi}}
+	}
+	return nil
+}
+
+// splitMinMax returns the comparisons that comparison e implies of each
+// operand of a min or max on its side that bounds: x < min(a, b) is x < a
+// and x < b, max(a, b) <= y is a <= y and b <= y, and the same mirrored;
+// nil where e compares no such min or max.
+func splitMinMax(e *ir.Binary) []ir.Expr {
+	isOp := func(x ir.Expr, op ir.Builtin) *ir.BuiltinCall {
+		if b, ok := x.(*ir.BuiltinCall); ok && b.Op == op && isInt(b.T) {
+			return b
+		}
+		return nil
+	}
+	each := func(b *ir.BuiltinCall, left bool) []ir.Expr {
+		var out []ir.Expr
+		for _, a := range b.Args {
+			c := &ir.Binary{Op: e.Op, X: e.X, Y: a, T: e.T}
+			if left {
+				c = &ir.Binary{Op: e.Op, X: a, Y: e.Y, T: e.T}
+			}
+			out = append(out, c)
+		}
+		return out
+	}
+	switch e.Op {
+	case token.LSS, token.LEQ:
+		if b := isOp(e.Y, ir.Min); b != nil {
+			return each(b, false)
+		}
+		if b := isOp(e.X, ir.Max); b != nil {
+			return each(b, true)
+		}
+	case token.GTR, token.GEQ:
+		if b := isOp(e.X, ir.Min); b != nil {
+			return each(b, true)
+		}
+		if b := isOp(e.Y, ir.Max); b != nil {
+			return each(b, false)
+		}
 	}
 	return nil
 }

@@ -113,6 +113,30 @@ func K(t dc.Thread, x []float32) {
 	}
 	x[i] *= 2
 }`, nil},
+		{"a loop bounded by a min: each operand bounds the counter", `
+//dc:kernel
+func K(t dc.Thread, x []float32, n int) {
+	tile := dc.Shared[[64]float32](t)
+	var s float32
+	for k := 0; k < min(64, n, len(x)); k++ {
+		s += tile[k] + x[k]
+	}
+	x[0] = s
+}`, []string{"8:2 index"}},
+		{"max(a, b) <= i and i < min(c, d)", `
+//dc:kernel
+func K(t dc.Thread, x, y []float32, lo int) {
+	if i := t.GlobalX(); max(lo, 0) <= i && i < min(len(x), len(y)) {
+		y[i] = x[i]
+	}
+}`, nil},
+		{"a min on the wrong side proves nothing", `
+//dc:kernel
+func K(t dc.Thread, x []float32, n int) {
+	if i := t.GlobalX(); min(n, len(x)) > 0 && i < max(n, len(x)) {
+		x[i] = 1
+	}
+}`, []string{"4:3 index"}},
 		{"no guard", `
 //dc:kernel
 func K(t dc.Thread, x []float32) {

@@ -362,7 +362,7 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 			delete(p.group.views, n)
 		}
 		clear(p.group.unread)
-		rowViewDecls = append(rowViewDecls, jen.Id("dc_rv"+strconv.Itoa(i+1)).Op(":=").Add(p.viewSlice(v.at, lo, hi)))
+		rowViewDecls = append(rowViewDecls, jen.Id("dc_rv"+strconv.Itoa(i+1)).Op(":=").Add(p.copySlice(v.at, lo, hi)))
 	}
 	if l, ok := p.group.next[s]; ok {
 		inner = append(inner, jen.Block(body...), jen.Id(l).Op(":"))

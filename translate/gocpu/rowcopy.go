@@ -75,7 +75,7 @@ type copyBound struct {
 
 // sym is the value of an expression of a thread loop's body in terms of
 // the thread's x index: symExpr, symLoad, symZero, symKeep or symSel.
-type sym interface{}
+type sym any
 
 type (
 	// symExpr is an expression without loads (the body's locals replaced
@@ -746,8 +746,3 @@ func exits(s ir.Stmt) bool {
 
 // fmtCode returns the Go source of c.
 func fmtCode(c jen.Code) string { return fmt.Sprintf("%#v", c) }
-
-// viewSlice returns the row view of place at for the threads [lo, hi).
-func (p *printer) viewSlice(at copyPlace, lo, hi jen.Code) *jen.Statement {
-	return p.copySlice(at, lo, hi)
-}
