@@ -40,6 +40,7 @@ var lockstep = map[string]int{
 	"reduce.Reduce_float64":   1,
 	"cudasamples.Histogram64": 1,
 	"cudasamples.FWTBatch1":   2,
+	"ports.ScalarProd":        2,
 }
 
 // lockstepLoops returns the number of loops of group code b that run
