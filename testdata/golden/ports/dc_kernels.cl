@@ -40,6 +40,10 @@ long dc_max_i64(long a, long b) {
 	return a > b ? a : b;
 }
 
+uint dc_min_u32(uint a, uint b) {
+	return a < b ? a : b;
+}
+
 long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
 	if (y != 0) {
 		return y;
@@ -69,6 +73,10 @@ int dc_sel_i32(int v, const int* bad) {
 
 long dc_sel_i64(long v, const int* bad) {
 	return *bad ? (long)0 : v;
+}
+
+uint dc_sel_u32(uint v, const int* bad) {
+	return *bad ? (uint)0 : v;
 }
 
 int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
@@ -185,6 +193,26 @@ _Static_assert((0 + sizeof(double) + __alignof__(double) - 1) / __alignof__(doub
 _Static_assert((8 + sizeof(double) + __alignof__(double) - 1) / __alignof__(double) * __alignof__(double) == 16, "dc: offset of ThreeVector.Z differs from Go");
 #endif // cl_khr_fp64
 
+typedef struct KNode {
+	int Location;
+	int Indices[33];
+	int Keys[33];
+	uchar IsLeaf;
+	int NumKeys;
+} KNode;
+_Static_assert(sizeof(KNode) == 276, "dc: size of KNode differs from Go");
+_Static_assert(__alignof__(KNode) == 4, "dc: alignment of KNode differs from Go");
+_Static_assert((0 + sizeof(int) + __alignof__(int[33]) - 1) / __alignof__(int[33]) * __alignof__(int[33]) == 4, "dc: offset of KNode.Indices differs from Go");
+_Static_assert((4 + sizeof(int[33]) + __alignof__(int[33]) - 1) / __alignof__(int[33]) * __alignof__(int[33]) == 136, "dc: offset of KNode.Keys differs from Go");
+_Static_assert((136 + sizeof(int[33]) + __alignof__(uchar) - 1) / __alignof__(uchar) * __alignof__(uchar) == 268, "dc: offset of KNode.IsLeaf differs from Go");
+_Static_assert((268 + sizeof(uchar) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 272, "dc: offset of KNode.NumKeys differs from Go");
+
+typedef struct Record {
+	int Value;
+} Record;
+_Static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
+_Static_assert(__alignof__(Record) == 4, "dc: alignment of Record differs from Go");
+
 OptionData dc_sel_OptionData(OptionData v, const int* bad) {
 	if (*bad) {
 		OptionData z = {0};
@@ -230,6 +258,141 @@ double dot_(FourVector a, FourVector b) {
 }
 #endif // cl_khr_fp64
 
+#line 884 "ports.go"
+uint binarySearchExclusive(uint val, __local uint* data, uint base, uint l, uint stride, uchar dir, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 885 "ports.go"
+	if (l == 0u) {
+#line 886 "ports.go"
+		return 0u;
+	}
+#line 888 "ports.go"
+	uint pos = 0u;
+#line 889 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 890 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 891 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+#line 892 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 895 "ports.go"
+	return pos;
+}
+
+#line 868 "ports.go"
+uint binarySearchInclusive(uint val, __local uint* data, uint base, uint l, uint stride, uchar dir, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 869 "ports.go"
+	if (l == 0u) {
+#line 870 "ports.go"
+		return 0u;
+	}
+#line 872 "ports.go"
+	uint pos = 0u;
+#line 873 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 874 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 875 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+#line 876 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 879 "ports.go"
+	return pos;
+}
+
+#line 937 "ports.go"
+void compareExchange(__local uint* keys, __local uint* vals, uint a, uint b, uint dir, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local uint (*dc_p6);
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__local uint (*dc_p12);
+	int dc_b13 = 0;
+	__local uint (*dc_p14);
+#line 938 "ports.go"
+	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2)) == (dir != 0u)) {
+#line 939 "ports.go"
+		uint tmp = a;
+#line 939 "ports.go"
+		uint tmp_1 = b;
+#line 939 "ports.go"
+		uint tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 939 "ports.go"
+		uint tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4)]), &dc_b4);
+#line 939 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5)];
+		uint dc_t1 = tmp_2;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 939 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7)];
+		uint dc_t2 = tmp_3;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 940 "ports.go"
+		uint tmp_4 = a;
+#line 940 "ports.go"
+		uint tmp_5 = b;
+#line 940 "ports.go"
+		uint tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9)]), &dc_b9);
+#line 940 "ports.go"
+		uint tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10)]), &dc_b10);
+#line 940 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11)];
+		uint dc_t3 = tmp_6;
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+#line 940 "ports.go"
+		dc_b13 = 0;
+		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13)];
+		uint dc_t4 = tmp_7;
+		if (!dc_b13) {
+			*dc_p14 = dc_t4;
+		}
+	}
+}
+
+#line 1001 "ports.go"
+void addByte(__local uint* sHist, uint base, uint data, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+#line 1002 "ports.go"
+	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (uint)0 : atomic_add(dc_p2, 1u));
+}
+
+#line 1006 "ports.go"
+void addWord(__local uint* sHist, uint base, uint data, __global int* dc_fault, int dc_tag) {
+#line 1007 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
+#line 1008 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
+#line 1009 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+#line 1010 "ports.go"
+	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
+}
+
 #line 41 "ports.go"
 __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const float* restrict src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -263,8 +426,8 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -276,11 +439,11 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -293,11 +456,11 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -312,11 +475,11 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 #line 67 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -348,7 +511,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 #line 47 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
-		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -357,7 +520,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
@@ -369,7 +532,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
@@ -387,7 +550,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -428,8 +591,8 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -441,11 +604,11 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -458,11 +621,11 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -477,11 +640,11 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 #line 67 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -513,7 +676,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 #line 47 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
-		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -522,7 +685,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
@@ -534,7 +697,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
@@ -552,7 +715,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -593,8 +756,8 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -606,11 +769,11 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -623,11 +786,11 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -642,11 +805,11 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 #line 104 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -678,7 +841,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 #line 84 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
-		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -687,7 +850,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
@@ -699,7 +862,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
@@ -717,7 +880,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -758,8 +921,8 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -771,11 +934,11 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -788,11 +951,11 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -807,11 +970,11 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 #line 104 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -843,7 +1006,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 #line 84 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
-		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -852,7 +1015,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
@@ -864,7 +1027,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
@@ -882,7 +1045,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -914,7 +1077,7 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -926,7 +1089,7 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 #line 133 "ports.go"
 			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -935,7 +1098,7 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -967,7 +1130,7 @@ __kernel void ScalarProd_fast(__global float* c, long c_len, __global const floa
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -988,7 +1151,7 @@ __kernel void ScalarProd_fast(__global float* c, long c_len, __global const floa
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -1021,7 +1184,7 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -1033,7 +1196,7 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 #line 133 "ports.go"
 			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -1042,7 +1205,7 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -1074,7 +1237,7 @@ __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global co
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -1095,7 +1258,7 @@ __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global co
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -1129,14 +1292,14 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 #line 159 "ports.go"
 		by = (long)get_group_id(0);
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
@@ -1154,8 +1317,8 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -1166,8 +1329,8 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -1216,7 +1379,7 @@ __kernel void TransposeDiagonal_fast(__global float* out, long out_len, __global
 #line 172 "ports.go"
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
-		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1224,7 +1387,7 @@ __kernel void TransposeDiagonal_fast(__global float* out, long out_len, __global
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long)get_local_id(0)][(long)((ulong)(long)get_local_id(1) + (ulong)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1257,14 +1420,14 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 #line 159 "ports.go"
 		by = (long)get_group_id(0);
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
@@ -1282,8 +1445,8 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -1294,8 +1457,8 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -1344,7 +1507,7 @@ __kernel void TransposeDiagonal_aliased_fast(__global float* out, long out_len, 
 #line 172 "ports.go"
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
-		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1352,7 +1515,7 @@ __kernel void TransposeDiagonal_aliased_fast(__global float* out, long out_len, 
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long)get_local_id(0)][(long)((ulong)(long)get_local_id(1) + (ulong)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1376,7 +1539,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 #line 212 "ports.go"
 	long tid = (long)get_local_id(0);
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {0};
 #line 215 "ports.go"
@@ -1395,7 +1558,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1403,7 +1566,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 #line 224 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 227 "ports.go"
@@ -1411,7 +1574,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 #line 228 "ports.go"
 			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -1419,7 +1582,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 	if (tid == 0L) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -1493,7 +1656,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 #line 212 "ports.go"
 	long tid = (long)get_local_id(0);
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {0};
 #line 215 "ports.go"
@@ -1512,7 +1675,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1520,7 +1683,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 #line 224 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 227 "ports.go"
@@ -1528,7 +1691,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 #line 228 "ports.go"
 			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -1536,7 +1699,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 	if (tid == 0L) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -1684,8 +1847,8 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1696,7 +1859,7 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -1707,7 +1870,7 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1717,7 +1880,7 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 299 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -1726,12 +1889,12 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 304 "ports.go"
 		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1743,15 +1906,15 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 		if (ltidy < 4L) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -1760,22 +1923,22 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 		if (ltidx < 4L) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -1787,13 +1950,13 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 324 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -1871,7 +2034,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1879,7 +2042,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -1890,7 +2053,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1914,7 +2077,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1925,16 +2088,16 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 313 "ports.go"
 		if (ltidy < 4L) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4L) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -1951,7 +2114,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -2050,8 +2213,8 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -2062,7 +2225,7 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -2073,7 +2236,7 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -2083,7 +2246,7 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 299 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -2092,12 +2255,12 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 304 "ports.go"
 		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -2109,15 +2272,15 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 		if (ltidy < 4L) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -2126,22 +2289,22 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 		if (ltidx < 4L) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -2153,13 +2316,13 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 324 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -2237,7 +2400,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -2245,7 +2408,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -2256,7 +2419,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -2280,7 +2443,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -2291,16 +2454,16 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 313 "ports.go"
 		if (ltidy < 4L) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4L) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -2317,7 +2480,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -2360,8 +2523,8 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	long ty = (long)get_local_id(1);
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2376,7 +2539,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 #line 361 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 364 "ports.go"
@@ -2384,7 +2547,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2400,7 +2563,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 #line 371 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 374 "ports.go"
@@ -2408,7 +2571,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -2417,8 +2580,8 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -2458,8 +2621,8 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	long ty = (long)get_local_id(1);
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2474,7 +2637,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 #line 361 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 364 "ports.go"
@@ -2482,7 +2645,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2498,7 +2661,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 #line 371 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 374 "ports.go"
@@ -2506,7 +2669,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -2515,8 +2678,8 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -2552,11 +2715,11 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 #line 394 "ports.go"
 	if (thid > 0L) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2571,8 +2734,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -2580,8 +2743,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2591,8 +2754,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -2629,7 +2792,7 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -2644,8 +2807,8 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -2653,8 +2816,8 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -2663,7 +2826,7 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 #line 407 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 389 "ports.go"
@@ -2696,11 +2859,11 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 #line 394 "ports.go"
 	if (thid > 0L) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2715,8 +2878,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -2724,8 +2887,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2735,8 +2898,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -2773,7 +2936,7 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -2788,8 +2951,8 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -2797,8 +2960,8 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -2807,7 +2970,7 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 #line 407 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 428 "ports.go"
@@ -2865,23 +3028,23 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 #line 438 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -2902,8 +3065,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2915,14 +3078,14 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if (thid == 0L) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -2945,18 +3108,18 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -2968,8 +3131,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -2978,8 +3141,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -3042,14 +3205,14 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -3070,8 +3233,8 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -3082,10 +3245,10 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 457 "ports.go"
 	if (thid == 0L) {
 #line 458 "ports.go"
-		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -3108,18 +3271,18 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -3130,12 +3293,12 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 475 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -3194,23 +3357,23 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 #line 438 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -3231,8 +3394,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -3244,14 +3407,14 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if (thid == 0L) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -3274,18 +3437,18 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -3297,8 +3460,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -3307,8 +3470,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -3371,14 +3534,14 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -3399,8 +3562,8 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -3411,10 +3574,10 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 457 "ports.go"
 	if (thid == 0L) {
 #line 458 "ports.go"
-		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -3437,18 +3600,18 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -3459,12 +3622,12 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 475 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -3597,16 +3760,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (by == 0L) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -3615,16 +3778,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -3635,16 +3798,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (bx == 0L) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -3653,16 +3816,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -3671,15 +3834,15 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -3691,92 +3854,92 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 #line 533 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0L) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -3796,7 +3959,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -3805,7 +3968,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -3813,7 +3976,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -3823,35 +3986,35 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -3939,7 +4102,7 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
@@ -3982,23 +4145,23 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 #line 540 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -4012,33 +4175,33 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 #line 555 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 571 "ports.go"
@@ -4047,11 +4210,11 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -4224,16 +4387,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (by == 0L) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -4242,16 +4405,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -4262,16 +4425,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (bx == 0L) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -4280,16 +4443,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -4298,15 +4461,15 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -4318,92 +4481,92 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 #line 533 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0L) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -4423,7 +4586,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -4432,7 +4595,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -4440,7 +4603,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -4450,35 +4613,35 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -4566,7 +4729,7 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
@@ -4609,23 +4772,23 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 #line 540 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -4639,33 +4802,33 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 #line 555 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 571 "ports.go"
@@ -4674,11 +4837,11 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -4790,8 +4953,8 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	__local float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -4801,16 +4964,16 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -4821,16 +4984,16 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -4839,15 +5002,15 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -4861,52 +5024,52 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15L) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15L) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -5103,8 +5266,8 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	__local float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -5114,16 +5277,16 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -5134,16 +5297,16 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -5152,15 +5315,15 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -5174,52 +5337,52 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15L) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15L) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -5412,8 +5575,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 666 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 270, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 271, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 272, &dc_b3)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -5426,8 +5589,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 671 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 273, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 274, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 275, &dc_b6)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -5443,8 +5606,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 678 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 276, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 277, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 278, &dc_b9)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -5457,8 +5620,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 683 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 279, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 280, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 281, &dc_b12)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -5478,8 +5641,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 692 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b13)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 287, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 288, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b17)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -5494,16 +5657,16 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 699 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b18)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 294, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 295, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 296, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 297, &dc_b22)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 701 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b23)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 303, &dc_b26)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -5521,8 +5684,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 709 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 304, &dc_b27)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 305, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 306, &dc_b29)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -5538,8 +5701,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 716 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 307, &dc_b30)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b32)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -5580,15 +5743,15 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 	long globalColID = (long)((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL);
 #line 732 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 310, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 311, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 312, &dc_b3)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 733 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 313, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 314, &dc_b4)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 315, &dc_b6)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -5599,12 +5762,12 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 #line 736 "ports.go"
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 737 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 316, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 317, &dc_b8)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
 	}
 #line 739 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b9)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b11)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -5701,19 +5864,19 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 802 "ports.go"
 		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -5725,7 +5888,7 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 811 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 815 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 817 "ports.go"
@@ -5735,31 +5898,31 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 819 "ports.go"
 			if (k > 0L && active) {
 #line 820 "ports.go"
-				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -5778,7 +5941,7 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -5788,42 +5951,42 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -5894,17 +6057,17 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 803 "ports.go"
 		long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -5931,26 +6094,26 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -5969,7 +6132,7 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -5979,42 +6142,42 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -6086,19 +6249,19 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 802 "ports.go"
 		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -6110,7 +6273,7 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 811 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 815 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 817 "ports.go"
@@ -6120,31 +6283,31 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 819 "ports.go"
 			if (k > 0L && active) {
 #line 820 "ports.go"
-				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -6163,7 +6326,7 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -6173,42 +6336,42 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -6279,17 +6442,17 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 803 "ports.go"
 		long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6316,26 +6479,26 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -6354,7 +6517,7 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -6364,42 +6527,42 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -6416,3 +6579,1475 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 	}
 }
 #endif // cl_khr_fp64
+
+#line 903 "ports.go"
+__kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__local uint (*dc_p18);
+	int dc_b19 = 0;
+	__local uint (*dc_p20);
+	int dc_b21 = 0;
+	__local uint (*dc_p22);
+	int dc_b23 = 0;
+	__local uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	__global uint (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global uint (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		uint dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		uint dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		uint dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		uint dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+__kernel void MergeSortShared_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local uint (*dc_p6);
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	__local uint (*dc_p10);
+	int dc_b11 = 0;
+	__local uint (*dc_p12);
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		uint dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		uint dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		uint dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		uint dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 903 "ports.go"
+__kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__local uint (*dc_p18);
+	int dc_b19 = 0;
+	__local uint (*dc_p20);
+	int dc_b21 = 0;
+	__local uint (*dc_p22);
+	int dc_b23 = 0;
+	__local uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	__global uint (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global uint (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		uint dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		uint dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		uint dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		uint dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+__kernel void MergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local uint (*dc_p6);
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	__local uint (*dc_p10);
+	int dc_b11 = 0;
+	__local uint (*dc_p12);
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		uint dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		uint dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		uint dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		uint dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global uint (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	__global uint (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global uint (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global uint (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	__global uint (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global uint (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256(__global uint* partial, long partial_len, __global const uint* restrict data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		uint dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256_fast(__global uint* partial, long partial_len, __global const uint* restrict data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(uint)(long)get_group_id(0) * 256u + bin] = sum;
+	}
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256_aliased(__global uint* partial, long partial_len, __global const uint* data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		uint dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256_aliased_fast(__global uint* partial, long partial_len, __global const uint* data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(uint)(long)get_group_id(0) * 256u + bin] = sum;
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local uint (*dc_p3);
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
+	uint dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		uint dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256_fast(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	data[(long)get_local_id(0)] = sum;
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			data[(long)get_local_id(0)] = data[(long)get_local_id(0)] + data[(uint)(long)get_local_id(0) + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		histogram[(long)get_group_id(0)] = data[0];
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local uint (*dc_p3);
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
+	uint dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		uint dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256_aliased_fast(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	data[(long)get_local_id(0)] = sum;
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			data[(long)get_local_id(0)] = data[(long)get_local_id(0)] + data[(uint)(long)get_local_id(0) + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		histogram[(long)get_group_id(0)] = data[0];
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK(long height, __global const KNode* restrict knodes, long knodes_len, long knodesElem, __global const Record* restrict records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* restrict keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK_fast(long height, __global const KNode* restrict knodes, long knodes_len, long knodesElem, __global const Record* restrict records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* restrict keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK_aliased(long height, __global const KNode* knodes, long knodes_len, long knodesElem, __global const Record* records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long knodes_len, long knodesElem, __global const Record* records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}

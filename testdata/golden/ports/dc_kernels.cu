@@ -40,6 +40,10 @@ __device__ long long dc_max_i64(long long a, long long b) {
 	return a > b ? a : b;
 }
 
+__device__ unsigned int dc_min_u32(unsigned int a, unsigned int b) {
+	return a < b ? a : b;
+}
+
 __device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
 	if (y != 0) {
 		return y;
@@ -67,6 +71,10 @@ __device__ int dc_sel_i32(int v, const int* bad) {
 
 __device__ long long dc_sel_i64(long long v, const int* bad) {
 	return *bad ? (long long)0 : v;
+}
+
+__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
+	return *bad ? (unsigned int)0 : v;
 }
 
 __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, int site) {
@@ -179,6 +187,26 @@ static_assert(alignof(ThreeVector) == 8, "dc: alignment of ThreeVector differs f
 static_assert((0 + sizeof(double) + alignof(double) - 1) / alignof(double) * alignof(double) == 8, "dc: offset of ThreeVector.Y differs from Go");
 static_assert((8 + sizeof(double) + alignof(double) - 1) / alignof(double) * alignof(double) == 16, "dc: offset of ThreeVector.Z differs from Go");
 
+struct KNode {
+	int Location;
+	int Indices[33];
+	int Keys[33];
+	bool IsLeaf;
+	int NumKeys;
+};
+static_assert(sizeof(KNode) == 276, "dc: size of KNode differs from Go");
+static_assert(alignof(KNode) == 4, "dc: alignment of KNode differs from Go");
+static_assert((0 + sizeof(int) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 4, "dc: offset of KNode.Indices differs from Go");
+static_assert((4 + sizeof(int[33]) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 136, "dc: offset of KNode.Keys differs from Go");
+static_assert((136 + sizeof(int[33]) + alignof(bool) - 1) / alignof(bool) * alignof(bool) == 268, "dc: offset of KNode.IsLeaf differs from Go");
+static_assert((268 + sizeof(bool) + alignof(int) - 1) / alignof(int) * alignof(int) == 272, "dc: offset of KNode.NumKeys differs from Go");
+
+struct Record {
+	int Value;
+};
+static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
+static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
+
 __device__ OptionData dc_sel_OptionData(OptionData v, const int* bad) {
 	if (*bad) {
 		OptionData z = {};
@@ -220,6 +248,141 @@ __device__ double dot(FourVector a, FourVector b) {
 	return a.X * b.X + a.Y * b.Y + a.Z * b.Z;
 }
 
+#line 884 "ports.go"
+__device__ unsigned int binarySearchExclusive(unsigned int val, unsigned int* data, unsigned int base, unsigned int l, unsigned int stride, bool dir, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 885 "ports.go"
+	if (l == 0u) {
+#line 886 "ports.go"
+		return 0u;
+	}
+#line 888 "ports.go"
+	unsigned int pos = 0u;
+#line 889 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 890 "ports.go"
+		unsigned int newPos = dc_min_u32(pos + stride, l);
+#line 891 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+#line 892 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 895 "ports.go"
+	return pos;
+}
+
+#line 868 "ports.go"
+__device__ unsigned int binarySearchInclusive(unsigned int val, unsigned int* data, unsigned int base, unsigned int l, unsigned int stride, bool dir, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 869 "ports.go"
+	if (l == 0u) {
+#line 870 "ports.go"
+		return 0u;
+	}
+#line 872 "ports.go"
+	unsigned int pos = 0u;
+#line 873 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 874 "ports.go"
+		unsigned int newPos = dc_min_u32(pos + stride, l);
+#line 875 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+#line 876 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 879 "ports.go"
+	return pos;
+}
+
+#line 937 "ports.go"
+__device__ void compareExchange(unsigned int* keys, unsigned int* vals, unsigned int a, unsigned int b, unsigned int dir, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	unsigned int (*dc_p14);
+#line 938 "ports.go"
+	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2)) == (dir != 0u)) {
+#line 939 "ports.go"
+		unsigned int tmp = a;
+#line 939 "ports.go"
+		unsigned int tmp_1 = b;
+#line 939 "ports.go"
+		unsigned int tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 939 "ports.go"
+		unsigned int tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4)]), &dc_b4);
+#line 939 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5)];
+		unsigned int dc_t1 = tmp_2;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 939 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7)];
+		unsigned int dc_t2 = tmp_3;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 940 "ports.go"
+		unsigned int tmp_4 = a;
+#line 940 "ports.go"
+		unsigned int tmp_5 = b;
+#line 940 "ports.go"
+		unsigned int tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9)]), &dc_b9);
+#line 940 "ports.go"
+		unsigned int tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10)]), &dc_b10);
+#line 940 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11)];
+		unsigned int dc_t3 = tmp_6;
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+#line 940 "ports.go"
+		dc_b13 = 0;
+		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13)];
+		unsigned int dc_t4 = tmp_7;
+		if (!dc_b13) {
+			*dc_p14 = dc_t4;
+		}
+	}
+}
+
+#line 1001 "ports.go"
+__device__ void addByte(unsigned int* sHist, unsigned int base, unsigned int data, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+#line 1002 "ports.go"
+	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicAdd(dc_p2, 1u));
+}
+
+#line 1006 "ports.go"
+__device__ void addWord(unsigned int* sHist, unsigned int base, unsigned int data, int* dc_fault, int dc_tag) {
+#line 1007 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
+#line 1008 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
+#line 1009 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+#line 1010 "ports.go"
+	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
+}
+
 #line 41 "ports.go"
 extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -253,8 +416,8 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -266,11 +429,11 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -283,11 +446,11 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -302,11 +465,11 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 #line 67 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -338,7 +501,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 #line 47 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
-		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -347,7 +510,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL)] = v;
@@ -359,7 +522,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL)] = v_1;
@@ -377,7 +540,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -418,8 +581,8 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -431,11 +594,11 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -448,11 +611,11 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -467,11 +630,11 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 #line 67 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -503,7 +666,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 #line 47 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
-		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -512,7 +675,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL)] = v;
@@ -524,7 +687,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL)] = v_1;
@@ -542,7 +705,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -583,8 +746,8 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -596,11 +759,11 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -613,11 +776,11 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -632,11 +795,11 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 #line 104 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -668,7 +831,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 #line 84 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
-		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -677,7 +840,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL)] = v;
@@ -689,7 +852,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL)] = v_1;
@@ -707,7 +870,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -748,8 +911,8 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -761,11 +924,11 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -778,11 +941,11 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -797,11 +960,11 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 #line 104 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -833,7 +996,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 #line 84 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
-		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -842,7 +1005,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL)] = v;
@@ -854,7 +1017,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL)] = v_1;
@@ -872,7 +1035,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -904,7 +1067,7 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -916,7 +1079,7 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 #line 133 "ports.go"
 			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -925,7 +1088,7 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -957,7 +1120,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -978,7 +1141,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -1011,7 +1174,7 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -1023,7 +1186,7 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 #line 133 "ports.go"
 			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -1032,7 +1195,7 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -1064,7 +1227,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -1085,7 +1248,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -1119,14 +1282,14 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 #line 159 "ports.go"
 		by = (long long)blockIdx.x;
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
@@ -1144,8 +1307,8 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -1156,8 +1319,8 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -1206,7 +1369,7 @@ extern "C" __global__ void TransposeDiagonal_fast(float* out, long long out_len,
 #line 172 "ports.go"
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
-		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	__syncthreads();
@@ -1214,7 +1377,7 @@ extern "C" __global__ void TransposeDiagonal_fast(float* out, long long out_len,
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long long)threadIdx.x][(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1247,14 +1410,14 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 #line 159 "ports.go"
 		by = (long long)blockIdx.x;
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
@@ -1272,8 +1435,8 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -1284,8 +1447,8 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -1334,7 +1497,7 @@ extern "C" __global__ void TransposeDiagonal_aliased_fast(float* out, long long 
 #line 172 "ports.go"
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
-		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	__syncthreads();
@@ -1342,7 +1505,7 @@ extern "C" __global__ void TransposeDiagonal_aliased_fast(float* out, long long 
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long long)threadIdx.x][(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1366,7 +1529,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 #line 212 "ports.go"
 	long long tid = (long long)threadIdx.x;
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {};
 #line 215 "ports.go"
@@ -1385,7 +1548,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1393,7 +1556,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 #line 224 "ports.go"
 		__syncthreads();
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		__syncthreads();
 #line 227 "ports.go"
@@ -1401,7 +1564,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 #line 228 "ports.go"
 			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -1409,7 +1572,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 	if (tid == 0LL) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -1483,7 +1646,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 #line 212 "ports.go"
 	long long tid = (long long)threadIdx.x;
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {};
 #line 215 "ports.go"
@@ -1502,7 +1665,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -1510,7 +1673,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 #line 224 "ports.go"
 		__syncthreads();
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		__syncthreads();
 #line 227 "ports.go"
@@ -1518,7 +1681,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 #line 228 "ports.go"
 			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -1526,7 +1689,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 	if (tid == 0LL) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -1674,8 +1837,8 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1686,7 +1849,7 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -1697,7 +1860,7 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -1707,7 +1870,7 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 299 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -1716,12 +1879,12 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 304 "ports.go"
 		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -1733,15 +1896,15 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -1750,22 +1913,22 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -1777,13 +1940,13 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 324 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -1861,7 +2024,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -1869,7 +2032,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -1880,7 +2043,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -1904,7 +2067,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -1915,16 +2078,16 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 313 "ports.go"
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -1941,7 +2104,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -2040,8 +2203,8 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -2052,7 +2215,7 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -2063,7 +2226,7 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -2073,7 +2236,7 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 299 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -2082,12 +2245,12 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 304 "ports.go"
 		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -2099,15 +2262,15 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -2116,22 +2279,22 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -2143,13 +2306,13 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 324 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -2227,7 +2390,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -2235,7 +2398,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -2246,7 +2409,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -2270,7 +2433,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -2281,16 +2444,16 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 313 "ports.go"
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -2307,7 +2470,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -2350,8 +2513,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	long long ty = (long long)threadIdx.y;
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2366,7 +2529,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 361 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 364 "ports.go"
@@ -2374,7 +2537,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2390,7 +2553,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 371 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 374 "ports.go"
@@ -2398,7 +2561,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -2407,8 +2570,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	__syncthreads();
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -2448,8 +2611,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	long long ty = (long long)threadIdx.y;
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2464,7 +2627,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 361 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 364 "ports.go"
@@ -2472,7 +2635,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2488,7 +2651,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 371 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 374 "ports.go"
@@ -2496,7 +2659,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -2505,8 +2668,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	__syncthreads();
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -2542,11 +2705,11 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 #line 394 "ports.go"
 	if (thid > 0LL) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2561,8 +2724,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -2570,8 +2733,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2581,8 +2744,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 	__syncthreads();
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -2619,7 +2782,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -2634,8 +2797,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -2643,8 +2806,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -2653,7 +2816,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 #line 407 "ports.go"
 	__syncthreads();
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 389 "ports.go"
@@ -2686,11 +2849,11 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 #line 394 "ports.go"
 	if (thid > 0LL) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2705,8 +2868,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -2714,8 +2877,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2725,8 +2888,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 	__syncthreads();
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -2763,7 +2926,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -2778,8 +2941,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -2787,8 +2950,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -2797,7 +2960,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 #line 407 "ports.go"
 	__syncthreads();
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 428 "ports.go"
@@ -2855,23 +3018,23 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 438 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -2892,8 +3055,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2905,14 +3068,14 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if (thid == 0LL) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -2935,18 +3098,18 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -2958,8 +3121,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -2968,8 +3131,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -3032,14 +3195,14 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -3060,8 +3223,8 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -3072,10 +3235,10 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 457 "ports.go"
 	if (thid == 0LL) {
 #line 458 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -3098,18 +3261,18 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -3120,12 +3283,12 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 475 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -3184,23 +3347,23 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 438 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -3221,8 +3384,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -3234,14 +3397,14 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if (thid == 0LL) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -3264,18 +3427,18 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -3287,8 +3450,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -3297,8 +3460,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -3361,14 +3524,14 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -3389,8 +3552,8 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -3401,10 +3564,10 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 457 "ports.go"
 	if (thid == 0LL) {
 #line 458 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -3427,18 +3590,18 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -3449,12 +3612,12 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 475 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -3587,16 +3750,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == 0LL) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -3605,16 +3768,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -3625,16 +3788,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == 0LL) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -3643,16 +3806,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -3661,15 +3824,15 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	__syncthreads();
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -3681,92 +3844,92 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 #line 533 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0LL) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -3786,7 +3949,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -3795,7 +3958,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -3803,7 +3966,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -3813,35 +3976,35 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -3929,7 +4092,7 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -3972,23 +4135,23 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 540 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -4002,33 +4165,33 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 555 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 571 "ports.go"
@@ -4037,11 +4200,11 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -4214,16 +4377,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == 0LL) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -4232,16 +4395,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -4252,16 +4415,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == 0LL) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -4270,16 +4433,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -4288,15 +4451,15 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	__syncthreads();
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -4308,92 +4471,92 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 #line 533 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0LL) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -4413,7 +4576,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -4422,7 +4585,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -4430,7 +4593,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -4440,35 +4603,35 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -4556,7 +4719,7 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -4599,23 +4762,23 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 540 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -4629,33 +4792,33 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 555 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 571 "ports.go"
@@ -4664,11 +4827,11 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -4780,8 +4943,8 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -4791,16 +4954,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -4811,16 +4974,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -4829,15 +4992,15 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	__syncthreads();
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	__syncthreads();
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -4851,52 +5014,52 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15LL) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15LL) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	__syncthreads();
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -5093,8 +5256,8 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -5104,16 +5267,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -5124,16 +5287,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -5142,15 +5305,15 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	__syncthreads();
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	__syncthreads();
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -5164,52 +5327,52 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15LL) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15LL) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	__syncthreads();
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -5402,8 +5565,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 666 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 270, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 271, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 272, &dc_b3)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -5416,8 +5579,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 671 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 273, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 274, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 275, &dc_b6)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -5433,8 +5596,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 8LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 678 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 276, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 277, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 278, &dc_b9)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -5447,8 +5610,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 683 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 279, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 280, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 281, &dc_b12)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -5468,8 +5631,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 692 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b13)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 287, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 288, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b17)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -5484,16 +5647,16 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 699 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b18)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 294, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 295, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 296, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 297, &dc_b22)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 701 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b23)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 303, &dc_b26)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -5511,8 +5674,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 709 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 304, &dc_b27)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 305, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 306, &dc_b29)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -5528,8 +5691,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 716 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 307, &dc_b30)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b32)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -5570,15 +5733,15 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
 #line 732 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 310, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 311, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 312, &dc_b3)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 733 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 313, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 314, &dc_b4)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 315, &dc_b6)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -5589,12 +5752,12 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 #line 736 "ports.go"
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 737 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 316, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 317, &dc_b8)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
 	}
 #line 739 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 319, &dc_b9)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 319, &dc_b11)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -5690,19 +5853,19 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 802 "ports.go"
 		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -5714,7 +5877,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 811 "ports.go"
 		__syncthreads();
 #line 815 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 817 "ports.go"
@@ -5724,31 +5887,31 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 819 "ports.go"
 			if (k > 0LL && active) {
 #line 820 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -5767,7 +5930,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -5777,42 +5940,42 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -5883,17 +6046,17 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 803 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -5920,26 +6083,26 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -5958,7 +6121,7 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -5968,42 +6131,42 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -6075,19 +6238,19 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 802 "ports.go"
 		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -6099,7 +6262,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 811 "ports.go"
 		__syncthreads();
 #line 815 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 817 "ports.go"
@@ -6109,31 +6272,31 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 819 "ports.go"
 			if (k > 0LL && active) {
 #line 820 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -6152,7 +6315,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -6162,42 +6325,42 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -6268,17 +6431,17 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 803 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6305,26 +6468,26 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -6343,7 +6506,7 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -6353,42 +6516,42 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -6402,5 +6565,1477 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 857 "ports.go"
 			__syncthreads();
 		}
+	}
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	unsigned int (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	unsigned int (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		unsigned int dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		unsigned int dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		unsigned int dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		unsigned int dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		unsigned int dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		unsigned int dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		unsigned int dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		unsigned int dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	unsigned int (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	unsigned int (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		unsigned int dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		unsigned int dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		unsigned int dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		unsigned int dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		unsigned int dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		unsigned int dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		unsigned int dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		unsigned int dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	unsigned int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	unsigned int (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	unsigned int (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	unsigned int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	unsigned int (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	unsigned int (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared_aliased_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256(unsigned int* partial, long long partial_len, const unsigned int* __restrict__ data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		unsigned int dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256_fast(unsigned int* partial, long long partial_len, const unsigned int* __restrict__ data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(unsigned int)(long long)blockIdx.x * 256u + bin] = sum;
+	}
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long partial_len, const unsigned int* data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		unsigned int dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256_aliased_fast(unsigned int* partial, long long partial_len, const unsigned int* data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(unsigned int)(long long)blockIdx.x * 256u + bin] = sum;
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	unsigned int dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		unsigned int dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	data[(long long)threadIdx.x] = sum;
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			data[(long long)threadIdx.x] = data[(long long)threadIdx.x] + data[(unsigned int)(long long)threadIdx.x + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		histogram[(long long)blockIdx.x] = data[0];
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	unsigned int dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		unsigned int dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	data[(long long)threadIdx.x] = sum;
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			data[(long long)threadIdx.x] = data[(long long)threadIdx.x] + data[(unsigned int)(long long)threadIdx.x + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		histogram[(long long)blockIdx.x] = data[0];
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK(long long height, const KNode* __restrict__ knodes, long long knodes_len, long long knodesElem, const Record* __restrict__ records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* __restrict__ keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict__ knodes, long long knodes_len, long long knodesElem, const Record* __restrict__ records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* __restrict__ keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, long long knodes_len, long long knodesElem, const Record* records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* knodes, long long knodes_len, long long knodesElem, const Record* records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }

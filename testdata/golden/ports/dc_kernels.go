@@ -16,6 +16,96 @@ var dcModule = &runtime.Module{
 	CUDA: dcCUDA,
 	Checks: []runtime.CheckSite{
 		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 891,
+		},
+		{
+			Col:  53,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 891,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 875,
+		},
+		{
+			Col:  54,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 875,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 938,
+		},
+		{
+			Col:  16,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 938,
+		},
+		{
+			Col:  22,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 939,
+		},
+		{
+			Col:  31,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 939,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 939,
+		},
+		{
+			Col:  12,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 939,
+		},
+		{
+			Col:  22,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 940,
+		},
+		{
+			Col:  31,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 940,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 940,
+		},
+		{
+			Col:  12,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 940,
+		},
+		{
+			Col:  16,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1002,
+		},
+		{
 			Col:  3,
 			File: "ports.go",
 			Kind: runtime.IndexOutOfRange,
@@ -2103,6 +2193,462 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 851,
 		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 908,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 908,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 909,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 909,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 910,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 910,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 911,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 911,
+		},
+		{
+			Col:  11,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 916,
+		},
+		{
+			Col:  11,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 917,
+		},
+		{
+			Col:  11,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 918,
+		},
+		{
+			Col:  11,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 919,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 923,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 924,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 925,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 926,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 929,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 929,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 930,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 930,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 931,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 931,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 932,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 932,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 953,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 953,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 954,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 954,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 955,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 955,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 956,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 956,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 978,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 978,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 979,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 979,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 980,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 980,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 981,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 981,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1023,
+		},
+		{
+			Col:  28,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1027,
+		},
+		{
+			Col:  11,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1033,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1035,
+		},
+		{
+			Col:  10,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1046,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1049,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1053,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1053,
+		},
+		{
+			Col:  24,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1053,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1057,
+		},
+		{
+			Col:  13,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  43,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  63,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  56,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  56,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  94,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1089,
+		},
+		{
+			Col:  20,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1090,
+		},
+		{
+			Col:  13,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1090,
+		},
+		{
+			Col:  13,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1090,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1091,
+		},
+		{
+			Col:  32,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1091,
+		},
+		{
+			Col:  25,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1091,
+		},
+		{
+			Col:  25,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1091,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1096,
+		},
+		{
+			Col:  21,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1096,
+		},
+		{
+			Col:  12,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1100,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1100,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1100,
+		},
+		{
+			Col:  42,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1100,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1101,
+		},
+		{
+			Col:  35,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1101,
+		},
+		{
+			Col:  28,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1101,
+		},
+		{
+			Col:  28,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1101,
+		},
+		{
+			Col:  20,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1101,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -2152,6 +2698,10 @@ __device__ long long dc_max_i64(long long a, long long b) {
 	return a > b ? a : b;
 }
 
+__device__ unsigned int dc_min_u32(unsigned int a, unsigned int b) {
+	return a < b ? a : b;
+}
+
 __device__ long long dc_nz_i64(long long y, int* f, int tag, int site, int* bad) {
 	if (y != 0) {
 		return y;
@@ -2179,6 +2729,10 @@ __device__ int dc_sel_i32(int v, const int* bad) {
 
 __device__ long long dc_sel_i64(long long v, const int* bad) {
 	return *bad ? (long long)0 : v;
+}
+
+__device__ unsigned int dc_sel_u32(unsigned int v, const int* bad) {
+	return *bad ? (unsigned int)0 : v;
 }
 
 __device__ int dc_sok(long long lo, long long hi, long long n, int* f, int tag, int site) {
@@ -2291,6 +2845,26 @@ static_assert(alignof(ThreeVector) == 8, "dc: alignment of ThreeVector differs f
 static_assert((0 + sizeof(double) + alignof(double) - 1) / alignof(double) * alignof(double) == 8, "dc: offset of ThreeVector.Y differs from Go");
 static_assert((8 + sizeof(double) + alignof(double) - 1) / alignof(double) * alignof(double) == 16, "dc: offset of ThreeVector.Z differs from Go");
 
+struct KNode {
+	int Location;
+	int Indices[33];
+	int Keys[33];
+	bool IsLeaf;
+	int NumKeys;
+};
+static_assert(sizeof(KNode) == 276, "dc: size of KNode differs from Go");
+static_assert(alignof(KNode) == 4, "dc: alignment of KNode differs from Go");
+static_assert((0 + sizeof(int) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 4, "dc: offset of KNode.Indices differs from Go");
+static_assert((4 + sizeof(int[33]) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 136, "dc: offset of KNode.Keys differs from Go");
+static_assert((136 + sizeof(int[33]) + alignof(bool) - 1) / alignof(bool) * alignof(bool) == 268, "dc: offset of KNode.IsLeaf differs from Go");
+static_assert((268 + sizeof(bool) + alignof(int) - 1) / alignof(int) * alignof(int) == 272, "dc: offset of KNode.NumKeys differs from Go");
+
+struct Record {
+	int Value;
+};
+static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
+static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
+
 __device__ OptionData dc_sel_OptionData(OptionData v, const int* bad) {
 	if (*bad) {
 		OptionData z = {};
@@ -2332,6 +2906,141 @@ __device__ double dot(FourVector a, FourVector b) {
 	return a.X * b.X + a.Y * b.Y + a.Z * b.Z;
 }
 
+#line 884 "ports.go"
+__device__ unsigned int binarySearchExclusive(unsigned int val, unsigned int* data, unsigned int base, unsigned int l, unsigned int stride, bool dir, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 885 "ports.go"
+	if (l == 0u) {
+#line 886 "ports.go"
+		return 0u;
+	}
+#line 888 "ports.go"
+	unsigned int pos = 0u;
+#line 889 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 890 "ports.go"
+		unsigned int newPos = dc_min_u32(pos + stride, l);
+#line 891 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+#line 892 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 895 "ports.go"
+	return pos;
+}
+
+#line 868 "ports.go"
+__device__ unsigned int binarySearchInclusive(unsigned int val, unsigned int* data, unsigned int base, unsigned int l, unsigned int stride, bool dir, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 869 "ports.go"
+	if (l == 0u) {
+#line 870 "ports.go"
+		return 0u;
+	}
+#line 872 "ports.go"
+	unsigned int pos = 0u;
+#line 873 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 874 "ports.go"
+		unsigned int newPos = dc_min_u32(pos + stride, l);
+#line 875 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+#line 876 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 879 "ports.go"
+	return pos;
+}
+
+#line 937 "ports.go"
+__device__ void compareExchange(unsigned int* keys, unsigned int* vals, unsigned int a, unsigned int b, unsigned int dir, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+	int dc_b13 = 0;
+	unsigned int (*dc_p14);
+#line 938 "ports.go"
+	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2)) == (dir != 0u)) {
+#line 939 "ports.go"
+		unsigned int tmp = a;
+#line 939 "ports.go"
+		unsigned int tmp_1 = b;
+#line 939 "ports.go"
+		unsigned int tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 939 "ports.go"
+		unsigned int tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4)]), &dc_b4);
+#line 939 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5)];
+		unsigned int dc_t1 = tmp_2;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 939 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7)];
+		unsigned int dc_t2 = tmp_3;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 940 "ports.go"
+		unsigned int tmp_4 = a;
+#line 940 "ports.go"
+		unsigned int tmp_5 = b;
+#line 940 "ports.go"
+		unsigned int tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9)]), &dc_b9);
+#line 940 "ports.go"
+		unsigned int tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10)]), &dc_b10);
+#line 940 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11)];
+		unsigned int dc_t3 = tmp_6;
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+#line 940 "ports.go"
+		dc_b13 = 0;
+		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13)];
+		unsigned int dc_t4 = tmp_7;
+		if (!dc_b13) {
+			*dc_p14 = dc_t4;
+		}
+	}
+}
+
+#line 1001 "ports.go"
+__device__ void addByte(unsigned int* sHist, unsigned int base, unsigned int data, int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+#line 1002 "ports.go"
+	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicAdd(dc_p2, 1u));
+}
+
+#line 1006 "ports.go"
+__device__ void addWord(unsigned int* sHist, unsigned int base, unsigned int data, int* dc_fault, int dc_tag) {
+#line 1007 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
+#line 1008 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
+#line 1009 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+#line 1010 "ports.go"
+	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
+}
+
 #line 41 "ports.go"
 extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -2365,8 +3074,8 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2378,11 +3087,11 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -2395,11 +3104,11 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2414,11 +3123,11 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 #line 67 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -2450,7 +3159,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 #line 47 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
-		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -2459,7 +3168,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL)] = v;
@@ -2471,7 +3180,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL)] = v_1;
@@ -2489,7 +3198,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -2530,8 +3239,8 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2543,11 +3252,11 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -2560,11 +3269,11 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2579,11 +3288,11 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 #line 67 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -2615,7 +3324,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 #line 47 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 48 "ports.go"
-		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -2624,7 +3333,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 #line 52 "ports.go"
 		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL)] = v;
@@ -2636,7 +3345,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 #line 59 "ports.go"
 		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL)] = v_1;
@@ -2654,7 +3363,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -2695,8 +3404,8 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2708,11 +3417,11 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -2725,11 +3434,11 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2744,11 +3453,11 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 #line 104 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -2780,7 +3489,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 #line 84 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
-		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -2789,7 +3498,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL)] = v;
@@ -2801,7 +3510,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL)] = v_1;
@@ -2819,7 +3528,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -2860,8 +3569,8 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2873,11 +3582,11 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -2890,11 +3599,11 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -2909,11 +3618,11 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 #line 104 "ports.go"
 		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -2945,7 +3654,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 #line 84 "ports.go"
 	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 85 "ports.go"
-		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
@@ -2954,7 +3663,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 #line 89 "ports.go"
 		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL)] = v;
@@ -2966,7 +3675,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 #line 96 "ports.go"
 		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL)] = v_1;
@@ -2984,7 +3693,7 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -3016,7 +3725,7 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -3028,7 +3737,7 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 #line 133 "ports.go"
 			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -3037,7 +3746,7 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -3069,7 +3778,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -3090,7 +3799,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -3123,7 +3832,7 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -3135,7 +3844,7 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 #line 133 "ports.go"
 			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -3144,7 +3853,7 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -3176,7 +3885,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 #line 126 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -3197,7 +3906,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 		if ((long long)threadIdx.x == 0LL) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -3231,14 +3940,14 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 #line 159 "ports.go"
 		by = (long long)blockIdx.x;
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
@@ -3256,8 +3965,8 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -3268,8 +3977,8 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -3318,7 +4027,7 @@ extern "C" __global__ void TransposeDiagonal_fast(float* out, long long out_len,
 #line 172 "ports.go"
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
-		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	__syncthreads();
@@ -3326,7 +4035,7 @@ extern "C" __global__ void TransposeDiagonal_fast(float* out, long long out_len,
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long long)threadIdx.x][(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -3359,14 +4068,14 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 #line 159 "ports.go"
 		by = (long long)blockIdx.x;
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
@@ -3384,8 +4093,8 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -3396,8 +4105,8 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -3446,7 +4155,7 @@ extern "C" __global__ void TransposeDiagonal_aliased_fast(float* out, long long 
 #line 172 "ports.go"
 	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
 #line 173 "ports.go"
-		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	__syncthreads();
@@ -3454,7 +4163,7 @@ extern "C" __global__ void TransposeDiagonal_aliased_fast(float* out, long long 
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long long)threadIdx.x][(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -3478,7 +4187,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 #line 212 "ports.go"
 	long long tid = (long long)threadIdx.x;
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {};
 #line 215 "ports.go"
@@ -3497,7 +4206,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -3505,7 +4214,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 #line 224 "ports.go"
 		__syncthreads();
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		__syncthreads();
 #line 227 "ports.go"
@@ -3513,7 +4222,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 #line 228 "ports.go"
 			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -3521,7 +4230,7 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 	if (tid == 0LL) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -3595,7 +4304,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 #line 212 "ports.go"
 	long long tid = (long long)threadIdx.x;
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {};
 #line 215 "ports.go"
@@ -3614,7 +4323,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -3622,7 +4331,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 #line 224 "ports.go"
 		__syncthreads();
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		__syncthreads();
 #line 227 "ports.go"
@@ -3630,7 +4339,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 #line 228 "ports.go"
 			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -3638,7 +4347,7 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 	if (tid == 0LL) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -3786,8 +4495,8 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -3798,7 +4507,7 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -3809,7 +4518,7 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -3819,7 +4528,7 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 299 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -3828,12 +4537,12 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 304 "ports.go"
 		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -3845,15 +4554,15 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -3862,22 +4571,22 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -3889,13 +4598,13 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 324 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -3973,7 +4682,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -3981,7 +4690,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -3992,7 +4701,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -4016,7 +4725,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -4027,16 +4736,16 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 #line 313 "ports.go"
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -4053,7 +4762,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -4152,8 +4861,8 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -4164,7 +4873,7 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -4175,7 +4884,7 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -4185,7 +4894,7 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 299 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -4194,12 +4903,12 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 304 "ports.go"
 		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -4211,15 +4920,15 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -4228,22 +4937,22 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -4255,13 +4964,13 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 324 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -4339,7 +5048,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -4347,7 +5056,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -4358,7 +5067,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -4382,7 +5091,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
@@ -4393,16 +5102,16 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 #line 313 "ports.go"
 		if (ltidy < 4LL) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4LL) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -4419,7 +5128,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -4462,8 +5171,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	long long ty = (long long)threadIdx.y;
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -4478,7 +5187,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 361 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 364 "ports.go"
@@ -4486,7 +5195,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -4502,7 +5211,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 371 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 374 "ports.go"
@@ -4510,7 +5219,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -4519,8 +5228,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	__syncthreads();
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -4560,8 +5269,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	long long ty = (long long)threadIdx.y;
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -4576,7 +5285,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 361 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 364 "ports.go"
@@ -4584,7 +5293,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -4600,7 +5309,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 371 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 374 "ports.go"
@@ -4608,7 +5317,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -4617,8 +5326,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	__syncthreads();
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -4654,11 +5363,11 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 #line 394 "ports.go"
 	if (thid > 0LL) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -4673,8 +5382,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -4682,8 +5391,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -4693,8 +5402,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 	__syncthreads();
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -4731,7 +5440,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -4746,8 +5455,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -4755,8 +5464,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -4765,7 +5474,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 #line 407 "ports.go"
 	__syncthreads();
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 389 "ports.go"
@@ -4798,11 +5507,11 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 #line 394 "ports.go"
 	if (thid > 0LL) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -4817,8 +5526,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -4826,8 +5535,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -4837,8 +5546,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 	__syncthreads();
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -4875,7 +5584,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -4890,8 +5599,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		__syncthreads();
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -4899,8 +5608,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -4909,7 +5618,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 #line 407 "ports.go"
 	__syncthreads();
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 428 "ports.go"
@@ -4967,23 +5676,23 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 438 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -5004,8 +5713,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -5017,14 +5726,14 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if (thid == 0LL) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -5047,18 +5756,18 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -5070,8 +5779,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -5080,8 +5789,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -5144,14 +5853,14 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -5172,8 +5881,8 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -5184,10 +5893,10 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 457 "ports.go"
 	if (thid == 0LL) {
 #line 458 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -5210,18 +5919,18 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -5232,12 +5941,12 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 475 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -5296,23 +6005,23 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 438 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -5333,8 +6042,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -5346,14 +6055,14 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if (thid == 0LL) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -5376,18 +6085,18 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -5399,8 +6108,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -5409,8 +6118,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -5473,14 +6182,14 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -5501,8 +6210,8 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -5513,10 +6222,10 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 457 "ports.go"
 	if (thid == 0LL) {
 #line 458 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -5539,18 +6248,18 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 468 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -5561,12 +6270,12 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 475 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 476 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -5699,16 +6408,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == 0LL) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -5717,16 +6426,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -5737,16 +6446,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == 0LL) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -5755,16 +6464,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -5773,15 +6482,15 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	__syncthreads();
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -5793,92 +6502,92 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 #line 533 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0LL) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -5898,7 +6607,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -5907,7 +6616,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -5915,7 +6624,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -5925,35 +6634,35 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -6041,7 +6750,7 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -6084,23 +6793,23 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 540 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -6114,33 +6823,33 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 555 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 571 "ports.go"
@@ -6149,11 +6858,11 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -6326,16 +7035,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == 0LL) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -6344,16 +7053,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -6364,16 +7073,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == 0LL) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -6382,16 +7091,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -6400,15 +7109,15 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	__syncthreads();
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -6420,92 +7129,92 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 #line 533 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0LL) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -6525,7 +7234,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -6534,7 +7243,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -6542,7 +7251,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -6552,35 +7261,35 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -6668,7 +7377,7 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -6711,23 +7420,23 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 540 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -6741,33 +7450,33 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 555 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15LL) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15LL) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0LL) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 571 "ports.go"
@@ -6776,11 +7485,11 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -6892,8 +7601,8 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -6903,16 +7612,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -6923,16 +7632,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -6941,15 +7650,15 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	__syncthreads();
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	__syncthreads();
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -6963,52 +7672,52 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15LL) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15LL) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	__syncthreads();
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -7205,8 +7914,8 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -7216,16 +7925,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -7236,16 +7945,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -7254,15 +7963,15 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	__syncthreads();
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	__syncthreads();
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -7276,52 +7985,52 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15LL) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15LL) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	__syncthreads();
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -7514,8 +8223,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 666 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 270, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 271, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 272, &dc_b3)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -7528,8 +8237,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 671 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 273, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 274, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 275, &dc_b6)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -7545,8 +8254,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 8LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 678 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 276, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 277, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 278, &dc_b9)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -7559,8 +8268,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 683 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 279, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 280, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 281, &dc_b12)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -7580,8 +8289,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 692 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b13)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 287, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 288, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b17)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -7596,16 +8305,16 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 699 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b18)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 294, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 295, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 296, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 297, &dc_b22)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 701 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b23)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 303, &dc_b26)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -7623,8 +8332,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 709 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 304, &dc_b27)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 305, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 306, &dc_b29)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -7640,8 +8349,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 716 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 307, &dc_b30)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b32)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -7682,15 +8391,15 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
 #line 732 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 310, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 311, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 312, &dc_b3)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 733 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 313, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 314, &dc_b4)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 315, &dc_b6)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -7701,12 +8410,12 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 #line 736 "ports.go"
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 737 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 316, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 317, &dc_b8)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
 	}
 #line 739 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 319, &dc_b9)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 319, &dc_b11)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -7802,19 +8511,19 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 802 "ports.go"
 		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -7826,7 +8535,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 811 "ports.go"
 		__syncthreads();
 #line 815 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 817 "ports.go"
@@ -7836,31 +8545,31 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 819 "ports.go"
 			if (k > 0LL && active) {
 #line 820 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -7879,7 +8588,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -7889,42 +8598,42 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -7995,17 +8704,17 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 803 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -8032,26 +8741,26 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -8070,7 +8779,7 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -8080,42 +8789,42 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -8187,19 +8896,19 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 802 "ports.go"
 		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -8211,7 +8920,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 811 "ports.go"
 		__syncthreads();
 #line 815 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 817 "ports.go"
@@ -8221,31 +8930,31 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 819 "ports.go"
 			if (k > 0LL && active) {
 #line 820 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -8264,7 +8973,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -8274,42 +8983,42 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -8380,17 +9089,17 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 803 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -8417,26 +9126,26 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -8455,7 +9164,7 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 836 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -8465,42 +9174,42 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 841 "ports.go"
 						ThreeVector d = {};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -8514,6 +9223,1478 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 857 "ports.go"
 			__syncthreads();
 		}
+	}
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	unsigned int (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	unsigned int (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		unsigned int dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		unsigned int dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		unsigned int dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		unsigned int dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		unsigned int dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		unsigned int dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		unsigned int dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		unsigned int dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	unsigned int (*dc_p18);
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	unsigned int (*dc_p22);
+	int dc_b23 = 0;
+	unsigned int (*dc_p24);
+	int dc_b25 = 0;
+	unsigned int (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	unsigned int (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	unsigned int (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	unsigned int (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		unsigned int dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		unsigned int dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		unsigned int dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		unsigned int dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	unsigned int (*dc_p10);
+	int dc_b11 = 0;
+	unsigned int (*dc_p12);
+#line 904 "ports.go"
+	__shared__ unsigned int sh28[1024];
+#line 905 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 904 "ports.go"
+	unsigned int* sKey = sh28;
+#line 905 "ports.go"
+	unsigned int* sVal = sh29;
+#line 906 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 907 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 912 "ports.go"
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		unsigned int lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		unsigned int base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		__syncthreads();
+#line 916 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		__syncthreads();
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		unsigned int dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		unsigned int dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		unsigned int dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		unsigned int dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	__syncthreads();
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	unsigned int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	unsigned int (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	unsigned int (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	unsigned int (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	unsigned int (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	unsigned int (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	unsigned int (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	unsigned int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	unsigned int (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+extern "C" __global__ void OddEvenMergeSortShared_aliased_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__shared__ unsigned int sh30[1024];
+#line 950 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 949 "ports.go"
+	unsigned int* sKey = sh30;
+#line 950 "ports.go"
+	unsigned int* sVal = sh31;
+#line 951 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 952 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 957 "ports.go"
+	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		unsigned int stride = size / 2u;
+#line 963 "ports.go"
+		unsigned int offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			__syncthreads();
+#line 966 "ports.go"
+			unsigned int pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			__syncthreads();
+#line 971 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	__syncthreads();
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256(unsigned int* partial, long long partial_len, const unsigned int* __restrict__ data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		unsigned int dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256_fast(unsigned int* partial, long long partial_len, const unsigned int* __restrict__ data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(unsigned int)(long long)blockIdx.x * 256u + bin] = sum;
+	}
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long partial_len, const unsigned int* data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	unsigned int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	unsigned int (*dc_p6);
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		unsigned int dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		unsigned int dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+extern "C" __global__ void Histogram256_aliased_fast(unsigned int* partial, long long partial_len, const unsigned int* data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__shared__ unsigned int sh32[1536];
+#line 1019 "ports.go"
+	unsigned int* sHist = sh32;
+#line 1020 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1021 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	__syncthreads();
+#line 1026 "ports.go"
+	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	__syncthreads();
+#line 1030 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		unsigned int sum = 0u;
+#line 1032 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(unsigned int)(long long)blockIdx.x * 256u + bin] = sum;
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	unsigned int dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		unsigned int dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	data[(long long)threadIdx.x] = sum;
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			data[(long long)threadIdx.x] = data[(long long)threadIdx.x] + data[(unsigned int)(long long)threadIdx.x + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		histogram[(long long)blockIdx.x] = data[0];
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	unsigned int (*dc_p3);
+	int dc_b4 = 0;
+	unsigned int (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	unsigned int (*dc_p9);
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	unsigned int dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		unsigned int dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1044 "ports.go"
+	unsigned int sum = 0u;
+#line 1045 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+	}
+#line 1048 "ports.go"
+	unsigned int* data = sh33;
+#line 1049 "ports.go"
+	data[(long long)threadIdx.x] = sum;
+#line 1050 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		__syncthreads();
+#line 1052 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1053 "ports.go"
+			data[(long long)threadIdx.x] = data[(long long)threadIdx.x] + data[(unsigned int)(long long)threadIdx.x + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1057 "ports.go"
+		histogram[(long long)blockIdx.x] = data[0];
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK(long long height, const KNode* __restrict__ knodes, long long knodes_len, long long knodesElem, const Record* __restrict__ records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* __restrict__ keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict__ knodes, long long knodes_len, long long knodesElem, const Record* __restrict__ records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* __restrict__ keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, long long knodes_len, long long knodesElem, const Record* records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	long long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	long long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* knodes, long long knodes_len, long long knodesElem, const Record* records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long long thid = (long long)threadIdx.x;
+#line 1087 "ports.go"
+	long long bid = (long long)blockIdx.x;
+#line 1088 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		__syncthreads();
+#line 1095 "ports.go"
+		if (thid == 0LL) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		__syncthreads();
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }
 `
@@ -8561,6 +10742,10 @@ long dc_max_i64(long a, long b) {
 	return a > b ? a : b;
 }
 
+uint dc_min_u32(uint a, uint b) {
+	return a < b ? a : b;
+}
+
 long dc_nz_i64(long y, __global int* f, int tag, int site, int* bad) {
 	if (y != 0) {
 		return y;
@@ -8590,6 +10775,10 @@ int dc_sel_i32(int v, const int* bad) {
 
 long dc_sel_i64(long v, const int* bad) {
 	return *bad ? (long)0 : v;
+}
+
+uint dc_sel_u32(uint v, const int* bad) {
+	return *bad ? (uint)0 : v;
 }
 
 int dc_sok(long lo, long hi, long n, __global int* f, int tag, int site) {
@@ -8706,6 +10895,26 @@ _Static_assert((0 + sizeof(double) + __alignof__(double) - 1) / __alignof__(doub
 _Static_assert((8 + sizeof(double) + __alignof__(double) - 1) / __alignof__(double) * __alignof__(double) == 16, "dc: offset of ThreeVector.Z differs from Go");
 #endif // cl_khr_fp64
 
+typedef struct KNode {
+	int Location;
+	int Indices[33];
+	int Keys[33];
+	uchar IsLeaf;
+	int NumKeys;
+} KNode;
+_Static_assert(sizeof(KNode) == 276, "dc: size of KNode differs from Go");
+_Static_assert(__alignof__(KNode) == 4, "dc: alignment of KNode differs from Go");
+_Static_assert((0 + sizeof(int) + __alignof__(int[33]) - 1) / __alignof__(int[33]) * __alignof__(int[33]) == 4, "dc: offset of KNode.Indices differs from Go");
+_Static_assert((4 + sizeof(int[33]) + __alignof__(int[33]) - 1) / __alignof__(int[33]) * __alignof__(int[33]) == 136, "dc: offset of KNode.Keys differs from Go");
+_Static_assert((136 + sizeof(int[33]) + __alignof__(uchar) - 1) / __alignof__(uchar) * __alignof__(uchar) == 268, "dc: offset of KNode.IsLeaf differs from Go");
+_Static_assert((268 + sizeof(uchar) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 272, "dc: offset of KNode.NumKeys differs from Go");
+
+typedef struct Record {
+	int Value;
+} Record;
+_Static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
+_Static_assert(__alignof__(Record) == 4, "dc: alignment of Record differs from Go");
+
 OptionData dc_sel_OptionData(OptionData v, const int* bad) {
 	if (*bad) {
 		OptionData z = {0};
@@ -8751,6 +10960,141 @@ double dot_(FourVector a, FourVector b) {
 }
 #endif // cl_khr_fp64
 
+#line 884 "ports.go"
+uint binarySearchExclusive(uint val, __local uint* data, uint base, uint l, uint stride, uchar dir, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 885 "ports.go"
+	if (l == 0u) {
+#line 886 "ports.go"
+		return 0u;
+	}
+#line 888 "ports.go"
+	uint pos = 0u;
+#line 889 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 890 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 891 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+#line 892 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 895 "ports.go"
+	return pos;
+}
+
+#line 868 "ports.go"
+uint binarySearchInclusive(uint val, __local uint* data, uint base, uint l, uint stride, uchar dir, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 869 "ports.go"
+	if (l == 0u) {
+#line 870 "ports.go"
+		return 0u;
+	}
+#line 872 "ports.go"
+	uint pos = 0u;
+#line 873 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 874 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 875 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+#line 876 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 879 "ports.go"
+	return pos;
+}
+
+#line 937 "ports.go"
+void compareExchange(__local uint* keys, __local uint* vals, uint a, uint b, uint dir, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local uint (*dc_p6);
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__local uint (*dc_p12);
+	int dc_b13 = 0;
+	__local uint (*dc_p14);
+#line 938 "ports.go"
+	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2)) == (dir != 0u)) {
+#line 939 "ports.go"
+		uint tmp = a;
+#line 939 "ports.go"
+		uint tmp_1 = b;
+#line 939 "ports.go"
+		uint tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+#line 939 "ports.go"
+		uint tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4)]), &dc_b4);
+#line 939 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5)];
+		uint dc_t1 = tmp_2;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 939 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7)];
+		uint dc_t2 = tmp_3;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 940 "ports.go"
+		uint tmp_4 = a;
+#line 940 "ports.go"
+		uint tmp_5 = b;
+#line 940 "ports.go"
+		uint tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9)]), &dc_b9);
+#line 940 "ports.go"
+		uint tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10)]), &dc_b10);
+#line 940 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11)];
+		uint dc_t3 = tmp_6;
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+#line 940 "ports.go"
+		dc_b13 = 0;
+		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13)];
+		uint dc_t4 = tmp_7;
+		if (!dc_b13) {
+			*dc_p14 = dc_t4;
+		}
+	}
+}
+
+#line 1001 "ports.go"
+void addByte(__local uint* sHist, uint base, uint data, __global int* dc_fault, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+#line 1002 "ports.go"
+	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (uint)0 : atomic_add(dc_p2, 1u));
+}
+
+#line 1006 "ports.go"
+void addWord(__local uint* sHist, uint base, uint data, __global int* dc_fault, int dc_tag) {
+#line 1007 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
+#line 1008 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
+#line 1009 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+#line 1010 "ports.go"
+	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
+}
+
 #line 41 "ports.go"
 __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const float* restrict src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -8784,8 +11128,8 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8797,11 +11141,11 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -8814,11 +11158,11 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -8833,11 +11177,11 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 #line 67 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -8869,7 +11213,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 #line 47 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
-		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -8878,7 +11222,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
@@ -8890,7 +11234,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
@@ -8908,7 +11252,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -8949,8 +11293,8 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 1, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8962,11 +11306,11 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 5, &dc_b5)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -8979,11 +11323,11 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 8, &dc_b8)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -8998,11 +11342,11 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 #line 67 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 9, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 11, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -9034,7 +11378,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 #line 47 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
-		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1);
+		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -9043,7 +11387,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
@@ -9055,7 +11399,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
@@ -9073,7 +11417,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -9114,8 +11458,8 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -9127,11 +11471,11 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -9144,11 +11488,11 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -9163,11 +11507,11 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 #line 104 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -9199,7 +11543,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 #line 84 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
-		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -9208,7 +11552,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
@@ -9220,7 +11564,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
@@ -9238,7 +11582,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -9279,8 +11623,8 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 14, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -9292,11 +11636,11 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 18, &dc_b5)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -9309,11 +11653,11 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 21, &dc_b8)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -9328,11 +11672,11 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 #line 104 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 22, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 24, &dc_b11)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -9364,7 +11708,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 #line 84 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
-		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1)]), &dc_b1);
+		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -9373,7 +11717,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
@@ -9385,7 +11729,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
@@ -9403,7 +11747,7 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -9435,7 +11779,7 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -9447,7 +11791,7 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 #line 133 "ports.go"
 			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -9456,7 +11800,7 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -9488,7 +11832,7 @@ __kernel void ScalarProd_fast(__global float* c, long c_len, __global const floa
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -9509,7 +11853,7 @@ __kernel void ScalarProd_fast(__global float* c, long c_len, __global const floa
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -9542,7 +11886,7 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -9554,7 +11898,7 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 #line 133 "ports.go"
 			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -9563,7 +11907,7 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -9595,7 +11939,7 @@ __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global co
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -9616,7 +11960,7 @@ __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global co
 		if ((long)get_local_id(0) == 0L) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 29, &dc_b3)];
+			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -9650,14 +11994,14 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 #line 159 "ports.go"
 		by = (long)get_group_id(0);
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
@@ -9675,8 +12019,8 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -9687,8 +12031,8 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -9737,7 +12081,7 @@ __kernel void TransposeDiagonal_fast(__global float* out, long out_len, __global
 #line 172 "ports.go"
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
-		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -9745,7 +12089,7 @@ __kernel void TransposeDiagonal_fast(__global float* out, long out_len, __global
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long)get_local_id(0)][(long)((ulong)(long)get_local_id(1) + (ulong)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -9778,14 +12122,14 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 #line 159 "ports.go"
 		by = (long)get_group_id(0);
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 30, &dc_b1))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 31, &dc_b2))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 32, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 33, &dc_b4))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
@@ -9803,8 +12147,8 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 34, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 35, &dc_b5)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 50, &dc_b5)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -9815,8 +12159,8 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b8)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 38, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 39, &dc_b10)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -9865,7 +12209,7 @@ __kernel void TransposeDiagonal_aliased_fast(__global float* out, long out_len, 
 #line 172 "ports.go"
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
-		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b1)]), &dc_b1);
+		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -9873,7 +12217,7 @@ __kernel void TransposeDiagonal_aliased_fast(__global float* out, long out_len, 
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b2)];
+		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long)get_local_id(0)][(long)((ulong)(long)get_local_id(1) + (ulong)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -9897,7 +12241,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 #line 212 "ports.go"
 	long tid = (long)get_local_id(0);
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {0};
 #line 215 "ports.go"
@@ -9916,7 +12260,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -9924,7 +12268,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 #line 224 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 227 "ports.go"
@@ -9932,7 +12276,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 #line 228 "ports.go"
 			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -9940,7 +12284,7 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 	if (tid == 0L) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -10014,7 +12358,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 #line 212 "ports.go"
 	long tid = (long)get_local_id(0);
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 40, &dc_b1)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {0};
 #line 215 "ports.go"
@@ -10033,7 +12377,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -10041,7 +12385,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 #line 224 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 42, &dc_b4)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 226 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 227 "ports.go"
@@ -10049,7 +12393,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 #line 228 "ports.go"
 			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 43, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -10057,7 +12401,7 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 	if (tid == 0L) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 44, &dc_b6)];
+		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -10205,8 +12549,8 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -10217,7 +12561,7 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -10228,7 +12572,7 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10238,7 +12582,7 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 299 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -10247,12 +12591,12 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 304 "ports.go"
 		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10264,15 +12608,15 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 		if (ltidy < 4L) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -10281,22 +12625,22 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 		if (ltidx < 4L) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -10308,13 +12652,13 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 324 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -10392,7 +12736,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10400,7 +12744,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -10411,7 +12755,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10435,7 +12779,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10446,16 +12790,16 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 #line 313 "ports.go"
 		if (ltidy < 4L) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4L) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -10472,7 +12816,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -10571,8 +12915,8 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -10583,7 +12927,7 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -10594,7 +12938,7 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10604,7 +12948,7 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 299 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -10613,12 +12957,12 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 304 "ports.go"
 		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10630,15 +12974,15 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 		if (ltidy < 4L) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 54, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -10647,22 +12991,22 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 		if (ltidx < 4L) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b17)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 60, &dc_b18)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b20)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -10674,13 +13018,13 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 324 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 65, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 66, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 68, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 71, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 73, &dc_b28)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -10758,7 +13102,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10766,7 +13110,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -10777,7 +13121,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10801,7 +13145,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -10812,16 +13156,16 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 #line 313 "ports.go"
 		if (ltidy < 4L) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6)]), &dc_b6);
+			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4L) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b7)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b8)]), &dc_b8);
+			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -10838,7 +13182,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -10881,8 +13225,8 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	long ty = (long)get_local_id(1);
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -10897,7 +13241,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 #line 361 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 364 "ports.go"
@@ -10905,7 +13249,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -10921,7 +13265,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 #line 371 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 374 "ports.go"
@@ -10929,7 +13273,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -10938,8 +13282,8 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -10979,8 +13323,8 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	long ty = (long)get_local_id(1);
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 75, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 76, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -10995,7 +13339,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 #line 361 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 364 "ports.go"
@@ -11003,7 +13347,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 79, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -11019,7 +13363,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 #line 371 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 374 "ports.go"
@@ -11027,7 +13371,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 82, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -11036,8 +13380,8 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -11073,11 +13417,11 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 #line 394 "ports.go"
 	if (thid > 0L) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -11092,8 +13436,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -11101,8 +13445,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -11112,8 +13456,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -11150,7 +13494,7 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -11165,8 +13509,8 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -11174,8 +13518,8 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -11184,7 +13528,7 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 #line 407 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 389 "ports.go"
@@ -11217,11 +13561,11 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 #line 394 "ports.go"
 	if (thid > 0L) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 85, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -11236,8 +13580,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -11245,8 +13589,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -11256,8 +13600,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -11294,7 +13638,7 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -11309,8 +13653,8 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -11318,8 +13662,8 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -11328,7 +13672,7 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 #line 407 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
 #line 428 "ports.go"
@@ -11386,23 +13730,23 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 #line 438 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -11423,8 +13767,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -11436,14 +13780,14 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if (thid == 0L) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -11466,18 +13810,18 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -11489,8 +13833,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -11499,8 +13843,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -11563,14 +13907,14 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -11591,8 +13935,8 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -11603,10 +13947,10 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 457 "ports.go"
 	if (thid == 0L) {
 #line 458 "ports.go"
-		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -11629,18 +13973,18 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -11651,12 +13995,12 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 475 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -11715,23 +14059,23 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 #line 438 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 94, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 95, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -11752,8 +14096,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -11765,14 +14109,14 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if (thid == 0L) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 101, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -11795,18 +14139,18 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -11818,8 +14162,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 109, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -11828,8 +14172,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 111, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -11892,14 +14236,14 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -11920,8 +14264,8 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -11932,10 +14276,10 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 457 "ports.go"
 	if (thid == 0L) {
 #line 458 "ports.go"
-		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b9)]), &dc_b9);
+		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -11958,18 +14302,18 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -11980,12 +14324,12 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 475 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -12118,16 +14462,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (by == 0L) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -12136,16 +14480,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -12156,16 +14500,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (bx == 0L) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -12174,16 +14518,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -12192,15 +14536,15 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -12212,92 +14556,92 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 #line 533 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0L) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -12317,7 +14661,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -12326,7 +14670,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -12334,7 +14678,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -12344,35 +14688,35 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -12460,7 +14804,7 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
@@ -12503,23 +14847,23 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 #line 540 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -12533,33 +14877,33 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 #line 555 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 571 "ports.go"
@@ -12568,11 +14912,11 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -12745,16 +15089,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (by == 0L) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 115, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -12763,16 +15107,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -12783,16 +15127,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (bx == 0L) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 127, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -12801,16 +15145,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 133, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -12819,15 +15163,15 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -12839,92 +15183,92 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 #line 533 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 144, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 149, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 152, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 173, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0L) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 176, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 181, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 184, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 205, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 208, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -12944,7 +15288,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -12953,7 +15297,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -12961,7 +15305,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -12971,35 +15315,35 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -13087,7 +15431,7 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
@@ -13130,23 +15474,23 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 #line 540 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -13160,33 +15504,33 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 #line 555 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 571 "ports.go"
@@ -13195,11 +15539,11 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -13311,8 +15655,8 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	__local float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -13322,16 +15666,16 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -13342,16 +15686,16 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -13360,15 +15704,15 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -13382,52 +15726,52 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15L) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15L) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -13624,8 +15968,8 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	__local float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -13635,16 +15979,16 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 232, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -13655,16 +15999,16 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 238, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -13673,15 +16017,15 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -13695,52 +16039,52 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15L) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 251, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15L) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 258, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 259, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 262, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -13933,8 +16277,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 666 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 270, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 271, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 272, &dc_b3)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -13947,8 +16291,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 671 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 273, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 274, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 275, &dc_b6)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -13964,8 +16308,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 678 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 276, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 277, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 278, &dc_b9)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -13978,8 +16322,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 683 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 279, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 280, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 281, &dc_b12)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -13999,8 +16343,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 692 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b13)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 287, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 288, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b17)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -14015,16 +16359,16 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 699 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b18)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 294, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 295, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 296, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 297, &dc_b22)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 701 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b23)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 303, &dc_b26)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -14042,8 +16386,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 709 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 304, &dc_b27)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 305, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 306, &dc_b29)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -14059,8 +16403,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 716 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 307, &dc_b30)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b32)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -14101,15 +16445,15 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 	long globalColID = (long)((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL);
 #line 732 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 310, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 311, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 312, &dc_b3)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 733 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 313, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 314, &dc_b4)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 315, &dc_b6)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -14120,12 +16464,12 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 #line 736 "ports.go"
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 737 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 316, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 317, &dc_b8)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
 	}
 #line 739 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b9)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b11)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -14222,19 +16566,19 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 802 "ports.go"
 		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -14246,7 +16590,7 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 811 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 815 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 817 "ports.go"
@@ -14256,31 +16600,31 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 819 "ports.go"
 			if (k > 0L && active) {
 #line 820 "ports.go"
-				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -14299,7 +16643,7 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -14309,42 +16653,42 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -14415,17 +16759,17 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 803 "ports.go"
 		long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -14452,26 +16796,26 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -14490,7 +16834,7 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -14500,42 +16844,42 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -14607,19 +16951,19 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 802 "ports.go"
 		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 320, &dc_b1)].Offset), &dc_b1);
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -14631,7 +16975,7 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 811 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 815 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 325, &dc_b5)].NN), &dc_b5);
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 816 "ports.go"
 		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 817 "ports.go"
@@ -14641,31 +16985,31 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 819 "ports.go"
 			if (k > 0L && active) {
 #line 820 "ports.go"
-				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 326, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 327, &dc_b6)].Number), &dc_b6);
+				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b7)].Offset), &dc_b7);
+				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -14684,7 +17028,7 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -14694,42 +17038,42 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -14800,17 +17144,17 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 803 "ports.go"
 		long firstI = boxes[bx].Offset;
 #line 804 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 321) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
 #line 805 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 322) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
 #line 806 "ports.go"
 		for (; wtx < 100L; ) {
 #line 807 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 323, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 324, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -14837,26 +17181,26 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 822 "ports.go"
 			if (active) {
 #line 823 "ports.go"
-				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 328, &dc_b4)].Offset), &dc_b4);
+				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
 #line 824 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 329) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
 #line 825 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 330) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
 #line 826 "ports.go"
 				for (; wtx < 100L; ) {
 #line 827 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 331, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 332, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 828 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 333, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 334, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -14875,7 +17219,7 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 836 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 335, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 336, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 838 "ports.go"
 						double u2 = a2 * r2;
 #line 839 "ports.go"
@@ -14885,42 +17229,42 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 841 "ports.go"
 						ThreeVector d = {0};
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 337, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 843 "ports.go"
 						double fxij = fs * d.X;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 845 "ports.go"
 						double fyij = fs * d.Y;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 847 "ports.go"
 						double fzij = fs * d.Z;
 #line 848 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 341, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 849 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 343, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 850 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 345, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 851 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 347, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -14937,6 +17281,1478 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 	}
 }
 #endif // cl_khr_fp64
+
+#line 903 "ports.go"
+__kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__local uint (*dc_p18);
+	int dc_b19 = 0;
+	__local uint (*dc_p20);
+	int dc_b21 = 0;
+	__local uint (*dc_p22);
+	int dc_b23 = 0;
+	__local uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	__global uint (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global uint (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		uint dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		uint dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		uint dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		uint dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+__kernel void MergeSortShared_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local uint (*dc_p6);
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	__local uint (*dc_p10);
+	int dc_b11 = 0;
+	__local uint (*dc_p12);
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		uint dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		uint dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		uint dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		uint dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 903 "ports.go"
+__kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__local uint (*dc_p18);
+	int dc_b19 = 0;
+	__local uint (*dc_p20);
+	int dc_b21 = 0;
+	__local uint (*dc_p22);
+	int dc_b23 = 0;
+	__local uint (*dc_p24);
+	int dc_b25 = 0;
+	__global uint (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	__global uint (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__global uint (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global uint (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		uint dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		uint dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		uint dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		uint dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+__kernel void MergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local uint (*dc_p6);
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	__local uint (*dc_p10);
+	int dc_b11 = 0;
+	__local uint (*dc_p12);
+#line 904 "ports.go"
+	__local uint sh28[1024];
+#line 905 "ports.go"
+	__local uint sh29[1024];
+#line 904 "ports.go"
+	__local uint* sKey = sh28;
+#line 905 "ports.go"
+	__local uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 922 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		uint dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		uint dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		uint dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		uint dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global uint (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	__global uint (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global uint (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__local uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	__local uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global uint (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	__global uint (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global uint (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	__global uint (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+__kernel void OddEvenMergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 949 "ports.go"
+	__local uint sh30[1024];
+#line 950 "ports.go"
+	__local uint sh31[1024];
+#line 949 "ports.go"
+	__local uint* sKey = sh30;
+#line 950 "ports.go"
+	__local uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
+			}
+		}
+	}
+#line 977 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256(__global uint* partial, long partial_len, __global const uint* restrict data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		uint dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256_fast(__global uint* partial, long partial_len, __global const uint* restrict data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(uint)(long)get_group_id(0) * 256u + bin] = sum;
+	}
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256_aliased(__global uint* partial, long partial_len, __global const uint* data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__global uint (*dc_p6);
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		uint dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+__kernel void Histogram256_aliased_fast(__global uint* partial, long partial_len, __global const uint* data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	__local uint sh32[1536];
+#line 1019 "ports.go"
+	__local uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+	}
+#line 1029 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(uint)(long)get_group_id(0) * 256u + bin] = sum;
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local uint (*dc_p3);
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
+	uint dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		uint dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256_fast(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	data[(long)get_local_id(0)] = sum;
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			data[(long)get_local_id(0)] = data[(long)get_local_id(0)] + data[(uint)(long)get_local_id(0) + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		histogram[(long)get_group_id(0)] = data[0];
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local uint (*dc_p3);
+	int dc_b4 = 0;
+	__local uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uint (*dc_p9);
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
+	uint dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		uint dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+__kernel void MergeHistogram256_aliased_fast(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1048 "ports.go"
+	__local uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
+	}
+#line 1048 "ports.go"
+	__local uint* data = sh33;
+#line 1049 "ports.go"
+	data[(long)get_local_id(0)] = sum;
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1052 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1053 "ports.go"
+			data[(long)get_local_id(0)] = data[(long)get_local_id(0)] + data[(uint)(long)get_local_id(0) + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1057 "ports.go"
+		histogram[(long)get_group_id(0)] = data[0];
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK(long height, __global const KNode* restrict knodes, long knodes_len, long knodesElem, __global const Record* restrict records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* restrict keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK_fast(long height, __global const KNode* restrict knodes, long knodes_len, long knodesElem, __global const Record* restrict records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* restrict keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK_aliased(long height, __global const KNode* knodes, long knodes_len, long knodesElem, __global const Record* records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+__kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long knodes_len, long knodesElem, __global const Record* records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long thid = (long)get_local_id(0);
+#line 1087 "ports.go"
+	long bid = (long)get_group_id(0);
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -14944,6 +18760,10 @@ const dcMSL = `// Code generated by dckgen. DO NOT EDIT.
 
 #include <metal_stdlib>
 using namespace metal;
+
+uint dc_atomic_add_u32_threadgroup(threadgroup uint* p, uint v) {
+	return atomic_fetch_add_explicit((threadgroup atomic_uint*)p, v, memory_order_relaxed);
+}
 
 int dc_atomic_cas_i32_device(device int* p, int cmp, int v) {
 	int seen = cmp;
@@ -14991,6 +18811,10 @@ long dc_max_i64(long a, long b) {
 	return a > b ? a : b;
 }
 
+uint dc_min_u32(uint a, uint b) {
+	return a < b ? a : b;
+}
+
 long dc_nz_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if (y != 0) {
 		return y;
@@ -15008,8 +18832,16 @@ float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+int dc_sel_i32(int v, const thread int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 long dc_sel_i64(long v, const thread int* bad) {
 	return *bad ? (long)0 : v;
+}
+
+uint dc_sel_u32(uint v, const thread int* bad) {
+	return *bad ? (uint)0 : v;
 }
 
 struct Coeffs {
@@ -15086,6 +18918,26 @@ static_assert((12 + sizeof(int) + alignof(long) - 1) / alignof(long) * alignof(l
 static_assert((16 + sizeof(long) + alignof(int) - 1) / alignof(int) * alignof(int) == 24, "dc: offset of Box.NN differs from Go");
 static_assert((24 + sizeof(int) + alignof(Neighbor[26]) - 1) / alignof(Neighbor[26]) * alignof(Neighbor[26]) == 32, "dc: offset of Box.Nei differs from Go");
 
+struct KNode {
+	int Location;
+	int Indices[33];
+	int Keys[33];
+	bool IsLeaf;
+	int NumKeys;
+};
+static_assert(sizeof(KNode) == 276, "dc: size of KNode differs from Go");
+static_assert(alignof(KNode) == 4, "dc: alignment of KNode differs from Go");
+static_assert((0 + sizeof(int) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 4, "dc: offset of KNode.Indices differs from Go");
+static_assert((4 + sizeof(int[33]) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 136, "dc: offset of KNode.Keys differs from Go");
+static_assert((136 + sizeof(int[33]) + alignof(bool) - 1) / alignof(bool) * alignof(bool) == 268, "dc: offset of KNode.IsLeaf differs from Go");
+static_assert((268 + sizeof(bool) + alignof(int) - 1) / alignof(int) * alignof(int) == 272, "dc: offset of KNode.NumKeys differs from Go");
+
+struct Record {
+	int Value;
+};
+static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
+static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
+
 OptionData dc_sel_OptionData(OptionData v, const thread int* bad) {
 	if (*bad) {
 		OptionData z = {};
@@ -15111,6 +18963,141 @@ float expiryCallValue(float s, float x, float vDt, long i) {
 long conflictFree(long n) {
 #line 420 "ports.go"
 	return (long)((ulong)(n >> 4) + (ulong)(n >> 8));
+}
+
+#line 884 "ports.go"
+uint binarySearchExclusive(uint val, threadgroup uint* data, uint base, uint l, uint stride, bool dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 885 "ports.go"
+	if (l == 0u) {
+#line 886 "ports.go"
+		return 0u;
+	}
+#line 888 "ports.go"
+	uint pos = 0u;
+#line 889 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 890 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 891 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) > val)) {
+#line 892 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 895 "ports.go"
+	return pos;
+}
+
+#line 868 "ports.go"
+uint binarySearchInclusive(uint val, threadgroup uint* data, uint base, uint l, uint stride, bool dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 869 "ports.go"
+	if (l == 0u) {
+#line 870 "ports.go"
+		return 0u;
+	}
+#line 872 "ports.go"
+	uint pos = 0u;
+#line 873 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 874 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 875 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) >= val)) {
+#line 876 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 879 "ports.go"
+	return pos;
+}
+
+#line 937 "ports.go"
+void compareExchange(threadgroup uint* keys, threadgroup uint* vals, uint a, uint b, uint dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup uint (*dc_p6);
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	threadgroup uint (*dc_p12);
+	int dc_b13 = 0;
+	threadgroup uint (*dc_p14);
+#line 938 "ports.go"
+	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) == (dir != 0u)) {
+#line 939 "ports.go"
+		uint tmp = a;
+#line 939 "ports.go"
+		uint tmp_1 = b;
+#line 939 "ports.go"
+		uint tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 939 "ports.go"
+		uint tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 939 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = tmp_2;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 939 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = tmp_3;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 940 "ports.go"
+		uint tmp_4 = a;
+#line 940 "ports.go"
+		uint tmp_5 = b;
+#line 940 "ports.go"
+		uint tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+#line 940 "ports.go"
+		uint tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 940 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t3 = tmp_6;
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+#line 940 "ports.go"
+		dc_b13 = 0;
+		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t4 = tmp_7;
+		if (!dc_b13) {
+			*dc_p14 = dc_t4;
+		}
+	}
+}
+
+#line 1001 "ports.go"
+void addByte(threadgroup uint* sHist, uint base, uint data, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+#line 1002 "ports.go"
+	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p2, 1u));
+}
+
+#line 1006 "ports.go"
+void addWord(threadgroup uint* sHist, uint base, uint data, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+#line 1007 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1008 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1009 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1010 "ports.go"
+	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
 #line 41 "ports.go"
@@ -15147,8 +19134,8 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 1, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -15160,11 +19147,11 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 5, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -15177,11 +19164,11 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 8, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -15196,11 +19183,11 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 #line 67 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 9, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 11, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -15233,7 +19220,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 #line 47 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
-		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -15242,7 +19229,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
@@ -15254,7 +19241,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
@@ -15272,7 +19259,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -15314,8 +19301,8 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -15327,11 +19314,11 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 18, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -15344,11 +19331,11 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 21, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -15363,11 +19350,11 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 #line 104 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 22, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 24, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -15400,7 +19387,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 #line 84 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
-		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -15409,7 +19396,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
@@ -15421,7 +19408,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
@@ -15439,7 +19426,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -15471,7 +19458,7 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -15483,7 +19470,7 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 #line 133 "ports.go"
 			for (long iAccum_1 = (long)dc_lid.x; iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)dc_gsz.x)) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -15492,7 +19479,7 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 		if ((long)dc_lid.x == 0L) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p5 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -15524,7 +19511,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -15545,7 +19532,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 		if ((long)dc_lid.x == 0L) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 29, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -15579,14 +19566,14 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 #line 159 "ports.go"
 		by = (long)dc_grp.x;
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)dc_grp.x + (ulong)(long)dc_grp.y), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)dc_grp.x + (ulong)(long)dc_grp.y), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long bid = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 31, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 46, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 32, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3) + (ulong)by), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 33, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 47, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3) + (ulong)by), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 48, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long x = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.x);
@@ -15604,8 +19591,8 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i), 32, dc_fault, dc_tag, 34, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)dc_lid.x, 33, dc_fault, dc_tag, 35, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)dc_lid.x, 33, dc_fault, dc_tag, 50, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -15616,8 +19603,8 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)dc_lid.x, 32, dc_fault, dc_tag, 38, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i_1), 33, dc_fault, dc_tag, 39, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)dc_lid.x, 32, dc_fault, dc_tag, 53, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -15666,7 +19653,7 @@ kernel void TransposeDiagonal_fast(device float* out [[buffer(0)]], constant lon
 #line 172 "ports.go"
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
-		tile[(long)((ulong)(long)dc_lid.y + (ulong)i)][(long)dc_lid.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		tile[(long)((ulong)(long)dc_lid.y + (ulong)i)][(long)dc_lid.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -15674,7 +19661,7 @@ kernel void TransposeDiagonal_fast(device float* out [[buffer(0)]], constant lon
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = tile[(long)dc_lid.x][(long)((ulong)(long)dc_lid.y + (ulong)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -15698,7 +19685,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 #line 212 "ports.go"
 	long tid = (long)dc_lid.x;
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)dc_grp.x, options_len, dc_fault, dc_tag, 40, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)dc_grp.x, options_len, dc_fault, dc_tag, 55, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {};
 #line 215 "ports.go"
@@ -15717,7 +19704,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -15725,7 +19712,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 #line 224 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 42, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 226 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 227 "ports.go"
@@ -15733,7 +19720,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 #line 228 "ports.go"
 			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 43, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -15741,7 +19728,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 	if (tid == 0L) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long)dc_grp.x, callValue_len, dc_fault, dc_tag, 44, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p7 = &callValue[dc_ix((long)dc_grp.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -15890,8 +19877,8 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -15902,7 +19889,7 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -15913,7 +19900,7 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -15923,7 +19910,7 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 299 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -15932,12 +19919,12 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 304 "ports.go"
 		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 50, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -15949,15 +19936,15 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 		if (ltidy < 4L) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 54, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -15966,22 +19953,22 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 		if (ltidx < 4L) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 60, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -15993,13 +19980,13 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 324 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 65, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 66, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 68, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 71, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 73, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -16078,7 +20065,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -16086,7 +20073,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -16097,7 +20084,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -16121,7 +20108,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -16132,16 +20119,16 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 313 "ports.go"
 		if (ltidy < 4L) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4L) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -16158,7 +20145,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -16202,8 +20189,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	long ty = (long)dc_lid.y;
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 75, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 76, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -16218,7 +20205,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 361 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 364 "ports.go"
@@ -16226,7 +20213,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 79, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -16242,7 +20229,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 371 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 374 "ports.go"
@@ -16250,7 +20237,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 82, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -16259,8 +20246,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 84, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -16296,11 +20283,11 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 #line 394 "ports.go"
 	if (thid > 0L) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 85, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -16315,8 +20302,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -16324,8 +20311,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -16335,8 +20322,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -16373,7 +20360,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -16388,8 +20375,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -16397,8 +20384,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -16407,7 +20394,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 #line 407 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 }
 
 #line 428 "ports.go"
@@ -16465,23 +20452,23 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 438 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 94, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 95, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -16502,8 +20489,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -16515,14 +20502,14 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if (thid == 0L) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 101, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 116, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -16545,18 +20532,18 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -16568,8 +20555,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 109, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -16578,8 +20565,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 111, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -16642,14 +20629,14 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -16670,8 +20657,8 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -16682,10 +20669,10 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 457 "ports.go"
 	if (thid == 0L) {
 #line 458 "ports.go"
-		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -16708,18 +20695,18 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -16730,12 +20717,12 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 475 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 	}
 }
 
@@ -16868,16 +20855,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == 0L) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 115, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -16886,16 +20873,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 121, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -16906,16 +20893,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == 0L) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 127, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -16924,16 +20911,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 133, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -16942,15 +20929,15 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -16962,92 +20949,92 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 #line 533 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 144, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 149, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 152, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 173, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0L) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 176, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 181, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 184, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 205, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 208, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -17067,7 +21054,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -17076,7 +21063,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -17084,7 +21071,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -17094,35 +21081,35 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -17210,7 +21197,7 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
@@ -17253,23 +21240,23 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 540 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -17283,33 +21270,33 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 555 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 571 "ports.go"
@@ -17318,11 +21305,11 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -17434,8 +21421,8 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -17445,16 +21432,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 232, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -17465,16 +21452,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 238, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -17483,15 +21470,15 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -17505,52 +21492,52 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15L) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 251, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15L) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 258, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 259, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 262, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 #line 645 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -17743,8 +21730,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 666 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 270, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 271, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 272, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -17757,8 +21744,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 671 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 273, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 274, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 275, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -17774,8 +21761,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 678 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 276, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 277, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 278, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -17788,8 +21775,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 683 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 279, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 280, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 281, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -17809,8 +21796,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 692 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 287, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 288, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -17825,16 +21812,16 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 699 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 294, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 295, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 296, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 297, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 701 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 303, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -17852,8 +21839,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 709 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 304, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 305, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 306, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -17869,8 +21856,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 716 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 307, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -17911,15 +21898,15 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
 #line 732 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 310, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 311, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 312, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 733 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 313, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 314, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 315, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -17930,12 +21917,12 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 #line 736 "ports.go"
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 737 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 316, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 317, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 	}
 #line 739 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -17974,6 +21961,742 @@ kernel void LudInternal_fast(device float* m [[buffer(0)]], constant long& m_len
 	}
 #line 739 "ports.go"
 	m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] - sum;
+}
+
+#line 903 "ports.go"
+kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant bool& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	threadgroup uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	threadgroup uint (*dc_p18);
+	int dc_b19 = 0;
+	threadgroup uint (*dc_p20);
+	int dc_b21 = 0;
+	threadgroup uint (*dc_p22);
+	int dc_b23 = 0;
+	threadgroup uint (*dc_p24);
+	int dc_b25 = 0;
+	device uint (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	device uint (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	device uint (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	device uint (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	threadgroup uint sh28[1024];
+#line 905 "ports.go"
+	threadgroup uint sh29[1024];
+#line 904 "ports.go"
+	threadgroup uint* sKey = sh28;
+#line 905 "ports.go"
+	threadgroup uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 922 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant bool& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup uint (*dc_p6);
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	threadgroup uint (*dc_p10);
+	int dc_b11 = 0;
+	threadgroup uint (*dc_p12);
+#line 904 "ports.go"
+	threadgroup uint sh28[1024];
+#line 905 "ports.go"
+	threadgroup uint sh29[1024];
+#line 904 "ports.go"
+	threadgroup uint* sKey = sh28;
+#line 905 "ports.go"
+	threadgroup uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 922 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant uint& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	threadgroup uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	device uint (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	device uint (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	device uint (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	device uint (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	threadgroup uint sh30[1024];
+#line 950 "ports.go"
+	threadgroup uint sh31[1024];
+#line 949 "ports.go"
+	threadgroup uint* sKey = sh30;
+#line 950 "ports.go"
+	threadgroup uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			}
+		}
+	}
+#line 977 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+kernel void OddEvenMergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant uint& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 949 "ports.go"
+	threadgroup uint sh30[1024];
+#line 950 "ports.go"
+	threadgroup uint sh31[1024];
+#line 949 "ports.go"
+	threadgroup uint* sKey = sh30;
+#line 950 "ports.go"
+	threadgroup uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			}
+		}
+	}
+#line 977 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 1018 "ports.go"
+kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& partial_len [[buffer(1)]], device const uint* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant uint& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	device uint (*dc_p6);
+#line 1019 "ports.go"
+	threadgroup uint sh32[1536];
+#line 1019 "ports.go"
+	threadgroup uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	}
+#line 1029 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((uint)(long)dc_grp.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+kernel void Histogram256_fast(device uint* partial [[buffer(0)]], constant long& partial_len [[buffer(1)]], device const uint* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant uint& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	threadgroup uint sh32[1536];
+#line 1019 "ports.go"
+	threadgroup uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	}
+#line 1029 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(uint)(long)dc_grp.x * 256u + bin] = sum;
+	}
+}
+
+#line 1043 "ports.go"
+kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup uint (*dc_p3);
+	int dc_b4 = 0;
+	threadgroup uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device uint (*dc_p9);
+#line 1048 "ports.go"
+	threadgroup uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	threadgroup uint* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 408, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1052 "ports.go"
+		if ((uint)(long)dc_lid.x < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)dc_lid.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long)dc_grp.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 1048 "ports.go"
+	threadgroup uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(uint)(long)dc_grp.x + i * 256u];
+	}
+#line 1048 "ports.go"
+	threadgroup uint* data = sh33;
+#line 1049 "ports.go"
+	data[(long)dc_lid.x] = sum;
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1052 "ports.go"
+		if ((uint)(long)dc_lid.x < stride) {
+#line 1053 "ports.go"
+			data[(long)dc_lid.x] = data[(long)dc_lid.x] + data[(uint)(long)dc_lid.x + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1057 "ports.go"
+		histogram[(long)dc_grp.x] = data[0];
+	}
+}
+
+#line 1085 "ports.go"
+kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knodes [[buffer(1)]], constant long& knodes_len [[buffer(2)]], constant long& knodesElem [[buffer(3)]], device const Record* records [[buffer(4)]], constant long& records_len [[buffer(5)]], device long* currKnode [[buffer(6)]], constant long& currKnode_len [[buffer(7)]], device long* offset [[buffer(8)]], constant long& offset_len [[buffer(9)]], device const int* keys [[buffer(10)]], constant long& keys_len [[buffer(11)]], device Record* ans [[buffer(12)]], constant long& ans_len [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	device long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	device long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	device int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long thid = (long)dc_lid.x;
+#line 1087 "ports.go"
+	long bid = (long)dc_grp.x;
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* knodes [[buffer(1)]], constant long& knodes_len [[buffer(2)]], constant long& knodesElem [[buffer(3)]], device const Record* records [[buffer(4)]], constant long& records_len [[buffer(5)]], device long* currKnode [[buffer(6)]], constant long& currKnode_len [[buffer(7)]], device long* offset [[buffer(8)]], constant long& offset_len [[buffer(9)]], device const int* keys [[buffer(10)]], constant long& keys_len [[buffer(11)]], device Record* ans [[buffer(12)]], constant long& ans_len [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long thid = (long)dc_lid.x;
+#line 1087 "ports.go"
+	long bid = (long)dc_grp.x;
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
+	}
 }
 
 // Kernels left out: Metal cannot run them.
@@ -18578,6 +23301,237 @@ var dcKernelLavaMD = &runtime.Kernel{
 	SharedBytes: 7200,
 }
 
+// dcKernelMergeSortShared describes kernel MergeSortShared; source hash b8d9f8778b85543e8b7571faf3c1b361.
+var dcKernelMergeSortShared = &runtime.Kernel{
+	Aliased:     "MergeSortShared_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1023}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1023}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MergeSortShared",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "dstKey",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "dstVal",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "srcKey",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "srcVal",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "arrayLength",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "dir",
+		Size: 1,
+	}},
+	SharedBytes: 8192,
+}
+
+// dcKernelOddEvenMergeSortShared describes kernel OddEvenMergeSortShared; source hash a6f5b738b848299c45264d86d6f529ee.
+var dcKernelOddEvenMergeSortShared = &runtime.Kernel{
+	Aliased:     "OddEvenMergeSortShared_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1023}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1023}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "OddEvenMergeSortShared",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "dstKey",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "dstVal",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "srcKey",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "srcVal",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "arrayLength",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "dir",
+		Size: 4,
+	}},
+	SharedBytes: 8192,
+}
+
+// dcKernelHistogram256 describes kernel Histogram256; source hash c1e55003628dbd5a371199794c19bd9d.
+var dcKernelHistogram256 = &runtime.Kernel{
+	Aliased:     "Histogram256_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchConst, Arg: 192}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchConst, Arg: 192}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1535}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchConst, Arg: 192}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1535}, {Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchConst, Arg: 5}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Histogram256",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "partial",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "data",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "dataCount",
+		Size: 4,
+	}},
+	SharedBytes: 6144,
+}
+
+// dcKernelMergeHistogram256 describes kernel MergeHistogram256; source hash 83e038e7b9b7fb9ec0b595cdbc659b9b.
+var dcKernelMergeHistogram256 = &runtime.Kernel{
+	Aliased: "MergeHistogram256_aliased",
+	Barrier: true,
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchUint, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchUint, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchUint, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MergeHistogram256",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "histogram",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "partial",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "histogramCount",
+		Size: 4,
+	}},
+	SharedBytes: 1024,
+}
+
+// dcKernelFindK describes kernel FindK; source hash f25262e0dfc8e2bf9f16491281e76e02.
+var dcKernelFindK = &runtime.Kernel{
+	Aliased:     "FindK_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 32}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 32}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "FindK",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "height",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "knodes",
+		Size: 276,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "knodesElem",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "records",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "currKnode",
+		Size:    8,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "offset",
+		Size:    8,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "keys",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "ans",
+		Size:    4,
+		Written: true,
+	}},
+}
+
 // LaunchConvolutionRows launches kernel ConvolutionRows over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -18764,6 +23718,72 @@ func LaunchLavaMD(dev *runtime.Device, g dc.Grid, par Par, dim Dim, boxes *runti
 	return dev.LaunchArgs(dcKernelLavaMD, g, &args, dc_run_LavaMD)
 }
 
+// LaunchMergeSortShared launches kernel MergeSortShared over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMergeSortShared(dev *runtime.Device, g dc.Grid, dstKey *runtime.Buffer[uint32], dstVal *runtime.Buffer[uint32], srcKey *runtime.Buffer[uint32], srcVal *runtime.Buffer[uint32], arrayLength uint32, dir bool) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, dstKey)
+	runtime.AddBuffer(&args, dstVal)
+	runtime.AddBuffer(&args, srcKey)
+	runtime.AddBuffer(&args, srcVal)
+	runtime.AddScalar(&args, arrayLength)
+	runtime.AddScalar(&args, dir)
+	return dev.LaunchArgs(dcKernelMergeSortShared, g, &args, dc_run_MergeSortShared)
+}
+
+// LaunchOddEvenMergeSortShared launches kernel OddEvenMergeSortShared over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchOddEvenMergeSortShared(dev *runtime.Device, g dc.Grid, dstKey *runtime.Buffer[uint32], dstVal *runtime.Buffer[uint32], srcKey *runtime.Buffer[uint32], srcVal *runtime.Buffer[uint32], arrayLength uint32, dir uint32) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, dstKey)
+	runtime.AddBuffer(&args, dstVal)
+	runtime.AddBuffer(&args, srcKey)
+	runtime.AddBuffer(&args, srcVal)
+	runtime.AddScalar(&args, arrayLength)
+	runtime.AddScalar(&args, dir)
+	return dev.LaunchArgs(dcKernelOddEvenMergeSortShared, g, &args, dc_run_OddEvenMergeSortShared)
+}
+
+// LaunchHistogram256 launches kernel Histogram256 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchHistogram256(dev *runtime.Device, g dc.Grid, partial *runtime.Buffer[uint32], data *runtime.Buffer[uint32], dataCount uint32) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, partial)
+	runtime.AddBuffer(&args, data)
+	runtime.AddScalar(&args, dataCount)
+	return dev.LaunchArgs(dcKernelHistogram256, g, &args, dc_run_Histogram256)
+}
+
+// LaunchMergeHistogram256 launches kernel MergeHistogram256 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMergeHistogram256(dev *runtime.Device, g dc.Grid, histogram *runtime.Buffer[uint32], partial *runtime.Buffer[uint32], histogramCount uint32) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, histogram)
+	runtime.AddBuffer(&args, partial)
+	runtime.AddScalar(&args, histogramCount)
+	return dev.LaunchArgs(dcKernelMergeHistogram256, g, &args, dc_run_MergeHistogram256)
+}
+
+// LaunchFindK launches kernel FindK over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFindK(dev *runtime.Device, g dc.Grid, height int64, knodes *runtime.Buffer[KNode], knodesElem int64, records *runtime.Buffer[Record], currKnode *runtime.Buffer[int64], offset *runtime.Buffer[int64], keys *runtime.Buffer[int32], ans *runtime.Buffer[Record]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, height)
+	runtime.AddBuffer(&args, knodes)
+	runtime.AddScalar(&args, knodesElem)
+	runtime.AddBuffer(&args, records)
+	runtime.AddBuffer(&args, currKnode)
+	runtime.AddBuffer(&args, offset)
+	runtime.AddBuffer(&args, keys)
+	runtime.AddBuffer(&args, ans)
+	return dev.LaunchArgs(dcKernelFindK, g, &args, dc_run_FindK)
+}
+
 // dc_scratch_ConvolutionRows holds the working memory of ConvolutionRows's groups.
 var dc_scratch_ConvolutionRows cpu.Scratches
 
@@ -18788,21 +23808,21 @@ func dc_cpu_ConvolutionRows_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					baseY := dc_gy*4 + ty
 					base := baseY*pitch + baseX
 					for i := 1; i < 9; i++ {
-						(*cpu.Index(dc_f, 1, (*cpu.Index(dc_f, 0, s[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx+i*16), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, src, int(base+i*16), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 16, (*cpu.Index(dc_f, 15, s[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx+i*16), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 17, src, int(base+i*16), dc_x, dc_y, dc_z))
 					}
 					for i_1 := 0; i_1 < 1; i_1++ {
 						var v float32
 						if baseX >= -i_1*16 {
-							v = (*cpu.Index(dc_f, 3, src, int(base+i_1*16), dc_x, dc_y, dc_z))
+							v = (*cpu.Index(dc_f, 18, src, int(base+i_1*16), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 5, (*cpu.Index(dc_f, 4, s[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx+i_1*16), dc_x, dc_y, dc_z)) = v
+						(*cpu.Index(dc_f, 20, (*cpu.Index(dc_f, 19, s[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx+i_1*16), dc_x, dc_y, dc_z)) = v
 					}
 					for i_2 := 9; i_2 < 10; i_2++ {
 						var v_1 float32
 						if imageW-baseX > i_2*16 {
-							v_1 = (*cpu.Index(dc_f, 6, src, int(base+i_2*16), dc_x, dc_y, dc_z))
+							v_1 = (*cpu.Index(dc_f, 21, src, int(base+i_2*16), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 8, (*cpu.Index(dc_f, 7, s[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx+i_2*16), dc_x, dc_y, dc_z)) = v_1
+						(*cpu.Index(dc_f, 23, (*cpu.Index(dc_f, 22, s[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx+i_2*16), dc_x, dc_y, dc_z)) = v_1
 					}
 				}
 			}
@@ -18833,9 +23853,9 @@ func dc_cpu_ConvolutionRows_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					for i_3 := 1; i_3 < 9; i_3++ {
 						var sum float32
 						for j := -8; j <= 8; j++ {
-							sum += (*cpu.Index(dc_f, 9, kernel.C[:], int(8-j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 11, (*cpu.Index(dc_f, 10, s_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2+i_3*16+j), dc_x, dc_y, dc_z))
+							sum += (*cpu.Index(dc_f, 24, kernel.C[:], int(8-j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 26, (*cpu.Index(dc_f, 25, s_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2+i_3*16+j), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 12, dst, int(base_2+i_3*16), dc_x, dc_y, dc_z)) = sum
+						(*cpu.Index(dc_f, 27, dst, int(base_2+i_3*16), dc_x, dc_y, dc_z)) = sum
 					}
 				}
 			}
@@ -18889,19 +23909,19 @@ func dc_cpu_ConvolutionRows_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 					baseY := dc_gy*4 + ty
 					base := baseY*pitch + baseX
 					for i := 1; i < 9; i++ {
-						s[ty][tx+i*16] = (*cpu.Index(dc_f, 2, src, int(base+i*16), dc_x, dc_y, dc_z))
+						s[ty][tx+i*16] = (*cpu.Index(dc_f, 17, src, int(base+i*16), dc_x, dc_y, dc_z))
 					}
 					for i_1 := 0; i_1 < 1; i_1++ {
 						var v float32
 						if baseX >= -i_1*16 {
-							v = (*cpu.Index(dc_f, 3, src, int(base+i_1*16), dc_x, dc_y, dc_z))
+							v = (*cpu.Index(dc_f, 18, src, int(base+i_1*16), dc_x, dc_y, dc_z))
 						}
 						s[ty][tx+i_1*16] = v
 					}
 					for i_2 := 9; i_2 < 10; i_2++ {
 						var v_1 float32
 						if imageW-baseX > i_2*16 {
-							v_1 = (*cpu.Index(dc_f, 6, src, int(base+i_2*16), dc_x, dc_y, dc_z))
+							v_1 = (*cpu.Index(dc_f, 21, src, int(base+i_2*16), dc_x, dc_y, dc_z))
 						}
 						s[ty][tx+i_2*16] = v_1
 					}
@@ -18942,7 +23962,7 @@ func dc_cpu_ConvolutionRows_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 						for j := -8; j <= 8; j++ {
 							sum += kernel.C[8-j] * s_2[ty_2][tx_2+i_3*16+j]
 						}
-						(*cpu.Index(dc_f, 12, dst, int(base_2+i_3*16), dc_x, dc_y, dc_z)) = sum
+						(*cpu.Index(dc_f, 27, dst, int(base_2+i_3*16), dc_x, dc_y, dc_z)) = sum
 					}
 				}
 			}
@@ -19022,21 +24042,21 @@ func dc_cpu_ConvolutionColumns_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 					baseY := (dc_gy*8-1)*8 + ty
 					base := baseY*pitch + baseX
 					for i := 1; i < 9; i++ {
-						(*cpu.Index(dc_f, 14, (*cpu.Index(dc_f, 13, s[:], int(tx), dc_x, dc_y, dc_z))[:], int(ty+i*8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 15, src, int(base+i*8*pitch), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 29, (*cpu.Index(dc_f, 28, s[:], int(tx), dc_x, dc_y, dc_z))[:], int(ty+i*8), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, src, int(base+i*8*pitch), dc_x, dc_y, dc_z))
 					}
 					for i_1 := 0; i_1 < 1; i_1++ {
 						var v float32
 						if baseY >= -i_1*8 {
-							v = (*cpu.Index(dc_f, 16, src, int(base+i_1*8*pitch), dc_x, dc_y, dc_z))
+							v = (*cpu.Index(dc_f, 31, src, int(base+i_1*8*pitch), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 18, (*cpu.Index(dc_f, 17, s[:], int(tx), dc_x, dc_y, dc_z))[:], int(ty+i_1*8), dc_x, dc_y, dc_z)) = v
+						(*cpu.Index(dc_f, 33, (*cpu.Index(dc_f, 32, s[:], int(tx), dc_x, dc_y, dc_z))[:], int(ty+i_1*8), dc_x, dc_y, dc_z)) = v
 					}
 					for i_2 := 9; i_2 < 10; i_2++ {
 						var v_1 float32
 						if imageH-baseY > i_2*8 {
-							v_1 = (*cpu.Index(dc_f, 19, src, int(base+i_2*8*pitch), dc_x, dc_y, dc_z))
+							v_1 = (*cpu.Index(dc_f, 34, src, int(base+i_2*8*pitch), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 21, (*cpu.Index(dc_f, 20, s[:], int(tx), dc_x, dc_y, dc_z))[:], int(ty+i_2*8), dc_x, dc_y, dc_z)) = v_1
+						(*cpu.Index(dc_f, 36, (*cpu.Index(dc_f, 35, s[:], int(tx), dc_x, dc_y, dc_z))[:], int(ty+i_2*8), dc_x, dc_y, dc_z)) = v_1
 					}
 				}
 			}
@@ -19067,9 +24087,9 @@ func dc_cpu_ConvolutionColumns_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 					for i_3 := 1; i_3 < 9; i_3++ {
 						var sum float32
 						for j := -8; j <= 8; j++ {
-							sum += (*cpu.Index(dc_f, 22, kernel.C[:], int(8-j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 24, (*cpu.Index(dc_f, 23, s_2[:], int(tx_2), dc_x, dc_y, dc_z))[:], int(ty_2+i_3*8+j), dc_x, dc_y, dc_z))
+							sum += (*cpu.Index(dc_f, 37, kernel.C[:], int(8-j), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 39, (*cpu.Index(dc_f, 38, s_2[:], int(tx_2), dc_x, dc_y, dc_z))[:], int(ty_2+i_3*8+j), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 25, dst, int(base_2+i_3*8*pitch), dc_x, dc_y, dc_z)) = sum
+						(*cpu.Index(dc_f, 40, dst, int(base_2+i_3*8*pitch), dc_x, dc_y, dc_z)) = sum
 					}
 				}
 			}
@@ -19123,19 +24143,19 @@ func dc_cpu_ConvolutionColumns_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_g
 					baseY := (dc_gy*8-1)*8 + ty
 					base := baseY*pitch + baseX
 					for i := 1; i < 9; i++ {
-						s[tx][ty+i*8] = (*cpu.Index(dc_f, 15, src, int(base+i*8*pitch), dc_x, dc_y, dc_z))
+						s[tx][ty+i*8] = (*cpu.Index(dc_f, 30, src, int(base+i*8*pitch), dc_x, dc_y, dc_z))
 					}
 					for i_1 := 0; i_1 < 1; i_1++ {
 						var v float32
 						if baseY >= -i_1*8 {
-							v = (*cpu.Index(dc_f, 16, src, int(base+i_1*8*pitch), dc_x, dc_y, dc_z))
+							v = (*cpu.Index(dc_f, 31, src, int(base+i_1*8*pitch), dc_x, dc_y, dc_z))
 						}
 						s[tx][ty+i_1*8] = v
 					}
 					for i_2 := 9; i_2 < 10; i_2++ {
 						var v_1 float32
 						if imageH-baseY > i_2*8 {
-							v_1 = (*cpu.Index(dc_f, 19, src, int(base+i_2*8*pitch), dc_x, dc_y, dc_z))
+							v_1 = (*cpu.Index(dc_f, 34, src, int(base+i_2*8*pitch), dc_x, dc_y, dc_z))
 						}
 						s[tx][ty+i_2*8] = v_1
 					}
@@ -19176,7 +24196,7 @@ func dc_cpu_ConvolutionColumns_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_g
 						for j := -8; j <= 8; j++ {
 							sum += kernel.C[8-j] * s_2[tx_2][ty_2+i_3*8+j]
 						}
-						(*cpu.Index(dc_f, 25, dst, int(base_2+i_3*8*pitch), dc_x, dc_y, dc_z)) = sum
+						(*cpu.Index(dc_f, 40, dst, int(base_2+i_3*8*pitch), dc_x, dc_y, dc_z)) = sum
 					}
 				}
 			}
@@ -19316,7 +24336,7 @@ func dc_cpu_ScalarProd_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					_, _, _ = dc_x, dc_y, dc_z
 					accum_4 := dc_sh2
 					{
-						(*cpu.Index(dc_f, 29, c, int(vec), dc_x, dc_y, dc_z)) = accum_4[0]
+						(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_4[0]
 					}
 				}
 			}
@@ -19367,7 +24387,7 @@ func dc_cpu_ScalarProd(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c []fl
 									{
 										var sum float32
 										for pos := dc_lv_vectorBase + dc_lv_iAccum; pos < dc_lv_vectorEnd; pos += 1024 {
-											sum += (*cpu.Index(dc_f, 26, a, int(pos), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 27, b, int(pos), dc_x, dc_y, dc_z))
+											sum += (*cpu.Index(dc_f, 41, a, int(pos), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 42, b, int(pos), dc_x, dc_y, dc_z))
 										}
 										accum_2[dc_lv_iAccum] = sum
 									}
@@ -19399,7 +24419,7 @@ func dc_cpu_ScalarProd(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c []fl
 									if dc_lv_iAccum_1 < stride {
 										dc_any_2 = true
 										{
-											accum_3[dc_lv_iAccum_1] = accum_3[dc_lv_iAccum_1] + (*cpu.Index(dc_f, 28, accum_3[:], int(stride+dc_lv_iAccum_1), dc_x, dc_y, dc_z))
+											accum_3[dc_lv_iAccum_1] = accum_3[dc_lv_iAccum_1] + (*cpu.Index(dc_f, 43, accum_3[:], int(stride+dc_lv_iAccum_1), dc_x, dc_y, dc_z))
 										}
 										dc_lv_iAccum_1 += dc_gs.X
 									}
@@ -19496,7 +24516,7 @@ func dc_cpu_ScalarProd_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					_, _, _ = dc_x, dc_y, dc_z
 					accum_4 := dc_sh2
 					{
-						(*cpu.Index(dc_f, 29, c, int(vec), dc_x, dc_y, dc_z)) = accum_4[0]
+						(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_4[0]
 					}
 				}
 			}
@@ -19547,7 +24567,7 @@ func dc_cpu_ScalarProd_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c
 									{
 										var sum float32
 										for pos := dc_lv_vectorBase + dc_lv_iAccum; pos < dc_lv_vectorEnd; pos += 1024 {
-											sum += (*cpu.Index(dc_f, 26, a, int(pos), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 27, b, int(pos), dc_x, dc_y, dc_z))
+											sum += (*cpu.Index(dc_f, 41, a, int(pos), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 42, b, int(pos), dc_x, dc_y, dc_z))
 										}
 										accum_2[dc_lv_iAccum] = sum
 									}
@@ -19637,11 +24657,11 @@ func dc_cpu_TransposeDiagonal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					var by int
 					if width == height {
 						by = dc_gx
-						bx = cpu.Rem(dc_f, 30, dc_gx+dc_gy, dc_ng.X, dc_x, dc_y, dc_z)
+						bx = cpu.Rem(dc_f, 45, dc_gx+dc_gy, dc_ng.X, dc_x, dc_y, dc_z)
 					} else {
 						bid := dc_gx + dc_ng.X*dc_gy
-						by = cpu.Rem(dc_f, 31, bid, dc_ng.Y, dc_x, dc_y, dc_z)
-						bx = cpu.Rem(dc_f, 33, cpu.Div(dc_f, 32, bid, dc_ng.Y, dc_x, dc_y, dc_z)+by, dc_ng.X, dc_x, dc_y, dc_z)
+						by = cpu.Rem(dc_f, 46, bid, dc_ng.Y, dc_x, dc_y, dc_z)
+						bx = cpu.Rem(dc_f, 48, cpu.Div(dc_f, 47, bid, dc_ng.Y, dc_x, dc_y, dc_z)+by, dc_ng.X, dc_x, dc_y, dc_z)
 					}
 					x := bx*32 + dc_lx
 					y := by*32 + dc_ly
@@ -19650,7 +24670,7 @@ func dc_cpu_TransposeDiagonal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					y = bx*32 + dc_ly
 					dc_lv_indexOut = x + y*height
 					for i := 0; i < 32; i += 8 {
-						(*cpu.Index(dc_f, 35, (*cpu.Index(dc_f, 34, tile[:], int(dc_ly+i), dc_x, dc_y, dc_z))[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 36, in, int(indexIn+i*width), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 50, (*cpu.Index(dc_f, 49, tile[:], int(dc_ly+i), dc_x, dc_y, dc_z))[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 51, in, int(indexIn+i*width), dc_x, dc_y, dc_z))
 					}
 					dc_pt_indexOut[dc_tid] = dc_lv_indexOut
 				}
@@ -19678,7 +24698,7 @@ func dc_cpu_TransposeDiagonal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					dc_lv_indexOut := dc_pt_indexOut[dc_tid]
 					tile_2 := dc_sh3
 					for i_1 := 0; i_1 < 32; i_1 += 8 {
-						(*cpu.Index(dc_f, 37, out, int(dc_lv_indexOut+i_1*height), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, (*cpu.Index(dc_f, 38, tile_2[:], int(dc_lx), dc_x, dc_y, dc_z))[:], int(dc_ly+i_1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 52, out, int(dc_lv_indexOut+i_1*height), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, (*cpu.Index(dc_f, 53, tile_2[:], int(dc_lx), dc_x, dc_y, dc_z))[:], int(dc_ly+i_1), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -19744,7 +24764,7 @@ func dc_cpu_TransposeDiagonal_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 					y = bx*32 + dc_ly
 					dc_lv_indexOut = x + y*height
 					for i := 0; i < 32; i += 8 {
-						tile[dc_ly+i][dc_lx] = (*cpu.Index(dc_f, 36, in, int(indexIn+i*width), dc_x, dc_y, dc_z))
+						tile[dc_ly+i][dc_lx] = (*cpu.Index(dc_f, 51, in, int(indexIn+i*width), dc_x, dc_y, dc_z))
 					}
 					dc_pt_indexOut[dc_tid] = dc_lv_indexOut
 				}
@@ -19775,7 +24795,7 @@ func dc_cpu_TransposeDiagonal_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 					dc_lv_indexOut := dc_pt_indexOut[dc_tid]
 					tile_2 := dc_sh3
 					for i_1 := 0; i_1 < 32; i_1 += 8 {
-						(*cpu.Index(dc_f, 37, out, int(dc_lv_indexOut+i_1*height), dc_x, dc_y, dc_z)) = tile_2[dc_lx][dc_ly+i_1]
+						(*cpu.Index(dc_f, 52, out, int(dc_lv_indexOut+i_1*height), dc_x, dc_y, dc_z)) = tile_2[dc_lx][dc_ly+i_1]
 					}
 				}
 			}
@@ -19851,7 +24871,7 @@ func dc_cpu_BinomialOptions_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					dc_lv_finalIt := dc_pt_finalIt[dc_tid]
 					exchange := dc_sh4
 					tid := dc_lx
-					dc_lv_o = (*cpu.Index(dc_f, 40, options, int(dc_gx), dc_x, dc_y, dc_z))
+					dc_lv_o = (*cpu.Index(dc_f, 55, options, int(dc_gx), dc_x, dc_y, dc_z))
 					{
 						var dc_zero [5]float32
 						dc_lv_call = dc_zero
@@ -19891,7 +24911,7 @@ func dc_cpu_BinomialOptions_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					dc_lv_call := dc_pt_call[dc_tid]
 					exchange_2 := dc_sh4
 					tid_2 := dc_lx
-					(*cpu.Index(dc_f, 41, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+					(*cpu.Index(dc_f, 56, exchange_2[:], int(tid_2), dc_x, dc_y, dc_z)) = dc_lv_call[0]
 				}
 			}
 		}
@@ -19917,7 +24937,7 @@ func dc_cpu_BinomialOptions_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					dc_lv_call := dc_pt_call[dc_tid]
 					exchange_3 := dc_sh4
 					tid_3 := dc_lx
-					dc_lv_call[4] = (*cpu.Index(dc_f, 42, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
+					dc_lv_call[4] = (*cpu.Index(dc_f, 57, exchange_3[:], int(tid_3+1), dc_x, dc_y, dc_z))
 					dc_pt_call[dc_tid] = dc_lv_call
 				}
 			}
@@ -19946,7 +24966,7 @@ func dc_cpu_BinomialOptions_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					dc_lv_o := dc_pt_o[dc_tid]
 					if i_1 > dc_lv_finalIt {
 						for j := 0; j < 4; j++ {
-							dc_lv_call[j] = dc_lv_o.PuByDf*(*cpu.Index(dc_f, 43, dc_lv_call[:], int(j+1), dc_x, dc_y, dc_z)) + dc_lv_o.PdByDf*dc_lv_call[j]
+							dc_lv_call[j] = dc_lv_o.PuByDf*(*cpu.Index(dc_f, 58, dc_lv_call[:], int(j+1), dc_x, dc_y, dc_z)) + dc_lv_o.PdByDf*dc_lv_call[j]
 						}
 					}
 					dc_pt_call[dc_tid] = dc_lv_call
@@ -19978,7 +24998,7 @@ func dc_cpu_BinomialOptions_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					tid_4 := dc_lx
 					_ = tid_4
 					{
-						(*cpu.Index(dc_f, 44, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
+						(*cpu.Index(dc_f, 59, callValue, int(dc_gx), dc_x, dc_y, dc_z)) = dc_lv_call[0]
 					}
 				}
 			}
@@ -20273,18 +25293,18 @@ func dc_cpu_FiniteDifferences_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					}
 					for i := 2; i >= 0; i-- {
 						if dc_lv_validr {
-							(*cpu.Index(dc_f, 45, dc_lv_behind[:], int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 46, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 60, dc_lv_behind[:], int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 						}
 						dc_lv_inputIndex += strideZ
 					}
 					if dc_lv_validr {
-						dc_lv_current = (*cpu.Index(dc_f, 47, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+						dc_lv_current = (*cpu.Index(dc_f, 62, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 					}
 					dc_lv_outputIndex = dc_lv_inputIndex
 					dc_lv_inputIndex += strideZ
 					for i_1 := 0; i_1 < 4; i_1++ {
 						if dc_lv_validr {
-							dc_lv_infront[i_1] = (*cpu.Index(dc_f, 48, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 						}
 						dc_lv_inputIndex += strideZ
 					}
@@ -20326,15 +25346,15 @@ func dc_cpu_FiniteDifferences_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					strideY_2 := dimx + 8
 					strideZ_2 := strideY_2 * (dimy + 8)
 					for i_2 := 3; i_2 > 0; i_2-- {
-						dc_lv_behind[i_2] = (*cpu.Index(dc_f, 49, dc_lv_behind[:], int(i_2-1), dc_x, dc_y, dc_z))
+						dc_lv_behind[i_2] = (*cpu.Index(dc_f, 64, dc_lv_behind[:], int(i_2-1), dc_x, dc_y, dc_z))
 					}
 					dc_lv_behind[0] = dc_lv_current
 					dc_lv_current = dc_lv_infront[0]
 					for i_3 := 0; i_3 < 3; i_3++ {
-						dc_lv_infront[i_3] = (*cpu.Index(dc_f, 50, dc_lv_infront[:], int(i_3+1), dc_x, dc_y, dc_z))
+						dc_lv_infront[i_3] = (*cpu.Index(dc_f, 65, dc_lv_infront[:], int(i_3+1), dc_x, dc_y, dc_z))
 					}
 					if dc_lv_validr {
-						dc_lv_infront[3] = (*cpu.Index(dc_f, 51, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+						dc_lv_infront[3] = (*cpu.Index(dc_f, 66, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 					}
 					dc_lv_inputIndex += strideZ_2
 					dc_lv_outputIndex += strideZ_2
@@ -20376,14 +25396,14 @@ func dc_cpu_FiniteDifferences_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					tx_2 := ltidx_2 + 4
 					ty_2 := ltidy_2 + 4
 					if ltidy_2 < 4 {
-						(*cpu.Index(dc_f, 52, tile_2[ltidy_2][:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 53, input, int(dc_lv_outputIndex-4*strideY_3), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 55, (*cpu.Index(dc_f, 54, tile_2[:], int(ltidy_2+worky_2+4), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 56, input, int(dc_lv_outputIndex+worky_2*strideY_3), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 67, tile_2[ltidy_2][:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 68, input, int(dc_lv_outputIndex-4*strideY_3), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 70, (*cpu.Index(dc_f, 69, tile_2[:], int(ltidy_2+worky_2+4), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 71, input, int(dc_lv_outputIndex+worky_2*strideY_3), dc_x, dc_y, dc_z))
 					}
 					if ltidx_2 < 4 {
-						(*cpu.Index(dc_f, 57, tile_2[:], int(ty_2), dc_x, dc_y, dc_z))[ltidx_2] = (*cpu.Index(dc_f, 58, input, int(dc_lv_outputIndex-4), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 60, (*cpu.Index(dc_f, 59, tile_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(ltidx_2+workx_2+4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 61, input, int(dc_lv_outputIndex+workx_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 72, tile_2[:], int(ty_2), dc_x, dc_y, dc_z))[ltidx_2] = (*cpu.Index(dc_f, 73, input, int(dc_lv_outputIndex-4), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 75, (*cpu.Index(dc_f, 74, tile_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(ltidx_2+workx_2+4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 76, input, int(dc_lv_outputIndex+workx_2), dc_x, dc_y, dc_z))
 					}
-					(*cpu.Index(dc_f, 63, (*cpu.Index(dc_f, 62, tile_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = dc_lv_current
+					(*cpu.Index(dc_f, 78, (*cpu.Index(dc_f, 77, tile_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = dc_lv_current
 				}
 			}
 		}
@@ -20418,10 +25438,10 @@ func dc_cpu_FiniteDifferences_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					ty_3 := ltidy_3 + 4
 					value := stencil.C[0] * dc_lv_current
 					for i_4 := 1; i_4 <= 4; i_4++ {
-						value += stencil.C[i_4] * ((*cpu.Index(dc_f, 64, dc_lv_infront[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 65, dc_lv_behind[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 67, (*cpu.Index(dc_f, 66, tile_3[:], int(ty_3-i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 69, (*cpu.Index(dc_f, 68, tile_3[:], int(ty_3+i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 71, (*cpu.Index(dc_f, 70, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3-i_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 73, (*cpu.Index(dc_f, 72, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3+i_4), dc_x, dc_y, dc_z)))
+						value += stencil.C[i_4] * ((*cpu.Index(dc_f, 79, dc_lv_infront[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 80, dc_lv_behind[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 82, (*cpu.Index(dc_f, 81, tile_3[:], int(ty_3-i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 84, (*cpu.Index(dc_f, 83, tile_3[:], int(ty_3+i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 86, (*cpu.Index(dc_f, 85, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3-i_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 88, (*cpu.Index(dc_f, 87, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3+i_4), dc_x, dc_y, dc_z)))
 					}
 					if dc_lv_validw {
-						(*cpu.Index(dc_f, 74, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
+						(*cpu.Index(dc_f, 89, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
 					}
 				}
 			}
@@ -20521,18 +25541,18 @@ func dc_cpu_FiniteDifferences_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 					}
 					for i := 2; i >= 0; i-- {
 						if dc_lv_validr {
-							dc_lv_behind[i] = (*cpu.Index(dc_f, 46, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							dc_lv_behind[i] = (*cpu.Index(dc_f, 61, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 						}
 						dc_lv_inputIndex += strideZ
 					}
 					if dc_lv_validr {
-						dc_lv_current = (*cpu.Index(dc_f, 47, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+						dc_lv_current = (*cpu.Index(dc_f, 62, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 					}
 					dc_lv_outputIndex = dc_lv_inputIndex
 					dc_lv_inputIndex += strideZ
 					for i_1 := 0; i_1 < 4; i_1++ {
 						if dc_lv_validr {
-							dc_lv_infront[i_1] = (*cpu.Index(dc_f, 48, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+							dc_lv_infront[i_1] = (*cpu.Index(dc_f, 63, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 						}
 						dc_lv_inputIndex += strideZ
 					}
@@ -20582,7 +25602,7 @@ func dc_cpu_FiniteDifferences_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 						dc_lv_infront[i_3] = dc_lv_infront[i_3+1]
 					}
 					if dc_lv_validr {
-						dc_lv_infront[3] = (*cpu.Index(dc_f, 51, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
+						dc_lv_infront[3] = (*cpu.Index(dc_f, 66, input, int(dc_lv_inputIndex), dc_x, dc_y, dc_z))
 					}
 					dc_lv_inputIndex += strideZ_2
 					dc_lv_outputIndex += strideZ_2
@@ -20624,12 +25644,12 @@ func dc_cpu_FiniteDifferences_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 					tx_2 := ltidx_2 + 4
 					ty_2 := ltidy_2 + 4
 					if ltidy_2 < 4 {
-						tile_2[ltidy_2][tx_2] = (*cpu.Index(dc_f, 53, input, int(dc_lv_outputIndex-4*strideY_3), dc_x, dc_y, dc_z))
-						tile_2[ltidy_2+worky_2+4][tx_2] = (*cpu.Index(dc_f, 56, input, int(dc_lv_outputIndex+worky_2*strideY_3), dc_x, dc_y, dc_z))
+						tile_2[ltidy_2][tx_2] = (*cpu.Index(dc_f, 68, input, int(dc_lv_outputIndex-4*strideY_3), dc_x, dc_y, dc_z))
+						tile_2[ltidy_2+worky_2+4][tx_2] = (*cpu.Index(dc_f, 71, input, int(dc_lv_outputIndex+worky_2*strideY_3), dc_x, dc_y, dc_z))
 					}
 					if ltidx_2 < 4 {
-						tile_2[ty_2][ltidx_2] = (*cpu.Index(dc_f, 58, input, int(dc_lv_outputIndex-4), dc_x, dc_y, dc_z))
-						tile_2[ty_2][ltidx_2+workx_2+4] = (*cpu.Index(dc_f, 61, input, int(dc_lv_outputIndex+workx_2), dc_x, dc_y, dc_z))
+						tile_2[ty_2][ltidx_2] = (*cpu.Index(dc_f, 73, input, int(dc_lv_outputIndex-4), dc_x, dc_y, dc_z))
+						tile_2[ty_2][ltidx_2+workx_2+4] = (*cpu.Index(dc_f, 76, input, int(dc_lv_outputIndex+workx_2), dc_x, dc_y, dc_z))
 					}
 					tile_2[ty_2][tx_2] = dc_lv_current
 				}
@@ -20669,7 +25689,7 @@ func dc_cpu_FiniteDifferences_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 						value += stencil.C[i_4] * (dc_lv_infront[i_4-1] + dc_lv_behind[i_4-1] + tile_3[ty_3-i_4][tx_3] + tile_3[ty_3+i_4][tx_3] + tile_3[ty_3][tx_3-i_4] + tile_3[ty_3][tx_3+i_4])
 					}
 					if dc_lv_validw {
-						(*cpu.Index(dc_f, 74, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
+						(*cpu.Index(dc_f, 89, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
 					}
 				}
 			}
@@ -20754,7 +25774,7 @@ func dc_cpu_DCT8x8_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					by := dc_gy + offsetYBlocks
 					tx := dc_lx
 					ty := dc_ly
-					(*cpu.Index(dc_f, 75, block1[:], int(ty<<3+tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 76, src, int((by<<3+ty)*imgWidth+bx<<3+tx), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 90, block1[:], int(ty<<3+tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 91, src, int((by<<3+ty)*imgWidth+bx<<3+tx), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -20787,11 +25807,11 @@ func dc_cpu_DCT8x8_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					dc_lv_dctIndex = 0 + ty_2
 					block1Index := 0 + tx_2
 					for i := 0; i < 8; i++ {
-						dc_lv_cur += (*cpu.Index(dc_f, 77, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 78, block1_2[:], int(block1Index), dc_x, dc_y, dc_z))
+						dc_lv_cur += (*cpu.Index(dc_f, 92, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 93, block1_2[:], int(block1Index), dc_x, dc_y, dc_z))
 						dc_lv_dctIndex += 8
 						block1Index += 8
 					}
-					(*cpu.Index(dc_f, 79, block2_2[:], int(ty_2<<3+tx_2), dc_x, dc_y, dc_z)) = dc_lv_cur
+					(*cpu.Index(dc_f, 94, block2_2[:], int(ty_2<<3+tx_2), dc_x, dc_y, dc_z)) = dc_lv_cur
 					dc_pt_cur[dc_tid] = dc_lv_cur
 					dc_pt_dctIndex[dc_tid] = dc_lv_dctIndex
 				}
@@ -20826,11 +25846,11 @@ func dc_cpu_DCT8x8_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					block2Index := ty_3<<3 + 0
 					dc_lv_dctIndex = 0 + tx_3
 					for i_1 := 0; i_1 < 8; i_1++ {
-						dc_lv_cur += (*cpu.Index(dc_f, 80, block2_3[:], int(block2Index), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 81, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z))
+						dc_lv_cur += (*cpu.Index(dc_f, 95, block2_3[:], int(block2Index), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 96, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z))
 						block2Index++
 						dc_lv_dctIndex += 8
 					}
-					(*cpu.Index(dc_f, 82, block1_3[:], int(ty_3<<3+tx_3), dc_x, dc_y, dc_z)) = dc_lv_cur
+					(*cpu.Index(dc_f, 97, block1_3[:], int(ty_3<<3+tx_3), dc_x, dc_y, dc_z)) = dc_lv_cur
 					dc_pt_cur[dc_tid] = dc_lv_cur
 					dc_pt_dctIndex[dc_tid] = dc_lv_dctIndex
 				}
@@ -20858,7 +25878,7 @@ func dc_cpu_DCT8x8_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					by_2 := dc_gy + offsetYBlocks
 					tx_4 := dc_lx
 					ty_4 := dc_ly
-					(*cpu.Index(dc_f, 83, dst, int((by_2<<3+ty_4)*imgWidth+bx_2<<3+tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 84, block1_4[:], int(ty_4<<3+tx_4), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 98, dst, int((by_2<<3+ty_4)*imgWidth+bx_2<<3+tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, block1_4[:], int(ty_4<<3+tx_4), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -20936,9 +25956,9 @@ func dc_cpu_ScanNaive_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					dc_lv_pin = 1
 					var v float32
 					if thid > 0 {
-						v = (*cpu.Index(dc_f, 85, in, int(thid-1), dc_x, dc_y, dc_z))
+						v = (*cpu.Index(dc_f, 100, in, int(thid-1), dc_x, dc_y, dc_z))
 					}
-					(*cpu.Index(dc_f, 86, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
+					(*cpu.Index(dc_f, 101, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
 					dc_pt_pout[dc_tid] = dc_lv_pout
 					dc_pt_pin[dc_tid] = dc_lv_pin
 				}
@@ -20990,9 +26010,9 @@ func dc_cpu_ScanNaive_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					dc_lv_pin := dc_pt_pin[dc_tid]
 					temp_2 := dc_sh8
 					thid_2 := dc_lx
-					(*cpu.Index(dc_f, 87, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 88, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 102, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 103, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
 					if thid_2 >= offset {
-						(*cpu.Index(dc_f, 90, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 90, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 91, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -21019,7 +26039,7 @@ func dc_cpu_ScanNaive_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 					dc_lv_pout := dc_pt_pout[dc_tid]
 					temp_3 := dc_sh8
 					thid_3 := dc_lx
-					(*cpu.Index(dc_f, 92, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 93, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 107, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -21077,7 +26097,7 @@ func dc_cpu_ScanNaive_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 					if thid > 0 {
 						v = in[thid-1]
 					}
-					(*cpu.Index(dc_f, 86, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
+					(*cpu.Index(dc_f, 101, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
 					dc_pt_pout[dc_tid] = dc_lv_pout
 					dc_pt_pin[dc_tid] = dc_lv_pin
 				}
@@ -21129,9 +26149,9 @@ func dc_cpu_ScanNaive_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 					dc_lv_pin := dc_pt_pin[dc_tid]
 					temp_2 := dc_sh8
 					thid_2 := dc_lx
-					(*cpu.Index(dc_f, 87, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 88, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 102, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 103, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
 					if thid_2 >= offset {
-						(*cpu.Index(dc_f, 90, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 90, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 91, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -21158,7 +26178,7 @@ func dc_cpu_ScanNaive_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 					dc_lv_pout := dc_pt_pout[dc_tid]
 					temp_3 := dc_sh8
 					thid_3 := dc_lx
-					out[thid_3] = (*cpu.Index(dc_f, 93, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+					out[thid_3] = (*cpu.Index(dc_f, 108, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -21243,13 +26263,13 @@ func dc_cpu_ScanBlelloch_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					var va float32
 					var vb float32
 					if blockOffset+ai < length {
-						va = (*cpu.Index(dc_f, 94, in, int(blockOffset+ai), dc_x, dc_y, dc_z))
+						va = (*cpu.Index(dc_f, 109, in, int(blockOffset+ai), dc_x, dc_y, dc_z))
 					}
 					if blockOffset+bi < length {
-						vb = (*cpu.Index(dc_f, 95, in, int(blockOffset+bi), dc_x, dc_y, dc_z))
+						vb = (*cpu.Index(dc_f, 110, in, int(blockOffset+bi), dc_x, dc_y, dc_z))
 					}
-					(*cpu.Index(dc_f, 96, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
-					(*cpu.Index(dc_f, 97, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
+					(*cpu.Index(dc_f, 111, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
+					(*cpu.Index(dc_f, 112, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
 					dc_pt_offset[dc_tid] = dc_lv_offset
 					dc_pt_bankOffsetA[dc_tid] = dc_lv_bankOffsetA
 					dc_pt_bankOffsetB[dc_tid] = dc_lv_bankOffsetB
@@ -21283,7 +26303,7 @@ func dc_cpu_ScanBlelloch_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						bi_1 := dc_lv_offset*(2*thid_2+2) - 1
 						ai_1 += dc_conflictFree(ai_1)
 						bi_1 += dc_conflictFree(bi_1)
-						(*cpu.Index(dc_f, 99, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 100, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 115, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
 					}
 					dc_lv_offset *= 2
 					dc_pt_offset[dc_tid] = dc_lv_offset
@@ -21313,8 +26333,8 @@ func dc_cpu_ScanBlelloch_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					thid_3 := dc_lx
 					_ = thid_3
 					{
-						(*cpu.Index(dc_f, 101, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 102, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 103, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 116, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 117, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 118, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -21367,9 +26387,9 @@ func dc_cpu_ScanBlelloch_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						bi_2 := dc_lv_offset*(2*thid_4+2) - 1
 						ai_2 += dc_conflictFree(ai_2)
 						bi_2 += dc_conflictFree(bi_2)
-						tmp := (*cpu.Index(dc_f, 104, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 105, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 106, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 108, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
+						tmp := (*cpu.Index(dc_f, 119, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 120, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 121, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
 					}
 				}
 			}
@@ -21401,10 +26421,10 @@ func dc_cpu_ScanBlelloch_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					ai_3 := thid_5
 					bi_3 := thid_5 + n/2
 					if blockOffset_2+ai_3 < length {
-						(*cpu.Index(dc_f, 109, out, int(blockOffset_2+ai_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 110, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 124, out, int(blockOffset_2+ai_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 125, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
 					}
 					if blockOffset_2+bi_3 < length {
-						(*cpu.Index(dc_f, 111, out, int(blockOffset_2+bi_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 112, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 126, out, int(blockOffset_2+bi_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 127, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -21477,8 +26497,8 @@ func dc_cpu_ScanBlelloch_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					if blockOffset+bi < length {
 						vb = in[blockOffset+bi]
 					}
-					(*cpu.Index(dc_f, 96, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
-					(*cpu.Index(dc_f, 97, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
+					(*cpu.Index(dc_f, 111, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
+					(*cpu.Index(dc_f, 112, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
 					dc_pt_offset[dc_tid] = dc_lv_offset
 					dc_pt_bankOffsetA[dc_tid] = dc_lv_bankOffsetA
 					dc_pt_bankOffsetB[dc_tid] = dc_lv_bankOffsetB
@@ -21512,7 +26532,7 @@ func dc_cpu_ScanBlelloch_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						bi_1 := dc_lv_offset*(2*thid_2+2) - 1
 						ai_1 += dc_conflictFree(ai_1)
 						bi_1 += dc_conflictFree(bi_1)
-						(*cpu.Index(dc_f, 99, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 100, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 115, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
 					}
 					dc_lv_offset *= 2
 					dc_pt_offset[dc_tid] = dc_lv_offset
@@ -21542,8 +26562,8 @@ func dc_cpu_ScanBlelloch_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					thid_3 := dc_lx
 					_ = thid_3
 					{
-						sums[dc_gx] = (*cpu.Index(dc_f, 102, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 103, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
+						sums[dc_gx] = (*cpu.Index(dc_f, 117, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 118, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -21596,9 +26616,9 @@ func dc_cpu_ScanBlelloch_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						bi_2 := dc_lv_offset*(2*thid_4+2) - 1
 						ai_2 += dc_conflictFree(ai_2)
 						bi_2 += dc_conflictFree(bi_2)
-						tmp := (*cpu.Index(dc_f, 104, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 105, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 106, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 108, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
+						tmp := (*cpu.Index(dc_f, 119, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 120, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 121, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
 					}
 				}
 			}
@@ -21630,10 +26650,10 @@ func dc_cpu_ScanBlelloch_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					ai_3 := thid_5
 					bi_3 := thid_5 + n/2
 					if blockOffset_2+ai_3 < length {
-						out[blockOffset_2+ai_3] = (*cpu.Index(dc_f, 110, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
+						out[blockOffset_2+ai_3] = (*cpu.Index(dc_f, 125, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
 					}
 					if blockOffset_2+bi_3 < length {
-						out[blockOffset_2+bi_3] = (*cpu.Index(dc_f, 112, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
+						out[blockOffset_2+bi_3] = (*cpu.Index(dc_f, 127, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -21733,14 +26753,14 @@ func dc_cpu_Srad1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					west := dc_sh15
 					_ = west
 					if by == 0 {
-						(*cpu.Index(dc_f, 114, (*cpu.Index(dc_f, 113, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 115, j, int(16*bx+tx), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 129, (*cpu.Index(dc_f, 128, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 130, j, int(16*bx+tx), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 117, (*cpu.Index(dc_f, 116, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 118, j, int(indexN), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 132, (*cpu.Index(dc_f, 131, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 133, j, int(indexN), dc_x, dc_y, dc_z))
 					}
 					if by == dc_ng.Y-1 {
-						(*cpu.Index(dc_f, 120, (*cpu.Index(dc_f, 119, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 121, j, int(cols*16*(dc_ng.Y-1)+16*bx+cols*15+tx), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 135, (*cpu.Index(dc_f, 134, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, j, int(cols*16*(dc_ng.Y-1)+16*bx+cols*15+tx), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 123, (*cpu.Index(dc_f, 122, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 124, j, int(indexS), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 138, (*cpu.Index(dc_f, 137, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 139, j, int(indexS), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -21771,14 +26791,14 @@ func dc_cpu_Srad1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					east_2 := dc_sh14
 					west_2 := dc_sh15
 					if bx_2 == 0 {
-						(*cpu.Index(dc_f, 126, (*cpu.Index(dc_f, 125, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 127, j, int(cols*16*by_2+cols*ty_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 141, (*cpu.Index(dc_f, 140, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 142, j, int(cols*16*by_2+cols*ty_2), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 129, (*cpu.Index(dc_f, 128, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 130, j, int(indexW_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 144, (*cpu.Index(dc_f, 143, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 145, j, int(indexW_2), dc_x, dc_y, dc_z))
 					}
 					if bx_2 == dc_ng.X-1 {
-						(*cpu.Index(dc_f, 132, (*cpu.Index(dc_f, 131, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 133, j, int(cols*16*by_2+16*(dc_ng.X-1)+cols*ty_2+16-1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 147, (*cpu.Index(dc_f, 146, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 148, j, int(cols*16*by_2+16*(dc_ng.X-1)+cols*ty_2+16-1), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 135, (*cpu.Index(dc_f, 134, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, j, int(indexE_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 150, (*cpu.Index(dc_f, 149, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 151, j, int(indexE_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -21806,7 +26826,7 @@ func dc_cpu_Srad1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					ty_3 := dc_ly
 					index_2 := cols*16*by_3 + 16*bx_3 + cols*ty_3 + tx_3
 					temp_2 := dc_sh10
-					(*cpu.Index(dc_f, 138, (*cpu.Index(dc_f, 137, temp_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 139, j, int(index_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 153, (*cpu.Index(dc_f, 152, temp_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 154, j, int(index_2), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -21841,57 +26861,57 @@ func dc_cpu_Srad1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					south_2 := dc_sh13
 					east_3 := dc_sh14
 					west_3 := dc_sh15
-					jc := (*cpu.Index(dc_f, 141, (*cpu.Index(dc_f, 140, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
+					jc := (*cpu.Index(dc_f, 156, (*cpu.Index(dc_f, 155, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
 					dc_lv_n = 0
 					dc_lv_s = 0
 					dc_lv_w = 0
 					dc_lv_e = 0
 					switch {
 					case ty_4 == 0 && tx_4 == 0:
-						dc_lv_n = (*cpu.Index(dc_f, 143, (*cpu.Index(dc_f, 142, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 145, (*cpu.Index(dc_f, 144, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 147, (*cpu.Index(dc_f, 146, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 149, (*cpu.Index(dc_f, 148, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 158, (*cpu.Index(dc_f, 157, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 160, (*cpu.Index(dc_f, 159, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 162, (*cpu.Index(dc_f, 161, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 164, (*cpu.Index(dc_f, 163, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 					case ty_4 == 0 && tx_4 == 15:
-						dc_lv_n = (*cpu.Index(dc_f, 151, (*cpu.Index(dc_f, 150, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 153, (*cpu.Index(dc_f, 152, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 155, (*cpu.Index(dc_f, 154, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 157, (*cpu.Index(dc_f, 156, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 166, (*cpu.Index(dc_f, 165, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 168, (*cpu.Index(dc_f, 167, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 170, (*cpu.Index(dc_f, 169, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 172, (*cpu.Index(dc_f, 171, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
 					case ty_4 == 15 && tx_4 == 15:
-						dc_lv_n = (*cpu.Index(dc_f, 159, (*cpu.Index(dc_f, 158, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 161, (*cpu.Index(dc_f, 160, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 163, (*cpu.Index(dc_f, 162, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 165, (*cpu.Index(dc_f, 164, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 174, (*cpu.Index(dc_f, 173, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 176, (*cpu.Index(dc_f, 175, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 178, (*cpu.Index(dc_f, 177, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 180, (*cpu.Index(dc_f, 179, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
 					case ty_4 == 15 && tx_4 == 0:
-						dc_lv_n = (*cpu.Index(dc_f, 167, (*cpu.Index(dc_f, 166, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 169, (*cpu.Index(dc_f, 168, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 171, (*cpu.Index(dc_f, 170, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 173, (*cpu.Index(dc_f, 172, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 182, (*cpu.Index(dc_f, 181, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 184, (*cpu.Index(dc_f, 183, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 186, (*cpu.Index(dc_f, 185, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 188, (*cpu.Index(dc_f, 187, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 					case ty_4 == 0:
-						dc_lv_n = (*cpu.Index(dc_f, 175, (*cpu.Index(dc_f, 174, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 177, (*cpu.Index(dc_f, 176, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 179, (*cpu.Index(dc_f, 178, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 181, (*cpu.Index(dc_f, 180, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 190, (*cpu.Index(dc_f, 189, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 192, (*cpu.Index(dc_f, 191, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 194, (*cpu.Index(dc_f, 193, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 196, (*cpu.Index(dc_f, 195, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 					case tx_4 == 15:
-						dc_lv_n = (*cpu.Index(dc_f, 183, (*cpu.Index(dc_f, 182, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 185, (*cpu.Index(dc_f, 184, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 187, (*cpu.Index(dc_f, 186, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 189, (*cpu.Index(dc_f, 188, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 198, (*cpu.Index(dc_f, 197, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 200, (*cpu.Index(dc_f, 199, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 202, (*cpu.Index(dc_f, 201, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 204, (*cpu.Index(dc_f, 203, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
 					case ty_4 == 15:
-						dc_lv_n = (*cpu.Index(dc_f, 191, (*cpu.Index(dc_f, 190, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 193, (*cpu.Index(dc_f, 192, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 195, (*cpu.Index(dc_f, 194, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 197, (*cpu.Index(dc_f, 196, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 206, (*cpu.Index(dc_f, 205, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 208, (*cpu.Index(dc_f, 207, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 210, (*cpu.Index(dc_f, 209, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 212, (*cpu.Index(dc_f, 211, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 					case tx_4 == 0:
-						dc_lv_n = (*cpu.Index(dc_f, 199, (*cpu.Index(dc_f, 198, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 201, (*cpu.Index(dc_f, 200, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 203, (*cpu.Index(dc_f, 202, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 205, (*cpu.Index(dc_f, 204, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 214, (*cpu.Index(dc_f, 213, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 216, (*cpu.Index(dc_f, 215, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 218, (*cpu.Index(dc_f, 217, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 220, (*cpu.Index(dc_f, 219, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 					default:
-						dc_lv_n = (*cpu.Index(dc_f, 207, (*cpu.Index(dc_f, 206, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_s = (*cpu.Index(dc_f, 209, (*cpu.Index(dc_f, 208, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-						dc_lv_w = (*cpu.Index(dc_f, 211, (*cpu.Index(dc_f, 210, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-						dc_lv_e = (*cpu.Index(dc_f, 213, (*cpu.Index(dc_f, 212, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_n = (*cpu.Index(dc_f, 222, (*cpu.Index(dc_f, 221, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_s = (*cpu.Index(dc_f, 224, (*cpu.Index(dc_f, 223, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 226, (*cpu.Index(dc_f, 225, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_e = (*cpu.Index(dc_f, 228, (*cpu.Index(dc_f, 227, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 					}
 					g2 := (dc_lv_n*dc_lv_n + dc_lv_s*dc_lv_s + dc_lv_w*dc_lv_w + dc_lv_e*dc_lv_e) / (jc * jc)
 					l := (dc_lv_n + dc_lv_s + dc_lv_w + dc_lv_e) / jc
@@ -21901,11 +26921,11 @@ func dc_cpu_Srad1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					den = (qsqr - q0sqr) / (q0sqr * (1 + q0sqr))
 					cv := 1 / (1 + den)
 					if cv < 0 {
-						(*cpu.Index(dc_f, 215, (*cpu.Index(dc_f, 214, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 230, (*cpu.Index(dc_f, 229, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 0
 					} else if cv > 1 {
-						(*cpu.Index(dc_f, 217, (*cpu.Index(dc_f, 216, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 1
+						(*cpu.Index(dc_f, 232, (*cpu.Index(dc_f, 231, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 1
 					} else {
-						(*cpu.Index(dc_f, 219, (*cpu.Index(dc_f, 218, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = cv
+						(*cpu.Index(dc_f, 234, (*cpu.Index(dc_f, 233, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = cv
 					}
 					dc_pt_n[dc_tid] = dc_lv_n
 					dc_pt_s[dc_tid] = dc_lv_s
@@ -21943,11 +26963,11 @@ func dc_cpu_Srad1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					ty_5 := dc_ly
 					index_3 := cols*16*by_4 + 16*bx_4 + cols*ty_5 + tx_5
 					result_3 := dc_sh11
-					(*cpu.Index(dc_f, 220, c, int(index_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 222, (*cpu.Index(dc_f, 221, result_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 223, eC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_e
-					(*cpu.Index(dc_f, 224, wC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_w
-					(*cpu.Index(dc_f, 225, sC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_s
-					(*cpu.Index(dc_f, 226, nC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_n
+					(*cpu.Index(dc_f, 235, c, int(index_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 237, (*cpu.Index(dc_f, 236, result_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 238, eC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_e
+					(*cpu.Index(dc_f, 239, wC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_w
+					(*cpu.Index(dc_f, 240, sC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_s
+					(*cpu.Index(dc_f, 241, nC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_n
 				}
 			}
 		}
@@ -22074,7 +27094,7 @@ func dc_cpu_Srad1_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					if bx_2 == 0 {
 						west_2[ty_2][tx_2] = j[cols*16*by_2+cols*ty_2]
 					} else {
-						west_2[ty_2][tx_2] = (*cpu.Index(dc_f, 130, j, int(indexW_2), dc_x, dc_y, dc_z))
+						west_2[ty_2][tx_2] = (*cpu.Index(dc_f, 145, j, int(indexW_2), dc_x, dc_y, dc_z))
 					}
 					if bx_2 == dc_ng.X-1 {
 						east_2[ty_2][tx_2] = j[cols*16*by_2+16*(dc_ng.X-1)+cols*ty_2+16-1]
@@ -22163,42 +27183,42 @@ func dc_cpu_Srad1_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					case ty_4 == 0 && tx_4 == 15:
 						dc_lv_n = north_2[ty_4][tx_4] - jc
 						dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-						dc_lv_w = (*cpu.Index(dc_f, 155, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 170, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 						dc_lv_e = east_3[ty_4][tx_4] - jc
 					case ty_4 == 15 && tx_4 == 15:
-						dc_lv_n = (*cpu.Index(dc_f, 158, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+						dc_lv_n = (*cpu.Index(dc_f, 173, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 						dc_lv_s = south_2[ty_4][tx_4] - jc
-						dc_lv_w = (*cpu.Index(dc_f, 163, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 178, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 						dc_lv_e = east_3[ty_4][tx_4] - jc
 					case ty_4 == 15 && tx_4 == 0:
-						dc_lv_n = (*cpu.Index(dc_f, 166, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+						dc_lv_n = (*cpu.Index(dc_f, 181, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 						dc_lv_s = south_2[ty_4][tx_4] - jc
 						dc_lv_w = west_3[ty_4][tx_4] - jc
 						dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 					case ty_4 == 0:
 						dc_lv_n = north_2[ty_4][tx_4] - jc
 						dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-						dc_lv_w = (*cpu.Index(dc_f, 179, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 194, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 						dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 					case tx_4 == 15:
-						dc_lv_n = (*cpu.Index(dc_f, 182, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+						dc_lv_n = (*cpu.Index(dc_f, 197, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 						dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-						dc_lv_w = (*cpu.Index(dc_f, 187, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 202, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 						dc_lv_e = east_3[ty_4][tx_4] - jc
 					case ty_4 == 15:
-						dc_lv_n = (*cpu.Index(dc_f, 190, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+						dc_lv_n = (*cpu.Index(dc_f, 205, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 						dc_lv_s = south_2[ty_4][tx_4] - jc
-						dc_lv_w = (*cpu.Index(dc_f, 195, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 210, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 						dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 					case tx_4 == 0:
-						dc_lv_n = (*cpu.Index(dc_f, 198, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+						dc_lv_n = (*cpu.Index(dc_f, 213, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 						dc_lv_s = temp_3[ty_4+1][tx_4] - jc
 						dc_lv_w = west_3[ty_4][tx_4] - jc
 						dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 					default:
-						dc_lv_n = (*cpu.Index(dc_f, 206, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+						dc_lv_n = (*cpu.Index(dc_f, 221, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 						dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-						dc_lv_w = (*cpu.Index(dc_f, 211, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+						dc_lv_w = (*cpu.Index(dc_f, 226, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 						dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 					}
 					g2 := (dc_lv_n*dc_lv_n + dc_lv_s*dc_lv_s + dc_lv_w*dc_lv_w + dc_lv_e*dc_lv_e) / (jc * jc)
@@ -22364,7 +27384,7 @@ func dc_cpu_Srad2_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					cTemp := dc_sh18
 					_ = cTemp
 					temp := dc_sh19
-					(*cpu.Index(dc_f, 228, (*cpu.Index(dc_f, 227, temp[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 229, j, int(index), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 243, (*cpu.Index(dc_f, 242, temp[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 244, j, int(index), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -22392,9 +27412,9 @@ func dc_cpu_Srad2_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					indexS_2 := cols*16*by_2 + 16*bx_2 + cols*16 + tx_2
 					southC_2 := dc_sh16
 					if by_2 == dc_ng.Y-1 {
-						(*cpu.Index(dc_f, 231, (*cpu.Index(dc_f, 230, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 232, c, int(cols*16*(dc_ng.Y-1)+16*bx_2+cols*15+tx_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 246, (*cpu.Index(dc_f, 245, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 247, c, int(cols*16*(dc_ng.Y-1)+16*bx_2+cols*15+tx_2), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 234, (*cpu.Index(dc_f, 233, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 235, c, int(indexS_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 249, (*cpu.Index(dc_f, 248, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 250, c, int(indexS_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -22423,9 +27443,9 @@ func dc_cpu_Srad2_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					indexE_2 := cols*16*by_3 + 16*bx_3 + cols*ty_3 + 16
 					eastC_2 := dc_sh17
 					if bx_3 == dc_ng.X-1 {
-						(*cpu.Index(dc_f, 237, (*cpu.Index(dc_f, 236, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 238, c, int(cols*16*by_3+16*(dc_ng.X-1)+cols*ty_3+16-1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 252, (*cpu.Index(dc_f, 251, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 253, c, int(cols*16*by_3+16*(dc_ng.X-1)+cols*ty_3+16-1), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 240, (*cpu.Index(dc_f, 239, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 241, c, int(indexE_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 255, (*cpu.Index(dc_f, 254, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 256, c, int(indexE_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -22453,7 +27473,7 @@ func dc_cpu_Srad2_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					ty_4 := dc_ly
 					index_2 := cols*16*by_4 + 16*bx_4 + cols*ty_4 + tx_4
 					cTemp_2 := dc_sh18
-					(*cpu.Index(dc_f, 243, (*cpu.Index(dc_f, 242, cTemp_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 244, c, int(index_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 258, (*cpu.Index(dc_f, 257, cTemp_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 259, c, int(index_2), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -22486,35 +27506,35 @@ func dc_cpu_Srad2_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					eastC_3 := dc_sh17
 					cTemp_3 := dc_sh18
 					temp_2 := dc_sh19
-					cc := (*cpu.Index(dc_f, 246, (*cpu.Index(dc_f, 245, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+					cc := (*cpu.Index(dc_f, 261, (*cpu.Index(dc_f, 260, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 					var cn float32
 					var cs float32
 					var cw float32
 					var ce float32
 					if ty_5 == 15 && tx_5 == 15 {
 						cn = cc
-						cs = (*cpu.Index(dc_f, 248, (*cpu.Index(dc_f, 247, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						cs = (*cpu.Index(dc_f, 263, (*cpu.Index(dc_f, 262, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						cw = cc
-						ce = (*cpu.Index(dc_f, 250, (*cpu.Index(dc_f, 249, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						ce = (*cpu.Index(dc_f, 265, (*cpu.Index(dc_f, 264, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 					} else if tx_5 == 15 {
 						cn = cc
-						cs = (*cpu.Index(dc_f, 252, (*cpu.Index(dc_f, 251, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						cs = (*cpu.Index(dc_f, 267, (*cpu.Index(dc_f, 266, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						cw = cc
-						ce = (*cpu.Index(dc_f, 254, (*cpu.Index(dc_f, 253, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						ce = (*cpu.Index(dc_f, 269, (*cpu.Index(dc_f, 268, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 					} else if ty_5 == 15 {
 						cn = cc
-						cs = (*cpu.Index(dc_f, 256, (*cpu.Index(dc_f, 255, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						cs = (*cpu.Index(dc_f, 271, (*cpu.Index(dc_f, 270, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						cw = cc
-						ce = (*cpu.Index(dc_f, 258, (*cpu.Index(dc_f, 257, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
+						ce = (*cpu.Index(dc_f, 273, (*cpu.Index(dc_f, 272, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
 					} else {
 						cn = cc
-						cs = (*cpu.Index(dc_f, 260, (*cpu.Index(dc_f, 259, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						cs = (*cpu.Index(dc_f, 275, (*cpu.Index(dc_f, 274, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						cw = cc
-						ce = (*cpu.Index(dc_f, 262, (*cpu.Index(dc_f, 261, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
+						ce = (*cpu.Index(dc_f, 277, (*cpu.Index(dc_f, 276, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
 					}
-					dSum := cn*(*cpu.Index(dc_f, 263, nC, int(index_3), dc_x, dc_y, dc_z)) + cs*(*cpu.Index(dc_f, 264, sC, int(index_3), dc_x, dc_y, dc_z)) + cw*(*cpu.Index(dc_f, 265, wC, int(index_3), dc_x, dc_y, dc_z)) + ce*(*cpu.Index(dc_f, 266, eC, int(index_3), dc_x, dc_y, dc_z))
+					dSum := cn*(*cpu.Index(dc_f, 278, nC, int(index_3), dc_x, dc_y, dc_z)) + cs*(*cpu.Index(dc_f, 279, sC, int(index_3), dc_x, dc_y, dc_z)) + cw*(*cpu.Index(dc_f, 280, wC, int(index_3), dc_x, dc_y, dc_z)) + ce*(*cpu.Index(dc_f, 281, eC, int(index_3), dc_x, dc_y, dc_z))
 					dc_lv_value = 0.25 * lambda * dSum
-					dc_lv_value += (*cpu.Index(dc_f, 268, (*cpu.Index(dc_f, 267, temp_2[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+					dc_lv_value += (*cpu.Index(dc_f, 283, (*cpu.Index(dc_f, 282, temp_2[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 					dc_pt_value[dc_tid] = dc_lv_value
 				}
 			}
@@ -22544,7 +27564,7 @@ func dc_cpu_Srad2_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					tx_6 := dc_lx
 					ty_6 := dc_ly
 					index_4 := cols*16*by_6 + 16*bx_6 + cols*ty_6 + tx_6
-					(*cpu.Index(dc_f, 269, j, int(index_4), dc_x, dc_y, dc_z)) = dc_lv_value
+					(*cpu.Index(dc_f, 284, j, int(index_4), dc_x, dc_y, dc_z)) = dc_lv_value
 				}
 			}
 		}
@@ -22901,24 +27921,24 @@ func dc_cpu_LudPerimeter_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						dc_lv_idx = dc_lx
 						dc_lv_arrayOffset = offset*matrixDim + offset
 						for dc_lv_i = 0; dc_lv_i < 8; dc_lv_i++ {
-							(*cpu.Index(dc_f, 271, (*cpu.Index(dc_f, 270, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 272, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 286, (*cpu.Index(dc_f, 285, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 287, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
 							dc_lv_arrayOffset += matrixDim
 						}
 						dc_lv_arrayOffset = offset*matrixDim + offset
 						for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
-							(*cpu.Index(dc_f, 274, (*cpu.Index(dc_f, 273, periRow[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 275, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 289, (*cpu.Index(dc_f, 288, periRow[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 290, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z))
 							dc_lv_arrayOffset += matrixDim
 						}
 					} else {
 						dc_lv_idx = dc_lx - 16
 						dc_lv_arrayOffset = (offset+8)*matrixDim + offset
 						for dc_lv_i = 8; dc_lv_i < 16; dc_lv_i++ {
-							(*cpu.Index(dc_f, 277, (*cpu.Index(dc_f, 276, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 278, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 292, (*cpu.Index(dc_f, 291, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 293, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
 							dc_lv_arrayOffset += matrixDim
 						}
 						dc_lv_arrayOffset = (offset+(dc_gx+1)*16)*matrixDim + offset
 						for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
-							(*cpu.Index(dc_f, 280, (*cpu.Index(dc_f, 279, periCol[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 281, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 295, (*cpu.Index(dc_f, 294, periCol[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 296, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
 							dc_lv_arrayOffset += matrixDim
 						}
 					}
@@ -22958,16 +27978,16 @@ func dc_cpu_LudPerimeter_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						dc_lv_idx = dc_lx
 						for dc_lv_i = 1; dc_lv_i < 16; dc_lv_i++ {
 							for dc_lv_j = 0; dc_lv_j < dc_lv_i; dc_lv_j++ {
-								(*cpu.Index(dc_f, 285, (*cpu.Index(dc_f, 284, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 285, (*cpu.Index(dc_f, 284, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 287, (*cpu.Index(dc_f, 286, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 289, (*cpu.Index(dc_f, 288, periRow_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 300, (*cpu.Index(dc_f, 299, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 300, (*cpu.Index(dc_f, 299, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 302, (*cpu.Index(dc_f, 301, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 304, (*cpu.Index(dc_f, 303, periRow_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
 							}
 						}
 					} else {
 						dc_lv_idx = dc_lx - 16
 						for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
 							for dc_lv_j = 0; dc_lv_j < dc_lv_i; dc_lv_j++ {
-								(*cpu.Index(dc_f, 293, (*cpu.Index(dc_f, 292, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 293, (*cpu.Index(dc_f, 292, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 295, (*cpu.Index(dc_f, 294, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 297, (*cpu.Index(dc_f, 296, dia_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 308, (*cpu.Index(dc_f, 307, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 308, (*cpu.Index(dc_f, 307, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 310, (*cpu.Index(dc_f, 309, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 312, (*cpu.Index(dc_f, 311, dia_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
 							}
-							(*cpu.Index(dc_f, 301, (*cpu.Index(dc_f, 300, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 301, (*cpu.Index(dc_f, 300, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 303, (*cpu.Index(dc_f, 302, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 316, (*cpu.Index(dc_f, 315, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 316, (*cpu.Index(dc_f, 315, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 318, (*cpu.Index(dc_f, 317, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
 						}
 					}
 					dc_pt_idx[dc_tid] = dc_lv_idx
@@ -23004,14 +28024,14 @@ func dc_cpu_LudPerimeter_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						dc_lv_idx = dc_lx
 						dc_lv_arrayOffset = (offset+1)*matrixDim + offset
 						for dc_lv_i = 1; dc_lv_i < 16; dc_lv_i++ {
-							(*cpu.Index(dc_f, 304, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 306, (*cpu.Index(dc_f, 305, periRow_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 319, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 321, (*cpu.Index(dc_f, 320, periRow_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
 							dc_lv_arrayOffset += matrixDim
 						}
 					} else {
 						dc_lv_idx = dc_lx - 16
 						dc_lv_arrayOffset = (offset+(dc_gx+1)*16)*matrixDim + offset
 						for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
-							(*cpu.Index(dc_f, 307, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 309, (*cpu.Index(dc_f, 308, periCol_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 322, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 324, (*cpu.Index(dc_f, 323, periCol_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
 							dc_lv_arrayOffset += matrixDim
 						}
 					}
@@ -23091,8 +28111,8 @@ func dc_cpu_LudInternal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					ty := dc_ly
 					globalRowID := offset + (dc_gy+1)*16
 					globalColID := offset + (dc_gx+1)*16
-					(*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, periRow[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 312, m, int((offset+ty)*matrixDim+globalColID+tx), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 314, (*cpu.Index(dc_f, 313, periCol[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 315, m, int((globalRowID+ty)*matrixDim+offset+tx), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 326, (*cpu.Index(dc_f, 325, periRow[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 327, m, int((offset+ty)*matrixDim+globalColID+tx), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 329, (*cpu.Index(dc_f, 328, periCol[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 330, m, int((globalRowID+ty)*matrixDim+offset+tx), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -23121,9 +28141,9 @@ func dc_cpu_LudInternal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					globalColID_2 := offset + (dc_gx+1)*16
 					var sum float32
 					for i := 0; i < 16; i++ {
-						sum += (*cpu.Index(dc_f, 316, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 317, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+						sum += (*cpu.Index(dc_f, 331, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 332, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
 					}
-					(*cpu.Index(dc_f, 319, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 319, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) - sum
+					(*cpu.Index(dc_f, 334, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 334, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) - sum
 				}
 			}
 		}
@@ -23313,11 +28333,11 @@ func dc_cpu_LavaMD_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					_ = rBShared
 					qBShared := dc_sh27
 					_ = qBShared
-					firstI := (*cpu.Index(dc_f, 320, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Offset
-					rA := cpu.Slice(dc_f, 321, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
-					dc_lv_fA = cpu.Slice(dc_f, 322, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
+					firstI := (*cpu.Index(dc_f, 335, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Offset
+					rA := cpu.Slice(dc_f, 336, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
+					dc_lv_fA = cpu.Slice(dc_f, 337, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
 					for dc_lv_wtx < 100 {
-						(*cpu.Index(dc_f, 323, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 324, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 338, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 339, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 						dc_lv_wtx += 128
 					}
 					dc_lv_wtx = tx_2
@@ -23348,7 +28368,7 @@ func dc_cpu_LavaMD_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					_, _, _ = dc_x, dc_y, dc_z
 					dc_lv_nn := dc_pt_nn[dc_tid]
 					dc_lv_bx := dc_pt_bx[dc_tid]
-					dc_lv_nn = int((*cpu.Index(dc_f, 325, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
+					dc_lv_nn = int((*cpu.Index(dc_f, 340, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
 					dc_pt_nn[dc_tid] = dc_lv_nn
 				}
 			}
@@ -23382,15 +28402,15 @@ func dc_cpu_LavaMD_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					dc_lv_active = k <= dc_lv_nn
 					pointer := dc_lv_bx
 					if k > 0 && dc_lv_active {
-						pointer = int((*cpu.Index(dc_f, 327, (*cpu.Index(dc_f, 326, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Nei[:], int(k-1), dc_x, dc_y, dc_z)).Number)
+						pointer = int((*cpu.Index(dc_f, 342, (*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Nei[:], int(k-1), dc_x, dc_y, dc_z)).Number)
 					}
 					if dc_lv_active {
-						firstJ := (*cpu.Index(dc_f, 328, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
-						rB := cpu.Slice(dc_f, 329, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
-						qB := cpu.Slice(dc_f, 330, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
+						firstJ := (*cpu.Index(dc_f, 343, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
+						rB := cpu.Slice(dc_f, 344, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
+						qB := cpu.Slice(dc_f, 345, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
 						for dc_lv_wtx < 100 {
-							(*cpu.Index(dc_f, 331, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 332, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 333, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 334, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 346, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 347, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 348, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 349, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 							dc_lv_wtx += 128
 						}
 					}
@@ -23430,21 +28450,21 @@ func dc_cpu_LavaMD_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					if dc_lv_active {
 						for dc_lv_wtx < 100 {
 							for j := 0; j < 100; j++ {
-								r2 := (*cpu.Index(dc_f, 335, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 336, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
+								r2 := (*cpu.Index(dc_f, 350, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 351, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
 								u2 := dc_lv_a2 * r2
 								vij := math.Exp(-u2)
 								fs := 2 * vij
 								var d ThreeVector
-								d.X = (*cpu.Index(dc_f, 337, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
+								d.X = (*cpu.Index(dc_f, 352, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
 								fxij := fs * d.X
-								d.Y = (*cpu.Index(dc_f, 338, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
+								d.Y = (*cpu.Index(dc_f, 353, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
 								fyij := fs * d.Y
-								d.Z = (*cpu.Index(dc_f, 339, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
+								d.Z = (*cpu.Index(dc_f, 354, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
 								fzij := fs * d.Z
-								(*cpu.Index(dc_f, 341, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 341, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
-								(*cpu.Index(dc_f, 343, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 343, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
-								(*cpu.Index(dc_f, 345, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 345, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
-								(*cpu.Index(dc_f, 347, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 347, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
+								(*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
+								(*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
+								(*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
+								(*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
 							}
 							dc_lv_wtx += 128
 						}
@@ -23545,10 +28565,10 @@ func dc_cpu_LavaMD_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					qBShared := dc_sh27
 					_ = qBShared
 					firstI := boxes[dc_lv_bx].Offset
-					rA := cpu.Slice(dc_f, 321, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
-					dc_lv_fA = cpu.Slice(dc_f, 322, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
+					rA := cpu.Slice(dc_f, 336, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
+					dc_lv_fA = cpu.Slice(dc_f, 337, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
 					for dc_lv_wtx < 100 {
-						(*cpu.Index(dc_f, 323, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 324, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 338, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 339, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 						dc_lv_wtx += 128
 					}
 					dc_lv_wtx = tx_2
@@ -23611,12 +28631,12 @@ func dc_cpu_LavaMD_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						pointer = int(boxes[dc_lv_bx].Nei[k-1].Number)
 					}
 					if dc_lv_active {
-						firstJ := (*cpu.Index(dc_f, 328, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
-						rB := cpu.Slice(dc_f, 329, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
-						qB := cpu.Slice(dc_f, 330, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
+						firstJ := (*cpu.Index(dc_f, 343, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
+						rB := cpu.Slice(dc_f, 344, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
+						qB := cpu.Slice(dc_f, 345, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
 						for dc_lv_wtx < 100 {
-							(*cpu.Index(dc_f, 331, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 332, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 333, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 334, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 346, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 347, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 348, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 349, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 							dc_lv_wtx += 128
 						}
 					}
@@ -23656,21 +28676,21 @@ func dc_cpu_LavaMD_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					if dc_lv_active {
 						for dc_lv_wtx < 100 {
 							for j := 0; j < 100; j++ {
-								r2 := (*cpu.Index(dc_f, 335, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 336, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
+								r2 := (*cpu.Index(dc_f, 350, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 351, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
 								u2 := dc_lv_a2 * r2
 								vij := math.Exp(-u2)
 								fs := 2 * vij
 								var d ThreeVector
-								d.X = (*cpu.Index(dc_f, 337, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
+								d.X = (*cpu.Index(dc_f, 352, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
 								fxij := fs * d.X
-								d.Y = (*cpu.Index(dc_f, 338, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
+								d.Y = (*cpu.Index(dc_f, 353, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
 								fyij := fs * d.Y
-								d.Z = (*cpu.Index(dc_f, 339, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
+								d.Z = (*cpu.Index(dc_f, 354, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
 								fzij := fs * d.Z
-								(*cpu.Index(dc_f, 341, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 341, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
-								(*cpu.Index(dc_f, 343, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 343, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
-								(*cpu.Index(dc_f, 345, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 345, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
-								(*cpu.Index(dc_f, 347, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 347, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
+								(*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
+								(*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
+								(*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
+								(*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
 							}
 							dc_lv_wtx += 128
 						}
@@ -23742,6 +28762,1523 @@ func dc_chunk_LavaMD(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_LavaMD.Put(dc_m)
 }
 
+// dc_scratch_MergeSortShared holds the working memory of MergeSortShared's groups.
+var dc_scratch_MergeSortShared cpu.Scratches
+
+// dc_cpu_MergeSortShared_tl1 runs a thread loop of dc_cpu_MergeSortShared.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, srcKey []uint32, srcVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey := dc_sh28
+					sVal := dc_sh29
+					tid := uint32(dc_lx)
+					g := dc_gx*1024 + dc_lx
+					(*cpu.Index(dc_f, 363, sKey[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 364, srcKey, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 365, sVal[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 366, srcVal, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 367, sKey[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 368, srcKey, int(g+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 369, sVal[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 370, srcVal, int(g+512), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_tl2 runs a thread loop of dc_cpu_MergeSortShared.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dc_pt_lPos []uint32, stride uint32, dc_pt_base []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_lPos := dc_pt_lPos[dc_tid]
+					dc_lv_base := dc_pt_base[dc_tid]
+					tid_2 := uint32(dc_lx)
+					dc_lv_lPos = tid_2 & (stride - 1)
+					dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+					dc_pt_lPos[dc_tid] = dc_lv_lPos
+					dc_pt_base[dc_tid] = dc_lv_base
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_tl3 runs a thread loop of dc_cpu_MergeSortShared.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dc_pt_keyA []uint32, dc_pt_base []uint32, dc_pt_lPos []uint32, dc_pt_valA []uint32, dc_pt_keyB []uint32, stride uint32, dc_pt_valB []uint32, dc_pt_posA []uint32, dir bool, dc_pt_posB []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_keyA := dc_pt_keyA[dc_tid]
+					dc_lv_base := dc_pt_base[dc_tid]
+					dc_lv_lPos := dc_pt_lPos[dc_tid]
+					dc_lv_valA := dc_pt_valA[dc_tid]
+					dc_lv_keyB := dc_pt_keyB[dc_tid]
+					dc_lv_valB := dc_pt_valB[dc_tid]
+					dc_lv_posA := dc_pt_posA[dc_tid]
+					dc_lv_posB := dc_pt_posB[dc_tid]
+					sKey_2 := dc_sh28
+					sVal_2 := dc_sh29
+					dc_lv_keyA = (*cpu.Index(dc_f, 371, sKey_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+					dc_lv_valA = (*cpu.Index(dc_f, 372, sVal_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+					dc_lv_keyB = (*cpu.Index(dc_f, 373, sKey_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+					dc_lv_valB = (*cpu.Index(dc_f, 374, sVal_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+					dc_lv_posA = dc_binarySearchExclusive(dc_lv_keyA, sKey_2, dc_lv_base+stride, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
+					dc_lv_posB = dc_binarySearchInclusive(dc_lv_keyB, sKey_2, dc_lv_base, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
+					dc_pt_keyA[dc_tid] = dc_lv_keyA
+					dc_pt_valA[dc_tid] = dc_lv_valA
+					dc_pt_keyB[dc_tid] = dc_lv_keyB
+					dc_pt_valB[dc_tid] = dc_lv_valB
+					dc_pt_posA[dc_tid] = dc_lv_posA
+					dc_pt_posB[dc_tid] = dc_lv_posB
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_tl4 runs a thread loop of dc_cpu_MergeSortShared.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dc_pt_base []uint32, dc_pt_posA []uint32, dc_pt_keyA []uint32, dc_pt_valA []uint32, dc_pt_posB []uint32, dc_pt_keyB []uint32, dc_pt_valB []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_base := dc_pt_base[dc_tid]
+					dc_lv_posA := dc_pt_posA[dc_tid]
+					dc_lv_keyA := dc_pt_keyA[dc_tid]
+					dc_lv_valA := dc_pt_valA[dc_tid]
+					dc_lv_posB := dc_pt_posB[dc_tid]
+					dc_lv_keyB := dc_pt_keyB[dc_tid]
+					dc_lv_valB := dc_pt_valB[dc_tid]
+					sKey_3 := dc_sh28
+					sVal_3 := dc_sh29
+					(*cpu.Index(dc_f, 375, sKey_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_keyA
+					(*cpu.Index(dc_f, 376, sVal_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_valA
+					(*cpu.Index(dc_f, 377, sKey_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_keyB
+					(*cpu.Index(dc_f, 378, sVal_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_valB
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_tl5 runs a thread loop of dc_cpu_MergeSortShared.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey_4 := dc_sh28
+					sVal_4 := dc_sh29
+					tid_3 := uint32(dc_lx)
+					g_2 := dc_gx*1024 + dc_lx
+					(*cpu.Index(dc_f, 379, dstKey, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 380, sKey_4[:], int(tid_3), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 381, dstVal, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 382, sVal_4[:], int(tid_3), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 383, dstKey, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 384, sKey_4[:], int(tid_3+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 385, dstVal, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 386, sVal_4[:], int(tid_3+512), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared runs groups [dc_g0, dc_g1) of kernel MergeSortShared, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MergeSortShared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dstKey []uint32, dstVal []uint32, srcKey []uint32, srcVal []uint32, arrayLength uint32, dir bool, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh28 := cpu.Shared[[1024]uint32](dc_m, 0)
+	dc_sh29 := cpu.Shared[[1024]uint32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh28 = [1024]uint32{}
+		*dc_sh29 = [1024]uint32{}
+		dc_pt_lPos := cpu.PerThread[uint32](dc_m, 2, dc_nt)
+		dc_pt_base := cpu.PerThread[uint32](dc_m, 3, dc_nt)
+		dc_pt_keyA := cpu.PerThread[uint32](dc_m, 4, dc_nt)
+		dc_pt_valA := cpu.PerThread[uint32](dc_m, 5, dc_nt)
+		dc_pt_keyB := cpu.PerThread[uint32](dc_m, 6, dc_nt)
+		dc_pt_valB := cpu.PerThread[uint32](dc_m, 7, dc_nt)
+		dc_pt_posA := cpu.PerThread[uint32](dc_m, 8, dc_nt)
+		dc_pt_posB := cpu.PerThread[uint32](dc_m, 9, dc_nt)
+		dc_cpu_MergeSortShared_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, srcKey, srcVal, dc_f)
+		for stride := uint32(1); stride < arrayLength; stride <<= 1 {
+			dc_cpu_MergeSortShared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dc_pt_lPos, stride, dc_pt_base, dc_f)
+			dc_cpu_MergeSortShared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dc_pt_keyA, dc_pt_base, dc_pt_lPos, dc_pt_valA, dc_pt_keyB, stride, dc_pt_valB, dc_pt_posA, dir, dc_pt_posB, dc_f)
+			dc_cpu_MergeSortShared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dc_pt_base, dc_pt_posA, dc_pt_keyA, dc_pt_valA, dc_pt_posB, dc_pt_keyB, dc_pt_valB, dc_f)
+		}
+		dc_cpu_MergeSortShared_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dstKey, dstVal, dc_f)
+	}
+}
+
+// dc_cpu_MergeSortShared_fast_tl1 runs a thread loop of dc_cpu_MergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, srcKey []uint32, srcVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sKey := dc_sh28
+					sVal := dc_sh29
+					tid := uint32(dc_lx)
+					g := dc_gx*1024 + dc_lx
+					sKey[tid] = srcKey[g]
+					sVal[tid] = srcVal[g]
+					sKey[tid+512] = srcKey[g+512]
+					sVal[tid+512] = srcVal[g+512]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_fast_tl2 runs a thread loop of dc_cpu_MergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dc_pt_lPos []uint32, stride uint32, dc_pt_base []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_lPos := dc_pt_lPos[dc_tid]
+					dc_lv_base := dc_pt_base[dc_tid]
+					tid_2 := uint32(dc_lx)
+					dc_lv_lPos = tid_2 & (stride - 1)
+					dc_lv_base = 2 * (tid_2 - dc_lv_lPos)
+					dc_pt_lPos[dc_tid] = dc_lv_lPos
+					dc_pt_base[dc_tid] = dc_lv_base
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_fast_tl3 runs a thread loop of dc_cpu_MergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dc_pt_keyA []uint32, dc_pt_base []uint32, dc_pt_lPos []uint32, dc_pt_valA []uint32, dc_pt_keyB []uint32, stride uint32, dc_pt_valB []uint32, dc_pt_posA []uint32, dir bool, dc_pt_posB []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_keyA := dc_pt_keyA[dc_tid]
+					dc_lv_base := dc_pt_base[dc_tid]
+					dc_lv_lPos := dc_pt_lPos[dc_tid]
+					dc_lv_valA := dc_pt_valA[dc_tid]
+					dc_lv_keyB := dc_pt_keyB[dc_tid]
+					dc_lv_valB := dc_pt_valB[dc_tid]
+					dc_lv_posA := dc_pt_posA[dc_tid]
+					dc_lv_posB := dc_pt_posB[dc_tid]
+					sKey_2 := dc_sh28
+					sVal_2 := dc_sh29
+					dc_lv_keyA = (*cpu.Index(dc_f, 371, sKey_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+					dc_lv_valA = (*cpu.Index(dc_f, 372, sVal_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+					dc_lv_keyB = (*cpu.Index(dc_f, 373, sKey_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+					dc_lv_valB = (*cpu.Index(dc_f, 374, sVal_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+					dc_lv_posA = dc_binarySearchExclusive(dc_lv_keyA, sKey_2, dc_lv_base+stride, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
+					dc_lv_posB = dc_binarySearchInclusive(dc_lv_keyB, sKey_2, dc_lv_base, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
+					dc_pt_keyA[dc_tid] = dc_lv_keyA
+					dc_pt_valA[dc_tid] = dc_lv_valA
+					dc_pt_keyB[dc_tid] = dc_lv_keyB
+					dc_pt_valB[dc_tid] = dc_lv_valB
+					dc_pt_posA[dc_tid] = dc_lv_posA
+					dc_pt_posB[dc_tid] = dc_lv_posB
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_fast_tl4 runs a thread loop of dc_cpu_MergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dc_pt_base []uint32, dc_pt_posA []uint32, dc_pt_keyA []uint32, dc_pt_valA []uint32, dc_pt_posB []uint32, dc_pt_keyB []uint32, dc_pt_valB []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_base := dc_pt_base[dc_tid]
+					dc_lv_posA := dc_pt_posA[dc_tid]
+					dc_lv_keyA := dc_pt_keyA[dc_tid]
+					dc_lv_valA := dc_pt_valA[dc_tid]
+					dc_lv_posB := dc_pt_posB[dc_tid]
+					dc_lv_keyB := dc_pt_keyB[dc_tid]
+					dc_lv_valB := dc_pt_valB[dc_tid]
+					sKey_3 := dc_sh28
+					sVal_3 := dc_sh29
+					(*cpu.Index(dc_f, 375, sKey_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_keyA
+					(*cpu.Index(dc_f, 376, sVal_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_valA
+					(*cpu.Index(dc_f, 377, sKey_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_keyB
+					(*cpu.Index(dc_f, 378, sVal_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_valB
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_fast_tl5 runs a thread loop of dc_cpu_MergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_MergeSortShared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh28 *[1024]uint32, dc_sh29 *[1024]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sKey_4 := dc_sh28
+					sVal_4 := dc_sh29
+					tid_3 := uint32(dc_lx)
+					g_2 := dc_gx*1024 + dc_lx
+					dstKey[g_2] = sKey_4[tid_3]
+					dstVal[g_2] = sVal_4[tid_3]
+					dstKey[g_2+512] = sKey_4[tid_3+512]
+					dstVal[g_2+512] = sVal_4[tid_3+512]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeSortShared_fast runs groups [dc_g0, dc_g1) of kernel MergeSortShared, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MergeSortShared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dstKey []uint32, dstVal []uint32, srcKey []uint32, srcVal []uint32, arrayLength uint32, dir bool, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh28 := cpu.Shared[[1024]uint32](dc_m, 0)
+	dc_sh29 := cpu.Shared[[1024]uint32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh28 = [1024]uint32{}
+		*dc_sh29 = [1024]uint32{}
+		dc_pt_lPos := cpu.PerThread[uint32](dc_m, 2, dc_nt)
+		dc_pt_base := cpu.PerThread[uint32](dc_m, 3, dc_nt)
+		dc_pt_keyA := cpu.PerThread[uint32](dc_m, 4, dc_nt)
+		dc_pt_valA := cpu.PerThread[uint32](dc_m, 5, dc_nt)
+		dc_pt_keyB := cpu.PerThread[uint32](dc_m, 6, dc_nt)
+		dc_pt_valB := cpu.PerThread[uint32](dc_m, 7, dc_nt)
+		dc_pt_posA := cpu.PerThread[uint32](dc_m, 8, dc_nt)
+		dc_pt_posB := cpu.PerThread[uint32](dc_m, 9, dc_nt)
+		dc_cpu_MergeSortShared_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, srcKey, srcVal, dc_f)
+		for stride := uint32(1); stride < arrayLength; stride <<= 1 {
+			dc_cpu_MergeSortShared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dc_pt_lPos, stride, dc_pt_base, dc_f)
+			dc_cpu_MergeSortShared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dc_pt_keyA, dc_pt_base, dc_pt_lPos, dc_pt_valA, dc_pt_keyB, stride, dc_pt_valB, dc_pt_posA, dir, dc_pt_posB, dc_f)
+			dc_cpu_MergeSortShared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dc_pt_base, dc_pt_posA, dc_pt_keyA, dc_pt_valA, dc_pt_posB, dc_pt_keyB, dc_pt_valB, dc_f)
+		}
+		dc_cpu_MergeSortShared_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh28, dc_sh29, dstKey, dstVal, dc_f)
+	}
+}
+
+// dc_run_MergeSortShared runs a launch of kernel MergeSortShared on the CPU.
+func dc_run_MergeSortShared(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MergeSortShared)
+}
+
+// dc_chunk_MergeSortShared runs groups [dc_g0, dc_g1) of a launch of kernel MergeSortShared on the CPU.
+func dc_chunk_MergeSortShared(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint32](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[uint32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[bool](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MergeSortShared.Get()
+	if dc_c.Fast {
+		dc_cpu_MergeSortShared_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_MergeSortShared(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+	dc_scratch_MergeSortShared.Put(dc_m)
+}
+
+// dc_scratch_OddEvenMergeSortShared holds the working memory of OddEvenMergeSortShared's groups.
+var dc_scratch_OddEvenMergeSortShared cpu.Scratches
+
+// dc_cpu_OddEvenMergeSortShared_tl1 runs a thread loop of dc_cpu_OddEvenMergeSortShared.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, srcKey []uint32, srcVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey := dc_sh30
+					sVal := dc_sh31
+					tid := uint32(dc_lx)
+					g := dc_gx*1024 + dc_lx
+					(*cpu.Index(dc_f, 387, sKey[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 388, srcKey, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 389, sVal[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 390, srcVal, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 391, sKey[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 392, srcKey, int(g+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 393, sVal[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 394, srcVal, int(g+512), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_tl2 runs a thread loop of dc_cpu_OddEvenMergeSortShared.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, dc_pt_stride []uint32, size uint32, dc_pt_offset []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_stride := dc_pt_stride[dc_tid]
+					dc_lv_offset := dc_pt_offset[dc_tid]
+					tid_2 := uint32(dc_lx)
+					dc_lv_stride = size / 2
+					dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+					dc_pt_stride[dc_tid] = dc_lv_stride
+					dc_pt_offset[dc_tid] = dc_lv_offset
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_tl3 runs a thread loop of dc_cpu_OddEvenMergeSortShared.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, dc_pt_stride []uint32, dir uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_stride := dc_pt_stride[dc_tid]
+					sKey_2 := dc_sh30
+					sVal_2 := dc_sh31
+					tid_3 := uint32(dc_lx)
+					pos := 2*tid_3 - tid_3&(dc_lv_stride-1)
+					dc_compareExchange(sKey_2, sVal_2, pos, pos+dc_lv_stride, dir, dc_f, dc_x, dc_y, dc_z)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_tl4 runs a thread loop of dc_cpu_OddEvenMergeSortShared.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, stride_1 uint32, dc_pt_offset []uint32, dir uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_offset := dc_pt_offset[dc_tid]
+					sKey_3 := dc_sh30
+					sVal_3 := dc_sh31
+					tid_4 := uint32(dc_lx)
+					pos_1 := 2*tid_4 - tid_4&(stride_1-1)
+					if dc_lv_offset >= stride_1 {
+						dc_compareExchange(sKey_3, sVal_3, pos_1-stride_1, pos_1, dir, dc_f, dc_x, dc_y, dc_z)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_tl5 runs a thread loop of dc_cpu_OddEvenMergeSortShared.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sKey_4 := dc_sh30
+					sVal_4 := dc_sh31
+					tid_5 := uint32(dc_lx)
+					g_2 := dc_gx*1024 + dc_lx
+					(*cpu.Index(dc_f, 395, dstKey, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 396, sKey_4[:], int(tid_5), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 397, dstVal, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 398, sVal_4[:], int(tid_5), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 399, dstKey, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 400, sKey_4[:], int(tid_5+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 401, dstVal, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 402, sVal_4[:], int(tid_5+512), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared runs groups [dc_g0, dc_g1) of kernel OddEvenMergeSortShared, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_OddEvenMergeSortShared(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dstKey []uint32, dstVal []uint32, srcKey []uint32, srcVal []uint32, arrayLength uint32, dir uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh30 := cpu.Shared[[1024]uint32](dc_m, 0)
+	dc_sh31 := cpu.Shared[[1024]uint32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh30 = [1024]uint32{}
+		*dc_sh31 = [1024]uint32{}
+		dc_pt_stride := cpu.PerThread[uint32](dc_m, 2, dc_nt)
+		dc_pt_offset := cpu.PerThread[uint32](dc_m, 3, dc_nt)
+		dc_cpu_OddEvenMergeSortShared_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, srcKey, srcVal, dc_f)
+		for size := uint32(2); size <= arrayLength; size <<= 1 {
+			dc_cpu_OddEvenMergeSortShared_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, dc_pt_stride, size, dc_pt_offset, dc_f)
+			{
+				dc_cpu_OddEvenMergeSortShared_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, dc_pt_stride, dir, dc_f)
+			}
+			for stride_1 := size / 4; stride_1 > 0; stride_1 >>= 1 {
+				dc_cpu_OddEvenMergeSortShared_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, stride_1, dc_pt_offset, dir, dc_f)
+			}
+		}
+		dc_cpu_OddEvenMergeSortShared_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, dstKey, dstVal, dc_f)
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_fast_tl1 runs a thread loop of dc_cpu_OddEvenMergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, srcKey []uint32, srcVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sKey := dc_sh30
+					sVal := dc_sh31
+					tid := uint32(dc_lx)
+					g := dc_gx*1024 + dc_lx
+					sKey[tid] = srcKey[g]
+					sVal[tid] = srcVal[g]
+					sKey[tid+512] = srcKey[g+512]
+					sVal[tid+512] = srcVal[g+512]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_fast_tl2 runs a thread loop of dc_cpu_OddEvenMergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, dc_pt_stride []uint32, size uint32, dc_pt_offset []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_stride := dc_pt_stride[dc_tid]
+					dc_lv_offset := dc_pt_offset[dc_tid]
+					tid_2 := uint32(dc_lx)
+					dc_lv_stride = size / 2
+					dc_lv_offset = tid_2 & (dc_lv_stride - 1)
+					dc_pt_stride[dc_tid] = dc_lv_stride
+					dc_pt_offset[dc_tid] = dc_lv_offset
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_fast_tl3 runs a thread loop of dc_cpu_OddEvenMergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, dc_pt_stride []uint32, dir uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_stride := dc_pt_stride[dc_tid]
+					sKey_2 := dc_sh30
+					sVal_2 := dc_sh31
+					tid_3 := uint32(dc_lx)
+					pos := 2*tid_3 - tid_3&(dc_lv_stride-1)
+					dc_compareExchange(sKey_2, sVal_2, pos, pos+dc_lv_stride, dir, dc_f, dc_x, dc_y, dc_z)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_fast_tl4 runs a thread loop of dc_cpu_OddEvenMergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, stride_1 uint32, dc_pt_offset []uint32, dir uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_offset := dc_pt_offset[dc_tid]
+					sKey_3 := dc_sh30
+					sVal_3 := dc_sh31
+					tid_4 := uint32(dc_lx)
+					pos_1 := 2*tid_4 - tid_4&(stride_1-1)
+					if dc_lv_offset >= stride_1 {
+						dc_compareExchange(sKey_3, sVal_3, pos_1-stride_1, pos_1, dir, dc_f, dc_x, dc_y, dc_z)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_fast_tl5 runs a thread loop of dc_cpu_OddEvenMergeSortShared_fast.
+//
+//go:noinline
+func dc_cpu_OddEvenMergeSortShared_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh30 *[1024]uint32, dc_sh31 *[1024]uint32, dstKey []uint32, dstVal []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sKey_4 := dc_sh30
+					sVal_4 := dc_sh31
+					tid_5 := uint32(dc_lx)
+					g_2 := dc_gx*1024 + dc_lx
+					dstKey[g_2] = sKey_4[tid_5]
+					dstVal[g_2] = sVal_4[tid_5]
+					dstKey[g_2+512] = sKey_4[tid_5+512]
+					dstVal[g_2+512] = sVal_4[tid_5+512]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_OddEvenMergeSortShared_fast runs groups [dc_g0, dc_g1) of kernel OddEvenMergeSortShared, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_OddEvenMergeSortShared_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dstKey []uint32, dstVal []uint32, srcKey []uint32, srcVal []uint32, arrayLength uint32, dir uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 1024 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh30 := cpu.Shared[[1024]uint32](dc_m, 0)
+	dc_sh31 := cpu.Shared[[1024]uint32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh30 = [1024]uint32{}
+		*dc_sh31 = [1024]uint32{}
+		dc_pt_stride := cpu.PerThread[uint32](dc_m, 2, dc_nt)
+		dc_pt_offset := cpu.PerThread[uint32](dc_m, 3, dc_nt)
+		dc_cpu_OddEvenMergeSortShared_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, srcKey, srcVal, dc_f)
+		for size := uint32(2); size <= arrayLength; size <<= 1 {
+			dc_cpu_OddEvenMergeSortShared_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, dc_pt_stride, size, dc_pt_offset, dc_f)
+			{
+				dc_cpu_OddEvenMergeSortShared_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, dc_pt_stride, dir, dc_f)
+			}
+			for stride_1 := size / 4; stride_1 > 0; stride_1 >>= 1 {
+				dc_cpu_OddEvenMergeSortShared_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, stride_1, dc_pt_offset, dir, dc_f)
+			}
+		}
+		dc_cpu_OddEvenMergeSortShared_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh30, dc_sh31, dstKey, dstVal, dc_f)
+	}
+}
+
+// dc_run_OddEvenMergeSortShared runs a launch of kernel OddEvenMergeSortShared on the CPU.
+func dc_run_OddEvenMergeSortShared(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_OddEvenMergeSortShared)
+}
+
+// dc_chunk_OddEvenMergeSortShared runs groups [dc_g0, dc_g1) of a launch of kernel OddEvenMergeSortShared on the CPU.
+func dc_chunk_OddEvenMergeSortShared(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[uint32](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[uint32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[uint32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_OddEvenMergeSortShared.Get()
+	if dc_c.Fast {
+		dc_cpu_OddEvenMergeSortShared_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_OddEvenMergeSortShared(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+	dc_scratch_OddEvenMergeSortShared.Put(dc_m)
+}
+
+// dc_scratch_Histogram256 holds the working memory of Histogram256's groups.
+var dc_scratch_Histogram256 cpu.Scratches
+
+// dc_cpu_Histogram256_tl1 runs a thread loop of dc_cpu_Histogram256.
+//
+//go:noinline
+func dc_cpu_Histogram256_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh32 *[1536]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sHist := dc_sh32
+					tid := uint32(dc_lx)
+					warpBase := tid >> 5 * 256
+					_ = warpBase
+					for i := uint32(0); i < 8; i++ {
+						(*cpu.Index(dc_f, 403, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram256_tl2 runs a thread loop of dc_cpu_Histogram256.
+//
+//go:noinline
+func dc_cpu_Histogram256_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh32 *[1536]uint32, dataCount uint32, data []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sHist_2 := dc_sh32
+					tid_2 := uint32(dc_lx)
+					warpBase_2 := tid_2 >> 5 * 256
+					for pos := uint32(dc_gx)*uint32(dc_gs.X) + tid_2; pos < dataCount; pos += uint32(dc_gs.X) * uint32(dc_ng.X) {
+						dc_addWord(sHist_2, warpBase_2, (*cpu.Index(dc_f, 404, data, int(pos), dc_x, dc_y, dc_z)), dc_f, dc_x, dc_y, dc_z)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram256_tl3 runs a thread loop of dc_cpu_Histogram256.
+//
+//go:noinline
+func dc_cpu_Histogram256_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh32 *[1536]uint32, partial []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sHist_3 := dc_sh32
+					tid_3 := uint32(dc_lx)
+					for bin := tid_3; bin < 256; bin += 192 {
+						sum := uint32(0)
+						for i_1 := uint32(0); i_1 < 6; i_1++ {
+							sum += (*cpu.Index(dc_f, 405, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
+						}
+						(*cpu.Index(dc_f, 406, partial, int(uint32(dc_gx)*256+bin), dc_x, dc_y, dc_z)) = sum
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram256 runs groups [dc_g0, dc_g1) of kernel Histogram256, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Histogram256(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, partial []uint32, data []uint32, dataCount uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh32 := cpu.Shared[[1536]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh32 = [1536]uint32{}
+		dc_cpu_Histogram256_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh32, dc_f)
+		dc_cpu_Histogram256_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh32, dataCount, data, dc_f)
+		dc_cpu_Histogram256_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh32, partial, dc_f)
+	}
+}
+
+// dc_cpu_Histogram256_fast_tl1 runs a thread loop of dc_cpu_Histogram256_fast.
+//
+//go:noinline
+func dc_cpu_Histogram256_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh32 *[1536]uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 4294967296 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sHist := dc_sh32
+					tid := uint32(dc_lx)
+					warpBase := tid >> 5 * 256
+					_ = warpBase
+					for i := uint32(0); i < 8; i++ {
+						sHist[tid+i*192] = 0
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram256_fast_tl2 runs a thread loop of dc_cpu_Histogram256_fast.
+//
+//go:noinline
+func dc_cpu_Histogram256_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh32 *[1536]uint32, dataCount uint32, data []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 4294967296 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sHist_2 := dc_sh32
+					tid_2 := uint32(dc_lx)
+					warpBase_2 := tid_2 >> 5 * 256
+					for pos := uint32(dc_gx)*uint32(dc_gs.X) + tid_2; pos < dataCount; pos += uint32(dc_gs.X) * uint32(dc_ng.X) {
+						dc_addWord(sHist_2, warpBase_2, (*cpu.Index(dc_f, 404, data, int(pos), dc_x, dc_y, dc_z)), dc_f, dc_x, dc_y, dc_z)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram256_fast_tl3 runs a thread loop of dc_cpu_Histogram256_fast.
+//
+//go:noinline
+func dc_cpu_Histogram256_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh32 *[1536]uint32, partial []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 4294967296 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sHist_3 := dc_sh32
+					tid_3 := uint32(dc_lx)
+					for bin := tid_3; bin < 256; bin += 192 {
+						sum := uint32(0)
+						for i_1 := uint32(0); i_1 < 6; i_1++ {
+							sum += sHist_3[bin+i_1*256] & 4294967295
+						}
+						partial[uint32(dc_gx)*256+bin] = sum
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Histogram256_fast runs groups [dc_g0, dc_g1) of kernel Histogram256, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Histogram256_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, partial []uint32, data []uint32, dataCount uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 4294967296 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh32 := cpu.Shared[[1536]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh32 = [1536]uint32{}
+		dc_cpu_Histogram256_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh32, dc_f)
+		dc_cpu_Histogram256_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh32, dataCount, data, dc_f)
+		dc_cpu_Histogram256_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh32, partial, dc_f)
+	}
+}
+
+// dc_run_Histogram256 runs a launch of kernel Histogram256 on the CPU.
+func dc_run_Histogram256(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Histogram256)
+}
+
+// dc_chunk_Histogram256 runs groups [dc_g0, dc_g1) of a launch of kernel Histogram256 on the CPU.
+func dc_chunk_Histogram256(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[uint32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Histogram256.Get()
+	if dc_c.Fast {
+		dc_cpu_Histogram256_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Histogram256(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Histogram256.Put(dc_m)
+}
+
+// dc_scratch_MergeHistogram256 holds the working memory of MergeHistogram256's groups.
+var dc_scratch_MergeHistogram256 cpu.Scratches
+
+// dc_cpu_MergeHistogram256_tl1 runs a thread loop of dc_cpu_MergeHistogram256.
+//
+//go:noinline
+func dc_cpu_MergeHistogram256_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh33 *[256]uint32, histogramCount uint32, partial []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sum := uint32(0)
+					for i := uint32(dc_lx); i < histogramCount; i += 256 {
+						sum += (*cpu.Index(dc_f, 407, partial, int(uint32(dc_gx)+i*256), dc_x, dc_y, dc_z))
+					}
+					data := dc_sh33
+					(*cpu.Index(dc_f, 408, data[:], int(dc_lx), dc_x, dc_y, dc_z)) = sum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeHistogram256_tl2 runs a thread loop of dc_cpu_MergeHistogram256.
+//
+//go:noinline
+func dc_cpu_MergeHistogram256_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh33 *[256]uint32, stride uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					data_2 := dc_sh33
+					if uint32(dc_lx) < stride {
+						(*cpu.Index(dc_f, 410, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 410, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 411, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeHistogram256_tl3 runs a thread loop of dc_cpu_MergeHistogram256.
+//
+//go:noinline
+func dc_cpu_MergeHistogram256_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh33 *[256]uint32, histogram []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					data_3 := dc_sh33
+					{
+						(*cpu.Index(dc_f, 412, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeHistogram256 runs groups [dc_g0, dc_g1) of kernel MergeHistogram256, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MergeHistogram256(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, histogram []uint32, partial []uint32, histogramCount uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh33 := cpu.Shared[[256]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh33 = [256]uint32{}
+		dc_cpu_MergeHistogram256_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh33, histogramCount, partial, dc_f)
+		for stride := uint32(128); stride > 0; stride >>= 1 {
+			dc_cpu_MergeHistogram256_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh33, stride, dc_f)
+		}
+		dc_cpu_MergeHistogram256_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh33, histogram, dc_f)
+	}
+}
+
+// dc_cpu_MergeHistogram256_fast_tl1 runs a thread loop of dc_cpu_MergeHistogram256_fast.
+//
+//go:noinline
+func dc_cpu_MergeHistogram256_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh33 *[256]uint32, histogramCount uint32, partial []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					sum := uint32(0)
+					for i := uint32(dc_lx); i < histogramCount; i += 256 {
+						sum += partial[uint32(dc_gx)+i*256]
+					}
+					data := dc_sh33
+					data[dc_lx] = sum
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeHistogram256_fast_tl2 runs a thread loop of dc_cpu_MergeHistogram256_fast.
+//
+//go:noinline
+func dc_cpu_MergeHistogram256_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh33 *[256]uint32, stride uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					data_2 := dc_sh33
+					if uint32(dc_lx) < stride {
+						data_2[dc_lx] = data_2[dc_lx] + data_2[uint32(dc_lx)+stride]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeHistogram256_fast_tl3 runs a thread loop of dc_cpu_MergeHistogram256_fast.
+//
+//go:noinline
+func dc_cpu_MergeHistogram256_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh33 *[256]uint32, histogram []uint32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					data_3 := dc_sh33
+					{
+						histogram[dc_gx] = data_3[0]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MergeHistogram256_fast runs groups [dc_g0, dc_g1) of kernel MergeHistogram256, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MergeHistogram256_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, histogram []uint32, partial []uint32, histogramCount uint32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 256 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh33 := cpu.Shared[[256]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh33 = [256]uint32{}
+		dc_cpu_MergeHistogram256_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh33, histogramCount, partial, dc_f)
+		for stride := uint32(128); stride > 0; stride >>= 1 {
+			dc_cpu_MergeHistogram256_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh33, stride, dc_f)
+		}
+		dc_cpu_MergeHistogram256_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh33, histogram, dc_f)
+	}
+}
+
+// dc_run_MergeHistogram256 runs a launch of kernel MergeHistogram256 on the CPU.
+func dc_run_MergeHistogram256(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MergeHistogram256)
+}
+
+// dc_chunk_MergeHistogram256 runs groups [dc_g0, dc_g1) of a launch of kernel MergeHistogram256 on the CPU.
+func dc_chunk_MergeHistogram256(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[uint32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[uint32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[uint32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MergeHistogram256.Get()
+	if dc_c.Fast {
+		dc_cpu_MergeHistogram256_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_MergeHistogram256(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_MergeHistogram256.Put(dc_m)
+}
+
+// dc_scratch_FindK holds the working memory of FindK's groups.
+var dc_scratch_FindK cpu.Scratches
+
+// dc_cpu_FindK_tl1 runs a thread loop of dc_cpu_FindK.
+//
+//go:noinline
+func dc_cpu_FindK_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					thid := dc_lx
+					_ = thid
+					bid := dc_gx
+					_ = bid
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK_tl2 runs a thread loop of dc_cpu_FindK.
+//
+//go:noinline
+func dc_cpu_FindK_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, knodes []KNode, currKnode []int64, keys []int32, offset []int64, knodesElem int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					thid_2 := dc_lx
+					bid_2 := dc_gx
+					if (*cpu.Index(dc_f, 415, (*cpu.Index(dc_f, 414, knodes, int((*cpu.Index(dc_f, 413, currKnode, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_2), dc_x, dc_y, dc_z)) <= (*cpu.Index(dc_f, 416, keys, int(bid_2), dc_x, dc_y, dc_z)) && (*cpu.Index(dc_f, 419, (*cpu.Index(dc_f, 418, knodes, int((*cpu.Index(dc_f, 417, currKnode, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_2+1), dc_x, dc_y, dc_z)) > (*cpu.Index(dc_f, 420, keys, int(bid_2), dc_x, dc_y, dc_z)) {
+						if int64((*cpu.Index(dc_f, 423, (*cpu.Index(dc_f, 422, knodes, int((*cpu.Index(dc_f, 421, offset, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_2), dc_x, dc_y, dc_z))) < knodesElem {
+							(*cpu.Index(dc_f, 424, offset, int(bid_2), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 427, (*cpu.Index(dc_f, 426, knodes, int((*cpu.Index(dc_f, 425, offset, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_2), dc_x, dc_y, dc_z)))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK_tl3 runs a thread loop of dc_cpu_FindK.
+//
+//go:noinline
+func dc_cpu_FindK_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, currKnode []int64, offset []int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					thid_3 := dc_lx
+					_ = thid_3
+					bid_3 := dc_gx
+					{
+						(*cpu.Index(dc_f, 428, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 429, offset, int(bid_3), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK_tl4 runs a thread loop of dc_cpu_FindK.
+//
+//go:noinline
+func dc_cpu_FindK_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, knodes []KNode, currKnode []int64, keys []int32, ans []Record, records []Record, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					thid_4 := dc_lx
+					bid_4 := dc_gx
+					if (*cpu.Index(dc_f, 432, (*cpu.Index(dc_f, 431, knodes, int((*cpu.Index(dc_f, 430, currKnode, int(bid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_4), dc_x, dc_y, dc_z)) == (*cpu.Index(dc_f, 433, keys, int(bid_4), dc_x, dc_y, dc_z)) {
+						(*cpu.Index(dc_f, 434, ans, int(bid_4), dc_x, dc_y, dc_z)).Value = (*cpu.Index(dc_f, 438, records, int((*cpu.Index(dc_f, 437, (*cpu.Index(dc_f, 436, knodes, int((*cpu.Index(dc_f, 435, currKnode, int(bid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Value
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK runs groups [dc_g0, dc_g1) of kernel FindK, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_FindK(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, height int64, knodes []KNode, knodesElem int64, records []Record, currKnode []int64, offset []int64, keys []int32, ans []Record, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_cpu_FindK_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_f)
+		for i := 0; i < int(height); i++ {
+			dc_cpu_FindK_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, knodes, currKnode, keys, offset, knodesElem, dc_f)
+			dc_cpu_FindK_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, currKnode, offset, dc_f)
+		}
+		dc_cpu_FindK_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, knodes, currKnode, keys, ans, records, dc_f)
+	}
+}
+
+// dc_cpu_FindK_fast_tl1 runs a thread loop of dc_cpu_FindK_fast.
+//
+//go:noinline
+func dc_cpu_FindK_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 33 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					thid := dc_lx
+					_ = thid
+					bid := dc_gx
+					_ = bid
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK_fast_tl2 runs a thread loop of dc_cpu_FindK_fast.
+//
+//go:noinline
+func dc_cpu_FindK_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, knodes []KNode, currKnode []int64, keys []int32, offset []int64, knodesElem int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 33 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					thid_2 := dc_lx
+					bid_2 := dc_gx
+					if (*cpu.Index(dc_f, 414, knodes, int(currKnode[bid_2]), dc_x, dc_y, dc_z)).Keys[thid_2] <= keys[bid_2] && (*cpu.Index(dc_f, 418, knodes, int(currKnode[bid_2]), dc_x, dc_y, dc_z)).Keys[thid_2+1] > keys[bid_2] {
+						if int64((*cpu.Index(dc_f, 422, knodes, int(offset[bid_2]), dc_x, dc_y, dc_z)).Indices[thid_2]) < knodesElem {
+							offset[bid_2] = int64((*cpu.Index(dc_f, 426, knodes, int(offset[bid_2]), dc_x, dc_y, dc_z)).Indices[thid_2])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK_fast_tl3 runs a thread loop of dc_cpu_FindK_fast.
+//
+//go:noinline
+func dc_cpu_FindK_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, currKnode []int64, offset []int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 33 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					thid_3 := dc_lx
+					_ = thid_3
+					bid_3 := dc_gx
+					{
+						currKnode[bid_3] = offset[bid_3]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK_fast_tl4 runs a thread loop of dc_cpu_FindK_fast.
+//
+//go:noinline
+func dc_cpu_FindK_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, knodes []KNode, currKnode []int64, keys []int32, ans []Record, records []Record, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 33 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					thid_4 := dc_lx
+					bid_4 := dc_gx
+					if (*cpu.Index(dc_f, 431, knodes, int(currKnode[bid_4]), dc_x, dc_y, dc_z)).Keys[thid_4] == keys[bid_4] {
+						ans[bid_4].Value = (*cpu.Index(dc_f, 438, records, int((*cpu.Index(dc_f, 436, knodes, int(currKnode[bid_4]), dc_x, dc_y, dc_z)).Indices[thid_4]), dc_x, dc_y, dc_z)).Value
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FindK_fast runs groups [dc_g0, dc_g1) of kernel FindK, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_FindK_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, height int64, knodes []KNode, knodesElem int64, records []Record, currKnode []int64, offset []int64, keys []int32, ans []Record, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 33 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_cpu_FindK_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_f)
+		for i := 0; i < int(height); i++ {
+			dc_cpu_FindK_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, knodes, currKnode, keys, offset, knodesElem, dc_f)
+			dc_cpu_FindK_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, currKnode, offset, dc_f)
+		}
+		dc_cpu_FindK_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, knodes, currKnode, keys, ans, records, dc_f)
+	}
+}
+
+// dc_run_FindK runs a launch of kernel FindK on the CPU.
+func dc_run_FindK(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_FindK)
+}
+
+// dc_chunk_FindK runs groups [dc_g0, dc_g1) of a launch of kernel FindK on the CPU.
+func dc_chunk_FindK(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int64](dc_c, 0)
+	dc_a1 := cpu.SliceArg[KNode](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int64](dc_c, 2)
+	dc_a3 := cpu.SliceArg[Record](dc_c, 3)
+	dc_a4 := cpu.SliceArg[int64](dc_c, 4)
+	dc_a5 := cpu.SliceArg[int64](dc_c, 5)
+	dc_a6 := cpu.SliceArg[int32](dc_c, 6)
+	dc_a7 := cpu.SliceArg[Record](dc_c, 7)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_FindK.Get()
+	if dc_c.Fast {
+		dc_cpu_FindK_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	} else {
+		dc_cpu_FindK(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	}
+	dc_scratch_FindK.Put(dc_m)
+}
+
 // dc_expiryCallValue is device function expiryCallValue.
 func dc_expiryCallValue(s float32, x float32, vDt float32, i int) float32 {
 	d := s*dc.Exp(vDt*(2*float32(i)-512)) - x
@@ -23759,6 +30296,67 @@ func dc_conflictFree(n int) int {
 // dc_dot is device function dot.
 func dc_dot(a FourVector, b FourVector) float64 {
 	return a.X*b.X + a.Y*b.Y + a.Z*b.Z
+}
+
+// dc_binarySearchExclusive is device function binarySearchExclusive.
+func dc_binarySearchExclusive(val uint32, data *[1024]uint32, base uint32, l uint32, stride uint32, dir bool, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) uint32 {
+	if l == 0 {
+		return 0
+	}
+	pos := uint32(0)
+	for ; stride > 0; stride >>= 1 {
+		newPos := min(pos+stride, l)
+		if dir && (*cpu.Index(dc_f, 0, data[:], int(base+newPos-1), dc_x, dc_y, dc_z)) < val || !dir && (*cpu.Index(dc_f, 1, data[:], int(base+newPos-1), dc_x, dc_y, dc_z)) > val {
+			pos = newPos
+		}
+	}
+	return pos
+}
+
+// dc_binarySearchInclusive is device function binarySearchInclusive.
+func dc_binarySearchInclusive(val uint32, data *[1024]uint32, base uint32, l uint32, stride uint32, dir bool, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) uint32 {
+	if l == 0 {
+		return 0
+	}
+	pos := uint32(0)
+	for ; stride > 0; stride >>= 1 {
+		newPos := min(pos+stride, l)
+		if dir && (*cpu.Index(dc_f, 2, data[:], int(base+newPos-1), dc_x, dc_y, dc_z)) <= val || !dir && (*cpu.Index(dc_f, 3, data[:], int(base+newPos-1), dc_x, dc_y, dc_z)) >= val {
+			pos = newPos
+		}
+	}
+	return pos
+}
+
+// dc_compareExchange is device function compareExchange.
+func dc_compareExchange(keys *[1024]uint32, vals *[1024]uint32, a uint32, b uint32, dir uint32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) {
+	if (*cpu.Index(dc_f, 4, keys[:], int(a), dc_x, dc_y, dc_z)) > (*cpu.Index(dc_f, 5, keys[:], int(b), dc_x, dc_y, dc_z)) == (dir != 0) {
+		tmp := a
+		tmp_1 := b
+		tmp_2 := (*cpu.Index(dc_f, 6, keys[:], int(b), dc_x, dc_y, dc_z))
+		tmp_3 := (*cpu.Index(dc_f, 7, keys[:], int(a), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 8, keys[:], int(tmp), dc_x, dc_y, dc_z)) = tmp_2
+		(*cpu.Index(dc_f, 9, keys[:], int(tmp_1), dc_x, dc_y, dc_z)) = tmp_3
+		tmp_4 := a
+		tmp_5 := b
+		tmp_6 := (*cpu.Index(dc_f, 10, vals[:], int(b), dc_x, dc_y, dc_z))
+		tmp_7 := (*cpu.Index(dc_f, 11, vals[:], int(a), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 12, vals[:], int(tmp_4), dc_x, dc_y, dc_z)) = tmp_6
+		(*cpu.Index(dc_f, 13, vals[:], int(tmp_5), dc_x, dc_y, dc_z)) = tmp_7
+	}
+}
+
+// dc_addByte is device function addByte.
+func dc_addByte(sHist *[1536]uint32, base uint32, data uint32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) {
+	dc.AtomicAdd(&(*cpu.Index(dc_f, 14, sHist[:], int(base+data), dc_x, dc_y, dc_z)), 1)
+}
+
+// dc_addWord is device function addWord.
+func dc_addWord(sHist *[1536]uint32, base uint32, data uint32, dc_f *cpu.Faults, dc_x, dc_y, dc_z int) {
+	dc_addByte(sHist, base, data>>0&255, dc_f, dc_x, dc_y, dc_z)
+	dc_addByte(sHist, base, data>>8&255, dc_f, dc_x, dc_y, dc_z)
+	dc_addByte(sHist, base, data>>16&255, dc_f, dc_x, dc_y, dc_z)
+	dc_addByte(sHist, base, data>>24&255, dc_f, dc_x, dc_y, dc_z)
 }
 
 // The device sources assume these layouts; if a struct changes, this no longer
@@ -23806,4 +30404,12 @@ func _() {
 	_ = x[unsafe.Offsetof(ThreeVector{}.X)-0]
 	_ = x[unsafe.Offsetof(ThreeVector{}.Y)-8]
 	_ = x[unsafe.Offsetof(ThreeVector{}.Z)-16]
+	_ = x[unsafe.Sizeof(KNode{})-276]
+	_ = x[unsafe.Offsetof(KNode{}.Location)-0]
+	_ = x[unsafe.Offsetof(KNode{}.Indices)-4]
+	_ = x[unsafe.Offsetof(KNode{}.Keys)-136]
+	_ = x[unsafe.Offsetof(KNode{}.IsLeaf)-268]
+	_ = x[unsafe.Offsetof(KNode{}.NumKeys)-272]
+	_ = x[unsafe.Sizeof(Record{})-4]
+	_ = x[unsafe.Offsetof(Record{}.Value)-0]
 }

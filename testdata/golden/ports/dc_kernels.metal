@@ -3,6 +3,10 @@
 #include <metal_stdlib>
 using namespace metal;
 
+uint dc_atomic_add_u32_threadgroup(threadgroup uint* p, uint v) {
+	return atomic_fetch_add_explicit((threadgroup atomic_uint*)p, v, memory_order_relaxed);
+}
+
 int dc_atomic_cas_i32_device(device int* p, int cmp, int v) {
 	int seen = cmp;
 	do {
@@ -49,6 +53,10 @@ long dc_max_i64(long a, long b) {
 	return a > b ? a : b;
 }
 
+uint dc_min_u32(uint a, uint b) {
+	return a < b ? a : b;
+}
+
 long dc_nz_i64(long y, device int* f, int tag, int site, thread int* bad, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	if (y != 0) {
 		return y;
@@ -66,8 +74,16 @@ float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+int dc_sel_i32(int v, const thread int* bad) {
+	return *bad ? (int)0 : v;
+}
+
 long dc_sel_i64(long v, const thread int* bad) {
 	return *bad ? (long)0 : v;
+}
+
+uint dc_sel_u32(uint v, const thread int* bad) {
+	return *bad ? (uint)0 : v;
 }
 
 struct Coeffs {
@@ -144,6 +160,26 @@ static_assert((12 + sizeof(int) + alignof(long) - 1) / alignof(long) * alignof(l
 static_assert((16 + sizeof(long) + alignof(int) - 1) / alignof(int) * alignof(int) == 24, "dc: offset of Box.NN differs from Go");
 static_assert((24 + sizeof(int) + alignof(Neighbor[26]) - 1) / alignof(Neighbor[26]) * alignof(Neighbor[26]) == 32, "dc: offset of Box.Nei differs from Go");
 
+struct KNode {
+	int Location;
+	int Indices[33];
+	int Keys[33];
+	bool IsLeaf;
+	int NumKeys;
+};
+static_assert(sizeof(KNode) == 276, "dc: size of KNode differs from Go");
+static_assert(alignof(KNode) == 4, "dc: alignment of KNode differs from Go");
+static_assert((0 + sizeof(int) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 4, "dc: offset of KNode.Indices differs from Go");
+static_assert((4 + sizeof(int[33]) + alignof(int[33]) - 1) / alignof(int[33]) * alignof(int[33]) == 136, "dc: offset of KNode.Keys differs from Go");
+static_assert((136 + sizeof(int[33]) + alignof(bool) - 1) / alignof(bool) * alignof(bool) == 268, "dc: offset of KNode.IsLeaf differs from Go");
+static_assert((268 + sizeof(bool) + alignof(int) - 1) / alignof(int) * alignof(int) == 272, "dc: offset of KNode.NumKeys differs from Go");
+
+struct Record {
+	int Value;
+};
+static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
+static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
+
 OptionData dc_sel_OptionData(OptionData v, const thread int* bad) {
 	if (*bad) {
 		OptionData z = {};
@@ -169,6 +205,141 @@ float expiryCallValue(float s, float x, float vDt, long i) {
 long conflictFree(long n) {
 #line 420 "ports.go"
 	return (long)((ulong)(n >> 4) + (ulong)(n >> 8));
+}
+
+#line 884 "ports.go"
+uint binarySearchExclusive(uint val, threadgroup uint* data, uint base, uint l, uint stride, bool dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 885 "ports.go"
+	if (l == 0u) {
+#line 886 "ports.go"
+		return 0u;
+	}
+#line 888 "ports.go"
+	uint pos = 0u;
+#line 889 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 890 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 891 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) > val)) {
+#line 892 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 895 "ports.go"
+	return pos;
+}
+
+#line 868 "ports.go"
+uint binarySearchInclusive(uint val, threadgroup uint* data, uint base, uint l, uint stride, bool dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 869 "ports.go"
+	if (l == 0u) {
+#line 870 "ports.go"
+		return 0u;
+	}
+#line 872 "ports.go"
+	uint pos = 0u;
+#line 873 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 874 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 875 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) >= val)) {
+#line 876 "ports.go"
+			pos = newPos;
+		}
+	}
+#line 879 "ports.go"
+	return pos;
+}
+
+#line 937 "ports.go"
+void compareExchange(threadgroup uint* keys, threadgroup uint* vals, uint a, uint b, uint dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup uint (*dc_p6);
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	threadgroup uint (*dc_p12);
+	int dc_b13 = 0;
+	threadgroup uint (*dc_p14);
+#line 938 "ports.go"
+	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) == (dir != 0u)) {
+#line 939 "ports.go"
+		uint tmp = a;
+#line 939 "ports.go"
+		uint tmp_1 = b;
+#line 939 "ports.go"
+		uint tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 939 "ports.go"
+		uint tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 939 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = tmp_2;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 939 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = tmp_3;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 940 "ports.go"
+		uint tmp_4 = a;
+#line 940 "ports.go"
+		uint tmp_5 = b;
+#line 940 "ports.go"
+		uint tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+#line 940 "ports.go"
+		uint tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 940 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t3 = tmp_6;
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+#line 940 "ports.go"
+		dc_b13 = 0;
+		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t4 = tmp_7;
+		if (!dc_b13) {
+			*dc_p14 = dc_t4;
+		}
+	}
+}
+
+#line 1001 "ports.go"
+void addByte(threadgroup uint* sHist, uint base, uint data, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+#line 1002 "ports.go"
+	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p2, 1u));
+}
+
+#line 1006 "ports.go"
+void addWord(threadgroup uint* sHist, uint base, uint data, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+#line 1007 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1008 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1009 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1010 "ports.go"
+	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
 #line 41 "ports.go"
@@ -205,8 +376,8 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 1, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -218,11 +389,11 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
 #line 55 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 4, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 5, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -235,11 +406,11 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
 #line 62 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 7, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 8, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -254,11 +425,11 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 #line 67 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 68 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 9, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 10, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 11, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		}
 #line 70 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -291,7 +462,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 #line 47 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 48 "ports.go"
-		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 50 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -300,7 +471,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 #line 52 "ports.go"
 		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
 #line 55 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
@@ -312,7 +483,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 #line 59 "ports.go"
 		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
 #line 62 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
@@ -330,7 +501,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 		}
 #line 70 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 12, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -372,8 +543,8 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 13, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -385,11 +556,11 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
 #line 92 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 17, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 18, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -402,11 +573,11 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
 #line 99 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 20, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 21, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v_1;
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -421,11 +592,11 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 #line 104 "ports.go"
 		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
 #line 105 "ports.go"
-			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 22, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 23, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 24, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		}
 #line 107 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sum;
 		if (!dc_b12) {
 			*dc_p13 = dc_t4;
@@ -458,7 +629,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 #line 84 "ports.go"
 	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
 #line 85 "ports.go"
-		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 87 "ports.go"
 	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
@@ -467,7 +638,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 #line 89 "ports.go"
 		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
-			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 16, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
 #line 92 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
@@ -479,7 +650,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 #line 96 "ports.go"
 		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
-			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 19, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
 #line 99 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
@@ -497,7 +668,7 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 		}
 #line 107 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 25, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sum;
 		if (!dc_b4) {
 			*dc_p5 = dc_t1;
@@ -529,7 +700,7 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -541,7 +712,7 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 #line 133 "ports.go"
 			for (long iAccum_1 = (long)dc_lid.x; iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)dc_gsz.x)) {
 #line 134 "ports.go"
-				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 28, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			}
 		}
 #line 137 "ports.go"
@@ -550,7 +721,7 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 		if ((long)dc_lid.x == 0L) {
 #line 139 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p5 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = accum[0];
 			if (!dc_b4) {
 				*dc_p5 = dc_t1;
@@ -582,7 +753,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 #line 126 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 127 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 26, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 27, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 			}
 #line 129 "ports.go"
 			accum[iAccum] = sum;
@@ -603,7 +774,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 		if ((long)dc_lid.x == 0L) {
 #line 139 "ports.go"
 			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 29, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = accum[0];
 			if (!dc_b3) {
 				*dc_p4 = dc_t1;
@@ -637,14 +808,14 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 #line 159 "ports.go"
 		by = (long)dc_grp.x;
 #line 160 "ports.go"
-		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)dc_grp.x + (ulong)(long)dc_grp.y), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
+		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)dc_grp.x + (ulong)(long)dc_grp.y), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 	} else {
 #line 162 "ports.go"
 		long bid = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
 #line 163 "ports.go"
-		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 31, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
+		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 46, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
 #line 164 "ports.go"
-		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 32, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3) + (ulong)by), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 33, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
+		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 47, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3) + (ulong)by), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 48, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 	}
 #line 166 "ports.go"
 	long x = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.x);
@@ -662,8 +833,8 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &tile[dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i), 32, dc_fault, dc_tag, 34, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)dc_lid.x, 33, dc_fault, dc_tag, 35, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+		dc_p6 = &tile[dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)dc_lid.x, 33, dc_fault, dc_tag, 50, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
@@ -674,8 +845,8 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)dc_lid.x, 32, dc_fault, dc_tag, 38, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i_1), 33, dc_fault, dc_tag, 39, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)dc_lid.x, 32, dc_fault, dc_tag, 53, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 		if (!dc_b8) {
 			*dc_p9 = dc_t2;
 		}
@@ -724,7 +895,7 @@ kernel void TransposeDiagonal_fast(device float* out [[buffer(0)]], constant lon
 #line 172 "ports.go"
 	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
 #line 173 "ports.go"
-		tile[(long)((ulong)(long)dc_lid.y + (ulong)i)][(long)dc_lid.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 36, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		tile[(long)((ulong)(long)dc_lid.y + (ulong)i)][(long)dc_lid.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 175 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -732,7 +903,7 @@ kernel void TransposeDiagonal_fast(device float* out [[buffer(0)]], constant lon
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
 #line 177 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 37, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = tile[(long)dc_lid.x][(long)((ulong)(long)dc_lid.y + (ulong)i_1)];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -756,7 +927,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 #line 212 "ports.go"
 	long tid = (long)dc_lid.x;
 #line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)dc_grp.x, options_len, dc_fault, dc_tag, 40, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)dc_grp.x, options_len, dc_fault, dc_tag, 55, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 214 "ports.go"
 	float call[5] = {};
 #line 215 "ports.go"
@@ -775,7 +946,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 223 "ports.go"
 		dc_b2 = 0;
-		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 41, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
@@ -783,7 +954,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 #line 224 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 42, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 226 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 227 "ports.go"
@@ -791,7 +962,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 #line 228 "ports.go"
 			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
 #line 229 "ports.go"
-				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 43, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + o.PdByDf * call[j];
+				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
@@ -799,7 +970,7 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 	if (tid == 0L) {
 #line 234 "ports.go"
 		dc_b6 = 0;
-		dc_p7 = &callValue[dc_ix((long)dc_grp.x, callValue_len, dc_fault, dc_tag, 44, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p7 = &callValue[dc_ix((long)dc_grp.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = call[0];
 		if (!dc_b6) {
 			*dc_p7 = dc_t2;
@@ -948,8 +1119,8 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 		if (validr) {
 #line 283 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -960,7 +1131,7 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -971,7 +1142,7 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -981,7 +1152,7 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 299 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
 #line 300 "ports.go"
-			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		}
 #line 302 "ports.go"
 		behind[0] = current;
@@ -990,12 +1161,12 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 304 "ports.go"
 		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
-			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 50, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1007,15 +1178,15 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 		if (ltidy < 4L) {
 #line 314 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 52, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
 #line 315 "ports.go"
 			dc_b12 = 0;
-			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 54, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 55, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 			if (!dc_b12) {
 				*dc_p13 = dc_t3;
 			}
@@ -1024,22 +1195,22 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 		if (ltidx < 4L) {
 #line 318 "ports.go"
 			dc_b15 = 0;
-			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 57, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][ltidx];
-			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][ltidx];
+			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
 #line 319 "ports.go"
 			dc_b18 = 0;
-			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 59, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 60, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 			if (!dc_b18) {
 				*dc_p19 = dc_t5;
 			}
 		}
 #line 321 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 62, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 63, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
@@ -1051,13 +1222,13 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 324 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 65, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 66, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 68, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 69, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 70, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 71, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 73, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28));
+			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28));
 		}
 #line 327 "ports.go"
 		if (validw) {
 #line 328 "ports.go"
 			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t7 = value;
 			if (!dc_b29) {
 				*dc_p30 = dc_t7;
@@ -1136,7 +1307,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 282 "ports.go"
 		if (validr) {
 #line 283 "ports.go"
-			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 46, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 #line 285 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1144,7 +1315,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 287 "ports.go"
 	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 47, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
 #line 290 "ports.go"
 	outputIndex = inputIndex;
@@ -1155,7 +1326,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 293 "ports.go"
 		if (validr) {
 #line 294 "ports.go"
-			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 48, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
 #line 296 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1179,7 +1350,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 307 "ports.go"
 		if (validr) {
 #line 308 "ports.go"
-			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 51, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
 #line 310 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
@@ -1190,16 +1361,16 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 #line 313 "ports.go"
 		if (ltidy < 4L) {
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 53, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 315 "ports.go"
-			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 56, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		}
 #line 317 "ports.go"
 		if (ltidx < 4L) {
 #line 318 "ports.go"
-			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 58, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 #line 319 "ports.go"
-			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 61, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 		}
 #line 321 "ports.go"
 		tile[ty][tx] = current;
@@ -1216,7 +1387,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 		if (validw) {
 #line 328 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 74, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -1260,8 +1431,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	long ty = (long)dc_lid.y;
 #line 356 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 75, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 76, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -1276,7 +1447,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 361 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 77, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 78, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 363 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 364 "ports.go"
@@ -1284,7 +1455,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 366 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 79, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -1300,7 +1471,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 371 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 80, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 81, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 373 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 374 "ports.go"
@@ -1308,7 +1479,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 376 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 82, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -1317,8 +1488,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 378 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 83, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 84, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -1354,11 +1525,11 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 #line 394 "ports.go"
 	if (thid > 0L) {
 #line 395 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 85, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 397 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -1373,8 +1544,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 402 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -1382,8 +1553,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -1393,8 +1564,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 408 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 92, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -1431,7 +1602,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 	}
 #line 397 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 86, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -1446,8 +1617,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 402 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 87, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 88, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -1455,8 +1626,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		if (thid >= offset) {
 #line 404 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 90, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 91, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -1465,7 +1636,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 #line 407 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 408 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 93, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 }
 
 #line 428 "ports.go"
@@ -1523,23 +1694,23 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 438 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 439 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 94, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 442 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 95, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
 #line 444 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -1560,8 +1731,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -1573,14 +1744,14 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if (thid == 0L) {
 #line 458 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 101, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 116, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 459 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -1603,18 +1774,18 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
 #line 470 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 471 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -1626,8 +1797,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 109, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -1636,8 +1807,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 111, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -1700,14 +1871,14 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 	}
 #line 444 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 96, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 445 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 97, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -1728,8 +1899,8 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 453 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 99, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 100, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -1740,10 +1911,10 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 457 "ports.go"
 	if (thid == 0L) {
 #line 458 "ports.go"
-		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 102, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 459 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 103, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1766,18 +1937,18 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 468 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 104, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 #line 470 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 105, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 106, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 471 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 108, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -1788,12 +1959,12 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 475 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 476 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 110, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 	}
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 	}
 }
 
@@ -1926,16 +2097,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == 0L) {
 #line 507 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 113, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 114, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 115, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 509 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 116, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 117, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 118, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -1944,16 +2115,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 512 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 119, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 120, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 121, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 514 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 122, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 123, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 124, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -1964,16 +2135,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == 0L) {
 #line 518 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 125, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 126, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 127, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 520 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -1982,16 +2153,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 523 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 133, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 525 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 136, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -2000,15 +2171,15 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 528 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 139, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 529 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 #line 531 "ports.go"
 	float n = 0.0f;
 #line 531 "ports.go"
@@ -2020,92 +2191,92 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 #line 533 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 142, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 143, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
 #line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 144, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 148, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 149, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
 #line 538 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 152, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 154, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 160, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 165, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 168, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 171, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 173, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
 #line 553 "ports.go"
 	} else if (ty == 0L) {
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 174, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 176, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 181, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 184, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 189, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 192, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 203, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
 #line 572 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 205, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
 #line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 208, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
 #line 577 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
 	}
 #line 579 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -2125,7 +2296,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (cv < 0.0f) {
 #line 587 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 214, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -2134,7 +2305,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else if (cv > 1.0f) {
 #line 589 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 216, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -2142,7 +2313,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else {
 #line 591 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -2152,35 +2323,35 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 594 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 220, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 221, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 595 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 223, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 596 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 224, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 597 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 225, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 598 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 226, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -2268,7 +2439,7 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 520 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 130, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 522 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
@@ -2311,23 +2482,23 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 540 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 155, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
 #line 542 "ports.go"
 		e = east[ty][tx] - jc;
 #line 543 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 158, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
 #line 545 "ports.go"
 		s = south[ty][tx] - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 163, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
 #line 547 "ports.go"
 		e = east[ty][tx] - jc;
 #line 548 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 166, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
 #line 550 "ports.go"
 		s = south[ty][tx] - jc;
 #line 551 "ports.go"
@@ -2341,33 +2512,33 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 555 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
 #line 557 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 558 "ports.go"
 	} else if (tx == 15L) {
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
 #line 560 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 187, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
 #line 562 "ports.go"
 		e = east[ty][tx] - jc;
 #line 563 "ports.go"
 	} else if (ty == 15L) {
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 190, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
 #line 565 "ports.go"
 		s = south[ty][tx] - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
 #line 567 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 568 "ports.go"
 	} else if (tx == 0L) {
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
 #line 570 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 571 "ports.go"
@@ -2376,11 +2547,11 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
 #line 575 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
 #line 577 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -2492,8 +2663,8 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup float (*temp)[16] = sh19;
 #line 615 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 228, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 229, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2503,16 +2674,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 618 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 232, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 620 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 235, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -2523,16 +2694,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 624 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 238, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 626 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 239, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 240, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 241, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -2541,15 +2712,15 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 629 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 244, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 630 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 #line 632 "ports.go"
 	float cn = 0.0f;
 #line 632 "ports.go"
@@ -2563,52 +2734,52 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 #line 634 "ports.go"
 		cn = cc;
 #line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 247, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 248, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 #line 634 "ports.go"
 		cw = cc;
 #line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 #line 635 "ports.go"
 	} else if (tx == 15L) {
 #line 636 "ports.go"
 		cn = cc;
 #line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 251, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 #line 636 "ports.go"
 		cw = cc;
 #line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 253, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 254, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
 #line 637 "ports.go"
 	} else if (ty == 15L) {
 #line 638 "ports.go"
 		cn = cc;
 #line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 #line 638 "ports.go"
 		cw = cc;
 #line 638 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 258, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 	} else {
 #line 640 "ports.go"
 		cn = cc;
 #line 640 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 259, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 260, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 #line 640 "ports.go"
 		cw = cc;
 #line 640 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 262, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	}
 #line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 263, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 264, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 265, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 266, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
 #line 643 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 267, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 #line 645 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 646 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 269, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -2801,8 +2972,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 666 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 270, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 271, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 272, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -2815,8 +2986,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 671 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 273, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 274, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 275, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -2832,8 +3003,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 678 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 276, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 277, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 278, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2846,8 +3017,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 683 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 279, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 280, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 281, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -2867,8 +3038,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 692 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 284, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 285, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 287, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 288, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -2883,16 +3054,16 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 699 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 293, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 294, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 295, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 296, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 297, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 701 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 303, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -2910,8 +3081,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 709 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 304, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 305, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 306, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -2927,8 +3098,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 716 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 307, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -2969,15 +3140,15 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
 #line 732 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 310, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 311, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 312, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 733 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 313, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 314, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 315, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -2988,12 +3159,12 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 #line 736 "ports.go"
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 737 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 316, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 317, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 	}
 #line 739 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 319, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -3032,6 +3203,742 @@ kernel void LudInternal_fast(device float* m [[buffer(0)]], constant long& m_len
 	}
 #line 739 "ports.go"
 	m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] - sum;
+}
+
+#line 903 "ports.go"
+kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant bool& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	threadgroup uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	threadgroup uint (*dc_p18);
+	int dc_b19 = 0;
+	threadgroup uint (*dc_p20);
+	int dc_b21 = 0;
+	threadgroup uint (*dc_p22);
+	int dc_b23 = 0;
+	threadgroup uint (*dc_p24);
+	int dc_b25 = 0;
+	device uint (*dc_p26);
+	int dc_b27 = 0;
+	int dc_b28 = 0;
+	device uint (*dc_p29);
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	device uint (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	device uint (*dc_p35);
+	int dc_b36 = 0;
+#line 904 "ports.go"
+	threadgroup uint sh28[1024];
+#line 905 "ports.go"
+	threadgroup uint sh29[1024];
+#line 904 "ports.go"
+	threadgroup uint* sKey = sh28;
+#line 905 "ports.go"
+	threadgroup uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 908 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 909 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 910 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 911 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 922 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 923 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t5 = keyA;
+		if (!dc_b17) {
+			*dc_p18 = dc_t5;
+		}
+#line 924 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t6 = valA;
+		if (!dc_b19) {
+			*dc_p20 = dc_t6;
+		}
+#line 925 "ports.go"
+		dc_b21 = 0;
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t7 = keyB;
+		if (!dc_b21) {
+			*dc_p22 = dc_t7;
+		}
+#line 926 "ports.go"
+		dc_b23 = 0;
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t8 = valB;
+		if (!dc_b23) {
+			*dc_p24 = dc_t8;
+		}
+	}
+#line 928 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 929 "ports.go"
+	dc_b25 = 0;
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	if (!dc_b25) {
+		*dc_p26 = dc_t9;
+	}
+#line 930 "ports.go"
+	dc_b28 = 0;
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+	if (!dc_b28) {
+		*dc_p29 = dc_t10;
+	}
+#line 931 "ports.go"
+	dc_b31 = 0;
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+	if (!dc_b31) {
+		*dc_p32 = dc_t11;
+	}
+#line 932 "ports.go"
+	dc_b34 = 0;
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+	if (!dc_b34) {
+		*dc_p35 = dc_t12;
+	}
+}
+
+#line 903 "ports.go"
+kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant bool& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup uint (*dc_p6);
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	threadgroup uint (*dc_p10);
+	int dc_b11 = 0;
+	threadgroup uint (*dc_p12);
+#line 904 "ports.go"
+	threadgroup uint sh28[1024];
+#line 905 "ports.go"
+	threadgroup uint sh29[1024];
+#line 904 "ports.go"
+	threadgroup uint* sKey = sh28;
+#line 905 "ports.go"
+	threadgroup uint* sVal = sh29;
+#line 906 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 907 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 908 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 909 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 910 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 911 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 912 "ports.go"
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+#line 913 "ports.go"
+		uint lPos = tid & (stride - 1u);
+#line 914 "ports.go"
+		uint base = 2u * (tid - lPos);
+#line 915 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 916 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 917 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 918 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 919 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+#line 920 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 921 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 922 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 923 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = keyA;
+		if (!dc_b5) {
+			*dc_p6 = dc_t1;
+		}
+#line 924 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = valA;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+#line 925 "ports.go"
+		dc_b9 = 0;
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t3 = keyB;
+		if (!dc_b9) {
+			*dc_p10 = dc_t3;
+		}
+#line 926 "ports.go"
+		dc_b11 = 0;
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t4 = valB;
+		if (!dc_b11) {
+			*dc_p12 = dc_t4;
+		}
+	}
+#line 928 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 929 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 930 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 931 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 932 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 948 "ports.go"
+kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant uint& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	threadgroup uint (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	threadgroup uint (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	device uint (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	device uint (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	device uint (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	device uint (*dc_p23);
+	int dc_b24 = 0;
+#line 949 "ports.go"
+	threadgroup uint sh30[1024];
+#line 950 "ports.go"
+	threadgroup uint sh31[1024];
+#line 949 "ports.go"
+	threadgroup uint* sKey = sh30;
+#line 950 "ports.go"
+	threadgroup uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 953 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 954 "ports.go"
+	dc_b4 = 0;
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	if (!dc_b4) {
+		*dc_p5 = dc_t2;
+	}
+#line 955 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	if (!dc_b7) {
+		*dc_p8 = dc_t3;
+	}
+#line 956 "ports.go"
+	dc_b10 = 0;
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	if (!dc_b10) {
+		*dc_p11 = dc_t4;
+	}
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			}
+		}
+	}
+#line 977 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 978 "ports.go"
+	dc_b13 = 0;
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+	if (!dc_b13) {
+		*dc_p14 = dc_t5;
+	}
+#line 979 "ports.go"
+	dc_b16 = 0;
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	if (!dc_b16) {
+		*dc_p17 = dc_t6;
+	}
+#line 980 "ports.go"
+	dc_b19 = 0;
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+	if (!dc_b19) {
+		*dc_p20 = dc_t7;
+	}
+#line 981 "ports.go"
+	dc_b22 = 0;
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+	if (!dc_b22) {
+		*dc_p23 = dc_t8;
+	}
+}
+
+#line 948 "ports.go"
+kernel void OddEvenMergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant uint& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 949 "ports.go"
+	threadgroup uint sh30[1024];
+#line 950 "ports.go"
+	threadgroup uint sh31[1024];
+#line 949 "ports.go"
+	threadgroup uint* sKey = sh30;
+#line 950 "ports.go"
+	threadgroup uint* sVal = sh31;
+#line 951 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 952 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 953 "ports.go"
+	sKey[tid] = srcKey[g];
+#line 954 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 955 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 956 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 957 "ports.go"
+	for (uint size = 2u; size <= arrayLength; size = size << 1) {
+#line 962 "ports.go"
+		uint stride = size / 2u;
+#line 963 "ports.go"
+		uint offset = tid & (stride - 1u);
+		{
+#line 965 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 966 "ports.go"
+			uint pos = 2u * tid - (tid & (stride - 1u));
+#line 967 "ports.go"
+			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		}
+#line 969 "ports.go"
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
+#line 970 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 971 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 972 "ports.go"
+			if (offset >= stride_1) {
+#line 973 "ports.go"
+				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+			}
+		}
+	}
+#line 977 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 978 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 979 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 980 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 981 "ports.go"
+	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
+}
+
+#line 1018 "ports.go"
+kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& partial_len [[buffer(1)]], device const uint* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant uint& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup uint (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	device uint (*dc_p6);
+#line 1019 "ports.go"
+	threadgroup uint sh32[1536];
+#line 1019 "ports.go"
+	threadgroup uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t1 = 0u;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+#line 1025 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	}
+#line 1029 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) & 4294967295u);
+		}
+#line 1035 "ports.go"
+		dc_b5 = 0;
+		dc_p6 = &partial[dc_ix((uint)(long)dc_grp.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t2 = sum;
+		if (!dc_b5) {
+			*dc_p6 = dc_t2;
+		}
+	}
+}
+
+#line 1018 "ports.go"
+kernel void Histogram256_fast(device uint* partial [[buffer(0)]], constant long& partial_len [[buffer(1)]], device const uint* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant uint& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 1019 "ports.go"
+	threadgroup uint sh32[1536];
+#line 1019 "ports.go"
+	threadgroup uint* sHist = sh32;
+#line 1020 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 1021 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1022 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1023 "ports.go"
+		sHist[tid + i * 192u] = 0u;
+	}
+#line 1025 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1026 "ports.go"
+	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
+#line 1027 "ports.go"
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	}
+#line 1029 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1030 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1031 "ports.go"
+		uint sum = 0u;
+#line 1032 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1033 "ports.go"
+			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
+		}
+#line 1035 "ports.go"
+		partial[(uint)(long)dc_grp.x * 256u + bin] = sum;
+	}
+}
+
+#line 1043 "ports.go"
+kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup uint (*dc_p3);
+	int dc_b4 = 0;
+	threadgroup uint (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device uint (*dc_p9);
+#line 1048 "ports.go"
+	threadgroup uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	}
+#line 1048 "ports.go"
+	threadgroup uint* data = sh33;
+#line 1049 "ports.go"
+	dc_b2 = 0;
+	dc_p3 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 408, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = sum;
+	if (!dc_b2) {
+		*dc_p3 = dc_t1;
+	}
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1052 "ports.go"
+		if ((uint)(long)dc_lid.x < stride) {
+#line 1053 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)dc_lid.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1057 "ports.go"
+		dc_b8 = 0;
+		dc_p9 = &histogram[dc_ix((long)dc_grp.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		uint dc_t3 = data[0];
+		if (!dc_b8) {
+			*dc_p9 = dc_t3;
+		}
+	}
+}
+
+#line 1043 "ports.go"
+kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 1048 "ports.go"
+	threadgroup uint sh33[256];
+#line 1044 "ports.go"
+	uint sum = 0u;
+#line 1045 "ports.go"
+	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
+#line 1046 "ports.go"
+		sum = sum + partial[(uint)(long)dc_grp.x + i * 256u];
+	}
+#line 1048 "ports.go"
+	threadgroup uint* data = sh33;
+#line 1049 "ports.go"
+	data[(long)dc_lid.x] = sum;
+#line 1050 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1051 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1052 "ports.go"
+		if ((uint)(long)dc_lid.x < stride) {
+#line 1053 "ports.go"
+			data[(long)dc_lid.x] = data[(long)dc_lid.x] + data[(uint)(long)dc_lid.x + stride];
+		}
+	}
+#line 1056 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1057 "ports.go"
+		histogram[(long)dc_grp.x] = data[0];
+	}
+}
+
+#line 1085 "ports.go"
+kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knodes [[buffer(1)]], constant long& knodes_len [[buffer(2)]], constant long& knodesElem [[buffer(3)]], device const Record* records [[buffer(4)]], constant long& records_len [[buffer(5)]], device long* currKnode [[buffer(6)]], constant long& currKnode_len [[buffer(7)]], device long* offset [[buffer(8)]], constant long& offset_len [[buffer(9)]], device const int* keys [[buffer(10)]], constant long& keys_len [[buffer(11)]], device Record* ans [[buffer(12)]], constant long& ans_len [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	device long (*dc_p10);
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	device long (*dc_p14);
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	device int (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+#line 1086 "ports.go"
+	long thid = (long)dc_lid.x;
+#line 1087 "ports.go"
+	long bid = (long)dc_grp.x;
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
+#line 1091 "ports.go"
+				dc_b9 = 0;
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				if (!dc_b9) {
+					*dc_p10 = dc_t1;
+				}
+			}
+		}
+#line 1094 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			if (!dc_b13) {
+				*dc_p14 = dc_t2;
+			}
+		}
+#line 1098 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18)) {
+#line 1101 "ports.go"
+		dc_b19 = 0;
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b21);
+		if (!dc_b19) {
+			*dc_p20 = dc_t3;
+		}
+	}
+}
+
+#line 1085 "ports.go"
+kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* knodes [[buffer(1)]], constant long& knodes_len [[buffer(2)]], constant long& knodesElem [[buffer(3)]], device const Record* records [[buffer(4)]], constant long& records_len [[buffer(5)]], device long* currKnode [[buffer(6)]], constant long& currKnode_len [[buffer(7)]], device long* offset [[buffer(8)]], constant long& offset_len [[buffer(9)]], device const int* keys [[buffer(10)]], constant long& keys_len [[buffer(11)]], device Record* ans [[buffer(12)]], constant long& ans_len [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 1086 "ports.go"
+	long thid = (long)dc_lid.x;
+#line 1087 "ports.go"
+	long bid = (long)dc_grp.x;
+#line 1088 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1089 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1090 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1091 "ports.go"
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b4);
+			}
+		}
+#line 1094 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1095 "ports.go"
+		if (thid == 0L) {
+#line 1096 "ports.go"
+			currKnode[bid] = offset[bid];
+		}
+#line 1098 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 1100 "ports.go"
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
+#line 1101 "ports.go"
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
+	}
 }
 
 // Kernels left out: Metal cannot run them.

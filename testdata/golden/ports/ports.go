@@ -858,3 +858,246 @@ func LavaMD(t dc.Thread, par Par, dim Dim, boxes []Box, rv []FourVector, qv []fl
 		}
 	}
 }
+
+// SortShared is the block the shared-memory sorts handle, with groups of
+// SortShared/2 threads (cuda-samples SHARED_SIZE_LIMIT).
+const SortShared = 1024
+
+// binarySearchInclusive returns how many of data[base:base+l], sorted as
+// dir says, come at or before val.
+func binarySearchInclusive(val uint32, data *[SortShared]uint32, base, l, stride uint32, dir bool) uint32 {
+	if l == 0 {
+		return 0
+	}
+	pos := uint32(0)
+	for ; stride > 0; stride >>= 1 {
+		newPos := min(pos+stride, l)
+		if (dir && data[base+newPos-1] <= val) || (!dir && data[base+newPos-1] >= val) {
+			pos = newPos
+		}
+	}
+	return pos
+}
+
+// binarySearchExclusive returns how many of data[base:base+l], sorted as
+// dir says, come strictly before val.
+func binarySearchExclusive(val uint32, data *[SortShared]uint32, base, l, stride uint32, dir bool) uint32 {
+	if l == 0 {
+		return 0
+	}
+	pos := uint32(0)
+	for ; stride > 0; stride >>= 1 {
+		newPos := min(pos+stride, l)
+		if (dir && data[base+newPos-1] < val) || (!dir && data[base+newPos-1] > val) {
+			pos = newPos
+		}
+	}
+	return pos
+}
+
+// MergeSortShared sorts each SortShared-element block of (srcKey,
+// srcVal) by merging sorted runs of doubling length in shared memory;
+// each element finds its place in the other run by binary search.
+//
+//dc:kernel
+func MergeSortShared(t dc.Thread, dstKey, dstVal, srcKey, srcVal []uint32, arrayLength uint32, dir bool) {
+	sKey := dc.Shared[[SortShared]uint32](t)
+	sVal := dc.Shared[[SortShared]uint32](t)
+	tid := uint32(t.LocalX())
+	g := t.GroupX()*SortShared + t.LocalX()
+	sKey[tid] = srcKey[g]
+	sVal[tid] = srcVal[g]
+	sKey[tid+SortShared/2] = srcKey[g+SortShared/2]
+	sVal[tid+SortShared/2] = srcVal[g+SortShared/2]
+	for stride := uint32(1); stride < arrayLength; stride <<= 1 {
+		lPos := tid & (stride - 1)
+		base := 2 * (tid - lPos)
+		t.Barrier()
+		keyA := sKey[base+lPos]
+		valA := sVal[base+lPos]
+		keyB := sKey[base+lPos+stride]
+		valB := sVal[base+lPos+stride]
+		posA := binarySearchExclusive(keyA, sKey, base+stride, stride, stride, dir) + lPos
+		posB := binarySearchInclusive(keyB, sKey, base, stride, stride, dir) + lPos
+		t.Barrier()
+		sKey[base+posA] = keyA
+		sVal[base+posA] = valA
+		sKey[base+posB] = keyB
+		sVal[base+posB] = valB
+	}
+	t.Barrier()
+	dstKey[g] = sKey[tid]
+	dstVal[g] = sVal[tid]
+	dstKey[g+SortShared/2] = sKey[tid+SortShared/2]
+	dstVal[g+SortShared/2] = sVal[tid+SortShared/2]
+}
+
+// compareExchange orders the pairs at a and b of the shared key and value
+// arrays as dir says (cuda-samples Comparator on references).
+func compareExchange(keys, vals *[SortShared]uint32, a, b uint32, dir uint32) {
+	if (keys[a] > keys[b]) == (dir != 0) {
+		keys[a], keys[b] = keys[b], keys[a]
+		vals[a], vals[b] = vals[b], vals[a]
+	}
+}
+
+// OddEvenMergeSortShared sorts each SortShared-element block with
+// Batcher's odd-even merge network in shared memory.
+//
+//dc:kernel
+func OddEvenMergeSortShared(t dc.Thread, dstKey, dstVal, srcKey, srcVal []uint32, arrayLength, dir uint32) {
+	sKey := dc.Shared[[SortShared]uint32](t)
+	sVal := dc.Shared[[SortShared]uint32](t)
+	tid := uint32(t.LocalX())
+	g := t.GroupX()*SortShared + t.LocalX()
+	sKey[tid] = srcKey[g]
+	sVal[tid] = srcVal[g]
+	sKey[tid+SortShared/2] = srcKey[g+SortShared/2]
+	sVal[tid+SortShared/2] = srcVal[g+SortShared/2]
+	for size := uint32(2); size <= arrayLength; size <<= 1 {
+		// cuda-samples halves one stride variable inside the first
+		// step's block; the steps after it start at size/4 instead,
+		// which keeps the CPU fallback's thread loops (see
+		// barriers.Restep).
+		stride := size / 2
+		offset := tid & (stride - 1)
+		{
+			t.Barrier()
+			pos := 2*tid - (tid & (stride - 1))
+			compareExchange(sKey, sVal, pos, pos+stride, dir)
+		}
+		for stride := size / 4; stride > 0; stride >>= 1 {
+			t.Barrier()
+			pos := 2*tid - (tid & (stride - 1))
+			if offset >= stride {
+				compareExchange(sKey, sVal, pos-stride, pos, dir)
+			}
+		}
+	}
+	t.Barrier()
+	dstKey[g] = sKey[tid]
+	dstVal[g] = sVal[tid]
+	dstKey[g+SortShared/2] = sKey[tid+SortShared/2]
+	dstVal[g+SortShared/2] = sVal[tid+SortShared/2]
+}
+
+// Histogram256 geometry of cuda-samples histogram256: one sub-histogram
+// per warp.
+const (
+	Log2WarpSize      = 5
+	WarpSize          = 1 << Log2WarpSize
+	WarpCount         = 6
+	BinCount          = 256
+	HistBlock         = WarpCount * WarpSize
+	HistBlockMemory   = WarpCount * BinCount
+	MergeHistBlock    = 256
+	histUintBits      = 32
+	histTagMask       = 0xFFFFFFFF
+	histClearRounds   = HistBlockMemory / HistBlock
+	histWarpHistShift = Log2WarpSize
+)
+
+// addByte counts one byte in the warp's sub-histogram at base.
+func addByte(sHist *[HistBlockMemory]uint32, base, data uint32) {
+	dc.AtomicAdd(&sHist[base+data], 1)
+}
+
+// addWord counts the four bytes of data.
+func addWord(sHist *[HistBlockMemory]uint32, base, data uint32) {
+	addByte(sHist, base, data>>0&0xFF)
+	addByte(sHist, base, data>>8&0xFF)
+	addByte(sHist, base, data>>16&0xFF)
+	addByte(sHist, base, data>>24&0xFF)
+}
+
+// Histogram256 counts the bytes of data[:dataCount] (as 32-bit words)
+// into per-warp shared sub-histograms and writes the group's histogram to
+// partial[group].
+//
+//dc:kernel
+func Histogram256(t dc.Thread, partial, data []uint32, dataCount uint32) {
+	sHist := dc.Shared[[HistBlockMemory]uint32](t)
+	tid := uint32(t.LocalX())
+	warpBase := (tid >> histWarpHistShift) * BinCount
+	for i := uint32(0); i < histClearRounds; i++ {
+		sHist[tid+i*HistBlock] = 0
+	}
+	t.Barrier()
+	for pos := uint32(t.GroupX())*uint32(t.GroupSizeX()) + tid; pos < dataCount; pos += uint32(t.GroupSizeX()) * uint32(t.NumGroupsX()) {
+		addWord(sHist, warpBase, data[pos])
+	}
+	t.Barrier()
+	for bin := tid; bin < BinCount; bin += HistBlock {
+		sum := uint32(0)
+		for i := uint32(0); i < WarpCount; i++ {
+			sum += sHist[bin+i*BinCount] & histTagMask
+		}
+		partial[uint32(t.GroupX())*BinCount+bin] = sum
+	}
+}
+
+// MergeHistogram256 sums bin GroupX of the histogramCount partial
+// histograms, one group per bin.
+//
+//dc:kernel
+func MergeHistogram256(t dc.Thread, histogram, partial []uint32, histogramCount uint32) {
+	sum := uint32(0)
+	for i := uint32(t.LocalX()); i < histogramCount; i += MergeHistBlock {
+		sum += partial[uint32(t.GroupX())+i*BinCount]
+	}
+	data := dc.Shared[[MergeHistBlock]uint32](t)
+	data[t.LocalX()] = sum
+	for stride := uint32(MergeHistBlock / 2); stride > 0; stride >>= 1 {
+		t.Barrier()
+		if uint32(t.LocalX()) < stride {
+			data[t.LocalX()] += data[uint32(t.LocalX())+stride]
+		}
+	}
+	if t.LocalX() == 0 {
+		histogram[t.GroupX()] = data[0]
+	}
+}
+
+// BTreeOrder is the order of the b+tree FindK searches; a group has one
+// thread per key slot.
+const BTreeOrder = 32
+
+// KNode is one node of the b+tree as Rodinia flattens it for the GPU.
+type KNode struct {
+	Location int32
+	Indices  [BTreeOrder + 1]int32
+	Keys     [BTreeOrder + 1]int32
+	IsLeaf   bool
+	NumKeys  int32
+}
+
+// Record is a b+tree record.
+type Record struct {
+	Value int32
+}
+
+// FindK descends the b+tree from currKnode[g] height levels to the leaf
+// that holds keys[g], one query per group, the threads comparing their
+// key slots and passing the next node through global memory between
+// barriers; the found record's value goes to ans[g].
+//
+//dc:kernel
+func FindK(t dc.Thread, height int64, knodes []KNode, knodesElem int64, records []Record, currKnode, offset []int64, keys []int32, ans []Record) {
+	thid := t.LocalX()
+	bid := t.GroupX()
+	for i := 0; i < int(height); i++ {
+		if knodes[currKnode[bid]].Keys[thid] <= keys[bid] && knodes[currKnode[bid]].Keys[thid+1] > keys[bid] {
+			if int64(knodes[offset[bid]].Indices[thid]) < knodesElem {
+				offset[bid] = int64(knodes[offset[bid]].Indices[thid])
+			}
+		}
+		t.Barrier()
+		if thid == 0 {
+			currKnode[bid] = offset[bid]
+		}
+		t.Barrier()
+	}
+	if knodes[currKnode[bid]].Keys[thid] == keys[bid] {
+		ans[bid].Value = records[knodes[currKnode[bid]].Indices[thid]].Value
+	}
+}

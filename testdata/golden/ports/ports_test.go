@@ -2,6 +2,7 @@ package ports
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/dotcompute/dc"
@@ -534,5 +535,161 @@ func TestLavaMD(t *testing.T) {
 		}
 		launched(t, dev, err)
 		kerneltest.Close64(t, dev.Backend()+" LavaMD", flat(kerneltest.Read(t, fb)), flat(want), 1e-12, 1e-12)
+	}
+}
+
+// checkSortedBlocks checks that each SortShared block of (gk, gv) holds
+// the block's keys of (keys, vals) sorted as dir says, each key with its
+// value.
+func checkSortedBlocks(t *testing.T, name string, gk, gv, keys, vals []uint32, dir bool) {
+	t.Helper()
+	for b := 0; b < len(keys); b += SortShared {
+		want := append([]uint32(nil), keys[b:b+SortShared]...)
+		slices.Sort(want)
+		if !dir {
+			slices.Reverse(want)
+		}
+		if !kerneltest.Equal(t, name+": keys", gk[b:b+SortShared], want) {
+			return
+		}
+		for i := b; i < b+SortShared; i++ {
+			if keys[gv[i]] != gk[i] || vals[gv[i]] != gv[i] {
+				t.Fatalf("%s: key %d lost its value", name, i)
+			}
+		}
+	}
+}
+
+func TestMergeSortShared(t *testing.T) {
+	n := 3 * SortShared
+	keys := kerneltest.RandInts[uint32](16, n, 0, 1000) // repeated keys: the searches' ties
+	vals := make([]uint32, n)
+	for i := range vals {
+		vals[i] = uint32(i)
+	}
+	g := grid(n/SortShared, 1, SortShared/2, 1)
+	for _, dir := range []bool{true, false} {
+		wk, wv := make([]uint32, n), make([]uint32, n)
+		emulate(t, g, func(th dc.Thread) { MergeSortShared(th, wk, wv, keys, vals, SortShared, dir) })
+		checkSortedBlocks(t, "Emulate", wk, wv, keys, vals, dir)
+		for _, dev := range devices(t) {
+			dk, dv := buf(t, dev, make([]uint32, n)), buf(t, dev, make([]uint32, n))
+			launched(t, dev, LaunchMergeSortShared(dev, g, dk, dv, buf(t, dev, keys), buf(t, dev, vals), SortShared, dir))
+			kerneltest.Equal(t, dev.Backend()+" MergeSortShared keys", kerneltest.Read(t, dk), wk)
+			kerneltest.Equal(t, dev.Backend()+" MergeSortShared vals", kerneltest.Read(t, dv), wv)
+		}
+	}
+}
+
+func TestOddEvenMergeSortShared(t *testing.T) {
+	n := 2 * SortShared
+	keys := kerneltest.RandInts[uint32](17, n, 0, 1<<31)
+	vals := make([]uint32, n)
+	for i := range vals {
+		vals[i] = uint32(i)
+	}
+	g := grid(n/SortShared, 1, SortShared/2, 1)
+	for _, dir := range []uint32{1, 0} {
+		wk, wv := make([]uint32, n), make([]uint32, n)
+		emulate(t, g, func(th dc.Thread) { OddEvenMergeSortShared(th, wk, wv, keys, vals, SortShared, dir) })
+		checkSortedBlocks(t, "Emulate", wk, wv, keys, vals, dir == 1)
+		for _, dev := range devices(t) {
+			dk, dv := buf(t, dev, make([]uint32, n)), buf(t, dev, make([]uint32, n))
+			launched(t, dev, LaunchOddEvenMergeSortShared(dev, g, dk, dv, buf(t, dev, keys), buf(t, dev, vals), SortShared, dir))
+			kerneltest.Equal(t, dev.Backend()+" OddEvenMergeSortShared keys", kerneltest.Read(t, dk), wk)
+			kerneltest.Equal(t, dev.Backend()+" OddEvenMergeSortShared vals", kerneltest.Read(t, dv), wv)
+		}
+	}
+}
+
+func TestHistogram256(t *testing.T) {
+	count := 10007 // words; not a multiple of the grid
+	data := kerneltest.RandInts[uint32](18, count, 0, 1<<31)
+	for i := 0; i < count; i += 7 {
+		data[i] = 0x05050505 // a hot bin: contended atomics
+	}
+	groups := 5
+	gh := grid(groups, 1, HistBlock, 1)
+	gm := grid(BinCount, 1, MergeHistBlock, 1)
+	partial, hist := make([]uint32, groups*BinCount), make([]uint32, BinCount)
+	emulate(t, gh, func(th dc.Thread) { Histogram256(th, partial, data, uint32(count)) })
+	emulate(t, gm, func(th dc.Thread) { MergeHistogram256(th, hist, partial, uint32(groups)) })
+	host := make([]uint32, BinCount)
+	for _, w := range data {
+		for s := 0; s < 32; s += 8 {
+			host[w>>s&0xFF]++
+		}
+	}
+	kerneltest.Equal(t, "Emulate vs host", hist, host)
+	for _, dev := range devices(t) {
+		pb, hb := buf(t, dev, make([]uint32, groups*BinCount)), buf(t, dev, make([]uint32, BinCount))
+		launched(t, dev, LaunchHistogram256(dev, gh, pb, buf(t, dev, data), uint32(count)))
+		launched(t, dev, LaunchMergeHistogram256(dev, gm, hb, pb, uint32(groups)))
+		kerneltest.Equal(t, dev.Backend()+" Histogram256 partial", kerneltest.Read(t, pb), partial)
+		kerneltest.Equal(t, dev.Backend()+" Histogram256", kerneltest.Read(t, hb), hist)
+	}
+}
+
+// btree builds a two-level b+tree of order BTreeOrder over the sorted
+// keys: the root (node 0) and its leaves (nodes 1..); unused key slots
+// hold math.MaxInt32.
+func btree(keys []int32) []KNode {
+	leaves := (len(keys) + BTreeOrder - 1) / BTreeOrder
+	nodes := make([]KNode, 1+leaves)
+	for i := range nodes {
+		for k := range nodes[i].Keys {
+			nodes[i].Keys[k] = math.MaxInt32
+		}
+		nodes[i].Location = int32(i)
+	}
+	for l := range leaves {
+		n := &nodes[1+l]
+		n.IsLeaf = true
+		for k := 0; k < BTreeOrder && l*BTreeOrder+k < len(keys); k++ {
+			n.Keys[k] = keys[l*BTreeOrder+k]
+			n.Indices[k] = int32(l*BTreeOrder + k)
+			n.NumKeys++
+		}
+		nodes[0].Keys[l] = n.Keys[0]
+		nodes[0].Indices[l] = int32(1 + l)
+		nodes[0].NumKeys++
+	}
+	return nodes
+}
+
+func TestFindK(t *testing.T) {
+	nkeys := 20 * BTreeOrder
+	keys := make([]int32, nkeys)
+	records := make([]Record, nkeys)
+	for i := range keys {
+		keys[i] = int32(3*i + 10)
+		records[i] = Record{Value: int32(i*i) - 5}
+	}
+	nodes := btree(keys)
+	queries := kerneltest.RandInts[int32](19, 37, 0, int32(3*nkeys+20)) // hits, misses, below and above the range
+	nq := len(queries)
+	g := grid(nq, 1, BTreeOrder, 1)
+	ans0 := make([]Record, nq)
+	for i := range ans0 {
+		ans0[i].Value = -1
+	}
+	zeros := make([]int64, nq)
+	wantAns := append([]Record(nil), ans0...)
+	curr, off := append([]int64(nil), zeros...), append([]int64(nil), zeros...)
+	emulate(t, g, func(th dc.Thread) {
+		FindK(th, 1, nodes, int64(len(nodes)), records, curr, off, queries, wantAns)
+	})
+	host := append([]Record(nil), ans0...)
+	for q, k := range queries {
+		if i, ok := slices.BinarySearch(keys, k); ok {
+			host[q] = records[i]
+		}
+	}
+	kerneltest.Equal(t, "Emulate vs host", wantAns, host)
+	for _, dev := range devices(t) {
+		ab := buf(t, dev, ans0)
+		launched(t, dev, LaunchFindK(dev, g, 1, buf(t, dev, nodes), int64(len(nodes)), buf(t, dev, records),
+			buf(t, dev, zeros), buf(t, dev, zeros), buf(t, dev, queries), ab))
+		kerneltest.Equal(t, dev.Backend()+" FindK", kerneltest.Read(t, ab), wantAns)
 	}
 }
