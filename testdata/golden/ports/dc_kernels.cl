@@ -393,6 +393,26 @@ void addWord(__local uint* sHist, uint base, uint data, __global int* dc_fault, 
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
 }
 
+#line 1144 "ports.go"
+uint ffs(uint x) {
+#line 1145 "ports.go"
+	if (x == 0u) {
+#line 1146 "ports.go"
+		return 0u;
+	}
+#line 1148 "ports.go"
+	uint n = 1u;
+#line 1149 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1150 "ports.go"
+		x = x >> 1;
+#line 1151 "ports.go"
+		n = n + 1u;
+	}
+#line 1153 "ports.go"
+	return n;
+}
+
 #line 41 "ports.go"
 __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const float* restrict src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -8049,5 +8069,475 @@ __kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1101 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA_fast(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
+}
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA_aliased_fast(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
+}
+
+#line 1163 "ports.go"
+__kernel void Sobol(long nVectors, long nDimensions, __global const uint* restrict directions, long directions_len, __global float* output, long output_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+#line 1164 "ports.go"
+	__local uint sh36[32];
+#line 1164 "ports.go"
+	__local uint* v = sh36;
+#line 1165 "ports.go"
+	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
+#line 1166 "ports.go"
+	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
+#line 1167 "ports.go"
+	if ((long)get_local_id(0) < 32L) {
+#line 1168 "ports.go"
+		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1171 "ports.go"
+	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+#line 1172 "ports.go"
+	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
+#line 1173 "ports.go"
+	uint g = (uint)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	uint x = 0u;
+#line 1175 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		uint mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1185 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1163 "ports.go"
+__kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint* directions, long directions_len, __global float* output, long output_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+#line 1164 "ports.go"
+	__local uint sh36[32];
+#line 1164 "ports.go"
+	__local uint* v = sh36;
+#line 1165 "ports.go"
+	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
+#line 1166 "ports.go"
+	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
+#line 1167 "ports.go"
+	if ((long)get_local_id(0) < 32L) {
+#line 1168 "ports.go"
+		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1171 "ports.go"
+	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+#line 1172 "ports.go"
+	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
+#line 1173 "ports.go"
+	uint g = (uint)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	uint x = 0u;
+#line 1175 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		uint mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1185 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
 	}
 }

@@ -383,6 +383,26 @@ __device__ void addWord(unsigned int* sHist, unsigned int base, unsigned int dat
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
 }
 
+#line 1144 "ports.go"
+__device__ unsigned int ffs(unsigned int x) {
+#line 1145 "ports.go"
+	if (x == 0u) {
+#line 1146 "ports.go"
+		return 0u;
+	}
+#line 1148 "ports.go"
+	unsigned int n = 1u;
+#line 1149 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1150 "ports.go"
+		x = x >> 1;
+#line 1151 "ports.go"
+		n = n + 1u;
+	}
+#line 1153 "ports.go"
+	return n;
+}
+
 #line 41 "ports.go"
 extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -8037,5 +8057,475 @@ extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* kno
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1101 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+	}
+}
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA_fast(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	c[(long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx)] = cSub;
+}
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA_aliased_fast(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	c[(long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx)] = cSub;
+}
+
+#line 1163 "ports.go"
+extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, const unsigned int* __restrict__ directions, long long directions_len, float* output, long long output_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1164 "ports.go"
+	__shared__ unsigned int sh36[32];
+#line 1164 "ports.go"
+	unsigned int* v = sh36;
+#line 1165 "ports.go"
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1166 "ports.go"
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1167 "ports.go"
+	if ((long long)threadIdx.x < 32LL) {
+#line 1168 "ports.go"
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	__syncthreads();
+#line 1171 "ports.go"
+	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+#line 1172 "ports.go"
+	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
+#line 1173 "ports.go"
+	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	unsigned int x = 0u;
+#line 1175 "ports.go"
+	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		unsigned int mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
+#line 1185 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1163 "ports.go"
+extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensions, const unsigned int* directions, long long directions_len, float* output, long long output_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1164 "ports.go"
+	__shared__ unsigned int sh36[32];
+#line 1164 "ports.go"
+	unsigned int* v = sh36;
+#line 1165 "ports.go"
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1166 "ports.go"
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1167 "ports.go"
+	if ((long long)threadIdx.x < 32LL) {
+#line 1168 "ports.go"
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	__syncthreads();
+#line 1171 "ports.go"
+	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+#line 1172 "ports.go"
+	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
+#line 1173 "ports.go"
+	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	unsigned int x = 0u;
+#line 1175 "ports.go"
+	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		unsigned int mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
+#line 1185 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
 	}
 }

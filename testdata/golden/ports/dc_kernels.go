@@ -2649,6 +2649,108 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 1101,
 		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1127,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1127,
+		},
+		{
+			Col:  16,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1127,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1128,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1128,
+		},
+		{
+			Col:  16,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1128,
+		},
+		{
+			Col:  12,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1131,
+		},
+		{
+			Col:  24,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1131,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1136,
+		},
+		{
+			Col:  10,
+			File: "ports.go",
+			Kind: runtime.SliceOutOfRange,
+			Line: 1165,
+		},
+		{
+			Col:  9,
+			File: "ports.go",
+			Kind: runtime.SliceOutOfRange,
+			Line: 1166,
+		},
+		{
+			Col:  19,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1168,
+		},
+		{
+			Col:  15,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1177,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1181,
+		},
+		{
+			Col:  19,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1183,
+		},
+		{
+			Col:  24,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1186,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1187,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -3039,6 +3141,26 @@ __device__ void addWord(unsigned int* sHist, unsigned int base, unsigned int dat
 	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
 #line 1010 "ports.go"
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
+}
+
+#line 1144 "ports.go"
+__device__ unsigned int ffs(unsigned int x) {
+#line 1145 "ports.go"
+	if (x == 0u) {
+#line 1146 "ports.go"
+		return 0u;
+	}
+#line 1148 "ports.go"
+	unsigned int n = 1u;
+#line 1149 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1150 "ports.go"
+		x = x >> 1;
+#line 1151 "ports.go"
+		n = n + 1u;
+	}
+#line 1153 "ports.go"
+	return n;
 }
 
 #line 41 "ports.go"
@@ -10697,6 +10819,476 @@ extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* kno
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA_fast(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	c[(long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx)] = cSub;
+}
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	float (*dc_p10);
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+extern "C" __global__ void MatrixMulCUDA_aliased_fast(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__shared__ float sh34[16][16];
+#line 1126 "ports.go"
+	__shared__ float sh35[16][16];
+#line 1116 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1116 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1117 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1117 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1118 "ports.go"
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
+#line 1119 "ports.go"
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+#line 1120 "ports.go"
+	long long aStep = 16LL;
+#line 1121 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1122 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long long ia = aBegin;
+#line 1124 "ports.go"
+		long long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			__syncthreads();
+#line 1130 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			__syncthreads();
+			{
+#line 1124 "ports.go"
+				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
+#line 1124 "ports.go"
+				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
+#line 1136 "ports.go"
+	c[(long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx)] = cSub;
+}
+
+#line 1163 "ports.go"
+extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, const unsigned int* __restrict__ directions, long long directions_len, float* output, long long output_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1164 "ports.go"
+	__shared__ unsigned int sh36[32];
+#line 1164 "ports.go"
+	unsigned int* v = sh36;
+#line 1165 "ports.go"
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1166 "ports.go"
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1167 "ports.go"
+	if ((long long)threadIdx.x < 32LL) {
+#line 1168 "ports.go"
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	__syncthreads();
+#line 1171 "ports.go"
+	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+#line 1172 "ports.go"
+	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
+#line 1173 "ports.go"
+	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	unsigned int x = 0u;
+#line 1175 "ports.go"
+	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		unsigned int mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
+#line 1185 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1163 "ports.go"
+extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensions, const unsigned int* directions, long long directions_len, float* output, long long output_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+#line 1164 "ports.go"
+	__shared__ unsigned int sh36[32];
+#line 1164 "ports.go"
+	unsigned int* v = sh36;
+#line 1165 "ports.go"
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1166 "ports.go"
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+#line 1167 "ports.go"
+	if ((long long)threadIdx.x < 32LL) {
+#line 1168 "ports.go"
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	__syncthreads();
+#line 1171 "ports.go"
+	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+#line 1172 "ports.go"
+	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
+#line 1173 "ports.go"
+	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	unsigned int x = 0u;
+#line 1175 "ports.go"
+	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		unsigned int mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
+#line 1185 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -11093,6 +11685,26 @@ void addWord(__local uint* sHist, uint base, uint data, __global int* dc_fault, 
 	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
 #line 1010 "ports.go"
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
+}
+
+#line 1144 "ports.go"
+uint ffs(uint x) {
+#line 1145 "ports.go"
+	if (x == 0u) {
+#line 1146 "ports.go"
+		return 0u;
+	}
+#line 1148 "ports.go"
+	uint n = 1u;
+#line 1149 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1150 "ports.go"
+		x = x >> 1;
+#line 1151 "ports.go"
+		n = n + 1u;
+	}
+#line 1153 "ports.go"
+	return n;
 }
 
 #line 41 "ports.go"
@@ -18753,6 +19365,476 @@ __kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA_fast(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
+}
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	__global float (*dc_p10);
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+__kernel void MatrixMulCUDA_aliased_fast(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	__local float sh34[16][16];
+#line 1126 "ports.go"
+	__local float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1116 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1117 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1117 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1129 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
+}
+
+#line 1163 "ports.go"
+__kernel void Sobol(long nVectors, long nDimensions, __global const uint* restrict directions, long directions_len, __global float* output, long output_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+#line 1164 "ports.go"
+	__local uint sh36[32];
+#line 1164 "ports.go"
+	__local uint* v = sh36;
+#line 1165 "ports.go"
+	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
+#line 1166 "ports.go"
+	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
+#line 1167 "ports.go"
+	if ((long)get_local_id(0) < 32L) {
+#line 1168 "ports.go"
+		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1171 "ports.go"
+	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+#line 1172 "ports.go"
+	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
+#line 1173 "ports.go"
+	uint g = (uint)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	uint x = 0u;
+#line 1175 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		uint mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1185 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1163 "ports.go"
+__kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint* directions, long directions_len, __global float* output, long output_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+#line 1164 "ports.go"
+	__local uint sh36[32];
+#line 1164 "ports.go"
+	__local uint* v = sh36;
+#line 1165 "ports.go"
+	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
+#line 1166 "ports.go"
+	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
+#line 1167 "ports.go"
+	if ((long)get_local_id(0) < 32L) {
+#line 1168 "ports.go"
+		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1171 "ports.go"
+	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+#line 1172 "ports.go"
+	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
+#line 1173 "ports.go"
+	uint g = (uint)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	uint x = 0u;
+#line 1175 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		uint mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+#line 1184 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1185 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -18842,6 +19924,14 @@ long dc_sel_i64(long v, const thread int* bad) {
 
 uint dc_sel_u32(uint v, const thread int* bad) {
 	return *bad ? (uint)0 : v;
+}
+
+int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if ((ulong)hi <= (ulong)n && (ulong)lo <= (ulong)hi) {
+		return 1;
+	}
+	dc_fault(f, tag, site, lo, hi, n, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
 }
 
 struct Coeffs {
@@ -19098,6 +20188,26 @@ void addWord(threadgroup uint* sHist, uint base, uint data, device int* dc_fault
 	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 1010 "ports.go"
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+}
+
+#line 1144 "ports.go"
+uint ffs(uint x) {
+#line 1145 "ports.go"
+	if (x == 0u) {
+#line 1146 "ports.go"
+		return 0u;
+	}
+#line 1148 "ports.go"
+	uint n = 1u;
+#line 1149 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1150 "ports.go"
+		x = x >> 1;
+#line 1151 "ports.go"
+		n = n + 1u;
+	}
+#line 1153 "ports.go"
+	return n;
 }
 
 #line 41 "ports.go"
@@ -22699,6 +23809,241 @@ kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* 
 	}
 }
 
+#line 1115 "ports.go"
+kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& wA [[buffer(6)]], constant long& wB [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	device float (*dc_p10);
+#line 1125 "ports.go"
+	threadgroup float sh34[16][16];
+#line 1126 "ports.go"
+	threadgroup float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1116 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1117 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1117 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			threadgroup float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			threadgroup float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+kernel void MatrixMulCUDA_fast(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& wA [[buffer(6)]], constant long& wB [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	threadgroup float sh34[16][16];
+#line 1126 "ports.go"
+	threadgroup float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1116 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1117 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1117 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			threadgroup float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			threadgroup float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1129 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
+}
+
+#line 1163 "ports.go"
+kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensions [[buffer(1)]], device const uint* directions [[buffer(2)]], constant long& directions_len [[buffer(3)]], device float* output [[buffer(4)]], constant long& output_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+#line 1164 "ports.go"
+	threadgroup uint sh36[32];
+#line 1164 "ports.go"
+	threadgroup uint* v = sh36;
+#line 1165 "ports.go"
+	device uint* dirs = (device uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)(32UL * (ulong)(long)dc_grp.y)) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? directions_len - ((long)(32UL * (ulong)(long)dc_grp.y)) : 0);
+#line 1166 "ports.go"
+	device float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? output_len - ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0);
+#line 1167 "ports.go"
+	if ((long)dc_lid.x < 32L) {
+#line 1168 "ports.go"
+		v[(long)dc_lid.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)dc_lid.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1171 "ports.go"
+	long i0 = (long)((ulong)(long)dc_lid.x + (ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
+#line 1172 "ports.go"
+	long stride = (long)((ulong)(long)dc_ngr.x * (ulong)(long)dc_gsz.x);
+#line 1173 "ports.go"
+	uint g = (uint)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	uint x = 0u;
+#line 1175 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		uint mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1184 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1185 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
+	}
+}
+
 // Kernels left out: Metal cannot run them.
 // ports.go:794:26: kernel LavaMD: Metal has no float64
 `
@@ -23532,6 +24877,74 @@ var dcKernelFindK = &runtime.Kernel{
 	}},
 }
 
+// dcKernelMatrixMulCUDA describes kernel MatrixMulCUDA; source hash f4b2115c20f10721d80b1f5392edc0b6.
+var dcKernelMatrixMulCUDA = &runtime.Kernel{
+	Aliased:     "MatrixMulCUDA_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}},
+		{{Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MatrixMulCUDA",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "c",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "wA",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "wB",
+		Size: 8,
+	}},
+	SharedBytes: 2048,
+}
+
+// dcKernelSobol describes kernel Sobol; source hash f98a3ef418f651d5936db91202de7a2b.
+var dcKernelSobol = &runtime.Kernel{
+	Aliased: "Sobol_aliased",
+	Barrier: true,
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Sobol",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nVectors",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nDimensions",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "directions",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "output",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 128,
+}
+
 // LaunchConvolutionRows launches kernel ConvolutionRows over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -23782,6 +25195,31 @@ func LaunchFindK(dev *runtime.Device, g dc.Grid, height int64, knodes *runtime.B
 	runtime.AddBuffer(&args, keys)
 	runtime.AddBuffer(&args, ans)
 	return dev.LaunchArgs(dcKernelFindK, g, &args, dc_run_FindK)
+}
+
+// LaunchMatrixMulCUDA launches kernel MatrixMulCUDA over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMatrixMulCUDA(dev *runtime.Device, g dc.Grid, c *runtime.Buffer[float32], a *runtime.Buffer[float32], b *runtime.Buffer[float32], wA int, wB int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, c)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddScalar(&args, wA)
+	runtime.AddScalar(&args, wB)
+	return dev.LaunchArgs(dcKernelMatrixMulCUDA, g, &args, dc_run_MatrixMulCUDA)
+}
+
+// LaunchSobol launches kernel Sobol over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchSobol(dev *runtime.Device, g dc.Grid, nVectors int, nDimensions int, directions *runtime.Buffer[uint32], output *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nVectors)
+	runtime.AddScalar(&args, nDimensions)
+	runtime.AddBuffer(&args, directions)
+	runtime.AddBuffer(&args, output)
+	return dev.LaunchArgs(dcKernelSobol, g, &args, dc_run_Sobol)
 }
 
 // dc_scratch_ConvolutionRows holds the working memory of ConvolutionRows's groups.
@@ -30279,6 +31717,515 @@ func dc_chunk_FindK(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_FindK.Put(dc_m)
 }
 
+// dc_scratch_MatrixMulCUDA holds the working memory of MatrixMulCUDA's groups.
+var dc_scratch_MatrixMulCUDA cpu.Scratches
+
+// dc_cpu_MatrixMulCUDA_tl1 runs a thread loop of dc_cpu_MatrixMulCUDA.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, wA int, dc_pt_aEnd []int, dc_pt_aStep []int, dc_pt_bStep []int, wB int, dc_pt_cSub []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_aEnd := dc_pt_aEnd[dc_tid]
+					dc_lv_aStep := dc_pt_aStep[dc_tid]
+					dc_lv_bStep := dc_pt_bStep[dc_tid]
+					dc_lv_cSub := dc_pt_cSub[dc_tid]
+					bx := dc_gx
+					by := dc_gy
+					tx := dc_lx
+					_ = tx
+					ty := dc_ly
+					_ = ty
+					aBegin := wA * 16 * by
+					dc_lv_aEnd = aBegin + wA - 1
+					dc_lv_aStep = 16
+					bBegin := 16 * bx
+					_ = bBegin
+					dc_lv_bStep = 16 * wB
+					dc_lv_cSub = 0
+					dc_pt_aEnd[dc_tid] = dc_lv_aEnd
+					dc_pt_aStep[dc_tid] = dc_lv_aStep
+					dc_pt_bStep[dc_tid] = dc_lv_bStep
+					dc_pt_cSub[dc_tid] = dc_lv_cSub
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_tl2 runs a thread loop of dc_cpu_MatrixMulCUDA.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, a []float32, ia int, wA int, b []float32, ib int, wB int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					as := dc_sh34
+					bs := dc_sh35
+					(*cpu.Index(dc_f, 440, (*cpu.Index(dc_f, 439, as[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 441, a, int(ia+wA*ty_2+tx_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 443, (*cpu.Index(dc_f, 442, bs[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 444, b, int(ib+wB*ty_2+tx_2), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_tl3 runs a thread loop of dc_cpu_MatrixMulCUDA.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, dc_pt_cSub []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_cSub := dc_pt_cSub[dc_tid]
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					as_2 := dc_sh34
+					bs_2 := dc_sh35
+					for k := 0; k < 16; k++ {
+						dc_lv_cSub += (*cpu.Index(dc_f, 445, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 446, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+					}
+					dc_pt_cSub[dc_tid] = dc_lv_cSub
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_tl4 runs a thread loop of dc_cpu_MatrixMulCUDA.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, wB int, c []float32, dc_pt_cSub []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_cSub := dc_pt_cSub[dc_tid]
+					bx_3 := dc_gx
+					by_3 := dc_gy
+					tx_4 := dc_lx
+					ty_4 := dc_ly
+					ic := wB*16*by_3 + 16*bx_3
+					(*cpu.Index(dc_f, 447, c, int(ic+wB*ty_4+tx_4), dc_x, dc_y, dc_z)) = dc_lv_cSub
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA runs groups [dc_g0, dc_g1) of kernel MatrixMulCUDA, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MatrixMulCUDA(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c []float32, a []float32, b []float32, wA int, wB int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh34 := cpu.Shared[[16][16]float32](dc_m, 0)
+	dc_sh35 := cpu.Shared[[16][16]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh34 = [16][16]float32{}
+		*dc_sh35 = [16][16]float32{}
+		dc_pt_aEnd := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_pt_aStep := cpu.PerThread[int](dc_m, 3, dc_nt)
+		dc_pt_bStep := cpu.PerThread[int](dc_m, 4, dc_nt)
+		dc_pt_cSub := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		var ia int
+		var ib int
+		dc_cpu_MatrixMulCUDA_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, wA, dc_pt_aEnd, dc_pt_aStep, dc_pt_bStep, wB, dc_pt_cSub, dc_f)
+		{
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							bx_2 := dc_gx
+							by_2 := dc_gy
+							aBegin_2 := wA * 16 * by_2
+							bBegin_2 := 16 * bx_2
+							ia = aBegin_2
+							ib = bBegin_2
+						}
+					}
+				}
+			}
+			for ; ia <= dc_pt_aEnd[0]; func() {
+				tmp := ia + dc_pt_aStep[0]
+				tmp_1 := ib + dc_pt_bStep[0]
+				ia = tmp
+				ib = tmp_1
+			}() {
+				dc_cpu_MatrixMulCUDA_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, a, ia, wA, b, ib, wB, dc_f)
+				dc_cpu_MatrixMulCUDA_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, dc_pt_cSub, dc_f)
+			}
+		}
+		dc_cpu_MatrixMulCUDA_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, wB, c, dc_pt_cSub, dc_f)
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_fast_tl1 runs a thread loop of dc_cpu_MatrixMulCUDA_fast.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, wA int, dc_pt_aEnd []int, dc_pt_aStep []int, dc_pt_bStep []int, wB int, dc_pt_cSub []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_aEnd := dc_pt_aEnd[dc_tid]
+					dc_lv_aStep := dc_pt_aStep[dc_tid]
+					dc_lv_bStep := dc_pt_bStep[dc_tid]
+					dc_lv_cSub := dc_pt_cSub[dc_tid]
+					bx := dc_gx
+					by := dc_gy
+					tx := dc_lx
+					_ = tx
+					ty := dc_ly
+					_ = ty
+					aBegin := wA * 16 * by
+					dc_lv_aEnd = aBegin + wA - 1
+					dc_lv_aStep = 16
+					bBegin := 16 * bx
+					_ = bBegin
+					dc_lv_bStep = 16 * wB
+					dc_lv_cSub = 0
+					dc_pt_aEnd[dc_tid] = dc_lv_aEnd
+					dc_pt_aStep[dc_tid] = dc_lv_aStep
+					dc_pt_bStep[dc_tid] = dc_lv_bStep
+					dc_pt_cSub[dc_tid] = dc_lv_cSub
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_fast_tl2 runs a thread loop of dc_cpu_MatrixMulCUDA_fast.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, a []float32, ia int, wA int, b []float32, ib int, wB int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					as := dc_sh34
+					bs := dc_sh35
+					as[ty_2][tx_2] = (*cpu.Index(dc_f, 441, a, int(ia+wA*ty_2+tx_2), dc_x, dc_y, dc_z))
+					bs[ty_2][tx_2] = (*cpu.Index(dc_f, 444, b, int(ib+wB*ty_2+tx_2), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_fast_tl3 runs a thread loop of dc_cpu_MatrixMulCUDA_fast.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, dc_pt_cSub []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_cSub := dc_pt_cSub[dc_tid]
+					tx_3 := dc_lx
+					ty_3 := dc_ly
+					as_2 := dc_sh34
+					bs_2 := dc_sh35
+					for k := 0; k < 16; k++ {
+						dc_lv_cSub += as_2[ty_3][k] * bs_2[k][tx_3]
+					}
+					dc_pt_cSub[dc_tid] = dc_lv_cSub
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_fast_tl4 runs a thread loop of dc_cpu_MatrixMulCUDA_fast.
+//
+//go:noinline
+func dc_cpu_MatrixMulCUDA_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh34 *[16][16]float32, dc_sh35 *[16][16]float32, wB int, c []float32, dc_pt_cSub []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_cSub := dc_pt_cSub[dc_tid]
+					bx_3 := dc_gx
+					by_3 := dc_gy
+					tx_4 := dc_lx
+					ty_4 := dc_ly
+					ic := wB*16*by_3 + 16*bx_3
+					c[ic+wB*ty_4+tx_4] = dc_lv_cSub
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MatrixMulCUDA_fast runs groups [dc_g0, dc_g1) of kernel MatrixMulCUDA, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_MatrixMulCUDA_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, c []float32, a []float32, b []float32, wA int, wB int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	if dc_gs.Y > 16 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh34 := cpu.Shared[[16][16]float32](dc_m, 0)
+	dc_sh35 := cpu.Shared[[16][16]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh34 = [16][16]float32{}
+		*dc_sh35 = [16][16]float32{}
+		dc_pt_aEnd := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_pt_aStep := cpu.PerThread[int](dc_m, 3, dc_nt)
+		dc_pt_bStep := cpu.PerThread[int](dc_m, 4, dc_nt)
+		dc_pt_cSub := cpu.PerThread[float32](dc_m, 5, dc_nt)
+		var ia int
+		var ib int
+		dc_cpu_MatrixMulCUDA_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, wA, dc_pt_aEnd, dc_pt_aStep, dc_pt_bStep, wB, dc_pt_cSub, dc_f)
+		{
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							bx_2 := dc_gx
+							by_2 := dc_gy
+							aBegin_2 := wA * 16 * by_2
+							bBegin_2 := 16 * bx_2
+							ia = aBegin_2
+							ib = bBegin_2
+						}
+					}
+				}
+			}
+			for ; ia <= dc_pt_aEnd[0]; func() {
+				tmp := ia + dc_pt_aStep[0]
+				tmp_1 := ib + dc_pt_bStep[0]
+				ia = tmp
+				ib = tmp_1
+			}() {
+				dc_cpu_MatrixMulCUDA_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, a, ia, wA, b, ib, wB, dc_f)
+				dc_cpu_MatrixMulCUDA_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, dc_pt_cSub, dc_f)
+			}
+		}
+		dc_cpu_MatrixMulCUDA_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh34, dc_sh35, wB, c, dc_pt_cSub, dc_f)
+	}
+}
+
+// dc_run_MatrixMulCUDA runs a launch of kernel MatrixMulCUDA on the CPU.
+func dc_run_MatrixMulCUDA(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MatrixMulCUDA)
+}
+
+// dc_chunk_MatrixMulCUDA runs groups [dc_g0, dc_g1) of a launch of kernel MatrixMulCUDA on the CPU.
+func dc_chunk_MatrixMulCUDA(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[int](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_MatrixMulCUDA.Get()
+	if dc_c.Fast {
+		dc_cpu_MatrixMulCUDA_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_MatrixMulCUDA(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+	dc_scratch_MatrixMulCUDA.Put(dc_m)
+}
+
+// dc_scratch_Sobol holds the working memory of Sobol's groups.
+var dc_scratch_Sobol cpu.Scratches
+
+// dc_cpu_Sobol_tl1 runs a thread loop of dc_cpu_Sobol.
+//
+//go:noinline
+func dc_cpu_Sobol_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh36 *[32]uint32, directions []uint32, dc_pt_out [][]float32, output []float32, nVectors int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_out := dc_pt_out[dc_tid]
+					v := dc_sh36
+					dirs := cpu.Slice(dc_f, 448, directions, int(32*dc_gy), len(directions), dc_x, dc_y, dc_z)
+					dc_lv_out = cpu.Slice(dc_f, 449, output, int(nVectors*dc_gy), len(output), dc_x, dc_y, dc_z)
+					if dc_lx < 32 {
+						v[dc_lx] = (*cpu.Index(dc_f, 450, dirs, int(dc_lx), dc_x, dc_y, dc_z))
+					}
+					dc_pt_out[dc_tid] = dc_lv_out
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sobol_tl2 runs a thread loop of dc_cpu_Sobol.
+//
+//go:noinline
+func dc_cpu_Sobol_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh36 *[32]uint32, nVectors int, dc_pt_out [][]float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_out := dc_pt_out[dc_tid]
+					v_2 := dc_sh36
+					i0 := dc_lx + dc_gx*dc_gs.X
+					stride := dc_ng.X * dc_gs.X
+					g := uint32(i0 ^ i0>>1)
+					x := uint32(0)
+					for k := uint32(0); k < dc_ffs(uint32(stride))-1; k++ {
+						mask := -(g & 1)
+						x ^= mask & (*cpu.Index(dc_f, 451, v_2[:], int(k), dc_x, dc_y, dc_z))
+						g >>= 1
+					}
+					if i0 < nVectors {
+						(*cpu.Index(dc_f, 452, dc_lv_out, int(i0), dc_x, dc_y, dc_z)) = float32(x) * 2.3283064e-10
+					}
+					vLog2StrideM1 := (*cpu.Index(dc_f, 453, v_2[:], int(dc_ffs(uint32(stride))-2), dc_x, dc_y, dc_z))
+					vStrideMask := uint32(stride - 1)
+					for i := uint32(i0 + stride); i < uint32(nVectors); i += uint32(stride) {
+						x ^= vLog2StrideM1 ^ (*cpu.Index(dc_f, 454, v_2[:], int(dc_ffs(^(i-uint32(stride)|vStrideMask))-1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 455, dc_lv_out, int(i), dc_x, dc_y, dc_z)) = float32(x) * 2.3283064e-10
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sobol runs groups [dc_g0, dc_g1) of kernel Sobol, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Sobol(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, nVectors int, nDimensions int, directions []uint32, output []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh36 := cpu.Shared[[32]uint32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh36 = [32]uint32{}
+		dc_pt_out := cpu.PerThread[[]float32](dc_m, 1, dc_nt)
+		dc_cpu_Sobol_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh36, directions, dc_pt_out, output, nVectors, dc_f)
+		dc_cpu_Sobol_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh36, nVectors, dc_pt_out, dc_f)
+	}
+}
+
+// dc_run_Sobol runs a launch of kernel Sobol on the CPU.
+func dc_run_Sobol(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Sobol)
+}
+
+// dc_chunk_Sobol runs groups [dc_g0, dc_g1) of a launch of kernel Sobol on the CPU.
+func dc_chunk_Sobol(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[uint32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Sobol.Get()
+	dc_cpu_Sobol(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	dc_scratch_Sobol.Put(dc_m)
+}
+
 // dc_expiryCallValue is device function expiryCallValue.
 func dc_expiryCallValue(s float32, x float32, vDt float32, i int) float32 {
 	d := s*dc.Exp(vDt*(2*float32(i)-512)) - x
@@ -30357,6 +32304,19 @@ func dc_addWord(sHist *[1536]uint32, base uint32, data uint32, dc_f *cpu.Faults,
 	dc_addByte(sHist, base, data>>8&255, dc_f, dc_x, dc_y, dc_z)
 	dc_addByte(sHist, base, data>>16&255, dc_f, dc_x, dc_y, dc_z)
 	dc_addByte(sHist, base, data>>24&255, dc_f, dc_x, dc_y, dc_z)
+}
+
+// dc_ffs is device function ffs.
+func dc_ffs(x uint32) uint32 {
+	if x == 0 {
+		return 0
+	}
+	n := uint32(1)
+	for x&1 == 0 {
+		x >>= 1
+		n++
+	}
+	return n
 }
 
 // The device sources assume these layouts; if a struct changes, this no longer

@@ -86,6 +86,14 @@ uint dc_sel_u32(uint v, const thread int* bad) {
 	return *bad ? (uint)0 : v;
 }
 
+int dc_sok(long lo, long hi, long n, device int* f, int tag, int site, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
+	if ((ulong)hi <= (ulong)n && (ulong)lo <= (ulong)hi) {
+		return 1;
+	}
+	dc_fault(f, tag, site, lo, hi, n, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+	return 0;
+}
+
 struct Coeffs {
 	float C[17];
 };
@@ -340,6 +348,26 @@ void addWord(threadgroup uint* sHist, uint base, uint data, device int* dc_fault
 	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 1010 "ports.go"
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+}
+
+#line 1144 "ports.go"
+uint ffs(uint x) {
+#line 1145 "ports.go"
+	if (x == 0u) {
+#line 1146 "ports.go"
+		return 0u;
+	}
+#line 1148 "ports.go"
+	uint n = 1u;
+#line 1149 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1150 "ports.go"
+		x = x >> 1;
+#line 1151 "ports.go"
+		n = n + 1u;
+	}
+#line 1153 "ports.go"
+	return n;
 }
 
 #line 41 "ports.go"
@@ -3938,6 +3966,241 @@ kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* 
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1101 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
+	}
+}
+
+#line 1115 "ports.go"
+kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& wA [[buffer(6)]], constant long& wB [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	device float (*dc_p10);
+#line 1125 "ports.go"
+	threadgroup float sh34[16][16];
+#line 1126 "ports.go"
+	threadgroup float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1116 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1117 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1117 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			threadgroup float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			threadgroup float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 1128 "ports.go"
+			dc_b4 = 0;
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+#line 1129 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			}
+#line 1133 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	dc_b9 = 0;
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t3 = cSub;
+	if (!dc_b9) {
+		*dc_p10 = dc_t3;
+	}
+}
+
+#line 1115 "ports.go"
+kernel void MatrixMulCUDA_fast(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& wA [[buffer(6)]], constant long& wB [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 1125 "ports.go"
+	threadgroup float sh34[16][16];
+#line 1126 "ports.go"
+	threadgroup float sh35[16][16];
+#line 1116 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1116 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1117 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1117 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1118 "ports.go"
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
+#line 1119 "ports.go"
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+#line 1120 "ports.go"
+	long aStep = 16L;
+#line 1121 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1122 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1123 "ports.go"
+	float cSub = 0.0f;
+	{
+#line 1124 "ports.go"
+		long ia = aBegin;
+#line 1124 "ports.go"
+		long ib = bBegin;
+#line 1124 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1125 "ports.go"
+			threadgroup float (*as)[16] = sh34;
+#line 1126 "ports.go"
+			threadgroup float (*bs)[16] = sh35;
+#line 1127 "ports.go"
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 1128 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1129 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1130 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1131 "ports.go"
+				cSub = cSub + as[ty][k] * bs[k][tx];
+			}
+#line 1133 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+			{
+#line 1124 "ports.go"
+				long tmp = (long)((ulong)ia + (ulong)aStep);
+#line 1124 "ports.go"
+				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
+#line 1124 "ports.go"
+				ia = tmp;
+#line 1124 "ports.go"
+				ib = tmp_1;
+			}
+		}
+	}
+#line 1135 "ports.go"
+	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
+#line 1136 "ports.go"
+	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
+}
+
+#line 1163 "ports.go"
+kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensions [[buffer(1)]], device const uint* directions [[buffer(2)]], constant long& directions_len [[buffer(3)]], device float* output [[buffer(4)]], constant long& output_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+#line 1164 "ports.go"
+	threadgroup uint sh36[32];
+#line 1164 "ports.go"
+	threadgroup uint* v = sh36;
+#line 1165 "ports.go"
+	device uint* dirs = (device uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)(32UL * (ulong)(long)dc_grp.y)) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? directions_len - ((long)(32UL * (ulong)(long)dc_grp.y)) : 0);
+#line 1166 "ports.go"
+	device float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? output_len - ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0);
+#line 1167 "ports.go"
+	if ((long)dc_lid.x < 32L) {
+#line 1168 "ports.go"
+		v[(long)dc_lid.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)dc_lid.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+	}
+#line 1170 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1171 "ports.go"
+	long i0 = (long)((ulong)(long)dc_lid.x + (ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
+#line 1172 "ports.go"
+	long stride = (long)((ulong)(long)dc_ngr.x * (ulong)(long)dc_gsz.x);
+#line 1173 "ports.go"
+	uint g = (uint)(i0 ^ (i0 >> 1));
+#line 1174 "ports.go"
+	uint x = 0u;
+#line 1175 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1176 "ports.go"
+		uint mask = -(g & 1u);
+#line 1177 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 1178 "ports.go"
+		g = g >> 1;
+	}
+#line 1180 "ports.go"
+	if (i0 < nVectors) {
+#line 1181 "ports.go"
+		dc_b3 = 0;
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = (float)x * 2.3283064e-10f;
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+#line 1183 "ports.go"
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1184 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1185 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1186 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+#line 1187 "ports.go"
+		dc_b7 = 0;
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = (float)x * 2.3283064e-10f;
+		if (!dc_b7) {
+			*dc_p8 = dc_t2;
+		}
 	}
 }
 

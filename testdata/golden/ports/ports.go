@@ -1101,3 +1101,89 @@ func FindK(t dc.Thread, height int64, knodes []KNode, knodesElem int64, records 
 		ans[bid].Value = records[knodes[currKnode[bid]].Indices[thid]].Value
 	}
 }
+
+// MMBlock is MatrixMulCUDA's tile side and group side.
+const MMBlock = 16
+
+// MatrixMulCUDA computes c = a·b for a of width wA and b of width wB
+// (multiples of MMBlock), one MMBlock×MMBlock tile of c per group, the
+// way cuda-samples matrixMul walks a's block row and b's block column
+// with two indices stepped together and declares its tiles inside the
+// loop.
+//
+//dc:kernel
+func MatrixMulCUDA(t dc.Thread, c, a, b []float32, wA, wB int) {
+	bx, by := t.GroupX(), t.GroupY()
+	tx, ty := t.LocalX(), t.LocalY()
+	aBegin := wA * MMBlock * by
+	aEnd := aBegin + wA - 1
+	aStep := MMBlock
+	bBegin := MMBlock * bx
+	bStep := MMBlock * wB
+	var cSub float32
+	for ia, ib := aBegin, bBegin; ia <= aEnd; ia, ib = ia+aStep, ib+bStep {
+		as := dc.Shared[[MMBlock][MMBlock]float32](t)
+		bs := dc.Shared[[MMBlock][MMBlock]float32](t)
+		as[ty][tx] = a[ia+wA*ty+tx]
+		bs[ty][tx] = b[ib+wB*ty+tx]
+		t.Barrier()
+		for k := 0; k < MMBlock; k++ {
+			cSub += as[ty][k] * bs[k][tx]
+		}
+		t.Barrier()
+	}
+	ic := wB*MMBlock*by + MMBlock*bx
+	c[ic+wB*ty+tx] = cSub
+}
+
+// SobolDirections is the number of direction numbers per dimension.
+const SobolDirections = 32
+
+// ffs is CUDA's __ffs: the 1-based position of the least significant set
+// bit of x, 0 when x is 0.
+func ffs(x uint32) uint32 {
+	if x == 0 {
+		return 0
+	}
+	n := uint32(1)
+	for x&1 == 0 {
+		x >>= 1
+		n++
+	}
+	return n
+}
+
+// Sobol writes nVectors points of Sobol dimension GroupY to
+// output[GroupY*nVectors:], from that dimension's direction numbers
+// staged in shared memory: each thread computes its first point from the
+// Gray code of its index, then steps by the grid (a power of two) with
+// one XOR per point (cuda-samples SobolQRNG).
+//
+//dc:kernel
+func Sobol(t dc.Thread, nVectors, nDimensions int, directions []uint32, output []float32) {
+	v := dc.Shared[[SobolDirections]uint32](t)
+	dirs := directions[SobolDirections*t.GroupY():]
+	out := output[nVectors*t.GroupY():]
+	if t.LocalX() < SobolDirections {
+		v[t.LocalX()] = dirs[t.LocalX()]
+	}
+	t.Barrier()
+	i0 := t.LocalX() + t.GroupX()*t.GroupSizeX()
+	stride := t.NumGroupsX() * t.GroupSizeX()
+	g := uint32(i0 ^ i0>>1)
+	x := uint32(0)
+	for k := uint32(0); k < ffs(uint32(stride))-1; k++ {
+		mask := -(g & 1)
+		x ^= mask & v[k]
+		g >>= 1
+	}
+	if i0 < nVectors {
+		out[i0] = float32(x) * 2.3283064e-10
+	}
+	vLog2StrideM1 := v[ffs(uint32(stride))-2]
+	vStrideMask := uint32(stride - 1)
+	for i := uint32(i0 + stride); i < uint32(nVectors); i += uint32(stride) {
+		x ^= vLog2StrideM1 ^ v[ffs(^((i-uint32(stride))|vStrideMask))-1]
+		out[i] = float32(x) * 2.3283064e-10
+	}
+}

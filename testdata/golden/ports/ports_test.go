@@ -693,3 +693,57 @@ func TestFindK(t *testing.T) {
 		kerneltest.Equal(t, dev.Backend()+" FindK", kerneltest.Read(t, ab), wantAns)
 	}
 }
+
+func TestMatrixMulCUDA(t *testing.T) {
+	hA, wA, wB := 3*MMBlock, 2*MMBlock, 4*MMBlock
+	a := kerneltest.Rand32(20, hA*wA, -1, 1)
+	b := kerneltest.Rand32(21, wA*wB, -1, 1)
+	g := grid(wB/MMBlock, hA/MMBlock, MMBlock, MMBlock)
+	want := make([]float32, hA*wB)
+	emulate(t, g, func(th dc.Thread) { MatrixMulCUDA(th, want, a, b, wA, wB) })
+	host := make([]float32, hA*wB)
+	for i := range hA {
+		for j := range wB {
+			s := 0.0
+			for k := range wA {
+				s += float64(a[i*wA+k]) * float64(b[k*wB+j])
+			}
+			host[i*wB+j] = float32(s)
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-5, 1e-5)
+	for _, dev := range devices(t) {
+		cb := buf(t, dev, make([]float32, hA*wB))
+		launched(t, dev, LaunchMatrixMulCUDA(dev, g, cb, buf(t, dev, a), buf(t, dev, b), wA, wB))
+		kerneltest.Close32(t, dev.Backend()+" MatrixMulCUDA", kerneltest.Read(t, cb), want, 1e-6, 1e-6)
+	}
+}
+
+func TestSobol(t *testing.T) {
+	nVectors, nDims := 1000, 3 // 1000 points over a grid of 256 threads
+	dirs := kerneltest.RandInts[uint32](22, SobolDirections*nDims, 0, math.MaxUint32)
+	g := grid(4, nDims, 64, 1)
+	want := make([]float32, nVectors*nDims)
+	emulate(t, g, func(th dc.Thread) { Sobol(th, nVectors, nDims, dirs, want) })
+	// Host: point i of a dimension XORs the direction numbers of the set
+	// bits of i's Gray code.
+	host := make([]float32, nVectors*nDims)
+	for d := range nDims {
+		for i := range nVectors {
+			gray := uint32(i ^ i>>1)
+			x := uint32(0)
+			for k := 0; gray != 0; k, gray = k+1, gray>>1 {
+				if gray&1 != 0 {
+					x ^= dirs[d*SobolDirections+k]
+				}
+			}
+			host[d*nVectors+i] = float32(x) * 2.3283064e-10
+		}
+	}
+	kerneltest.Equal(t, "Emulate vs host", want, host)
+	for _, dev := range devices(t) {
+		ob := buf(t, dev, make([]float32, nVectors*nDims))
+		launched(t, dev, LaunchSobol(dev, g, nVectors, nDims, buf(t, dev, dirs), ob))
+		kerneltest.Equal(t, dev.Backend()+" Sobol", kerneltest.Read(t, ob), want)
+	}
+}
