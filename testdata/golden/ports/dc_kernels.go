@@ -2751,6 +2751,264 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 1187,
 		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1212,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1212,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1213,
+		},
+		{
+			Col:  15,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1213,
+		},
+		{
+			Col:  13,
+			File: "ports.go",
+			Kind: runtime.DivideByZero,
+			Line: 1217,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1218,
+		},
+		{
+			Col:  16,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1218,
+		},
+		{
+			Col:  27,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1218,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1219,
+		},
+		{
+			Col:  17,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1219,
+		},
+		{
+			Col:  29,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1219,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1224,
+		},
+		{
+			Col:  39,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1224,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1225,
+		},
+		{
+			Col:  40,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1225,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.DivideByZero,
+			Line: 1230,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1231,
+		},
+		{
+			Col:  17,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1231,
+		},
+		{
+			Col:  28,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1231,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1232,
+		},
+		{
+			Col:  18,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1232,
+		},
+		{
+			Col:  30,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1232,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1237,
+		},
+		{
+			Col:  40,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1237,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1238,
+		},
+		{
+			Col:  41,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1238,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.DivideByZero,
+			Line: 1245,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1246,
+		},
+		{
+			Col:  17,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1246,
+		},
+		{
+			Col:  28,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1246,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1247,
+		},
+		{
+			Col:  18,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1247,
+		},
+		{
+			Col:  30,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1247,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1253,
+		},
+		{
+			Col:  17,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1253,
+		},
+		{
+			Col:  28,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1253,
+		},
+		{
+			Col:  6,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1254,
+		},
+		{
+			Col:  18,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1254,
+		},
+		{
+			Col:  30,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1254,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1256,
+		},
+		{
+			Col:  40,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1256,
+		},
+		{
+			Col:  5,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1257,
+		},
+		{
+			Col:  41,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1257,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -11286,6 +11544,364 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
+		}
+	}
+}
+
+#line 1203 "ports.go"
+extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dMul, float* dSums, long long dSums_len, float* dSums2, long long dSums2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	float (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	float (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	float (*dc_p24);
+	int dc_b25 = 0;
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	float (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	float (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	float (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	float (*dc_p39);
+	int dc_b40 = 0;
+	int dc_b41 = 0;
+	int dc_b42 = 0;
+	float (*dc_p43);
+	int dc_b44 = 0;
+	int dc_b45 = 0;
+	int dc_b46 = 0;
+	float (*dc_p47);
+	int dc_b48 = 0;
+	int dc_b49 = 0;
+	int dc_b50 = 0;
+	float (*dc_p51);
+	int dc_b52 = 0;
+	int dc_b53 = 0;
+	int dc_b54 = 0;
+	float (*dc_p55);
+	int dc_b56 = 0;
+	int dc_b57 = 0;
+	float (*dc_p58);
+	int dc_b59 = 0;
+#line 1209 "ports.go"
+	__shared__ float sh37[512];
+#line 1210 "ports.go"
+	__shared__ float sh38[512];
+#line 1204 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1205 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1206 "ports.go"
+	long long ei = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)tx);
+#line 1207 "ports.go"
+	long long nf = (long long)(512ULL - ((unsigned long long)(long long)gridDim.x * 512ULL - (unsigned long long)dNo));
+#line 1208 "ports.go"
+	long long df = 0LL;
+#line 1209 "ports.go"
+	float* psum = sh37;
+#line 1210 "ports.go"
+	float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 1213 "ports.go"
+		dc_b4 = 0;
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+	}
+#line 1215 "ports.go"
+	if (nf == 512LL) {
+#line 1216 "ports.go"
+		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0LL) {
+#line 1218 "ports.go"
+				dc_b8 = 0;
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b11)]), &dc_b11);
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+#line 1219 "ports.go"
+				dc_b12 = 0;
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b15)]), &dc_b15);
+				if (!dc_b12) {
+					*dc_p13 = dc_t4;
+				}
+			}
+#line 1221 "ports.go"
+			__syncthreads();
+		}
+#line 1223 "ports.go"
+		if (tx == 511LL) {
+#line 1224 "ports.go"
+			dc_b16 = 0;
+			dc_p17 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 467, &dc_b16)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18)]), &dc_b18);
+			if (!dc_b16) {
+				*dc_p17 = dc_t5;
+			}
+#line 1225 "ports.go"
+			dc_b19 = 0;
+			dc_p20 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21)]), &dc_b21);
+			if (!dc_b19) {
+				*dc_p20 = dc_t6;
+			}
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
+#line 1229 "ports.go"
+		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0LL) {
+#line 1231 "ports.go"
+				dc_b23 = 0;
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b26)]), &dc_b26);
+				if (!dc_b23) {
+					*dc_p24 = dc_t7;
+				}
+#line 1232 "ports.go"
+				dc_b27 = 0;
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b30)]), &dc_b30);
+				if (!dc_b27) {
+					*dc_p28 = dc_t8;
+				}
+			}
+#line 1234 "ports.go"
+			__syncthreads();
+		}
+#line 1236 "ports.go"
+		if (tx == 511LL) {
+#line 1237 "ports.go"
+			dc_b31 = 0;
+			dc_p32 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 478, &dc_b31)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33)]), &dc_b33);
+			if (!dc_b31) {
+				*dc_p32 = dc_t9;
+			}
+#line 1238 "ports.go"
+			dc_b34 = 0;
+			dc_p35 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36)]), &dc_b36);
+			if (!dc_b34) {
+				*dc_p35 = dc_t10;
+			}
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long long i_2 = 1LL; i_2 < nf; i_2 = (long long)(2ULL * (unsigned long long)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37))), &dc_b37) == 0LL && tx < df) {
+#line 1246 "ports.go"
+				dc_b38 = 0;
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b41)]), &dc_b41);
+				if (!dc_b38) {
+					*dc_p39 = dc_t11;
+				}
+#line 1247 "ports.go"
+				dc_b42 = 0;
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b45)]), &dc_b45);
+				if (!dc_b42) {
+					*dc_p43 = dc_t12;
+				}
+			}
+#line 1249 "ports.go"
+			__syncthreads();
+		}
+#line 1251 "ports.go"
+		if (tx == (long long)((unsigned long long)df - 1ULL)) {
+#line 1252 "ports.go"
+			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 1253 "ports.go"
+				dc_b46 = 0;
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49)]), &dc_b49);
+				if (!dc_b46) {
+					*dc_p47 = dc_t13;
+				}
+#line 1254 "ports.go"
+				dc_b50 = 0;
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53)]), &dc_b53);
+				if (!dc_b50) {
+					*dc_p51 = dc_t14;
+				}
+			}
+#line 1256 "ports.go"
+			dc_b54 = 0;
+			dc_p55 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 495, &dc_b54)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56)]), &dc_b56);
+			if (!dc_b54) {
+				*dc_p55 = dc_t15;
+			}
+#line 1257 "ports.go"
+			dc_b57 = 0;
+			dc_p58 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59)]), &dc_b59);
+			if (!dc_b57) {
+				*dc_p58 = dc_t16;
+			}
+		}
+	}
+}
+
+#line 1203 "ports.go"
+extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long long dMul, float* dSums, long long dSums_len, float* dSums2, long long dSums2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 1209 "ports.go"
+	__shared__ float sh37[512];
+#line 1210 "ports.go"
+	__shared__ float sh38[512];
+#line 1204 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1205 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1206 "ports.go"
+	long long ei = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)tx);
+#line 1207 "ports.go"
+	long long nf = (long long)(512ULL - ((unsigned long long)(long long)gridDim.x * 512ULL - (unsigned long long)dNo));
+#line 1208 "ports.go"
+	long long df = 0LL;
+#line 1209 "ports.go"
+	float* psum = sh37;
+#line 1210 "ports.go"
+	float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		psum[tx] = dSums[(long long)((unsigned long long)ei * (unsigned long long)dMul)];
+#line 1213 "ports.go"
+		psum2[tx] = dSums2[(long long)((unsigned long long)ei * (unsigned long long)dMul)];
+	}
+#line 1215 "ports.go"
+	if (nf == 512LL) {
+#line 1216 "ports.go"
+		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0LL) {
+#line 1218 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+#line 1219 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b3)]), &dc_b3);
+			}
+#line 1221 "ports.go"
+			__syncthreads();
+		}
+#line 1223 "ports.go"
+		if (tx == 511LL) {
+#line 1224 "ports.go"
+			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
+#line 1225 "ports.go"
+			dSums2[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum2[tx];
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
+#line 1229 "ports.go"
+		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0LL) {
+#line 1231 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+#line 1232 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b6)]), &dc_b6);
+			}
+#line 1234 "ports.go"
+			__syncthreads();
+		}
+#line 1236 "ports.go"
+		if (tx == 511LL) {
+#line 1237 "ports.go"
+			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
+#line 1238 "ports.go"
+			dSums2[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum2[tx];
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long long i_2 = 1LL; i_2 < nf; i_2 = (long long)(2ULL * (unsigned long long)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0LL && tx < df) {
+#line 1246 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
+#line 1247 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b9)]), &dc_b9);
+			}
+#line 1249 "ports.go"
+			__syncthreads();
+		}
+#line 1251 "ports.go"
+		if (tx == (long long)((unsigned long long)df - 1ULL)) {
+#line 1252 "ports.go"
+			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 1253 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
+#line 1254 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11)]), &dc_b11);
+			}
+#line 1256 "ports.go"
+			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
+#line 1257 "ports.go"
+			dSums2[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum2[tx];
 		}
 	}
 }
@@ -19835,6 +20451,364 @@ __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint
 		}
 	}
 }
+
+#line 1203 "ports.go"
+__kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, long dSums_len, __global float* dSums2, long dSums2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__local float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__local float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	__local float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	__global float (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	__global float (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	__local float (*dc_p24);
+	int dc_b25 = 0;
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	__local float (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	__global float (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	__global float (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	__local float (*dc_p39);
+	int dc_b40 = 0;
+	int dc_b41 = 0;
+	int dc_b42 = 0;
+	__local float (*dc_p43);
+	int dc_b44 = 0;
+	int dc_b45 = 0;
+	int dc_b46 = 0;
+	__local float (*dc_p47);
+	int dc_b48 = 0;
+	int dc_b49 = 0;
+	int dc_b50 = 0;
+	__local float (*dc_p51);
+	int dc_b52 = 0;
+	int dc_b53 = 0;
+	int dc_b54 = 0;
+	__global float (*dc_p55);
+	int dc_b56 = 0;
+	int dc_b57 = 0;
+	__global float (*dc_p58);
+	int dc_b59 = 0;
+#line 1209 "ports.go"
+	__local float sh37[512];
+#line 1210 "ports.go"
+	__local float sh38[512];
+#line 1204 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1205 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1206 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1207 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)get_num_groups(0) * 512UL - (ulong)dNo));
+#line 1208 "ports.go"
+	long df = 0L;
+#line 1209 "ports.go"
+	__local float* psum = sh37;
+#line 1210 "ports.go"
+	__local float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 1213 "ports.go"
+		dc_b4 = 0;
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+	}
+#line 1215 "ports.go"
+	if (nf == 512L) {
+#line 1216 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0L) {
+#line 1218 "ports.go"
+				dc_b8 = 0;
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11)]), &dc_b11);
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+#line 1219 "ports.go"
+				dc_b12 = 0;
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15)]), &dc_b15);
+				if (!dc_b12) {
+					*dc_p13 = dc_t4;
+				}
+			}
+#line 1221 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+#line 1223 "ports.go"
+		if (tx == 511L) {
+#line 1224 "ports.go"
+			dc_b16 = 0;
+			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18)]), &dc_b18);
+			if (!dc_b16) {
+				*dc_p17 = dc_t5;
+			}
+#line 1225 "ports.go"
+			dc_b19 = 0;
+			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21)]), &dc_b21);
+			if (!dc_b19) {
+				*dc_p20 = dc_t6;
+			}
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long)((ulong)(long)get_num_groups(0) - 1UL)) {
+#line 1229 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0L) {
+#line 1231 "ports.go"
+				dc_b23 = 0;
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26)]), &dc_b26);
+				if (!dc_b23) {
+					*dc_p24 = dc_t7;
+				}
+#line 1232 "ports.go"
+				dc_b27 = 0;
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30)]), &dc_b30);
+				if (!dc_b27) {
+					*dc_p28 = dc_t8;
+				}
+			}
+#line 1234 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+#line 1236 "ports.go"
+		if (tx == 511L) {
+#line 1237 "ports.go"
+			dc_b31 = 0;
+			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33)]), &dc_b33);
+			if (!dc_b31) {
+				*dc_p32 = dc_t9;
+			}
+#line 1238 "ports.go"
+			dc_b34 = 0;
+			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36)]), &dc_b36);
+			if (!dc_b34) {
+				*dc_p35 = dc_t10;
+			}
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37))), &dc_b37) == 0L && tx < df) {
+#line 1246 "ports.go"
+				dc_b38 = 0;
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41)]), &dc_b41);
+				if (!dc_b38) {
+					*dc_p39 = dc_t11;
+				}
+#line 1247 "ports.go"
+				dc_b42 = 0;
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45)]), &dc_b45);
+				if (!dc_b42) {
+					*dc_p43 = dc_t12;
+				}
+			}
+#line 1249 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+#line 1251 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1252 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1253 "ports.go"
+				dc_b46 = 0;
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49)]), &dc_b49);
+				if (!dc_b46) {
+					*dc_p47 = dc_t13;
+				}
+#line 1254 "ports.go"
+				dc_b50 = 0;
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53)]), &dc_b53);
+				if (!dc_b50) {
+					*dc_p51 = dc_t14;
+				}
+			}
+#line 1256 "ports.go"
+			dc_b54 = 0;
+			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56)]), &dc_b56);
+			if (!dc_b54) {
+				*dc_p55 = dc_t15;
+			}
+#line 1257 "ports.go"
+			dc_b57 = 0;
+			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59)]), &dc_b59);
+			if (!dc_b57) {
+				*dc_p58 = dc_t16;
+			}
+		}
+	}
+}
+
+#line 1203 "ports.go"
+__kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSums, long dSums_len, __global float* dSums2, long dSums2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 1209 "ports.go"
+	__local float sh37[512];
+#line 1210 "ports.go"
+	__local float sh38[512];
+#line 1204 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1205 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1206 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1207 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)get_num_groups(0) * 512UL - (ulong)dNo));
+#line 1208 "ports.go"
+	long df = 0L;
+#line 1209 "ports.go"
+	__local float* psum = sh37;
+#line 1210 "ports.go"
+	__local float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		psum[tx] = dSums[(long)((ulong)ei * (ulong)dMul)];
+#line 1213 "ports.go"
+		psum2[tx] = dSums2[(long)((ulong)ei * (ulong)dMul)];
+	}
+#line 1215 "ports.go"
+	if (nf == 512L) {
+#line 1216 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0L) {
+#line 1218 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+#line 1219 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3)]), &dc_b3);
+			}
+#line 1221 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+#line 1223 "ports.go"
+		if (tx == 511L) {
+#line 1224 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1225 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long)((ulong)(long)get_num_groups(0) - 1UL)) {
+#line 1229 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0L) {
+#line 1231 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+#line 1232 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6)]), &dc_b6);
+			}
+#line 1234 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+#line 1236 "ports.go"
+		if (tx == 511L) {
+#line 1237 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1238 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0L && tx < df) {
+#line 1246 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
+#line 1247 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9)]), &dc_b9);
+			}
+#line 1249 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		}
+#line 1251 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1252 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1253 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
+#line 1254 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11)]), &dc_b11);
+			}
+#line 1256 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1257 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -24044,6 +25018,364 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 	}
 }
 
+#line 1203 "ports.go"
+kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[buffer(1)]], constant long& dMul [[buffer(2)]], device float* dSums [[buffer(3)]], constant long& dSums_len [[buffer(4)]], device float* dSums2 [[buffer(5)]], constant long& dSums2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	threadgroup float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	threadgroup float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	device float (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	device float (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	threadgroup float (*dc_p24);
+	int dc_b25 = 0;
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	threadgroup float (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	device float (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	device float (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	threadgroup float (*dc_p39);
+	int dc_b40 = 0;
+	int dc_b41 = 0;
+	int dc_b42 = 0;
+	threadgroup float (*dc_p43);
+	int dc_b44 = 0;
+	int dc_b45 = 0;
+	int dc_b46 = 0;
+	threadgroup float (*dc_p47);
+	int dc_b48 = 0;
+	int dc_b49 = 0;
+	int dc_b50 = 0;
+	threadgroup float (*dc_p51);
+	int dc_b52 = 0;
+	int dc_b53 = 0;
+	int dc_b54 = 0;
+	device float (*dc_p55);
+	int dc_b56 = 0;
+	int dc_b57 = 0;
+	device float (*dc_p58);
+	int dc_b59 = 0;
+#line 1209 "ports.go"
+	threadgroup float sh37[512];
+#line 1210 "ports.go"
+	threadgroup float sh38[512];
+#line 1204 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1205 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1206 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1207 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
+#line 1208 "ports.go"
+	long df = 0L;
+#line 1209 "ports.go"
+	threadgroup float* psum = sh37;
+#line 1210 "ports.go"
+	threadgroup float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 1213 "ports.go"
+		dc_b4 = 0;
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+	}
+#line 1215 "ports.go"
+	if (nf == 512L) {
+#line 1216 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
+#line 1218 "ports.go"
+				dc_b8 = 0;
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+#line 1219 "ports.go"
+				dc_b12 = 0;
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+				if (!dc_b12) {
+					*dc_p13 = dc_t4;
+				}
+			}
+#line 1221 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1223 "ports.go"
+		if (tx == 511L) {
+#line 1224 "ports.go"
+			dc_b16 = 0;
+			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+			if (!dc_b16) {
+				*dc_p17 = dc_t5;
+			}
+#line 1225 "ports.go"
+			dc_b19 = 0;
+			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+			if (!dc_b19) {
+				*dc_p20 = dc_t6;
+			}
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
+#line 1229 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
+#line 1231 "ports.go"
+				dc_b23 = 0;
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+				if (!dc_b23) {
+					*dc_p24 = dc_t7;
+				}
+#line 1232 "ports.go"
+				dc_b27 = 0;
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+				if (!dc_b27) {
+					*dc_p28 = dc_t8;
+				}
+			}
+#line 1234 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1236 "ports.go"
+		if (tx == 511L) {
+#line 1237 "ports.go"
+			dc_b31 = 0;
+			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+			if (!dc_b31) {
+				*dc_p32 = dc_t9;
+			}
+#line 1238 "ports.go"
+			dc_b34 = 0;
+			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+			if (!dc_b34) {
+				*dc_p35 = dc_t10;
+			}
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b37) == 0L && tx < df) {
+#line 1246 "ports.go"
+				dc_b38 = 0;
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41);
+				if (!dc_b38) {
+					*dc_p39 = dc_t11;
+				}
+#line 1247 "ports.go"
+				dc_b42 = 0;
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45);
+				if (!dc_b42) {
+					*dc_p43 = dc_t12;
+				}
+			}
+#line 1249 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1251 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1252 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1253 "ports.go"
+				dc_b46 = 0;
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49);
+				if (!dc_b46) {
+					*dc_p47 = dc_t13;
+				}
+#line 1254 "ports.go"
+				dc_b50 = 0;
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53);
+				if (!dc_b50) {
+					*dc_p51 = dc_t14;
+				}
+			}
+#line 1256 "ports.go"
+			dc_b54 = 0;
+			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56);
+			if (!dc_b54) {
+				*dc_p55 = dc_t15;
+			}
+#line 1257 "ports.go"
+			dc_b57 = 0;
+			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59);
+			if (!dc_b57) {
+				*dc_p58 = dc_t16;
+			}
+		}
+	}
+}
+
+#line 1203 "ports.go"
+kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo [[buffer(1)]], constant long& dMul [[buffer(2)]], device float* dSums [[buffer(3)]], constant long& dSums_len [[buffer(4)]], device float* dSums2 [[buffer(5)]], constant long& dSums2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 1209 "ports.go"
+	threadgroup float sh37[512];
+#line 1210 "ports.go"
+	threadgroup float sh38[512];
+#line 1204 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1205 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1206 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1207 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
+#line 1208 "ports.go"
+	long df = 0L;
+#line 1209 "ports.go"
+	threadgroup float* psum = sh37;
+#line 1210 "ports.go"
+	threadgroup float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		psum[tx] = dSums[(long)((ulong)ei * (ulong)dMul)];
+#line 1213 "ports.go"
+		psum2[tx] = dSums2[(long)((ulong)ei * (ulong)dMul)];
+	}
+#line 1215 "ports.go"
+	if (nf == 512L) {
+#line 1216 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
+#line 1218 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1219 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			}
+#line 1221 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1223 "ports.go"
+		if (tx == 511L) {
+#line 1224 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1225 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
+#line 1229 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
+#line 1231 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1232 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			}
+#line 1234 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1236 "ports.go"
+		if (tx == 511L) {
+#line 1237 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1238 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
+#line 1246 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 1247 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			}
+#line 1249 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1251 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1252 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1253 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 1254 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			}
+#line 1256 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1257 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+	}
+}
+
 // Kernels left out: Metal cannot run them.
 // ports.go:794:26: kernel LavaMD: Metal has no float64
 `
@@ -24945,6 +26277,47 @@ var dcKernelSobol = &runtime.Kernel{
 	SharedBytes: 128,
 }
 
+// dcKernelSradReduce describes kernel SradReduce; source hash 64a03ac007d4141eaf9b13a02d10ebb1.
+var dcKernelSradReduce = &runtime.Kernel{
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 511}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 512}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SradReduce",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "dNe",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "dNo",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "dMul",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "dSums",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "dSums2",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 4096,
+}
+
 // LaunchConvolutionRows launches kernel ConvolutionRows over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -25220,6 +26593,19 @@ func LaunchSobol(dev *runtime.Device, g dc.Grid, nVectors int, nDimensions int, 
 	runtime.AddBuffer(&args, directions)
 	runtime.AddBuffer(&args, output)
 	return dev.LaunchArgs(dcKernelSobol, g, &args, dc_run_Sobol)
+}
+
+// LaunchSradReduce launches kernel SradReduce over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchSradReduce(dev *runtime.Device, g dc.Grid, dNe int64, dNo int, dMul int, dSums *runtime.Buffer[float32], dSums2 *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, dNe)
+	runtime.AddScalar(&args, dNo)
+	runtime.AddScalar(&args, dMul)
+	runtime.AddBuffer(&args, dSums)
+	runtime.AddBuffer(&args, dSums2)
+	return dev.LaunchArgs(dcKernelSradReduce, g, &args, dc_run_SradReduce)
 }
 
 // dc_scratch_ConvolutionRows holds the working memory of ConvolutionRows's groups.
@@ -32224,6 +33610,615 @@ func dc_chunk_Sobol(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_m := dc_scratch_Sobol.Get()
 	dc_cpu_Sobol(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	dc_scratch_Sobol.Put(dc_m)
+}
+
+// dc_scratch_SradReduce holds the working memory of SradReduce's groups.
+var dc_scratch_SradReduce cpu.Scratches
+
+// dc_cpu_SradReduce_tl1 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dc_pt_bx []int, dc_pt_nf []int, dNo int, dc_pt_df []int, dSums []float32, dMul int, dSums2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					dc_lv_nf := dc_pt_nf[dc_tid]
+					dc_lv_df := dc_pt_df[dc_tid]
+					dc_lv_bx = dc_gx
+					tx := dc_lx
+					ei := dc_lv_bx*512 + tx
+					dc_lv_nf = 512 - (dc_ng.X*512 - dNo)
+					dc_lv_df = 0
+					psum := dc_sh37
+					psum2 := dc_sh38
+					if ei < dNo {
+						(*cpu.Index(dc_f, 456, psum[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 457, dSums, int(ei*dMul), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 458, psum2[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 459, dSums2, int(ei*dMul), dc_x, dc_y, dc_z))
+					}
+					dc_pt_bx[dc_tid] = dc_lv_bx
+					dc_pt_nf[dc_tid] = dc_lv_nf
+					dc_pt_df[dc_tid] = dc_lv_df
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_tl2 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, i int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_2 := dc_lx
+					psum_2 := dc_sh37
+					psum2_2 := dc_sh38
+					if cpu.Rem(dc_f, 460, tx_2+1, i, dc_x, dc_y, dc_z) == 0 {
+						(*cpu.Index(dc_f, 461, psum_2[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 462, psum_2[:], int(tx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 463, psum_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 464, psum2_2[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 465, psum2_2[:], int(tx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 466, psum2_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_tl3 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dSums []float32, dc_pt_bx []int, dMul int, dSums2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(511, 0)
+		dc_xhi := min([1]int{511}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					tx_3 := dc_lx
+					psum_3 := dc_sh37
+					psum2_3 := dc_sh38
+					{
+						(*cpu.Index(dc_f, 467, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 468, psum_3[:], int(tx_3), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 469, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 470, psum2_3[:], int(tx_3), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_tl4 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, i_1 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_4 := dc_lx
+					psum_4 := dc_sh37
+					psum2_4 := dc_sh38
+					if cpu.Rem(dc_f, 471, tx_4+1, i_1, dc_x, dc_y, dc_z) == 0 {
+						(*cpu.Index(dc_f, 472, psum_4[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 473, psum_4[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 474, psum_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 475, psum2_4[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 476, psum2_4[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 477, psum2_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_tl5 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dSums []float32, dc_pt_bx []int, dMul int, dSums2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(511, 0)
+		dc_xhi := min([1]int{511}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					tx_5 := dc_lx
+					psum_5 := dc_sh37
+					psum2_5 := dc_sh38
+					{
+						(*cpu.Index(dc_f, 478, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 479, psum_5[:], int(tx_5), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 480, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 481, psum2_5[:], int(tx_5), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_tl6 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dc_pt_nf []int, dc_pt_df []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_nf := dc_pt_nf[dc_tid]
+					dc_lv_df := dc_pt_df[dc_tid]
+					for i_2 := 1; i_2 < dc_lv_nf; i_2 = 2 * i_2 {
+						dc_lv_df = i_2
+					}
+					dc_pt_df[dc_tid] = dc_lv_df
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_tl7 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, i_3 int, dc_pt_df []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_df := dc_pt_df[dc_tid]
+					tx_6 := dc_lx
+					psum_6 := dc_sh37
+					psum2_6 := dc_sh38
+					if cpu.Rem(dc_f, 482, tx_6+1, i_3, dc_x, dc_y, dc_z) == 0 && tx_6 < dc_lv_df {
+						(*cpu.Index(dc_f, 483, psum_6[:], int(tx_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 484, psum_6[:], int(tx_6), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 485, psum_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 486, psum2_6[:], int(tx_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 487, psum2_6[:], int(tx_6), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 488, psum2_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_tl8 runs a thread loop of dc_cpu_SradReduce.
+//
+//go:noinline
+func dc_cpu_SradReduce_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dc_pt_df []int, dc_pt_bx []int, dc_pt_nf []int, dSums []float32, dSums2 []float32, dMul int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_df := dc_pt_df[dc_tid]
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					dc_lv_nf := dc_pt_nf[dc_tid]
+					tx_7 := dc_lx
+					psum_7 := dc_sh37
+					psum2_7 := dc_sh38
+					if tx_7 == dc_lv_df-1 {
+						for i_4 := dc_lv_bx*512 + dc_lv_df; i_4 < dc_lv_bx*512+dc_lv_nf; i_4++ {
+							(*cpu.Index(dc_f, 489, psum_7[:], int(tx_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 490, psum_7[:], int(tx_7), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 491, dSums, int(i_4), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 492, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 493, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 494, dSums2, int(i_4), dc_x, dc_y, dc_z))
+						}
+						(*cpu.Index(dc_f, 495, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 496, psum_7[:], int(tx_7), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 497, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 498, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce runs groups [dc_g0, dc_g1) of kernel SradReduce, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SradReduce(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dNe int64, dNo int, dMul int, dSums []float32, dSums2 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh37 := cpu.Shared[[512]float32](dc_m, 0)
+	dc_sh38 := cpu.Shared[[512]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh37 = [512]float32{}
+		*dc_sh38 = [512]float32{}
+		dc_pt_bx := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_pt_nf := cpu.PerThread[int](dc_m, 3, dc_nt)
+		dc_pt_df := cpu.PerThread[int](dc_m, 4, dc_nt)
+		dc_cpu_SradReduce_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dc_pt_bx, dc_pt_nf, dNo, dc_pt_df, dSums, dMul, dSums2, dc_f)
+		if dc_pt_nf[0] == 512 {
+			for i := 2; i <= 512; i = 2 * i {
+				dc_cpu_SradReduce_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, i, dc_f)
+			}
+			dc_cpu_SradReduce_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dSums, dc_pt_bx, dMul, dSums2, dc_f)
+		} else if dc_pt_bx[0] != dc_ng.X-1 {
+			for i_1 := 2; i_1 <= 512; i_1 = 2 * i_1 {
+				dc_cpu_SradReduce_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, i_1, dc_f)
+			}
+			dc_cpu_SradReduce_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dSums, dc_pt_bx, dMul, dSums2, dc_f)
+		} else {
+			dc_cpu_SradReduce_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dc_pt_nf, dc_pt_df, dc_f)
+			for i_3 := 2; i_3 <= dc_pt_df[0]; i_3 = 2 * i_3 {
+				dc_cpu_SradReduce_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, i_3, dc_pt_df, dc_f)
+			}
+			dc_cpu_SradReduce_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dc_pt_df, dc_pt_bx, dc_pt_nf, dSums, dSums2, dMul, dc_f)
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl1 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dc_pt_bx []int, dc_pt_nf []int, dNo int, dc_pt_df []int, dSums []float32, dMul int, dSums2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					dc_lv_nf := dc_pt_nf[dc_tid]
+					dc_lv_df := dc_pt_df[dc_tid]
+					dc_lv_bx = dc_gx
+					tx := dc_lx
+					ei := dc_lv_bx*512 + tx
+					dc_lv_nf = 512 - (dc_ng.X*512 - dNo)
+					dc_lv_df = 0
+					psum := dc_sh37
+					psum2 := dc_sh38
+					if ei < dNo {
+						psum[tx] = dSums[ei*dMul]
+						psum2[tx] = dSums2[ei*dMul]
+					}
+					dc_pt_bx[dc_tid] = dc_lv_bx
+					dc_pt_nf[dc_tid] = dc_lv_nf
+					dc_pt_df[dc_tid] = dc_lv_df
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl2 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, i int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_2 := dc_lx
+					psum_2 := dc_sh37
+					psum2_2 := dc_sh38
+					if cpu.Rem(dc_f, 460, tx_2+1, i, dc_x, dc_y, dc_z) == 0 {
+						psum_2[tx_2] = psum_2[tx_2] + (*cpu.Index(dc_f, 463, psum_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+						psum2_2[tx_2] = psum2_2[tx_2] + (*cpu.Index(dc_f, 466, psum2_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl3 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dSums []float32, dc_pt_bx []int, dMul int, dSums2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(511, 0)
+		dc_xhi := min([1]int{511}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					tx_3 := dc_lx
+					psum_3 := dc_sh37
+					psum2_3 := dc_sh38
+					{
+						dSums[dc_lv_bx*dMul*512] = psum_3[tx_3]
+						dSums2[dc_lv_bx*dMul*512] = psum2_3[tx_3]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl4 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, i_1 int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					tx_4 := dc_lx
+					psum_4 := dc_sh37
+					psum2_4 := dc_sh38
+					if cpu.Rem(dc_f, 471, tx_4+1, i_1, dc_x, dc_y, dc_z) == 0 {
+						psum_4[tx_4] = psum_4[tx_4] + (*cpu.Index(dc_f, 474, psum_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+						psum2_4[tx_4] = psum2_4[tx_4] + (*cpu.Index(dc_f, 477, psum2_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl5 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dSums []float32, dc_pt_bx []int, dMul int, dSums2 []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		dc_xlo := max(511, 0)
+		dc_xhi := min([1]int{511}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					tx_5 := dc_lx
+					psum_5 := dc_sh37
+					psum2_5 := dc_sh38
+					{
+						dSums[dc_lv_bx*dMul*512] = psum_5[tx_5]
+						dSums2[dc_lv_bx*dMul*512] = psum2_5[tx_5]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl6 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dc_pt_nf []int, dc_pt_df []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_lv_nf := dc_pt_nf[dc_tid]
+					dc_lv_df := dc_pt_df[dc_tid]
+					for i_2 := 1; i_2 < dc_lv_nf; i_2 = 2 * i_2 {
+						dc_lv_df = i_2
+					}
+					dc_pt_df[dc_tid] = dc_lv_df
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl7 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, i_3 int, dc_pt_df []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_df := dc_pt_df[dc_tid]
+					tx_6 := dc_lx
+					psum_6 := dc_sh37
+					psum2_6 := dc_sh38
+					if cpu.Rem(dc_f, 482, tx_6+1, i_3, dc_x, dc_y, dc_z) == 0 && tx_6 < dc_lv_df {
+						psum_6[tx_6] = psum_6[tx_6] + (*cpu.Index(dc_f, 485, psum_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+						psum2_6[tx_6] = psum2_6[tx_6] + (*cpu.Index(dc_f, 488, psum2_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast_tl8 runs a thread loop of dc_cpu_SradReduce_fast.
+//
+//go:noinline
+func dc_cpu_SradReduce_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh37 *[512]float32, dc_sh38 *[512]float32, dc_pt_df []int, dc_pt_bx []int, dc_pt_nf []int, dSums []float32, dSums2 []float32, dMul int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_tid := dc_t0 + dc_lx
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					dc_lv_df := dc_pt_df[dc_tid]
+					dc_lv_bx := dc_pt_bx[dc_tid]
+					dc_lv_nf := dc_pt_nf[dc_tid]
+					tx_7 := dc_lx
+					psum_7 := dc_sh37
+					psum2_7 := dc_sh38
+					if tx_7 == dc_lv_df-1 {
+						for i_4 := dc_lv_bx*512 + dc_lv_df; i_4 < dc_lv_bx*512+dc_lv_nf; i_4++ {
+							psum_7[tx_7] = psum_7[tx_7] + (*cpu.Index(dc_f, 491, dSums, int(i_4), dc_x, dc_y, dc_z))
+							psum2_7[tx_7] = psum2_7[tx_7] + (*cpu.Index(dc_f, 494, dSums2, int(i_4), dc_x, dc_y, dc_z))
+						}
+						dSums[dc_lv_bx*dMul*512] = psum_7[tx_7]
+						dSums2[dc_lv_bx*dMul*512] = psum2_7[tx_7]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SradReduce_fast runs groups [dc_g0, dc_g1) of kernel SradReduce, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SradReduce_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dNe int64, dNo int, dMul int, dSums []float32, dSums2 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 512 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh37 := cpu.Shared[[512]float32](dc_m, 0)
+	dc_sh38 := cpu.Shared[[512]float32](dc_m, 1)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh37 = [512]float32{}
+		*dc_sh38 = [512]float32{}
+		dc_pt_bx := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_pt_nf := cpu.PerThread[int](dc_m, 3, dc_nt)
+		dc_pt_df := cpu.PerThread[int](dc_m, 4, dc_nt)
+		dc_cpu_SradReduce_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dc_pt_bx, dc_pt_nf, dNo, dc_pt_df, dSums, dMul, dSums2, dc_f)
+		if dc_pt_nf[0] == 512 {
+			for i := 2; i <= 512; i = 2 * i {
+				dc_cpu_SradReduce_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, i, dc_f)
+			}
+			dc_cpu_SradReduce_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dSums, dc_pt_bx, dMul, dSums2, dc_f)
+		} else if dc_pt_bx[0] != dc_ng.X-1 {
+			for i_1 := 2; i_1 <= 512; i_1 = 2 * i_1 {
+				dc_cpu_SradReduce_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, i_1, dc_f)
+			}
+			dc_cpu_SradReduce_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dSums, dc_pt_bx, dMul, dSums2, dc_f)
+		} else {
+			dc_cpu_SradReduce_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dc_pt_nf, dc_pt_df, dc_f)
+			for i_3 := 2; i_3 <= dc_pt_df[0]; i_3 = 2 * i_3 {
+				dc_cpu_SradReduce_fast_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, i_3, dc_pt_df, dc_f)
+			}
+			dc_cpu_SradReduce_fast_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh37, dc_sh38, dc_pt_df, dc_pt_bx, dc_pt_nf, dSums, dSums2, dMul, dc_f)
+		}
+	}
+}
+
+// dc_run_SradReduce runs a launch of kernel SradReduce on the CPU.
+func dc_run_SradReduce(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_SradReduce)
+}
+
+// dc_chunk_SradReduce runs groups [dc_g0, dc_g1) of a launch of kernel SradReduce on the CPU.
+func dc_chunk_SradReduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int64](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_SradReduce.Get()
+	if dc_c.Fast {
+		dc_cpu_SradReduce_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_SradReduce(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+	dc_scratch_SradReduce.Put(dc_m)
 }
 
 // dc_expiryCallValue is device function expiryCallValue.

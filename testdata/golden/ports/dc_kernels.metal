@@ -4204,5 +4204,363 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 	}
 }
 
+#line 1203 "ports.go"
+kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[buffer(1)]], constant long& dMul [[buffer(2)]], device float* dSums [[buffer(3)]], constant long& dSums_len [[buffer(4)]], device float* dSums2 [[buffer(5)]], constant long& dSums2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	threadgroup float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	threadgroup float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	threadgroup float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	device float (*dc_p17);
+	int dc_b18 = 0;
+	int dc_b19 = 0;
+	device float (*dc_p20);
+	int dc_b21 = 0;
+	int dc_b22 = 0;
+	int dc_b23 = 0;
+	threadgroup float (*dc_p24);
+	int dc_b25 = 0;
+	int dc_b26 = 0;
+	int dc_b27 = 0;
+	threadgroup float (*dc_p28);
+	int dc_b29 = 0;
+	int dc_b30 = 0;
+	int dc_b31 = 0;
+	device float (*dc_p32);
+	int dc_b33 = 0;
+	int dc_b34 = 0;
+	device float (*dc_p35);
+	int dc_b36 = 0;
+	int dc_b37 = 0;
+	int dc_b38 = 0;
+	threadgroup float (*dc_p39);
+	int dc_b40 = 0;
+	int dc_b41 = 0;
+	int dc_b42 = 0;
+	threadgroup float (*dc_p43);
+	int dc_b44 = 0;
+	int dc_b45 = 0;
+	int dc_b46 = 0;
+	threadgroup float (*dc_p47);
+	int dc_b48 = 0;
+	int dc_b49 = 0;
+	int dc_b50 = 0;
+	threadgroup float (*dc_p51);
+	int dc_b52 = 0;
+	int dc_b53 = 0;
+	int dc_b54 = 0;
+	device float (*dc_p55);
+	int dc_b56 = 0;
+	int dc_b57 = 0;
+	device float (*dc_p58);
+	int dc_b59 = 0;
+#line 1209 "ports.go"
+	threadgroup float sh37[512];
+#line 1210 "ports.go"
+	threadgroup float sh38[512];
+#line 1204 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1205 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1206 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1207 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
+#line 1208 "ports.go"
+	long df = 0L;
+#line 1209 "ports.go"
+	threadgroup float* psum = sh37;
+#line 1210 "ports.go"
+	threadgroup float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		dc_b1 = 0;
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 1213 "ports.go"
+		dc_b4 = 0;
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		if (!dc_b4) {
+			*dc_p5 = dc_t2;
+		}
+	}
+#line 1215 "ports.go"
+	if (nf == 512L) {
+#line 1216 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
+#line 1218 "ports.go"
+				dc_b8 = 0;
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				if (!dc_b8) {
+					*dc_p9 = dc_t3;
+				}
+#line 1219 "ports.go"
+				dc_b12 = 0;
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+				if (!dc_b12) {
+					*dc_p13 = dc_t4;
+				}
+			}
+#line 1221 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1223 "ports.go"
+		if (tx == 511L) {
+#line 1224 "ports.go"
+			dc_b16 = 0;
+			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+			if (!dc_b16) {
+				*dc_p17 = dc_t5;
+			}
+#line 1225 "ports.go"
+			dc_b19 = 0;
+			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+			if (!dc_b19) {
+				*dc_p20 = dc_t6;
+			}
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
+#line 1229 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
+#line 1231 "ports.go"
+				dc_b23 = 0;
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+				if (!dc_b23) {
+					*dc_p24 = dc_t7;
+				}
+#line 1232 "ports.go"
+				dc_b27 = 0;
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+				if (!dc_b27) {
+					*dc_p28 = dc_t8;
+				}
+			}
+#line 1234 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1236 "ports.go"
+		if (tx == 511L) {
+#line 1237 "ports.go"
+			dc_b31 = 0;
+			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+			if (!dc_b31) {
+				*dc_p32 = dc_t9;
+			}
+#line 1238 "ports.go"
+			dc_b34 = 0;
+			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+			if (!dc_b34) {
+				*dc_p35 = dc_t10;
+			}
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b37) == 0L && tx < df) {
+#line 1246 "ports.go"
+				dc_b38 = 0;
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41);
+				if (!dc_b38) {
+					*dc_p39 = dc_t11;
+				}
+#line 1247 "ports.go"
+				dc_b42 = 0;
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45);
+				if (!dc_b42) {
+					*dc_p43 = dc_t12;
+				}
+			}
+#line 1249 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1251 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1252 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1253 "ports.go"
+				dc_b46 = 0;
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49);
+				if (!dc_b46) {
+					*dc_p47 = dc_t13;
+				}
+#line 1254 "ports.go"
+				dc_b50 = 0;
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53);
+				if (!dc_b50) {
+					*dc_p51 = dc_t14;
+				}
+			}
+#line 1256 "ports.go"
+			dc_b54 = 0;
+			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56);
+			if (!dc_b54) {
+				*dc_p55 = dc_t15;
+			}
+#line 1257 "ports.go"
+			dc_b57 = 0;
+			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59);
+			if (!dc_b57) {
+				*dc_p58 = dc_t16;
+			}
+		}
+	}
+}
+
+#line 1203 "ports.go"
+kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo [[buffer(1)]], constant long& dMul [[buffer(2)]], device float* dSums [[buffer(3)]], constant long& dSums_len [[buffer(4)]], device float* dSums2 [[buffer(5)]], constant long& dSums2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 1209 "ports.go"
+	threadgroup float sh37[512];
+#line 1210 "ports.go"
+	threadgroup float sh38[512];
+#line 1204 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1205 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1206 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1207 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
+#line 1208 "ports.go"
+	long df = 0L;
+#line 1209 "ports.go"
+	threadgroup float* psum = sh37;
+#line 1210 "ports.go"
+	threadgroup float* psum2 = sh38;
+#line 1211 "ports.go"
+	if (ei < dNo) {
+#line 1212 "ports.go"
+		psum[tx] = dSums[(long)((ulong)ei * (ulong)dMul)];
+#line 1213 "ports.go"
+		psum2[tx] = dSums2[(long)((ulong)ei * (ulong)dMul)];
+	}
+#line 1215 "ports.go"
+	if (nf == 512L) {
+#line 1216 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1217 "ports.go"
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
+#line 1218 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1219 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			}
+#line 1221 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1223 "ports.go"
+		if (tx == 511L) {
+#line 1224 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1225 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+#line 1228 "ports.go"
+	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
+#line 1229 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1230 "ports.go"
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
+#line 1231 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1232 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			}
+#line 1234 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1236 "ports.go"
+		if (tx == 511L) {
+#line 1237 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1238 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+	} else {
+#line 1241 "ports.go"
+		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
+#line 1242 "ports.go"
+			df = i_2;
+		}
+#line 1244 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1245 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
+#line 1246 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 1247 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			}
+#line 1249 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		}
+#line 1251 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1252 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1253 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 1254 "ports.go"
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+			}
+#line 1256 "ports.go"
+			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
+#line 1257 "ports.go"
+			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+	}
+}
+
 // Kernels left out: Metal cannot run them.
 // ports.go:794:26: kernel LavaMD: Metal has no float64

@@ -1187,3 +1187,75 @@ func Sobol(t dc.Thread, nVectors, nDimensions int, directions []uint32, output [
 		out[i] = float32(x) * 2.3283064e-10
 	}
 }
+
+// SradReduceThreads is SradReduce's group size.
+const SradReduceThreads = 512
+
+// SradReduce sums d_sums and d_sums2 (every dMul-th of the first dNo
+// elements) per group of SradReduceThreads into the group's first slot:
+// a tree over the whole group, or, in the last group of a partial grid,
+// over the largest power of two below its count and a serial tail (Rodinia
+// srad v1's reduce; the original declares one counter i for all its loops,
+// which dckgen's uniformity analysis cannot follow, so each loop has its
+// own).
+//
+//dc:kernel
+func SradReduce(t dc.Thread, dNe int64, dNo, dMul int, dSums, dSums2 []float32) {
+	bx := t.GroupX()
+	tx := t.LocalX()
+	ei := bx*SradReduceThreads + tx
+	nf := SradReduceThreads - (t.NumGroupsX()*SradReduceThreads - dNo)
+	df := 0
+	psum := dc.Shared[[SradReduceThreads]float32](t)
+	psum2 := dc.Shared[[SradReduceThreads]float32](t)
+	if ei < dNo {
+		psum[tx] = dSums[ei*dMul]
+		psum2[tx] = dSums2[ei*dMul]
+	}
+	if nf == SradReduceThreads {
+		for i := 2; i <= SradReduceThreads; i = 2 * i {
+			if (tx+1)%i == 0 {
+				psum[tx] = psum[tx] + psum[tx-i/2]
+				psum2[tx] = psum2[tx] + psum2[tx-i/2]
+			}
+			t.Barrier()
+		}
+		if tx == SradReduceThreads-1 {
+			dSums[bx*dMul*SradReduceThreads] = psum[tx]
+			dSums2[bx*dMul*SradReduceThreads] = psum2[tx]
+		}
+	} else {
+		if bx != t.NumGroupsX()-1 {
+			for i := 2; i <= SradReduceThreads; i = 2 * i {
+				if (tx+1)%i == 0 {
+					psum[tx] = psum[tx] + psum[tx-i/2]
+					psum2[tx] = psum2[tx] + psum2[tx-i/2]
+				}
+				t.Barrier()
+			}
+			if tx == SradReduceThreads-1 {
+				dSums[bx*dMul*SradReduceThreads] = psum[tx]
+				dSums2[bx*dMul*SradReduceThreads] = psum2[tx]
+			}
+		} else {
+			for i := 1; i < nf; i = 2 * i {
+				df = i
+			}
+			for i := 2; i <= df; i = 2 * i {
+				if (tx+1)%i == 0 && tx < df {
+					psum[tx] = psum[tx] + psum[tx-i/2]
+					psum2[tx] = psum2[tx] + psum2[tx-i/2]
+				}
+				t.Barrier()
+			}
+			if tx == df-1 {
+				for i := bx*SradReduceThreads + df; i < bx*SradReduceThreads+nf; i++ {
+					psum[tx] = psum[tx] + dSums[i]
+					psum2[tx] = psum2[tx] + dSums2[i]
+				}
+				dSums[bx*dMul*SradReduceThreads] = psum[tx]
+				dSums2[bx*dMul*SradReduceThreads] = psum2[tx]
+			}
+		}
+	}
+}
