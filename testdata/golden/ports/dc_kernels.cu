@@ -207,6 +207,16 @@ struct Record {
 static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
 static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
 
+struct ClusterPoint {
+	float Weight;
+	int Assign;
+	float Cost;
+};
+static_assert(sizeof(ClusterPoint) == 12, "dc: size of ClusterPoint differs from Go");
+static_assert(alignof(ClusterPoint) == 4, "dc: alignment of ClusterPoint differs from Go");
+static_assert((0 + sizeof(float) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of ClusterPoint.Assign differs from Go");
+static_assert((4 + sizeof(int) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of ClusterPoint.Cost differs from Go");
+
 __device__ OptionData dc_sel_OptionData(OptionData v, const int* bad) {
 	if (*bad) {
 		OptionData z = {};
@@ -8884,6 +8894,496 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
 #line 1257 "ports.go"
 			dSums2[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum2[tx];
+		}
+	}
+}
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, long long delta_len, long long hid, const float* __restrict__ ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights_fast(const float* __restrict__ delta, long long delta_len, long long hid, const float* __restrict__ ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long long delta_len, long long hid, const float* ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights_aliased_fast(const float* delta, long long delta_len, long long hid, const float* ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p_len, const float* __restrict__ coord, long long coord_len, float* workMem, long long workMem_len, const int* __restrict__ centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	bool (*dc_p9);
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			bool dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain_fast(const ClusterPoint* __restrict__ p, long long p_len, const float* __restrict__ coord, long long coord_len, float* workMem, long long workMem_len, const int* __restrict__ centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x)];
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long long)((unsigned long long)base + (unsigned long long)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len, const float* coord, long long coord_len, float* workMem, long long workMem_len, const int* centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	bool (*dc_p9);
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			bool dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain_aliased_fast(const ClusterPoint* p, long long p_len, const float* coord, long long coord_len, float* workMem, long long workMem_len, const int* centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x)];
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long long)((unsigned long long)base + (unsigned long long)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 	}
 }

@@ -3009,6 +3009,168 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 1257,
 		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1282,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1282,
+		},
+		{
+			Col:  20,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1282,
+		},
+		{
+			Col:  34,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1282,
+		},
+		{
+			Col:  58,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1282,
+		},
+		{
+			Col:  2,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1283,
+		},
+		{
+			Col:  22,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1283,
+		},
+		{
+			Col:  36,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1283,
+		},
+		{
+			Col:  60,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1283,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1286,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1286,
+		},
+		{
+			Col:  22,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1286,
+		},
+		{
+			Col:  49,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1286,
+		},
+		{
+			Col:  3,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1287,
+		},
+		{
+			Col:  24,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1287,
+		},
+		{
+			Col:  51,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1287,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1314,
+		},
+		{
+			Col:  16,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1314,
+		},
+		{
+			Col:  9,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1321,
+		},
+		{
+			Col:  33,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1321,
+		},
+		{
+			Col:  19,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1324,
+		},
+		{
+			Col:  18,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1325,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1328,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1329,
+		},
+		{
+			Col:  14,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1331,
+		},
+		{
+			Col:  21,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1332,
+		},
+		{
+			Col:  4,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 1332,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -3224,6 +3386,16 @@ struct Record {
 };
 static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
 static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
+
+struct ClusterPoint {
+	float Weight;
+	int Assign;
+	float Cost;
+};
+static_assert(sizeof(ClusterPoint) == 12, "dc: size of ClusterPoint differs from Go");
+static_assert(alignof(ClusterPoint) == 4, "dc: alignment of ClusterPoint differs from Go");
+static_assert((0 + sizeof(float) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of ClusterPoint.Assign differs from Go");
+static_assert((4 + sizeof(int) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of ClusterPoint.Cost differs from Go");
 
 __device__ OptionData dc_sel_OptionData(OptionData v, const int* bad) {
 	if (*bad) {
@@ -11905,6 +12077,496 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 		}
 	}
 }
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, long long delta_len, long long hid, const float* __restrict__ ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights_fast(const float* __restrict__ delta, long long delta_len, long long hid, const float* __restrict__ ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long long delta_len, long long hid, const float* ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+extern "C" __global__ void BpnnAdjustWeights_aliased_fast(const float* delta, long long delta_len, long long hid, const float* ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1277 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 1278 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1278 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 1279 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1280 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1281 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	__syncthreads();
+#line 1285 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p_len, const float* __restrict__ coord, long long coord_len, float* workMem, long long workMem_len, const int* __restrict__ centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	bool (*dc_p9);
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			bool dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain_fast(const ClusterPoint* __restrict__ p, long long p_len, const float* __restrict__ coord, long long coord_len, float* workMem, long long workMem_len, const int* __restrict__ centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x)];
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long long)((unsigned long long)base + (unsigned long long)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len, const float* coord, long long coord_len, float* workMem, long long workMem_len, const int* centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	bool (*dc_p9);
+	int dc_b10 = 0;
+	float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			bool dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+extern "C" __global__ void PGain_aliased_fast(const ClusterPoint* p, long long p_len, const float* coord, long long coord_len, float* workMem, long long workMem_len, const int* centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	__shared__ float sh39[64];
+#line 1309 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1310 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1311 "ports.go"
+	float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1313 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x)];
+		}
+	}
+#line 1317 "ports.go"
+	__syncthreads();
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1321 "ports.go"
+			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long long)((unsigned long long)base + (unsigned long long)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -12122,6 +12784,16 @@ typedef struct Record {
 } Record;
 _Static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
 _Static_assert(__alignof__(Record) == 4, "dc: alignment of Record differs from Go");
+
+typedef struct ClusterPoint {
+	float Weight;
+	int Assign;
+	float Cost;
+} ClusterPoint;
+_Static_assert(sizeof(ClusterPoint) == 12, "dc: size of ClusterPoint differs from Go");
+_Static_assert(__alignof__(ClusterPoint) == 4, "dc: alignment of ClusterPoint differs from Go");
+_Static_assert((0 + sizeof(float) + __alignof__(int) - 1) / __alignof__(int) * __alignof__(int) == 4, "dc: offset of ClusterPoint.Assign differs from Go");
+_Static_assert((4 + sizeof(int) + __alignof__(float) - 1) / __alignof__(float) * __alignof__(float) == 8, "dc: offset of ClusterPoint.Cost differs from Go");
 
 OptionData dc_sel_OptionData(OptionData v, const int* bad) {
 	if (*bad) {
@@ -20809,6 +21481,496 @@ __kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSu
 		}
 	}
 }
+
+#line 1276 "ports.go"
+__kernel void BpnnAdjustWeights(__global const float* restrict delta, long delta_len, long hid, __global const float* restrict ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	__global float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1278 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1278 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+__kernel void BpnnAdjustWeights_fast(__global const float* restrict delta, long delta_len, long hid, __global const float* restrict ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1277 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1278 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1278 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1276 "ports.go"
+__kernel void BpnnAdjustWeights_aliased(__global const float* delta, long delta_len, long hid, __global const float* ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	__global float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	__global float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1278 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1278 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+__kernel void BpnnAdjustWeights_aliased_fast(__global const float* delta, long delta_len, long hid, __global const float* ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1277 "ports.go"
+	long by = (long)get_group_id(1);
+#line 1278 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1278 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1308 "ports.go"
+__kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __global const float* restrict coord, long coord_len, __global float* workMem, long workMem_len, __global const int* restrict centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uchar (*dc_p9);
+	int dc_b10 = 0;
+	__global float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	__local float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1311 "ports.go"
+	__local float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			uchar dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+__kernel void PGain_fast(__global const ClusterPoint* restrict p, long p_len, __global const float* restrict coord, long coord_len, __global float* workMem, long workMem_len, __global const int* restrict centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	__local float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1311 "ports.go"
+	__local float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long)((ulong)i * (ulong)num + (ulong)x)];
+		}
+	}
+#line 1317 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long)((ulong)base + (ulong)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+__kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global const float* coord, long coord_len, __global float* workMem, long workMem_len, __global const int* centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global uchar (*dc_p9);
+	int dc_b10 = 0;
+	__global float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	__global float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	__local float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1311 "ports.go"
+	__local float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			uchar dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+__kernel void PGain_aliased_fast(__global const ClusterPoint* p, long p_len, __global const float* coord, long coord_len, __global float* workMem, long workMem_len, __global const int* centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	__local float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1311 "ports.go"
+	__local float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long)((ulong)i * (ulong)num + (ulong)x)];
+		}
+	}
+#line 1317 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long)((ulong)base + (ulong)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -21001,6 +22163,16 @@ struct Record {
 };
 static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
 static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
+
+struct ClusterPoint {
+	float Weight;
+	int Assign;
+	float Cost;
+};
+static_assert(sizeof(ClusterPoint) == 12, "dc: size of ClusterPoint differs from Go");
+static_assert(alignof(ClusterPoint) == 4, "dc: alignment of ClusterPoint differs from Go");
+static_assert((0 + sizeof(float) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of ClusterPoint.Assign differs from Go");
+static_assert((4 + sizeof(int) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of ClusterPoint.Cost differs from Go");
 
 OptionData dc_sel_OptionData(OptionData v, const thread int* bad) {
 	if (*bad) {
@@ -25376,6 +26548,251 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 	}
 }
 
+#line 1276 "ports.go"
+kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant long& delta_len [[buffer(1)]], constant long& hid [[buffer(2)]], device const float* ly [[buffer(3)]], constant long& ly_len [[buffer(4)]], constant long& in [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device float* oldw [[buffer(8)]], constant long& oldw_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	device float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	device float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1278 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1278 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+kernel void BpnnAdjustWeights_fast(device const float* delta [[buffer(0)]], constant long& delta_len [[buffer(1)]], constant long& hid [[buffer(2)]], device const float* ly [[buffer(3)]], constant long& ly_len [[buffer(4)]], constant long& in [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device float* oldw [[buffer(8)]], constant long& oldw_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 1277 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1278 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1278 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1308 "ports.go"
+kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* coord [[buffer(2)]], constant long& coord_len [[buffer(3)]], device float* workMem [[buffer(4)]], constant long& workMem_len [[buffer(5)]], device const int* centerTable [[buffer(6)]], constant long& centerTable_len [[buffer(7)]], device bool* switchMembership [[buffer(8)]], constant long& switchMembership_len [[buffer(9)]], constant long& num [[buffer(10)]], constant long& dim [[buffer(11)]], constant long& x [[buffer(12)]], constant long& k [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device bool (*dc_p9);
+	int dc_b10 = 0;
+	device float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	device float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	threadgroup float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
+#line 1311 "ports.go"
+	threadgroup float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			bool dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+kernel void PGain_fast(device const ClusterPoint* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* coord [[buffer(2)]], constant long& coord_len [[buffer(3)]], device float* workMem [[buffer(4)]], constant long& workMem_len [[buffer(5)]], device const int* centerTable [[buffer(6)]], constant long& centerTable_len [[buffer(7)]], device bool* switchMembership [[buffer(8)]], constant long& switchMembership_len [[buffer(9)]], constant long& num [[buffer(10)]], constant long& dim [[buffer(11)]], constant long& x [[buffer(12)]], constant long& k [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	threadgroup float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
+#line 1311 "ports.go"
+	threadgroup float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long)((ulong)i * (ulong)num + (ulong)x)];
+		}
+	}
+#line 1317 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long)((ulong)base + (ulong)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
 // Kernels left out: Metal cannot run them.
 // ports.go:794:26: kernel LavaMD: Metal has no float64
 `
@@ -26318,6 +27735,117 @@ var dcKernelSradReduce = &runtime.Kernel{
 	SharedBytes: 4096,
 }
 
+// dcKernelBpnnAdjustWeights describes kernel BpnnAdjustWeights; source hash a56d22130f4c6ee79cf08512336d7c30.
+var dcKernelBpnnAdjustWeights = &runtime.Kernel{
+	Aliased: "BpnnAdjustWeights_aliased",
+	Barrier: true,
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 16}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "BpnnAdjustWeights",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "delta",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "hid",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "ly",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "in",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "w",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "oldw",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelPGain describes kernel PGain; source hash 764d3b72c2f1a22903338a8c83137461.
+var dcKernelPGain = &runtime.Kernel{
+	Aliased:     "PGain_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchInt, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchInt, Arg: 7}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 7}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 3}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 8}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 8}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 8}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "PGain",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "p",
+		Size: 12,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "coord",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "workMem",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "centerTable",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "switchMembership",
+		Size:    1,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "num",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "dim",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "x",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "k",
+		Size: 8,
+	}},
+	SharedBytes: 256,
+}
+
 // LaunchConvolutionRows launches kernel ConvolutionRows over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -26606,6 +28134,37 @@ func LaunchSradReduce(dev *runtime.Device, g dc.Grid, dNe int64, dNo int, dMul i
 	runtime.AddBuffer(&args, dSums)
 	runtime.AddBuffer(&args, dSums2)
 	return dev.LaunchArgs(dcKernelSradReduce, g, &args, dc_run_SradReduce)
+}
+
+// LaunchBpnnAdjustWeights launches kernel BpnnAdjustWeights over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchBpnnAdjustWeights(dev *runtime.Device, g dc.Grid, delta *runtime.Buffer[float32], hid int, ly *runtime.Buffer[float32], in int, w *runtime.Buffer[float32], oldw *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, delta)
+	runtime.AddScalar(&args, hid)
+	runtime.AddBuffer(&args, ly)
+	runtime.AddScalar(&args, in)
+	runtime.AddBuffer(&args, w)
+	runtime.AddBuffer(&args, oldw)
+	return dev.LaunchArgs(dcKernelBpnnAdjustWeights, g, &args, dc_run_BpnnAdjustWeights)
+}
+
+// LaunchPGain launches kernel PGain over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchPGain(dev *runtime.Device, g dc.Grid, p *runtime.Buffer[ClusterPoint], coord *runtime.Buffer[float32], workMem *runtime.Buffer[float32], centerTable *runtime.Buffer[int32], switchMembership *runtime.Buffer[bool], num int, dim int, x int64, k int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, p)
+	runtime.AddBuffer(&args, coord)
+	runtime.AddBuffer(&args, workMem)
+	runtime.AddBuffer(&args, centerTable)
+	runtime.AddBuffer(&args, switchMembership)
+	runtime.AddScalar(&args, num)
+	runtime.AddScalar(&args, dim)
+	runtime.AddScalar(&args, x)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelPGain, g, &args, dc_run_PGain)
 }
 
 // dc_scratch_ConvolutionRows holds the working memory of ConvolutionRows's groups.
@@ -34221,6 +35780,372 @@ func dc_chunk_SradReduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_SradReduce.Put(dc_m)
 }
 
+// dc_scratch_BpnnAdjustWeights holds the working memory of BpnnAdjustWeights's groups.
+var dc_scratch_BpnnAdjustWeights cpu.Scratches
+
+// dc_cpu_BpnnAdjustWeights_tl1 runs a thread loop of dc_cpu_BpnnAdjustWeights.
+//
+//go:noinline
+func dc_cpu_BpnnAdjustWeights_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, hid int, w []float32, delta []float32, ly []float32, oldw []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					by := dc_gy
+					tx := dc_lx
+					ty := dc_ly
+					index := (hid+1)*16*by + (hid+1)*ty + tx + 1 + (hid + 1)
+					indexY := 16*by + ty + 1
+					indexX := tx + 1
+					(*cpu.Index(dc_f, 500, w, int(index), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 500, w, int(index), dc_x, dc_y, dc_z)) + (0.3*(*cpu.Index(dc_f, 501, delta, int(indexX), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 502, ly, int(indexY), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 503, oldw, int(index), dc_x, dc_y, dc_z)))
+					(*cpu.Index(dc_f, 504, oldw, int(index), dc_x, dc_y, dc_z)) = 0.3*(*cpu.Index(dc_f, 505, delta, int(indexX), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 506, ly, int(indexY), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 507, oldw, int(index), dc_x, dc_y, dc_z))
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BpnnAdjustWeights_tl2 runs a thread loop of dc_cpu_BpnnAdjustWeights.
+//
+//go:noinline
+func dc_cpu_BpnnAdjustWeights_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, w []float32, delta []float32, oldw []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					by_2 := dc_gy
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					indexX_2 := tx_2 + 1
+					if ty_2 == 0 && by_2 == 0 {
+						(*cpu.Index(dc_f, 509, w, int(indexX_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 509, w, int(indexX_2), dc_x, dc_y, dc_z)) + (0.3*(*cpu.Index(dc_f, 510, delta, int(indexX_2), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 511, oldw, int(indexX_2), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 512, oldw, int(indexX_2), dc_x, dc_y, dc_z)) = 0.3*(*cpu.Index(dc_f, 513, delta, int(indexX_2), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 514, oldw, int(indexX_2), dc_x, dc_y, dc_z))
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BpnnAdjustWeights runs groups [dc_g0, dc_g1) of kernel BpnnAdjustWeights, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_BpnnAdjustWeights(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, delta []float32, hid int, ly []float32, in int, w []float32, oldw []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_cpu_BpnnAdjustWeights_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, hid, w, delta, ly, oldw, dc_f)
+		dc_cpu_BpnnAdjustWeights_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, w, delta, oldw, dc_f)
+	}
+}
+
+// dc_cpu_BpnnAdjustWeights_fast_tl1 runs a thread loop of dc_cpu_BpnnAdjustWeights_fast.
+//
+//go:noinline
+func dc_cpu_BpnnAdjustWeights_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, hid int, w []float32, delta []float32, ly []float32, oldw []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					by := dc_gy
+					tx := dc_lx
+					ty := dc_ly
+					index := (hid+1)*16*by + (hid+1)*ty + tx + 1 + (hid + 1)
+					indexY := 16*by + ty + 1
+					indexX := tx + 1
+					w[index] = w[index] + (0.3*delta[indexX]*ly[indexY] + 0.3*oldw[index])
+					oldw[index] = 0.3*delta[indexX]*ly[indexY] + 0.3*oldw[index]
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BpnnAdjustWeights_fast_tl2 runs a thread loop of dc_cpu_BpnnAdjustWeights_fast.
+//
+//go:noinline
+func dc_cpu_BpnnAdjustWeights_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, w []float32, delta []float32, oldw []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					by_2 := dc_gy
+					tx_2 := dc_lx
+					ty_2 := dc_ly
+					indexX_2 := tx_2 + 1
+					if ty_2 == 0 && by_2 == 0 {
+						w[indexX_2] = w[indexX_2] + (0.3*delta[indexX_2] + 0.3*oldw[indexX_2])
+						oldw[indexX_2] = 0.3*delta[indexX_2] + 0.3*oldw[indexX_2]
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BpnnAdjustWeights_fast runs groups [dc_g0, dc_g1) of kernel BpnnAdjustWeights, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_BpnnAdjustWeights_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, delta []float32, hid int, ly []float32, in int, w []float32, oldw []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_cpu_BpnnAdjustWeights_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, hid, w, delta, ly, oldw, dc_f)
+		dc_cpu_BpnnAdjustWeights_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, w, delta, oldw, dc_f)
+	}
+}
+
+// dc_run_BpnnAdjustWeights runs a launch of kernel BpnnAdjustWeights on the CPU.
+func dc_run_BpnnAdjustWeights(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_BpnnAdjustWeights)
+}
+
+// dc_chunk_BpnnAdjustWeights runs groups [dc_g0, dc_g1) of a launch of kernel BpnnAdjustWeights on the CPU.
+func dc_chunk_BpnnAdjustWeights(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_BpnnAdjustWeights.Get()
+	if dc_c.Fast {
+		dc_cpu_BpnnAdjustWeights_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_BpnnAdjustWeights(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+	dc_scratch_BpnnAdjustWeights.Put(dc_m)
+}
+
+// dc_scratch_PGain holds the working memory of PGain's groups.
+var dc_scratch_PGain cpu.Scratches
+
+// dc_cpu_PGain_tl1 runs a thread loop of dc_cpu_PGain.
+//
+//go:noinline
+func dc_cpu_PGain_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh39 *[64]float32, dim int, coord []float32, num int, x int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					blockID := dc_gx + dc_ng.X*dc_gy
+					threadID := dc_gs.X*blockID + dc_lx
+					_ = threadID
+					coordS := dc_sh39
+					{
+						for i := 0; i < dim; i++ {
+							(*cpu.Index(dc_f, 515, coordS[:], int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 516, coord, int(i*num+int(x)), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_PGain_tl2 runs a thread loop of dc_cpu_PGain.
+//
+//go:noinline
+func dc_cpu_PGain_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh39 *[64]float32, num int, dim int, coord []float32, p []ClusterPoint, k int, switchMembership []bool, workMem []float32, centerTable []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					blockID_2 := dc_gx + dc_ng.X*dc_gy
+					threadID_2 := dc_gs.X*blockID_2 + dc_lx
+					coordS_2 := dc_sh39
+					if threadID_2 < num {
+						var xCost float32
+						for i_1 := 0; i_1 < dim; i_1++ {
+							d := (*cpu.Index(dc_f, 517, coord, int(i_1*num+threadID_2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 518, coordS_2[:], int(i_1), dc_x, dc_y, dc_z))
+							xCost += d * d
+						}
+						xCost *= (*cpu.Index(dc_f, 519, p, int(threadID_2), dc_x, dc_y, dc_z)).Weight
+						currentCost := (*cpu.Index(dc_f, 520, p, int(threadID_2), dc_x, dc_y, dc_z)).Cost
+						base := threadID_2 * (k + 1)
+						if xCost < currentCost {
+							(*cpu.Index(dc_f, 521, switchMembership, int(threadID_2), dc_x, dc_y, dc_z)) = true
+							(*cpu.Index(dc_f, 522, workMem, int(base+k), dc_x, dc_y, dc_z)) = xCost - currentCost
+						} else {
+							assign := (*cpu.Index(dc_f, 523, p, int(threadID_2), dc_x, dc_y, dc_z)).Assign
+							(*cpu.Index(dc_f, 525, workMem, int(base+int((*cpu.Index(dc_f, 524, centerTable, int(assign), dc_x, dc_y, dc_z)))), dc_x, dc_y, dc_z)) = currentCost - xCost
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_PGain runs groups [dc_g0, dc_g1) of kernel PGain, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_PGain(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, p []ClusterPoint, coord []float32, workMem []float32, centerTable []int32, switchMembership []bool, num int, dim int, x int64, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh39 := cpu.Shared[[64]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh39 = [64]float32{}
+		dc_cpu_PGain_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh39, dim, coord, num, x, dc_f)
+		dc_cpu_PGain_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh39, num, dim, coord, p, k, switchMembership, workMem, centerTable, dc_f)
+	}
+}
+
+// dc_cpu_PGain_fast_tl1 runs a thread loop of dc_cpu_PGain_fast.
+//
+//go:noinline
+func dc_cpu_PGain_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh39 *[64]float32, dim int, coord []float32, num int, x int64, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		dc_xlo := max(0, 0)
+		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
+					blockID := dc_gx + dc_ng.X*dc_gy
+					threadID := dc_gs.X*blockID + dc_lx
+					_ = threadID
+					coordS := dc_sh39
+					{
+						for i := 0; i < dim; i++ {
+							coordS[i] = coord[i*num+int(x)]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_PGain_fast_tl2 runs a thread loop of dc_cpu_PGain_fast.
+//
+//go:noinline
+func dc_cpu_PGain_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh39 *[64]float32, num int, dim int, coord []float32, p []ClusterPoint, k int, switchMembership []bool, workMem []float32, centerTable []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					blockID_2 := dc_gx + dc_ng.X*dc_gy
+					threadID_2 := dc_gs.X*blockID_2 + dc_lx
+					coordS_2 := dc_sh39
+					if threadID_2 < num {
+						var xCost float32
+						for i_1 := 0; i_1 < dim; i_1++ {
+							d := coord[i_1*num+threadID_2] - coordS_2[i_1]
+							xCost += d * d
+						}
+						xCost *= p[threadID_2].Weight
+						currentCost := p[threadID_2].Cost
+						base := threadID_2 * (k + 1)
+						if xCost < currentCost {
+							switchMembership[threadID_2] = true
+							workMem[base+k] = xCost - currentCost
+						} else {
+							assign := p[threadID_2].Assign
+							(*cpu.Index(dc_f, 525, workMem, int(base+int((*cpu.Index(dc_f, 524, centerTable, int(assign), dc_x, dc_y, dc_z)))), dc_x, dc_y, dc_z)) = currentCost - xCost
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_PGain_fast runs groups [dc_g0, dc_g1) of kernel PGain, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_PGain_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, p []ClusterPoint, coord []float32, workMem []float32, centerTable []int32, switchMembership []bool, num int, dim int, x int64, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh39 := cpu.Shared[[64]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh39 = [64]float32{}
+		dc_cpu_PGain_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh39, dim, coord, num, x, dc_f)
+		dc_cpu_PGain_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh39, num, dim, coord, p, k, switchMembership, workMem, centerTable, dc_f)
+	}
+}
+
+// dc_run_PGain runs a launch of kernel PGain on the CPU.
+func dc_run_PGain(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_PGain)
+}
+
+// dc_chunk_PGain runs groups [dc_g0, dc_g1) of a launch of kernel PGain on the CPU.
+func dc_chunk_PGain(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[ClusterPoint](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[int32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[bool](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_a6 := cpu.ScalarArg[int](dc_c, 6)
+	dc_a7 := cpu.ScalarArg[int64](dc_c, 7)
+	dc_a8 := cpu.ScalarArg[int](dc_c, 8)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_PGain.Get()
+	if dc_c.Fast {
+		dc_cpu_PGain_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_a8, dc_f)
+	} else {
+		dc_cpu_PGain(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_a8, dc_f)
+	}
+	dc_scratch_PGain.Put(dc_m)
+}
+
 // dc_expiryCallValue is device function expiryCallValue.
 func dc_expiryCallValue(s float32, x float32, vDt float32, i int) float32 {
 	d := s*dc.Exp(vDt*(2*float32(i)-512)) - x
@@ -34367,4 +36292,8 @@ func _() {
 	_ = x[unsafe.Offsetof(KNode{}.NumKeys)-272]
 	_ = x[unsafe.Sizeof(Record{})-4]
 	_ = x[unsafe.Offsetof(Record{}.Value)-0]
+	_ = x[unsafe.Sizeof(ClusterPoint{})-12]
+	_ = x[unsafe.Offsetof(ClusterPoint{}.Weight)-0]
+	_ = x[unsafe.Offsetof(ClusterPoint{}.Assign)-4]
+	_ = x[unsafe.Offsetof(ClusterPoint{}.Cost)-8]
 }

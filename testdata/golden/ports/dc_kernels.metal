@@ -188,6 +188,16 @@ struct Record {
 static_assert(sizeof(Record) == 4, "dc: size of Record differs from Go");
 static_assert(alignof(Record) == 4, "dc: alignment of Record differs from Go");
 
+struct ClusterPoint {
+	float Weight;
+	int Assign;
+	float Cost;
+};
+static_assert(sizeof(ClusterPoint) == 12, "dc: size of ClusterPoint differs from Go");
+static_assert(alignof(ClusterPoint) == 4, "dc: alignment of ClusterPoint differs from Go");
+static_assert((0 + sizeof(float) + alignof(int) - 1) / alignof(int) * alignof(int) == 4, "dc: offset of ClusterPoint.Assign differs from Go");
+static_assert((4 + sizeof(int) + alignof(float) - 1) / alignof(float) * alignof(float) == 8, "dc: offset of ClusterPoint.Cost differs from Go");
+
 OptionData dc_sel_OptionData(OptionData v, const thread int* bad) {
 	if (*bad) {
 		OptionData z = {};
@@ -4558,6 +4568,251 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
 #line 1257 "ports.go"
 			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
+		}
+	}
+}
+
+#line 1276 "ports.go"
+kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant long& delta_len [[buffer(1)]], constant long& hid [[buffer(2)]], device const float* ly [[buffer(3)]], constant long& ly_len [[buffer(4)]], constant long& in [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device float* oldw [[buffer(8)]], constant long& oldw_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	device float (*dc_p13);
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+	device float (*dc_p18);
+	int dc_b19 = 0;
+	int dc_b20 = 0;
+#line 1277 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1278 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1278 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	dc_b1 = 0;
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 1283 "ports.go"
+	dc_b7 = 0;
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+	if (!dc_b7) {
+		*dc_p8 = dc_t2;
+	}
+#line 1284 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		dc_b12 = 0;
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16));
+		if (!dc_b12) {
+			*dc_p13 = dc_t3;
+		}
+#line 1287 "ports.go"
+		dc_b17 = 0;
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		if (!dc_b17) {
+			*dc_p18 = dc_t4;
+		}
+	}
+}
+
+#line 1276 "ports.go"
+kernel void BpnnAdjustWeights_fast(device const float* delta [[buffer(0)]], constant long& delta_len [[buffer(1)]], constant long& hid [[buffer(2)]], device const float* ly [[buffer(3)]], constant long& ly_len [[buffer(4)]], constant long& in [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device float* oldw [[buffer(8)]], constant long& oldw_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 1277 "ports.go"
+	long by = (long)dc_grp.y;
+#line 1278 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1278 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 1279 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1280 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1281 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1282 "ports.go"
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+#line 1283 "ports.go"
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+#line 1284 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1285 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1286 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1287 "ports.go"
+		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
+	}
+}
+
+#line 1308 "ports.go"
+kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* coord [[buffer(2)]], constant long& coord_len [[buffer(3)]], device float* workMem [[buffer(4)]], constant long& workMem_len [[buffer(5)]], device const int* centerTable [[buffer(6)]], constant long& centerTable_len [[buffer(7)]], device bool* switchMembership [[buffer(8)]], constant long& switchMembership_len [[buffer(9)]], constant long& num [[buffer(10)]], constant long& dim [[buffer(11)]], constant long& x [[buffer(12)]], constant long& k [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device bool (*dc_p9);
+	int dc_b10 = 0;
+	device float (*dc_p11);
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	device float (*dc_p14);
+	int dc_b15 = 0;
+#line 1311 "ports.go"
+	threadgroup float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
+#line 1311 "ports.go"
+	threadgroup float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+#line 1317 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
+#line 1325 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			dc_b8 = 0;
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			bool dc_t2 = true;
+			if (!dc_b8) {
+				*dc_p9 = dc_t2;
+			}
+#line 1329 "ports.go"
+			dc_b10 = 0;
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = xCost - currentCost;
+			if (!dc_b10) {
+				*dc_p11 = dc_t3;
+			}
+		} else {
+#line 1331 "ports.go"
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Assign), &dc_b12);
+#line 1332 "ports.go"
+			dc_b13 = 0;
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = currentCost - xCost;
+			if (!dc_b13) {
+				*dc_p14 = dc_t4;
+			}
+		}
+	}
+}
+
+#line 1308 "ports.go"
+kernel void PGain_fast(device const ClusterPoint* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* coord [[buffer(2)]], constant long& coord_len [[buffer(3)]], device float* workMem [[buffer(4)]], constant long& workMem_len [[buffer(5)]], device const int* centerTable [[buffer(6)]], constant long& centerTable_len [[buffer(7)]], device bool* switchMembership [[buffer(8)]], constant long& switchMembership_len [[buffer(9)]], constant long& num [[buffer(10)]], constant long& dim [[buffer(11)]], constant long& x [[buffer(12)]], constant long& k [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 1311 "ports.go"
+	threadgroup float sh39[64];
+#line 1309 "ports.go"
+	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
+#line 1310 "ports.go"
+	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
+#line 1311 "ports.go"
+	threadgroup float* coordS = sh39;
+#line 1312 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1313 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1314 "ports.go"
+			coordS[i] = coord[(long)((ulong)i * (ulong)num + (ulong)x)];
+		}
+	}
+#line 1317 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1318 "ports.go"
+	if (threadID < num) {
+#line 1319 "ports.go"
+		float xCost = 0.0f;
+#line 1320 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1321 "ports.go"
+			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+#line 1322 "ports.go"
+			xCost = xCost + d * d;
+		}
+#line 1324 "ports.go"
+		xCost = xCost * p[threadID].Weight;
+#line 1325 "ports.go"
+		float currentCost = p[threadID].Cost;
+#line 1326 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1327 "ports.go"
+		if (xCost < currentCost) {
+#line 1328 "ports.go"
+			switchMembership[threadID] = true;
+#line 1329 "ports.go"
+			workMem[(long)((ulong)base + (ulong)k)] = xCost - currentCost;
+		} else {
+#line 1331 "ports.go"
+			int assign = p[threadID].Assign;
+#line 1332 "ports.go"
+			dc_b1 = 0;
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = currentCost - xCost;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
 		}
 	}
 }

@@ -1259,3 +1259,77 @@ func SradReduce(t dc.Thread, dNe int64, dNo, dMul int, dSums, dSums2 []float32) 
 		}
 	}
 }
+
+// Backprop constants of Rodinia backprop.
+const (
+	BPHeight   = 16
+	BPEta      = 0.3
+	BPMomentum = 0.3
+)
+
+// BpnnAdjustWeights adds the momentum-smoothed weight changes to the
+// (in+1)×(hid+1) weights w, one 16×16 group per 16 input rows; after a
+// barrier the first row of the first group updates the bias row (Rodinia
+// backprop's bpnn_adjust_weights_cuda).
+//
+//dc:kernel
+func BpnnAdjustWeights(t dc.Thread, delta []float32, hid int, ly []float32, in int, w, oldw []float32) {
+	by := t.GroupY()
+	tx, ty := t.LocalX(), t.LocalY()
+	index := (hid+1)*BPHeight*by + (hid+1)*ty + tx + 1 + (hid + 1)
+	indexY := BPHeight*by + ty + 1
+	indexX := tx + 1
+	w[index] += BPEta*delta[indexX]*ly[indexY] + BPMomentum*oldw[index]
+	oldw[index] = BPEta*delta[indexX]*ly[indexY] + BPMomentum*oldw[index]
+	t.Barrier()
+	if ty == 0 && by == 0 {
+		w[indexX] += BPEta*delta[indexX] + BPMomentum*oldw[indexX]
+		oldw[indexX] = BPEta*delta[indexX] + BPMomentum*oldw[indexX]
+	}
+}
+
+// ClusterPoint is a streamcluster point's weight, assigned centre and
+// cost.
+type ClusterPoint struct {
+	Weight float32
+	Assign int32
+	Cost   float32
+}
+
+// ClusterMaxDim is the most coordinates PGain stages in shared memory.
+const ClusterMaxDim = 64
+
+// PGain computes, for each of num points, the change in cost of opening
+// candidate centre x, with x's dim coordinates (stored coordinate-major in
+// coord) staged in shared memory by thread 0 (Rodinia streamcluster's
+// pgain kernel, 2-D grid of 1-D groups).
+//
+//dc:kernel
+func PGain(t dc.Thread, p []ClusterPoint, coord, workMem []float32, centerTable []int32, switchMembership []bool, num, dim int, x int64, k int) {
+	blockID := t.GroupX() + t.NumGroupsX()*t.GroupY()
+	threadID := t.GroupSizeX()*blockID + t.LocalX()
+	coordS := dc.Shared[[ClusterMaxDim]float32](t)
+	if t.LocalX() == 0 {
+		for i := 0; i < dim; i++ {
+			coordS[i] = coord[i*num+int(x)]
+		}
+	}
+	t.Barrier()
+	if threadID < num {
+		var xCost float32
+		for i := 0; i < dim; i++ {
+			d := coord[i*num+threadID] - coordS[i]
+			xCost += d * d
+		}
+		xCost = xCost * p[threadID].Weight
+		currentCost := p[threadID].Cost
+		base := threadID * (k + 1)
+		if xCost < currentCost {
+			switchMembership[threadID] = true
+			workMem[base+k] = xCost - currentCost
+		} else {
+			assign := p[threadID].Assign
+			workMem[base+int(centerTable[assign])] = currentCost - xCost
+		}
+	}
+}

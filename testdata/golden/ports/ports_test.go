@@ -783,3 +783,72 @@ func TestSradReduce(t *testing.T) {
 		}
 	}
 }
+
+func TestBpnnAdjustWeights(t *testing.T) {
+	in, hid := 4*BPHeight, BPHeight
+	delta := kerneltest.Rand32(25, hid+1, -1, 1)
+	ly := kerneltest.Rand32(26, in+1, 0, 1)
+	w0 := kerneltest.Rand32(27, (in+1)*(hid+1), -1, 1)
+	oldw0 := kerneltest.Rand32(28, (in+1)*(hid+1), -0.1, 0.1)
+	g := grid(1, in/BPHeight, BPHeight, BPHeight)
+	w, oldw := append([]float32(nil), w0...), append([]float32(nil), oldw0...)
+	emulate(t, g, func(th dc.Thread) { BpnnAdjustWeights(th, delta, hid, ly, in, w, oldw) })
+	// Host: Rodinia's bpnn_adjust_weights, the bias row with ly[0] = 1.
+	hw, hold := append([]float32(nil), w0...), append([]float32(nil), oldw0...)
+	lyb := append([]float32{1}, ly[1:]...)
+	for j := 1; j <= hid; j++ {
+		for k := 0; k <= in; k++ {
+			i := k*(hid+1) + j
+			dw := float64(BPEta)*float64(delta[j])*float64(lyb[k]) + float64(BPMomentum)*float64(hold[i])
+			hw[i] = float32(float64(hw[i]) + dw)
+			hold[i] = float32(dw)
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host: w", w, hw, 1e-5, 1e-6)
+	kerneltest.Close32(t, "Emulate vs host: oldw", oldw, hold, 1e-5, 1e-6)
+	for _, dev := range devices(t) {
+		wb, ob := buf(t, dev, w0), buf(t, dev, oldw0)
+		launched(t, dev, LaunchBpnnAdjustWeights(dev, g, buf(t, dev, delta), hid, buf(t, dev, ly), in, wb, ob))
+		kerneltest.Close32(t, dev.Backend()+" BpnnAdjustWeights w", kerneltest.Read(t, wb), w, 1e-6, 1e-6)
+		kerneltest.Close32(t, dev.Backend()+" BpnnAdjustWeights oldw", kerneltest.Read(t, ob), oldw, 1e-6, 1e-6)
+	}
+}
+
+func TestPGain(t *testing.T) {
+	num, dim, k := 1000, 5, 4
+	coord := kerneltest.Rand32(29, num*dim, 0, 1)
+	ps := make([]ClusterPoint, num)
+	costs := kerneltest.Rand32(30, num, 0, 1)
+	for i := range ps {
+		ps[i] = ClusterPoint{Weight: float32(1 + i%3), Assign: int32(i % 7), Cost: costs[i]}
+	}
+	center := []int32{0, 2, 1, 3, 0, 1, 2}
+	x := int64(17)
+	g := grid(2, 2, 256, 1) // 1024 threads over a 2-D grid, the last 24 idle
+	work0 := make([]float32, num*(k+1))
+	work, sw := append([]float32(nil), work0...), make([]bool, num)
+	emulate(t, g, func(th dc.Thread) { PGain(th, ps, coord, work, center, sw, num, dim, x, k) })
+	hwork, hsw := append([]float32(nil), work0...), make([]bool, num)
+	for i := range num {
+		c := 0.0
+		for d := range dim {
+			e := float64(coord[d*num+i]) - float64(coord[d*num+int(x)])
+			c += e * e
+		}
+		c *= float64(ps[i].Weight)
+		if c < float64(ps[i].Cost) {
+			hsw[i] = true
+			hwork[i*(k+1)+k] = float32(c - float64(ps[i].Cost))
+		} else {
+			hwork[i*(k+1)+int(center[ps[i].Assign])] = float32(float64(ps[i].Cost) - c)
+		}
+	}
+	kerneltest.Close32(t, "Emulate vs host: work", work, hwork, 1e-4, 1e-5)
+	kerneltest.Equal(t, "Emulate vs host: switch", sw, hsw)
+	for _, dev := range devices(t) {
+		wb, sb := buf(t, dev, work0), buf(t, dev, make([]bool, num))
+		launched(t, dev, LaunchPGain(dev, g, buf(t, dev, ps), buf(t, dev, coord), wb, buf(t, dev, center), sb, num, dim, x, k))
+		kerneltest.Close32(t, dev.Backend()+" PGain work", kerneltest.Read(t, wb), work, 1e-6, 1e-6)
+		kerneltest.Equal(t, dev.Backend()+" PGain switch", kerneltest.Read(t, sb), sw)
+	}
+}
