@@ -241,84 +241,84 @@ FourVector dc_sel_FourVector(FourVector v, const int* bad) {
 }
 #endif // cl_khr_fp64
 
-#line 196 "ports.go"
-float expiryCallValue(float s, float x, float vDt, long i) {
-#line 197 "ports.go"
-	float d = s * exp(vDt * (2.0f * (float)i - 512.0f)) - x;
-#line 198 "ports.go"
-	if (d > 0.0f) {
 #line 199 "ports.go"
+float expiryCallValue(float s, float x, float vDt, long i) {
+#line 200 "ports.go"
+	float d = s * exp(vDt * (2.0f * (float)i - 512.0f)) - x;
+#line 201 "ports.go"
+	if (d > 0.0f) {
+#line 202 "ports.go"
 		return d;
 	}
-#line 201 "ports.go"
+#line 204 "ports.go"
 	return 0.0f;
 }
 
-#line 420 "ports.go"
+#line 423 "ports.go"
 long conflictFree(long n) {
-#line 420 "ports.go"
+#line 423 "ports.go"
 	return (long)((ulong)(n >> 4) + (ulong)(n >> 8));
 }
 
 #ifdef cl_khr_fp64
-#line 787 "ports.go"
+#line 790 "ports.go"
 double dot_(FourVector a, FourVector b) {
-#line 787 "ports.go"
+#line 790 "ports.go"
 	return a.X * b.X + a.Y * b.Y + a.Z * b.Z;
 }
 #endif // cl_khr_fp64
 
-#line 884 "ports.go"
+#line 887 "ports.go"
 uint binarySearchExclusive(uint val, __local uint* data, uint base, uint l, uint stride, uchar dir, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 885 "ports.go"
+#line 888 "ports.go"
 	if (l == 0u) {
-#line 886 "ports.go"
+#line 889 "ports.go"
 		return 0u;
 	}
-#line 888 "ports.go"
-	uint pos = 0u;
-#line 889 "ports.go"
-	for (; stride > 0u; stride = stride >> 1) {
-#line 890 "ports.go"
-		uint newPos = dc_min_u32(pos + stride, l);
 #line 891 "ports.go"
-		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+	uint pos = 0u;
 #line 892 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 893 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 894 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+#line 895 "ports.go"
 			pos = newPos;
 		}
 	}
-#line 895 "ports.go"
+#line 898 "ports.go"
 	return pos;
 }
 
-#line 868 "ports.go"
+#line 871 "ports.go"
 uint binarySearchInclusive(uint val, __local uint* data, uint base, uint l, uint stride, uchar dir, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 869 "ports.go"
+#line 872 "ports.go"
 	if (l == 0u) {
-#line 870 "ports.go"
+#line 873 "ports.go"
 		return 0u;
 	}
-#line 872 "ports.go"
-	uint pos = 0u;
-#line 873 "ports.go"
-	for (; stride > 0u; stride = stride >> 1) {
-#line 874 "ports.go"
-		uint newPos = dc_min_u32(pos + stride, l);
 #line 875 "ports.go"
-		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+	uint pos = 0u;
 #line 876 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 877 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 878 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+#line 879 "ports.go"
 			pos = newPos;
 		}
 	}
-#line 879 "ports.go"
+#line 882 "ports.go"
 	return pos;
 }
 
-#line 937 "ports.go"
+#line 940 "ports.go"
 void compareExchange(__local uint* keys, __local uint* vals, uint a, uint b, uint dir, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -334,46 +334,46 @@ void compareExchange(__local uint* keys, __local uint* vals, uint a, uint b, uin
 	__local uint (*dc_p12);
 	int dc_b13 = 0;
 	__local uint (*dc_p14);
-#line 938 "ports.go"
+#line 941 "ports.go"
 	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2)) == (dir != 0u)) {
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp = a;
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp_1 = b;
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4)]), &dc_b4);
-#line 939 "ports.go"
+#line 942 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5)];
 		uint dc_t1 = tmp_2;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 939 "ports.go"
+#line 942 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7)];
 		uint dc_t2 = tmp_3;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_4 = a;
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_5 = b;
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9)]), &dc_b9);
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10)]), &dc_b10);
-#line 940 "ports.go"
+#line 943 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11)];
 		uint dc_t3 = tmp_6;
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
-#line 940 "ports.go"
+#line 943 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13)];
 		uint dc_t4 = tmp_7;
@@ -383,47 +383,47 @@ void compareExchange(__local uint* keys, __local uint* vals, uint a, uint b, uin
 	}
 }
 
-#line 1001 "ports.go"
+#line 1004 "ports.go"
 void addByte(__local uint* sHist, uint base, uint data, __global int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
-#line 1002 "ports.go"
+#line 1005 "ports.go"
 	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (uint)0 : atomic_add(dc_p2, 1u));
 }
 
-#line 1006 "ports.go"
-void addWord(__local uint* sHist, uint base, uint data, __global int* dc_fault, int dc_tag) {
-#line 1007 "ports.go"
-	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
-#line 1008 "ports.go"
-	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
 #line 1009 "ports.go"
-	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+void addWord(__local uint* sHist, uint base, uint data, __global int* dc_fault, int dc_tag) {
 #line 1010 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
+#line 1011 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
+#line 1012 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+#line 1013 "ports.go"
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
 }
 
-#line 1144 "ports.go"
+#line 1147 "ports.go"
 uint ffs(uint x) {
-#line 1145 "ports.go"
+#line 1148 "ports.go"
 	if (x == 0u) {
-#line 1146 "ports.go"
+#line 1149 "ports.go"
 		return 0u;
 	}
-#line 1148 "ports.go"
-	uint n = 1u;
-#line 1149 "ports.go"
-	for (; (x & 1u) == 0u; ) {
-#line 1150 "ports.go"
-		x = x >> 1;
 #line 1151 "ports.go"
+	uint n = 1u;
+#line 1152 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1153 "ports.go"
+		x = x >> 1;
+#line 1154 "ports.go"
 		n = n + 1u;
 	}
-#line 1153 "ports.go"
+#line 1156 "ports.go"
 	return n;
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const float* restrict src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -438,23 +438,23 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 42 "ports.go"
-	__local float sh0[4][160];
-#line 42 "ports.go"
-	__local float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 43 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 44 "ports.go"
-	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 45 "ports.go"
-	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+	__local float sh0[4][160];
+#line 45 "ports.go"
+	__local float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 46 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 47 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 48 "ports.go"
+	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+#line 49 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 50 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 51 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
@@ -462,16 +462,16 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 50 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
@@ -479,16 +479,16 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 57 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
@@ -496,18 +496,18 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 64 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 65 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 68 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 71 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
@@ -517,68 +517,68 @@ __kernel void ConvolutionRows(__global float* dst, long dst_len, __global const 
 	}
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global const float* restrict src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 42 "ports.go"
-	__local float sh0[4][160];
-#line 42 "ports.go"
-	__local float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 43 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 44 "ports.go"
-	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 45 "ports.go"
-	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+	__local float sh0[4][160];
+#line 45 "ports.go"
+	__local float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 46 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 47 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 48 "ports.go"
+	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+#line 49 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 50 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 51 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
-#line 50 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
 	}
-#line 57 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
 	}
-#line 64 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 65 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 68 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 71 "ports.go"
 			sum = sum + kernel_.C[(long)(8UL - (ulong)j)] * s[ty][(long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j)];
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
@@ -588,7 +588,7 @@ __kernel void ConvolutionRows_fast(__global float* dst, long dst_len, __global c
 	}
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __global const float* src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -603,23 +603,23 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 42 "ports.go"
-	__local float sh0[4][160];
-#line 42 "ports.go"
-	__local float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 43 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 44 "ports.go"
-	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 45 "ports.go"
-	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+	__local float sh0[4][160];
+#line 45 "ports.go"
+	__local float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 46 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 47 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 48 "ports.go"
+	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+#line 49 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 50 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 51 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
@@ -627,16 +627,16 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 50 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
@@ -644,16 +644,16 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 57 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
@@ -661,18 +661,18 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 64 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 65 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 68 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 71 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
@@ -682,68 +682,68 @@ __kernel void ConvolutionRows_aliased(__global float* dst, long dst_len, __globa
 	}
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __global const float* src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 42 "ports.go"
-	__local float sh0[4][160];
-#line 42 "ports.go"
-	__local float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 43 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 44 "ports.go"
-	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 45 "ports.go"
-	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+	__local float sh0[4][160];
+#line 45 "ports.go"
+	__local float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 46 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 47 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)(((ulong)(long)get_group_id(0) * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 48 "ports.go"
+	long baseY = (long)((ulong)(long)get_group_id(1) * 4UL + (ulong)ty);
+#line 49 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 50 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 51 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
-#line 50 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
 	}
-#line 57 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
 	}
-#line 64 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 65 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 68 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 71 "ports.go"
 			sum = sum + kernel_.C[(long)(8UL - (ulong)j)] * s[ty][(long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j)];
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
@@ -753,7 +753,7 @@ __kernel void ConvolutionRows_aliased_fast(__global float* dst, long dst_len, __
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global const float* restrict src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -768,23 +768,23 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 79 "ports.go"
-	__local float sh1[16][81];
-#line 79 "ports.go"
-	__local float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 80 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 81 "ports.go"
-	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 82 "ports.go"
-	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+	__local float sh1[16][81];
+#line 82 "ports.go"
+	__local float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 83 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 84 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 85 "ports.go"
+	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+#line 86 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 87 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 88 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
@@ -792,16 +792,16 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 87 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
@@ -809,16 +809,16 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 94 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
@@ -826,18 +826,18 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 101 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 102 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 105 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 108 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
@@ -847,68 +847,68 @@ __kernel void ConvolutionColumns(__global float* dst, long dst_len, __global con
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __global const float* restrict src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 79 "ports.go"
-	__local float sh1[16][81];
-#line 79 "ports.go"
-	__local float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 80 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 81 "ports.go"
-	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 82 "ports.go"
-	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+	__local float sh1[16][81];
+#line 82 "ports.go"
+	__local float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 83 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 84 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 85 "ports.go"
+	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+#line 86 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 87 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 88 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
-#line 87 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
 	}
-#line 94 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
 	}
-#line 101 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 102 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 105 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 108 "ports.go"
 			sum = sum + kernel_.C[(long)(8UL - (ulong)j)] * s[tx][(long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j)];
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
@@ -918,7 +918,7 @@ __kernel void ConvolutionColumns_fast(__global float* dst, long dst_len, __globa
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __global const float* src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -933,23 +933,23 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	__global float (*dc_p13);
-#line 79 "ports.go"
-	__local float sh1[16][81];
-#line 79 "ports.go"
-	__local float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 80 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 81 "ports.go"
-	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 82 "ports.go"
-	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+	__local float sh1[16][81];
+#line 82 "ports.go"
+	__local float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 83 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 84 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 85 "ports.go"
+	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+#line 86 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 87 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 88 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
@@ -957,16 +957,16 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 87 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
@@ -974,16 +974,16 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 94 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
@@ -991,18 +991,18 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 101 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 102 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 105 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 108 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
@@ -1012,68 +1012,68 @@ __kernel void ConvolutionColumns_aliased(__global float* dst, long dst_len, __gl
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len, __global const float* src, long src_len, Coeffs kernel_, long imageW, long imageH, long pitch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 79 "ports.go"
-	__local float sh1[16][81];
-#line 79 "ports.go"
-	__local float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 80 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 81 "ports.go"
-	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 82 "ports.go"
-	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+	__local float sh1[16][81];
+#line 82 "ports.go"
+	__local float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)get_local_id(0);
+#line 83 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 84 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)((ulong)(long)get_group_id(0) * 16UL + (ulong)tx);
 #line 85 "ports.go"
+	long baseY = (long)(((ulong)(long)get_group_id(1) * 8UL - 1UL) * 8UL + (ulong)ty);
+#line 86 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 87 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 88 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
-#line 87 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
 	}
-#line 94 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
 	}
-#line 101 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 102 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 105 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 108 "ports.go"
 			sum = sum + kernel_.C[(long)(8UL - (ulong)j)] * s[tx][(long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j)];
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
@@ -1083,50 +1083,50 @@ __kernel void ConvolutionColumns_aliased_fast(__global float* dst, long dst_len,
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 __kernel void ScalarProd(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long vectorN, long elementN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 120 "ports.go"
-	__local float sh2[1024];
-#line 120 "ports.go"
-	__local float* accum = sh2;
-#line 121 "ports.go"
-	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
-#line 122 "ports.go"
-		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 123 "ports.go"
-		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
+	__local float sh2[1024];
+#line 123 "ports.go"
+	__local float* accum = sh2;
 #line 124 "ports.go"
-		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 126 "ports.go"
-			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
 #line 127 "ports.go"
+		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
-#line 132 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 133 "ports.go"
-			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
+		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
+#line 135 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 136 "ports.go"
+			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
@@ -1137,49 +1137,49 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 __kernel void ScalarProd_fast(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long vectorN, long elementN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 120 "ports.go"
-	__local float sh2[1024];
-#line 120 "ports.go"
-	__local float* accum = sh2;
-#line 121 "ports.go"
-	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
-#line 122 "ports.go"
-		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 123 "ports.go"
-		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
+	__local float sh2[1024];
+#line 123 "ports.go"
+	__local float* accum = sh2;
 #line 124 "ports.go"
-		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 126 "ports.go"
-			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
 #line 127 "ports.go"
+		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
-#line 132 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 133 "ports.go"
-			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
+		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
+#line 135 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 136 "ports.go"
+			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + accum[(long)((ulong)stride + (ulong)iAccum_1)];
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
@@ -1190,50 +1190,50 @@ __kernel void ScalarProd_fast(__global float* c, long c_len, __global const floa
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long vectorN, long elementN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	__global float (*dc_p5);
-#line 120 "ports.go"
-	__local float sh2[1024];
-#line 120 "ports.go"
-	__local float* accum = sh2;
-#line 121 "ports.go"
-	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
-#line 122 "ports.go"
-		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 123 "ports.go"
-		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
+	__local float sh2[1024];
+#line 123 "ports.go"
+	__local float* accum = sh2;
 #line 124 "ports.go"
-		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 126 "ports.go"
-			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
 #line 127 "ports.go"
+		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
-#line 132 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 133 "ports.go"
-			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
+		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
+#line 135 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 136 "ports.go"
+			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
@@ -1244,49 +1244,49 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long vectorN, long elementN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	__global float (*dc_p4);
-#line 120 "ports.go"
-	__local float sh2[1024];
-#line 120 "ports.go"
-	__local float* accum = sh2;
-#line 121 "ports.go"
-	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
-#line 122 "ports.go"
-		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 123 "ports.go"
-		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
+	__local float sh2[1024];
+#line 123 "ports.go"
+	__local float* accum = sh2;
 #line 124 "ports.go"
-		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+	for (long vec = (long)get_group_id(0); vec < vectorN; vec = (long)((ulong)vec + (ulong)(long)get_num_groups(0))) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long vectorBase = (long)((ulong)elementN * (ulong)vec);
 #line 126 "ports.go"
-			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
 #line 127 "ports.go"
+		for (long iAccum = (long)get_local_id(0); iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)get_local_size(0))) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
-#line 132 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 133 "ports.go"
-			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
 #line 134 "ports.go"
+		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
+#line 135 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 136 "ports.go"
+			for (long iAccum_1 = (long)get_local_id(0); iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)get_local_size(0))) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + accum[(long)((ulong)stride + (ulong)iAccum_1)];
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long)get_local_id(0) == 0L) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
@@ -1297,7 +1297,7 @@ __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global co
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 __kernel void TransposeDiagonal(__global float* out, long out_len, __global const float* restrict in, long in_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1309,43 +1309,43 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 	int dc_b8 = 0;
 	__global float (*dc_p9);
 	int dc_b10 = 0;
-#line 156 "ports.go"
-	__local float sh3[32][33];
-#line 156 "ports.go"
-	__local float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long bx = 0;
-#line 157 "ports.go"
-	long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long)get_group_id(0);
+	__local float sh3[32][33];
+#line 159 "ports.go"
+	__local float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long bx = 0;
+#line 160 "ports.go"
+	long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long)get_group_id(0);
+#line 163 "ports.go"
 		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
-#line 166 "ports.go"
-	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
-#line 167 "ports.go"
-	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
-#line 168 "ports.go"
-	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 169 "ports.go"
-	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
+	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
 #line 170 "ports.go"
-	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
 #line 171 "ports.go"
-	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 172 "ports.go"
-	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
 #line 173 "ports.go"
+	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+#line 174 "ports.go"
+	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+#line 175 "ports.go"
+	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+#line 176 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 50, &dc_b5)];
 		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
@@ -1353,11 +1353,11 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 			*dc_p6 = dc_t1;
 		}
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
 		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
@@ -1367,55 +1367,55 @@ __kernel void TransposeDiagonal(__global float* out, long out_len, __global cons
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 __kernel void TransposeDiagonal_fast(__global float* out, long out_len, __global const float* restrict in, long in_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 156 "ports.go"
-	__local float sh3[32][33];
-#line 156 "ports.go"
-	__local float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long bx = 0;
-#line 157 "ports.go"
-	long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long)get_group_id(0);
+	__local float sh3[32][33];
+#line 159 "ports.go"
+	__local float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long bx = 0;
+#line 160 "ports.go"
+	long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long)get_group_id(0);
+#line 163 "ports.go"
 		bx = dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), (long)get_num_groups(0));
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_rem_i64(bid, (long)get_num_groups(1));
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_rem_i64((long)((ulong)dc_div_i64(bid, (long)get_num_groups(1)) + (ulong)by), (long)get_num_groups(0));
 	}
-#line 166 "ports.go"
-	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
-#line 167 "ports.go"
-	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
-#line 168 "ports.go"
-	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 169 "ports.go"
-	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
+	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
 #line 170 "ports.go"
-	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
 #line 171 "ports.go"
-	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 172 "ports.go"
-	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
 #line 173 "ports.go"
+	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+#line 174 "ports.go"
+	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+#line 175 "ports.go"
+	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+#line 176 "ports.go"
 		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long)get_local_id(0)][(long)((ulong)(long)get_local_id(1) + (ulong)i_1)];
@@ -1425,7 +1425,7 @@ __kernel void TransposeDiagonal_fast(__global float* out, long out_len, __global
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __global const float* in, long in_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1437,43 +1437,43 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 	int dc_b8 = 0;
 	__global float (*dc_p9);
 	int dc_b10 = 0;
-#line 156 "ports.go"
-	__local float sh3[32][33];
-#line 156 "ports.go"
-	__local float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long bx = 0;
-#line 157 "ports.go"
-	long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long)get_group_id(0);
+	__local float sh3[32][33];
+#line 159 "ports.go"
+	__local float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long bx = 0;
+#line 160 "ports.go"
+	long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long)get_group_id(0);
+#line 163 "ports.go"
 		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)get_num_groups(1), dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (ulong)by), dc_nz_i64((long)get_num_groups(0), dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
-#line 166 "ports.go"
-	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
-#line 167 "ports.go"
-	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
-#line 168 "ports.go"
-	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 169 "ports.go"
-	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
+	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
 #line 170 "ports.go"
-	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
 #line 171 "ports.go"
-	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 172 "ports.go"
-	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
 #line 173 "ports.go"
+	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+#line 174 "ports.go"
+	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+#line 175 "ports.go"
+	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+#line 176 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &tile[dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long)get_local_id(0), 33, dc_fault, dc_tag, 50, &dc_b5)];
 		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
@@ -1481,11 +1481,11 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 			*dc_p6 = dc_t1;
 		}
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
 		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)get_local_id(0), 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long)((ulong)(long)get_local_id(1) + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
@@ -1495,55 +1495,55 @@ __kernel void TransposeDiagonal_aliased(__global float* out, long out_len, __glo
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 __kernel void TransposeDiagonal_aliased_fast(__global float* out, long out_len, __global const float* in, long in_len, long width, long height, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global float (*dc_p3);
-#line 156 "ports.go"
-	__local float sh3[32][33];
-#line 156 "ports.go"
-	__local float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long bx = 0;
-#line 157 "ports.go"
-	long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long)get_group_id(0);
+	__local float sh3[32][33];
+#line 159 "ports.go"
+	__local float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long bx = 0;
+#line 160 "ports.go"
+	long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long)get_group_id(0);
+#line 163 "ports.go"
 		bx = dc_rem_i64((long)((ulong)(long)get_group_id(0) + (ulong)(long)get_group_id(1)), (long)get_num_groups(0));
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long bid = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_rem_i64(bid, (long)get_num_groups(1));
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_rem_i64((long)((ulong)dc_div_i64(bid, (long)get_num_groups(1)) + (ulong)by), (long)get_num_groups(0));
 	}
-#line 166 "ports.go"
-	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
-#line 167 "ports.go"
-	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
-#line 168 "ports.go"
-	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 169 "ports.go"
-	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
+	long x = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(0));
 #line 170 "ports.go"
-	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+	long y = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(1));
 #line 171 "ports.go"
-	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 172 "ports.go"
-	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+	x = (long)((ulong)by * 32UL + (ulong)(long)get_local_id(0));
 #line 173 "ports.go"
+	y = (long)((ulong)bx * 32UL + (ulong)(long)get_local_id(1));
+#line 174 "ports.go"
+	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+#line 175 "ports.go"
+	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+#line 176 "ports.go"
 		tile[(long)((ulong)(long)get_local_id(1) + (ulong)i)][(long)get_local_id(0)] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long)get_local_id(0)][(long)((ulong)(long)get_local_id(1) + (ulong)i_1)];
@@ -1553,7 +1553,7 @@ __kernel void TransposeDiagonal_aliased_fast(__global float* out, long out_len, 
 	}
 }
 
-#line 210 "ports.go"
+#line 213 "ports.go"
 __kernel void BinomialOptions(__global float* callValue, long callValue_len, __global const OptionData* restrict options, long options_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1562,55 +1562,55 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global float (*dc_p7);
-#line 211 "ports.go"
-	__local float sh4[129];
-#line 211 "ports.go"
-	__local float* exchange = sh4;
-#line 212 "ports.go"
-	long tid = (long)get_local_id(0);
-#line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
-	float call[5] = {0};
+	__local float sh4[129];
+#line 214 "ports.go"
+	__local float* exchange = sh4;
 #line 215 "ports.go"
-	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+	long tid = (long)get_local_id(0);
 #line 216 "ports.go"
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
+#line 217 "ports.go"
+	float call[5] = {0};
+#line 218 "ports.go"
+	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long)((ulong)tid * 4UL + (ulong)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0L) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512L);
 	}
-#line 221 "ports.go"
+#line 224 "ports.go"
 	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
-#line 222 "ports.go"
+#line 225 "ports.go"
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
-#line 223 "ports.go"
+#line 226 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 224 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
-#line 226 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 228 "ports.go"
-			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 229 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0L) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		dc_b6 = 0;
 		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
@@ -1620,57 +1620,57 @@ __kernel void BinomialOptions(__global float* callValue, long callValue_len, __g
 	}
 }
 
-#line 210 "ports.go"
-__kernel void BinomialOptions_fast(__global float* callValue, long callValue_len, __global const OptionData* restrict options, long options_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 211 "ports.go"
-	__local float sh4[129];
-#line 211 "ports.go"
-	__local float* exchange = sh4;
-#line 212 "ports.go"
-	long tid = (long)get_local_id(0);
 #line 213 "ports.go"
-	OptionData o = options[(long)get_group_id(0)];
+__kernel void BinomialOptions_fast(__global float* callValue, long callValue_len, __global const OptionData* restrict options, long options_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 214 "ports.go"
-	float call[5] = {0};
+	__local float sh4[129];
+#line 214 "ports.go"
+	__local float* exchange = sh4;
 #line 215 "ports.go"
-	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+	long tid = (long)get_local_id(0);
 #line 216 "ports.go"
+	OptionData o = options[(long)get_group_id(0)];
+#line 217 "ports.go"
+	float call[5] = {0};
+#line 218 "ports.go"
+	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long)((ulong)tid * 4UL + (ulong)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0L) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512L);
 	}
-#line 221 "ports.go"
-	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
-#line 222 "ports.go"
-	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
-#line 223 "ports.go"
-		exchange[tid] = call[0];
 #line 224 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
 #line 225 "ports.go"
-		call[4] = exchange[(long)((ulong)tid + 1UL)];
+	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 226 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		exchange[tid] = call[0];
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 228 "ports.go"
-			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+		call[4] = exchange[(long)((ulong)tid + 1UL)];
 #line 229 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * call[(long)((ulong)j + 1UL)] + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0L) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		callValue[(long)get_group_id(0)] = call[0];
 	}
 }
 
-#line 210 "ports.go"
+#line 213 "ports.go"
 __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_len, __global const OptionData* options, long options_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1679,55 +1679,55 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	__global float (*dc_p7);
-#line 211 "ports.go"
-	__local float sh4[129];
-#line 211 "ports.go"
-	__local float* exchange = sh4;
-#line 212 "ports.go"
-	long tid = (long)get_local_id(0);
-#line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
-	float call[5] = {0};
+	__local float sh4[129];
+#line 214 "ports.go"
+	__local float* exchange = sh4;
 #line 215 "ports.go"
-	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+	long tid = (long)get_local_id(0);
 #line 216 "ports.go"
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)get_group_id(0), options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
+#line 217 "ports.go"
+	float call[5] = {0};
+#line 218 "ports.go"
+	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long)((ulong)tid * 4UL + (ulong)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0L) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512L);
 	}
-#line 221 "ports.go"
+#line 224 "ports.go"
 	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
-#line 222 "ports.go"
+#line 225 "ports.go"
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
-#line 223 "ports.go"
+#line 226 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 224 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
-#line 226 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 228 "ports.go"
-			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 229 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0L) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		dc_b6 = 0;
 		dc_p7 = &callValue[dc_ix((long)get_group_id(0), callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
@@ -1737,57 +1737,57 @@ __kernel void BinomialOptions_aliased(__global float* callValue, long callValue_
 	}
 }
 
-#line 210 "ports.go"
-__kernel void BinomialOptions_aliased_fast(__global float* callValue, long callValue_len, __global const OptionData* options, long options_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 211 "ports.go"
-	__local float sh4[129];
-#line 211 "ports.go"
-	__local float* exchange = sh4;
-#line 212 "ports.go"
-	long tid = (long)get_local_id(0);
 #line 213 "ports.go"
-	OptionData o = options[(long)get_group_id(0)];
+__kernel void BinomialOptions_aliased_fast(__global float* callValue, long callValue_len, __global const OptionData* options, long options_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 214 "ports.go"
-	float call[5] = {0};
+	__local float sh4[129];
+#line 214 "ports.go"
+	__local float* exchange = sh4;
 #line 215 "ports.go"
-	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+	long tid = (long)get_local_id(0);
 #line 216 "ports.go"
+	OptionData o = options[(long)get_group_id(0)];
+#line 217 "ports.go"
+	float call[5] = {0};
+#line 218 "ports.go"
+	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long)((ulong)tid * 4UL + (ulong)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0L) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512L);
 	}
-#line 221 "ports.go"
-	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
-#line 222 "ports.go"
-	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
-#line 223 "ports.go"
-		exchange[tid] = call[0];
 #line 224 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
 #line 225 "ports.go"
-		call[4] = exchange[(long)((ulong)tid + 1UL)];
+	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 226 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+		exchange[tid] = call[0];
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 228 "ports.go"
-			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+		call[4] = exchange[(long)((ulong)tid + 1UL)];
 #line 229 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * call[(long)((ulong)j + 1UL)] + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0L) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		callValue[(long)get_group_id(0)] = call[0];
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 __kernel void FiniteDifferences(__global float* output, long output_len, __global const float* restrict input, long input_len, long dimx, long dimy, long dimz, Stencil stencil, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1819,63 +1819,63 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 	int dc_b28 = 0;
 	int dc_b29 = 0;
 	__global float (*dc_p30);
-#line 264 "ports.go"
-	__local float sh5[24][40];
-#line 260 "ports.go"
-	uchar validr = true;
-#line 260 "ports.go"
-	uchar validw = true;
-#line 261 "ports.go"
-	long gtidx = (long)get_global_id(0);
-#line 261 "ports.go"
-	long gtidy = (long)get_global_id(1);
-#line 262 "ports.go"
-	long ltidx = (long)get_local_id(0);
-#line 262 "ports.go"
-	long ltidy = (long)get_local_id(1);
-#line 263 "ports.go"
-	long workx = (long)get_local_size(0);
-#line 263 "ports.go"
-	long worky = (long)get_local_size(1);
-#line 264 "ports.go"
-	__local float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long strideY = (long)((ulong)dimx + 8UL);
-#line 266 "ports.go"
-	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 267 "ports.go"
-	long inputIndex = 0L;
+	__local float sh5[24][40];
+#line 263 "ports.go"
+	uchar validr = true;
+#line 263 "ports.go"
+	uchar validw = true;
+#line 264 "ports.go"
+	long gtidx = (long)get_global_id(0);
+#line 264 "ports.go"
+	long gtidy = (long)get_global_id(1);
+#line 265 "ports.go"
+	long ltidx = (long)get_local_id(0);
+#line 265 "ports.go"
+	long ltidy = (long)get_local_id(1);
+#line 266 "ports.go"
+	long workx = (long)get_local_size(0);
+#line 266 "ports.go"
+	long worky = (long)get_local_size(1);
+#line 267 "ports.go"
+	__local float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long outputIndex = 0L;
+	long strideY = (long)((ulong)dimx + 8UL);
 #line 269 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
+	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 270 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
+	long inputIndex = 0L;
 #line 271 "ports.go"
-	float infront[4] = {0};
-#line 271 "ports.go"
-	float behind[4] = {0};
+	long outputIndex = 0L;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
 #line 273 "ports.go"
-	long tx = (long)((ulong)ltidx + 4UL);
+	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
 #line 274 "ports.go"
-	long ty = (long)((ulong)ltidy + 4UL);
+	float infront[4] = {0};
+#line 274 "ports.go"
+	float behind[4] = {0};
 #line 275 "ports.go"
-	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long tx = (long)((ulong)ltidx + 4UL);
+#line 277 "ports.go"
+	long ty = (long)((ulong)ltidy + 4UL);
+#line 278 "ports.go"
+	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long i = 2L; i >= 0L; i = (long)((ulong)i - 1UL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
@@ -1883,65 +1883,65 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 285 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 292 "ports.go"
-	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
+#line 295 "ports.go"
+	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long iz = 0L; iz < dimz; iz = (long)((ulong)iz + 1UL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 308 "ports.go"
 			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
-#line 310 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
-#line 312 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 313 "ports.go"
-		if (ltidy < 4L) {
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 #line 314 "ports.go"
+		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
+#line 315 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 316 "ports.go"
+		if (ltidy < 4L) {
+#line 317 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
 			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
-#line 315 "ports.go"
+#line 318 "ports.go"
 			dc_b12 = 0;
 			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
 			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
@@ -1949,16 +1949,16 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 				*dc_p13 = dc_t3;
 			}
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4L) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			dc_b15 = 0;
 			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
 			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
-#line 319 "ports.go"
+#line 322 "ports.go"
 			dc_b18 = 0;
 			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18)];
 			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
@@ -1966,25 +1966,25 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 				*dc_p19 = dc_t5;
 			}
 		}
-#line 321 "ports.go"
+#line 324 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
 		}
-#line 322 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
-#line 324 "ports.go"
-		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b29 = 0;
 			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
@@ -1995,7 +1995,7 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 __kernel void FiniteDifferences_fast(__global float* output, long output_len, __global const float* restrict input, long input_len, long dimx, long dimy, long dimz, Stencil stencil, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2007,142 +2007,142 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 264 "ports.go"
-	__local float sh5[24][40];
-#line 260 "ports.go"
-	uchar validr = true;
-#line 260 "ports.go"
-	uchar validw = true;
-#line 261 "ports.go"
-	long gtidx = (long)get_global_id(0);
-#line 261 "ports.go"
-	long gtidy = (long)get_global_id(1);
-#line 262 "ports.go"
-	long ltidx = (long)get_local_id(0);
-#line 262 "ports.go"
-	long ltidy = (long)get_local_id(1);
-#line 263 "ports.go"
-	long workx = (long)get_local_size(0);
-#line 263 "ports.go"
-	long worky = (long)get_local_size(1);
-#line 264 "ports.go"
-	__local float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long strideY = (long)((ulong)dimx + 8UL);
-#line 266 "ports.go"
-	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 267 "ports.go"
-	long inputIndex = 0L;
+	__local float sh5[24][40];
+#line 263 "ports.go"
+	uchar validr = true;
+#line 263 "ports.go"
+	uchar validw = true;
+#line 264 "ports.go"
+	long gtidx = (long)get_global_id(0);
+#line 264 "ports.go"
+	long gtidy = (long)get_global_id(1);
+#line 265 "ports.go"
+	long ltidx = (long)get_local_id(0);
+#line 265 "ports.go"
+	long ltidy = (long)get_local_id(1);
+#line 266 "ports.go"
+	long workx = (long)get_local_size(0);
+#line 266 "ports.go"
+	long worky = (long)get_local_size(1);
+#line 267 "ports.go"
+	__local float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long outputIndex = 0L;
+	long strideY = (long)((ulong)dimx + 8UL);
 #line 269 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
+	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 270 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
+	long inputIndex = 0L;
 #line 271 "ports.go"
-	float infront[4] = {0};
-#line 271 "ports.go"
-	float behind[4] = {0};
+	long outputIndex = 0L;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
 #line 273 "ports.go"
-	long tx = (long)((ulong)ltidx + 4UL);
+	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
 #line 274 "ports.go"
-	long ty = (long)((ulong)ltidy + 4UL);
+	float infront[4] = {0};
+#line 274 "ports.go"
+	float behind[4] = {0};
 #line 275 "ports.go"
-	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long tx = (long)((ulong)ltidx + 4UL);
+#line 277 "ports.go"
+	long ty = (long)((ulong)ltidy + 4UL);
+#line 278 "ports.go"
+	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long i = 2L; i >= 0L; i = (long)((ulong)i - 1UL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
-#line 285 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 292 "ports.go"
-	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
+#line 295 "ports.go"
+	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long iz = 0L; iz < dimz; iz = (long)((ulong)iz + 1UL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = behind[(long)((ulong)i_2 - 1UL)];
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 308 "ports.go"
 			infront[i_3] = infront[(long)((ulong)i_3 + 1UL)];
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
-#line 310 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
-#line 312 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 313 "ports.go"
-		if (ltidy < 4L) {
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
 #line 315 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 316 "ports.go"
+		if (ltidy < 4L) {
+#line 317 "ports.go"
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 318 "ports.go"
 			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4L) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
-#line 319 "ports.go"
+#line 322 "ports.go"
 			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
-#line 321 "ports.go"
-		tile[ty][tx] = current;
-#line 322 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
 #line 324 "ports.go"
-		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		tile[ty][tx] = current;
 #line 325 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (infront[(long)((ulong)i_4 - 1UL)] + behind[(long)((ulong)i_4 - 1UL)] + tile[(long)((ulong)ty - (ulong)i_4)][tx] + tile[(long)((ulong)ty + (ulong)i_4)][tx] + tile[ty][(long)((ulong)tx - (ulong)i_4)] + tile[ty][(long)((ulong)tx + (ulong)i_4)]);
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
@@ -2153,7 +2153,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 __kernel void FiniteDifferences_aliased(__global float* output, long output_len, __global const float* input, long input_len, long dimx, long dimy, long dimz, Stencil stencil, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2185,63 +2185,63 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 	int dc_b28 = 0;
 	int dc_b29 = 0;
 	__global float (*dc_p30);
-#line 264 "ports.go"
-	__local float sh5[24][40];
-#line 260 "ports.go"
-	uchar validr = true;
-#line 260 "ports.go"
-	uchar validw = true;
-#line 261 "ports.go"
-	long gtidx = (long)get_global_id(0);
-#line 261 "ports.go"
-	long gtidy = (long)get_global_id(1);
-#line 262 "ports.go"
-	long ltidx = (long)get_local_id(0);
-#line 262 "ports.go"
-	long ltidy = (long)get_local_id(1);
-#line 263 "ports.go"
-	long workx = (long)get_local_size(0);
-#line 263 "ports.go"
-	long worky = (long)get_local_size(1);
-#line 264 "ports.go"
-	__local float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long strideY = (long)((ulong)dimx + 8UL);
-#line 266 "ports.go"
-	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 267 "ports.go"
-	long inputIndex = 0L;
+	__local float sh5[24][40];
+#line 263 "ports.go"
+	uchar validr = true;
+#line 263 "ports.go"
+	uchar validw = true;
+#line 264 "ports.go"
+	long gtidx = (long)get_global_id(0);
+#line 264 "ports.go"
+	long gtidy = (long)get_global_id(1);
+#line 265 "ports.go"
+	long ltidx = (long)get_local_id(0);
+#line 265 "ports.go"
+	long ltidy = (long)get_local_id(1);
+#line 266 "ports.go"
+	long workx = (long)get_local_size(0);
+#line 266 "ports.go"
+	long worky = (long)get_local_size(1);
+#line 267 "ports.go"
+	__local float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long outputIndex = 0L;
+	long strideY = (long)((ulong)dimx + 8UL);
 #line 269 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
+	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 270 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
+	long inputIndex = 0L;
 #line 271 "ports.go"
-	float infront[4] = {0};
-#line 271 "ports.go"
-	float behind[4] = {0};
+	long outputIndex = 0L;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
 #line 273 "ports.go"
-	long tx = (long)((ulong)ltidx + 4UL);
+	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
 #line 274 "ports.go"
-	long ty = (long)((ulong)ltidy + 4UL);
+	float infront[4] = {0};
+#line 274 "ports.go"
+	float behind[4] = {0};
 #line 275 "ports.go"
-	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long tx = (long)((ulong)ltidx + 4UL);
+#line 277 "ports.go"
+	long ty = (long)((ulong)ltidy + 4UL);
+#line 278 "ports.go"
+	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long i = 2L; i >= 0L; i = (long)((ulong)i - 1UL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
@@ -2249,65 +2249,65 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 285 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 292 "ports.go"
-	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
+#line 295 "ports.go"
+	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long iz = 0L; iz < dimz; iz = (long)((ulong)iz + 1UL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 308 "ports.go"
 			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
-#line 310 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
-#line 312 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 313 "ports.go"
-		if (ltidy < 4L) {
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 #line 314 "ports.go"
+		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
+#line 315 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 316 "ports.go"
+		if (ltidy < 4L) {
+#line 317 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
 			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
-#line 315 "ports.go"
+#line 318 "ports.go"
 			dc_b12 = 0;
 			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
 			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
@@ -2315,16 +2315,16 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 				*dc_p13 = dc_t3;
 			}
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4L) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			dc_b15 = 0;
 			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
 			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
-#line 319 "ports.go"
+#line 322 "ports.go"
 			dc_b18 = 0;
 			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18)];
 			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
@@ -2332,25 +2332,25 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 				*dc_p19 = dc_t5;
 			}
 		}
-#line 321 "ports.go"
+#line 324 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
 		}
-#line 322 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
-#line 324 "ports.go"
-		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b29 = 0;
 			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
@@ -2361,7 +2361,7 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 __kernel void FiniteDifferences_aliased_fast(__global float* output, long output_len, __global const float* input, long input_len, long dimx, long dimy, long dimz, Stencil stencil, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2373,142 +2373,142 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 264 "ports.go"
-	__local float sh5[24][40];
-#line 260 "ports.go"
-	uchar validr = true;
-#line 260 "ports.go"
-	uchar validw = true;
-#line 261 "ports.go"
-	long gtidx = (long)get_global_id(0);
-#line 261 "ports.go"
-	long gtidy = (long)get_global_id(1);
-#line 262 "ports.go"
-	long ltidx = (long)get_local_id(0);
-#line 262 "ports.go"
-	long ltidy = (long)get_local_id(1);
-#line 263 "ports.go"
-	long workx = (long)get_local_size(0);
-#line 263 "ports.go"
-	long worky = (long)get_local_size(1);
-#line 264 "ports.go"
-	__local float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long strideY = (long)((ulong)dimx + 8UL);
-#line 266 "ports.go"
-	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 267 "ports.go"
-	long inputIndex = 0L;
+	__local float sh5[24][40];
+#line 263 "ports.go"
+	uchar validr = true;
+#line 263 "ports.go"
+	uchar validw = true;
+#line 264 "ports.go"
+	long gtidx = (long)get_global_id(0);
+#line 264 "ports.go"
+	long gtidy = (long)get_global_id(1);
+#line 265 "ports.go"
+	long ltidx = (long)get_local_id(0);
+#line 265 "ports.go"
+	long ltidy = (long)get_local_id(1);
+#line 266 "ports.go"
+	long workx = (long)get_local_size(0);
+#line 266 "ports.go"
+	long worky = (long)get_local_size(1);
+#line 267 "ports.go"
+	__local float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long outputIndex = 0L;
+	long strideY = (long)((ulong)dimx + 8UL);
 #line 269 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
+	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 270 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
+	long inputIndex = 0L;
 #line 271 "ports.go"
-	float infront[4] = {0};
-#line 271 "ports.go"
-	float behind[4] = {0};
+	long outputIndex = 0L;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
 #line 273 "ports.go"
-	long tx = (long)((ulong)ltidx + 4UL);
+	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
 #line 274 "ports.go"
-	long ty = (long)((ulong)ltidy + 4UL);
+	float infront[4] = {0};
+#line 274 "ports.go"
+	float behind[4] = {0};
 #line 275 "ports.go"
-	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long tx = (long)((ulong)ltidx + 4UL);
+#line 277 "ports.go"
+	long ty = (long)((ulong)ltidy + 4UL);
+#line 278 "ports.go"
+	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long i = 2L; i >= 0L; i = (long)((ulong)i - 1UL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
-#line 285 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 292 "ports.go"
-	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
+#line 295 "ports.go"
+	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long iz = 0L; iz < dimz; iz = (long)((ulong)iz + 1UL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = behind[(long)((ulong)i_2 - 1UL)];
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 308 "ports.go"
 			infront[i_3] = infront[(long)((ulong)i_3 + 1UL)];
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
-#line 310 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
-#line 312 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 313 "ports.go"
-		if (ltidy < 4L) {
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
 #line 315 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 316 "ports.go"
+		if (ltidy < 4L) {
+#line 317 "ports.go"
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 318 "ports.go"
 			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4L) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
-#line 319 "ports.go"
+#line 322 "ports.go"
 			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
-#line 321 "ports.go"
-		tile[ty][tx] = current;
-#line 322 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
 #line 324 "ports.go"
-		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		tile[ty][tx] = current;
 #line 325 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (infront[(long)((ulong)i_4 - 1UL)] + behind[(long)((ulong)i_4 - 1UL)] + tile[(long)((ulong)ty - (ulong)i_4)][tx] + tile[(long)((ulong)ty + (ulong)i_4)][tx] + tile[ty][(long)((ulong)tx - (ulong)i_4)] + tile[ty][(long)((ulong)tx + (ulong)i_4)]);
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
@@ -2519,7 +2519,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 	}
 }
 
-#line 350 "ports.go"
+#line 353 "ports.go"
 __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* restrict src, long src_len, long imgWidth, long offsetXBlocks, long offsetYBlocks, DCTMatrix dct, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -2535,80 +2535,80 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	int dc_b12 = 0;
 	__global float (*dc_p13);
 	int dc_b14 = 0;
-#line 351 "ports.go"
-	__local float sh6[64];
-#line 352 "ports.go"
-	__local float sh7[64];
-#line 351 "ports.go"
-	__local float* block1 = sh6;
-#line 352 "ports.go"
-	__local float* block2 = sh7;
-#line 353 "ports.go"
-	long bx = (long)((ulong)(long)get_group_id(0) + (ulong)offsetXBlocks);
 #line 354 "ports.go"
-	long by = (long)((ulong)(long)get_group_id(1) + (ulong)offsetYBlocks);
+	__local float sh6[64];
 #line 355 "ports.go"
-	long tx = (long)get_local_id(0);
+	__local float sh7[64];
+#line 354 "ports.go"
+	__local float* block1 = sh6;
 #line 355 "ports.go"
-	long ty = (long)get_local_id(1);
+	__local float* block2 = sh7;
 #line 356 "ports.go"
+	long bx = (long)((ulong)(long)get_group_id(0) + (ulong)offsetXBlocks);
+#line 357 "ports.go"
+	long by = (long)((ulong)(long)get_group_id(1) + (ulong)offsetYBlocks);
+#line 358 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 358 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 359 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 357 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 358 "ports.go"
-	float cur = 0.0f;
-#line 359 "ports.go"
-	long dctIndex = (long)(0UL + (ulong)ty);
 #line 360 "ports.go"
-	long block1Index = (long)(0UL + (ulong)tx);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 361 "ports.go"
-	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+	float cur = 0.0f;
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+	long dctIndex = (long)(0UL + (ulong)ty);
 #line 363 "ports.go"
-		dctIndex = (long)((ulong)dctIndex + 8UL);
+	long block1Index = (long)(0UL + (ulong)tx);
 #line 364 "ports.go"
+	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+#line 365 "ports.go"
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+#line 366 "ports.go"
+		dctIndex = (long)((ulong)dctIndex + 8UL);
+#line 367 "ports.go"
 		block1Index = (long)((ulong)block1Index + 8UL);
 	}
-#line 366 "ports.go"
+#line 369 "ports.go"
 	dc_b6 = 0;
 	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
-#line 367 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 368 "ports.go"
-	cur = 0.0f;
-#line 369 "ports.go"
-	long block2Index = (long)((ulong)(long)((ulong)ty << 3) + 0UL);
 #line 370 "ports.go"
-	dctIndex = (long)(0UL + (ulong)tx);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 371 "ports.go"
-	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	cur = 0.0f;
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+	long block2Index = (long)((ulong)(long)((ulong)ty << 3) + 0UL);
 #line 373 "ports.go"
-		block2Index = (long)((ulong)block2Index + 1UL);
+	dctIndex = (long)(0UL + (ulong)tx);
 #line 374 "ports.go"
+	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 375 "ports.go"
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+#line 376 "ports.go"
+		block2Index = (long)((ulong)block2Index + 1UL);
+#line 377 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 	}
-#line 376 "ports.go"
+#line 379 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
 	}
-#line 377 "ports.go"
+#line 380 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 378 "ports.go"
+#line 381 "ports.go"
 	dc_b12 = 0;
 	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
 	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
@@ -2617,7 +2617,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	}
 }
 
-#line 350 "ports.go"
+#line 353 "ports.go"
 __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const float* src, long src_len, long imgWidth, long offsetXBlocks, long offsetYBlocks, DCTMatrix dct, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -2633,80 +2633,80 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	int dc_b12 = 0;
 	__global float (*dc_p13);
 	int dc_b14 = 0;
-#line 351 "ports.go"
-	__local float sh6[64];
-#line 352 "ports.go"
-	__local float sh7[64];
-#line 351 "ports.go"
-	__local float* block1 = sh6;
-#line 352 "ports.go"
-	__local float* block2 = sh7;
-#line 353 "ports.go"
-	long bx = (long)((ulong)(long)get_group_id(0) + (ulong)offsetXBlocks);
 #line 354 "ports.go"
-	long by = (long)((ulong)(long)get_group_id(1) + (ulong)offsetYBlocks);
+	__local float sh6[64];
 #line 355 "ports.go"
-	long tx = (long)get_local_id(0);
+	__local float sh7[64];
+#line 354 "ports.go"
+	__local float* block1 = sh6;
 #line 355 "ports.go"
-	long ty = (long)get_local_id(1);
+	__local float* block2 = sh7;
 #line 356 "ports.go"
+	long bx = (long)((ulong)(long)get_group_id(0) + (ulong)offsetXBlocks);
+#line 357 "ports.go"
+	long by = (long)((ulong)(long)get_group_id(1) + (ulong)offsetYBlocks);
+#line 358 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 358 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 359 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 357 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 358 "ports.go"
-	float cur = 0.0f;
-#line 359 "ports.go"
-	long dctIndex = (long)(0UL + (ulong)ty);
 #line 360 "ports.go"
-	long block1Index = (long)(0UL + (ulong)tx);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 361 "ports.go"
-	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+	float cur = 0.0f;
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+	long dctIndex = (long)(0UL + (ulong)ty);
 #line 363 "ports.go"
-		dctIndex = (long)((ulong)dctIndex + 8UL);
+	long block1Index = (long)(0UL + (ulong)tx);
 #line 364 "ports.go"
+	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+#line 365 "ports.go"
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+#line 366 "ports.go"
+		dctIndex = (long)((ulong)dctIndex + 8UL);
+#line 367 "ports.go"
 		block1Index = (long)((ulong)block1Index + 8UL);
 	}
-#line 366 "ports.go"
+#line 369 "ports.go"
 	dc_b6 = 0;
 	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
-#line 367 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 368 "ports.go"
-	cur = 0.0f;
-#line 369 "ports.go"
-	long block2Index = (long)((ulong)(long)((ulong)ty << 3) + 0UL);
 #line 370 "ports.go"
-	dctIndex = (long)(0UL + (ulong)tx);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 371 "ports.go"
-	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	cur = 0.0f;
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+	long block2Index = (long)((ulong)(long)((ulong)ty << 3) + 0UL);
 #line 373 "ports.go"
-		block2Index = (long)((ulong)block2Index + 1UL);
+	dctIndex = (long)(0UL + (ulong)tx);
 #line 374 "ports.go"
+	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 375 "ports.go"
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+#line 376 "ports.go"
+		block2Index = (long)((ulong)block2Index + 1UL);
+#line 377 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 	}
-#line 376 "ports.go"
+#line 379 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
 	}
-#line 377 "ports.go"
+#line 380 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 378 "ports.go"
+#line 381 "ports.go"
 	dc_b12 = 0;
 	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
 	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
@@ -2715,7 +2715,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 __kernel void ScanNaive(__global float* out, long out_len, __global const float* restrict in, long in_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2730,48 +2730,48 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 	int dc_b11 = 0;
 	__global float (*dc_p12);
 	int dc_b13 = 0;
-#line 390 "ports.go"
-	__local float sh8[1024];
-#line 390 "ports.go"
-	__local float* temp = sh8;
-#line 391 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 392 "ports.go"
-	long pout = 0L;
-#line 392 "ports.go"
-	long pin = 1L;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__local float sh8[1024];
+#line 393 "ports.go"
+	__local float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0L) {
+	long thid = (long)get_local_id(0);
 #line 395 "ports.go"
+	long pout = 0L;
+#line 395 "ports.go"
+	long pin = 1L;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0L) {
+#line 398 "ports.go"
 		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
-#line 399 "ports.go"
-		pout = (long)(1UL - (ulong)pout);
-#line 400 "ports.go"
-		pin = (long)(1UL - (ulong)pout);
 #line 401 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
 #line 402 "ports.go"
+		pout = (long)(1UL - (ulong)pout);
+#line 403 "ports.go"
+		pin = (long)(1UL - (ulong)pout);
+#line 404 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 405 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
@@ -2780,9 +2780,9 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 408 "ports.go"
+#line 411 "ports.go"
 	dc_b11 = 0;
 	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
 	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
@@ -2791,7 +2791,7 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 __kernel void ScanNaive_fast(__global float* out, long out_len, __global const float* restrict in, long in_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -2803,48 +2803,48 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 390 "ports.go"
-	__local float sh8[1024];
-#line 390 "ports.go"
-	__local float* temp = sh8;
-#line 391 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 392 "ports.go"
-	long pout = 0L;
-#line 392 "ports.go"
-	long pin = 1L;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__local float sh8[1024];
+#line 393 "ports.go"
+	__local float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0L) {
+	long thid = (long)get_local_id(0);
 #line 395 "ports.go"
+	long pout = 0L;
+#line 395 "ports.go"
+	long pin = 1L;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0L) {
+#line 398 "ports.go"
 		v = in[(long)((ulong)thid - 1UL)];
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
-#line 399 "ports.go"
-		pout = (long)(1UL - (ulong)pout);
-#line 400 "ports.go"
-		pin = (long)(1UL - (ulong)pout);
 #line 401 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
 #line 402 "ports.go"
+		pout = (long)(1UL - (ulong)pout);
+#line 403 "ports.go"
+		pin = (long)(1UL - (ulong)pout);
+#line 404 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 405 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b6 = 0;
 			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
@@ -2853,13 +2853,13 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 408 "ports.go"
+#line 411 "ports.go"
 	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 __kernel void ScanNaive_aliased(__global float* out, long out_len, __global const float* in, long in_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2874,48 +2874,48 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 	int dc_b11 = 0;
 	__global float (*dc_p12);
 	int dc_b13 = 0;
-#line 390 "ports.go"
-	__local float sh8[1024];
-#line 390 "ports.go"
-	__local float* temp = sh8;
-#line 391 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 392 "ports.go"
-	long pout = 0L;
-#line 392 "ports.go"
-	long pin = 1L;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__local float sh8[1024];
+#line 393 "ports.go"
+	__local float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0L) {
+	long thid = (long)get_local_id(0);
 #line 395 "ports.go"
+	long pout = 0L;
+#line 395 "ports.go"
+	long pin = 1L;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0L) {
+#line 398 "ports.go"
 		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
-#line 399 "ports.go"
-		pout = (long)(1UL - (ulong)pout);
-#line 400 "ports.go"
-		pin = (long)(1UL - (ulong)pout);
 #line 401 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
 #line 402 "ports.go"
+		pout = (long)(1UL - (ulong)pout);
+#line 403 "ports.go"
+		pin = (long)(1UL - (ulong)pout);
+#line 404 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 405 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
@@ -2924,9 +2924,9 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 408 "ports.go"
+#line 411 "ports.go"
 	dc_b11 = 0;
 	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
 	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
@@ -2935,7 +2935,7 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global const float* in, long in_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -2947,48 +2947,48 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 390 "ports.go"
-	__local float sh8[1024];
-#line 390 "ports.go"
-	__local float* temp = sh8;
-#line 391 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 392 "ports.go"
-	long pout = 0L;
-#line 392 "ports.go"
-	long pin = 1L;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__local float sh8[1024];
+#line 393 "ports.go"
+	__local float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0L) {
+	long thid = (long)get_local_id(0);
 #line 395 "ports.go"
+	long pout = 0L;
+#line 395 "ports.go"
+	long pin = 1L;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0L) {
+#line 398 "ports.go"
 		v = in[(long)((ulong)thid - 1UL)];
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
-#line 399 "ports.go"
-		pout = (long)(1UL - (ulong)pout);
-#line 400 "ports.go"
-		pin = (long)(1UL - (ulong)pout);
 #line 401 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
 #line 402 "ports.go"
+		pout = (long)(1UL - (ulong)pout);
+#line 403 "ports.go"
+		pin = (long)(1UL - (ulong)pout);
+#line 404 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 405 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b6 = 0;
 			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
@@ -2997,13 +2997,13 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 408 "ports.go"
+#line 411 "ports.go"
 	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 __kernel void ScanBlelloch(__global float* out, long out_len, __global const float* restrict in, long in_len, __global float* sums, long sums_len, long n, long length_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3033,67 +3033,67 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	int dc_b26 = 0;
 	__global float (*dc_p27);
 	int dc_b28 = 0;
-#line 429 "ports.go"
-	__local float sh9[546];
-#line 429 "ports.go"
-	__local float* temp = sh9;
-#line 430 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 431 "ports.go"
-	long offset = 1L;
 #line 432 "ports.go"
-	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
+	__local float sh9[546];
+#line 432 "ports.go"
+	__local float* temp = sh9;
 #line 433 "ports.go"
-	long ai = thid;
+	long thid = (long)get_local_id(0);
 #line 434 "ports.go"
-	long bi = (long)((ulong)thid + (ulong)(n / 2L));
+	long offset = 1L;
 #line 435 "ports.go"
-	long bankOffsetA = conflictFree(ai);
+	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
 #line 436 "ports.go"
-	long bankOffsetB = conflictFree(bi);
+	long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long bi = (long)((ulong)thid + (ulong)(n / 2L));
 #line 438 "ports.go"
-	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+	long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+#line 442 "ports.go"
 		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b5 = 0;
 	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long d = n >> 1; d > 0L; d = d >> 1) {
-#line 447 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+	for (long d = n >> 1; d > 0L; d = d >> 1) {
 #line 450 "ports.go"
-			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 451 "ports.go"
-			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 453 "ports.go"
+			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+#line 454 "ports.go"
+			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
@@ -3101,19 +3101,19 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long)((ulong)offset * 2UL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0L) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
 		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b14 = 0;
 		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
@@ -3121,32 +3121,32 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 			*dc_p15 = dc_t5;
 		}
 	}
-#line 461 "ports.go"
-	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
 #line 465 "ports.go"
-			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 467 "ports.go"
-			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
 #line 470 "ports.go"
+			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+#line 473 "ports.go"
 			dc_b17 = 0;
 			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
 			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b20 = 0;
 			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
 			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
@@ -3155,11 +3155,11 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
 		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
@@ -3167,9 +3167,9 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		dc_b26 = 0;
 		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
 		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
@@ -3179,7 +3179,7 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	}
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global const float* restrict in, long in_len, __global float* sums, long sums_len, long n, long length_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -3201,67 +3201,67 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 	int dc_b18 = 0;
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 429 "ports.go"
-	__local float sh9[546];
-#line 429 "ports.go"
-	__local float* temp = sh9;
-#line 430 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 431 "ports.go"
-	long offset = 1L;
 #line 432 "ports.go"
-	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
+	__local float sh9[546];
+#line 432 "ports.go"
+	__local float* temp = sh9;
 #line 433 "ports.go"
-	long ai = thid;
+	long thid = (long)get_local_id(0);
 #line 434 "ports.go"
-	long bi = (long)((ulong)thid + (ulong)(n / 2L));
+	long offset = 1L;
 #line 435 "ports.go"
-	long bankOffsetA = conflictFree(ai);
+	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
 #line 436 "ports.go"
-	long bankOffsetB = conflictFree(bi);
+	long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long bi = (long)((ulong)thid + (ulong)(n / 2L));
 #line 438 "ports.go"
-	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+	long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+#line 442 "ports.go"
 		va = in[(long)((ulong)blockOffset + (ulong)ai)];
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = in[(long)((ulong)blockOffset + (ulong)bi)];
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long d = n >> 1; d > 0L; d = d >> 1) {
-#line 447 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+	for (long d = n >> 1; d > 0L; d = d >> 1) {
 #line 450 "ports.go"
-			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 451 "ports.go"
-			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 453 "ports.go"
+			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+#line 454 "ports.go"
+			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b5 = 0;
 			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
 			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
@@ -3269,14 +3269,14 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 				*dc_p6 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long)((ulong)offset * 2UL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0L) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
@@ -3284,32 +3284,32 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 461 "ports.go"
-	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
 #line 465 "ports.go"
-			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 467 "ports.go"
-			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
 #line 470 "ports.go"
+			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+#line 473 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
 			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
 			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
@@ -3318,21 +3318,21 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global const float* in, long in_len, __global float* sums, long sums_len, long n, long length_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3362,67 +3362,67 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	int dc_b26 = 0;
 	__global float (*dc_p27);
 	int dc_b28 = 0;
-#line 429 "ports.go"
-	__local float sh9[546];
-#line 429 "ports.go"
-	__local float* temp = sh9;
-#line 430 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 431 "ports.go"
-	long offset = 1L;
 #line 432 "ports.go"
-	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
+	__local float sh9[546];
+#line 432 "ports.go"
+	__local float* temp = sh9;
 #line 433 "ports.go"
-	long ai = thid;
+	long thid = (long)get_local_id(0);
 #line 434 "ports.go"
-	long bi = (long)((ulong)thid + (ulong)(n / 2L));
+	long offset = 1L;
 #line 435 "ports.go"
-	long bankOffsetA = conflictFree(ai);
+	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
 #line 436 "ports.go"
-	long bankOffsetB = conflictFree(bi);
+	long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long bi = (long)((ulong)thid + (ulong)(n / 2L));
 #line 438 "ports.go"
-	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+	long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+#line 442 "ports.go"
 		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b5 = 0;
 	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long d = n >> 1; d > 0L; d = d >> 1) {
-#line 447 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+	for (long d = n >> 1; d > 0L; d = d >> 1) {
 #line 450 "ports.go"
-			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 451 "ports.go"
-			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 453 "ports.go"
+			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+#line 454 "ports.go"
+			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
@@ -3430,19 +3430,19 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long)((ulong)offset * 2UL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0L) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
 		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b14 = 0;
 		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
@@ -3450,32 +3450,32 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 			*dc_p15 = dc_t5;
 		}
 	}
-#line 461 "ports.go"
-	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
 #line 465 "ports.go"
-			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 467 "ports.go"
-			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
 #line 470 "ports.go"
+			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+#line 473 "ports.go"
 			dc_b17 = 0;
 			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
 			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b20 = 0;
 			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
 			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
@@ -3484,11 +3484,11 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
 		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
@@ -3496,9 +3496,9 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		dc_b26 = 0;
 		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
 		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
@@ -3508,7 +3508,7 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	}
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __global const float* in, long in_len, __global float* sums, long sums_len, long n, long length_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -3530,67 +3530,67 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 	int dc_b18 = 0;
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 429 "ports.go"
-	__local float sh9[546];
-#line 429 "ports.go"
-	__local float* temp = sh9;
-#line 430 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 431 "ports.go"
-	long offset = 1L;
 #line 432 "ports.go"
-	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
+	__local float sh9[546];
+#line 432 "ports.go"
+	__local float* temp = sh9;
 #line 433 "ports.go"
-	long ai = thid;
+	long thid = (long)get_local_id(0);
 #line 434 "ports.go"
-	long bi = (long)((ulong)thid + (ulong)(n / 2L));
+	long offset = 1L;
 #line 435 "ports.go"
-	long bankOffsetA = conflictFree(ai);
+	long blockOffset = (long)((ulong)(long)get_group_id(0) * (ulong)n);
 #line 436 "ports.go"
-	long bankOffsetB = conflictFree(bi);
+	long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long bi = (long)((ulong)thid + (ulong)(n / 2L));
 #line 438 "ports.go"
-	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+	long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+#line 442 "ports.go"
 		va = in[(long)((ulong)blockOffset + (ulong)ai)];
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = in[(long)((ulong)blockOffset + (ulong)bi)];
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long d = n >> 1; d > 0L; d = d >> 1) {
-#line 447 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+	for (long d = n >> 1; d > 0L; d = d >> 1) {
 #line 450 "ports.go"
-			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 451 "ports.go"
-			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 453 "ports.go"
+			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+#line 454 "ports.go"
+			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b5 = 0;
 			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
 			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
@@ -3598,14 +3598,14 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 				*dc_p6 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long)((ulong)offset * 2UL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0L) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
@@ -3613,32 +3613,32 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 461 "ports.go"
-	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
 #line 465 "ports.go"
-			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 467 "ports.go"
-			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
 #line 470 "ports.go"
+			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+#line 473 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
 			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
 			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
@@ -3647,21 +3647,21 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC_len, __global float* nC, long nC_len, __global float* sC, long sC_len, __global const float* restrict j, long j_len, __global float* c, long c_len, long cols, long rows, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -3744,51 +3744,51 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	__global float (*dc_p79);
 	int dc_b80 = 0;
 	__global float (*dc_p81);
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__local float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__local float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__local float sh12[16][16];
-#line 503 "ports.go"
-	__local float sh13[16][16];
-#line 504 "ports.go"
-	__local float sh14[16][16];
-#line 505 "ports.go"
-	__local float sh15[16][16];
-#line 493 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 493 "ports.go"
-	long by = (long)get_group_id(1);
-#line 494 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 494 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 495 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 496 "ports.go"
-	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
-#line 497 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 498 "ports.go"
-	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
-#line 499 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 500 "ports.go"
-	__local float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	__local float (*result)[16] = sh11;
-#line 502 "ports.go"
-	__local float (*north)[16] = sh12;
-#line 503 "ports.go"
-	__local float (*south)[16] = sh13;
-#line 504 "ports.go"
-	__local float (*east)[16] = sh14;
-#line 505 "ports.go"
-	__local float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0L) {
+	__local float sh13[16][16];
 #line 507 "ports.go"
+	__local float sh14[16][16];
+#line 508 "ports.go"
+	__local float sh15[16][16];
+#line 496 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 496 "ports.go"
+	long by = (long)get_group_id(1);
+#line 497 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 497 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 498 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 499 "ports.go"
+	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
+#line 500 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 501 "ports.go"
+	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
+#line 502 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 503 "ports.go"
+	__local float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	__local float (*result)[16] = sh11;
+#line 505 "ports.go"
+	__local float (*north)[16] = sh12;
+#line 506 "ports.go"
+	__local float (*south)[16] = sh13;
+#line 507 "ports.go"
+	__local float (*east)[16] = sh14;
+#line 508 "ports.go"
+	__local float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0L) {
+#line 510 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
@@ -3796,7 +3796,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
@@ -3804,9 +3804,9 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
@@ -3814,7 +3814,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p8 = dc_t3;
 		}
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
@@ -3822,11 +3822,11 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0L) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
@@ -3834,7 +3834,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p14 = dc_t5;
 		}
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		dc_b16 = 0;
 		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
 		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
@@ -3842,9 +3842,9 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p17 = dc_t6;
 		}
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
 		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
@@ -3852,7 +3852,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p20 = dc_t7;
 		}
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		dc_b22 = 0;
 		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
 		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
@@ -3860,143 +3860,143 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p23 = dc_t8;
 		}
 	}
-#line 527 "ports.go"
+#line 530 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 528 "ports.go"
+#line 531 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
 	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 529 "ports.go"
+#line 532 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
-#line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
 #line 533 "ports.go"
-	if (ty == 0L && tx == 0L) {
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
-#line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-	} else if (ty == 0L && tx == 15L) {
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-	} else if (ty == 15L && tx == 15L) {
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-	} else if (ty == 15L && tx == 0L) {
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-	} else if (ty == 0L) {
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+	} else if (ty == 0L) {
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-	} else if (tx == 15L) {
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+	} else if (tx == 15L) {
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-	} else if (ty == 15L) {
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+	} else if (ty == 15L) {
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-	} else if (tx == 0L) {
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+	} else if (tx == 0L) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+#line 573 "ports.go"
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+#line 574 "ports.go"
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+#line 575 "ports.go"
 		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
-#line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+#line 578 "ports.go"
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+#line 580 "ports.go"
 		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+#line 588 "ports.go"
+	float cv = 1.0f / (1.0f + den);
+#line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
 		dc_b65 = 0;
 		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
 		}
-#line 588 "ports.go"
+#line 591 "ports.go"
 	} else if (cv > 1.0f) {
-#line 589 "ports.go"
+#line 592 "ports.go"
 		dc_b67 = 0;
 		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
@@ -4004,7 +4004,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p68 = dc_t11;
 		}
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		dc_b69 = 0;
 		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
@@ -4012,37 +4012,37 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 			*dc_p70 = dc_t12;
 		}
 	}
-#line 593 "ports.go"
+#line 596 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 594 "ports.go"
+#line 597 "ports.go"
 	dc_b71 = 0;
 	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
 	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
-#line 595 "ports.go"
+#line 598 "ports.go"
 	dc_b74 = 0;
 	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
-#line 596 "ports.go"
+#line 599 "ports.go"
 	dc_b76 = 0;
 	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
-#line 597 "ports.go"
+#line 600 "ports.go"
 	dc_b78 = 0;
 	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
-#line 598 "ports.go"
+#line 601 "ports.go"
 	dc_b80 = 0;
 	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
@@ -4051,7 +4051,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, long wC_len, __global float* nC, long nC_len, __global float* sC, long sC_len, __global const float* restrict j, long j_len, __global float* c, long c_len, long cols, long rows, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4066,229 +4066,229 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int dc_b13 = 0;
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__local float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__local float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__local float sh12[16][16];
-#line 503 "ports.go"
-	__local float sh13[16][16];
-#line 504 "ports.go"
-	__local float sh14[16][16];
-#line 505 "ports.go"
-	__local float sh15[16][16];
-#line 493 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 493 "ports.go"
-	long by = (long)get_group_id(1);
-#line 494 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 494 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 495 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 496 "ports.go"
-	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
-#line 497 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 498 "ports.go"
-	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
-#line 499 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 500 "ports.go"
-	__local float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	__local float (*result)[16] = sh11;
-#line 502 "ports.go"
-	__local float (*north)[16] = sh12;
-#line 503 "ports.go"
-	__local float (*south)[16] = sh13;
-#line 504 "ports.go"
-	__local float (*east)[16] = sh14;
-#line 505 "ports.go"
-	__local float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0L) {
+	__local float sh13[16][16];
 #line 507 "ports.go"
+	__local float sh14[16][16];
+#line 508 "ports.go"
+	__local float sh15[16][16];
+#line 496 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 496 "ports.go"
+	long by = (long)get_group_id(1);
+#line 497 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 497 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 498 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 499 "ports.go"
+	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
+#line 500 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 501 "ports.go"
+	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
+#line 502 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 503 "ports.go"
+	__local float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	__local float (*result)[16] = sh11;
+#line 505 "ports.go"
+	__local float (*north)[16] = sh12;
+#line 506 "ports.go"
+	__local float (*south)[16] = sh13;
+#line 507 "ports.go"
+	__local float (*east)[16] = sh14;
+#line 508 "ports.go"
+	__local float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0L) {
+#line 510 "ports.go"
 		north[ty][tx] = j[(long)(16UL * (ulong)bx + (ulong)tx)];
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		north[ty][tx] = j[indexN];
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		south[ty][tx] = j[(long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx)];
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		south[ty][tx] = j[indexS];
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0L) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		east[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL)];
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		east[ty][tx] = j[indexE];
 	}
-#line 527 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 528 "ports.go"
-	temp[ty][tx] = j[index];
-#line 529 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 530 "ports.go"
-	float jc = temp[ty][tx];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
+	temp[ty][tx] = j[index];
+#line 532 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 533 "ports.go"
-	if (ty == 0L && tx == 0L) {
+	float jc = temp[ty][tx];
 #line 534 "ports.go"
-		n = north[ty][tx] - jc;
-#line 535 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = west[ty][tx] - jc;
+	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+		n = north[ty][tx] - jc;
 #line 538 "ports.go"
-	} else if (ty == 0L && tx == 15L) {
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 539 "ports.go"
-		n = north[ty][tx] - jc;
+		w = west[ty][tx] - jc;
 #line 540 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		e = east[ty][tx] - jc;
-#line 543 "ports.go"
-	} else if (ty == 15L && tx == 15L) {
-#line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
-#line 545 "ports.go"
-		s = south[ty][tx] - jc;
-#line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
-#line 547 "ports.go"
-		e = east[ty][tx] - jc;
-#line 548 "ports.go"
-	} else if (ty == 15L && tx == 0L) {
-#line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
-#line 550 "ports.go"
-		s = south[ty][tx] - jc;
-#line 551 "ports.go"
-		w = west[ty][tx] - jc;
-#line 552 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 553 "ports.go"
-	} else if (ty == 0L) {
-#line 554 "ports.go"
 		n = north[ty][tx] - jc;
-#line 555 "ports.go"
+#line 543 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
-#line 557 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 558 "ports.go"
-	} else if (tx == 15L) {
-#line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
-#line 560 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
-#line 562 "ports.go"
+#line 544 "ports.go"
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+#line 545 "ports.go"
 		e = east[ty][tx] - jc;
-#line 563 "ports.go"
-	} else if (ty == 15L) {
-#line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
-#line 565 "ports.go"
+#line 546 "ports.go"
+	} else if (ty == 15L && tx == 15L) {
+#line 547 "ports.go"
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+#line 548 "ports.go"
 		s = south[ty][tx] - jc;
-#line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
-#line 567 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 568 "ports.go"
-	} else if (tx == 0L) {
-#line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
-#line 570 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 571 "ports.go"
+#line 549 "ports.go"
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+#line 550 "ports.go"
+		e = east[ty][tx] - jc;
+#line 551 "ports.go"
+	} else if (ty == 15L && tx == 0L) {
+#line 552 "ports.go"
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+#line 553 "ports.go"
+		s = south[ty][tx] - jc;
+#line 554 "ports.go"
 		w = west[ty][tx] - jc;
+#line 555 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 556 "ports.go"
+	} else if (ty == 0L) {
+#line 557 "ports.go"
+		n = north[ty][tx] - jc;
+#line 558 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 559 "ports.go"
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+#line 560 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 561 "ports.go"
+	} else if (tx == 15L) {
+#line 562 "ports.go"
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+#line 563 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 564 "ports.go"
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+#line 565 "ports.go"
+		e = east[ty][tx] - jc;
+#line 566 "ports.go"
+	} else if (ty == 15L) {
+#line 567 "ports.go"
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+#line 568 "ports.go"
+		s = south[ty][tx] - jc;
+#line 569 "ports.go"
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+#line 570 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 571 "ports.go"
+	} else if (tx == 0L) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+#line 573 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 574 "ports.go"
+		w = west[ty][tx] - jc;
+#line 575 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
-#line 575 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+#line 578 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+#line 580 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
-		result[ty][tx] = 0.0f;
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
 #line 588 "ports.go"
-	} else if (cv > 1.0f) {
+	float cv = 1.0f / (1.0f + den);
 #line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
+		result[ty][tx] = 0.0f;
+#line 591 "ports.go"
+	} else if (cv > 1.0f) {
+#line 592 "ports.go"
 		result[ty][tx] = 1.0f;
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		result[ty][tx] = cv;
 	}
-#line 593 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 594 "ports.go"
-	c[index] = result[ty][tx];
-#line 595 "ports.go"
-	eC[index] = e;
 #line 596 "ports.go"
-	wC[index] = w;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 597 "ports.go"
-	sC[index] = s;
+	c[index] = result[ty][tx];
 #line 598 "ports.go"
+	eC[index] = e;
+#line 599 "ports.go"
+	wC[index] = w;
+#line 600 "ports.go"
+	sC[index] = s;
+#line 601 "ports.go"
 	nC[index] = n;
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC, long wC_len, __global float* nC, long nC_len, __global float* sC, long sC_len, __global const float* j, long j_len, __global float* c, long c_len, long cols, long rows, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4371,51 +4371,51 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	__global float (*dc_p79);
 	int dc_b80 = 0;
 	__global float (*dc_p81);
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__local float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__local float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__local float sh12[16][16];
-#line 503 "ports.go"
-	__local float sh13[16][16];
-#line 504 "ports.go"
-	__local float sh14[16][16];
-#line 505 "ports.go"
-	__local float sh15[16][16];
-#line 493 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 493 "ports.go"
-	long by = (long)get_group_id(1);
-#line 494 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 494 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 495 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 496 "ports.go"
-	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
-#line 497 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 498 "ports.go"
-	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
-#line 499 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 500 "ports.go"
-	__local float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	__local float (*result)[16] = sh11;
-#line 502 "ports.go"
-	__local float (*north)[16] = sh12;
-#line 503 "ports.go"
-	__local float (*south)[16] = sh13;
-#line 504 "ports.go"
-	__local float (*east)[16] = sh14;
-#line 505 "ports.go"
-	__local float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0L) {
+	__local float sh13[16][16];
 #line 507 "ports.go"
+	__local float sh14[16][16];
+#line 508 "ports.go"
+	__local float sh15[16][16];
+#line 496 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 496 "ports.go"
+	long by = (long)get_group_id(1);
+#line 497 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 497 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 498 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 499 "ports.go"
+	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
+#line 500 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 501 "ports.go"
+	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
+#line 502 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 503 "ports.go"
+	__local float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	__local float (*result)[16] = sh11;
+#line 505 "ports.go"
+	__local float (*north)[16] = sh12;
+#line 506 "ports.go"
+	__local float (*south)[16] = sh13;
+#line 507 "ports.go"
+	__local float (*east)[16] = sh14;
+#line 508 "ports.go"
+	__local float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0L) {
+#line 510 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
@@ -4423,7 +4423,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
@@ -4431,9 +4431,9 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
@@ -4441,7 +4441,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p8 = dc_t3;
 		}
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
@@ -4449,11 +4449,11 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0L) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
@@ -4461,7 +4461,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p14 = dc_t5;
 		}
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		dc_b16 = 0;
 		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
 		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
@@ -4469,9 +4469,9 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p17 = dc_t6;
 		}
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
 		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
@@ -4479,7 +4479,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p20 = dc_t7;
 		}
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		dc_b22 = 0;
 		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
 		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
@@ -4487,143 +4487,143 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p23 = dc_t8;
 		}
 	}
-#line 527 "ports.go"
+#line 530 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 528 "ports.go"
+#line 531 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
 	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 529 "ports.go"
+#line 532 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
-#line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
 #line 533 "ports.go"
-	if (ty == 0L && tx == 0L) {
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
-#line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-	} else if (ty == 0L && tx == 15L) {
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-	} else if (ty == 15L && tx == 15L) {
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-	} else if (ty == 15L && tx == 0L) {
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-	} else if (ty == 0L) {
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+	} else if (ty == 0L) {
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-	} else if (tx == 15L) {
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+	} else if (tx == 15L) {
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-	} else if (ty == 15L) {
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+	} else if (ty == 15L) {
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-	} else if (tx == 0L) {
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+	} else if (tx == 0L) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+#line 573 "ports.go"
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+#line 574 "ports.go"
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+#line 575 "ports.go"
 		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
-#line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+#line 578 "ports.go"
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+#line 580 "ports.go"
 		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+#line 588 "ports.go"
+	float cv = 1.0f / (1.0f + den);
+#line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
 		dc_b65 = 0;
 		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
 		}
-#line 588 "ports.go"
+#line 591 "ports.go"
 	} else if (cv > 1.0f) {
-#line 589 "ports.go"
+#line 592 "ports.go"
 		dc_b67 = 0;
 		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
@@ -4631,7 +4631,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p68 = dc_t11;
 		}
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		dc_b69 = 0;
 		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
@@ -4639,37 +4639,37 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 			*dc_p70 = dc_t12;
 		}
 	}
-#line 593 "ports.go"
+#line 596 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 594 "ports.go"
+#line 597 "ports.go"
 	dc_b71 = 0;
 	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
 	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
-#line 595 "ports.go"
+#line 598 "ports.go"
 	dc_b74 = 0;
 	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
-#line 596 "ports.go"
+#line 599 "ports.go"
 	dc_b76 = 0;
 	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
-#line 597 "ports.go"
+#line 600 "ports.go"
 	dc_b78 = 0;
 	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
-#line 598 "ports.go"
+#line 601 "ports.go"
 	dc_b80 = 0;
 	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
@@ -4678,7 +4678,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float* wC, long wC_len, __global float* nC, long nC_len, __global float* sC, long sC_len, __global const float* j, long j_len, __global float* c, long c_len, long cols, long rows, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4693,229 +4693,229 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int dc_b13 = 0;
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__local float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__local float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__local float sh12[16][16];
-#line 503 "ports.go"
-	__local float sh13[16][16];
-#line 504 "ports.go"
-	__local float sh14[16][16];
-#line 505 "ports.go"
-	__local float sh15[16][16];
-#line 493 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 493 "ports.go"
-	long by = (long)get_group_id(1);
-#line 494 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 494 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 495 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 496 "ports.go"
-	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
-#line 497 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 498 "ports.go"
-	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
-#line 499 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 500 "ports.go"
-	__local float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	__local float (*result)[16] = sh11;
-#line 502 "ports.go"
-	__local float (*north)[16] = sh12;
-#line 503 "ports.go"
-	__local float (*south)[16] = sh13;
-#line 504 "ports.go"
-	__local float (*east)[16] = sh14;
-#line 505 "ports.go"
-	__local float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0L) {
+	__local float sh13[16][16];
 #line 507 "ports.go"
+	__local float sh14[16][16];
+#line 508 "ports.go"
+	__local float sh15[16][16];
+#line 496 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 496 "ports.go"
+	long by = (long)get_group_id(1);
+#line 497 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 497 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 498 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 499 "ports.go"
+	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
+#line 500 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 501 "ports.go"
+	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
+#line 502 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 503 "ports.go"
+	__local float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	__local float (*result)[16] = sh11;
+#line 505 "ports.go"
+	__local float (*north)[16] = sh12;
+#line 506 "ports.go"
+	__local float (*south)[16] = sh13;
+#line 507 "ports.go"
+	__local float (*east)[16] = sh14;
+#line 508 "ports.go"
+	__local float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0L) {
+#line 510 "ports.go"
 		north[ty][tx] = j[(long)(16UL * (ulong)bx + (ulong)tx)];
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		north[ty][tx] = j[indexN];
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		south[ty][tx] = j[(long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx)];
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		south[ty][tx] = j[indexS];
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0L) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		east[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL)];
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		east[ty][tx] = j[indexE];
 	}
-#line 527 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 528 "ports.go"
-	temp[ty][tx] = j[index];
-#line 529 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 530 "ports.go"
-	float jc = temp[ty][tx];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
+	temp[ty][tx] = j[index];
+#line 532 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 533 "ports.go"
-	if (ty == 0L && tx == 0L) {
+	float jc = temp[ty][tx];
 #line 534 "ports.go"
-		n = north[ty][tx] - jc;
-#line 535 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = west[ty][tx] - jc;
+	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+		n = north[ty][tx] - jc;
 #line 538 "ports.go"
-	} else if (ty == 0L && tx == 15L) {
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 539 "ports.go"
-		n = north[ty][tx] - jc;
+		w = west[ty][tx] - jc;
 #line 540 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		e = east[ty][tx] - jc;
-#line 543 "ports.go"
-	} else if (ty == 15L && tx == 15L) {
-#line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
-#line 545 "ports.go"
-		s = south[ty][tx] - jc;
-#line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
-#line 547 "ports.go"
-		e = east[ty][tx] - jc;
-#line 548 "ports.go"
-	} else if (ty == 15L && tx == 0L) {
-#line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
-#line 550 "ports.go"
-		s = south[ty][tx] - jc;
-#line 551 "ports.go"
-		w = west[ty][tx] - jc;
-#line 552 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 553 "ports.go"
-	} else if (ty == 0L) {
-#line 554 "ports.go"
 		n = north[ty][tx] - jc;
-#line 555 "ports.go"
+#line 543 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
-#line 557 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 558 "ports.go"
-	} else if (tx == 15L) {
-#line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
-#line 560 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
-#line 562 "ports.go"
+#line 544 "ports.go"
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+#line 545 "ports.go"
 		e = east[ty][tx] - jc;
-#line 563 "ports.go"
-	} else if (ty == 15L) {
-#line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
-#line 565 "ports.go"
+#line 546 "ports.go"
+	} else if (ty == 15L && tx == 15L) {
+#line 547 "ports.go"
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+#line 548 "ports.go"
 		s = south[ty][tx] - jc;
-#line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
-#line 567 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 568 "ports.go"
-	} else if (tx == 0L) {
-#line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
-#line 570 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 571 "ports.go"
+#line 549 "ports.go"
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+#line 550 "ports.go"
+		e = east[ty][tx] - jc;
+#line 551 "ports.go"
+	} else if (ty == 15L && tx == 0L) {
+#line 552 "ports.go"
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+#line 553 "ports.go"
+		s = south[ty][tx] - jc;
+#line 554 "ports.go"
 		w = west[ty][tx] - jc;
+#line 555 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 556 "ports.go"
+	} else if (ty == 0L) {
+#line 557 "ports.go"
+		n = north[ty][tx] - jc;
+#line 558 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 559 "ports.go"
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+#line 560 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 561 "ports.go"
+	} else if (tx == 15L) {
+#line 562 "ports.go"
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+#line 563 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 564 "ports.go"
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+#line 565 "ports.go"
+		e = east[ty][tx] - jc;
+#line 566 "ports.go"
+	} else if (ty == 15L) {
+#line 567 "ports.go"
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+#line 568 "ports.go"
+		s = south[ty][tx] - jc;
+#line 569 "ports.go"
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+#line 570 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 571 "ports.go"
+	} else if (tx == 0L) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+#line 573 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 574 "ports.go"
+		w = west[ty][tx] - jc;
+#line 575 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
-#line 575 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+#line 578 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+#line 580 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
-		result[ty][tx] = 0.0f;
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
 #line 588 "ports.go"
-	} else if (cv > 1.0f) {
+	float cv = 1.0f / (1.0f + den);
 #line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
+		result[ty][tx] = 0.0f;
+#line 591 "ports.go"
+	} else if (cv > 1.0f) {
+#line 592 "ports.go"
 		result[ty][tx] = 1.0f;
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		result[ty][tx] = cv;
 	}
-#line 593 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 594 "ports.go"
-	c[index] = result[ty][tx];
-#line 595 "ports.go"
-	eC[index] = e;
 #line 596 "ports.go"
-	wC[index] = w;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 597 "ports.go"
-	sC[index] = s;
+	c[index] = result[ty][tx];
 #line 598 "ports.go"
+	eC[index] = e;
+#line 599 "ports.go"
+	wC[index] = w;
+#line 600 "ports.go"
+	sC[index] = s;
+#line 601 "ports.go"
 	nC[index] = n;
 }
 
-#line 605 "ports.go"
+#line 608 "ports.go"
 __kernel void Srad2(__global const float* restrict eC, long eC_len, __global const float* restrict wC, long wC_len, __global const float* restrict nC, long nC_len, __global const float* restrict sC, long sC_len, __global float* j, long j_len, __global const float* restrict c, long c_len, long cols, long rows, float lambda, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -4951,48 +4951,48 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	int dc_b32 = 0;
 	int dc_b33 = 0;
 	__global float (*dc_p34);
-#line 611 "ports.go"
+#line 614 "ports.go"
 	__local float sh16[16][16];
-#line 612 "ports.go"
-	__local float sh17[16][16];
-#line 613 "ports.go"
-	__local float sh18[16][16];
-#line 614 "ports.go"
-	__local float sh19[16][16];
-#line 606 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 606 "ports.go"
-	long by = (long)get_group_id(1);
-#line 607 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 607 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 608 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 609 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 610 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 611 "ports.go"
-	__local float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	__local float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	__local float (*cTemp)[16] = sh18;
-#line 614 "ports.go"
-	__local float (*temp)[16] = sh19;
 #line 615 "ports.go"
+	__local float sh17[16][16];
+#line 616 "ports.go"
+	__local float sh18[16][16];
+#line 617 "ports.go"
+	__local float sh19[16][16];
+#line 609 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 609 "ports.go"
+	long by = (long)get_group_id(1);
+#line 610 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 610 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 611 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 612 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 613 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 614 "ports.go"
+	__local float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	__local float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	__local float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	__local float (*temp)[16] = sh19;
+#line 618 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 616 "ports.go"
+#line 619 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 617 "ports.go"
+#line 620 "ports.go"
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
-#line 618 "ports.go"
+#line 621 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
@@ -5000,7 +5000,7 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 			*dc_p5 = dc_t2;
 		}
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
@@ -5008,11 +5008,11 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 			*dc_p8 = dc_t3;
 		}
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
@@ -5020,7 +5020,7 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 			*dc_p11 = dc_t4;
 		}
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
@@ -5028,76 +5028,76 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 			*dc_p14 = dc_t5;
 		}
 	}
-#line 628 "ports.go"
+#line 631 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 629 "ports.go"
+#line 632 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
 	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 630 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
-#line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
 #line 633 "ports.go"
-	if (ty == 15L && tx == 15L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
-	} else if (tx == 15L) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+	if (ty == 15L && tx == 15L) {
 #line 637 "ports.go"
-	} else if (ty == 15L) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
-#line 638 "ports.go"
+#line 637 "ports.go"
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
+	} else if (tx == 15L) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+#line 640 "ports.go"
+	} else if (ty == 15L) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
-#line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+#line 648 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 649 "ports.go"
 	dc_b33 = 0;
 	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
@@ -5106,129 +5106,129 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	}
 }
 
-#line 605 "ports.go"
-__kernel void Srad2_fast(__global const float* restrict eC, long eC_len, __global const float* restrict wC, long wC_len, __global const float* restrict nC, long nC_len, __global const float* restrict sC, long sC_len, __global float* j, long j_len, __global const float* restrict c, long c_len, long cols, long rows, float lambda, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 611 "ports.go"
-	__local float sh16[16][16];
-#line 612 "ports.go"
-	__local float sh17[16][16];
-#line 613 "ports.go"
-	__local float sh18[16][16];
-#line 614 "ports.go"
-	__local float sh19[16][16];
-#line 606 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 606 "ports.go"
-	long by = (long)get_group_id(1);
-#line 607 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 607 "ports.go"
-	long ty = (long)get_local_id(1);
 #line 608 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 609 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 610 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 611 "ports.go"
-	__local float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	__local float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	__local float (*cTemp)[16] = sh18;
+__kernel void Srad2_fast(__global const float* restrict eC, long eC_len, __global const float* restrict wC, long wC_len, __global const float* restrict nC, long nC_len, __global const float* restrict sC, long sC_len, __global float* j, long j_len, __global const float* restrict c, long c_len, long cols, long rows, float lambda, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 614 "ports.go"
-	__local float (*temp)[16] = sh19;
+	__local float sh16[16][16];
 #line 615 "ports.go"
-	temp[ty][tx] = j[index];
+	__local float sh17[16][16];
 #line 616 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	__local float sh18[16][16];
 #line 617 "ports.go"
-	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
+	__local float sh19[16][16];
+#line 609 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 609 "ports.go"
+	long by = (long)get_group_id(1);
+#line 610 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 610 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 611 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 612 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 613 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 614 "ports.go"
+	__local float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	__local float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	__local float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	__local float (*temp)[16] = sh19;
 #line 618 "ports.go"
+	temp[ty][tx] = j[index];
+#line 619 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 620 "ports.go"
+	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
+#line 621 "ports.go"
 		southC[ty][tx] = c[(long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx)];
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		southC[ty][tx] = c[indexS];
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		eastC[ty][tx] = c[(long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL)];
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		eastC[ty][tx] = c[indexE];
 	}
-#line 628 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 629 "ports.go"
-	cTemp[ty][tx] = c[index];
-#line 630 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 631 "ports.go"
-	float cc = cTemp[ty][tx];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
+	cTemp[ty][tx] = c[index];
 #line 633 "ports.go"
-	if (ty == 15L && tx == 15L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = southC[ty][tx];
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = eastC[ty][tx];
+	float cc = cTemp[ty][tx];
 #line 635 "ports.go"
-	} else if (tx == 15L) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = eastC[ty][tx];
+	if (ty == 15L && tx == 15L) {
 #line 637 "ports.go"
-	} else if (ty == 15L) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cs = southC[ty][tx];
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = eastC[ty][tx];
 #line 638 "ports.go"
+	} else if (tx == 15L) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = eastC[ty][tx];
+#line 640 "ports.go"
+	} else if (ty == 15L) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = southC[ty][tx];
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = cTemp[ty][(long)((ulong)tx + 1UL)];
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = cTemp[ty][(long)((ulong)tx + 1UL)];
 	}
-#line 642 "ports.go"
-	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + temp[ty][tx];
 #line 645 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + temp[ty][tx];
+#line 648 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 649 "ports.go"
 	j[index] = value;
 }
 
-#line 605 "ports.go"
+#line 608 "ports.go"
 __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global const float* wC, long wC_len, __global const float* nC, long nC_len, __global const float* sC, long sC_len, __global float* j, long j_len, __global const float* c, long c_len, long cols, long rows, float lambda, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -5264,48 +5264,48 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	int dc_b32 = 0;
 	int dc_b33 = 0;
 	__global float (*dc_p34);
-#line 611 "ports.go"
+#line 614 "ports.go"
 	__local float sh16[16][16];
-#line 612 "ports.go"
-	__local float sh17[16][16];
-#line 613 "ports.go"
-	__local float sh18[16][16];
-#line 614 "ports.go"
-	__local float sh19[16][16];
-#line 606 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 606 "ports.go"
-	long by = (long)get_group_id(1);
-#line 607 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 607 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 608 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 609 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 610 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 611 "ports.go"
-	__local float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	__local float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	__local float (*cTemp)[16] = sh18;
-#line 614 "ports.go"
-	__local float (*temp)[16] = sh19;
 #line 615 "ports.go"
+	__local float sh17[16][16];
+#line 616 "ports.go"
+	__local float sh18[16][16];
+#line 617 "ports.go"
+	__local float sh19[16][16];
+#line 609 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 609 "ports.go"
+	long by = (long)get_group_id(1);
+#line 610 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 610 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 611 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 612 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 613 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 614 "ports.go"
+	__local float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	__local float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	__local float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	__local float (*temp)[16] = sh19;
+#line 618 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 616 "ports.go"
+#line 619 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 617 "ports.go"
+#line 620 "ports.go"
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
-#line 618 "ports.go"
+#line 621 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
@@ -5313,7 +5313,7 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 			*dc_p5 = dc_t2;
 		}
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
@@ -5321,11 +5321,11 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 			*dc_p8 = dc_t3;
 		}
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
@@ -5333,7 +5333,7 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 			*dc_p11 = dc_t4;
 		}
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
@@ -5341,76 +5341,76 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 			*dc_p14 = dc_t5;
 		}
 	}
-#line 628 "ports.go"
+#line 631 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 629 "ports.go"
+#line 632 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
 	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 630 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
-#line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
 #line 633 "ports.go"
-	if (ty == 15L && tx == 15L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
-	} else if (tx == 15L) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+	if (ty == 15L && tx == 15L) {
 #line 637 "ports.go"
-	} else if (ty == 15L) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
-#line 638 "ports.go"
+#line 637 "ports.go"
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
+	} else if (tx == 15L) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+#line 640 "ports.go"
+	} else if (ty == 15L) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
-#line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+#line 648 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 649 "ports.go"
 	dc_b33 = 0;
 	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
@@ -5419,129 +5419,129 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	}
 }
 
-#line 605 "ports.go"
-__kernel void Srad2_aliased_fast(__global const float* eC, long eC_len, __global const float* wC, long wC_len, __global const float* nC, long nC_len, __global const float* sC, long sC_len, __global float* j, long j_len, __global const float* c, long c_len, long cols, long rows, float lambda, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 611 "ports.go"
-	__local float sh16[16][16];
-#line 612 "ports.go"
-	__local float sh17[16][16];
-#line 613 "ports.go"
-	__local float sh18[16][16];
-#line 614 "ports.go"
-	__local float sh19[16][16];
-#line 606 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 606 "ports.go"
-	long by = (long)get_group_id(1);
-#line 607 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 607 "ports.go"
-	long ty = (long)get_local_id(1);
 #line 608 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 609 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 610 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 611 "ports.go"
-	__local float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	__local float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	__local float (*cTemp)[16] = sh18;
+__kernel void Srad2_aliased_fast(__global const float* eC, long eC_len, __global const float* wC, long wC_len, __global const float* nC, long nC_len, __global const float* sC, long sC_len, __global float* j, long j_len, __global const float* c, long c_len, long cols, long rows, float lambda, float q0sqr, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 614 "ports.go"
-	__local float (*temp)[16] = sh19;
+	__local float sh16[16][16];
 #line 615 "ports.go"
-	temp[ty][tx] = j[index];
+	__local float sh17[16][16];
 #line 616 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	__local float sh18[16][16];
 #line 617 "ports.go"
-	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
+	__local float sh19[16][16];
+#line 609 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 609 "ports.go"
+	long by = (long)get_group_id(1);
+#line 610 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 610 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 611 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 612 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 613 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 614 "ports.go"
+	__local float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	__local float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	__local float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	__local float (*temp)[16] = sh19;
 #line 618 "ports.go"
+	temp[ty][tx] = j[index];
+#line 619 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 620 "ports.go"
+	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
+#line 621 "ports.go"
 		southC[ty][tx] = c[(long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx)];
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		southC[ty][tx] = c[indexS];
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		eastC[ty][tx] = c[(long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL)];
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		eastC[ty][tx] = c[indexE];
 	}
-#line 628 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 629 "ports.go"
-	cTemp[ty][tx] = c[index];
-#line 630 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 631 "ports.go"
-	float cc = cTemp[ty][tx];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
+	cTemp[ty][tx] = c[index];
 #line 633 "ports.go"
-	if (ty == 15L && tx == 15L) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = southC[ty][tx];
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = eastC[ty][tx];
+	float cc = cTemp[ty][tx];
 #line 635 "ports.go"
-	} else if (tx == 15L) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = eastC[ty][tx];
+	if (ty == 15L && tx == 15L) {
 #line 637 "ports.go"
-	} else if (ty == 15L) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cs = southC[ty][tx];
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = eastC[ty][tx];
 #line 638 "ports.go"
+	} else if (tx == 15L) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = eastC[ty][tx];
+#line 640 "ports.go"
+	} else if (ty == 15L) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = southC[ty][tx];
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = cTemp[ty][(long)((ulong)tx + 1UL)];
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = cTemp[ty][(long)((ulong)tx + 1UL)];
 	}
-#line 642 "ports.go"
-	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + temp[ty][tx];
 #line 645 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + temp[ty][tx];
+#line 648 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 649 "ports.go"
 	j[index] = value;
 }
 
-#line 657 "ports.go"
+#line 660 "ports.go"
 __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long offset, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -5575,101 +5575,101 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 	int dc_b30 = 0;
 	__global float (*dc_p31);
 	int dc_b32 = 0;
-#line 658 "ports.go"
+#line 661 "ports.go"
 	__local float sh20[16][16];
-#line 659 "ports.go"
-	__local float sh21[16][16];
-#line 660 "ports.go"
-	__local float sh22[16][16];
-#line 658 "ports.go"
-	__local float (*dia)[16] = sh20;
-#line 659 "ports.go"
-	__local float (*periRow)[16] = sh21;
-#line 660 "ports.go"
-	__local float (*periCol)[16] = sh22;
-#line 661 "ports.go"
-	long i = 0;
-#line 661 "ports.go"
-	long j = 0;
-#line 661 "ports.go"
-	long arrayOffset = 0;
-#line 661 "ports.go"
-	long idx = 0;
 #line 662 "ports.go"
-	if ((long)get_local_id(0) < 16L) {
+	__local float sh21[16][16];
 #line 663 "ports.go"
-		idx = (long)get_local_id(0);
+	__local float sh22[16][16];
+#line 661 "ports.go"
+	__local float (*dia)[16] = sh20;
+#line 662 "ports.go"
+	__local float (*periRow)[16] = sh21;
+#line 663 "ports.go"
+	__local float (*periCol)[16] = sh22;
 #line 664 "ports.go"
-		arrayOffset = (long)((ulong)offset * (ulong)matrixDim + (ulong)offset);
+	long i = 0;
+#line 664 "ports.go"
+	long j = 0;
+#line 664 "ports.go"
+	long arrayOffset = 0;
+#line 664 "ports.go"
+	long idx = 0;
 #line 665 "ports.go"
-		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+	if ((long)get_local_id(0) < 16L) {
 #line 666 "ports.go"
+		idx = (long)get_local_id(0);
+#line 667 "ports.go"
+		arrayOffset = (long)((ulong)offset * (ulong)matrixDim + (ulong)offset);
+#line 668 "ports.go"
+		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+#line 669 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 667 "ports.go"
+#line 670 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
-#line 669 "ports.go"
+#line 672 "ports.go"
 		arrayOffset = (long)((ulong)offset * (ulong)matrixDim + (ulong)offset);
-#line 670 "ports.go"
+#line 673 "ports.go"
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
-#line 671 "ports.go"
+#line 674 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 672 "ports.go"
+#line 675 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	} else {
-#line 675 "ports.go"
-		idx = (long)((ulong)(long)get_local_id(0) - 16UL);
-#line 676 "ports.go"
-		arrayOffset = (long)(((ulong)offset + 8UL) * (ulong)matrixDim + (ulong)offset);
-#line 677 "ports.go"
-		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 678 "ports.go"
+		idx = (long)((ulong)(long)get_local_id(0) - 16UL);
+#line 679 "ports.go"
+		arrayOffset = (long)(((ulong)offset + 8UL) * (ulong)matrixDim + (ulong)offset);
+#line 680 "ports.go"
+		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 681 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
-#line 679 "ports.go"
+#line 682 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
-#line 681 "ports.go"
+#line 684 "ports.go"
 		arrayOffset = (long)(((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL) * (ulong)matrixDim + (ulong)offset);
-#line 682 "ports.go"
+#line 685 "ports.go"
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
-#line 683 "ports.go"
+#line 686 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
-#line 684 "ports.go"
+#line 687 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	}
-#line 687 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 688 "ports.go"
-	if ((long)get_local_id(0) < 16L) {
-#line 689 "ports.go"
-		idx = (long)get_local_id(0);
 #line 690 "ports.go"
-		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 691 "ports.go"
-			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
+	if ((long)get_local_id(0) < 16L) {
 #line 692 "ports.go"
+		idx = (long)get_local_id(0);
+#line 693 "ports.go"
+		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 694 "ports.go"
+			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
+#line 695 "ports.go"
 				dc_b13 = 0;
 				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
 				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
@@ -5679,13 +5679,13 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			}
 		}
 	} else {
-#line 696 "ports.go"
-		idx = (long)((ulong)(long)get_local_id(0) - 16UL);
-#line 697 "ports.go"
-		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
-#line 698 "ports.go"
-			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 699 "ports.go"
+		idx = (long)((ulong)(long)get_local_id(0) - 16UL);
+#line 700 "ports.go"
+		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 701 "ports.go"
+			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
+#line 702 "ports.go"
 				dc_b18 = 0;
 				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
 				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
@@ -5693,7 +5693,7 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 					*dc_p19 = dc_t6;
 				}
 			}
-#line 701 "ports.go"
+#line 704 "ports.go"
 			dc_b23 = 0;
 			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
 			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
@@ -5702,47 +5702,47 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			}
 		}
 	}
-#line 704 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 705 "ports.go"
-	if ((long)get_local_id(0) < 16L) {
-#line 706 "ports.go"
-		idx = (long)get_local_id(0);
 #line 707 "ports.go"
-		arrayOffset = (long)(((ulong)offset + 1UL) * (ulong)matrixDim + (ulong)offset);
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 708 "ports.go"
-		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+	if ((long)get_local_id(0) < 16L) {
 #line 709 "ports.go"
+		idx = (long)get_local_id(0);
+#line 710 "ports.go"
+		arrayOffset = (long)(((ulong)offset + 1UL) * (ulong)matrixDim + (ulong)offset);
+#line 711 "ports.go"
+		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 712 "ports.go"
 			dc_b27 = 0;
 			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
 			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
-#line 710 "ports.go"
+#line 713 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	} else {
-#line 713 "ports.go"
-		idx = (long)((ulong)(long)get_local_id(0) - 16UL);
-#line 714 "ports.go"
-		arrayOffset = (long)(((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL) * (ulong)matrixDim + (ulong)offset);
-#line 715 "ports.go"
-		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 716 "ports.go"
+		idx = (long)((ulong)(long)get_local_id(0) - 16UL);
+#line 717 "ports.go"
+		arrayOffset = (long)(((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL) * (ulong)matrixDim + (ulong)offset);
+#line 718 "ports.go"
+		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 719 "ports.go"
 			dc_b30 = 0;
 			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
 			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
-#line 717 "ports.go"
+#line 720 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	}
 }
 
-#line 726 "ports.go"
+#line 729 "ports.go"
 __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long offset, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -5755,46 +5755,46 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 	int dc_b9 = 0;
 	__global float (*dc_p10);
 	int dc_b11 = 0;
-#line 727 "ports.go"
-	__local float sh23[16][16];
-#line 728 "ports.go"
-	__local float sh24[16][16];
-#line 727 "ports.go"
-	__local float (*periRow)[16] = sh23;
-#line 728 "ports.go"
-	__local float (*periCol)[16] = sh24;
-#line 729 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 729 "ports.go"
-	long ty = (long)get_local_id(1);
 #line 730 "ports.go"
-	long globalRowID = (long)((ulong)offset + ((ulong)(long)get_group_id(1) + 1UL) * 16UL);
+	__local float sh23[16][16];
 #line 731 "ports.go"
-	long globalColID = (long)((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL);
+	__local float sh24[16][16];
+#line 730 "ports.go"
+	__local float (*periRow)[16] = sh23;
+#line 731 "ports.go"
+	__local float (*periCol)[16] = sh24;
 #line 732 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 732 "ports.go"
+	long ty = (long)get_local_id(1);
+#line 733 "ports.go"
+	long globalRowID = (long)((ulong)offset + ((ulong)(long)get_group_id(1) + 1UL) * 16UL);
+#line 734 "ports.go"
+	long globalColID = (long)((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL);
+#line 735 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 733 "ports.go"
+#line 736 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
 	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 734 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 735 "ports.go"
-	float sum = 0.0f;
-#line 736 "ports.go"
-	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 737 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 738 "ports.go"
+	float sum = 0.0f;
+#line 739 "ports.go"
+	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 740 "ports.go"
 		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
 	}
-#line 739 "ports.go"
+#line 742 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
 	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
@@ -5803,43 +5803,43 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 	}
 }
 
-#line 726 "ports.go"
+#line 729 "ports.go"
 __kernel void LudInternal_fast(__global float* m, long m_len, long matrixDim, long offset, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 727 "ports.go"
-	__local float sh23[16][16];
-#line 728 "ports.go"
-	__local float sh24[16][16];
-#line 727 "ports.go"
-	__local float (*periRow)[16] = sh23;
-#line 728 "ports.go"
-	__local float (*periCol)[16] = sh24;
-#line 729 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 729 "ports.go"
-	long ty = (long)get_local_id(1);
 #line 730 "ports.go"
-	long globalRowID = (long)((ulong)offset + ((ulong)(long)get_group_id(1) + 1UL) * 16UL);
+	__local float sh23[16][16];
 #line 731 "ports.go"
-	long globalColID = (long)((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL);
+	__local float sh24[16][16];
+#line 730 "ports.go"
+	__local float (*periRow)[16] = sh23;
+#line 731 "ports.go"
+	__local float (*periCol)[16] = sh24;
 #line 732 "ports.go"
-	periRow[ty][tx] = m[(long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)];
+	long tx = (long)get_local_id(0);
+#line 732 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 733 "ports.go"
-	periCol[ty][tx] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx)];
+	long globalRowID = (long)((ulong)offset + ((ulong)(long)get_group_id(1) + 1UL) * 16UL);
 #line 734 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long globalColID = (long)((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL);
 #line 735 "ports.go"
-	float sum = 0.0f;
+	periRow[ty][tx] = m[(long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)];
 #line 736 "ports.go"
-	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+	periCol[ty][tx] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx)];
 #line 737 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 738 "ports.go"
+	float sum = 0.0f;
+#line 739 "ports.go"
+	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 740 "ports.go"
 		sum = sum + periCol[ty][i] * periRow[i][tx];
 	}
-#line 739 "ports.go"
+#line 742 "ports.go"
 	m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] - sum;
 }
 
 #ifdef cl_khr_fp64
-#line 794 "ports.go"
+#line 797 "ports.go"
 __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long boxes_len, __global const FourVector* restrict rv, long rv_len, __global const double* restrict qv, long qv_len, __global FourVector* fv, long fv_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5871,149 +5871,149 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 	int dc_b28 = 0;
 	__global double (*dc_p29);
 	int dc_b30 = 0;
-#line 800 "ports.go"
-	__local FourVector sh25[100];
-#line 801 "ports.go"
-	__local FourVector sh26[100];
-#line 802 "ports.go"
-	__local double sh27[100];
-#line 795 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 796 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 797 "ports.go"
-	long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		__local FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		__local FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+	__local FourVector sh25[100];
 #line 804 "ports.go"
+	__local FourVector sh26[100];
+#line 805 "ports.go"
+	__local double sh27[100];
+#line 798 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 799 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 800 "ports.go"
+	long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		__local FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		__local FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		__local double* qBShared = sh27;
+#line 806 "ports.go"
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+#line 807 "ports.go"
 		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100L; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b2 = 0;
 			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long)((ulong)wtx + 128UL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 815 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
-#line 816 "ports.go"
-		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
-#line 817 "ports.go"
-			uchar active = k <= nn;
 #line 818 "ports.go"
-			long pointer = bx;
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
-			if (k > 0L && active) {
+		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 820 "ports.go"
+			uchar active = k <= nn;
+#line 821 "ports.go"
+			long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0L && active) {
+#line 823 "ports.go"
 				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100L; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b11 = 0;
 					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
 					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100L; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100L; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {0};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						ThreeVector d = {0};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
 						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
 						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
 						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b28 = 0;
 						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
 						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
@@ -6021,19 +6021,19 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 							*dc_p29 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 }
 
-#line 794 "ports.go"
+#line 797 "ports.go"
 __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, long boxes_len, __global const FourVector* restrict rv, long rv_len, __global const double* restrict qv, long qv_len, __global FourVector* fv, long fv_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local FourVector (*dc_p2);
@@ -6062,149 +6062,149 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 	int dc_b25 = 0;
 	__global double (*dc_p26);
 	int dc_b27 = 0;
-#line 800 "ports.go"
-	__local FourVector sh25[100];
-#line 801 "ports.go"
-	__local FourVector sh26[100];
-#line 802 "ports.go"
-	__local double sh27[100];
-#line 795 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 796 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 797 "ports.go"
-	long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		__local FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		__local FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = boxes[bx].Offset;
+	__local FourVector sh25[100];
 #line 804 "ports.go"
+	__local FourVector sh26[100];
+#line 805 "ports.go"
+	__local double sh27[100];
+#line 798 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 799 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 800 "ports.go"
+	long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		__local FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		__local FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		__local double* qBShared = sh27;
+#line 806 "ports.go"
+		long firstI = boxes[bx].Offset;
+#line 807 "ports.go"
 		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100L; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long)((ulong)wtx + 128UL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 815 "ports.go"
-		long nn = (long)boxes[bx].NN;
-#line 816 "ports.go"
-		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
-#line 817 "ports.go"
-			uchar active = k <= nn;
 #line 818 "ports.go"
-			long pointer = bx;
+		long nn = (long)boxes[bx].NN;
 #line 819 "ports.go"
-			if (k > 0L && active) {
+		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 820 "ports.go"
+			uchar active = k <= nn;
+#line 821 "ports.go"
+			long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0L && active) {
+#line 823 "ports.go"
 				pointer = (long)boxes[bx].Nei[(long)((ulong)k - 1UL)].Number;
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100L; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b5 = 0;
 					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
 					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100L; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100L; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {0};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						ThreeVector d = {0};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b16 = 0;
 						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
 						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
 						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
 						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
 						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
@@ -6212,19 +6212,19 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 							*dc_p26 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 }
 
-#line 794 "ports.go"
+#line 797 "ports.go"
 __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long boxes_len, __global const FourVector* rv, long rv_len, __global const double* qv, long qv_len, __global FourVector* fv, long fv_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6256,149 +6256,149 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 	int dc_b28 = 0;
 	__global double (*dc_p29);
 	int dc_b30 = 0;
-#line 800 "ports.go"
-	__local FourVector sh25[100];
-#line 801 "ports.go"
-	__local FourVector sh26[100];
-#line 802 "ports.go"
-	__local double sh27[100];
-#line 795 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 796 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 797 "ports.go"
-	long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		__local FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		__local FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+	__local FourVector sh25[100];
 #line 804 "ports.go"
+	__local FourVector sh26[100];
+#line 805 "ports.go"
+	__local double sh27[100];
+#line 798 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 799 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 800 "ports.go"
+	long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		__local FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		__local FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		__local double* qBShared = sh27;
+#line 806 "ports.go"
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+#line 807 "ports.go"
 		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100L; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b2 = 0;
 			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long)((ulong)wtx + 128UL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 815 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
-#line 816 "ports.go"
-		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
-#line 817 "ports.go"
-			uchar active = k <= nn;
 #line 818 "ports.go"
-			long pointer = bx;
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
-			if (k > 0L && active) {
+		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 820 "ports.go"
+			uchar active = k <= nn;
+#line 821 "ports.go"
+			long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0L && active) {
+#line 823 "ports.go"
 				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100L; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b11 = 0;
 					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
 					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100L; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100L; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {0};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						ThreeVector d = {0};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
 						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
 						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
 						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b28 = 0;
 						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
 						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
@@ -6406,19 +6406,19 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 							*dc_p29 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 }
 
-#line 794 "ports.go"
+#line 797 "ports.go"
 __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, long boxes_len, __global const FourVector* rv, long rv_len, __global const double* qv, long qv_len, __global FourVector* fv, long fv_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local FourVector (*dc_p2);
@@ -6447,149 +6447,149 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 	int dc_b25 = 0;
 	__global double (*dc_p26);
 	int dc_b27 = 0;
-#line 800 "ports.go"
-	__local FourVector sh25[100];
-#line 801 "ports.go"
-	__local FourVector sh26[100];
-#line 802 "ports.go"
-	__local double sh27[100];
-#line 795 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 796 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 797 "ports.go"
-	long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		__local FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		__local FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		__local double* qBShared = sh27;
 #line 803 "ports.go"
-		long firstI = boxes[bx].Offset;
+	__local FourVector sh25[100];
 #line 804 "ports.go"
+	__local FourVector sh26[100];
+#line 805 "ports.go"
+	__local double sh27[100];
+#line 798 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 799 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 800 "ports.go"
+	long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		__local FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		__local FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		__local double* qBShared = sh27;
+#line 806 "ports.go"
+		long firstI = boxes[bx].Offset;
+#line 807 "ports.go"
 		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100L; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long)((ulong)wtx + 128UL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 815 "ports.go"
-		long nn = (long)boxes[bx].NN;
-#line 816 "ports.go"
-		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
-#line 817 "ports.go"
-			uchar active = k <= nn;
 #line 818 "ports.go"
-			long pointer = bx;
+		long nn = (long)boxes[bx].NN;
 #line 819 "ports.go"
-			if (k > 0L && active) {
+		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 820 "ports.go"
+			uchar active = k <= nn;
+#line 821 "ports.go"
+			long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0L && active) {
+#line 823 "ports.go"
 				pointer = (long)boxes[bx].Nei[(long)((ulong)k - 1UL)].Number;
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100L; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b5 = 0;
 					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
 					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100L; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100L; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {0};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						ThreeVector d = {0};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b16 = 0;
 						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
 						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
 						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
 						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
 						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
@@ -6597,20 +6597,20 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 							*dc_p26 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long)((ulong)wtx + 128UL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
 	}
 }
 #endif // cl_khr_fp64
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -6648,90 +6648,90 @@ __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global u
 	int dc_b34 = 0;
 	__global uint (*dc_p35);
 	int dc_b36 = 0;
-#line 904 "ports.go"
-	__local uint sh28[1024];
-#line 905 "ports.go"
-	__local uint sh29[1024];
-#line 904 "ports.go"
-	__local uint* sKey = sh28;
-#line 905 "ports.go"
-	__local uint* sVal = sh29;
-#line 906 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
 #line 907 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh28[1024];
 #line 908 "ports.go"
+	__local uint sh29[1024];
+#line 907 "ports.go"
+	__local uint* sKey = sh28;
+#line 908 "ports.go"
+	__local uint* sVal = sh29;
+#line 909 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 910 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 911 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
 	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 909 "ports.go"
+#line 912 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
 	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 910 "ports.go"
+#line 913 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
 	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 911 "ports.go"
+#line 914 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
 	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 912 "ports.go"
-	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
-#line 913 "ports.go"
-		uint lPos = tid & (stride - 1u);
-#line 914 "ports.go"
-		uint base = 2u * (tid - lPos);
 #line 915 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		uint lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		uint base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
-#line 919 "ports.go"
-		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
-#line 920 "ports.go"
-		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 919 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 920 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 921 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 922 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 926 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
 		uint dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
 		uint dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
 		uint dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
 		uint dc_t8 = valB;
@@ -6739,30 +6739,30 @@ __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global u
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 928 "ports.go"
+#line 931 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 929 "ports.go"
+#line 932 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
 	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 930 "ports.go"
+#line 933 "ports.go"
 	dc_b28 = 0;
 	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
 	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
-#line 931 "ports.go"
+#line 934 "ports.go"
 	dc_b31 = 0;
 	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
 	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
-#line 932 "ports.go"
+#line 935 "ports.go"
 	dc_b34 = 0;
 	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
 	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
@@ -6771,7 +6771,7 @@ __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global u
 	}
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 __kernel void MergeSortShared_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6785,70 +6785,70 @@ __kernel void MergeSortShared_fast(__global uint* dstKey, long dstKey_len, __glo
 	__local uint (*dc_p10);
 	int dc_b11 = 0;
 	__local uint (*dc_p12);
-#line 904 "ports.go"
-	__local uint sh28[1024];
-#line 905 "ports.go"
-	__local uint sh29[1024];
-#line 904 "ports.go"
-	__local uint* sKey = sh28;
-#line 905 "ports.go"
-	__local uint* sVal = sh29;
-#line 906 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
 #line 907 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh28[1024];
 #line 908 "ports.go"
-	sKey[tid] = srcKey[g];
+	__local uint sh29[1024];
+#line 907 "ports.go"
+	__local uint* sKey = sh28;
+#line 908 "ports.go"
+	__local uint* sVal = sh29;
 #line 909 "ports.go"
-	sVal[tid] = srcVal[g];
+	uint tid = (uint)(long)get_local_id(0);
 #line 910 "ports.go"
-	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 911 "ports.go"
-	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+	sKey[tid] = srcKey[g];
 #line 912 "ports.go"
-	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+	sVal[tid] = srcVal[g];
 #line 913 "ports.go"
-		uint lPos = tid & (stride - 1u);
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
 #line 914 "ports.go"
-		uint base = 2u * (tid - lPos);
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
 #line 915 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		uint lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		uint base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
-#line 919 "ports.go"
-		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
-#line 920 "ports.go"
-		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 919 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 920 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 921 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 922 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 926 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
 		uint dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
 		uint dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b9 = 0;
 		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
 		uint dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
 		uint dc_t4 = valB;
@@ -6856,19 +6856,19 @@ __kernel void MergeSortShared_fast(__global uint* dstKey, long dstKey_len, __glo
 			*dc_p12 = dc_t4;
 		}
 	}
-#line 928 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 929 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 930 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 931 "ports.go"
-	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 932 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 933 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 934 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 935 "ports.go"
 	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -6906,90 +6906,90 @@ __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __
 	int dc_b34 = 0;
 	__global uint (*dc_p35);
 	int dc_b36 = 0;
-#line 904 "ports.go"
-	__local uint sh28[1024];
-#line 905 "ports.go"
-	__local uint sh29[1024];
-#line 904 "ports.go"
-	__local uint* sKey = sh28;
-#line 905 "ports.go"
-	__local uint* sVal = sh29;
-#line 906 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
 #line 907 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh28[1024];
 #line 908 "ports.go"
+	__local uint sh29[1024];
+#line 907 "ports.go"
+	__local uint* sKey = sh28;
+#line 908 "ports.go"
+	__local uint* sVal = sh29;
+#line 909 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 910 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 911 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
 	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 909 "ports.go"
+#line 912 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
 	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 910 "ports.go"
+#line 913 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
 	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 911 "ports.go"
+#line 914 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
 	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 912 "ports.go"
-	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
-#line 913 "ports.go"
-		uint lPos = tid & (stride - 1u);
-#line 914 "ports.go"
-		uint base = 2u * (tid - lPos);
 #line 915 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		uint lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		uint base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
-#line 919 "ports.go"
-		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
-#line 920 "ports.go"
-		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 919 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 920 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 921 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 922 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 926 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
 		uint dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
 		uint dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
 		uint dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
 		uint dc_t8 = valB;
@@ -6997,30 +6997,30 @@ __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 928 "ports.go"
+#line 931 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 929 "ports.go"
+#line 932 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
 	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 930 "ports.go"
+#line 933 "ports.go"
 	dc_b28 = 0;
 	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
 	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
-#line 931 "ports.go"
+#line 934 "ports.go"
 	dc_b31 = 0;
 	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
 	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
-#line 932 "ports.go"
+#line 935 "ports.go"
 	dc_b34 = 0;
 	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
 	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
@@ -7029,7 +7029,7 @@ __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __
 	}
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 __kernel void MergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uchar dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7043,70 +7043,70 @@ __kernel void MergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_le
 	__local uint (*dc_p10);
 	int dc_b11 = 0;
 	__local uint (*dc_p12);
-#line 904 "ports.go"
-	__local uint sh28[1024];
-#line 905 "ports.go"
-	__local uint sh29[1024];
-#line 904 "ports.go"
-	__local uint* sKey = sh28;
-#line 905 "ports.go"
-	__local uint* sVal = sh29;
-#line 906 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
 #line 907 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh28[1024];
 #line 908 "ports.go"
-	sKey[tid] = srcKey[g];
+	__local uint sh29[1024];
+#line 907 "ports.go"
+	__local uint* sKey = sh28;
+#line 908 "ports.go"
+	__local uint* sVal = sh29;
 #line 909 "ports.go"
-	sVal[tid] = srcVal[g];
+	uint tid = (uint)(long)get_local_id(0);
 #line 910 "ports.go"
-	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 911 "ports.go"
-	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+	sKey[tid] = srcKey[g];
 #line 912 "ports.go"
-	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+	sVal[tid] = srcVal[g];
 #line 913 "ports.go"
-		uint lPos = tid & (stride - 1u);
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
 #line 914 "ports.go"
-		uint base = 2u * (tid - lPos);
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
 #line 915 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		uint lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		uint base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
-#line 919 "ports.go"
-		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
-#line 920 "ports.go"
-		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 919 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 920 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 921 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 922 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 926 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
 		uint dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
 		uint dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b9 = 0;
 		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
 		uint dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
 		uint dc_t4 = valB;
@@ -7114,19 +7114,19 @@ __kernel void MergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_le
 			*dc_p12 = dc_t4;
 		}
 	}
-#line 928 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 929 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 930 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 931 "ports.go"
-	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 932 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 933 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 934 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 935 "ports.go"
 	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
 }
 
-#line 948 "ports.go"
+#line 951 "ports.go"
 __kernel void OddEvenMergeSortShared(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -7152,97 +7152,97 @@ __kernel void OddEvenMergeSortShared(__global uint* dstKey, long dstKey_len, __g
 	int dc_b22 = 0;
 	__global uint (*dc_p23);
 	int dc_b24 = 0;
-#line 949 "ports.go"
-	__local uint sh30[1024];
-#line 950 "ports.go"
-	__local uint sh31[1024];
-#line 949 "ports.go"
-	__local uint* sKey = sh30;
-#line 950 "ports.go"
-	__local uint* sVal = sh31;
-#line 951 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
 #line 952 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh30[1024];
 #line 953 "ports.go"
+	__local uint sh31[1024];
+#line 952 "ports.go"
+	__local uint* sKey = sh30;
+#line 953 "ports.go"
+	__local uint* sVal = sh31;
+#line 954 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 955 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 956 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
 	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 954 "ports.go"
+#line 957 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
 	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 955 "ports.go"
+#line 958 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
 	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 956 "ports.go"
+#line 959 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
 	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 957 "ports.go"
+#line 960 "ports.go"
 	for (uint size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		uint stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		uint offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 966 "ports.go"
+#line 969 "ports.go"
 			uint pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 971 "ports.go"
-			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 974 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
+#line 980 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 978 "ports.go"
+#line 981 "ports.go"
 	dc_b13 = 0;
 	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
 	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
-#line 979 "ports.go"
+#line 982 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
 	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 980 "ports.go"
+#line 983 "ports.go"
 	dc_b19 = 0;
 	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
 	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
-#line 981 "ports.go"
+#line 984 "ports.go"
 	dc_b22 = 0;
 	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
 	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
@@ -7251,68 +7251,68 @@ __kernel void OddEvenMergeSortShared(__global uint* dstKey, long dstKey_len, __g
 	}
 }
 
-#line 948 "ports.go"
-__kernel void OddEvenMergeSortShared_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 949 "ports.go"
-	__local uint sh30[1024];
-#line 950 "ports.go"
-	__local uint sh31[1024];
-#line 949 "ports.go"
-	__local uint* sKey = sh30;
-#line 950 "ports.go"
-	__local uint* sVal = sh31;
 #line 951 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
+__kernel void OddEvenMergeSortShared_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* restrict srcKey, long srcKey_len, __global const uint* restrict srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 952 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh30[1024];
 #line 953 "ports.go"
-	sKey[tid] = srcKey[g];
+	__local uint sh31[1024];
+#line 952 "ports.go"
+	__local uint* sKey = sh30;
+#line 953 "ports.go"
+	__local uint* sVal = sh31;
 #line 954 "ports.go"
-	sVal[tid] = srcVal[g];
+	uint tid = (uint)(long)get_local_id(0);
 #line 955 "ports.go"
-	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 956 "ports.go"
-	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+	sKey[tid] = srcKey[g];
 #line 957 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 958 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 959 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 960 "ports.go"
 	for (uint size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		uint stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		uint offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 966 "ports.go"
+#line 969 "ports.go"
 			uint pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 971 "ports.go"
-			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 974 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 978 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 979 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 980 "ports.go"
-	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 982 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 983 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 984 "ports.go"
 	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
 }
 
-#line 948 "ports.go"
+#line 951 "ports.go"
 __kernel void OddEvenMergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -7338,97 +7338,97 @@ __kernel void OddEvenMergeSortShared_aliased(__global uint* dstKey, long dstKey_
 	int dc_b22 = 0;
 	__global uint (*dc_p23);
 	int dc_b24 = 0;
-#line 949 "ports.go"
-	__local uint sh30[1024];
-#line 950 "ports.go"
-	__local uint sh31[1024];
-#line 949 "ports.go"
-	__local uint* sKey = sh30;
-#line 950 "ports.go"
-	__local uint* sVal = sh31;
-#line 951 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
 #line 952 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh30[1024];
 #line 953 "ports.go"
+	__local uint sh31[1024];
+#line 952 "ports.go"
+	__local uint* sKey = sh30;
+#line 953 "ports.go"
+	__local uint* sVal = sh31;
+#line 954 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 955 "ports.go"
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+#line 956 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
 	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 954 "ports.go"
+#line 957 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
 	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 955 "ports.go"
+#line 958 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
 	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 956 "ports.go"
+#line 959 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
 	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 957 "ports.go"
+#line 960 "ports.go"
 	for (uint size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		uint stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		uint offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 966 "ports.go"
+#line 969 "ports.go"
 			uint pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 971 "ports.go"
-			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 974 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
+#line 980 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 978 "ports.go"
+#line 981 "ports.go"
 	dc_b13 = 0;
 	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
 	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
-#line 979 "ports.go"
+#line 982 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
 	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 980 "ports.go"
+#line 983 "ports.go"
 	dc_b19 = 0;
 	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
 	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
-#line 981 "ports.go"
+#line 984 "ports.go"
 	dc_b22 = 0;
 	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
 	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
@@ -7437,68 +7437,68 @@ __kernel void OddEvenMergeSortShared_aliased(__global uint* dstKey, long dstKey_
 	}
 }
 
-#line 948 "ports.go"
-__kernel void OddEvenMergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 949 "ports.go"
-	__local uint sh30[1024];
-#line 950 "ports.go"
-	__local uint sh31[1024];
-#line 949 "ports.go"
-	__local uint* sKey = sh30;
-#line 950 "ports.go"
-	__local uint* sVal = sh31;
 #line 951 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
+__kernel void OddEvenMergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_len, __global uint* dstVal, long dstVal_len, __global const uint* srcKey, long srcKey_len, __global const uint* srcVal, long srcVal_len, uint arrayLength, uint dir, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 952 "ports.go"
-	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
+	__local uint sh30[1024];
 #line 953 "ports.go"
-	sKey[tid] = srcKey[g];
+	__local uint sh31[1024];
+#line 952 "ports.go"
+	__local uint* sKey = sh30;
+#line 953 "ports.go"
+	__local uint* sVal = sh31;
 #line 954 "ports.go"
-	sVal[tid] = srcVal[g];
+	uint tid = (uint)(long)get_local_id(0);
 #line 955 "ports.go"
-	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 956 "ports.go"
-	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+	sKey[tid] = srcKey[g];
 #line 957 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 958 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 959 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 960 "ports.go"
 	for (uint size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		uint stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		uint offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 966 "ports.go"
+#line 969 "ports.go"
 			uint pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 971 "ports.go"
-			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 974 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 978 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 979 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 980 "ports.go"
-	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 982 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 983 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 984 "ports.go"
 	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 __kernel void Histogram256(__global uint* partial, long partial_len, __global const uint* restrict data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -7506,17 +7506,17 @@ __kernel void Histogram256(__global uint* partial, long partial_len, __global co
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global uint (*dc_p6);
-#line 1019 "ports.go"
-	__local uint sh32[1536];
-#line 1019 "ports.go"
-	__local uint* sHist = sh32;
-#line 1020 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
-#line 1021 "ports.go"
-	uint warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (uint i = 0u; i < 8u; i = i + 1u) {
+	__local uint sh32[1536];
+#line 1022 "ports.go"
+	__local uint* sHist = sh32;
 #line 1023 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1024 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
 		uint dc_t1 = 0u;
@@ -7524,25 +7524,25 @@ __kernel void Histogram256(__global uint* partial, long partial_len, __global co
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1030 "ports.go"
-	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		uint sum = 0u;
 #line 1032 "ports.go"
-		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1033 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		uint sum = 0u;
+#line 1035 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
 		uint dc_t2 = sum;
@@ -7552,46 +7552,46 @@ __kernel void Histogram256(__global uint* partial, long partial_len, __global co
 	}
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 __kernel void Histogram256_fast(__global uint* partial, long partial_len, __global const uint* restrict data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 1019 "ports.go"
-	__local uint sh32[1536];
-#line 1019 "ports.go"
-	__local uint* sHist = sh32;
-#line 1020 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
-#line 1021 "ports.go"
-	uint warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (uint i = 0u; i < 8u; i = i + 1u) {
+	__local uint sh32[1536];
+#line 1022 "ports.go"
+	__local uint* sHist = sh32;
 #line 1023 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1024 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		sHist[tid + i * 192u] = 0u;
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1030 "ports.go"
-	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		uint sum = 0u;
 #line 1032 "ports.go"
-		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1033 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		uint sum = 0u;
+#line 1035 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		partial[(uint)(long)get_group_id(0) * 256u + bin] = sum;
 	}
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 __kernel void Histogram256_aliased(__global uint* partial, long partial_len, __global const uint* data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
@@ -7599,17 +7599,17 @@ __kernel void Histogram256_aliased(__global uint* partial, long partial_len, __g
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global uint (*dc_p6);
-#line 1019 "ports.go"
-	__local uint sh32[1536];
-#line 1019 "ports.go"
-	__local uint* sHist = sh32;
-#line 1020 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
-#line 1021 "ports.go"
-	uint warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (uint i = 0u; i < 8u; i = i + 1u) {
+	__local uint sh32[1536];
+#line 1022 "ports.go"
+	__local uint* sHist = sh32;
 #line 1023 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1024 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
 		uint dc_t1 = 0u;
@@ -7617,25 +7617,25 @@ __kernel void Histogram256_aliased(__global uint* partial, long partial_len, __g
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1030 "ports.go"
-	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		uint sum = 0u;
 #line 1032 "ports.go"
-		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1033 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		uint sum = 0u;
+#line 1035 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
 		uint dc_t2 = sum;
@@ -7645,46 +7645,46 @@ __kernel void Histogram256_aliased(__global uint* partial, long partial_len, __g
 	}
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 __kernel void Histogram256_aliased_fast(__global uint* partial, long partial_len, __global const uint* data, long data_len, uint dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 1019 "ports.go"
-	__local uint sh32[1536];
-#line 1019 "ports.go"
-	__local uint* sHist = sh32;
-#line 1020 "ports.go"
-	uint tid = (uint)(long)get_local_id(0);
-#line 1021 "ports.go"
-	uint warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (uint i = 0u; i < 8u; i = i + 1u) {
+	__local uint sh32[1536];
+#line 1022 "ports.go"
+	__local uint* sHist = sh32;
 #line 1023 "ports.go"
+	uint tid = (uint)(long)get_local_id(0);
+#line 1024 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		sHist[tid + i * 192u] = 0u;
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1030 "ports.go"
-	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		uint sum = 0u;
 #line 1032 "ports.go"
-		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1033 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		uint sum = 0u;
+#line 1035 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		partial[(uint)(long)get_group_id(0) * 256u + bin] = sum;
 	}
 }
 
-#line 1043 "ports.go"
+#line 1046 "ports.go"
 __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7695,31 +7695,31 @@ __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	__local uint sh33[256];
-#line 1044 "ports.go"
+#line 1047 "ports.go"
 	uint sum = 0u;
-#line 1045 "ports.go"
+#line 1048 "ports.go"
 	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
-#line 1046 "ports.go"
+#line 1049 "ports.go"
 		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
 	}
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	__local uint* data = sh33;
-#line 1049 "ports.go"
+#line 1052 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
 	uint dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 1050 "ports.go"
-	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
-#line 1051 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1052 "ports.go"
-		if ((uint)(long)get_local_id(0) < stride) {
 #line 1053 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1055 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1056 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
 			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
@@ -7728,9 +7728,9 @@ __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __
 			}
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
 		uint dc_t3 = data[0];
@@ -7740,39 +7740,39 @@ __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __
 	}
 }
 
-#line 1043 "ports.go"
-__kernel void MergeHistogram256_fast(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 1048 "ports.go"
-	__local uint sh33[256];
-#line 1044 "ports.go"
-	uint sum = 0u;
-#line 1045 "ports.go"
-	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
 #line 1046 "ports.go"
+__kernel void MergeHistogram256_fast(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1051 "ports.go"
+	__local uint sh33[256];
+#line 1047 "ports.go"
+	uint sum = 0u;
+#line 1048 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1049 "ports.go"
 		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
 	}
-#line 1048 "ports.go"
-	__local uint* data = sh33;
-#line 1049 "ports.go"
-	data[(long)get_local_id(0)] = sum;
-#line 1050 "ports.go"
-	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
 #line 1051 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	__local uint* data = sh33;
 #line 1052 "ports.go"
-		if ((uint)(long)get_local_id(0) < stride) {
+	data[(long)get_local_id(0)] = sum;
 #line 1053 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1055 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1056 "ports.go"
 			data[(long)get_local_id(0)] = data[(long)get_local_id(0)] + data[(uint)(long)get_local_id(0) + stride];
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		histogram[(long)get_group_id(0)] = data[0];
 	}
 }
 
-#line 1043 "ports.go"
+#line 1046 "ports.go"
 __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7783,31 +7783,31 @@ __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	__global uint (*dc_p9);
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	__local uint sh33[256];
-#line 1044 "ports.go"
+#line 1047 "ports.go"
 	uint sum = 0u;
-#line 1045 "ports.go"
+#line 1048 "ports.go"
 	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
-#line 1046 "ports.go"
+#line 1049 "ports.go"
 		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
 	}
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	__local uint* data = sh33;
-#line 1049 "ports.go"
+#line 1052 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
 	uint dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 1050 "ports.go"
-	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
-#line 1051 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1052 "ports.go"
-		if ((uint)(long)get_local_id(0) < stride) {
 #line 1053 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1055 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1056 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
 			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
@@ -7816,9 +7816,9 @@ __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram
 			}
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
 		uint dc_t3 = data[0];
@@ -7828,39 +7828,39 @@ __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram
 	}
 }
 
-#line 1043 "ports.go"
-__kernel void MergeHistogram256_aliased_fast(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 1048 "ports.go"
-	__local uint sh33[256];
-#line 1044 "ports.go"
-	uint sum = 0u;
-#line 1045 "ports.go"
-	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
 #line 1046 "ports.go"
+__kernel void MergeHistogram256_aliased_fast(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 1051 "ports.go"
+	__local uint sh33[256];
+#line 1047 "ports.go"
+	uint sum = 0u;
+#line 1048 "ports.go"
+	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
+#line 1049 "ports.go"
 		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
 	}
-#line 1048 "ports.go"
-	__local uint* data = sh33;
-#line 1049 "ports.go"
-	data[(long)get_local_id(0)] = sum;
-#line 1050 "ports.go"
-	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
 #line 1051 "ports.go"
-		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	__local uint* data = sh33;
 #line 1052 "ports.go"
-		if ((uint)(long)get_local_id(0) < stride) {
+	data[(long)get_local_id(0)] = sum;
 #line 1053 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1055 "ports.go"
+		if ((uint)(long)get_local_id(0) < stride) {
+#line 1056 "ports.go"
 			data[(long)get_local_id(0)] = data[(long)get_local_id(0)] + data[(uint)(long)get_local_id(0) + stride];
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long)get_local_id(0) == 0L) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		histogram[(long)get_group_id(0)] = data[0];
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 __kernel void FindK(long height, __global const KNode* restrict knodes, long knodes_len, long knodesElem, __global const Record* restrict records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* restrict keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7885,17 +7885,17 @@ __kernel void FindK(long height, __global const KNode* restrict knodes, long kno
 	int dc_b21 = 0;
 	int dc_b22 = 0;
 	int dc_b23 = 0;
-#line 1086 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 1087 "ports.go"
-	long bid = (long)get_group_id(0);
-#line 1088 "ports.go"
-	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+	long thid = (long)get_local_id(0);
 #line 1090 "ports.go"
-			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+	long bid = (long)get_group_id(0);
 #line 1091 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1093 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1094 "ports.go"
 				dc_b9 = 0;
 				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
 				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
@@ -7904,11 +7904,11 @@ __kernel void FindK(long height, __global const KNode* restrict knodes, long kno
 				}
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0L) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
 			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
@@ -7916,12 +7916,12 @@ __kernel void FindK(long height, __global const KNode* restrict knodes, long kno
 				*dc_p14 = dc_t2;
 			}
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
 		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
@@ -7931,7 +7931,7 @@ __kernel void FindK(long height, __global const KNode* restrict knodes, long kno
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 __kernel void FindK_fast(long height, __global const KNode* restrict knodes, long knodes_len, long knodesElem, __global const Record* restrict records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* restrict keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7940,38 +7940,38 @@ __kernel void FindK_fast(long height, __global const KNode* restrict knodes, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 1086 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 1087 "ports.go"
-	long bid = (long)get_group_id(0);
-#line 1088 "ports.go"
-	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+	long thid = (long)get_local_id(0);
 #line 1090 "ports.go"
-			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+	long bid = (long)get_group_id(0);
 #line 1091 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1093 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1094 "ports.go"
 				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0L) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			currKnode[bid] = offset[bid];
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 __kernel void FindK_aliased(long height, __global const KNode* knodes, long knodes_len, long knodesElem, __global const Record* records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7996,17 +7996,17 @@ __kernel void FindK_aliased(long height, __global const KNode* knodes, long knod
 	int dc_b21 = 0;
 	int dc_b22 = 0;
 	int dc_b23 = 0;
-#line 1086 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 1087 "ports.go"
-	long bid = (long)get_group_id(0);
-#line 1088 "ports.go"
-	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+	long thid = (long)get_local_id(0);
 #line 1090 "ports.go"
-			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+	long bid = (long)get_group_id(0);
 #line 1091 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1093 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1094 "ports.go"
 				dc_b9 = 0;
 				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
 				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
@@ -8015,11 +8015,11 @@ __kernel void FindK_aliased(long height, __global const KNode* knodes, long knod
 				}
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0L) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
 			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
@@ -8027,12 +8027,12 @@ __kernel void FindK_aliased(long height, __global const KNode* knodes, long knod
 				*dc_p14 = dc_t2;
 			}
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
 		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
@@ -8042,7 +8042,7 @@ __kernel void FindK_aliased(long height, __global const KNode* knodes, long knod
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 __kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long knodes_len, long knodesElem, __global const Record* records, long records_len, __global long* currKnode, long currKnode_len, __global long* offset, long offset_len, __global const int* keys, long keys_len, __global Record* ans, long ans_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8051,38 +8051,38 @@ __kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 1086 "ports.go"
-	long thid = (long)get_local_id(0);
-#line 1087 "ports.go"
-	long bid = (long)get_group_id(0);
-#line 1088 "ports.go"
-	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+	long thid = (long)get_local_id(0);
 #line 1090 "ports.go"
-			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+	long bid = (long)get_group_id(0);
 #line 1091 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1093 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1094 "ports.go"
 				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0L) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			currKnode[bid] = offset[bid];
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 __kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -8094,79 +8094,79 @@ __kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float*
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__local float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__local float sh35[16][16];
-#line 1116 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 1116 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1117 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1117 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 1118 "ports.go"
-	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1119 "ports.go"
-	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+	long bx = (long)get_group_id(0);
+#line 1119 "ports.go"
+	long by = (long)get_group_id(1);
 #line 1120 "ports.go"
-	long aStep = 16L;
+	long tx = (long)get_local_id(0);
+#line 1120 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1121 "ports.go"
-	long bBegin = (long)(16UL * (ulong)bx);
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1122 "ports.go"
-	long bStep = (long)(16UL * (ulong)wB);
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
 #line 1123 "ports.go"
+	long aStep = 16L;
+#line 1124 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1125 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long ia = aBegin;
-#line 1124 "ports.go"
-		long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			__local float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			__local float (*bs)[16] = sh35;
 #line 1127 "ports.go"
+		long ia = aBegin;
+#line 1127 "ports.go"
+		long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1128 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1129 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1130 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 1128 "ports.go"
+#line 1131 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 1129 "ports.go"
+#line 1132 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1130 "ports.go"
+#line 1133 "ports.go"
 			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
-#line 1131 "ports.go"
+#line 1134 "ports.go"
 				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp = (long)((ulong)ia + (ulong)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
 	float dc_t3 = cSub;
@@ -8175,77 +8175,77 @@ __kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float*
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 __kernel void MatrixMulCUDA_fast(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__local float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__local float sh35[16][16];
-#line 1116 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 1116 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1117 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1117 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 1118 "ports.go"
-	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1119 "ports.go"
-	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+	long bx = (long)get_group_id(0);
+#line 1119 "ports.go"
+	long by = (long)get_group_id(1);
 #line 1120 "ports.go"
-	long aStep = 16L;
+	long tx = (long)get_local_id(0);
+#line 1120 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1121 "ports.go"
-	long bBegin = (long)(16UL * (ulong)bx);
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1122 "ports.go"
-	long bStep = (long)(16UL * (ulong)wB);
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
 #line 1123 "ports.go"
+	long aStep = 16L;
+#line 1124 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1125 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long ia = aBegin;
-#line 1124 "ports.go"
-		long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			__local float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			__local float (*bs)[16] = sh35;
 #line 1127 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+		long ia = aBegin;
+#line 1127 "ports.go"
+		long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
 #line 1128 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			__local float (*as)[16] = sh34;
 #line 1129 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			__local float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1132 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1133 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1134 "ports.go"
 				cSub = cSub + as[ty][k] * bs[k][tx];
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp = (long)((ulong)ia + (ulong)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 __kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -8257,79 +8257,79 @@ __kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global cons
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	__global float (*dc_p10);
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__local float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__local float sh35[16][16];
-#line 1116 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 1116 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1117 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1117 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 1118 "ports.go"
-	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1119 "ports.go"
-	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+	long bx = (long)get_group_id(0);
+#line 1119 "ports.go"
+	long by = (long)get_group_id(1);
 #line 1120 "ports.go"
-	long aStep = 16L;
+	long tx = (long)get_local_id(0);
+#line 1120 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1121 "ports.go"
-	long bBegin = (long)(16UL * (ulong)bx);
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1122 "ports.go"
-	long bStep = (long)(16UL * (ulong)wB);
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
 #line 1123 "ports.go"
+	long aStep = 16L;
+#line 1124 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1125 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long ia = aBegin;
-#line 1124 "ports.go"
-		long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			__local float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			__local float (*bs)[16] = sh35;
 #line 1127 "ports.go"
+		long ia = aBegin;
+#line 1127 "ports.go"
+		long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1128 "ports.go"
+			__local float (*as)[16] = sh34;
+#line 1129 "ports.go"
+			__local float (*bs)[16] = sh35;
+#line 1130 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 1128 "ports.go"
+#line 1131 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 1129 "ports.go"
+#line 1132 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1130 "ports.go"
+#line 1133 "ports.go"
 			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
-#line 1131 "ports.go"
+#line 1134 "ports.go"
 				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp = (long)((ulong)ia + (ulong)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
 	float dc_t3 = cSub;
@@ -8338,77 +8338,77 @@ __kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global cons
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 __kernel void MatrixMulCUDA_aliased_fast(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long wA, long wB, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__local float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__local float sh35[16][16];
-#line 1116 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 1116 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1117 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1117 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 1118 "ports.go"
-	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1119 "ports.go"
-	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+	long bx = (long)get_group_id(0);
+#line 1119 "ports.go"
+	long by = (long)get_group_id(1);
 #line 1120 "ports.go"
-	long aStep = 16L;
+	long tx = (long)get_local_id(0);
+#line 1120 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1121 "ports.go"
-	long bBegin = (long)(16UL * (ulong)bx);
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1122 "ports.go"
-	long bStep = (long)(16UL * (ulong)wB);
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
 #line 1123 "ports.go"
+	long aStep = 16L;
+#line 1124 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1125 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long ia = aBegin;
-#line 1124 "ports.go"
-		long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			__local float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			__local float (*bs)[16] = sh35;
 #line 1127 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+		long ia = aBegin;
+#line 1127 "ports.go"
+		long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
 #line 1128 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			__local float (*as)[16] = sh34;
 #line 1129 "ports.go"
-			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+			__local float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1132 "ports.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1133 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1134 "ports.go"
 				cSub = cSub + as[ty][k] * bs[k][tx];
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp = (long)((ulong)ia + (ulong)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
 }
 
-#line 1163 "ports.go"
+#line 1166 "ports.go"
 __kernel void Sobol(long nVectors, long nDimensions, __global const uint* restrict directions, long directions_len, __global float* output, long output_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8418,43 +8418,43 @@ __kernel void Sobol(long nVectors, long nDimensions, __global const uint* restri
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global float (*dc_p8);
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	__local uint sh36[32];
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	__local uint* v = sh36;
-#line 1165 "ports.go"
+#line 1168 "ports.go"
 	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
 	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
-#line 1166 "ports.go"
+#line 1169 "ports.go"
 	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
 	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
-#line 1167 "ports.go"
+#line 1170 "ports.go"
 	if ((long)get_local_id(0) < 32L) {
-#line 1168 "ports.go"
+#line 1171 "ports.go"
 		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
 	}
-#line 1170 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1171 "ports.go"
-	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
-#line 1172 "ports.go"
-	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
 #line 1173 "ports.go"
-	uint g = (uint)(i0 ^ (i0 >> 1));
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1174 "ports.go"
-	uint x = 0u;
+	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 1175 "ports.go"
-	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
 #line 1176 "ports.go"
-		uint mask = -(g & 1u);
+	uint g = (uint)(i0 ^ (i0 >> 1));
 #line 1177 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+	uint x = 0u;
 #line 1178 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1179 "ports.go"
+		uint mask = -(g & 1u);
+#line 1180 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1181 "ports.go"
 		g = g >> 1;
 	}
-#line 1180 "ports.go"
+#line 1183 "ports.go"
 	if (i0 < nVectors) {
-#line 1181 "ports.go"
+#line 1184 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
@@ -8462,15 +8462,15 @@ __kernel void Sobol(long nVectors, long nDimensions, __global const uint* restri
 			*dc_p4 = dc_t1;
 		}
 	}
-#line 1183 "ports.go"
-	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
-#line 1184 "ports.go"
-	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
-#line 1185 "ports.go"
-	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
 #line 1186 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1188 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1189 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1190 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
@@ -8480,7 +8480,7 @@ __kernel void Sobol(long nVectors, long nDimensions, __global const uint* restri
 	}
 }
 
-#line 1163 "ports.go"
+#line 1166 "ports.go"
 __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint* directions, long directions_len, __global float* output, long output_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8490,43 +8490,43 @@ __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global float (*dc_p8);
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	__local uint sh36[32];
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	__local uint* v = sh36;
-#line 1165 "ports.go"
+#line 1168 "ports.go"
 	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
 	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
-#line 1166 "ports.go"
+#line 1169 "ports.go"
 	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
 	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
-#line 1167 "ports.go"
+#line 1170 "ports.go"
 	if ((long)get_local_id(0) < 32L) {
-#line 1168 "ports.go"
+#line 1171 "ports.go"
 		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
 	}
-#line 1170 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1171 "ports.go"
-	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
-#line 1172 "ports.go"
-	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
 #line 1173 "ports.go"
-	uint g = (uint)(i0 ^ (i0 >> 1));
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1174 "ports.go"
-	uint x = 0u;
+	long i0 = (long)((ulong)(long)get_local_id(0) + (ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 1175 "ports.go"
-	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+	long stride = (long)((ulong)(long)get_num_groups(0) * (ulong)(long)get_local_size(0));
 #line 1176 "ports.go"
-		uint mask = -(g & 1u);
+	uint g = (uint)(i0 ^ (i0 >> 1));
 #line 1177 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+	uint x = 0u;
 #line 1178 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1179 "ports.go"
+		uint mask = -(g & 1u);
+#line 1180 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1181 "ports.go"
 		g = g >> 1;
 	}
-#line 1180 "ports.go"
+#line 1183 "ports.go"
 	if (i0 < nVectors) {
-#line 1181 "ports.go"
+#line 1184 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
@@ -8534,15 +8534,15 @@ __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint
 			*dc_p4 = dc_t1;
 		}
 	}
-#line 1183 "ports.go"
-	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
-#line 1184 "ports.go"
-	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
-#line 1185 "ports.go"
-	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
 #line 1186 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1188 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1189 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1190 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
@@ -8552,7 +8552,7 @@ __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint
 	}
 }
 
-#line 1203 "ports.go"
+#line 1206 "ports.go"
 __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, long dSums_len, __global float* dSums2, long dSums2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -8613,34 +8613,34 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 	int dc_b57 = 0;
 	__global float (*dc_p58);
 	int dc_b59 = 0;
-#line 1209 "ports.go"
-	__local float sh37[512];
-#line 1210 "ports.go"
-	__local float sh38[512];
-#line 1204 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 1205 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1206 "ports.go"
-	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
-#line 1207 "ports.go"
-	long nf = (long)(512UL - ((ulong)(long)get_num_groups(0) * 512UL - (ulong)dNo));
-#line 1208 "ports.go"
-	long df = 0L;
-#line 1209 "ports.go"
-	__local float* psum = sh37;
-#line 1210 "ports.go"
-	__local float* psum2 = sh38;
-#line 1211 "ports.go"
-	if (ei < dNo) {
 #line 1212 "ports.go"
+	__local float sh37[512];
+#line 1213 "ports.go"
+	__local float sh38[512];
+#line 1207 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1208 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1209 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1210 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)get_num_groups(0) * 512UL - (ulong)dNo));
+#line 1211 "ports.go"
+	long df = 0L;
+#line 1212 "ports.go"
+	__local float* psum = sh37;
+#line 1213 "ports.go"
+	__local float* psum2 = sh38;
+#line 1214 "ports.go"
+	if (ei < dNo) {
+#line 1215 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1213 "ports.go"
+#line 1216 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6)]), &dc_b6);
@@ -8648,20 +8648,20 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 1215 "ports.go"
-	if (nf == 512L) {
-#line 1216 "ports.go"
-		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
-#line 1217 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0L) {
 #line 1218 "ports.go"
+	if (nf == 512L) {
+#line 1219 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1220 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0L) {
+#line 1221 "ports.go"
 				dc_b8 = 0;
 				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8)];
 				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
-#line 1219 "ports.go"
+#line 1222 "ports.go"
 				dc_b12 = 0;
 				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12)];
 				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15)]), &dc_b15);
@@ -8669,19 +8669,19 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 					*dc_p13 = dc_t4;
 				}
 			}
-#line 1221 "ports.go"
+#line 1224 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1223 "ports.go"
+#line 1226 "ports.go"
 		if (tx == 511L) {
-#line 1224 "ports.go"
+#line 1227 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16)];
 			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
-#line 1225 "ports.go"
+#line 1228 "ports.go"
 			dc_b19 = 0;
 			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19)];
 			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21)]), &dc_b21);
@@ -8689,20 +8689,20 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 1228 "ports.go"
-	} else if (bx != (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 1229 "ports.go"
-		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
-#line 1230 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0L) {
 #line 1231 "ports.go"
+	} else if (bx != (long)((ulong)(long)get_num_groups(0) - 1UL)) {
+#line 1232 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1233 "ports.go"
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0L) {
+#line 1234 "ports.go"
 				dc_b23 = 0;
 				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23)];
 				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
-#line 1232 "ports.go"
+#line 1235 "ports.go"
 				dc_b27 = 0;
 				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27)];
 				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30)]), &dc_b30);
@@ -8710,19 +8710,19 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 					*dc_p28 = dc_t8;
 				}
 			}
-#line 1234 "ports.go"
+#line 1237 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1236 "ports.go"
+#line 1239 "ports.go"
 		if (tx == 511L) {
-#line 1237 "ports.go"
+#line 1240 "ports.go"
 			dc_b31 = 0;
 			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31)];
 			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
-#line 1238 "ports.go"
+#line 1241 "ports.go"
 			dc_b34 = 0;
 			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34)];
 			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36)]), &dc_b36);
@@ -8731,23 +8731,23 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 			}
 		}
 	} else {
-#line 1241 "ports.go"
+#line 1244 "ports.go"
 		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
-#line 1242 "ports.go"
+#line 1245 "ports.go"
 			df = i_2;
 		}
-#line 1244 "ports.go"
+#line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
-#line 1245 "ports.go"
+#line 1248 "ports.go"
 			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37))), &dc_b37) == 0L && tx < df) {
-#line 1246 "ports.go"
+#line 1249 "ports.go"
 				dc_b38 = 0;
 				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38)];
 				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
-#line 1247 "ports.go"
+#line 1250 "ports.go"
 				dc_b42 = 0;
 				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42)];
 				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45)]), &dc_b45);
@@ -8755,21 +8755,21 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 					*dc_p43 = dc_t12;
 				}
 			}
-#line 1249 "ports.go"
+#line 1252 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1251 "ports.go"
+#line 1254 "ports.go"
 		if (tx == (long)((ulong)df - 1UL)) {
-#line 1252 "ports.go"
+#line 1255 "ports.go"
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
-#line 1253 "ports.go"
+#line 1256 "ports.go"
 				dc_b46 = 0;
 				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46)];
 				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
-#line 1254 "ports.go"
+#line 1257 "ports.go"
 				dc_b50 = 0;
 				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50)];
 				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53)]), &dc_b53);
@@ -8777,14 +8777,14 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 					*dc_p51 = dc_t14;
 				}
 			}
-#line 1256 "ports.go"
+#line 1259 "ports.go"
 			dc_b54 = 0;
 			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54)];
 			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
-#line 1257 "ports.go"
+#line 1260 "ports.go"
 			dc_b57 = 0;
 			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57)];
 			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59)]), &dc_b59);
@@ -8795,7 +8795,7 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 	}
 }
 
-#line 1203 "ports.go"
+#line 1206 "ports.go"
 __kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSums, long dSums_len, __global float* dSums2, long dSums2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8808,109 +8808,109 @@ __kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSu
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	int dc_b11 = 0;
-#line 1209 "ports.go"
-	__local float sh37[512];
-#line 1210 "ports.go"
-	__local float sh38[512];
-#line 1204 "ports.go"
-	long bx = (long)get_group_id(0);
-#line 1205 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1206 "ports.go"
-	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
-#line 1207 "ports.go"
-	long nf = (long)(512UL - ((ulong)(long)get_num_groups(0) * 512UL - (ulong)dNo));
-#line 1208 "ports.go"
-	long df = 0L;
-#line 1209 "ports.go"
-	__local float* psum = sh37;
-#line 1210 "ports.go"
-	__local float* psum2 = sh38;
-#line 1211 "ports.go"
-	if (ei < dNo) {
 #line 1212 "ports.go"
-		psum[tx] = dSums[(long)((ulong)ei * (ulong)dMul)];
+	__local float sh37[512];
 #line 1213 "ports.go"
+	__local float sh38[512];
+#line 1207 "ports.go"
+	long bx = (long)get_group_id(0);
+#line 1208 "ports.go"
+	long tx = (long)get_local_id(0);
+#line 1209 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1210 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)get_num_groups(0) * 512UL - (ulong)dNo));
+#line 1211 "ports.go"
+	long df = 0L;
+#line 1212 "ports.go"
+	__local float* psum = sh37;
+#line 1213 "ports.go"
+	__local float* psum2 = sh38;
+#line 1214 "ports.go"
+	if (ei < dNo) {
+#line 1215 "ports.go"
+		psum[tx] = dSums[(long)((ulong)ei * (ulong)dMul)];
+#line 1216 "ports.go"
 		psum2[tx] = dSums2[(long)((ulong)ei * (ulong)dMul)];
 	}
-#line 1215 "ports.go"
-	if (nf == 512L) {
-#line 1216 "ports.go"
-		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
-#line 1217 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0L) {
 #line 1218 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+	if (nf == 512L) {
 #line 1219 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1220 "ports.go"
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0L) {
+#line 1221 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+#line 1222 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3)]), &dc_b3);
 			}
-#line 1221 "ports.go"
+#line 1224 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1223 "ports.go"
+#line 1226 "ports.go"
 		if (tx == 511L) {
-#line 1224 "ports.go"
+#line 1227 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
-#line 1225 "ports.go"
+#line 1228 "ports.go"
 			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
 		}
-#line 1228 "ports.go"
-	} else if (bx != (long)((ulong)(long)get_num_groups(0) - 1UL)) {
-#line 1229 "ports.go"
-		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
-#line 1230 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0L) {
 #line 1231 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+	} else if (bx != (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 1232 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1233 "ports.go"
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0L) {
+#line 1234 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+#line 1235 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6)]), &dc_b6);
 			}
-#line 1234 "ports.go"
+#line 1237 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1236 "ports.go"
+#line 1239 "ports.go"
 		if (tx == 511L) {
-#line 1237 "ports.go"
+#line 1240 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
-#line 1238 "ports.go"
+#line 1241 "ports.go"
 			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
 		}
 	} else {
-#line 1241 "ports.go"
+#line 1244 "ports.go"
 		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
-#line 1242 "ports.go"
+#line 1245 "ports.go"
 			df = i_2;
 		}
-#line 1244 "ports.go"
-		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
-#line 1245 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0L && tx < df) {
-#line 1246 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
 #line 1247 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1248 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0L && tx < df) {
+#line 1249 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
+#line 1250 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9)]), &dc_b9);
 			}
-#line 1249 "ports.go"
+#line 1252 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 		}
-#line 1251 "ports.go"
-		if (tx == (long)((ulong)df - 1UL)) {
-#line 1252 "ports.go"
-			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
-#line 1253 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
 #line 1254 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1255 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1256 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
+#line 1257 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11)]), &dc_b11);
 			}
-#line 1256 "ports.go"
+#line 1259 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
-#line 1257 "ports.go"
+#line 1260 "ports.go"
 			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
 		}
 	}
 }
 
-#line 1276 "ports.go"
+#line 1279 "ports.go"
 __kernel void BpnnAdjustWeights(__global const float* restrict delta, long delta_len, long hid, __global const float* restrict ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -8932,44 +8932,44 @@ __kernel void BpnnAdjustWeights(__global const float* restrict delta, long delta
 	__global float (*dc_p18);
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 1277 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1278 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1278 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 1279 "ports.go"
-	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
 #line 1280 "ports.go"
-	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+	long by = (long)get_group_id(1);
 #line 1281 "ports.go"
-	long indexX = (long)((ulong)tx + 1UL);
+	long tx = (long)get_local_id(0);
+#line 1281 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1282 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1283 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1284 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1285 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 1283 "ports.go"
+#line 1286 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
 	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 1284 "ports.go"
+#line 1287 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1285 "ports.go"
+#line 1288 "ports.go"
 	if (ty == 0L && by == 0L) {
-#line 1286 "ports.go"
+#line 1289 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
 		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
-#line 1287 "ports.go"
+#line 1290 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
 		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
@@ -8979,36 +8979,36 @@ __kernel void BpnnAdjustWeights(__global const float* restrict delta, long delta
 	}
 }
 
-#line 1276 "ports.go"
-__kernel void BpnnAdjustWeights_fast(__global const float* restrict delta, long delta_len, long hid, __global const float* restrict ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 1277 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1278 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1278 "ports.go"
-	long ty = (long)get_local_id(1);
 #line 1279 "ports.go"
-	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+__kernel void BpnnAdjustWeights_fast(__global const float* restrict delta, long delta_len, long hid, __global const float* restrict ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 1280 "ports.go"
-	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+	long by = (long)get_group_id(1);
 #line 1281 "ports.go"
-	long indexX = (long)((ulong)tx + 1UL);
+	long tx = (long)get_local_id(0);
+#line 1281 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1282 "ports.go"
-	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
 #line 1283 "ports.go"
-	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
 #line 1284 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long indexX = (long)((ulong)tx + 1UL);
 #line 1285 "ports.go"
-	if (ty == 0L && by == 0L) {
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
 #line 1286 "ports.go"
-		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
 #line 1287 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1288 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1289 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1290 "ports.go"
 		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
 	}
 }
 
-#line 1276 "ports.go"
+#line 1279 "ports.go"
 __kernel void BpnnAdjustWeights_aliased(__global const float* delta, long delta_len, long hid, __global const float* ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -9030,44 +9030,44 @@ __kernel void BpnnAdjustWeights_aliased(__global const float* delta, long delta_
 	__global float (*dc_p18);
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 1277 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1278 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1278 "ports.go"
-	long ty = (long)get_local_id(1);
-#line 1279 "ports.go"
-	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
 #line 1280 "ports.go"
-	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+	long by = (long)get_group_id(1);
 #line 1281 "ports.go"
-	long indexX = (long)((ulong)tx + 1UL);
+	long tx = (long)get_local_id(0);
+#line 1281 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1282 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1283 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1284 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1285 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 1283 "ports.go"
+#line 1286 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
 	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 1284 "ports.go"
+#line 1287 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1285 "ports.go"
+#line 1288 "ports.go"
 	if (ty == 0L && by == 0L) {
-#line 1286 "ports.go"
+#line 1289 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
 		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
-#line 1287 "ports.go"
+#line 1290 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
 		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
@@ -9077,36 +9077,36 @@ __kernel void BpnnAdjustWeights_aliased(__global const float* delta, long delta_
 	}
 }
 
-#line 1276 "ports.go"
-__kernel void BpnnAdjustWeights_aliased_fast(__global const float* delta, long delta_len, long hid, __global const float* ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 1277 "ports.go"
-	long by = (long)get_group_id(1);
-#line 1278 "ports.go"
-	long tx = (long)get_local_id(0);
-#line 1278 "ports.go"
-	long ty = (long)get_local_id(1);
 #line 1279 "ports.go"
-	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+__kernel void BpnnAdjustWeights_aliased_fast(__global const float* delta, long delta_len, long hid, __global const float* ly, long ly_len, long in, __global float* w, long w_len, __global float* oldw, long oldw_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 1280 "ports.go"
-	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+	long by = (long)get_group_id(1);
 #line 1281 "ports.go"
-	long indexX = (long)((ulong)tx + 1UL);
+	long tx = (long)get_local_id(0);
+#line 1281 "ports.go"
+	long ty = (long)get_local_id(1);
 #line 1282 "ports.go"
-	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
 #line 1283 "ports.go"
-	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
 #line 1284 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long indexX = (long)((ulong)tx + 1UL);
 #line 1285 "ports.go"
-	if (ty == 0L && by == 0L) {
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
 #line 1286 "ports.go"
-		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
 #line 1287 "ports.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 1288 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1289 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1290 "ports.go"
 		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 __kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __global const float* restrict coord, long coord_len, __global float* workMem, long workMem_len, __global const int* restrict centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -9123,19 +9123,19 @@ __kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __globa
 	int dc_b13 = 0;
 	__global float (*dc_p14);
 	int dc_b15 = 0;
-#line 1311 "ports.go"
-	__local float sh39[64];
-#line 1309 "ports.go"
-	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 1310 "ports.go"
-	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
-#line 1311 "ports.go"
-	__local float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long)get_local_id(0) == 0L) {
-#line 1313 "ports.go"
-		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1314 "ports.go"
+	__local float sh39[64];
+#line 1312 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1313 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1314 "ports.go"
+	__local float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1316 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1317 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
@@ -9144,35 +9144,35 @@ __kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __globa
 			}
 		}
 	}
-#line 1317 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1321 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1324 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
-#line 1325 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
-#line 1326 "ports.go"
-		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1329 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
 			dc_b8 = 0;
 			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
 			uchar dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
-#line 1329 "ports.go"
+#line 1332 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
@@ -9180,9 +9180,9 @@ __kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __globa
 				*dc_p11 = dc_t3;
 			}
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
@@ -9193,56 +9193,56 @@ __kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __globa
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 __kernel void PGain_fast(__global const ClusterPoint* restrict p, long p_len, __global const float* restrict coord, long coord_len, __global float* workMem, long workMem_len, __global const int* restrict centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 1311 "ports.go"
-	__local float sh39[64];
-#line 1309 "ports.go"
-	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 1310 "ports.go"
-	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
-#line 1311 "ports.go"
-	__local float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long)get_local_id(0) == 0L) {
-#line 1313 "ports.go"
-		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1314 "ports.go"
+	__local float sh39[64];
+#line 1312 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1313 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1314 "ports.go"
+	__local float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1316 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1317 "ports.go"
 			coordS[i] = coord[(long)((ulong)i * (ulong)num + (ulong)x)];
 		}
 	}
-#line 1317 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1321 "ports.go"
-			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1324 "ports.go"
+			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * p[threadID].Weight;
-#line 1325 "ports.go"
-		float currentCost = p[threadID].Cost;
-#line 1326 "ports.go"
-		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * p[threadID].Weight;
 #line 1328 "ports.go"
-			switchMembership[threadID] = true;
+		float currentCost = p[threadID].Cost;
 #line 1329 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
+			switchMembership[threadID] = true;
+#line 1332 "ports.go"
 			workMem[(long)((ulong)base + (ulong)k)] = xCost - currentCost;
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = p[threadID].Assign;
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
@@ -9253,7 +9253,7 @@ __kernel void PGain_fast(__global const ClusterPoint* restrict p, long p_len, __
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 __kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global const float* coord, long coord_len, __global float* workMem, long workMem_len, __global const int* centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local float (*dc_p2);
@@ -9270,19 +9270,19 @@ __kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global
 	int dc_b13 = 0;
 	__global float (*dc_p14);
 	int dc_b15 = 0;
-#line 1311 "ports.go"
-	__local float sh39[64];
-#line 1309 "ports.go"
-	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 1310 "ports.go"
-	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
-#line 1311 "ports.go"
-	__local float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long)get_local_id(0) == 0L) {
-#line 1313 "ports.go"
-		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1314 "ports.go"
+	__local float sh39[64];
+#line 1312 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1313 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1314 "ports.go"
+	__local float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1316 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1317 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
@@ -9291,35 +9291,35 @@ __kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global
 			}
 		}
 	}
-#line 1317 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1321 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1324 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
-#line 1325 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
-#line 1326 "ports.go"
-		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1329 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
 			dc_b8 = 0;
 			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
 			uchar dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
-#line 1329 "ports.go"
+#line 1332 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
@@ -9327,9 +9327,9 @@ __kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global
 				*dc_p11 = dc_t3;
 			}
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
@@ -9340,56 +9340,56 @@ __kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 __kernel void PGain_aliased_fast(__global const ClusterPoint* p, long p_len, __global const float* coord, long coord_len, __global float* workMem, long workMem_len, __global const int* centerTable, long centerTable_len, __global uchar* switchMembership, long switchMembership_len, long num, long dim, long x, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
-#line 1311 "ports.go"
-	__local float sh39[64];
-#line 1309 "ports.go"
-	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
-#line 1310 "ports.go"
-	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
-#line 1311 "ports.go"
-	__local float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long)get_local_id(0) == 0L) {
-#line 1313 "ports.go"
-		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1314 "ports.go"
+	__local float sh39[64];
+#line 1312 "ports.go"
+	long blockID = (long)((ulong)(long)get_group_id(0) + (ulong)(long)get_num_groups(0) * (ulong)(long)get_group_id(1));
+#line 1313 "ports.go"
+	long threadID = (long)((ulong)(long)get_local_size(0) * (ulong)blockID + (ulong)(long)get_local_id(0));
+#line 1314 "ports.go"
+	__local float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long)get_local_id(0) == 0L) {
+#line 1316 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1317 "ports.go"
 			coordS[i] = coord[(long)((ulong)i * (ulong)num + (ulong)x)];
 		}
 	}
-#line 1317 "ports.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1321 "ports.go"
-			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1324 "ports.go"
+			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * p[threadID].Weight;
-#line 1325 "ports.go"
-		float currentCost = p[threadID].Cost;
-#line 1326 "ports.go"
-		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * p[threadID].Weight;
 #line 1328 "ports.go"
-			switchMembership[threadID] = true;
+		float currentCost = p[threadID].Cost;
 #line 1329 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
+			switchMembership[threadID] = true;
+#line 1332 "ports.go"
 			workMem[(long)((ulong)base + (ulong)k)] = xCost - currentCost;
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = p[threadID].Assign;
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
 			float dc_t1 = currentCost - xCost;

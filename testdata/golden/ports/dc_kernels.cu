@@ -233,82 +233,82 @@ __device__ FourVector dc_sel_FourVector(FourVector v, const int* bad) {
 	return v;
 }
 
-#line 196 "ports.go"
-__device__ float expiryCallValue(float s, float x, float vDt, long long i) {
-#line 197 "ports.go"
-	float d = s * expf(vDt * (2.0f * (float)i - 512.0f)) - x;
-#line 198 "ports.go"
-	if (d > 0.0f) {
 #line 199 "ports.go"
+__device__ float expiryCallValue(float s, float x, float vDt, long long i) {
+#line 200 "ports.go"
+	float d = s * expf(vDt * (2.0f * (float)i - 512.0f)) - x;
+#line 201 "ports.go"
+	if (d > 0.0f) {
+#line 202 "ports.go"
 		return d;
 	}
-#line 201 "ports.go"
+#line 204 "ports.go"
 	return 0.0f;
 }
 
-#line 420 "ports.go"
+#line 423 "ports.go"
 __device__ long long conflictFree(long long n) {
-#line 420 "ports.go"
+#line 423 "ports.go"
 	return (long long)((unsigned long long)(n >> 4) + (unsigned long long)(n >> 8));
 }
 
-#line 787 "ports.go"
+#line 790 "ports.go"
 __device__ double dot(FourVector a, FourVector b) {
-#line 787 "ports.go"
+#line 790 "ports.go"
 	return a.X * b.X + a.Y * b.Y + a.Z * b.Z;
 }
 
-#line 884 "ports.go"
+#line 887 "ports.go"
 __device__ unsigned int binarySearchExclusive(unsigned int val, unsigned int* data, unsigned int base, unsigned int l, unsigned int stride, bool dir, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 885 "ports.go"
+#line 888 "ports.go"
 	if (l == 0u) {
-#line 886 "ports.go"
+#line 889 "ports.go"
 		return 0u;
 	}
-#line 888 "ports.go"
-	unsigned int pos = 0u;
-#line 889 "ports.go"
-	for (; stride > 0u; stride = stride >> 1) {
-#line 890 "ports.go"
-		unsigned int newPos = dc_min_u32(pos + stride, l);
 #line 891 "ports.go"
-		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+	unsigned int pos = 0u;
 #line 892 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 893 "ports.go"
+		unsigned int newPos = dc_min_u32(pos + stride, l);
+#line 894 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2)]), &dc_b2) > val)) {
+#line 895 "ports.go"
 			pos = newPos;
 		}
 	}
-#line 895 "ports.go"
+#line 898 "ports.go"
 	return pos;
 }
 
-#line 868 "ports.go"
+#line 871 "ports.go"
 __device__ unsigned int binarySearchInclusive(unsigned int val, unsigned int* data, unsigned int base, unsigned int l, unsigned int stride, bool dir, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 869 "ports.go"
+#line 872 "ports.go"
 	if (l == 0u) {
-#line 870 "ports.go"
+#line 873 "ports.go"
 		return 0u;
 	}
-#line 872 "ports.go"
-	unsigned int pos = 0u;
-#line 873 "ports.go"
-	for (; stride > 0u; stride = stride >> 1) {
-#line 874 "ports.go"
-		unsigned int newPos = dc_min_u32(pos + stride, l);
 #line 875 "ports.go"
-		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+	unsigned int pos = 0u;
 #line 876 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 877 "ports.go"
+		unsigned int newPos = dc_min_u32(pos + stride, l);
+#line 878 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2)]), &dc_b2) >= val)) {
+#line 879 "ports.go"
 			pos = newPos;
 		}
 	}
-#line 879 "ports.go"
+#line 882 "ports.go"
 	return pos;
 }
 
-#line 937 "ports.go"
+#line 940 "ports.go"
 __device__ void compareExchange(unsigned int* keys, unsigned int* vals, unsigned int a, unsigned int b, unsigned int dir, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -324,46 +324,46 @@ __device__ void compareExchange(unsigned int* keys, unsigned int* vals, unsigned
 	unsigned int (*dc_p12);
 	int dc_b13 = 0;
 	unsigned int (*dc_p14);
-#line 938 "ports.go"
+#line 941 "ports.go"
 	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2)]), &dc_b2)) == (dir != 0u)) {
-#line 939 "ports.go"
+#line 942 "ports.go"
 		unsigned int tmp = a;
-#line 939 "ports.go"
+#line 942 "ports.go"
 		unsigned int tmp_1 = b;
-#line 939 "ports.go"
+#line 942 "ports.go"
 		unsigned int tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3);
-#line 939 "ports.go"
+#line 942 "ports.go"
 		unsigned int tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4)]), &dc_b4);
-#line 939 "ports.go"
+#line 942 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5)];
 		unsigned int dc_t1 = tmp_2;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 939 "ports.go"
+#line 942 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7)];
 		unsigned int dc_t2 = tmp_3;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 940 "ports.go"
+#line 943 "ports.go"
 		unsigned int tmp_4 = a;
-#line 940 "ports.go"
+#line 943 "ports.go"
 		unsigned int tmp_5 = b;
-#line 940 "ports.go"
+#line 943 "ports.go"
 		unsigned int tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9)]), &dc_b9);
-#line 940 "ports.go"
+#line 943 "ports.go"
 		unsigned int tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10)]), &dc_b10);
-#line 940 "ports.go"
+#line 943 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11)];
 		unsigned int dc_t3 = tmp_6;
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
-#line 940 "ports.go"
+#line 943 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13)];
 		unsigned int dc_t4 = tmp_7;
@@ -373,47 +373,47 @@ __device__ void compareExchange(unsigned int* keys, unsigned int* vals, unsigned
 	}
 }
 
-#line 1001 "ports.go"
+#line 1004 "ports.go"
 __device__ void addByte(unsigned int* sHist, unsigned int base, unsigned int data, int* dc_fault, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-#line 1002 "ports.go"
+#line 1005 "ports.go"
 	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicAdd(dc_p2, 1u));
 }
 
-#line 1006 "ports.go"
-__device__ void addWord(unsigned int* sHist, unsigned int base, unsigned int data, int* dc_fault, int dc_tag) {
-#line 1007 "ports.go"
-	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
-#line 1008 "ports.go"
-	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
 #line 1009 "ports.go"
-	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+__device__ void addWord(unsigned int* sHist, unsigned int base, unsigned int data, int* dc_fault, int dc_tag) {
 #line 1010 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag);
+#line 1011 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag);
+#line 1012 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag);
+#line 1013 "ports.go"
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag);
 }
 
-#line 1144 "ports.go"
+#line 1147 "ports.go"
 __device__ unsigned int ffs(unsigned int x) {
-#line 1145 "ports.go"
+#line 1148 "ports.go"
 	if (x == 0u) {
-#line 1146 "ports.go"
+#line 1149 "ports.go"
 		return 0u;
 	}
-#line 1148 "ports.go"
-	unsigned int n = 1u;
-#line 1149 "ports.go"
-	for (; (x & 1u) == 0u; ) {
-#line 1150 "ports.go"
-		x = x >> 1;
 #line 1151 "ports.go"
+	unsigned int n = 1u;
+#line 1152 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1153 "ports.go"
+		x = x >> 1;
+#line 1154 "ports.go"
 		n = n + 1u;
 	}
-#line 1153 "ports.go"
+#line 1156 "ports.go"
 	return n;
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -428,23 +428,23 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 42 "ports.go"
-	__shared__ float sh0[4][160];
-#line 42 "ports.go"
-	float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 43 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 44 "ports.go"
-	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 45 "ports.go"
-	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+	__shared__ float sh0[4][160];
+#line 45 "ports.go"
+	float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 46 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 47 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 48 "ports.go"
+	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+#line 49 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 50 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 51 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
@@ -452,16 +452,16 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 50 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
@@ -469,16 +469,16 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 57 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
@@ -486,18 +486,18 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 64 "ports.go"
-	__syncthreads();
-#line 65 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 68 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 71 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
@@ -507,68 +507,68 @@ extern "C" __global__ void ConvolutionRows(float* dst, long long dst_len, const 
 	}
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 42 "ports.go"
-	__shared__ float sh0[4][160];
-#line 42 "ports.go"
-	float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 43 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 44 "ports.go"
-	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 45 "ports.go"
-	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+	__shared__ float sh0[4][160];
+#line 45 "ports.go"
+	float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 46 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 47 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 48 "ports.go"
+	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+#line 49 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 50 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 51 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
-#line 50 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL)] = v;
 	}
-#line 57 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL)] = v_1;
 	}
-#line 64 "ports.go"
-	__syncthreads();
-#line 65 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 68 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 71 "ports.go"
 			sum = sum + kernel.C[(long long)(8ULL - (unsigned long long)j)] * s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j)];
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
@@ -578,7 +578,7 @@ extern "C" __global__ void ConvolutionRows_fast(float* dst, long long dst_len, c
 	}
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len, const float* src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -593,23 +593,23 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 42 "ports.go"
-	__shared__ float sh0[4][160];
-#line 42 "ports.go"
-	float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 43 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 44 "ports.go"
-	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 45 "ports.go"
-	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+	__shared__ float sh0[4][160];
+#line 45 "ports.go"
+	float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 46 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 47 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 48 "ports.go"
+	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+#line 49 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 50 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 51 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i * 16ULL), 160, dc_fault, dc_tag, 16, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b3)]), &dc_b3);
@@ -617,16 +617,16 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 50 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b4)]), &dc_b4);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL), 160, dc_fault, dc_tag, 20, &dc_b5)];
 		float dc_t2 = v;
@@ -634,16 +634,16 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 57 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b7)]), &dc_b7);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL), 160, dc_fault, dc_tag, 23, &dc_b8)];
 		float dc_t3 = v_1;
@@ -651,18 +651,18 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 64 "ports.go"
-	__syncthreads();
-#line 65 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 68 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 71 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 24, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j), 160, dc_fault, dc_tag, 26, &dc_b11)]), &dc_b11);
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b12)];
 		float dc_t4 = sum;
@@ -672,68 +672,68 @@ extern "C" __global__ void ConvolutionRows_aliased(float* dst, long long dst_len
 	}
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long dst_len, const float* src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 42 "ports.go"
-	__shared__ float sh0[4][160];
-#line 42 "ports.go"
-	float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 43 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 44 "ports.go"
-	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 45 "ports.go"
-	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+	__shared__ float sh0[4][160];
+#line 45 "ports.go"
+	float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 46 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 47 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)(((unsigned long long)(long long)blockIdx.x * 8ULL - 1ULL) * 16ULL + (unsigned long long)tx);
 #line 48 "ports.go"
+	long long baseY = (long long)((unsigned long long)(long long)blockIdx.y * 4ULL + (unsigned long long)ty);
+#line 49 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 50 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 51 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i * 16ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 16ULL), src_len, dc_fault, dc_tag, 17, &dc_b1)]), &dc_b1);
 	}
-#line 50 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
 #line 53 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long long)(-(unsigned long long)i_1 * 16ULL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 16ULL), src_len, dc_fault, dc_tag, 18, &dc_b2)]), &dc_b2);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_1 * 16ULL)] = v;
 	}
-#line 57 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
 #line 60 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long long)((unsigned long long)imageW - (unsigned long long)baseX) > (long long)((unsigned long long)i_2 * 16ULL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 16ULL), src_len, dc_fault, dc_tag, 21, &dc_b3)]), &dc_b3);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_2 * 16ULL)] = v_1;
 	}
-#line 64 "ports.go"
-	__syncthreads();
-#line 65 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 68 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 71 "ports.go"
 			sum = sum + kernel.C[(long long)(8ULL - (unsigned long long)j)] * s[ty][(long long)((unsigned long long)tx + (unsigned long long)i_3 * 16ULL + (unsigned long long)j)];
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 16ULL), dst_len, dc_fault, dc_tag, 27, &dc_b4)];
 		float dc_t1 = sum;
@@ -743,7 +743,7 @@ extern "C" __global__ void ConvolutionRows_aliased_fast(float* dst, long long ds
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -758,23 +758,23 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 79 "ports.go"
-	__shared__ float sh1[16][81];
-#line 79 "ports.go"
-	float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 80 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 81 "ports.go"
-	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 82 "ports.go"
-	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+	__shared__ float sh1[16][81];
+#line 82 "ports.go"
+	float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 83 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 84 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 85 "ports.go"
+	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+#line 86 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 87 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 88 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 29, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
@@ -782,16 +782,16 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 87 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
@@ -799,16 +799,16 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 94 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
@@ -816,18 +816,18 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 101 "ports.go"
-	__syncthreads();
-#line 102 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 105 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 108 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
@@ -837,68 +837,68 @@ extern "C" __global__ void ConvolutionColumns(float* dst, long long dst_len, con
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 79 "ports.go"
-	__shared__ float sh1[16][81];
-#line 79 "ports.go"
-	float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 80 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 81 "ports.go"
-	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 82 "ports.go"
-	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+	__shared__ float sh1[16][81];
+#line 82 "ports.go"
+	float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 83 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 84 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 85 "ports.go"
+	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+#line 86 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 87 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 88 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
-#line 87 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL)] = v;
 	}
-#line 94 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL)] = v_1;
 	}
-#line 101 "ports.go"
-	__syncthreads();
-#line 102 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 105 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 108 "ports.go"
 			sum = sum + kernel.C[(long long)(8ULL - (unsigned long long)j)] * s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j)];
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
@@ -908,7 +908,7 @@ extern "C" __global__ void ConvolutionColumns_fast(float* dst, long long dst_len
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_len, const float* src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -923,23 +923,23 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	float (*dc_p13);
-#line 79 "ports.go"
-	__shared__ float sh1[16][81];
-#line 79 "ports.go"
-	float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 80 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 81 "ports.go"
-	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 82 "ports.go"
-	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+	__shared__ float sh1[16][81];
+#line 82 "ports.go"
+	float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 83 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 84 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 85 "ports.go"
+	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+#line 86 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 87 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 88 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i * 8ULL), 81, dc_fault, dc_tag, 29, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
@@ -947,16 +947,16 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 87 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4)]), &dc_b4);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL), 81, dc_fault, dc_tag, 33, &dc_b5)];
 		float dc_t2 = v;
@@ -964,16 +964,16 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 94 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7)]), &dc_b7);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL), 81, dc_fault, dc_tag, 36, &dc_b8)];
 		float dc_t3 = v_1;
@@ -981,18 +981,18 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 101 "ports.go"
-	__syncthreads();
-#line 102 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 105 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 108 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel.C[dc_ix((long long)(8ULL - (unsigned long long)j), 17, dc_fault, dc_tag, 37, &dc_b10)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11)][dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j), 81, dc_fault, dc_tag, 39, &dc_b11)]), &dc_b11);
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12)];
 		float dc_t4 = sum;
@@ -1002,68 +1002,68 @@ extern "C" __global__ void ConvolutionColumns_aliased(float* dst, long long dst_
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long dst_len, const float* src, long long src_len, Coeffs kernel, long long imageW, long long imageH, long long pitch, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 79 "ports.go"
-	__shared__ float sh1[16][81];
-#line 79 "ports.go"
-	float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 80 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 81 "ports.go"
-	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 82 "ports.go"
-	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+	__shared__ float sh1[16][81];
+#line 82 "ports.go"
+	float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+	long long tx = (long long)threadIdx.x;
+#line 83 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 84 "ports.go"
-	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long baseX = (long long)((unsigned long long)(long long)blockIdx.x * 16ULL + (unsigned long long)tx);
 #line 85 "ports.go"
+	long long baseY = (long long)(((unsigned long long)(long long)blockIdx.y * 8ULL - 1ULL) * 8ULL + (unsigned long long)ty);
+#line 86 "ports.go"
+	long long base = (long long)((unsigned long long)baseY * (unsigned long long)pitch + (unsigned long long)baseX);
+#line 87 "ports.go"
+	for (long long i = 1LL; i < 9LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 88 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i * 8ULL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1)]), &dc_b1);
 	}
-#line 87 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
 #line 90 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 1LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long long)(-(unsigned long long)i_1 * 8ULL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_1 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2)]), &dc_b2);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_1 * 8ULL)] = v;
 	}
-#line 94 "ports.go"
-	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
 #line 97 "ports.go"
+	for (long long i_2 = 9LL; i_2 < 10LL; i_2 = (long long)((unsigned long long)i_2 + 1ULL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long long)((unsigned long long)imageH - (unsigned long long)baseY) > (long long)((unsigned long long)i_2 * 8ULL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_2 * 8ULL * (unsigned long long)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3)]), &dc_b3);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_2 * 8ULL)] = v_1;
 	}
-#line 101 "ports.go"
-	__syncthreads();
-#line 102 "ports.go"
-	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	__syncthreads();
 #line 105 "ports.go"
+	for (long long i_3 = 1LL; i_3 < 9LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long long j = -8LL; j <= 8LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 108 "ports.go"
 			sum = sum + kernel.C[(long long)(8ULL - (unsigned long long)j)] * s[tx][(long long)((unsigned long long)ty + (unsigned long long)i_3 * 8ULL + (unsigned long long)j)];
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long long)((unsigned long long)base + (unsigned long long)i_3 * 8ULL * (unsigned long long)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4)];
 		float dc_t1 = sum;
@@ -1073,50 +1073,50 @@ extern "C" __global__ void ConvolutionColumns_aliased_fast(float* dst, long long
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 120 "ports.go"
-	__shared__ float sh2[1024];
-#line 120 "ports.go"
-	float* accum = sh2;
-#line 121 "ports.go"
-	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
-#line 122 "ports.go"
-		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 123 "ports.go"
-		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
+	__shared__ float sh2[1024];
+#line 123 "ports.go"
+	float* accum = sh2;
 #line 124 "ports.go"
-		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 126 "ports.go"
-			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
 #line 127 "ports.go"
+		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
-#line 132 "ports.go"
-			__syncthreads();
-#line 133 "ports.go"
-			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
+		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
+#line 135 "ports.go"
+			__syncthreads();
+#line 136 "ports.go"
+			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		__syncthreads();
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
@@ -1127,49 +1127,49 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 120 "ports.go"
-	__shared__ float sh2[1024];
-#line 120 "ports.go"
-	float* accum = sh2;
-#line 121 "ports.go"
-	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
-#line 122 "ports.go"
-		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 123 "ports.go"
-		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
+	__shared__ float sh2[1024];
+#line 123 "ports.go"
+	float* accum = sh2;
 #line 124 "ports.go"
-		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 126 "ports.go"
-			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
 #line 127 "ports.go"
+		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
-#line 132 "ports.go"
-			__syncthreads();
-#line 133 "ports.go"
-			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
+		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
+#line 135 "ports.go"
+			__syncthreads();
+#line 136 "ports.go"
+			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + accum[(long long)((unsigned long long)stride + (unsigned long long)iAccum_1)];
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		__syncthreads();
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
@@ -1180,50 +1180,50 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	float (*dc_p5);
-#line 120 "ports.go"
-	__shared__ float sh2[1024];
-#line 120 "ports.go"
-	float* accum = sh2;
-#line 121 "ports.go"
-	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
-#line 122 "ports.go"
-		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 123 "ports.go"
-		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
+	__shared__ float sh2[1024];
+#line 123 "ports.go"
+	float* accum = sh2;
 #line 124 "ports.go"
-		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 126 "ports.go"
-			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
 #line 127 "ports.go"
+		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
-#line 132 "ports.go"
-			__syncthreads();
-#line 133 "ports.go"
-			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
+		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
+#line 135 "ports.go"
+			__syncthreads();
+#line 136 "ports.go"
+			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long long)((unsigned long long)stride + (unsigned long long)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3)]), &dc_b3);
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		__syncthreads();
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b4)];
 			float dc_t1 = accum[0];
@@ -1234,49 +1234,49 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	float (*dc_p4);
-#line 120 "ports.go"
-	__shared__ float sh2[1024];
-#line 120 "ports.go"
-	float* accum = sh2;
-#line 121 "ports.go"
-	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
-#line 122 "ports.go"
-		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 123 "ports.go"
-		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
+	__shared__ float sh2[1024];
+#line 123 "ports.go"
+	float* accum = sh2;
 #line 124 "ports.go"
-		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+	for (long long vec = (long long)blockIdx.x; vec < vectorN; vec = (long long)((unsigned long long)vec + (unsigned long long)(long long)gridDim.x)) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long long vectorBase = (long long)((unsigned long long)elementN * (unsigned long long)vec);
 #line 126 "ports.go"
-			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+		long long vectorEnd = (long long)((unsigned long long)vectorBase + (unsigned long long)elementN);
 #line 127 "ports.go"
+		for (long long iAccum = (long long)threadIdx.x; iAccum < 1024LL; iAccum = (long long)((unsigned long long)iAccum + (unsigned long long)(long long)blockDim.x)) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
-#line 132 "ports.go"
-			__syncthreads();
-#line 133 "ports.go"
-			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
 #line 134 "ports.go"
+		for (long long stride = 512LL; stride > 0LL; stride = stride >> 1) {
+#line 135 "ports.go"
+			__syncthreads();
+#line 136 "ports.go"
+			for (long long iAccum_1 = (long long)threadIdx.x; iAccum_1 < stride; iAccum_1 = (long long)((unsigned long long)iAccum_1 + (unsigned long long)(long long)blockDim.x)) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + accum[(long long)((unsigned long long)stride + (unsigned long long)iAccum_1)];
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		__syncthreads();
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
 			float dc_t1 = accum[0];
@@ -1287,7 +1287,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, const float* __restrict__ in, long long in_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1299,43 +1299,43 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 	int dc_b8 = 0;
 	float (*dc_p9);
 	int dc_b10 = 0;
-#line 156 "ports.go"
-	__shared__ float sh3[32][33];
-#line 156 "ports.go"
-	float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long long bx = 0;
-#line 157 "ports.go"
-	long long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long long)blockIdx.x;
+	__shared__ float sh3[32][33];
+#line 159 "ports.go"
+	float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long long bx = 0;
+#line 160 "ports.go"
+	long long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long long)blockIdx.x;
+#line 163 "ports.go"
 		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
-#line 166 "ports.go"
-	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
-#line 167 "ports.go"
-	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
-#line 168 "ports.go"
-	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 169 "ports.go"
-	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
+	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 170 "ports.go"
-	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
 #line 171 "ports.go"
-	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 172 "ports.go"
-	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 173 "ports.go"
+	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+#line 174 "ports.go"
+	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+#line 175 "ports.go"
+	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+#line 176 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 50, &dc_b5)];
 		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
@@ -1343,11 +1343,11 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 			*dc_p6 = dc_t1;
 		}
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	__syncthreads();
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
 		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
@@ -1357,55 +1357,55 @@ extern "C" __global__ void TransposeDiagonal(float* out, long long out_len, cons
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 extern "C" __global__ void TransposeDiagonal_fast(float* out, long long out_len, const float* __restrict__ in, long long in_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 156 "ports.go"
-	__shared__ float sh3[32][33];
-#line 156 "ports.go"
-	float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long long bx = 0;
-#line 157 "ports.go"
-	long long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long long)blockIdx.x;
+	__shared__ float sh3[32][33];
+#line 159 "ports.go"
+	float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long long bx = 0;
+#line 160 "ports.go"
+	long long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long long)blockIdx.x;
+#line 163 "ports.go"
 		bx = dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), (long long)gridDim.x);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_rem_i64(bid, (long long)gridDim.y);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_rem_i64((long long)((unsigned long long)dc_div_i64(bid, (long long)gridDim.y) + (unsigned long long)by), (long long)gridDim.x);
 	}
-#line 166 "ports.go"
-	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
-#line 167 "ports.go"
-	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
-#line 168 "ports.go"
-	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 169 "ports.go"
-	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
+	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 170 "ports.go"
-	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
 #line 171 "ports.go"
-	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 172 "ports.go"
-	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 173 "ports.go"
+	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+#line 174 "ports.go"
+	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+#line 175 "ports.go"
+	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+#line 176 "ports.go"
 		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	__syncthreads();
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long long)threadIdx.x][(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1)];
@@ -1415,7 +1415,7 @@ extern "C" __global__ void TransposeDiagonal_fast(float* out, long long out_len,
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_len, const float* in, long long in_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1427,43 +1427,43 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 	int dc_b8 = 0;
 	float (*dc_p9);
 	int dc_b10 = 0;
-#line 156 "ports.go"
-	__shared__ float sh3[32][33];
-#line 156 "ports.go"
-	float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long long bx = 0;
-#line 157 "ports.go"
-	long long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long long)blockIdx.x;
+	__shared__ float sh3[32][33];
+#line 159 "ports.go"
+	float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long long bx = 0;
+#line 160 "ports.go"
+	long long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long long)blockIdx.x;
+#line 163 "ports.go"
 		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 45, &dc_b1))), &dc_b1);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 46, &dc_b2))), &dc_b2);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long long)gridDim.y, dc_fault, dc_tag, 47, &dc_b3))), &dc_b3) + (unsigned long long)by), dc_nz_i64((long long)gridDim.x, dc_fault, dc_tag, 48, &dc_b4))), &dc_b4);
 	}
-#line 166 "ports.go"
-	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
-#line 167 "ports.go"
-	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
-#line 168 "ports.go"
-	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 169 "ports.go"
-	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
+	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 170 "ports.go"
-	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
 #line 171 "ports.go"
-	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 172 "ports.go"
-	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 173 "ports.go"
+	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+#line 174 "ports.go"
+	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+#line 175 "ports.go"
+	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+#line 176 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &tile[dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i), 32, dc_fault, dc_tag, 49, &dc_b5)][dc_ix((long long)threadIdx.x, 33, dc_fault, dc_tag, 50, &dc_b5)];
 		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b7)]), &dc_b7);
@@ -1471,11 +1471,11 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 			*dc_p6 = dc_t1;
 		}
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	__syncthreads();
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b8)];
 		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long long)threadIdx.x, 32, dc_fault, dc_tag, 53, &dc_b10)][dc_ix((long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1), 33, dc_fault, dc_tag, 54, &dc_b10)]), &dc_b10);
@@ -1485,55 +1485,55 @@ extern "C" __global__ void TransposeDiagonal_aliased(float* out, long long out_l
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 extern "C" __global__ void TransposeDiagonal_aliased_fast(float* out, long long out_len, const float* in, long long in_len, long long width, long long height, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	float (*dc_p3);
-#line 156 "ports.go"
-	__shared__ float sh3[32][33];
-#line 156 "ports.go"
-	float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long long bx = 0;
-#line 157 "ports.go"
-	long long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long long)blockIdx.x;
+	__shared__ float sh3[32][33];
+#line 159 "ports.go"
+	float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long long bx = 0;
+#line 160 "ports.go"
+	long long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long long)blockIdx.x;
+#line 163 "ports.go"
 		bx = dc_rem_i64((long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)blockIdx.y), (long long)gridDim.x);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long long bid = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_rem_i64(bid, (long long)gridDim.y);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_rem_i64((long long)((unsigned long long)dc_div_i64(bid, (long long)gridDim.y) + (unsigned long long)by), (long long)gridDim.x);
 	}
-#line 166 "ports.go"
-	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
-#line 167 "ports.go"
-	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
-#line 168 "ports.go"
-	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 169 "ports.go"
-	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
+	long long x = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 170 "ports.go"
-	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+	long long y = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.y);
 #line 171 "ports.go"
-	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+	long long indexIn = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)width);
 #line 172 "ports.go"
-	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+	x = (long long)((unsigned long long)by * 32ULL + (unsigned long long)(long long)threadIdx.x);
 #line 173 "ports.go"
+	y = (long long)((unsigned long long)bx * 32ULL + (unsigned long long)(long long)threadIdx.y);
+#line 174 "ports.go"
+	long long indexOut = (long long)((unsigned long long)x + (unsigned long long)y * (unsigned long long)height);
+#line 175 "ports.go"
+	for (long long i = 0LL; i < 32LL; i = (long long)((unsigned long long)i + 8ULL)) {
+#line 176 "ports.go"
 		tile[(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i)][(long long)threadIdx.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)indexIn + (unsigned long long)i * (unsigned long long)width), in_len, dc_fault, dc_tag, 51, &dc_b1)]), &dc_b1);
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	__syncthreads();
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 32LL; i_1 = (long long)((unsigned long long)i_1 + 8ULL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &out[dc_ix((long long)((unsigned long long)indexOut + (unsigned long long)i_1 * (unsigned long long)height), out_len, dc_fault, dc_tag, 52, &dc_b2)];
 		float dc_t1 = tile[(long long)threadIdx.x][(long long)((unsigned long long)(long long)threadIdx.y + (unsigned long long)i_1)];
@@ -1543,7 +1543,7 @@ extern "C" __global__ void TransposeDiagonal_aliased_fast(float* out, long long 
 	}
 }
 
-#line 210 "ports.go"
+#line 213 "ports.go"
 extern "C" __global__ void BinomialOptions(float* callValue, long long callValue_len, const OptionData* __restrict__ options, long long options_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1552,55 +1552,55 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	float (*dc_p7);
-#line 211 "ports.go"
-	__shared__ float sh4[129];
-#line 211 "ports.go"
-	float* exchange = sh4;
-#line 212 "ports.go"
-	long long tid = (long long)threadIdx.x;
-#line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
-	float call[5] = {};
+	__shared__ float sh4[129];
+#line 214 "ports.go"
+	float* exchange = sh4;
 #line 215 "ports.go"
-	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long tid = (long long)threadIdx.x;
 #line 216 "ports.go"
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
+#line 217 "ports.go"
+	float call[5] = {};
+#line 218 "ports.go"
+	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long long)((unsigned long long)tid * 4ULL + (unsigned long long)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0LL) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512LL);
 	}
-#line 221 "ports.go"
+#line 224 "ports.go"
 	long long finalIt = dc_max_i64(0LL, (long long)((unsigned long long)tid * 4ULL - 1ULL));
-#line 222 "ports.go"
+#line 225 "ports.go"
 	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
-#line 223 "ports.go"
+#line 226 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 224 "ports.go"
-		__syncthreads();
-#line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
-#line 226 "ports.go"
-		__syncthreads();
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		__syncthreads();
 #line 228 "ports.go"
-			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 229 "ports.go"
+		__syncthreads();
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0LL) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		dc_b6 = 0;
 		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
@@ -1610,57 +1610,57 @@ extern "C" __global__ void BinomialOptions(float* callValue, long long callValue
 	}
 }
 
-#line 210 "ports.go"
-extern "C" __global__ void BinomialOptions_fast(float* callValue, long long callValue_len, const OptionData* __restrict__ options, long long options_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 211 "ports.go"
-	__shared__ float sh4[129];
-#line 211 "ports.go"
-	float* exchange = sh4;
-#line 212 "ports.go"
-	long long tid = (long long)threadIdx.x;
 #line 213 "ports.go"
-	OptionData o = options[(long long)blockIdx.x];
+extern "C" __global__ void BinomialOptions_fast(float* callValue, long long callValue_len, const OptionData* __restrict__ options, long long options_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 214 "ports.go"
-	float call[5] = {};
+	__shared__ float sh4[129];
+#line 214 "ports.go"
+	float* exchange = sh4;
 #line 215 "ports.go"
-	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long tid = (long long)threadIdx.x;
 #line 216 "ports.go"
+	OptionData o = options[(long long)blockIdx.x];
+#line 217 "ports.go"
+	float call[5] = {};
+#line 218 "ports.go"
+	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long long)((unsigned long long)tid * 4ULL + (unsigned long long)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0LL) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512LL);
 	}
-#line 221 "ports.go"
-	long long finalIt = dc_max_i64(0LL, (long long)((unsigned long long)tid * 4ULL - 1ULL));
-#line 222 "ports.go"
-	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
-#line 223 "ports.go"
-		exchange[tid] = call[0];
 #line 224 "ports.go"
-		__syncthreads();
+	long long finalIt = dc_max_i64(0LL, (long long)((unsigned long long)tid * 4ULL - 1ULL));
 #line 225 "ports.go"
-		call[4] = exchange[(long long)((unsigned long long)tid + 1ULL)];
+	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
 #line 226 "ports.go"
-		__syncthreads();
+		exchange[tid] = call[0];
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		__syncthreads();
 #line 228 "ports.go"
-			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+		call[4] = exchange[(long long)((unsigned long long)tid + 1ULL)];
 #line 229 "ports.go"
+		__syncthreads();
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * call[(long long)((unsigned long long)j + 1ULL)] + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0LL) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		callValue[(long long)blockIdx.x] = call[0];
 	}
 }
 
-#line 210 "ports.go"
+#line 213 "ports.go"
 extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long callValue_len, const OptionData* options, long long options_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1669,55 +1669,55 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	float (*dc_p7);
-#line 211 "ports.go"
-	__shared__ float sh4[129];
-#line 211 "ports.go"
-	float* exchange = sh4;
-#line 212 "ports.go"
-	long long tid = (long long)threadIdx.x;
-#line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
 #line 214 "ports.go"
-	float call[5] = {};
+	__shared__ float sh4[129];
+#line 214 "ports.go"
+	float* exchange = sh4;
 #line 215 "ports.go"
-	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long tid = (long long)threadIdx.x;
 #line 216 "ports.go"
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long long)blockIdx.x, options_len, dc_fault, dc_tag, 55, &dc_b1)]), &dc_b1);
+#line 217 "ports.go"
+	float call[5] = {};
+#line 218 "ports.go"
+	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long long)((unsigned long long)tid * 4ULL + (unsigned long long)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0LL) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512LL);
 	}
-#line 221 "ports.go"
+#line 224 "ports.go"
 	long long finalIt = dc_max_i64(0LL, (long long)((unsigned long long)tid * 4ULL - 1ULL));
-#line 222 "ports.go"
+#line 225 "ports.go"
 	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
-#line 223 "ports.go"
+#line 226 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 224 "ports.go"
-		__syncthreads();
-#line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
-#line 226 "ports.go"
-		__syncthreads();
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		__syncthreads();
 #line 228 "ports.go"
-			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long long)((unsigned long long)tid + 1ULL), 129, dc_fault, dc_tag, 57, &dc_b4)]), &dc_b4);
 #line 229 "ports.go"
+		__syncthreads();
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long long)((unsigned long long)j + 1ULL), 5, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0LL) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		dc_b6 = 0;
 		dc_p7 = &callValue[dc_ix((long long)blockIdx.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6)];
 		float dc_t2 = call[0];
@@ -1727,57 +1727,57 @@ extern "C" __global__ void BinomialOptions_aliased(float* callValue, long long c
 	}
 }
 
-#line 210 "ports.go"
-extern "C" __global__ void BinomialOptions_aliased_fast(float* callValue, long long callValue_len, const OptionData* options, long long options_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 211 "ports.go"
-	__shared__ float sh4[129];
-#line 211 "ports.go"
-	float* exchange = sh4;
-#line 212 "ports.go"
-	long long tid = (long long)threadIdx.x;
 #line 213 "ports.go"
-	OptionData o = options[(long long)blockIdx.x];
+extern "C" __global__ void BinomialOptions_aliased_fast(float* callValue, long long callValue_len, const OptionData* options, long long options_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 214 "ports.go"
-	float call[5] = {};
+	__shared__ float sh4[129];
+#line 214 "ports.go"
+	float* exchange = sh4;
 #line 215 "ports.go"
-	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	long long tid = (long long)threadIdx.x;
 #line 216 "ports.go"
+	OptionData o = options[(long long)blockIdx.x];
+#line 217 "ports.go"
+	float call[5] = {};
+#line 218 "ports.go"
+	for (long long i = 0LL; i < 4LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long long)((unsigned long long)tid * 4ULL + (unsigned long long)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0LL) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512LL);
 	}
-#line 221 "ports.go"
-	long long finalIt = dc_max_i64(0LL, (long long)((unsigned long long)tid * 4ULL - 1ULL));
-#line 222 "ports.go"
-	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
-#line 223 "ports.go"
-		exchange[tid] = call[0];
 #line 224 "ports.go"
-		__syncthreads();
+	long long finalIt = dc_max_i64(0LL, (long long)((unsigned long long)tid * 4ULL - 1ULL));
 #line 225 "ports.go"
-		call[4] = exchange[(long long)((unsigned long long)tid + 1ULL)];
+	for (long long i_1 = 512LL; i_1 > 0LL; i_1 = (long long)((unsigned long long)i_1 - 1ULL)) {
 #line 226 "ports.go"
-		__syncthreads();
+		exchange[tid] = call[0];
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		__syncthreads();
 #line 228 "ports.go"
-			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+		call[4] = exchange[(long long)((unsigned long long)tid + 1ULL)];
 #line 229 "ports.go"
+		__syncthreads();
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long long j = 0LL; j < 4LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * call[(long long)((unsigned long long)j + 1ULL)] + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0LL) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		callValue[(long long)blockIdx.x] = call[0];
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 extern "C" __global__ void FiniteDifferences(float* output, long long output_len, const float* __restrict__ input, long long input_len, long long dimx, long long dimy, long long dimz, Stencil stencil, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1809,63 +1809,63 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 	int dc_b28 = 0;
 	int dc_b29 = 0;
 	float (*dc_p30);
-#line 264 "ports.go"
-	__shared__ float sh5[24][40];
-#line 260 "ports.go"
-	bool validr = true;
-#line 260 "ports.go"
-	bool validw = true;
-#line 261 "ports.go"
-	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 261 "ports.go"
-	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 262 "ports.go"
-	long long ltidx = (long long)threadIdx.x;
-#line 262 "ports.go"
-	long long ltidy = (long long)threadIdx.y;
-#line 263 "ports.go"
-	long long workx = (long long)blockDim.x;
-#line 263 "ports.go"
-	long long worky = (long long)blockDim.y;
-#line 264 "ports.go"
-	float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
-#line 266 "ports.go"
-	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 267 "ports.go"
-	long long inputIndex = 0LL;
+	__shared__ float sh5[24][40];
+#line 263 "ports.go"
+	bool validr = true;
+#line 263 "ports.go"
+	bool validw = true;
+#line 264 "ports.go"
+	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 264 "ports.go"
+	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 265 "ports.go"
+	long long ltidx = (long long)threadIdx.x;
+#line 265 "ports.go"
+	long long ltidy = (long long)threadIdx.y;
+#line 266 "ports.go"
+	long long workx = (long long)blockDim.x;
+#line 266 "ports.go"
+	long long worky = (long long)blockDim.y;
+#line 267 "ports.go"
+	float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long long outputIndex = 0LL;
+	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
 #line 269 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
+	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 270 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
+	long long inputIndex = 0LL;
 #line 271 "ports.go"
-	float infront[4] = {};
-#line 271 "ports.go"
-	float behind[4] = {};
+	long long outputIndex = 0LL;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
 #line 273 "ports.go"
-	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
 #line 274 "ports.go"
-	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+	float infront[4] = {};
+#line 274 "ports.go"
+	float behind[4] = {};
 #line 275 "ports.go"
-	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+#line 277 "ports.go"
+	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+#line 278 "ports.go"
+	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long long i = 2LL; i >= 0LL; i = (long long)((unsigned long long)i - 1ULL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
@@ -1873,65 +1873,65 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 285 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 292 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
+#line 295 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long long iz = 0LL; iz < dimz; iz = (long long)((unsigned long long)iz + 1ULL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 308 "ports.go"
 			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
-#line 310 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
-#line 312 "ports.go"
-		__syncthreads();
 #line 313 "ports.go"
-		if (ltidy < 4LL) {
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 #line 314 "ports.go"
+		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
+#line 315 "ports.go"
+		__syncthreads();
+#line 316 "ports.go"
+		if (ltidy < 4LL) {
+#line 317 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
 			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
-#line 315 "ports.go"
+#line 318 "ports.go"
 			dc_b12 = 0;
 			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
 			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
@@ -1939,16 +1939,16 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 				*dc_p13 = dc_t3;
 			}
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4LL) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			dc_b15 = 0;
 			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
 			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
-#line 319 "ports.go"
+#line 322 "ports.go"
 			dc_b18 = 0;
 			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 75, &dc_b18)];
 			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
@@ -1956,25 +1956,25 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 				*dc_p19 = dc_t5;
 			}
 		}
-#line 321 "ports.go"
+#line 324 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
 		}
-#line 322 "ports.go"
-		__syncthreads();
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
-#line 324 "ports.go"
-		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 325 "ports.go"
+		__syncthreads();
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b29 = 0;
 			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
@@ -1985,7 +1985,7 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 extern "C" __global__ void FiniteDifferences_fast(float* output, long long output_len, const float* __restrict__ input, long long input_len, long long dimx, long long dimy, long long dimz, Stencil stencil, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1997,142 +1997,142 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 264 "ports.go"
-	__shared__ float sh5[24][40];
-#line 260 "ports.go"
-	bool validr = true;
-#line 260 "ports.go"
-	bool validw = true;
-#line 261 "ports.go"
-	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 261 "ports.go"
-	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 262 "ports.go"
-	long long ltidx = (long long)threadIdx.x;
-#line 262 "ports.go"
-	long long ltidy = (long long)threadIdx.y;
-#line 263 "ports.go"
-	long long workx = (long long)blockDim.x;
-#line 263 "ports.go"
-	long long worky = (long long)blockDim.y;
-#line 264 "ports.go"
-	float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
-#line 266 "ports.go"
-	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 267 "ports.go"
-	long long inputIndex = 0LL;
+	__shared__ float sh5[24][40];
+#line 263 "ports.go"
+	bool validr = true;
+#line 263 "ports.go"
+	bool validw = true;
+#line 264 "ports.go"
+	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 264 "ports.go"
+	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 265 "ports.go"
+	long long ltidx = (long long)threadIdx.x;
+#line 265 "ports.go"
+	long long ltidy = (long long)threadIdx.y;
+#line 266 "ports.go"
+	long long workx = (long long)blockDim.x;
+#line 266 "ports.go"
+	long long worky = (long long)blockDim.y;
+#line 267 "ports.go"
+	float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long long outputIndex = 0LL;
+	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
 #line 269 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
+	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 270 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
+	long long inputIndex = 0LL;
 #line 271 "ports.go"
-	float infront[4] = {};
-#line 271 "ports.go"
-	float behind[4] = {};
+	long long outputIndex = 0LL;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
 #line 273 "ports.go"
-	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
 #line 274 "ports.go"
-	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+	float infront[4] = {};
+#line 274 "ports.go"
+	float behind[4] = {};
 #line 275 "ports.go"
-	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+#line 277 "ports.go"
+	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+#line 278 "ports.go"
+	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long long i = 2LL; i >= 0LL; i = (long long)((unsigned long long)i - 1ULL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
-#line 285 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 292 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
+#line 295 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long long iz = 0LL; iz < dimz; iz = (long long)((unsigned long long)iz + 1ULL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = behind[(long long)((unsigned long long)i_2 - 1ULL)];
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 308 "ports.go"
 			infront[i_3] = infront[(long long)((unsigned long long)i_3 + 1ULL)];
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
-#line 310 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
-#line 312 "ports.go"
-		__syncthreads();
 #line 313 "ports.go"
-		if (ltidy < 4LL) {
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
 #line 315 "ports.go"
+		__syncthreads();
+#line 316 "ports.go"
+		if (ltidy < 4LL) {
+#line 317 "ports.go"
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 318 "ports.go"
 			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4LL) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
-#line 319 "ports.go"
+#line 322 "ports.go"
 			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
-#line 321 "ports.go"
-		tile[ty][tx] = current;
-#line 322 "ports.go"
-		__syncthreads();
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
 #line 324 "ports.go"
-		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+		tile[ty][tx] = current;
 #line 325 "ports.go"
+		__syncthreads();
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (infront[(long long)((unsigned long long)i_4 - 1ULL)] + behind[(long long)((unsigned long long)i_4 - 1ULL)] + tile[(long long)((unsigned long long)ty - (unsigned long long)i_4)][tx] + tile[(long long)((unsigned long long)ty + (unsigned long long)i_4)][tx] + tile[ty][(long long)((unsigned long long)tx - (unsigned long long)i_4)] + tile[ty][(long long)((unsigned long long)tx + (unsigned long long)i_4)]);
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
@@ -2143,7 +2143,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 extern "C" __global__ void FiniteDifferences_aliased(float* output, long long output_len, const float* input, long long input_len, long long dimx, long long dimy, long long dimz, Stencil stencil, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2175,63 +2175,63 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 	int dc_b28 = 0;
 	int dc_b29 = 0;
 	float (*dc_p30);
-#line 264 "ports.go"
-	__shared__ float sh5[24][40];
-#line 260 "ports.go"
-	bool validr = true;
-#line 260 "ports.go"
-	bool validw = true;
-#line 261 "ports.go"
-	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 261 "ports.go"
-	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 262 "ports.go"
-	long long ltidx = (long long)threadIdx.x;
-#line 262 "ports.go"
-	long long ltidy = (long long)threadIdx.y;
-#line 263 "ports.go"
-	long long workx = (long long)blockDim.x;
-#line 263 "ports.go"
-	long long worky = (long long)blockDim.y;
-#line 264 "ports.go"
-	float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
-#line 266 "ports.go"
-	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 267 "ports.go"
-	long long inputIndex = 0LL;
+	__shared__ float sh5[24][40];
+#line 263 "ports.go"
+	bool validr = true;
+#line 263 "ports.go"
+	bool validw = true;
+#line 264 "ports.go"
+	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 264 "ports.go"
+	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 265 "ports.go"
+	long long ltidx = (long long)threadIdx.x;
+#line 265 "ports.go"
+	long long ltidy = (long long)threadIdx.y;
+#line 266 "ports.go"
+	long long workx = (long long)blockDim.x;
+#line 266 "ports.go"
+	long long worky = (long long)blockDim.y;
+#line 267 "ports.go"
+	float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long long outputIndex = 0LL;
+	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
 #line 269 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
+	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 270 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
+	long long inputIndex = 0LL;
 #line 271 "ports.go"
-	float infront[4] = {};
-#line 271 "ports.go"
-	float behind[4] = {};
+	long long outputIndex = 0LL;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
 #line 273 "ports.go"
-	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
 #line 274 "ports.go"
-	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+	float infront[4] = {};
+#line 274 "ports.go"
+	float behind[4] = {};
 #line 275 "ports.go"
-	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+#line 277 "ports.go"
+	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+#line 278 "ports.go"
+	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long long i = 2LL; i >= 0LL; i = (long long)((unsigned long long)i - 1ULL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3)]), &dc_b3);
@@ -2239,65 +2239,65 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 285 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 292 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4)]), &dc_b4);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
+#line 295 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long long iz = 0LL; iz < dimz; iz = (long long)((unsigned long long)iz + 1ULL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long long)((unsigned long long)i_2 - 1ULL), 4, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6);
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 308 "ports.go"
 			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long long)((unsigned long long)i_3 + 1ULL), 4, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8)]), &dc_b8);
 		}
-#line 310 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
-#line 312 "ports.go"
-		__syncthreads();
 #line 313 "ports.go"
-		if (ltidy < 4LL) {
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 #line 314 "ports.go"
+		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
+#line 315 "ports.go"
+		__syncthreads();
+#line 316 "ports.go"
+		if (ltidy < 4LL) {
+#line 317 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9)];
 			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
-#line 315 "ports.go"
+#line 318 "ports.go"
 			dc_b12 = 0;
 			dc_p13 = &tile[dc_ix((long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL), 24, dc_fault, dc_tag, 69, &dc_b12)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12)];
 			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14)]), &dc_b14);
@@ -2305,16 +2305,16 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 				*dc_p13 = dc_t3;
 			}
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4LL) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			dc_b15 = 0;
 			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15)][ltidx];
 			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b17)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
-#line 319 "ports.go"
+#line 322 "ports.go"
 			dc_b18 = 0;
 			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18)][dc_ix((long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL), 40, dc_fault, dc_tag, 75, &dc_b18)];
 			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b20)]), &dc_b20);
@@ -2322,25 +2322,25 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 				*dc_p19 = dc_t5;
 			}
 		}
-#line 321 "ports.go"
+#line 324 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
 		}
-#line 322 "ports.go"
-		__syncthreads();
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
-#line 324 "ports.go"
-		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 325 "ports.go"
+		__syncthreads();
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b29 = 0;
 			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
 			float dc_t7 = value;
@@ -2351,7 +2351,7 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long long output_len, const float* input, long long input_len, long long dimx, long long dimy, long long dimz, Stencil stencil, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2363,142 +2363,142 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 264 "ports.go"
-	__shared__ float sh5[24][40];
-#line 260 "ports.go"
-	bool validr = true;
-#line 260 "ports.go"
-	bool validw = true;
-#line 261 "ports.go"
-	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 261 "ports.go"
-	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
-#line 262 "ports.go"
-	long long ltidx = (long long)threadIdx.x;
-#line 262 "ports.go"
-	long long ltidy = (long long)threadIdx.y;
-#line 263 "ports.go"
-	long long workx = (long long)blockDim.x;
-#line 263 "ports.go"
-	long long worky = (long long)blockDim.y;
-#line 264 "ports.go"
-	float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
-#line 266 "ports.go"
-	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 267 "ports.go"
-	long long inputIndex = 0LL;
+	__shared__ float sh5[24][40];
+#line 263 "ports.go"
+	bool validr = true;
+#line 263 "ports.go"
+	bool validw = true;
+#line 264 "ports.go"
+	long long gtidx = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 264 "ports.go"
+	long long gtidy = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 265 "ports.go"
+	long long ltidx = (long long)threadIdx.x;
+#line 265 "ports.go"
+	long long ltidy = (long long)threadIdx.y;
+#line 266 "ports.go"
+	long long workx = (long long)blockDim.x;
+#line 266 "ports.go"
+	long long worky = (long long)blockDim.y;
+#line 267 "ports.go"
+	float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long long outputIndex = 0LL;
+	long long strideY = (long long)((unsigned long long)dimx + 8ULL);
 #line 269 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
+	long long strideZ = (long long)((unsigned long long)strideY * ((unsigned long long)dimy + 8ULL));
 #line 270 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
+	long long inputIndex = 0LL;
 #line 271 "ports.go"
-	float infront[4] = {};
-#line 271 "ports.go"
-	float behind[4] = {};
+	long long outputIndex = 0LL;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long long)((unsigned long long)inputIndex + (4ULL * (unsigned long long)strideY + 4ULL));
 #line 273 "ports.go"
-	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+	inputIndex = (long long)((unsigned long long)inputIndex + ((unsigned long long)gtidy * (unsigned long long)strideY + (unsigned long long)gtidx));
 #line 274 "ports.go"
-	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+	float infront[4] = {};
+#line 274 "ports.go"
+	float behind[4] = {};
 #line 275 "ports.go"
-	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long long tx = (long long)((unsigned long long)ltidx + 4ULL);
+#line 277 "ports.go"
+	long long ty = (long long)((unsigned long long)ltidy + 4ULL);
+#line 278 "ports.go"
+	if (gtidx >= (long long)((unsigned long long)dimx + 4ULL) || gtidy >= (long long)((unsigned long long)dimy + 4ULL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long long i = 2LL; i >= 0LL; i = (long long)((unsigned long long)i - 1ULL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1)]), &dc_b1);
 		}
-#line 285 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 292 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2)]), &dc_b2);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
+#line 295 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 4LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3)]), &dc_b3);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long long iz = 0LL; iz < dimz; iz = (long long)((unsigned long long)iz + 1ULL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long long i_2 = 3LL; i_2 > 0LL; i_2 = (long long)((unsigned long long)i_2 - 1ULL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = behind[(long long)((unsigned long long)i_2 - 1ULL)];
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long long i_3 = 0LL; i_3 < 3LL; i_3 = (long long)((unsigned long long)i_3 + 1ULL)) {
+#line 308 "ports.go"
 			infront[i_3] = infront[(long long)((unsigned long long)i_3 + 1ULL)];
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4)]), &dc_b4);
 		}
-#line 310 "ports.go"
-		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
-#line 312 "ports.go"
-		__syncthreads();
 #line 313 "ports.go"
-		if (ltidy < 4LL) {
+		inputIndex = (long long)((unsigned long long)inputIndex + (unsigned long long)strideZ);
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+		outputIndex = (long long)((unsigned long long)outputIndex + (unsigned long long)strideZ);
 #line 315 "ports.go"
+		__syncthreads();
+#line 316 "ports.go"
+		if (ltidy < 4LL) {
+#line 317 "ports.go"
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5)]), &dc_b5);
+#line 318 "ports.go"
 			tile[(long long)((unsigned long long)ltidy + (unsigned long long)worky + 4ULL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)worky * (unsigned long long)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6)]), &dc_b6);
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4LL) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long long)((unsigned long long)outputIndex - 4ULL), input_len, dc_fault, dc_tag, 73, &dc_b7)]), &dc_b7);
-#line 319 "ports.go"
+#line 322 "ports.go"
 			tile[ty][(long long)((unsigned long long)ltidx + (unsigned long long)workx + 4ULL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long long)((unsigned long long)outputIndex + (unsigned long long)workx), input_len, dc_fault, dc_tag, 76, &dc_b8)]), &dc_b8);
 		}
-#line 321 "ports.go"
-		tile[ty][tx] = current;
-#line 322 "ports.go"
-		__syncthreads();
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
 #line 324 "ports.go"
-		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+		tile[ty][tx] = current;
 #line 325 "ports.go"
+		__syncthreads();
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (infront[(long long)((unsigned long long)i_4 - 1ULL)] + behind[(long long)((unsigned long long)i_4 - 1ULL)] + tile[(long long)((unsigned long long)ty - (unsigned long long)i_4)][tx] + tile[(long long)((unsigned long long)ty + (unsigned long long)i_4)][tx] + tile[ty][(long long)((unsigned long long)tx - (unsigned long long)i_4)] + tile[ty][(long long)((unsigned long long)tx + (unsigned long long)i_4)]);
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
 			float dc_t1 = value;
@@ -2509,7 +2509,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 	}
 }
 
-#line 350 "ports.go"
+#line 353 "ports.go"
 extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __restrict__ src, long long src_len, long long imgWidth, long long offsetXBlocks, long long offsetYBlocks, DCTMatrix dct, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2525,80 +2525,80 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	int dc_b12 = 0;
 	float (*dc_p13);
 	int dc_b14 = 0;
-#line 351 "ports.go"
-	__shared__ float sh6[64];
-#line 352 "ports.go"
-	__shared__ float sh7[64];
-#line 351 "ports.go"
-	float* block1 = sh6;
-#line 352 "ports.go"
-	float* block2 = sh7;
-#line 353 "ports.go"
-	long long bx = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)offsetXBlocks);
 #line 354 "ports.go"
-	long long by = (long long)((unsigned long long)(long long)blockIdx.y + (unsigned long long)offsetYBlocks);
+	__shared__ float sh6[64];
 #line 355 "ports.go"
-	long long tx = (long long)threadIdx.x;
+	__shared__ float sh7[64];
+#line 354 "ports.go"
+	float* block1 = sh6;
 #line 355 "ports.go"
-	long long ty = (long long)threadIdx.y;
+	float* block2 = sh7;
 #line 356 "ports.go"
+	long long bx = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)offsetXBlocks);
+#line 357 "ports.go"
+	long long by = (long long)((unsigned long long)(long long)blockIdx.y + (unsigned long long)offsetYBlocks);
+#line 358 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 358 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 359 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 357 "ports.go"
-	__syncthreads();
-#line 358 "ports.go"
-	float cur = 0.0f;
-#line 359 "ports.go"
-	long long dctIndex = (long long)(0ULL + (unsigned long long)ty);
 #line 360 "ports.go"
-	long long block1Index = (long long)(0ULL + (unsigned long long)tx);
+	__syncthreads();
 #line 361 "ports.go"
-	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	float cur = 0.0f;
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+	long long dctIndex = (long long)(0ULL + (unsigned long long)ty);
 #line 363 "ports.go"
-		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
+	long long block1Index = (long long)(0ULL + (unsigned long long)tx);
 #line 364 "ports.go"
+	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 365 "ports.go"
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+#line 366 "ports.go"
+		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
+#line 367 "ports.go"
 		block1Index = (long long)((unsigned long long)block1Index + 8ULL);
 	}
-#line 366 "ports.go"
+#line 369 "ports.go"
 	dc_b6 = 0;
 	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
-#line 367 "ports.go"
-	__syncthreads();
-#line 368 "ports.go"
-	cur = 0.0f;
-#line 369 "ports.go"
-	long long block2Index = (long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + 0ULL);
 #line 370 "ports.go"
-	dctIndex = (long long)(0ULL + (unsigned long long)tx);
+	__syncthreads();
 #line 371 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	cur = 0.0f;
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+	long long block2Index = (long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + 0ULL);
 #line 373 "ports.go"
-		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
+	dctIndex = (long long)(0ULL + (unsigned long long)tx);
 #line 374 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 375 "ports.go"
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+#line 376 "ports.go"
+		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
+#line 377 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 	}
-#line 376 "ports.go"
+#line 379 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
 	}
-#line 377 "ports.go"
+#line 380 "ports.go"
 	__syncthreads();
-#line 378 "ports.go"
+#line 381 "ports.go"
 	dc_b12 = 0;
 	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
 	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
@@ -2607,7 +2607,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 }
 
-#line 350 "ports.go"
+#line 353 "ports.go"
 extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const float* src, long long src_len, long long imgWidth, long long offsetXBlocks, long long offsetYBlocks, DCTMatrix dct, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2623,80 +2623,80 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	int dc_b12 = 0;
 	float (*dc_p13);
 	int dc_b14 = 0;
-#line 351 "ports.go"
-	__shared__ float sh6[64];
-#line 352 "ports.go"
-	__shared__ float sh7[64];
-#line 351 "ports.go"
-	float* block1 = sh6;
-#line 352 "ports.go"
-	float* block2 = sh7;
-#line 353 "ports.go"
-	long long bx = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)offsetXBlocks);
 #line 354 "ports.go"
-	long long by = (long long)((unsigned long long)(long long)blockIdx.y + (unsigned long long)offsetYBlocks);
+	__shared__ float sh6[64];
 #line 355 "ports.go"
-	long long tx = (long long)threadIdx.x;
+	__shared__ float sh7[64];
+#line 354 "ports.go"
+	float* block1 = sh6;
 #line 355 "ports.go"
-	long long ty = (long long)threadIdx.y;
+	float* block2 = sh7;
 #line 356 "ports.go"
+	long long bx = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)offsetXBlocks);
+#line 357 "ports.go"
+	long long by = (long long)((unsigned long long)(long long)blockIdx.y + (unsigned long long)offsetYBlocks);
+#line 358 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 358 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 359 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 357 "ports.go"
-	__syncthreads();
-#line 358 "ports.go"
-	float cur = 0.0f;
-#line 359 "ports.go"
-	long long dctIndex = (long long)(0ULL + (unsigned long long)ty);
 #line 360 "ports.go"
-	long long block1Index = (long long)(0ULL + (unsigned long long)tx);
+	__syncthreads();
 #line 361 "ports.go"
-	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	float cur = 0.0f;
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+	long long dctIndex = (long long)(0ULL + (unsigned long long)ty);
 #line 363 "ports.go"
-		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
+	long long block1Index = (long long)(0ULL + (unsigned long long)tx);
 #line 364 "ports.go"
+	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 365 "ports.go"
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+#line 366 "ports.go"
+		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
+#line 367 "ports.go"
 		block1Index = (long long)((unsigned long long)block1Index + 8ULL);
 	}
-#line 366 "ports.go"
+#line 369 "ports.go"
 	dc_b6 = 0;
 	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
-#line 367 "ports.go"
-	__syncthreads();
-#line 368 "ports.go"
-	cur = 0.0f;
-#line 369 "ports.go"
-	long long block2Index = (long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + 0ULL);
 #line 370 "ports.go"
-	dctIndex = (long long)(0ULL + (unsigned long long)tx);
+	__syncthreads();
 #line 371 "ports.go"
-	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	cur = 0.0f;
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+	long long block2Index = (long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + 0ULL);
 #line 373 "ports.go"
-		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
+	dctIndex = (long long)(0ULL + (unsigned long long)tx);
 #line 374 "ports.go"
+	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 375 "ports.go"
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+#line 376 "ports.go"
+		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
+#line 377 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 	}
-#line 376 "ports.go"
+#line 379 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
 	}
-#line 377 "ports.go"
+#line 380 "ports.go"
 	__syncthreads();
-#line 378 "ports.go"
+#line 381 "ports.go"
 	dc_b12 = 0;
 	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
 	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
@@ -2705,7 +2705,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 extern "C" __global__ void ScanNaive(float* out, long long out_len, const float* __restrict__ in, long long in_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2720,48 +2720,48 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 	int dc_b11 = 0;
 	float (*dc_p12);
 	int dc_b13 = 0;
-#line 390 "ports.go"
-	__shared__ float sh8[1024];
-#line 390 "ports.go"
-	float* temp = sh8;
-#line 391 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 392 "ports.go"
-	long long pout = 0LL;
-#line 392 "ports.go"
-	long long pin = 1LL;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__shared__ float sh8[1024];
+#line 393 "ports.go"
+	float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0LL) {
+	long long thid = (long long)threadIdx.x;
 #line 395 "ports.go"
+	long long pout = 0LL;
+#line 395 "ports.go"
+	long long pin = 1LL;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0LL) {
+#line 398 "ports.go"
 		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
-#line 399 "ports.go"
-		pout = (long long)(1ULL - (unsigned long long)pout);
-#line 400 "ports.go"
-		pin = (long long)(1ULL - (unsigned long long)pout);
 #line 401 "ports.go"
-		__syncthreads();
+	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
 #line 402 "ports.go"
+		pout = (long long)(1ULL - (unsigned long long)pout);
+#line 403 "ports.go"
+		pin = (long long)(1ULL - (unsigned long long)pout);
+#line 404 "ports.go"
+		__syncthreads();
+#line 405 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
@@ -2770,9 +2770,9 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	__syncthreads();
-#line 408 "ports.go"
+#line 411 "ports.go"
 	dc_b11 = 0;
 	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
 	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
@@ -2781,7 +2781,7 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const float* __restrict__ in, long long in_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2793,48 +2793,48 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 390 "ports.go"
-	__shared__ float sh8[1024];
-#line 390 "ports.go"
-	float* temp = sh8;
-#line 391 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 392 "ports.go"
-	long long pout = 0LL;
-#line 392 "ports.go"
-	long long pin = 1LL;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__shared__ float sh8[1024];
+#line 393 "ports.go"
+	float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0LL) {
+	long long thid = (long long)threadIdx.x;
 #line 395 "ports.go"
+	long long pout = 0LL;
+#line 395 "ports.go"
+	long long pin = 1LL;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0LL) {
+#line 398 "ports.go"
 		v = in[(long long)((unsigned long long)thid - 1ULL)];
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
-#line 399 "ports.go"
-		pout = (long long)(1ULL - (unsigned long long)pout);
-#line 400 "ports.go"
-		pin = (long long)(1ULL - (unsigned long long)pout);
 #line 401 "ports.go"
-		__syncthreads();
+	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
 #line 402 "ports.go"
+		pout = (long long)(1ULL - (unsigned long long)pout);
+#line 403 "ports.go"
+		pin = (long long)(1ULL - (unsigned long long)pout);
+#line 404 "ports.go"
+		__syncthreads();
+#line 405 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b6 = 0;
 			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
@@ -2843,13 +2843,13 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	__syncthreads();
-#line 408 "ports.go"
+#line 411 "ports.go"
 	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, const float* in, long long in_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2864,48 +2864,48 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 	int dc_b11 = 0;
 	float (*dc_p12);
 	int dc_b13 = 0;
-#line 390 "ports.go"
-	__shared__ float sh8[1024];
-#line 390 "ports.go"
-	float* temp = sh8;
-#line 391 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 392 "ports.go"
-	long long pout = 0LL;
-#line 392 "ports.go"
-	long long pin = 1LL;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__shared__ float sh8[1024];
+#line 393 "ports.go"
+	float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0LL) {
+	long long thid = (long long)threadIdx.x;
 #line 395 "ports.go"
+	long long pout = 0LL;
+#line 395 "ports.go"
+	long long pin = 1LL;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0LL) {
+#line 398 "ports.go"
 		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
-#line 399 "ports.go"
-		pout = (long long)(1ULL - (unsigned long long)pout);
-#line 400 "ports.go"
-		pin = (long long)(1ULL - (unsigned long long)pout);
 #line 401 "ports.go"
-		__syncthreads();
+	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
 #line 402 "ports.go"
+		pout = (long long)(1ULL - (unsigned long long)pout);
+#line 403 "ports.go"
+		pin = (long long)(1ULL - (unsigned long long)pout);
+#line 404 "ports.go"
+		__syncthreads();
+#line 405 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
@@ -2914,9 +2914,9 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	__syncthreads();
-#line 408 "ports.go"
+#line 411 "ports.go"
 	dc_b11 = 0;
 	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
 	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
@@ -2925,7 +2925,7 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len, const float* in, long long in_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2937,48 +2937,48 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 390 "ports.go"
-	__shared__ float sh8[1024];
-#line 390 "ports.go"
-	float* temp = sh8;
-#line 391 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 392 "ports.go"
-	long long pout = 0LL;
-#line 392 "ports.go"
-	long long pin = 1LL;
 #line 393 "ports.go"
-	float v = 0.0f;
+	__shared__ float sh8[1024];
+#line 393 "ports.go"
+	float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0LL) {
+	long long thid = (long long)threadIdx.x;
 #line 395 "ports.go"
+	long long pout = 0LL;
+#line 395 "ports.go"
+	long long pin = 1LL;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0LL) {
+#line 398 "ports.go"
 		v = in[(long long)((unsigned long long)thid - 1ULL)];
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
-#line 399 "ports.go"
-		pout = (long long)(1ULL - (unsigned long long)pout);
-#line 400 "ports.go"
-		pin = (long long)(1ULL - (unsigned long long)pout);
 #line 401 "ports.go"
-		__syncthreads();
+	for (long long offset = 1LL; offset < n; offset = (long long)((unsigned long long)offset * 2ULL)) {
 #line 402 "ports.go"
+		pout = (long long)(1ULL - (unsigned long long)pout);
+#line 403 "ports.go"
+		pin = (long long)(1ULL - (unsigned long long)pout);
+#line 404 "ports.go"
+		__syncthreads();
+#line 405 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b6 = 0;
 			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
@@ -2987,13 +2987,13 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	__syncthreads();
-#line 408 "ports.go"
+#line 411 "ports.go"
 	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const float* __restrict__ in, long long in_len, float* sums, long long sums_len, long long n, long long length, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3023,67 +3023,67 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	int dc_b26 = 0;
 	float (*dc_p27);
 	int dc_b28 = 0;
-#line 429 "ports.go"
-	__shared__ float sh9[546];
-#line 429 "ports.go"
-	float* temp = sh9;
-#line 430 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 431 "ports.go"
-	long long offset = 1LL;
 #line 432 "ports.go"
-	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
+	__shared__ float sh9[546];
+#line 432 "ports.go"
+	float* temp = sh9;
 #line 433 "ports.go"
-	long long ai = thid;
+	long long thid = (long long)threadIdx.x;
 #line 434 "ports.go"
-	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
+	long long offset = 1LL;
 #line 435 "ports.go"
-	long long bankOffsetA = conflictFree(ai);
+	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
 #line 436 "ports.go"
-	long long bankOffsetB = conflictFree(bi);
+	long long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
 #line 438 "ports.go"
-	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+	long long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+#line 442 "ports.go"
 		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b5 = 0;
 	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
-#line 447 "ports.go"
-		__syncthreads();
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
 #line 450 "ports.go"
-			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 451 "ports.go"
-			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 453 "ports.go"
+			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+#line 454 "ports.go"
+			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
@@ -3091,19 +3091,19 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long long)((unsigned long long)offset * 2ULL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0LL) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
 		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b14 = 0;
 		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
@@ -3111,32 +3111,32 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 			*dc_p15 = dc_t5;
 		}
 	}
-#line 461 "ports.go"
-	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		__syncthreads();
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
 #line 465 "ports.go"
-			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 467 "ports.go"
-			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
 #line 470 "ports.go"
+			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+#line 473 "ports.go"
 			dc_b17 = 0;
 			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
 			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b20 = 0;
 			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
 			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
@@ -3145,11 +3145,11 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	__syncthreads();
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
 		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
@@ -3157,9 +3157,9 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		dc_b26 = 0;
 		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
 		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
@@ -3169,7 +3169,7 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	}
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, const float* __restrict__ in, long long in_len, float* sums, long long sums_len, long long n, long long length, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3191,67 +3191,67 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 	int dc_b18 = 0;
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 429 "ports.go"
-	__shared__ float sh9[546];
-#line 429 "ports.go"
-	float* temp = sh9;
-#line 430 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 431 "ports.go"
-	long long offset = 1LL;
 #line 432 "ports.go"
-	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
+	__shared__ float sh9[546];
+#line 432 "ports.go"
+	float* temp = sh9;
 #line 433 "ports.go"
-	long long ai = thid;
+	long long thid = (long long)threadIdx.x;
 #line 434 "ports.go"
-	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
+	long long offset = 1LL;
 #line 435 "ports.go"
-	long long bankOffsetA = conflictFree(ai);
+	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
 #line 436 "ports.go"
-	long long bankOffsetB = conflictFree(bi);
+	long long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
 #line 438 "ports.go"
-	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+	long long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+#line 442 "ports.go"
 		va = in[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)];
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = in[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)];
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
-#line 447 "ports.go"
-		__syncthreads();
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
 #line 450 "ports.go"
-			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 451 "ports.go"
-			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 453 "ports.go"
+			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+#line 454 "ports.go"
+			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b5 = 0;
 			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
 			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
@@ -3259,14 +3259,14 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 				*dc_p6 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long long)((unsigned long long)offset * 2ULL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0LL) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
@@ -3274,32 +3274,32 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 461 "ports.go"
-	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		__syncthreads();
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
 #line 465 "ports.go"
-			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 467 "ports.go"
-			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
 #line 470 "ports.go"
+			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+#line 473 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
 			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
 			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
@@ -3308,21 +3308,21 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	__syncthreads();
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, const float* in, long long in_len, float* sums, long long sums_len, long long n, long long length, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3352,67 +3352,67 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	int dc_b26 = 0;
 	float (*dc_p27);
 	int dc_b28 = 0;
-#line 429 "ports.go"
-	__shared__ float sh9[546];
-#line 429 "ports.go"
-	float* temp = sh9;
-#line 430 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 431 "ports.go"
-	long long offset = 1LL;
 #line 432 "ports.go"
-	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
+	__shared__ float sh9[546];
+#line 432 "ports.go"
+	float* temp = sh9;
 #line 433 "ports.go"
-	long long ai = thid;
+	long long thid = (long long)threadIdx.x;
 #line 434 "ports.go"
-	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
+	long long offset = 1LL;
 #line 435 "ports.go"
-	long long bankOffsetA = conflictFree(ai);
+	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
 #line 436 "ports.go"
-	long long bankOffsetB = conflictFree(bi);
+	long long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
 #line 438 "ports.go"
-	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+	long long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+#line 442 "ports.go"
 		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b5 = 0;
 	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
-#line 447 "ports.go"
-		__syncthreads();
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
 #line 450 "ports.go"
-			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 451 "ports.go"
-			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 453 "ports.go"
+			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+#line 454 "ports.go"
+			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
@@ -3420,19 +3420,19 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long long)((unsigned long long)offset * 2ULL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0LL) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
 		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b14 = 0;
 		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
 		float dc_t5 = 0.0f;
@@ -3440,32 +3440,32 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 			*dc_p15 = dc_t5;
 		}
 	}
-#line 461 "ports.go"
-	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		__syncthreads();
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
 #line 465 "ports.go"
-			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 467 "ports.go"
-			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
 #line 470 "ports.go"
+			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+#line 473 "ports.go"
 			dc_b17 = 0;
 			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
 			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b20 = 0;
 			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
 			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
@@ -3474,11 +3474,11 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	__syncthreads();
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
 		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
@@ -3486,9 +3486,9 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		dc_b26 = 0;
 		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
 		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
@@ -3498,7 +3498,7 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	}
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_len, const float* in, long long in_len, float* sums, long long sums_len, long long n, long long length, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3520,67 +3520,67 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 	int dc_b18 = 0;
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 429 "ports.go"
-	__shared__ float sh9[546];
-#line 429 "ports.go"
-	float* temp = sh9;
-#line 430 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 431 "ports.go"
-	long long offset = 1LL;
 #line 432 "ports.go"
-	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
+	__shared__ float sh9[546];
+#line 432 "ports.go"
+	float* temp = sh9;
 #line 433 "ports.go"
-	long long ai = thid;
+	long long thid = (long long)threadIdx.x;
 #line 434 "ports.go"
-	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
+	long long offset = 1LL;
 #line 435 "ports.go"
-	long long bankOffsetA = conflictFree(ai);
+	long long blockOffset = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)n);
 #line 436 "ports.go"
-	long long bankOffsetB = conflictFree(bi);
+	long long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long long bi = (long long)((unsigned long long)thid + (unsigned long long)(n / 2LL));
 #line 438 "ports.go"
-	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+	long long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
+#line 442 "ports.go"
 		va = in[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)];
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = in[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)];
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
-#line 447 "ports.go"
-		__syncthreads();
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+	for (long long d = n >> 1; d > 0LL; d = d >> 1) {
 #line 450 "ports.go"
-			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 451 "ports.go"
-			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+			long long ai_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 453 "ports.go"
+			long long bi_1 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+#line 454 "ports.go"
+			ai_1 = (long long)((unsigned long long)ai_1 + (unsigned long long)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b5 = 0;
 			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
 			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
@@ -3588,14 +3588,14 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 				*dc_p6 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long long)((unsigned long long)offset * 2ULL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0LL) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
 		float dc_t4 = 0.0f;
@@ -3603,32 +3603,32 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 461 "ports.go"
-	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		__syncthreads();
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long long d_1 = 1LL; d_1 < n; d_1 = (long long)((unsigned long long)d_1 * 2ULL)) {
 #line 465 "ports.go"
-			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
+		__syncthreads();
 #line 467 "ports.go"
-			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+			long long ai_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 1ULL) - 1ULL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			long long bi_2 = (long long)((unsigned long long)offset * (2ULL * (unsigned long long)thid + 2ULL) - 1ULL);
 #line 470 "ports.go"
+			ai_2 = (long long)((unsigned long long)ai_2 + (unsigned long long)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+#line 473 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
 			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
 			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
@@ -3637,21 +3637,21 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	__syncthreads();
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long long wC_len, float* nC, long long nC_len, float* sC, long long sC_len, const float* __restrict__ j, long long j_len, float* c, long long c_len, long long cols, long long rows, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -3734,51 +3734,51 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	float (*dc_p79);
 	int dc_b80 = 0;
 	float (*dc_p81);
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__shared__ float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__shared__ float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__shared__ float sh12[16][16];
-#line 503 "ports.go"
-	__shared__ float sh13[16][16];
-#line 504 "ports.go"
-	__shared__ float sh14[16][16];
-#line 505 "ports.go"
-	__shared__ float sh15[16][16];
-#line 493 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 493 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 494 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 494 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 495 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 496 "ports.go"
-	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
-#line 497 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 498 "ports.go"
-	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
-#line 499 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 500 "ports.go"
-	float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	float (*result)[16] = sh11;
-#line 502 "ports.go"
-	float (*north)[16] = sh12;
-#line 503 "ports.go"
-	float (*south)[16] = sh13;
-#line 504 "ports.go"
-	float (*east)[16] = sh14;
-#line 505 "ports.go"
-	float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0LL) {
+	__shared__ float sh13[16][16];
 #line 507 "ports.go"
+	__shared__ float sh14[16][16];
+#line 508 "ports.go"
+	__shared__ float sh15[16][16];
+#line 496 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 496 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 497 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 497 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 498 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 499 "ports.go"
+	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
+#line 500 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 501 "ports.go"
+	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
+#line 502 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 503 "ports.go"
+	float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	float (*result)[16] = sh11;
+#line 505 "ports.go"
+	float (*north)[16] = sh12;
+#line 506 "ports.go"
+	float (*south)[16] = sh13;
+#line 507 "ports.go"
+	float (*east)[16] = sh14;
+#line 508 "ports.go"
+	float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0LL) {
+#line 510 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
@@ -3786,7 +3786,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
@@ -3794,9 +3794,9 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
@@ -3804,7 +3804,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p8 = dc_t3;
 		}
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
@@ -3812,11 +3812,11 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	__syncthreads();
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0LL) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
@@ -3824,7 +3824,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p14 = dc_t5;
 		}
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		dc_b16 = 0;
 		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
 		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
@@ -3832,9 +3832,9 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p17 = dc_t6;
 		}
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
 		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
@@ -3842,7 +3842,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p20 = dc_t7;
 		}
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		dc_b22 = 0;
 		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
 		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
@@ -3850,143 +3850,143 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p23 = dc_t8;
 		}
 	}
-#line 527 "ports.go"
+#line 530 "ports.go"
 	__syncthreads();
-#line 528 "ports.go"
+#line 531 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
 	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 529 "ports.go"
+#line 532 "ports.go"
 	__syncthreads();
-#line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
-#line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
 #line 533 "ports.go"
-	if (ty == 0LL && tx == 0LL) {
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
-#line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-	} else if (ty == 0LL && tx == 15LL) {
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-	} else if (ty == 15LL && tx == 15LL) {
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-	} else if (ty == 15LL && tx == 0LL) {
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-	} else if (ty == 0LL) {
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+	} else if (ty == 0LL) {
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-	} else if (tx == 15LL) {
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-	} else if (ty == 15LL) {
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-	} else if (tx == 0LL) {
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+	} else if (tx == 0LL) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+#line 573 "ports.go"
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+#line 574 "ports.go"
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+#line 575 "ports.go"
 		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
-#line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+#line 578 "ports.go"
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+#line 580 "ports.go"
 		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+#line 588 "ports.go"
+	float cv = 1.0f / (1.0f + den);
+#line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
 		dc_b65 = 0;
 		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
 		}
-#line 588 "ports.go"
+#line 591 "ports.go"
 	} else if (cv > 1.0f) {
-#line 589 "ports.go"
+#line 592 "ports.go"
 		dc_b67 = 0;
 		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
@@ -3994,7 +3994,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p68 = dc_t11;
 		}
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		dc_b69 = 0;
 		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
@@ -4002,37 +4002,37 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 			*dc_p70 = dc_t12;
 		}
 	}
-#line 593 "ports.go"
+#line 596 "ports.go"
 	__syncthreads();
-#line 594 "ports.go"
+#line 597 "ports.go"
 	dc_b71 = 0;
 	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
 	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
-#line 595 "ports.go"
+#line 598 "ports.go"
 	dc_b74 = 0;
 	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
-#line 596 "ports.go"
+#line 599 "ports.go"
 	dc_b76 = 0;
 	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
-#line 597 "ports.go"
+#line 600 "ports.go"
 	dc_b78 = 0;
 	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
-#line 598 "ports.go"
+#line 601 "ports.go"
 	dc_b80 = 0;
 	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
@@ -4041,7 +4041,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, long long wC_len, float* nC, long long nC_len, float* sC, long long sC_len, const float* __restrict__ j, long long j_len, float* c, long long c_len, long long cols, long long rows, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4056,229 +4056,229 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int dc_b13 = 0;
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__shared__ float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__shared__ float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__shared__ float sh12[16][16];
-#line 503 "ports.go"
-	__shared__ float sh13[16][16];
-#line 504 "ports.go"
-	__shared__ float sh14[16][16];
-#line 505 "ports.go"
-	__shared__ float sh15[16][16];
-#line 493 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 493 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 494 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 494 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 495 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 496 "ports.go"
-	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
-#line 497 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 498 "ports.go"
-	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
-#line 499 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 500 "ports.go"
-	float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	float (*result)[16] = sh11;
-#line 502 "ports.go"
-	float (*north)[16] = sh12;
-#line 503 "ports.go"
-	float (*south)[16] = sh13;
-#line 504 "ports.go"
-	float (*east)[16] = sh14;
-#line 505 "ports.go"
-	float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0LL) {
+	__shared__ float sh13[16][16];
 #line 507 "ports.go"
+	__shared__ float sh14[16][16];
+#line 508 "ports.go"
+	__shared__ float sh15[16][16];
+#line 496 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 496 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 497 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 497 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 498 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 499 "ports.go"
+	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
+#line 500 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 501 "ports.go"
+	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
+#line 502 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 503 "ports.go"
+	float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	float (*result)[16] = sh11;
+#line 505 "ports.go"
+	float (*north)[16] = sh12;
+#line 506 "ports.go"
+	float (*south)[16] = sh13;
+#line 507 "ports.go"
+	float (*east)[16] = sh14;
+#line 508 "ports.go"
+	float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0LL) {
+#line 510 "ports.go"
 		north[ty][tx] = j[(long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx)];
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		north[ty][tx] = j[indexN];
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		south[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx)];
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		south[ty][tx] = j[indexS];
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	__syncthreads();
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0LL) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		east[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL)];
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		east[ty][tx] = j[indexE];
 	}
-#line 527 "ports.go"
-	__syncthreads();
-#line 528 "ports.go"
-	temp[ty][tx] = j[index];
-#line 529 "ports.go"
-	__syncthreads();
 #line 530 "ports.go"
-	float jc = temp[ty][tx];
+	__syncthreads();
 #line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
+	temp[ty][tx] = j[index];
+#line 532 "ports.go"
+	__syncthreads();
 #line 533 "ports.go"
-	if (ty == 0LL && tx == 0LL) {
+	float jc = temp[ty][tx];
 #line 534 "ports.go"
-		n = north[ty][tx] - jc;
-#line 535 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = west[ty][tx] - jc;
+	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+		n = north[ty][tx] - jc;
 #line 538 "ports.go"
-	} else if (ty == 0LL && tx == 15LL) {
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 539 "ports.go"
-		n = north[ty][tx] - jc;
+		w = west[ty][tx] - jc;
 #line 540 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		e = east[ty][tx] - jc;
-#line 543 "ports.go"
-	} else if (ty == 15LL && tx == 15LL) {
-#line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
-#line 545 "ports.go"
-		s = south[ty][tx] - jc;
-#line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
-#line 547 "ports.go"
-		e = east[ty][tx] - jc;
-#line 548 "ports.go"
-	} else if (ty == 15LL && tx == 0LL) {
-#line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
-#line 550 "ports.go"
-		s = south[ty][tx] - jc;
-#line 551 "ports.go"
-		w = west[ty][tx] - jc;
-#line 552 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
-#line 553 "ports.go"
-	} else if (ty == 0LL) {
-#line 554 "ports.go"
 		n = north[ty][tx] - jc;
-#line 555 "ports.go"
+#line 543 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
-#line 557 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
-#line 558 "ports.go"
-	} else if (tx == 15LL) {
-#line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
-#line 560 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
-#line 562 "ports.go"
+#line 544 "ports.go"
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+#line 545 "ports.go"
 		e = east[ty][tx] - jc;
-#line 563 "ports.go"
-	} else if (ty == 15LL) {
-#line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
-#line 565 "ports.go"
+#line 546 "ports.go"
+	} else if (ty == 15LL && tx == 15LL) {
+#line 547 "ports.go"
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+#line 548 "ports.go"
 		s = south[ty][tx] - jc;
-#line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
-#line 567 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
-#line 568 "ports.go"
-	} else if (tx == 0LL) {
-#line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
-#line 570 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 571 "ports.go"
+#line 549 "ports.go"
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+#line 550 "ports.go"
+		e = east[ty][tx] - jc;
+#line 551 "ports.go"
+	} else if (ty == 15LL && tx == 0LL) {
+#line 552 "ports.go"
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+#line 553 "ports.go"
+		s = south[ty][tx] - jc;
+#line 554 "ports.go"
 		w = west[ty][tx] - jc;
+#line 555 "ports.go"
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+#line 556 "ports.go"
+	} else if (ty == 0LL) {
+#line 557 "ports.go"
+		n = north[ty][tx] - jc;
+#line 558 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 559 "ports.go"
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+#line 560 "ports.go"
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+#line 561 "ports.go"
+	} else if (tx == 15LL) {
+#line 562 "ports.go"
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+#line 563 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 564 "ports.go"
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+#line 565 "ports.go"
+		e = east[ty][tx] - jc;
+#line 566 "ports.go"
+	} else if (ty == 15LL) {
+#line 567 "ports.go"
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+#line 568 "ports.go"
+		s = south[ty][tx] - jc;
+#line 569 "ports.go"
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+#line 570 "ports.go"
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+#line 571 "ports.go"
+	} else if (tx == 0LL) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+#line 573 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 574 "ports.go"
+		w = west[ty][tx] - jc;
+#line 575 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
-#line 575 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+#line 578 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+#line 580 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
-		result[ty][tx] = 0.0f;
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
 #line 588 "ports.go"
-	} else if (cv > 1.0f) {
+	float cv = 1.0f / (1.0f + den);
 #line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
+		result[ty][tx] = 0.0f;
+#line 591 "ports.go"
+	} else if (cv > 1.0f) {
+#line 592 "ports.go"
 		result[ty][tx] = 1.0f;
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		result[ty][tx] = cv;
 	}
-#line 593 "ports.go"
-	__syncthreads();
-#line 594 "ports.go"
-	c[index] = result[ty][tx];
-#line 595 "ports.go"
-	eC[index] = e;
 #line 596 "ports.go"
-	wC[index] = w;
+	__syncthreads();
 #line 597 "ports.go"
-	sC[index] = s;
+	c[index] = result[ty][tx];
 #line 598 "ports.go"
+	eC[index] = e;
+#line 599 "ports.go"
+	wC[index] = w;
+#line 600 "ports.go"
+	sC[index] = s;
+#line 601 "ports.go"
 	nC[index] = n;
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC, long long wC_len, float* nC, long long nC_len, float* sC, long long sC_len, const float* j, long long j_len, float* c, long long c_len, long long cols, long long rows, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4361,51 +4361,51 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	float (*dc_p79);
 	int dc_b80 = 0;
 	float (*dc_p81);
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__shared__ float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__shared__ float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__shared__ float sh12[16][16];
-#line 503 "ports.go"
-	__shared__ float sh13[16][16];
-#line 504 "ports.go"
-	__shared__ float sh14[16][16];
-#line 505 "ports.go"
-	__shared__ float sh15[16][16];
-#line 493 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 493 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 494 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 494 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 495 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 496 "ports.go"
-	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
-#line 497 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 498 "ports.go"
-	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
-#line 499 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 500 "ports.go"
-	float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	float (*result)[16] = sh11;
-#line 502 "ports.go"
-	float (*north)[16] = sh12;
-#line 503 "ports.go"
-	float (*south)[16] = sh13;
-#line 504 "ports.go"
-	float (*east)[16] = sh14;
-#line 505 "ports.go"
-	float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0LL) {
+	__shared__ float sh13[16][16];
 #line 507 "ports.go"
+	__shared__ float sh14[16][16];
+#line 508 "ports.go"
+	__shared__ float sh15[16][16];
+#line 496 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 496 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 497 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 497 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 498 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 499 "ports.go"
+	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
+#line 500 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 501 "ports.go"
+	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
+#line 502 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 503 "ports.go"
+	float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	float (*result)[16] = sh11;
+#line 505 "ports.go"
+	float (*north)[16] = sh12;
+#line 506 "ports.go"
+	float (*south)[16] = sh13;
+#line 507 "ports.go"
+	float (*east)[16] = sh14;
+#line 508 "ports.go"
+	float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0LL) {
+#line 510 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
@@ -4413,7 +4413,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
@@ -4421,9 +4421,9 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
@@ -4431,7 +4431,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p8 = dc_t3;
 		}
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
@@ -4439,11 +4439,11 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	__syncthreads();
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0LL) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
@@ -4451,7 +4451,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p14 = dc_t5;
 		}
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		dc_b16 = 0;
 		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
 		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
@@ -4459,9 +4459,9 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p17 = dc_t6;
 		}
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
 		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
@@ -4469,7 +4469,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p20 = dc_t7;
 		}
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		dc_b22 = 0;
 		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
 		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
@@ -4477,143 +4477,143 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p23 = dc_t8;
 		}
 	}
-#line 527 "ports.go"
+#line 530 "ports.go"
 	__syncthreads();
-#line 528 "ports.go"
+#line 531 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
 	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 529 "ports.go"
+#line 532 "ports.go"
 	__syncthreads();
-#line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
-#line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
 #line 533 "ports.go"
-	if (ty == 0LL && tx == 0LL) {
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
-#line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-	} else if (ty == 0LL && tx == 15LL) {
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-	} else if (ty == 15LL && tx == 15LL) {
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-	} else if (ty == 15LL && tx == 0LL) {
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-	} else if (ty == 0LL) {
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+	} else if (ty == 0LL) {
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-	} else if (tx == 15LL) {
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-	} else if (ty == 15LL) {
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-	} else if (tx == 0LL) {
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+	} else if (tx == 0LL) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+#line 573 "ports.go"
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+#line 574 "ports.go"
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+#line 575 "ports.go"
 		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
-#line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+#line 578 "ports.go"
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+#line 580 "ports.go"
 		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+#line 588 "ports.go"
+	float cv = 1.0f / (1.0f + den);
+#line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
 		dc_b65 = 0;
 		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
 		}
-#line 588 "ports.go"
+#line 591 "ports.go"
 	} else if (cv > 1.0f) {
-#line 589 "ports.go"
+#line 592 "ports.go"
 		dc_b67 = 0;
 		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
 		float dc_t11 = 1.0f;
@@ -4621,7 +4621,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p68 = dc_t11;
 		}
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		dc_b69 = 0;
 		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
 		float dc_t12 = cv;
@@ -4629,37 +4629,37 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 			*dc_p70 = dc_t12;
 		}
 	}
-#line 593 "ports.go"
+#line 596 "ports.go"
 	__syncthreads();
-#line 594 "ports.go"
+#line 597 "ports.go"
 	dc_b71 = 0;
 	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
 	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
-#line 595 "ports.go"
+#line 598 "ports.go"
 	dc_b74 = 0;
 	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
-#line 596 "ports.go"
+#line 599 "ports.go"
 	dc_b76 = 0;
 	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
-#line 597 "ports.go"
+#line 600 "ports.go"
 	dc_b78 = 0;
 	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
-#line 598 "ports.go"
+#line 601 "ports.go"
 	dc_b80 = 0;
 	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
 	float dc_t17 = n;
@@ -4668,7 +4668,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float* wC, long long wC_len, float* nC, long long nC_len, float* sC, long long sC_len, const float* j, long long j_len, float* c, long long c_len, long long cols, long long rows, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4683,229 +4683,229 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int dc_b13 = 0;
-#line 500 "ports.go"
+#line 503 "ports.go"
 	__shared__ float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	__shared__ float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	__shared__ float sh12[16][16];
-#line 503 "ports.go"
-	__shared__ float sh13[16][16];
-#line 504 "ports.go"
-	__shared__ float sh14[16][16];
-#line 505 "ports.go"
-	__shared__ float sh15[16][16];
-#line 493 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 493 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 494 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 494 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 495 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 496 "ports.go"
-	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
-#line 497 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 498 "ports.go"
-	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
-#line 499 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 500 "ports.go"
-	float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	float (*result)[16] = sh11;
-#line 502 "ports.go"
-	float (*north)[16] = sh12;
-#line 503 "ports.go"
-	float (*south)[16] = sh13;
-#line 504 "ports.go"
-	float (*east)[16] = sh14;
-#line 505 "ports.go"
-	float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0LL) {
+	__shared__ float sh13[16][16];
 #line 507 "ports.go"
+	__shared__ float sh14[16][16];
+#line 508 "ports.go"
+	__shared__ float sh15[16][16];
+#line 496 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 496 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 497 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 497 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 498 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 499 "ports.go"
+	long long indexN = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)tx - (unsigned long long)cols);
+#line 500 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 501 "ports.go"
+	long long indexW = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty - 1ULL);
+#line 502 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 503 "ports.go"
+	float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	float (*result)[16] = sh11;
+#line 505 "ports.go"
+	float (*north)[16] = sh12;
+#line 506 "ports.go"
+	float (*south)[16] = sh13;
+#line 507 "ports.go"
+	float (*east)[16] = sh14;
+#line 508 "ports.go"
+	float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0LL) {
+#line 510 "ports.go"
 		north[ty][tx] = j[(long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx)];
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		north[ty][tx] = j[indexN];
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		south[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx)];
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		south[ty][tx] = j[indexS];
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	__syncthreads();
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0LL) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		east[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL)];
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		east[ty][tx] = j[indexE];
 	}
-#line 527 "ports.go"
-	__syncthreads();
-#line 528 "ports.go"
-	temp[ty][tx] = j[index];
-#line 529 "ports.go"
-	__syncthreads();
 #line 530 "ports.go"
-	float jc = temp[ty][tx];
+	__syncthreads();
 #line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
+	temp[ty][tx] = j[index];
+#line 532 "ports.go"
+	__syncthreads();
 #line 533 "ports.go"
-	if (ty == 0LL && tx == 0LL) {
+	float jc = temp[ty][tx];
 #line 534 "ports.go"
-		n = north[ty][tx] - jc;
-#line 535 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = west[ty][tx] - jc;
+	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+		n = north[ty][tx] - jc;
 #line 538 "ports.go"
-	} else if (ty == 0LL && tx == 15LL) {
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 539 "ports.go"
-		n = north[ty][tx] - jc;
+		w = west[ty][tx] - jc;
 #line 540 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		e = east[ty][tx] - jc;
-#line 543 "ports.go"
-	} else if (ty == 15LL && tx == 15LL) {
-#line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
-#line 545 "ports.go"
-		s = south[ty][tx] - jc;
-#line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
-#line 547 "ports.go"
-		e = east[ty][tx] - jc;
-#line 548 "ports.go"
-	} else if (ty == 15LL && tx == 0LL) {
-#line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
-#line 550 "ports.go"
-		s = south[ty][tx] - jc;
-#line 551 "ports.go"
-		w = west[ty][tx] - jc;
-#line 552 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
-#line 553 "ports.go"
-	} else if (ty == 0LL) {
-#line 554 "ports.go"
 		n = north[ty][tx] - jc;
-#line 555 "ports.go"
+#line 543 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
-#line 557 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
-#line 558 "ports.go"
-	} else if (tx == 15LL) {
-#line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
-#line 560 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
-#line 562 "ports.go"
+#line 544 "ports.go"
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+#line 545 "ports.go"
 		e = east[ty][tx] - jc;
-#line 563 "ports.go"
-	} else if (ty == 15LL) {
-#line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
-#line 565 "ports.go"
+#line 546 "ports.go"
+	} else if (ty == 15LL && tx == 15LL) {
+#line 547 "ports.go"
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+#line 548 "ports.go"
 		s = south[ty][tx] - jc;
-#line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
-#line 567 "ports.go"
-		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
-#line 568 "ports.go"
-	} else if (tx == 0LL) {
-#line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
-#line 570 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 571 "ports.go"
+#line 549 "ports.go"
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+#line 550 "ports.go"
+		e = east[ty][tx] - jc;
+#line 551 "ports.go"
+	} else if (ty == 15LL && tx == 0LL) {
+#line 552 "ports.go"
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+#line 553 "ports.go"
+		s = south[ty][tx] - jc;
+#line 554 "ports.go"
 		w = west[ty][tx] - jc;
+#line 555 "ports.go"
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+#line 556 "ports.go"
+	} else if (ty == 0LL) {
+#line 557 "ports.go"
+		n = north[ty][tx] - jc;
+#line 558 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 559 "ports.go"
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+#line 560 "ports.go"
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+#line 561 "ports.go"
+	} else if (tx == 15LL) {
+#line 562 "ports.go"
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+#line 563 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 564 "ports.go"
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+#line 565 "ports.go"
+		e = east[ty][tx] - jc;
+#line 566 "ports.go"
+	} else if (ty == 15LL) {
+#line 567 "ports.go"
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+#line 568 "ports.go"
+		s = south[ty][tx] - jc;
+#line 569 "ports.go"
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+#line 570 "ports.go"
+		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
+#line 571 "ports.go"
+	} else if (tx == 0LL) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+#line 573 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 574 "ports.go"
+		w = west[ty][tx] - jc;
+#line 575 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
-#line 575 "ports.go"
-		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+#line 578 "ports.go"
+		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+#line 580 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
-		result[ty][tx] = 0.0f;
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
 #line 588 "ports.go"
-	} else if (cv > 1.0f) {
+	float cv = 1.0f / (1.0f + den);
 #line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
+		result[ty][tx] = 0.0f;
+#line 591 "ports.go"
+	} else if (cv > 1.0f) {
+#line 592 "ports.go"
 		result[ty][tx] = 1.0f;
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		result[ty][tx] = cv;
 	}
-#line 593 "ports.go"
-	__syncthreads();
-#line 594 "ports.go"
-	c[index] = result[ty][tx];
-#line 595 "ports.go"
-	eC[index] = e;
 #line 596 "ports.go"
-	wC[index] = w;
+	__syncthreads();
 #line 597 "ports.go"
-	sC[index] = s;
+	c[index] = result[ty][tx];
 #line 598 "ports.go"
+	eC[index] = e;
+#line 599 "ports.go"
+	wC[index] = w;
+#line 600 "ports.go"
+	sC[index] = s;
+#line 601 "ports.go"
 	nC[index] = n;
 }
 
-#line 605 "ports.go"
+#line 608 "ports.go"
 extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len, const float* __restrict__ wC, long long wC_len, const float* __restrict__ nC, long long nC_len, const float* __restrict__ sC, long long sC_len, float* j, long long j_len, const float* __restrict__ c, long long c_len, long long cols, long long rows, float lambda, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -4941,48 +4941,48 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	int dc_b32 = 0;
 	int dc_b33 = 0;
 	float (*dc_p34);
-#line 611 "ports.go"
+#line 614 "ports.go"
 	__shared__ float sh16[16][16];
-#line 612 "ports.go"
-	__shared__ float sh17[16][16];
-#line 613 "ports.go"
-	__shared__ float sh18[16][16];
-#line 614 "ports.go"
-	__shared__ float sh19[16][16];
-#line 606 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 606 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 607 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 607 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 608 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 609 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 610 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 611 "ports.go"
-	float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	float (*cTemp)[16] = sh18;
-#line 614 "ports.go"
-	float (*temp)[16] = sh19;
 #line 615 "ports.go"
+	__shared__ float sh17[16][16];
+#line 616 "ports.go"
+	__shared__ float sh18[16][16];
+#line 617 "ports.go"
+	__shared__ float sh19[16][16];
+#line 609 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 609 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 610 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 610 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 611 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 612 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 613 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 614 "ports.go"
+	float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	float (*temp)[16] = sh19;
+#line 618 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 616 "ports.go"
+#line 619 "ports.go"
 	__syncthreads();
-#line 617 "ports.go"
+#line 620 "ports.go"
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
-#line 618 "ports.go"
+#line 621 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
@@ -4990,7 +4990,7 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 			*dc_p5 = dc_t2;
 		}
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
@@ -4998,11 +4998,11 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 			*dc_p8 = dc_t3;
 		}
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	__syncthreads();
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
@@ -5010,7 +5010,7 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 			*dc_p11 = dc_t4;
 		}
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
@@ -5018,76 +5018,76 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 			*dc_p14 = dc_t5;
 		}
 	}
-#line 628 "ports.go"
+#line 631 "ports.go"
 	__syncthreads();
-#line 629 "ports.go"
+#line 632 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
 	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 630 "ports.go"
-	__syncthreads();
-#line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
-#line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
 #line 633 "ports.go"
-	if (ty == 15LL && tx == 15LL) {
+	__syncthreads();
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
-	} else if (tx == 15LL) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+	if (ty == 15LL && tx == 15LL) {
 #line 637 "ports.go"
-	} else if (ty == 15LL) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
-#line 638 "ports.go"
+#line 637 "ports.go"
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
+	} else if (tx == 15LL) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+#line 640 "ports.go"
+	} else if (ty == 15LL) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
-#line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
-	__syncthreads();
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+#line 648 "ports.go"
+	__syncthreads();
+#line 649 "ports.go"
 	dc_b33 = 0;
 	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
@@ -5096,129 +5096,129 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	}
 }
 
-#line 605 "ports.go"
-extern "C" __global__ void Srad2_fast(const float* __restrict__ eC, long long eC_len, const float* __restrict__ wC, long long wC_len, const float* __restrict__ nC, long long nC_len, const float* __restrict__ sC, long long sC_len, float* j, long long j_len, const float* __restrict__ c, long long c_len, long long cols, long long rows, float lambda, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 611 "ports.go"
-	__shared__ float sh16[16][16];
-#line 612 "ports.go"
-	__shared__ float sh17[16][16];
-#line 613 "ports.go"
-	__shared__ float sh18[16][16];
-#line 614 "ports.go"
-	__shared__ float sh19[16][16];
-#line 606 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 606 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 607 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 607 "ports.go"
-	long long ty = (long long)threadIdx.y;
 #line 608 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 609 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 610 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 611 "ports.go"
-	float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	float (*cTemp)[16] = sh18;
+extern "C" __global__ void Srad2_fast(const float* __restrict__ eC, long long eC_len, const float* __restrict__ wC, long long wC_len, const float* __restrict__ nC, long long nC_len, const float* __restrict__ sC, long long sC_len, float* j, long long j_len, const float* __restrict__ c, long long c_len, long long cols, long long rows, float lambda, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 614 "ports.go"
-	float (*temp)[16] = sh19;
+	__shared__ float sh16[16][16];
 #line 615 "ports.go"
-	temp[ty][tx] = j[index];
+	__shared__ float sh17[16][16];
 #line 616 "ports.go"
-	__syncthreads();
+	__shared__ float sh18[16][16];
 #line 617 "ports.go"
-	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
+	__shared__ float sh19[16][16];
+#line 609 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 609 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 610 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 610 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 611 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 612 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 613 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 614 "ports.go"
+	float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	float (*temp)[16] = sh19;
 #line 618 "ports.go"
+	temp[ty][tx] = j[index];
+#line 619 "ports.go"
+	__syncthreads();
+#line 620 "ports.go"
+	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
+#line 621 "ports.go"
 		southC[ty][tx] = c[(long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx)];
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		southC[ty][tx] = c[indexS];
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	__syncthreads();
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		eastC[ty][tx] = c[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL)];
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		eastC[ty][tx] = c[indexE];
 	}
-#line 628 "ports.go"
-	__syncthreads();
-#line 629 "ports.go"
-	cTemp[ty][tx] = c[index];
-#line 630 "ports.go"
-	__syncthreads();
 #line 631 "ports.go"
-	float cc = cTemp[ty][tx];
+	__syncthreads();
 #line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
+	cTemp[ty][tx] = c[index];
 #line 633 "ports.go"
-	if (ty == 15LL && tx == 15LL) {
+	__syncthreads();
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = southC[ty][tx];
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = eastC[ty][tx];
+	float cc = cTemp[ty][tx];
 #line 635 "ports.go"
-	} else if (tx == 15LL) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = cTemp[(long long)((unsigned long long)ty + 1ULL)][tx];
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = eastC[ty][tx];
+	if (ty == 15LL && tx == 15LL) {
 #line 637 "ports.go"
-	} else if (ty == 15LL) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cs = southC[ty][tx];
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = eastC[ty][tx];
 #line 638 "ports.go"
+	} else if (tx == 15LL) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = cTemp[(long long)((unsigned long long)ty + 1ULL)][tx];
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = eastC[ty][tx];
+#line 640 "ports.go"
+	} else if (ty == 15LL) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = southC[ty][tx];
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = cTemp[ty][(long long)((unsigned long long)tx + 1ULL)];
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = cTemp[(long long)((unsigned long long)ty + 1ULL)][tx];
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = cTemp[ty][(long long)((unsigned long long)tx + 1ULL)];
 	}
-#line 642 "ports.go"
-	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + temp[ty][tx];
 #line 645 "ports.go"
-	__syncthreads();
+	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + temp[ty][tx];
+#line 648 "ports.go"
+	__syncthreads();
+#line 649 "ports.go"
 	j[index] = value;
 }
 
-#line 605 "ports.go"
+#line 608 "ports.go"
 extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, const float* wC, long long wC_len, const float* nC, long long nC_len, const float* sC, long long sC_len, float* j, long long j_len, const float* c, long long c_len, long long cols, long long rows, float lambda, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -5254,48 +5254,48 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	int dc_b32 = 0;
 	int dc_b33 = 0;
 	float (*dc_p34);
-#line 611 "ports.go"
+#line 614 "ports.go"
 	__shared__ float sh16[16][16];
-#line 612 "ports.go"
-	__shared__ float sh17[16][16];
-#line 613 "ports.go"
-	__shared__ float sh18[16][16];
-#line 614 "ports.go"
-	__shared__ float sh19[16][16];
-#line 606 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 606 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 607 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 607 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 608 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 609 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 610 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 611 "ports.go"
-	float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	float (*cTemp)[16] = sh18;
-#line 614 "ports.go"
-	float (*temp)[16] = sh19;
 #line 615 "ports.go"
+	__shared__ float sh17[16][16];
+#line 616 "ports.go"
+	__shared__ float sh18[16][16];
+#line 617 "ports.go"
+	__shared__ float sh19[16][16];
+#line 609 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 609 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 610 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 610 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 611 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 612 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 613 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 614 "ports.go"
+	float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	float (*temp)[16] = sh19;
+#line 618 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 616 "ports.go"
+#line 619 "ports.go"
 	__syncthreads();
-#line 617 "ports.go"
+#line 620 "ports.go"
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
-#line 618 "ports.go"
+#line 621 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
@@ -5303,7 +5303,7 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 			*dc_p5 = dc_t2;
 		}
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
@@ -5311,11 +5311,11 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 			*dc_p8 = dc_t3;
 		}
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	__syncthreads();
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
@@ -5323,7 +5323,7 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 			*dc_p11 = dc_t4;
 		}
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
@@ -5331,76 +5331,76 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 			*dc_p14 = dc_t5;
 		}
 	}
-#line 628 "ports.go"
+#line 631 "ports.go"
 	__syncthreads();
-#line 629 "ports.go"
+#line 632 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
 	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 630 "ports.go"
-	__syncthreads();
-#line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
-#line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
 #line 633 "ports.go"
-	if (ty == 15LL && tx == 15LL) {
+	__syncthreads();
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
-	} else if (tx == 15LL) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+	if (ty == 15LL && tx == 15LL) {
 #line 637 "ports.go"
-	} else if (ty == 15LL) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
-#line 638 "ports.go"
+#line 637 "ports.go"
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
+	} else if (tx == 15LL) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+#line 640 "ports.go"
+	} else if (ty == 15LL) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
 	}
-#line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
 #line 645 "ports.go"
-	__syncthreads();
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+#line 648 "ports.go"
+	__syncthreads();
+#line 649 "ports.go"
 	dc_b33 = 0;
 	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
 	float dc_t7 = value;
@@ -5409,129 +5409,129 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	}
 }
 
-#line 605 "ports.go"
-extern "C" __global__ void Srad2_aliased_fast(const float* eC, long long eC_len, const float* wC, long long wC_len, const float* nC, long long nC_len, const float* sC, long long sC_len, float* j, long long j_len, const float* c, long long c_len, long long cols, long long rows, float lambda, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 611 "ports.go"
-	__shared__ float sh16[16][16];
-#line 612 "ports.go"
-	__shared__ float sh17[16][16];
-#line 613 "ports.go"
-	__shared__ float sh18[16][16];
-#line 614 "ports.go"
-	__shared__ float sh19[16][16];
-#line 606 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 606 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 607 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 607 "ports.go"
-	long long ty = (long long)threadIdx.y;
 #line 608 "ports.go"
-	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
-#line 609 "ports.go"
-	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
-#line 610 "ports.go"
-	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
-#line 611 "ports.go"
-	float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	float (*cTemp)[16] = sh18;
+extern "C" __global__ void Srad2_aliased_fast(const float* eC, long long eC_len, const float* wC, long long wC_len, const float* nC, long long nC_len, const float* sC, long long sC_len, float* j, long long j_len, const float* c, long long c_len, long long cols, long long rows, float lambda, float q0sqr, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 614 "ports.go"
-	float (*temp)[16] = sh19;
+	__shared__ float sh16[16][16];
 #line 615 "ports.go"
-	temp[ty][tx] = j[index];
+	__shared__ float sh17[16][16];
 #line 616 "ports.go"
-	__syncthreads();
+	__shared__ float sh18[16][16];
 #line 617 "ports.go"
-	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
+	__shared__ float sh19[16][16];
+#line 609 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 609 "ports.go"
+	long long by = (long long)blockIdx.y;
+#line 610 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 610 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 611 "ports.go"
+	long long index = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + (unsigned long long)tx);
+#line 612 "ports.go"
+	long long indexS = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 16ULL + (unsigned long long)tx);
+#line 613 "ports.go"
+	long long indexE = (long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx + (unsigned long long)cols * (unsigned long long)ty + 16ULL);
+#line 614 "ports.go"
+	float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	float (*temp)[16] = sh19;
 #line 618 "ports.go"
+	temp[ty][tx] = j[index];
+#line 619 "ports.go"
+	__syncthreads();
+#line 620 "ports.go"
+	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
+#line 621 "ports.go"
 		southC[ty][tx] = c[(long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx)];
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		southC[ty][tx] = c[indexS];
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	__syncthreads();
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		eastC[ty][tx] = c[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL)];
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		eastC[ty][tx] = c[indexE];
 	}
-#line 628 "ports.go"
-	__syncthreads();
-#line 629 "ports.go"
-	cTemp[ty][tx] = c[index];
-#line 630 "ports.go"
-	__syncthreads();
 #line 631 "ports.go"
-	float cc = cTemp[ty][tx];
+	__syncthreads();
 #line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
+	cTemp[ty][tx] = c[index];
 #line 633 "ports.go"
-	if (ty == 15LL && tx == 15LL) {
+	__syncthreads();
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = southC[ty][tx];
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = eastC[ty][tx];
+	float cc = cTemp[ty][tx];
 #line 635 "ports.go"
-	} else if (tx == 15LL) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = cTemp[(long long)((unsigned long long)ty + 1ULL)][tx];
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = eastC[ty][tx];
+	if (ty == 15LL && tx == 15LL) {
 #line 637 "ports.go"
-	} else if (ty == 15LL) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cs = southC[ty][tx];
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = eastC[ty][tx];
 #line 638 "ports.go"
+	} else if (tx == 15LL) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = cTemp[(long long)((unsigned long long)ty + 1ULL)][tx];
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = eastC[ty][tx];
+#line 640 "ports.go"
+	} else if (ty == 15LL) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = southC[ty][tx];
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = cTemp[ty][(long long)((unsigned long long)tx + 1ULL)];
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = cTemp[(long long)((unsigned long long)ty + 1ULL)][tx];
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = cTemp[ty][(long long)((unsigned long long)tx + 1ULL)];
 	}
-#line 642 "ports.go"
-	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + temp[ty][tx];
 #line 645 "ports.go"
-	__syncthreads();
+	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + temp[ty][tx];
+#line 648 "ports.go"
+	__syncthreads();
+#line 649 "ports.go"
 	j[index] = value;
 }
 
-#line 657 "ports.go"
+#line 660 "ports.go"
 extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long matrixDim, long long offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -5565,101 +5565,101 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 	int dc_b30 = 0;
 	float (*dc_p31);
 	int dc_b32 = 0;
-#line 658 "ports.go"
+#line 661 "ports.go"
 	__shared__ float sh20[16][16];
-#line 659 "ports.go"
-	__shared__ float sh21[16][16];
-#line 660 "ports.go"
-	__shared__ float sh22[16][16];
-#line 658 "ports.go"
-	float (*dia)[16] = sh20;
-#line 659 "ports.go"
-	float (*periRow)[16] = sh21;
-#line 660 "ports.go"
-	float (*periCol)[16] = sh22;
-#line 661 "ports.go"
-	long long i = 0;
-#line 661 "ports.go"
-	long long j = 0;
-#line 661 "ports.go"
-	long long arrayOffset = 0;
-#line 661 "ports.go"
-	long long idx = 0;
 #line 662 "ports.go"
-	if ((long long)threadIdx.x < 16LL) {
+	__shared__ float sh21[16][16];
 #line 663 "ports.go"
-		idx = (long long)threadIdx.x;
+	__shared__ float sh22[16][16];
+#line 661 "ports.go"
+	float (*dia)[16] = sh20;
+#line 662 "ports.go"
+	float (*periRow)[16] = sh21;
+#line 663 "ports.go"
+	float (*periCol)[16] = sh22;
 #line 664 "ports.go"
-		arrayOffset = (long long)((unsigned long long)offset * (unsigned long long)matrixDim + (unsigned long long)offset);
+	long long i = 0;
+#line 664 "ports.go"
+	long long j = 0;
+#line 664 "ports.go"
+	long long arrayOffset = 0;
+#line 664 "ports.go"
+	long long idx = 0;
 #line 665 "ports.go"
-		for (i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	if ((long long)threadIdx.x < 16LL) {
 #line 666 "ports.go"
+		idx = (long long)threadIdx.x;
+#line 667 "ports.go"
+		arrayOffset = (long long)((unsigned long long)offset * (unsigned long long)matrixDim + (unsigned long long)offset);
+#line 668 "ports.go"
+		for (i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 669 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 667 "ports.go"
+#line 670 "ports.go"
 			arrayOffset = (long long)((unsigned long long)arrayOffset + (unsigned long long)matrixDim);
 		}
-#line 669 "ports.go"
+#line 672 "ports.go"
 		arrayOffset = (long long)((unsigned long long)offset * (unsigned long long)matrixDim + (unsigned long long)offset);
-#line 670 "ports.go"
+#line 673 "ports.go"
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 671 "ports.go"
+#line 674 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 672 "ports.go"
+#line 675 "ports.go"
 			arrayOffset = (long long)((unsigned long long)arrayOffset + (unsigned long long)matrixDim);
 		}
 	} else {
-#line 675 "ports.go"
-		idx = (long long)((unsigned long long)(long long)threadIdx.x - 16ULL);
-#line 676 "ports.go"
-		arrayOffset = (long long)(((unsigned long long)offset + 8ULL) * (unsigned long long)matrixDim + (unsigned long long)offset);
-#line 677 "ports.go"
-		for (i = 8LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 678 "ports.go"
+		idx = (long long)((unsigned long long)(long long)threadIdx.x - 16ULL);
+#line 679 "ports.go"
+		arrayOffset = (long long)(((unsigned long long)offset + 8ULL) * (unsigned long long)matrixDim + (unsigned long long)offset);
+#line 680 "ports.go"
+		for (i = 8LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 681 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
-#line 679 "ports.go"
+#line 682 "ports.go"
 			arrayOffset = (long long)((unsigned long long)arrayOffset + (unsigned long long)matrixDim);
 		}
-#line 681 "ports.go"
+#line 684 "ports.go"
 		arrayOffset = (long long)(((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL) * (unsigned long long)matrixDim + (unsigned long long)offset);
-#line 682 "ports.go"
+#line 685 "ports.go"
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 683 "ports.go"
+#line 686 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
-#line 684 "ports.go"
+#line 687 "ports.go"
 			arrayOffset = (long long)((unsigned long long)arrayOffset + (unsigned long long)matrixDim);
 		}
 	}
-#line 687 "ports.go"
-	__syncthreads();
-#line 688 "ports.go"
-	if ((long long)threadIdx.x < 16LL) {
-#line 689 "ports.go"
-		idx = (long long)threadIdx.x;
 #line 690 "ports.go"
-		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	__syncthreads();
 #line 691 "ports.go"
-			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
+	if ((long long)threadIdx.x < 16LL) {
 #line 692 "ports.go"
+		idx = (long long)threadIdx.x;
+#line 693 "ports.go"
+		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 694 "ports.go"
+			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 695 "ports.go"
 				dc_b13 = 0;
 				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
 				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
@@ -5669,13 +5669,13 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			}
 		}
 	} else {
-#line 696 "ports.go"
-		idx = (long long)((unsigned long long)(long long)threadIdx.x - 16ULL);
-#line 697 "ports.go"
-		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
-#line 698 "ports.go"
-			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 699 "ports.go"
+		idx = (long long)((unsigned long long)(long long)threadIdx.x - 16ULL);
+#line 700 "ports.go"
+		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 701 "ports.go"
+			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 702 "ports.go"
 				dc_b18 = 0;
 				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
 				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
@@ -5683,7 +5683,7 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 					*dc_p19 = dc_t6;
 				}
 			}
-#line 701 "ports.go"
+#line 704 "ports.go"
 			dc_b23 = 0;
 			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
 			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
@@ -5692,47 +5692,47 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			}
 		}
 	}
-#line 704 "ports.go"
-	__syncthreads();
-#line 705 "ports.go"
-	if ((long long)threadIdx.x < 16LL) {
-#line 706 "ports.go"
-		idx = (long long)threadIdx.x;
 #line 707 "ports.go"
-		arrayOffset = (long long)(((unsigned long long)offset + 1ULL) * (unsigned long long)matrixDim + (unsigned long long)offset);
+	__syncthreads();
 #line 708 "ports.go"
-		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	if ((long long)threadIdx.x < 16LL) {
 #line 709 "ports.go"
+		idx = (long long)threadIdx.x;
+#line 710 "ports.go"
+		arrayOffset = (long long)(((unsigned long long)offset + 1ULL) * (unsigned long long)matrixDim + (unsigned long long)offset);
+#line 711 "ports.go"
+		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 712 "ports.go"
 			dc_b27 = 0;
 			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
 			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
-#line 710 "ports.go"
+#line 713 "ports.go"
 			arrayOffset = (long long)((unsigned long long)arrayOffset + (unsigned long long)matrixDim);
 		}
 	} else {
-#line 713 "ports.go"
-		idx = (long long)((unsigned long long)(long long)threadIdx.x - 16ULL);
-#line 714 "ports.go"
-		arrayOffset = (long long)(((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL) * (unsigned long long)matrixDim + (unsigned long long)offset);
-#line 715 "ports.go"
-		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 716 "ports.go"
+		idx = (long long)((unsigned long long)(long long)threadIdx.x - 16ULL);
+#line 717 "ports.go"
+		arrayOffset = (long long)(((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL) * (unsigned long long)matrixDim + (unsigned long long)offset);
+#line 718 "ports.go"
+		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 719 "ports.go"
 			dc_b30 = 0;
 			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
 			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
-#line 717 "ports.go"
+#line 720 "ports.go"
 			arrayOffset = (long long)((unsigned long long)arrayOffset + (unsigned long long)matrixDim);
 		}
 	}
 }
 
-#line 726 "ports.go"
+#line 729 "ports.go"
 extern "C" __global__ void LudInternal(float* m, long long m_len, long long matrixDim, long long offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -5745,46 +5745,46 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 	int dc_b9 = 0;
 	float (*dc_p10);
 	int dc_b11 = 0;
-#line 727 "ports.go"
-	__shared__ float sh23[16][16];
-#line 728 "ports.go"
-	__shared__ float sh24[16][16];
-#line 727 "ports.go"
-	float (*periRow)[16] = sh23;
-#line 728 "ports.go"
-	float (*periCol)[16] = sh24;
-#line 729 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 729 "ports.go"
-	long long ty = (long long)threadIdx.y;
 #line 730 "ports.go"
-	long long globalRowID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.y + 1ULL) * 16ULL);
+	__shared__ float sh23[16][16];
 #line 731 "ports.go"
-	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
+	__shared__ float sh24[16][16];
+#line 730 "ports.go"
+	float (*periRow)[16] = sh23;
+#line 731 "ports.go"
+	float (*periCol)[16] = sh24;
 #line 732 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 732 "ports.go"
+	long long ty = (long long)threadIdx.y;
+#line 733 "ports.go"
+	long long globalRowID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.y + 1ULL) * 16ULL);
+#line 734 "ports.go"
+	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
+#line 735 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 733 "ports.go"
+#line 736 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
 	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 734 "ports.go"
-	__syncthreads();
-#line 735 "ports.go"
-	float sum = 0.0f;
-#line 736 "ports.go"
-	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 737 "ports.go"
+	__syncthreads();
+#line 738 "ports.go"
+	float sum = 0.0f;
+#line 739 "ports.go"
+	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 740 "ports.go"
 		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
 	}
-#line 739 "ports.go"
+#line 742 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
 	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
@@ -5793,42 +5793,42 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 	}
 }
 
-#line 726 "ports.go"
+#line 729 "ports.go"
 extern "C" __global__ void LudInternal_fast(float* m, long long m_len, long long matrixDim, long long offset, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 727 "ports.go"
-	__shared__ float sh23[16][16];
-#line 728 "ports.go"
-	__shared__ float sh24[16][16];
-#line 727 "ports.go"
-	float (*periRow)[16] = sh23;
-#line 728 "ports.go"
-	float (*periCol)[16] = sh24;
-#line 729 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 729 "ports.go"
-	long long ty = (long long)threadIdx.y;
 #line 730 "ports.go"
-	long long globalRowID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.y + 1ULL) * 16ULL);
+	__shared__ float sh23[16][16];
 #line 731 "ports.go"
-	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
+	__shared__ float sh24[16][16];
+#line 730 "ports.go"
+	float (*periRow)[16] = sh23;
+#line 731 "ports.go"
+	float (*periCol)[16] = sh24;
 #line 732 "ports.go"
-	periRow[ty][tx] = m[(long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx)];
+	long long tx = (long long)threadIdx.x;
+#line 732 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 733 "ports.go"
-	periCol[ty][tx] = m[(long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx)];
+	long long globalRowID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.y + 1ULL) * 16ULL);
 #line 734 "ports.go"
-	__syncthreads();
+	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
 #line 735 "ports.go"
-	float sum = 0.0f;
+	periRow[ty][tx] = m[(long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx)];
 #line 736 "ports.go"
-	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+	periCol[ty][tx] = m[(long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx)];
 #line 737 "ports.go"
+	__syncthreads();
+#line 738 "ports.go"
+	float sum = 0.0f;
+#line 739 "ports.go"
+	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 740 "ports.go"
 		sum = sum + periCol[ty][i] * periRow[i][tx];
 	}
-#line 739 "ports.go"
+#line 742 "ports.go"
 	m[(long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx)] = m[(long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx)] - sum;
 }
 
-#line 794 "ports.go"
+#line 797 "ports.go"
 extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxes, long long boxes_len, const FourVector* __restrict__ rv, long long rv_len, const double* __restrict__ qv, long long qv_len, FourVector* fv, long long fv_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -5860,149 +5860,149 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 	int dc_b28 = 0;
 	double (*dc_p29);
 	int dc_b30 = 0;
-#line 800 "ports.go"
-	__shared__ FourVector sh25[100];
-#line 801 "ports.go"
-	__shared__ FourVector sh26[100];
-#line 802 "ports.go"
-	__shared__ double sh27[100];
-#line 795 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 796 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 797 "ports.go"
-	long long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+	__shared__ FourVector sh25[100];
 #line 804 "ports.go"
+	__shared__ FourVector sh26[100];
+#line 805 "ports.go"
+	__shared__ double sh27[100];
+#line 798 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 799 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 800 "ports.go"
+	long long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		double* qBShared = sh27;
+#line 806 "ports.go"
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+#line 807 "ports.go"
 		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100LL; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b2 = 0;
 			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long long)((unsigned long long)wtx + 128ULL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		__syncthreads();
-#line 815 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
-#line 816 "ports.go"
-		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 817 "ports.go"
-			bool active = k <= nn;
 #line 818 "ports.go"
-			long long pointer = bx;
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
-			if (k > 0LL && active) {
+		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
+			bool active = k <= nn;
+#line 821 "ports.go"
+			long long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0LL && active) {
+#line 823 "ports.go"
 				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100LL; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b11 = 0;
 					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
 					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			__syncthreads();
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100LL; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
+			__syncthreads();
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100LL; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						ThreeVector d = {};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
 						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
 						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
 						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b28 = 0;
 						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
 						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
@@ -6010,19 +6010,19 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 							*dc_p29 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			__syncthreads();
 		}
 	}
 }
 
-#line 794 "ports.go"
+#line 797 "ports.go"
 extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__ boxes, long long boxes_len, const FourVector* __restrict__ rv, long long rv_len, const double* __restrict__ qv, long long qv_len, FourVector* fv, long long fv_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	FourVector (*dc_p2);
@@ -6051,149 +6051,149 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 	int dc_b25 = 0;
 	double (*dc_p26);
 	int dc_b27 = 0;
-#line 800 "ports.go"
-	__shared__ FourVector sh25[100];
-#line 801 "ports.go"
-	__shared__ FourVector sh26[100];
-#line 802 "ports.go"
-	__shared__ double sh27[100];
-#line 795 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 796 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 797 "ports.go"
-	long long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = boxes[bx].Offset;
+	__shared__ FourVector sh25[100];
 #line 804 "ports.go"
+	__shared__ FourVector sh26[100];
+#line 805 "ports.go"
+	__shared__ double sh27[100];
+#line 798 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 799 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 800 "ports.go"
+	long long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		double* qBShared = sh27;
+#line 806 "ports.go"
+		long long firstI = boxes[bx].Offset;
+#line 807 "ports.go"
 		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100LL; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long long)((unsigned long long)wtx + 128ULL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		__syncthreads();
-#line 815 "ports.go"
-		long long nn = (long long)boxes[bx].NN;
-#line 816 "ports.go"
-		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 817 "ports.go"
-			bool active = k <= nn;
 #line 818 "ports.go"
-			long long pointer = bx;
+		long long nn = (long long)boxes[bx].NN;
 #line 819 "ports.go"
-			if (k > 0LL && active) {
+		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
+			bool active = k <= nn;
+#line 821 "ports.go"
+			long long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0LL && active) {
+#line 823 "ports.go"
 				pointer = (long long)boxes[bx].Nei[(long long)((unsigned long long)k - 1ULL)].Number;
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100LL; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b5 = 0;
 					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
 					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			__syncthreads();
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100LL; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
+			__syncthreads();
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100LL; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						ThreeVector d = {};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b16 = 0;
 						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
 						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
 						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
 						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
 						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
@@ -6201,19 +6201,19 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 							*dc_p26 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			__syncthreads();
 		}
 	}
 }
 
-#line 794 "ports.go"
+#line 797 "ports.go"
 extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, long long boxes_len, const FourVector* rv, long long rv_len, const double* qv, long long qv_len, FourVector* fv, long long fv_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6245,149 +6245,149 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 	int dc_b28 = 0;
 	double (*dc_p29);
 	int dc_b30 = 0;
-#line 800 "ports.go"
-	__shared__ FourVector sh25[100];
-#line 801 "ports.go"
-	__shared__ FourVector sh26[100];
-#line 802 "ports.go"
-	__shared__ double sh27[100];
-#line 795 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 796 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 797 "ports.go"
-	long long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+	__shared__ FourVector sh25[100];
 #line 804 "ports.go"
+	__shared__ FourVector sh26[100];
+#line 805 "ports.go"
+	__shared__ double sh27[100];
+#line 798 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 799 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 800 "ports.go"
+	long long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		double* qBShared = sh27;
+#line 806 "ports.go"
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+#line 807 "ports.go"
 		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100LL; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b2 = 0;
 			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long long)((unsigned long long)wtx + 128ULL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		__syncthreads();
-#line 815 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
-#line 816 "ports.go"
-		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 817 "ports.go"
-			bool active = k <= nn;
 #line 818 "ports.go"
-			long long pointer = bx;
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
-			if (k > 0LL && active) {
+		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
+			bool active = k <= nn;
+#line 821 "ports.go"
+			long long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0LL && active) {
+#line 823 "ports.go"
 				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100LL; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b11 = 0;
 					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
 					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			__syncthreads();
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100LL; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
+			__syncthreads();
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100LL; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						ThreeVector d = {};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
 						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
 						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
 						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b28 = 0;
 						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
 						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
@@ -6395,19 +6395,19 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 							*dc_p29 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			__syncthreads();
 		}
 	}
 }
 
-#line 794 "ports.go"
+#line 797 "ports.go"
 extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxes, long long boxes_len, const FourVector* rv, long long rv_len, const double* qv, long long qv_len, FourVector* fv, long long fv_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	FourVector (*dc_p2);
@@ -6436,149 +6436,149 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 	int dc_b25 = 0;
 	double (*dc_p26);
 	int dc_b27 = 0;
-#line 800 "ports.go"
-	__shared__ FourVector sh25[100];
-#line 801 "ports.go"
-	__shared__ FourVector sh26[100];
-#line 802 "ports.go"
-	__shared__ double sh27[100];
-#line 795 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 796 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 797 "ports.go"
-	long long wtx = tx;
-#line 798 "ports.go"
-	if (bx < dim.NumberBoxes) {
-#line 799 "ports.go"
-		double a2 = 2.0 * par.Alpha * par.Alpha;
-#line 800 "ports.go"
-		FourVector* rAShared = sh25;
-#line 801 "ports.go"
-		FourVector* rBShared = sh26;
-#line 802 "ports.go"
-		double* qBShared = sh27;
 #line 803 "ports.go"
-		long long firstI = boxes[bx].Offset;
+	__shared__ FourVector sh25[100];
 #line 804 "ports.go"
+	__shared__ FourVector sh26[100];
+#line 805 "ports.go"
+	__shared__ double sh27[100];
+#line 798 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 799 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 800 "ports.go"
+	long long wtx = tx;
+#line 801 "ports.go"
+	if (bx < dim.NumberBoxes) {
+#line 802 "ports.go"
+		double a2 = 2.0 * par.Alpha * par.Alpha;
+#line 803 "ports.go"
+		FourVector* rAShared = sh25;
+#line 804 "ports.go"
+		FourVector* rBShared = sh26;
+#line 805 "ports.go"
+		double* qBShared = sh27;
+#line 806 "ports.go"
+		long long firstI = boxes[bx].Offset;
+#line 807 "ports.go"
 		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
 		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
-#line 805 "ports.go"
+#line 808 "ports.go"
 		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
 		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
-#line 806 "ports.go"
+#line 809 "ports.go"
 		for (; wtx < 100LL; ) {
-#line 807 "ports.go"
+#line 810 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
 			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 808 "ports.go"
+#line 811 "ports.go"
 			wtx = (long long)((unsigned long long)wtx + 128ULL);
 		}
-#line 810 "ports.go"
+#line 813 "ports.go"
 		wtx = tx;
-#line 811 "ports.go"
+#line 814 "ports.go"
 		__syncthreads();
-#line 815 "ports.go"
-		long long nn = (long long)boxes[bx].NN;
-#line 816 "ports.go"
-		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 817 "ports.go"
-			bool active = k <= nn;
 #line 818 "ports.go"
-			long long pointer = bx;
+		long long nn = (long long)boxes[bx].NN;
 #line 819 "ports.go"
-			if (k > 0LL && active) {
+		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
+			bool active = k <= nn;
+#line 821 "ports.go"
+			long long pointer = bx;
+#line 822 "ports.go"
+			if (k > 0LL && active) {
+#line 823 "ports.go"
 				pointer = (long long)boxes[bx].Nei[(long long)((unsigned long long)k - 1ULL)].Number;
 			}
-#line 822 "ports.go"
+#line 825 "ports.go"
 			if (active) {
-#line 823 "ports.go"
+#line 826 "ports.go"
 				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
-#line 824 "ports.go"
+#line 827 "ports.go"
 				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
 				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
-#line 825 "ports.go"
+#line 828 "ports.go"
 				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
 				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
-#line 826 "ports.go"
+#line 829 "ports.go"
 				for (; wtx < 100LL; ) {
-#line 827 "ports.go"
+#line 830 "ports.go"
 					dc_b5 = 0;
 					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
 					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
-#line 828 "ports.go"
+#line 831 "ports.go"
 					dc_b8 = 0;
 					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
 					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
-#line 829 "ports.go"
+#line 832 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 832 "ports.go"
-			wtx = tx;
-#line 833 "ports.go"
-			__syncthreads();
-#line 834 "ports.go"
-			if (active) {
 #line 835 "ports.go"
-				for (; wtx < 100LL; ) {
+			wtx = tx;
 #line 836 "ports.go"
-					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
+			__syncthreads();
 #line 837 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+			if (active) {
 #line 838 "ports.go"
-						double u2 = a2 * r2;
+				for (; wtx < 100LL; ) {
 #line 839 "ports.go"
-						double vij = exp(-u2);
+					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double fs = 2.0 * vij;
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
-						ThreeVector d = {};
+						double u2 = a2 * r2;
 #line 842 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						double vij = exp(-u2);
 #line 843 "ports.go"
-						double fxij = fs * d.X;
+						double fs = 2.0 * vij;
 #line 844 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						ThreeVector d = {};
 #line 845 "ports.go"
-						double fyij = fs * d.Y;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						double fxij = fs * d.X;
 #line 847 "ports.go"
-						double fzij = fs * d.Z;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
+						double fyij = fs * d.Y;
+#line 849 "ports.go"
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+#line 850 "ports.go"
+						double fzij = fs * d.Z;
+#line 851 "ports.go"
 						dc_b16 = 0;
 						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
 						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
-#line 849 "ports.go"
+#line 852 "ports.go"
 						dc_b19 = 0;
 						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
 						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
-#line 850 "ports.go"
+#line 853 "ports.go"
 						dc_b22 = 0;
 						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
 						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
-#line 851 "ports.go"
+#line 854 "ports.go"
 						dc_b25 = 0;
 						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
 						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
@@ -6586,19 +6586,19 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 							*dc_p26 = dc_t7;
 						}
 					}
-#line 853 "ports.go"
+#line 856 "ports.go"
 					wtx = (long long)((unsigned long long)wtx + 128ULL);
 				}
 			}
-#line 856 "ports.go"
+#line 859 "ports.go"
 			wtx = tx;
-#line 857 "ports.go"
+#line 860 "ports.go"
 			__syncthreads();
 		}
 	}
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -6636,90 +6636,90 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 	int dc_b34 = 0;
 	unsigned int (*dc_p35);
 	int dc_b36 = 0;
-#line 904 "ports.go"
-	__shared__ unsigned int sh28[1024];
-#line 905 "ports.go"
-	__shared__ unsigned int sh29[1024];
-#line 904 "ports.go"
-	unsigned int* sKey = sh28;
-#line 905 "ports.go"
-	unsigned int* sVal = sh29;
-#line 906 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 907 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh28[1024];
 #line 908 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 907 "ports.go"
+	unsigned int* sKey = sh28;
+#line 908 "ports.go"
+	unsigned int* sVal = sh29;
+#line 909 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 910 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 911 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
 	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 909 "ports.go"
+#line 912 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
 	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 910 "ports.go"
+#line 913 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
 	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 911 "ports.go"
+#line 914 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
 	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 912 "ports.go"
-	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
-#line 913 "ports.go"
-		unsigned int lPos = tid & (stride - 1u);
-#line 914 "ports.go"
-		unsigned int base = 2u * (tid - lPos);
 #line 915 "ports.go"
-		__syncthreads();
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		unsigned int lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		unsigned int base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
-#line 919 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
-#line 920 "ports.go"
-		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		__syncthreads();
+#line 919 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 920 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 921 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 922 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		__syncthreads();
+#line 926 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
 		unsigned int dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
 		unsigned int dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
 		unsigned int dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
 		unsigned int dc_t8 = valB;
@@ -6727,30 +6727,30 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 928 "ports.go"
+#line 931 "ports.go"
 	__syncthreads();
-#line 929 "ports.go"
+#line 932 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
 	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 930 "ports.go"
+#line 933 "ports.go"
 	dc_b28 = 0;
 	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
 	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
-#line 931 "ports.go"
+#line 934 "ports.go"
 	dc_b31 = 0;
 	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
 	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
-#line 932 "ports.go"
+#line 935 "ports.go"
 	dc_b34 = 0;
 	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
 	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
@@ -6759,7 +6759,7 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 	}
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -6773,70 +6773,70 @@ extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long 
 	unsigned int (*dc_p10);
 	int dc_b11 = 0;
 	unsigned int (*dc_p12);
-#line 904 "ports.go"
-	__shared__ unsigned int sh28[1024];
-#line 905 "ports.go"
-	__shared__ unsigned int sh29[1024];
-#line 904 "ports.go"
-	unsigned int* sKey = sh28;
-#line 905 "ports.go"
-	unsigned int* sVal = sh29;
-#line 906 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 907 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh28[1024];
 #line 908 "ports.go"
-	sKey[tid] = srcKey[g];
+	__shared__ unsigned int sh29[1024];
+#line 907 "ports.go"
+	unsigned int* sKey = sh28;
+#line 908 "ports.go"
+	unsigned int* sVal = sh29;
 #line 909 "ports.go"
-	sVal[tid] = srcVal[g];
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 910 "ports.go"
-	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 911 "ports.go"
-	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+	sKey[tid] = srcKey[g];
 #line 912 "ports.go"
-	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+	sVal[tid] = srcVal[g];
 #line 913 "ports.go"
-		unsigned int lPos = tid & (stride - 1u);
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
 #line 914 "ports.go"
-		unsigned int base = 2u * (tid - lPos);
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
 #line 915 "ports.go"
-		__syncthreads();
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		unsigned int lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		unsigned int base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
-#line 919 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
-#line 920 "ports.go"
-		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		__syncthreads();
+#line 919 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 920 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 921 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 922 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		__syncthreads();
+#line 926 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
 		unsigned int dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
 		unsigned int dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b9 = 0;
 		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
 		unsigned int dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
 		unsigned int dc_t4 = valB;
@@ -6844,19 +6844,19 @@ extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long 
 			*dc_p12 = dc_t4;
 		}
 	}
-#line 928 "ports.go"
-	__syncthreads();
-#line 929 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 930 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 931 "ports.go"
-	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+	__syncthreads();
 #line 932 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 933 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 934 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 935 "ports.go"
 	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -6894,90 +6894,90 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 	int dc_b34 = 0;
 	unsigned int (*dc_p35);
 	int dc_b36 = 0;
-#line 904 "ports.go"
-	__shared__ unsigned int sh28[1024];
-#line 905 "ports.go"
-	__shared__ unsigned int sh29[1024];
-#line 904 "ports.go"
-	unsigned int* sKey = sh28;
-#line 905 "ports.go"
-	unsigned int* sVal = sh29;
-#line 906 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 907 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh28[1024];
 #line 908 "ports.go"
+	__shared__ unsigned int sh29[1024];
+#line 907 "ports.go"
+	unsigned int* sKey = sh28;
+#line 908 "ports.go"
+	unsigned int* sVal = sh29;
+#line 909 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 910 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 911 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
 	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 909 "ports.go"
+#line 912 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
 	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 910 "ports.go"
+#line 913 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
 	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 911 "ports.go"
+#line 914 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
 	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 912 "ports.go"
-	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
-#line 913 "ports.go"
-		unsigned int lPos = tid & (stride - 1u);
-#line 914 "ports.go"
-		unsigned int base = 2u * (tid - lPos);
 #line 915 "ports.go"
-		__syncthreads();
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		unsigned int lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		unsigned int base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
-#line 919 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
-#line 920 "ports.go"
-		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		__syncthreads();
+#line 919 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+#line 920 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+#line 921 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+#line 922 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		__syncthreads();
+#line 926 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
 		unsigned int dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
 		unsigned int dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
 		unsigned int dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
 		unsigned int dc_t8 = valB;
@@ -6985,30 +6985,30 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 928 "ports.go"
+#line 931 "ports.go"
 	__syncthreads();
-#line 929 "ports.go"
+#line 932 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
 	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 930 "ports.go"
+#line 933 "ports.go"
 	dc_b28 = 0;
 	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
 	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
-#line 931 "ports.go"
+#line 934 "ports.go"
 	dc_b31 = 0;
 	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
 	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
-#line 932 "ports.go"
+#line 935 "ports.go"
 	dc_b34 = 0;
 	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
 	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
@@ -7017,7 +7017,7 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 	}
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, bool dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7031,70 +7031,70 @@ extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, lo
 	unsigned int (*dc_p10);
 	int dc_b11 = 0;
 	unsigned int (*dc_p12);
-#line 904 "ports.go"
-	__shared__ unsigned int sh28[1024];
-#line 905 "ports.go"
-	__shared__ unsigned int sh29[1024];
-#line 904 "ports.go"
-	unsigned int* sKey = sh28;
-#line 905 "ports.go"
-	unsigned int* sVal = sh29;
-#line 906 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 907 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh28[1024];
 #line 908 "ports.go"
-	sKey[tid] = srcKey[g];
+	__shared__ unsigned int sh29[1024];
+#line 907 "ports.go"
+	unsigned int* sKey = sh28;
+#line 908 "ports.go"
+	unsigned int* sVal = sh29;
 #line 909 "ports.go"
-	sVal[tid] = srcVal[g];
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 910 "ports.go"
-	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 911 "ports.go"
-	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+	sKey[tid] = srcKey[g];
 #line 912 "ports.go"
-	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
+	sVal[tid] = srcVal[g];
 #line 913 "ports.go"
-		unsigned int lPos = tid & (stride - 1u);
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
 #line 914 "ports.go"
-		unsigned int base = 2u * (tid - lPos);
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
 #line 915 "ports.go"
-		__syncthreads();
+	for (unsigned int stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		unsigned int lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		unsigned int base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
-#line 919 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
-#line 920 "ports.go"
-		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 921 "ports.go"
-		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
-#line 922 "ports.go"
 		__syncthreads();
+#line 919 "ports.go"
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+#line 920 "ports.go"
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+#line 921 "ports.go"
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+#line 922 "ports.go"
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
+		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 924 "ports.go"
+		unsigned int posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag) + lPos;
+#line 925 "ports.go"
+		__syncthreads();
+#line 926 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
 		unsigned int dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
 		unsigned int dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b9 = 0;
 		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
 		unsigned int dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
 		unsigned int dc_t4 = valB;
@@ -7102,19 +7102,19 @@ extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, lo
 			*dc_p12 = dc_t4;
 		}
 	}
-#line 928 "ports.go"
-	__syncthreads();
-#line 929 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 930 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 931 "ports.go"
-	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+	__syncthreads();
 #line 932 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 933 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 934 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 935 "ports.go"
 	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
 }
 
-#line 948 "ports.go"
+#line 951 "ports.go"
 extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -7140,97 +7140,97 @@ extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long lon
 	int dc_b22 = 0;
 	unsigned int (*dc_p23);
 	int dc_b24 = 0;
-#line 949 "ports.go"
-	__shared__ unsigned int sh30[1024];
-#line 950 "ports.go"
-	__shared__ unsigned int sh31[1024];
-#line 949 "ports.go"
-	unsigned int* sKey = sh30;
-#line 950 "ports.go"
-	unsigned int* sVal = sh31;
-#line 951 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 952 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh30[1024];
 #line 953 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 952 "ports.go"
+	unsigned int* sKey = sh30;
+#line 953 "ports.go"
+	unsigned int* sVal = sh31;
+#line 954 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 955 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 956 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
 	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 954 "ports.go"
+#line 957 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
 	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 955 "ports.go"
+#line 958 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
 	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 956 "ports.go"
+#line 959 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
 	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 957 "ports.go"
+#line 960 "ports.go"
 	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		unsigned int stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		unsigned int offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			__syncthreads();
-#line 966 "ports.go"
+#line 969 "ports.go"
 			unsigned int pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			__syncthreads();
-#line 971 "ports.go"
-			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			__syncthreads();
+#line 974 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
+#line 980 "ports.go"
 	__syncthreads();
-#line 978 "ports.go"
+#line 981 "ports.go"
 	dc_b13 = 0;
 	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
 	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
-#line 979 "ports.go"
+#line 982 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
 	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 980 "ports.go"
+#line 983 "ports.go"
 	dc_b19 = 0;
 	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
 	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
-#line 981 "ports.go"
+#line 984 "ports.go"
 	dc_b22 = 0;
 	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
 	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
@@ -7239,68 +7239,68 @@ extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long lon
 	}
 }
 
-#line 948 "ports.go"
-extern "C" __global__ void OddEvenMergeSortShared_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 949 "ports.go"
-	__shared__ unsigned int sh30[1024];
-#line 950 "ports.go"
-	__shared__ unsigned int sh31[1024];
-#line 949 "ports.go"
-	unsigned int* sKey = sh30;
-#line 950 "ports.go"
-	unsigned int* sVal = sh31;
 #line 951 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+extern "C" __global__ void OddEvenMergeSortShared_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* __restrict__ srcKey, long long srcKey_len, const unsigned int* __restrict__ srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 952 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh30[1024];
 #line 953 "ports.go"
-	sKey[tid] = srcKey[g];
+	__shared__ unsigned int sh31[1024];
+#line 952 "ports.go"
+	unsigned int* sKey = sh30;
+#line 953 "ports.go"
+	unsigned int* sVal = sh31;
 #line 954 "ports.go"
-	sVal[tid] = srcVal[g];
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 955 "ports.go"
-	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 956 "ports.go"
-	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+	sKey[tid] = srcKey[g];
 #line 957 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 958 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 959 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 960 "ports.go"
 	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		unsigned int stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		unsigned int offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			__syncthreads();
-#line 966 "ports.go"
+#line 969 "ports.go"
 			unsigned int pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			__syncthreads();
-#line 971 "ports.go"
-			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			__syncthreads();
+#line 974 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
-	__syncthreads();
-#line 978 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 979 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 980 "ports.go"
-	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+	__syncthreads();
 #line 981 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 982 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 983 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 984 "ports.go"
 	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
 }
 
-#line 948 "ports.go"
+#line 951 "ports.go"
 extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -7326,97 +7326,97 @@ extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, 
 	int dc_b22 = 0;
 	unsigned int (*dc_p23);
 	int dc_b24 = 0;
-#line 949 "ports.go"
-	__shared__ unsigned int sh30[1024];
-#line 950 "ports.go"
-	__shared__ unsigned int sh31[1024];
-#line 949 "ports.go"
-	unsigned int* sKey = sh30;
-#line 950 "ports.go"
-	unsigned int* sVal = sh31;
-#line 951 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 952 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh30[1024];
 #line 953 "ports.go"
+	__shared__ unsigned int sh31[1024];
+#line 952 "ports.go"
+	unsigned int* sKey = sh30;
+#line 953 "ports.go"
+	unsigned int* sVal = sh31;
+#line 954 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 955 "ports.go"
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+#line 956 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
 	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 954 "ports.go"
+#line 957 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
 	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 955 "ports.go"
+#line 958 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
 	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 956 "ports.go"
+#line 959 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
 	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 957 "ports.go"
+#line 960 "ports.go"
 	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		unsigned int stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		unsigned int offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			__syncthreads();
-#line 966 "ports.go"
+#line 969 "ports.go"
 			unsigned int pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			__syncthreads();
-#line 971 "ports.go"
-			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			__syncthreads();
+#line 974 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
+#line 980 "ports.go"
 	__syncthreads();
-#line 978 "ports.go"
+#line 981 "ports.go"
 	dc_b13 = 0;
 	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
 	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
-#line 979 "ports.go"
+#line 982 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
 	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 980 "ports.go"
+#line 983 "ports.go"
 	dc_b19 = 0;
 	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
 	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
-#line 981 "ports.go"
+#line 984 "ports.go"
 	dc_b22 = 0;
 	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
 	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
@@ -7425,68 +7425,68 @@ extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, 
 	}
 }
 
-#line 948 "ports.go"
-extern "C" __global__ void OddEvenMergeSortShared_aliased_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 949 "ports.go"
-	__shared__ unsigned int sh30[1024];
-#line 950 "ports.go"
-	__shared__ unsigned int sh31[1024];
-#line 949 "ports.go"
-	unsigned int* sKey = sh30;
-#line 950 "ports.go"
-	unsigned int* sVal = sh31;
 #line 951 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+extern "C" __global__ void OddEvenMergeSortShared_aliased_fast(unsigned int* dstKey, long long dstKey_len, unsigned int* dstVal, long long dstVal_len, const unsigned int* srcKey, long long srcKey_len, const unsigned int* srcVal, long long srcVal_len, unsigned int arrayLength, unsigned int dir, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 952 "ports.go"
-	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
+	__shared__ unsigned int sh30[1024];
 #line 953 "ports.go"
-	sKey[tid] = srcKey[g];
+	__shared__ unsigned int sh31[1024];
+#line 952 "ports.go"
+	unsigned int* sKey = sh30;
+#line 953 "ports.go"
+	unsigned int* sVal = sh31;
 #line 954 "ports.go"
-	sVal[tid] = srcVal[g];
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
 #line 955 "ports.go"
-	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 956 "ports.go"
-	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+	sKey[tid] = srcKey[g];
 #line 957 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 958 "ports.go"
+	sKey[tid + 512u] = srcKey[(long long)((unsigned long long)g + 512ULL)];
+#line 959 "ports.go"
+	sVal[tid + 512u] = srcVal[(long long)((unsigned long long)g + 512ULL)];
+#line 960 "ports.go"
 	for (unsigned int size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		unsigned int stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		unsigned int offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			__syncthreads();
-#line 966 "ports.go"
+#line 969 "ports.go"
 			unsigned int pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag);
 		}
-#line 969 "ports.go"
-		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			__syncthreads();
-#line 971 "ports.go"
-			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (unsigned int stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			__syncthreads();
+#line 974 "ports.go"
+			unsigned int pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag);
 			}
 		}
 	}
-#line 977 "ports.go"
-	__syncthreads();
-#line 978 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 979 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 980 "ports.go"
-	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+	__syncthreads();
 #line 981 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 982 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 983 "ports.go"
+	dstKey[(long long)((unsigned long long)g + 512ULL)] = sKey[tid + 512u];
+#line 984 "ports.go"
 	dstVal[(long long)((unsigned long long)g + 512ULL)] = sVal[tid + 512u];
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 extern "C" __global__ void Histogram256(unsigned int* partial, long long partial_len, const unsigned int* __restrict__ data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -7494,17 +7494,17 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	unsigned int (*dc_p6);
-#line 1019 "ports.go"
-	__shared__ unsigned int sh32[1536];
-#line 1019 "ports.go"
-	unsigned int* sHist = sh32;
-#line 1020 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
-#line 1021 "ports.go"
-	unsigned int warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+	__shared__ unsigned int sh32[1536];
+#line 1022 "ports.go"
+	unsigned int* sHist = sh32;
 #line 1023 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1024 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
 		unsigned int dc_t1 = 0u;
@@ -7512,25 +7512,25 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	__syncthreads();
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	__syncthreads();
-#line 1030 "ports.go"
-	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		unsigned int sum = 0u;
 #line 1032 "ports.go"
-		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	__syncthreads();
 #line 1033 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		unsigned int sum = 0u;
+#line 1035 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
 		unsigned int dc_t2 = sum;
@@ -7540,46 +7540,46 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 	}
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 extern "C" __global__ void Histogram256_fast(unsigned int* partial, long long partial_len, const unsigned int* __restrict__ data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 1019 "ports.go"
-	__shared__ unsigned int sh32[1536];
-#line 1019 "ports.go"
-	unsigned int* sHist = sh32;
-#line 1020 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
-#line 1021 "ports.go"
-	unsigned int warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+	__shared__ unsigned int sh32[1536];
+#line 1022 "ports.go"
+	unsigned int* sHist = sh32;
 #line 1023 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1024 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		sHist[tid + i * 192u] = 0u;
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	__syncthreads();
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	__syncthreads();
-#line 1030 "ports.go"
-	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		unsigned int sum = 0u;
 #line 1032 "ports.go"
-		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	__syncthreads();
 #line 1033 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		unsigned int sum = 0u;
+#line 1035 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		partial[(unsigned int)(long long)blockIdx.x * 256u + bin] = sum;
 	}
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long partial_len, const unsigned int* data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
@@ -7587,17 +7587,17 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	unsigned int (*dc_p6);
-#line 1019 "ports.go"
-	__shared__ unsigned int sh32[1536];
-#line 1019 "ports.go"
-	unsigned int* sHist = sh32;
-#line 1020 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
-#line 1021 "ports.go"
-	unsigned int warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+	__shared__ unsigned int sh32[1536];
+#line 1022 "ports.go"
+	unsigned int* sHist = sh32;
 #line 1023 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1024 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
 		unsigned int dc_t1 = 0u;
@@ -7605,25 +7605,25 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	__syncthreads();
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	__syncthreads();
-#line 1030 "ports.go"
-	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		unsigned int sum = 0u;
 #line 1032 "ports.go"
-		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	__syncthreads();
 #line 1033 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		unsigned int sum = 0u;
+#line 1035 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
 		unsigned int dc_t2 = sum;
@@ -7633,46 +7633,46 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 	}
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 extern "C" __global__ void Histogram256_aliased_fast(unsigned int* partial, long long partial_len, const unsigned int* data, long long data_len, unsigned int dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 1019 "ports.go"
-	__shared__ unsigned int sh32[1536];
-#line 1019 "ports.go"
-	unsigned int* sHist = sh32;
-#line 1020 "ports.go"
-	unsigned int tid = (unsigned int)(long long)threadIdx.x;
-#line 1021 "ports.go"
-	unsigned int warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+	__shared__ unsigned int sh32[1536];
+#line 1022 "ports.go"
+	unsigned int* sHist = sh32;
 #line 1023 "ports.go"
+	unsigned int tid = (unsigned int)(long long)threadIdx.x;
+#line 1024 "ports.go"
+	unsigned int warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		sHist[tid + i * 192u] = 0u;
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	__syncthreads();
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
-#line 1029 "ports.go"
-	__syncthreads();
-#line 1030 "ports.go"
-	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		unsigned int sum = 0u;
 #line 1032 "ports.go"
-		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	__syncthreads();
 #line 1033 "ports.go"
+	for (unsigned int bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		unsigned int sum = 0u;
+#line 1035 "ports.go"
+		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		partial[(unsigned int)(long long)blockIdx.x * 256u + bin] = sum;
 	}
 }
 
-#line 1043 "ports.go"
+#line 1046 "ports.go"
 extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7683,31 +7683,31 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	unsigned int (*dc_p9);
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	__shared__ unsigned int sh33[256];
-#line 1044 "ports.go"
+#line 1047 "ports.go"
 	unsigned int sum = 0u;
-#line 1045 "ports.go"
+#line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
-#line 1046 "ports.go"
+#line 1049 "ports.go"
 		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
 	}
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	unsigned int* data = sh33;
-#line 1049 "ports.go"
+#line 1052 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
 	unsigned int dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 1050 "ports.go"
-	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
-#line 1051 "ports.go"
-		__syncthreads();
-#line 1052 "ports.go"
-		if ((unsigned int)(long long)threadIdx.x < stride) {
 #line 1053 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		__syncthreads();
+#line 1055 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1056 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
 			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
@@ -7716,9 +7716,9 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 			}
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
 		unsigned int dc_t3 = data[0];
@@ -7728,39 +7728,39 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 	}
 }
 
-#line 1043 "ports.go"
-extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 1048 "ports.go"
-	__shared__ unsigned int sh33[256];
-#line 1044 "ports.go"
-	unsigned int sum = 0u;
-#line 1045 "ports.go"
-	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1046 "ports.go"
+extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1051 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1047 "ports.go"
+	unsigned int sum = 0u;
+#line 1048 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1049 "ports.go"
 		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
 	}
-#line 1048 "ports.go"
-	unsigned int* data = sh33;
-#line 1049 "ports.go"
-	data[(long long)threadIdx.x] = sum;
-#line 1050 "ports.go"
-	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
 #line 1051 "ports.go"
-		__syncthreads();
+	unsigned int* data = sh33;
 #line 1052 "ports.go"
-		if ((unsigned int)(long long)threadIdx.x < stride) {
+	data[(long long)threadIdx.x] = sum;
 #line 1053 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		__syncthreads();
+#line 1055 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1056 "ports.go"
 			data[(long long)threadIdx.x] = data[(long long)threadIdx.x] + data[(unsigned int)(long long)threadIdx.x + stride];
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		histogram[(long long)blockIdx.x] = data[0];
 	}
 }
 
-#line 1043 "ports.go"
+#line 1046 "ports.go"
 extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7771,31 +7771,31 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	unsigned int (*dc_p9);
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	__shared__ unsigned int sh33[256];
-#line 1044 "ports.go"
+#line 1047 "ports.go"
 	unsigned int sum = 0u;
-#line 1045 "ports.go"
+#line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
-#line 1046 "ports.go"
+#line 1049 "ports.go"
 		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
 	}
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	unsigned int* data = sh33;
-#line 1049 "ports.go"
+#line 1052 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
 	unsigned int dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 1050 "ports.go"
-	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
-#line 1051 "ports.go"
-		__syncthreads();
-#line 1052 "ports.go"
-		if ((unsigned int)(long long)threadIdx.x < stride) {
 #line 1053 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		__syncthreads();
+#line 1055 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1056 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
 			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
@@ -7804,9 +7804,9 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 			}
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
 		unsigned int dc_t3 = data[0];
@@ -7816,39 +7816,39 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 	}
 }
 
-#line 1043 "ports.go"
-extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 1048 "ports.go"
-	__shared__ unsigned int sh33[256];
-#line 1044 "ports.go"
-	unsigned int sum = 0u;
-#line 1045 "ports.go"
-	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1046 "ports.go"
+extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 1051 "ports.go"
+	__shared__ unsigned int sh33[256];
+#line 1047 "ports.go"
+	unsigned int sum = 0u;
+#line 1048 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
+#line 1049 "ports.go"
 		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
 	}
-#line 1048 "ports.go"
-	unsigned int* data = sh33;
-#line 1049 "ports.go"
-	data[(long long)threadIdx.x] = sum;
-#line 1050 "ports.go"
-	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
 #line 1051 "ports.go"
-		__syncthreads();
+	unsigned int* data = sh33;
 #line 1052 "ports.go"
-		if ((unsigned int)(long long)threadIdx.x < stride) {
+	data[(long long)threadIdx.x] = sum;
 #line 1053 "ports.go"
+	for (unsigned int stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		__syncthreads();
+#line 1055 "ports.go"
+		if ((unsigned int)(long long)threadIdx.x < stride) {
+#line 1056 "ports.go"
 			data[(long long)threadIdx.x] = data[(long long)threadIdx.x] + data[(unsigned int)(long long)threadIdx.x + stride];
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long long)threadIdx.x == 0LL) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		histogram[(long long)blockIdx.x] = data[0];
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 extern "C" __global__ void FindK(long long height, const KNode* __restrict__ knodes, long long knodes_len, long long knodesElem, const Record* __restrict__ records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* __restrict__ keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7873,17 +7873,17 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 	int dc_b21 = 0;
 	int dc_b22 = 0;
 	int dc_b23 = 0;
-#line 1086 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 1087 "ports.go"
-	long long bid = (long long)blockIdx.x;
-#line 1088 "ports.go"
-	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+	long long thid = (long long)threadIdx.x;
 #line 1090 "ports.go"
-			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+	long long bid = (long long)blockIdx.x;
 #line 1091 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1093 "ports.go"
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1094 "ports.go"
 				dc_b9 = 0;
 				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
 				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
@@ -7892,11 +7892,11 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 				}
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		__syncthreads();
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0LL) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
 			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
@@ -7904,12 +7904,12 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 				*dc_p14 = dc_t2;
 			}
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		__syncthreads();
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
 		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
@@ -7919,7 +7919,7 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict__ knodes, long long knodes_len, long long knodesElem, const Record* __restrict__ records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* __restrict__ keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7928,38 +7928,38 @@ extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict_
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 1086 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 1087 "ports.go"
-	long long bid = (long long)blockIdx.x;
-#line 1088 "ports.go"
-	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+	long long thid = (long long)threadIdx.x;
 #line 1090 "ports.go"
-			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+	long long bid = (long long)blockIdx.x;
 #line 1091 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+#line 1093 "ports.go"
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1094 "ports.go"
 				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		__syncthreads();
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0LL) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			currKnode[bid] = offset[bid];
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		__syncthreads();
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, long long knodes_len, long long knodesElem, const Record* records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -7984,17 +7984,17 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 	int dc_b21 = 0;
 	int dc_b22 = 0;
 	int dc_b23 = 0;
-#line 1086 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 1087 "ports.go"
-	long long bid = (long long)blockIdx.x;
-#line 1088 "ports.go"
-	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+	long long thid = (long long)threadIdx.x;
 #line 1090 "ports.go"
-			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+	long long bid = (long long)blockIdx.x;
 #line 1091 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+#line 1093 "ports.go"
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+#line 1094 "ports.go"
 				dc_b9 = 0;
 				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
 				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
@@ -8003,11 +8003,11 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 				}
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		__syncthreads();
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0LL) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
 			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
@@ -8015,12 +8015,12 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 				*dc_p14 = dc_t2;
 			}
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		__syncthreads();
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
 		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
@@ -8030,7 +8030,7 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* knodes, long long knodes_len, long long knodesElem, const Record* records, long long records_len, long long* currKnode, long long currKnode_len, long long* offset, long long offset_len, const int* keys, long long keys_len, Record* ans, long long ans_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8039,38 +8039,38 @@ extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* kno
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 1086 "ports.go"
-	long long thid = (long long)threadIdx.x;
-#line 1087 "ports.go"
-	long long bid = (long long)blockIdx.x;
-#line 1088 "ports.go"
-	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+	long long thid = (long long)threadIdx.x;
 #line 1090 "ports.go"
-			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+	long long bid = (long long)blockIdx.x;
 #line 1091 "ports.go"
+	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+#line 1093 "ports.go"
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1094 "ports.go"
 				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		__syncthreads();
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0LL) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			currKnode[bid] = offset[bid];
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		__syncthreads();
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -8082,79 +8082,79 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__shared__ float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__shared__ float sh35[16][16];
-#line 1116 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 1116 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1117 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1117 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 1118 "ports.go"
-	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1119 "ports.go"
-	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+	long long bx = (long long)blockIdx.x;
+#line 1119 "ports.go"
+	long long by = (long long)blockIdx.y;
 #line 1120 "ports.go"
-	long long aStep = 16LL;
+	long long tx = (long long)threadIdx.x;
+#line 1120 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1121 "ports.go"
-	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1122 "ports.go"
-	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
 #line 1123 "ports.go"
+	long long aStep = 16LL;
+#line 1124 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1125 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long long ia = aBegin;
-#line 1124 "ports.go"
-		long long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			float (*bs)[16] = sh35;
 #line 1127 "ports.go"
+		long long ia = aBegin;
+#line 1127 "ports.go"
+		long long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1128 "ports.go"
+			float (*as)[16] = sh34;
+#line 1129 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1130 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 1128 "ports.go"
+#line 1131 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 1129 "ports.go"
+#line 1132 "ports.go"
 			__syncthreads();
-#line 1130 "ports.go"
+#line 1133 "ports.go"
 			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 1131 "ports.go"
+#line 1134 "ports.go"
 				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			__syncthreads();
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
 	float dc_t3 = cSub;
@@ -8163,77 +8163,77 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 extern "C" __global__ void MatrixMulCUDA_fast(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__shared__ float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__shared__ float sh35[16][16];
-#line 1116 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 1116 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1117 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1117 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 1118 "ports.go"
-	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1119 "ports.go"
-	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+	long long bx = (long long)blockIdx.x;
+#line 1119 "ports.go"
+	long long by = (long long)blockIdx.y;
 #line 1120 "ports.go"
-	long long aStep = 16LL;
+	long long tx = (long long)threadIdx.x;
+#line 1120 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1121 "ports.go"
-	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1122 "ports.go"
-	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
 #line 1123 "ports.go"
+	long long aStep = 16LL;
+#line 1124 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1125 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long long ia = aBegin;
-#line 1124 "ports.go"
-		long long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			float (*bs)[16] = sh35;
 #line 1127 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+		long long ia = aBegin;
+#line 1127 "ports.go"
+		long long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
 #line 1128 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			float (*as)[16] = sh34;
 #line 1129 "ports.go"
-			__syncthreads();
+			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1132 "ports.go"
+			__syncthreads();
+#line 1133 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1134 "ports.go"
 				cSub = cSub + as[ty][k] * bs[k][tx];
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			__syncthreads();
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	c[(long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx)] = cSub;
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -8245,79 +8245,79 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	float (*dc_p10);
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__shared__ float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__shared__ float sh35[16][16];
-#line 1116 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 1116 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1117 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1117 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 1118 "ports.go"
-	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1119 "ports.go"
-	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+	long long bx = (long long)blockIdx.x;
+#line 1119 "ports.go"
+	long long by = (long long)blockIdx.y;
 #line 1120 "ports.go"
-	long long aStep = 16LL;
+	long long tx = (long long)threadIdx.x;
+#line 1120 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1121 "ports.go"
-	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1122 "ports.go"
-	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
 #line 1123 "ports.go"
+	long long aStep = 16LL;
+#line 1124 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1125 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long long ia = aBegin;
-#line 1124 "ports.go"
-		long long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			float (*bs)[16] = sh35;
 #line 1127 "ports.go"
+		long long ia = aBegin;
+#line 1127 "ports.go"
+		long long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1128 "ports.go"
+			float (*as)[16] = sh34;
+#line 1129 "ports.go"
+			float (*bs)[16] = sh35;
+#line 1130 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 1128 "ports.go"
+#line 1131 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 1129 "ports.go"
+#line 1132 "ports.go"
 			__syncthreads();
-#line 1130 "ports.go"
+#line 1133 "ports.go"
 			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
-#line 1131 "ports.go"
+#line 1134 "ports.go"
 				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			__syncthreads();
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
 	float dc_t3 = cSub;
@@ -8326,77 +8326,77 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 extern "C" __global__ void MatrixMulCUDA_aliased_fast(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long wA, long long wB, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	__shared__ float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	__shared__ float sh35[16][16];
-#line 1116 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 1116 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1117 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1117 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 1118 "ports.go"
-	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1119 "ports.go"
-	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
+	long long bx = (long long)blockIdx.x;
+#line 1119 "ports.go"
+	long long by = (long long)blockIdx.y;
 #line 1120 "ports.go"
-	long long aStep = 16LL;
+	long long tx = (long long)threadIdx.x;
+#line 1120 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1121 "ports.go"
-	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+	long long aBegin = (long long)((unsigned long long)wA * 16ULL * (unsigned long long)by);
 #line 1122 "ports.go"
-	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+	long long aEnd = (long long)((unsigned long long)aBegin + (unsigned long long)wA - 1ULL);
 #line 1123 "ports.go"
+	long long aStep = 16LL;
+#line 1124 "ports.go"
+	long long bBegin = (long long)(16ULL * (unsigned long long)bx);
+#line 1125 "ports.go"
+	long long bStep = (long long)(16ULL * (unsigned long long)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long long ia = aBegin;
-#line 1124 "ports.go"
-		long long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			float (*bs)[16] = sh35;
 #line 1127 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+		long long ia = aBegin;
+#line 1127 "ports.go"
+		long long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
 #line 1128 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			float (*as)[16] = sh34;
 #line 1129 "ports.go"
-			__syncthreads();
+			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+#line 1132 "ports.go"
+			__syncthreads();
+#line 1133 "ports.go"
+			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 1134 "ports.go"
 				cSub = cSub + as[ty][k] * bs[k][tx];
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			__syncthreads();
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp = (long long)((unsigned long long)ia + (unsigned long long)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long long tmp_1 = (long long)((unsigned long long)ib + (unsigned long long)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	c[(long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx)] = cSub;
 }
 
-#line 1163 "ports.go"
+#line 1166 "ports.go"
 extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, const unsigned int* __restrict__ directions, long long directions_len, float* output, long long output_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8406,43 +8406,43 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	float (*dc_p8);
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	__shared__ unsigned int sh36[32];
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	unsigned int* v = sh36;
-#line 1165 "ports.go"
+#line 1168 "ports.go"
 	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
 	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
-#line 1166 "ports.go"
+#line 1169 "ports.go"
 	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
 	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
-#line 1167 "ports.go"
+#line 1170 "ports.go"
 	if ((long long)threadIdx.x < 32LL) {
-#line 1168 "ports.go"
+#line 1171 "ports.go"
 		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
 	}
-#line 1170 "ports.go"
-	__syncthreads();
-#line 1171 "ports.go"
-	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
-#line 1172 "ports.go"
-	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
 #line 1173 "ports.go"
-	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
+	__syncthreads();
 #line 1174 "ports.go"
-	unsigned int x = 0u;
+	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 1175 "ports.go"
-	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
 #line 1176 "ports.go"
-		unsigned int mask = -(g & 1u);
+	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
 #line 1177 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+	unsigned int x = 0u;
 #line 1178 "ports.go"
+	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+#line 1179 "ports.go"
+		unsigned int mask = -(g & 1u);
+#line 1180 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1181 "ports.go"
 		g = g >> 1;
 	}
-#line 1180 "ports.go"
+#line 1183 "ports.go"
 	if (i0 < nVectors) {
-#line 1181 "ports.go"
+#line 1184 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
@@ -8450,15 +8450,15 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 			*dc_p4 = dc_t1;
 		}
 	}
-#line 1183 "ports.go"
-	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
-#line 1184 "ports.go"
-	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
-#line 1185 "ports.go"
-	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
 #line 1186 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
+	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
+#line 1188 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
+#line 1189 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1190 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
@@ -8468,7 +8468,7 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 	}
 }
 
-#line 1163 "ports.go"
+#line 1166 "ports.go"
 extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensions, const unsigned int* directions, long long directions_len, float* output, long long output_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8478,43 +8478,43 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	float (*dc_p8);
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	__shared__ unsigned int sh36[32];
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	unsigned int* v = sh36;
-#line 1165 "ports.go"
+#line 1168 "ports.go"
 	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
 	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
-#line 1166 "ports.go"
+#line 1169 "ports.go"
 	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
 	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
-#line 1167 "ports.go"
+#line 1170 "ports.go"
 	if ((long long)threadIdx.x < 32LL) {
-#line 1168 "ports.go"
+#line 1171 "ports.go"
 		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
 	}
-#line 1170 "ports.go"
-	__syncthreads();
-#line 1171 "ports.go"
-	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
-#line 1172 "ports.go"
-	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
 #line 1173 "ports.go"
-	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
+	__syncthreads();
 #line 1174 "ports.go"
-	unsigned int x = 0u;
+	long long i0 = (long long)((unsigned long long)(long long)threadIdx.x + (unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 1175 "ports.go"
-	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+	long long stride = (long long)((unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockDim.x);
 #line 1176 "ports.go"
-		unsigned int mask = -(g & 1u);
+	unsigned int g = (unsigned int)(i0 ^ (i0 >> 1));
 #line 1177 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+	unsigned int x = 0u;
 #line 1178 "ports.go"
+	for (unsigned int k = 0u; k < ffs((unsigned int)stride) - 1u; k = k + 1u) {
+#line 1179 "ports.go"
+		unsigned int mask = -(g & 1u);
+#line 1180 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+#line 1181 "ports.go"
 		g = g >> 1;
 	}
-#line 1180 "ports.go"
+#line 1183 "ports.go"
 	if (i0 < nVectors) {
-#line 1181 "ports.go"
+#line 1184 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
@@ -8522,15 +8522,15 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 			*dc_p4 = dc_t1;
 		}
 	}
-#line 1183 "ports.go"
-	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
-#line 1184 "ports.go"
-	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
-#line 1185 "ports.go"
-	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
 #line 1186 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
+	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
+#line 1188 "ports.go"
+	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
+#line 1189 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+#line 1190 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
@@ -8540,7 +8540,7 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 	}
 }
 
-#line 1203 "ports.go"
+#line 1206 "ports.go"
 extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dMul, float* dSums, long long dSums_len, float* dSums2, long long dSums2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -8601,34 +8601,34 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 	int dc_b57 = 0;
 	float (*dc_p58);
 	int dc_b59 = 0;
-#line 1209 "ports.go"
-	__shared__ float sh37[512];
-#line 1210 "ports.go"
-	__shared__ float sh38[512];
-#line 1204 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 1205 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1206 "ports.go"
-	long long ei = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)tx);
-#line 1207 "ports.go"
-	long long nf = (long long)(512ULL - ((unsigned long long)(long long)gridDim.x * 512ULL - (unsigned long long)dNo));
-#line 1208 "ports.go"
-	long long df = 0LL;
-#line 1209 "ports.go"
-	float* psum = sh37;
-#line 1210 "ports.go"
-	float* psum2 = sh38;
-#line 1211 "ports.go"
-	if (ei < dNo) {
 #line 1212 "ports.go"
+	__shared__ float sh37[512];
+#line 1213 "ports.go"
+	__shared__ float sh38[512];
+#line 1207 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1208 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1209 "ports.go"
+	long long ei = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)tx);
+#line 1210 "ports.go"
+	long long nf = (long long)(512ULL - ((unsigned long long)(long long)gridDim.x * 512ULL - (unsigned long long)dNo));
+#line 1211 "ports.go"
+	long long df = 0LL;
+#line 1212 "ports.go"
+	float* psum = sh37;
+#line 1213 "ports.go"
+	float* psum2 = sh38;
+#line 1214 "ports.go"
+	if (ei < dNo) {
+#line 1215 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1213 "ports.go"
+#line 1216 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6)]), &dc_b6);
@@ -8636,20 +8636,20 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 1215 "ports.go"
-	if (nf == 512LL) {
-#line 1216 "ports.go"
-		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
-#line 1217 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0LL) {
 #line 1218 "ports.go"
+	if (nf == 512LL) {
+#line 1219 "ports.go"
+		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
+#line 1220 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0LL) {
+#line 1221 "ports.go"
 				dc_b8 = 0;
 				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8)];
 				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b11)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
-#line 1219 "ports.go"
+#line 1222 "ports.go"
 				dc_b12 = 0;
 				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12)];
 				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b15)]), &dc_b15);
@@ -8657,19 +8657,19 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 					*dc_p13 = dc_t4;
 				}
 			}
-#line 1221 "ports.go"
+#line 1224 "ports.go"
 			__syncthreads();
 		}
-#line 1223 "ports.go"
+#line 1226 "ports.go"
 		if (tx == 511LL) {
-#line 1224 "ports.go"
+#line 1227 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 467, &dc_b16)];
 			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
-#line 1225 "ports.go"
+#line 1228 "ports.go"
 			dc_b19 = 0;
 			dc_p20 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19)];
 			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21)]), &dc_b21);
@@ -8677,20 +8677,20 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 1228 "ports.go"
-	} else if (bx != (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 1229 "ports.go"
-		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
-#line 1230 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0LL) {
 #line 1231 "ports.go"
+	} else if (bx != (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
+#line 1232 "ports.go"
+		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
+#line 1233 "ports.go"
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0LL) {
+#line 1234 "ports.go"
 				dc_b23 = 0;
 				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23)];
 				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b26)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
-#line 1232 "ports.go"
+#line 1235 "ports.go"
 				dc_b27 = 0;
 				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27)];
 				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b30)]), &dc_b30);
@@ -8698,19 +8698,19 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 					*dc_p28 = dc_t8;
 				}
 			}
-#line 1234 "ports.go"
+#line 1237 "ports.go"
 			__syncthreads();
 		}
-#line 1236 "ports.go"
+#line 1239 "ports.go"
 		if (tx == 511LL) {
-#line 1237 "ports.go"
+#line 1240 "ports.go"
 			dc_b31 = 0;
 			dc_p32 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 478, &dc_b31)];
 			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
-#line 1238 "ports.go"
+#line 1241 "ports.go"
 			dc_b34 = 0;
 			dc_p35 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34)];
 			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36)]), &dc_b36);
@@ -8719,23 +8719,23 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 			}
 		}
 	} else {
-#line 1241 "ports.go"
+#line 1244 "ports.go"
 		for (long long i_2 = 1LL; i_2 < nf; i_2 = (long long)(2ULL * (unsigned long long)i_2)) {
-#line 1242 "ports.go"
+#line 1245 "ports.go"
 			df = i_2;
 		}
-#line 1244 "ports.go"
+#line 1247 "ports.go"
 		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
-#line 1245 "ports.go"
+#line 1248 "ports.go"
 			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37))), &dc_b37) == 0LL && tx < df) {
-#line 1246 "ports.go"
+#line 1249 "ports.go"
 				dc_b38 = 0;
 				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38)];
 				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b41)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
-#line 1247 "ports.go"
+#line 1250 "ports.go"
 				dc_b42 = 0;
 				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42)];
 				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b45)]), &dc_b45);
@@ -8743,21 +8743,21 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 					*dc_p43 = dc_t12;
 				}
 			}
-#line 1249 "ports.go"
+#line 1252 "ports.go"
 			__syncthreads();
 		}
-#line 1251 "ports.go"
+#line 1254 "ports.go"
 		if (tx == (long long)((unsigned long long)df - 1ULL)) {
-#line 1252 "ports.go"
+#line 1255 "ports.go"
 			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
-#line 1253 "ports.go"
+#line 1256 "ports.go"
 				dc_b46 = 0;
 				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46)];
 				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
-#line 1254 "ports.go"
+#line 1257 "ports.go"
 				dc_b50 = 0;
 				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50)];
 				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53)]), &dc_b53);
@@ -8765,14 +8765,14 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 					*dc_p51 = dc_t14;
 				}
 			}
-#line 1256 "ports.go"
+#line 1259 "ports.go"
 			dc_b54 = 0;
 			dc_p55 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 495, &dc_b54)];
 			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
-#line 1257 "ports.go"
+#line 1260 "ports.go"
 			dc_b57 = 0;
 			dc_p58 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57)];
 			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59)]), &dc_b59);
@@ -8783,7 +8783,7 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 	}
 }
 
-#line 1203 "ports.go"
+#line 1206 "ports.go"
 extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long long dMul, float* dSums, long long dSums_len, float* dSums2, long long dSums2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -8796,109 +8796,109 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	int dc_b11 = 0;
-#line 1209 "ports.go"
-	__shared__ float sh37[512];
-#line 1210 "ports.go"
-	__shared__ float sh38[512];
-#line 1204 "ports.go"
-	long long bx = (long long)blockIdx.x;
-#line 1205 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1206 "ports.go"
-	long long ei = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)tx);
-#line 1207 "ports.go"
-	long long nf = (long long)(512ULL - ((unsigned long long)(long long)gridDim.x * 512ULL - (unsigned long long)dNo));
-#line 1208 "ports.go"
-	long long df = 0LL;
-#line 1209 "ports.go"
-	float* psum = sh37;
-#line 1210 "ports.go"
-	float* psum2 = sh38;
-#line 1211 "ports.go"
-	if (ei < dNo) {
 #line 1212 "ports.go"
-		psum[tx] = dSums[(long long)((unsigned long long)ei * (unsigned long long)dMul)];
+	__shared__ float sh37[512];
 #line 1213 "ports.go"
+	__shared__ float sh38[512];
+#line 1207 "ports.go"
+	long long bx = (long long)blockIdx.x;
+#line 1208 "ports.go"
+	long long tx = (long long)threadIdx.x;
+#line 1209 "ports.go"
+	long long ei = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)tx);
+#line 1210 "ports.go"
+	long long nf = (long long)(512ULL - ((unsigned long long)(long long)gridDim.x * 512ULL - (unsigned long long)dNo));
+#line 1211 "ports.go"
+	long long df = 0LL;
+#line 1212 "ports.go"
+	float* psum = sh37;
+#line 1213 "ports.go"
+	float* psum2 = sh38;
+#line 1214 "ports.go"
+	if (ei < dNo) {
+#line 1215 "ports.go"
+		psum[tx] = dSums[(long long)((unsigned long long)ei * (unsigned long long)dMul)];
+#line 1216 "ports.go"
 		psum2[tx] = dSums2[(long long)((unsigned long long)ei * (unsigned long long)dMul)];
 	}
-#line 1215 "ports.go"
-	if (nf == 512LL) {
-#line 1216 "ports.go"
-		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
-#line 1217 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0LL) {
 #line 1218 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+	if (nf == 512LL) {
 #line 1219 "ports.go"
+		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
+#line 1220 "ports.go"
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0LL) {
+#line 1221 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+#line 1222 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b3)]), &dc_b3);
 			}
-#line 1221 "ports.go"
+#line 1224 "ports.go"
 			__syncthreads();
 		}
-#line 1223 "ports.go"
+#line 1226 "ports.go"
 		if (tx == 511LL) {
-#line 1224 "ports.go"
+#line 1227 "ports.go"
 			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
-#line 1225 "ports.go"
+#line 1228 "ports.go"
 			dSums2[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum2[tx];
 		}
-#line 1228 "ports.go"
-	} else if (bx != (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
-#line 1229 "ports.go"
-		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
-#line 1230 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0LL) {
 #line 1231 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+	} else if (bx != (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 1232 "ports.go"
+		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
+#line 1233 "ports.go"
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0LL) {
+#line 1234 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+#line 1235 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b6)]), &dc_b6);
 			}
-#line 1234 "ports.go"
+#line 1237 "ports.go"
 			__syncthreads();
 		}
-#line 1236 "ports.go"
+#line 1239 "ports.go"
 		if (tx == 511LL) {
-#line 1237 "ports.go"
+#line 1240 "ports.go"
 			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
-#line 1238 "ports.go"
+#line 1241 "ports.go"
 			dSums2[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum2[tx];
 		}
 	} else {
-#line 1241 "ports.go"
+#line 1244 "ports.go"
 		for (long long i_2 = 1LL; i_2 < nf; i_2 = (long long)(2ULL * (unsigned long long)i_2)) {
-#line 1242 "ports.go"
+#line 1245 "ports.go"
 			df = i_2;
 		}
-#line 1244 "ports.go"
-		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
-#line 1245 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0LL && tx < df) {
-#line 1246 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
 #line 1247 "ports.go"
+		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
+#line 1248 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0LL && tx < df) {
+#line 1249 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
+#line 1250 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b9)]), &dc_b9);
 			}
-#line 1249 "ports.go"
+#line 1252 "ports.go"
 			__syncthreads();
 		}
-#line 1251 "ports.go"
-		if (tx == (long long)((unsigned long long)df - 1ULL)) {
-#line 1252 "ports.go"
-			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
-#line 1253 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
 #line 1254 "ports.go"
+		if (tx == (long long)((unsigned long long)df - 1ULL)) {
+#line 1255 "ports.go"
+			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
+#line 1256 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
+#line 1257 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11)]), &dc_b11);
 			}
-#line 1256 "ports.go"
+#line 1259 "ports.go"
 			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
-#line 1257 "ports.go"
+#line 1260 "ports.go"
 			dSums2[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum2[tx];
 		}
 	}
 }
 
-#line 1276 "ports.go"
+#line 1279 "ports.go"
 extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, long long delta_len, long long hid, const float* __restrict__ ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -8920,44 +8920,44 @@ extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, lo
 	float (*dc_p18);
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 1277 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1278 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1278 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 1279 "ports.go"
-	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
 #line 1280 "ports.go"
-	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+	long long by = (long long)blockIdx.y;
 #line 1281 "ports.go"
-	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+	long long tx = (long long)threadIdx.x;
+#line 1281 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1282 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1283 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1284 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1285 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 1283 "ports.go"
+#line 1286 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
 	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 1284 "ports.go"
+#line 1287 "ports.go"
 	__syncthreads();
-#line 1285 "ports.go"
+#line 1288 "ports.go"
 	if (ty == 0LL && by == 0LL) {
-#line 1286 "ports.go"
+#line 1289 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
 		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
-#line 1287 "ports.go"
+#line 1290 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
 		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
@@ -8967,36 +8967,36 @@ extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, lo
 	}
 }
 
-#line 1276 "ports.go"
-extern "C" __global__ void BpnnAdjustWeights_fast(const float* __restrict__ delta, long long delta_len, long long hid, const float* __restrict__ ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 1277 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1278 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1278 "ports.go"
-	long long ty = (long long)threadIdx.y;
 #line 1279 "ports.go"
-	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+extern "C" __global__ void BpnnAdjustWeights_fast(const float* __restrict__ delta, long long delta_len, long long hid, const float* __restrict__ ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 1280 "ports.go"
-	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+	long long by = (long long)blockIdx.y;
 #line 1281 "ports.go"
-	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+	long long tx = (long long)threadIdx.x;
+#line 1281 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1282 "ports.go"
-	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
 #line 1283 "ports.go"
-	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
 #line 1284 "ports.go"
-	__syncthreads();
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
 #line 1285 "ports.go"
-	if (ty == 0LL && by == 0LL) {
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
 #line 1286 "ports.go"
-		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
 #line 1287 "ports.go"
+	__syncthreads();
+#line 1288 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1289 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1290 "ports.go"
 		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
 	}
 }
 
-#line 1276 "ports.go"
+#line 1279 "ports.go"
 extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long long delta_len, long long hid, const float* ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -9018,44 +9018,44 @@ extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long lo
 	float (*dc_p18);
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 1277 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1278 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1278 "ports.go"
-	long long ty = (long long)threadIdx.y;
-#line 1279 "ports.go"
-	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
 #line 1280 "ports.go"
-	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+	long long by = (long long)blockIdx.y;
 #line 1281 "ports.go"
-	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+	long long tx = (long long)threadIdx.x;
+#line 1281 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1282 "ports.go"
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+#line 1283 "ports.go"
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+#line 1284 "ports.go"
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+#line 1285 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 1283 "ports.go"
+#line 1286 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
 	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 1284 "ports.go"
+#line 1287 "ports.go"
 	__syncthreads();
-#line 1285 "ports.go"
+#line 1288 "ports.go"
 	if (ty == 0LL && by == 0LL) {
-#line 1286 "ports.go"
+#line 1289 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
 		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
-#line 1287 "ports.go"
+#line 1290 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
 		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
@@ -9065,36 +9065,36 @@ extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long lo
 	}
 }
 
-#line 1276 "ports.go"
-extern "C" __global__ void BpnnAdjustWeights_aliased_fast(const float* delta, long long delta_len, long long hid, const float* ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 1277 "ports.go"
-	long long by = (long long)blockIdx.y;
-#line 1278 "ports.go"
-	long long tx = (long long)threadIdx.x;
-#line 1278 "ports.go"
-	long long ty = (long long)threadIdx.y;
 #line 1279 "ports.go"
-	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
+extern "C" __global__ void BpnnAdjustWeights_aliased_fast(const float* delta, long long delta_len, long long hid, const float* ly, long long ly_len, long long in, float* w, long long w_len, float* oldw, long long oldw_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 1280 "ports.go"
-	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
+	long long by = (long long)blockIdx.y;
 #line 1281 "ports.go"
-	long long indexX = (long long)((unsigned long long)tx + 1ULL);
+	long long tx = (long long)threadIdx.x;
+#line 1281 "ports.go"
+	long long ty = (long long)threadIdx.y;
 #line 1282 "ports.go"
-	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+	long long index = (long long)(((unsigned long long)hid + 1ULL) * 16ULL * (unsigned long long)by + ((unsigned long long)hid + 1ULL) * (unsigned long long)ty + (unsigned long long)tx + 1ULL + ((unsigned long long)hid + 1ULL));
 #line 1283 "ports.go"
-	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+	long long indexY = (long long)(16ULL * (unsigned long long)by + (unsigned long long)ty + 1ULL);
 #line 1284 "ports.go"
-	__syncthreads();
+	long long indexX = (long long)((unsigned long long)tx + 1ULL);
 #line 1285 "ports.go"
-	if (ty == 0LL && by == 0LL) {
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
 #line 1286 "ports.go"
-		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
 #line 1287 "ports.go"
+	__syncthreads();
+#line 1288 "ports.go"
+	if (ty == 0LL && by == 0LL) {
+#line 1289 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1290 "ports.go"
 		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p_len, const float* __restrict__ coord, long long coord_len, float* workMem, long long workMem_len, const int* __restrict__ centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -9111,19 +9111,19 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 	int dc_b13 = 0;
 	float (*dc_p14);
 	int dc_b15 = 0;
-#line 1311 "ports.go"
-	__shared__ float sh39[64];
-#line 1309 "ports.go"
-	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 1310 "ports.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
-#line 1311 "ports.go"
-	float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long long)threadIdx.x == 0LL) {
-#line 1313 "ports.go"
-		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1314 "ports.go"
+	__shared__ float sh39[64];
+#line 1312 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1313 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1314 "ports.go"
+	float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1316 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1317 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
@@ -9132,35 +9132,35 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 			}
 		}
 	}
-#line 1317 "ports.go"
-	__syncthreads();
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	__syncthreads();
 #line 1321 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1324 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
-#line 1325 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
-#line 1326 "ports.go"
-		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1329 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
 			dc_b8 = 0;
 			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
-#line 1329 "ports.go"
+#line 1332 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
@@ -9168,9 +9168,9 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 				*dc_p11 = dc_t3;
 			}
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
@@ -9181,56 +9181,56 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 extern "C" __global__ void PGain_fast(const ClusterPoint* __restrict__ p, long long p_len, const float* __restrict__ coord, long long coord_len, float* workMem, long long workMem_len, const int* __restrict__ centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
-#line 1311 "ports.go"
-	__shared__ float sh39[64];
-#line 1309 "ports.go"
-	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 1310 "ports.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
-#line 1311 "ports.go"
-	float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long long)threadIdx.x == 0LL) {
-#line 1313 "ports.go"
-		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1314 "ports.go"
+	__shared__ float sh39[64];
+#line 1312 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1313 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1314 "ports.go"
+	float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1316 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1317 "ports.go"
 			coordS[i] = coord[(long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x)];
 		}
 	}
-#line 1317 "ports.go"
-	__syncthreads();
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	__syncthreads();
 #line 1321 "ports.go"
-			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1324 "ports.go"
+			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * p[threadID].Weight;
-#line 1325 "ports.go"
-		float currentCost = p[threadID].Cost;
-#line 1326 "ports.go"
-		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * p[threadID].Weight;
 #line 1328 "ports.go"
-			switchMembership[threadID] = true;
+		float currentCost = p[threadID].Cost;
 #line 1329 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
+			switchMembership[threadID] = true;
+#line 1332 "ports.go"
 			workMem[(long long)((unsigned long long)base + (unsigned long long)k)] = xCost - currentCost;
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = p[threadID].Assign;
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
@@ -9241,7 +9241,7 @@ extern "C" __global__ void PGain_fast(const ClusterPoint* __restrict__ p, long l
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len, const float* coord, long long coord_len, float* workMem, long long workMem_len, const int* centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -9258,19 +9258,19 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 	int dc_b13 = 0;
 	float (*dc_p14);
 	int dc_b15 = 0;
-#line 1311 "ports.go"
-	__shared__ float sh39[64];
-#line 1309 "ports.go"
-	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 1310 "ports.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
-#line 1311 "ports.go"
-	float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long long)threadIdx.x == 0LL) {
-#line 1313 "ports.go"
-		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1314 "ports.go"
+	__shared__ float sh39[64];
+#line 1312 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1313 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1314 "ports.go"
+	float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1316 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1317 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
@@ -9279,35 +9279,35 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 			}
 		}
 	}
-#line 1317 "ports.go"
-	__syncthreads();
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	__syncthreads();
 #line 1321 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1324 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
-#line 1325 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
-#line 1326 "ports.go"
-		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+#line 1329 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
 			dc_b8 = 0;
 			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
-#line 1329 "ports.go"
+#line 1332 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
@@ -9315,9 +9315,9 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 				*dc_p11 = dc_t3;
 			}
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
@@ -9328,56 +9328,56 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 extern "C" __global__ void PGain_aliased_fast(const ClusterPoint* p, long long p_len, const float* coord, long long coord_len, float* workMem, long long workMem_len, const int* centerTable, long long centerTable_len, bool* switchMembership, long long switchMembership_len, long long num, long long dim, long long x, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
-#line 1311 "ports.go"
-	__shared__ float sh39[64];
-#line 1309 "ports.go"
-	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
-#line 1310 "ports.go"
-	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
-#line 1311 "ports.go"
-	float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long long)threadIdx.x == 0LL) {
-#line 1313 "ports.go"
-		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1314 "ports.go"
+	__shared__ float sh39[64];
+#line 1312 "ports.go"
+	long long blockID = (long long)((unsigned long long)(long long)blockIdx.x + (unsigned long long)(long long)gridDim.x * (unsigned long long)(long long)blockIdx.y);
+#line 1313 "ports.go"
+	long long threadID = (long long)((unsigned long long)(long long)blockDim.x * (unsigned long long)blockID + (unsigned long long)(long long)threadIdx.x);
+#line 1314 "ports.go"
+	float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long long)threadIdx.x == 0LL) {
+#line 1316 "ports.go"
+		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 1317 "ports.go"
 			coordS[i] = coord[(long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x)];
 		}
 	}
-#line 1317 "ports.go"
-	__syncthreads();
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+	__syncthreads();
 #line 1321 "ports.go"
-			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 1324 "ports.go"
+			float d = coord[(long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID)] - coordS[i_1];
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * p[threadID].Weight;
-#line 1325 "ports.go"
-		float currentCost = p[threadID].Cost;
-#line 1326 "ports.go"
-		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * p[threadID].Weight;
 #line 1328 "ports.go"
-			switchMembership[threadID] = true;
+		float currentCost = p[threadID].Cost;
 #line 1329 "ports.go"
+		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
+			switchMembership[threadID] = true;
+#line 1332 "ports.go"
 			workMem[(long long)((unsigned long long)base + (unsigned long long)k)] = xCost - currentCost;
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = p[threadID].Assign;
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
 			float dc_t1 = currentCost - xCost;

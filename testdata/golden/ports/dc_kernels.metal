@@ -206,76 +206,76 @@ OptionData dc_sel_OptionData(OptionData v, const thread int* bad) {
 	return v;
 }
 
-#line 196 "ports.go"
-float expiryCallValue(float s, float x, float vDt, long i) {
-#line 197 "ports.go"
-	float d = s * exp(vDt * (2.0f * (float)i - 512.0f)) - x;
-#line 198 "ports.go"
-	if (d > 0.0f) {
 #line 199 "ports.go"
+float expiryCallValue(float s, float x, float vDt, long i) {
+#line 200 "ports.go"
+	float d = s * exp(vDt * (2.0f * (float)i - 512.0f)) - x;
+#line 201 "ports.go"
+	if (d > 0.0f) {
+#line 202 "ports.go"
 		return d;
 	}
-#line 201 "ports.go"
+#line 204 "ports.go"
 	return 0.0f;
 }
 
-#line 420 "ports.go"
+#line 423 "ports.go"
 long conflictFree(long n) {
-#line 420 "ports.go"
+#line 423 "ports.go"
 	return (long)((ulong)(n >> 4) + (ulong)(n >> 8));
 }
 
-#line 884 "ports.go"
+#line 887 "ports.go"
 uint binarySearchExclusive(uint val, threadgroup uint* data, uint base, uint l, uint stride, bool dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 885 "ports.go"
+#line 888 "ports.go"
 	if (l == 0u) {
-#line 886 "ports.go"
+#line 889 "ports.go"
 		return 0u;
 	}
-#line 888 "ports.go"
-	uint pos = 0u;
-#line 889 "ports.go"
-	for (; stride > 0u; stride = stride >> 1) {
-#line 890 "ports.go"
-		uint newPos = dc_min_u32(pos + stride, l);
 #line 891 "ports.go"
-		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) > val)) {
+	uint pos = 0u;
 #line 892 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 893 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 894 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 1, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) > val)) {
+#line 895 "ports.go"
 			pos = newPos;
 		}
 	}
-#line 895 "ports.go"
+#line 898 "ports.go"
 	return pos;
 }
 
-#line 868 "ports.go"
+#line 871 "ports.go"
 uint binarySearchInclusive(uint val, threadgroup uint* data, uint base, uint l, uint stride, bool dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 869 "ports.go"
+#line 872 "ports.go"
 	if (l == 0u) {
-#line 870 "ports.go"
+#line 873 "ports.go"
 		return 0u;
 	}
-#line 872 "ports.go"
-	uint pos = 0u;
-#line 873 "ports.go"
-	for (; stride > 0u; stride = stride >> 1) {
-#line 874 "ports.go"
-		uint newPos = dc_min_u32(pos + stride, l);
 #line 875 "ports.go"
-		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) >= val)) {
+	uint pos = 0u;
 #line 876 "ports.go"
+	for (; stride > 0u; stride = stride >> 1) {
+#line 877 "ports.go"
+		uint newPos = dc_min_u32(pos + stride, l);
+#line 878 "ports.go"
+		if ((dir && dc_sel_u32((dc_b1 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= val) || (!dir && dc_sel_u32((dc_b2 = 0, data[dc_ix(base + newPos - 1u, 1024, dc_fault, dc_tag, 3, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) >= val)) {
+#line 879 "ports.go"
 			pos = newPos;
 		}
 	}
-#line 879 "ports.go"
+#line 882 "ports.go"
 	return pos;
 }
 
-#line 937 "ports.go"
+#line 940 "ports.go"
 void compareExchange(threadgroup uint* keys, threadgroup uint* vals, uint a, uint b, uint dir, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -291,46 +291,46 @@ void compareExchange(threadgroup uint* keys, threadgroup uint* vals, uint a, uin
 	threadgroup uint (*dc_p12);
 	int dc_b13 = 0;
 	threadgroup uint (*dc_p14);
-#line 938 "ports.go"
+#line 941 "ports.go"
 	if ((dc_sel_u32((dc_b1 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) > dc_sel_u32((dc_b2 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 5, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2)) == (dir != 0u)) {
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp = a;
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp_1 = b;
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp_2 = dc_sel_u32((dc_b3 = 0, keys[dc_ix(b, 1024, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 939 "ports.go"
+#line 942 "ports.go"
 		uint tmp_3 = dc_sel_u32((dc_b4 = 0, keys[dc_ix(a, 1024, dc_fault, dc_tag, 7, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 939 "ports.go"
+#line 942 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &keys[dc_ix(tmp, 1024, dc_fault, dc_tag, 8, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t1 = tmp_2;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 939 "ports.go"
+#line 942 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &keys[dc_ix(tmp_1, 1024, dc_fault, dc_tag, 9, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = tmp_3;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_4 = a;
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_5 = b;
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_6 = dc_sel_u32((dc_b9 = 0, vals[dc_ix(b, 1024, dc_fault, dc_tag, 10, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
-#line 940 "ports.go"
+#line 943 "ports.go"
 		uint tmp_7 = dc_sel_u32((dc_b10 = 0, vals[dc_ix(a, 1024, dc_fault, dc_tag, 11, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
-#line 940 "ports.go"
+#line 943 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &vals[dc_ix(tmp_4, 1024, dc_fault, dc_tag, 12, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t3 = tmp_6;
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
-#line 940 "ports.go"
+#line 943 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &vals[dc_ix(tmp_5, 1024, dc_fault, dc_tag, 13, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t4 = tmp_7;
@@ -340,47 +340,47 @@ void compareExchange(threadgroup uint* keys, threadgroup uint* vals, uint a, uin
 	}
 }
 
-#line 1001 "ports.go"
+#line 1004 "ports.go"
 void addByte(threadgroup uint* sHist, uint base, uint data, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 	int dc_b1 = 0;
 	threadgroup uint (*dc_p2);
-#line 1002 "ports.go"
+#line 1005 "ports.go"
 	((dc_b1 = 0, dc_p2 = &sHist[dc_ix(base + data, 1536, dc_fault, dc_tag, 14, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p2, 1u));
 }
 
-#line 1006 "ports.go"
-void addWord(threadgroup uint* sHist, uint base, uint data, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
-#line 1007 "ports.go"
-	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
-#line 1008 "ports.go"
-	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 #line 1009 "ports.go"
-	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+void addWord(threadgroup uint* sHist, uint base, uint data, device int* dc_fault, int dc_tag, uint3 dc_gid, uint3 dc_lid, uint3 dc_grp, uint3 dc_gsz, uint3 dc_ngr) {
 #line 1010 "ports.go"
+	addByte(sHist, base, (data >> 0) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1011 "ports.go"
+	addByte(sHist, base, (data >> 8) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1012 "ports.go"
+	addByte(sHist, base, (data >> 16) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+#line 1013 "ports.go"
 	addByte(sHist, base, (data >> 24) & 255u, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 }
 
-#line 1144 "ports.go"
+#line 1147 "ports.go"
 uint ffs(uint x) {
-#line 1145 "ports.go"
+#line 1148 "ports.go"
 	if (x == 0u) {
-#line 1146 "ports.go"
+#line 1149 "ports.go"
 		return 0u;
 	}
-#line 1148 "ports.go"
-	uint n = 1u;
-#line 1149 "ports.go"
-	for (; (x & 1u) == 0u; ) {
-#line 1150 "ports.go"
-		x = x >> 1;
 #line 1151 "ports.go"
+	uint n = 1u;
+#line 1152 "ports.go"
+	for (; (x & 1u) == 0u; ) {
+#line 1153 "ports.go"
+		x = x >> 1;
+#line 1154 "ports.go"
 		n = n + 1u;
 	}
-#line 1153 "ports.go"
+#line 1156 "ports.go"
 	return n;
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_len [[buffer(1)]], device const float* src [[buffer(2)]], constant long& src_len [[buffer(3)]], constant Coeffs& dc_in_kernel_ [[buffer(4)]], constant long& imageW [[buffer(5)]], constant long& imageH [[buffer(6)]], constant long& pitch [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -396,23 +396,23 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 	int dc_b12 = 0;
 	device float (*dc_p13);
 	Coeffs kernel_ = dc_in_kernel_;
-#line 42 "ports.go"
-	threadgroup float sh0[4][160];
-#line 42 "ports.go"
-	threadgroup float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 43 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 44 "ports.go"
-	long baseX = (long)(((ulong)(long)dc_grp.x * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 45 "ports.go"
-	long baseY = (long)((ulong)(long)dc_grp.y * 4UL + (ulong)ty);
+	threadgroup float sh0[4][160];
+#line 45 "ports.go"
+	threadgroup float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)dc_lid.x;
+#line 46 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 47 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)(((ulong)(long)dc_grp.x * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 48 "ports.go"
+	long baseY = (long)((ulong)(long)dc_grp.y * 4UL + (ulong)ty);
+#line 49 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 50 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 51 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 15, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i * 16UL), 160, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -420,16 +420,16 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 50 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 19, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_1 * 16UL), 160, dc_fault, dc_tag, 20, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
@@ -437,16 +437,16 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 57 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(ty, 4, dc_fault, dc_tag, 22, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_2 * 16UL), 160, dc_fault, dc_tag, 23, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v_1;
@@ -454,18 +454,18 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 64 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 65 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 68 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 71 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 24, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(ty, 4, dc_fault, dc_tag, 25, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j), 160, dc_fault, dc_tag, 26, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sum;
@@ -475,7 +475,7 @@ kernel void ConvolutionRows(device float* dst [[buffer(0)]], constant long& dst_
 	}
 }
 
-#line 41 "ports.go"
+#line 44 "ports.go"
 kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long& dst_len [[buffer(1)]], device const float* src [[buffer(2)]], constant long& src_len [[buffer(3)]], constant Coeffs& dc_in_kernel_ [[buffer(4)]], constant long& imageW [[buffer(5)]], constant long& imageH [[buffer(6)]], constant long& pitch [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -483,61 +483,61 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 	int dc_b4 = 0;
 	device float (*dc_p5);
 	Coeffs kernel_ = dc_in_kernel_;
-#line 42 "ports.go"
-	threadgroup float sh0[4][160];
-#line 42 "ports.go"
-	threadgroup float (*s)[160] = sh0;
-#line 43 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 43 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 44 "ports.go"
-	long baseX = (long)(((ulong)(long)dc_grp.x * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 45 "ports.go"
-	long baseY = (long)((ulong)(long)dc_grp.y * 4UL + (ulong)ty);
+	threadgroup float sh0[4][160];
+#line 45 "ports.go"
+	threadgroup float (*s)[160] = sh0;
 #line 46 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)dc_lid.x;
+#line 46 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 47 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)(((ulong)(long)dc_grp.x * 8UL - 1UL) * 16UL + (ulong)tx);
 #line 48 "ports.go"
+	long baseY = (long)((ulong)(long)dc_grp.y * 4UL + (ulong)ty);
+#line 49 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 50 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 51 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i * 16UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 16UL), src_len, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 50 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 51 "ports.go"
-		float v = 0.0f;
-#line 52 "ports.go"
-		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
 #line 53 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 54 "ports.go"
+		float v = 0.0f;
+#line 55 "ports.go"
+		if (baseX >= (long)(-(ulong)i_1 * 16UL)) {
+#line 56 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 16UL), src_len, dc_fault, dc_tag, 18, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
-#line 55 "ports.go"
+#line 58 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_1 * 16UL)] = v;
 	}
-#line 57 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 58 "ports.go"
-		float v_1 = 0.0f;
-#line 59 "ports.go"
-		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
 #line 60 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 61 "ports.go"
+		float v_1 = 0.0f;
+#line 62 "ports.go"
+		if ((long)((ulong)imageW - (ulong)baseX) > (long)((ulong)i_2 * 16UL)) {
+#line 63 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 16UL), src_len, dc_fault, dc_tag, 21, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
-#line 62 "ports.go"
+#line 65 "ports.go"
 		s[ty][(long)((ulong)tx + (ulong)i_2 * 16UL)] = v_1;
 	}
-#line 64 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 65 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 66 "ports.go"
-		float sum = 0.0f;
 #line 67 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 68 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 69 "ports.go"
+		float sum = 0.0f;
+#line 70 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 71 "ports.go"
 			sum = sum + kernel_.C[(long)(8UL - (ulong)j)] * s[ty][(long)((ulong)tx + (ulong)i_3 * 16UL + (ulong)j)];
 		}
-#line 70 "ports.go"
+#line 73 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 16UL), dst_len, dc_fault, dc_tag, 27, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sum;
@@ -547,7 +547,7 @@ kernel void ConvolutionRows_fast(device float* dst [[buffer(0)]], constant long&
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& dst_len [[buffer(1)]], device const float* src [[buffer(2)]], constant long& src_len [[buffer(3)]], constant Coeffs& dc_in_kernel_ [[buffer(4)]], constant long& imageW [[buffer(5)]], constant long& imageH [[buffer(6)]], constant long& pitch [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -563,23 +563,23 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 	int dc_b12 = 0;
 	device float (*dc_p13);
 	Coeffs kernel_ = dc_in_kernel_;
-#line 79 "ports.go"
-	threadgroup float sh1[16][81];
-#line 79 "ports.go"
-	threadgroup float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 80 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 81 "ports.go"
-	long baseX = (long)((ulong)(long)dc_grp.x * 16UL + (ulong)tx);
 #line 82 "ports.go"
-	long baseY = (long)(((ulong)(long)dc_grp.y * 8UL - 1UL) * 8UL + (ulong)ty);
+	threadgroup float sh1[16][81];
+#line 82 "ports.go"
+	threadgroup float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)dc_lid.x;
+#line 83 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 84 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)((ulong)(long)dc_grp.x * 16UL + (ulong)tx);
 #line 85 "ports.go"
+	long baseY = (long)(((ulong)(long)dc_grp.y * 8UL - 1UL) * 8UL + (ulong)ty);
+#line 86 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 87 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 88 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 28, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i * 8UL), 81, dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -587,16 +587,16 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 87 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b4 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 32, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_1 * 8UL), 81, dc_fault, dc_tag, 33, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = v;
@@ -604,16 +604,16 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 94 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b7 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &s[dc_ix(tx, 16, dc_fault, dc_tag, 35, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_2 * 8UL), 81, dc_fault, dc_tag, 36, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = v_1;
@@ -621,18 +621,18 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 			*dc_p9 = dc_t3;
 		}
 	}
-#line 101 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 102 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 105 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 108 "ports.go"
 			sum = sum + dc_sel_f32((dc_b10 = 0, kernel_.C[dc_ix((long)(8UL - (ulong)j), 17, dc_fault, dc_tag, 37, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) * dc_sel_f32((dc_b11 = 0, s[dc_ix(tx, 16, dc_fault, dc_tag, 38, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j), 81, dc_fault, dc_tag, 39, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = sum;
@@ -642,7 +642,7 @@ kernel void ConvolutionColumns(device float* dst [[buffer(0)]], constant long& d
 	}
 }
 
-#line 78 "ports.go"
+#line 81 "ports.go"
 kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant long& dst_len [[buffer(1)]], device const float* src [[buffer(2)]], constant long& src_len [[buffer(3)]], constant Coeffs& dc_in_kernel_ [[buffer(4)]], constant long& imageW [[buffer(5)]], constant long& imageH [[buffer(6)]], constant long& pitch [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -650,61 +650,61 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 	int dc_b4 = 0;
 	device float (*dc_p5);
 	Coeffs kernel_ = dc_in_kernel_;
-#line 79 "ports.go"
-	threadgroup float sh1[16][81];
-#line 79 "ports.go"
-	threadgroup float (*s)[81] = sh1;
-#line 80 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 80 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 81 "ports.go"
-	long baseX = (long)((ulong)(long)dc_grp.x * 16UL + (ulong)tx);
 #line 82 "ports.go"
-	long baseY = (long)(((ulong)(long)dc_grp.y * 8UL - 1UL) * 8UL + (ulong)ty);
+	threadgroup float sh1[16][81];
+#line 82 "ports.go"
+	threadgroup float (*s)[81] = sh1;
 #line 83 "ports.go"
-	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+	long tx = (long)dc_lid.x;
+#line 83 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 84 "ports.go"
-	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+	long baseX = (long)((ulong)(long)dc_grp.x * 16UL + (ulong)tx);
 #line 85 "ports.go"
+	long baseY = (long)(((ulong)(long)dc_grp.y * 8UL - 1UL) * 8UL + (ulong)ty);
+#line 86 "ports.go"
+	long base = (long)((ulong)baseY * (ulong)pitch + (ulong)baseX);
+#line 87 "ports.go"
+	for (long i = 1L; i < 9L; i = (long)((ulong)i + 1UL)) {
+#line 88 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i * 8UL)] = dc_sel_f32((dc_b1 = 0, src[dc_ix((long)((ulong)base + (ulong)i * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 87 "ports.go"
-	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
-#line 88 "ports.go"
-		float v = 0.0f;
-#line 89 "ports.go"
-		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
 #line 90 "ports.go"
+	for (long i_1 = 0L; i_1 < 1L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 91 "ports.go"
+		float v = 0.0f;
+#line 92 "ports.go"
+		if (baseY >= (long)(-(ulong)i_1 * 8UL)) {
+#line 93 "ports.go"
 			v = dc_sel_f32((dc_b2 = 0, src[dc_ix((long)((ulong)base + (ulong)i_1 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 31, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
-#line 92 "ports.go"
+#line 95 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_1 * 8UL)] = v;
 	}
-#line 94 "ports.go"
-	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
-#line 95 "ports.go"
-		float v_1 = 0.0f;
-#line 96 "ports.go"
-		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
 #line 97 "ports.go"
+	for (long i_2 = 9L; i_2 < 10L; i_2 = (long)((ulong)i_2 + 1UL)) {
+#line 98 "ports.go"
+		float v_1 = 0.0f;
+#line 99 "ports.go"
+		if ((long)((ulong)imageH - (ulong)baseY) > (long)((ulong)i_2 * 8UL)) {
+#line 100 "ports.go"
 			v_1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)((ulong)base + (ulong)i_2 * 8UL * (ulong)pitch), src_len, dc_fault, dc_tag, 34, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
-#line 99 "ports.go"
+#line 102 "ports.go"
 		s[tx][(long)((ulong)ty + (ulong)i_2 * 8UL)] = v_1;
 	}
-#line 101 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 102 "ports.go"
-	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
-#line 103 "ports.go"
-		float sum = 0.0f;
 #line 104 "ports.go"
-		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 105 "ports.go"
+	for (long i_3 = 1L; i_3 < 9L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 106 "ports.go"
+		float sum = 0.0f;
+#line 107 "ports.go"
+		for (long j = -8L; j <= 8L; j = (long)((ulong)j + 1UL)) {
+#line 108 "ports.go"
 			sum = sum + kernel_.C[(long)(8UL - (ulong)j)] * s[tx][(long)((ulong)ty + (ulong)i_3 * 8UL + (ulong)j)];
 		}
-#line 107 "ports.go"
+#line 110 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &dst[dc_ix((long)((ulong)base + (ulong)i_3 * 8UL * (ulong)pitch), dst_len, dc_fault, dc_tag, 40, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sum;
@@ -714,50 +714,50 @@ kernel void ConvolutionColumns_fast(device float* dst [[buffer(0)]], constant lo
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& vectorN [[buffer(6)]], constant long& elementN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	device float (*dc_p5);
-#line 120 "ports.go"
-	threadgroup float sh2[1024];
-#line 120 "ports.go"
-	threadgroup float* accum = sh2;
-#line 121 "ports.go"
-	for (long vec_ = (long)dc_grp.x; vec_ < vectorN; vec_ = (long)((ulong)vec_ + (ulong)(long)dc_ngr.x)) {
-#line 122 "ports.go"
-		long vectorBase = (long)((ulong)elementN * (ulong)vec_);
 #line 123 "ports.go"
-		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
+	threadgroup float sh2[1024];
+#line 123 "ports.go"
+	threadgroup float* accum = sh2;
 #line 124 "ports.go"
-		for (long iAccum = (long)dc_lid.x; iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)dc_gsz.x)) {
+	for (long vec_ = (long)dc_grp.x; vec_ < vectorN; vec_ = (long)((ulong)vec_ + (ulong)(long)dc_ngr.x)) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long vectorBase = (long)((ulong)elementN * (ulong)vec_);
 #line 126 "ports.go"
-			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
 #line 127 "ports.go"
+		for (long iAccum = (long)dc_lid.x; iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)dc_gsz.x)) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
-#line 132 "ports.go"
-			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 133 "ports.go"
-			for (long iAccum_1 = (long)dc_lid.x; iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)dc_gsz.x)) {
 #line 134 "ports.go"
+		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
+#line 135 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 136 "ports.go"
+			for (long iAccum_1 = (long)dc_lid.x; iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)dc_gsz.x)) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + dc_sel_f32((dc_b3 = 0, accum[dc_ix((long)((ulong)stride + (ulong)iAccum_1), 1024, dc_fault, dc_tag, 43, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long)dc_lid.x == 0L) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = accum[0];
@@ -768,49 +768,49 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 	}
 }
 
-#line 119 "ports.go"
+#line 122 "ports.go"
 kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& vectorN [[buffer(6)]], constant long& elementN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
 	device float (*dc_p4);
-#line 120 "ports.go"
-	threadgroup float sh2[1024];
-#line 120 "ports.go"
-	threadgroup float* accum = sh2;
-#line 121 "ports.go"
-	for (long vec_ = (long)dc_grp.x; vec_ < vectorN; vec_ = (long)((ulong)vec_ + (ulong)(long)dc_ngr.x)) {
-#line 122 "ports.go"
-		long vectorBase = (long)((ulong)elementN * (ulong)vec_);
 #line 123 "ports.go"
-		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
+	threadgroup float sh2[1024];
+#line 123 "ports.go"
+	threadgroup float* accum = sh2;
 #line 124 "ports.go"
-		for (long iAccum = (long)dc_lid.x; iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)dc_gsz.x)) {
+	for (long vec_ = (long)dc_grp.x; vec_ < vectorN; vec_ = (long)((ulong)vec_ + (ulong)(long)dc_ngr.x)) {
 #line 125 "ports.go"
-			float sum = 0.0f;
+		long vectorBase = (long)((ulong)elementN * (ulong)vec_);
 #line 126 "ports.go"
-			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+		long vectorEnd = (long)((ulong)vectorBase + (ulong)elementN);
 #line 127 "ports.go"
+		for (long iAccum = (long)dc_lid.x; iAccum < 1024L; iAccum = (long)((ulong)iAccum + (ulong)(long)dc_gsz.x)) {
+#line 128 "ports.go"
+			float sum = 0.0f;
+#line 129 "ports.go"
+			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
+#line 130 "ports.go"
 				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 			}
-#line 129 "ports.go"
+#line 132 "ports.go"
 			accum[iAccum] = sum;
 		}
-#line 131 "ports.go"
-		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
-#line 132 "ports.go"
-			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 133 "ports.go"
-			for (long iAccum_1 = (long)dc_lid.x; iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)dc_gsz.x)) {
 #line 134 "ports.go"
+		for (long stride = 512L; stride > 0L; stride = stride >> 1) {
+#line 135 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 136 "ports.go"
+			for (long iAccum_1 = (long)dc_lid.x; iAccum_1 < stride; iAccum_1 = (long)((ulong)iAccum_1 + (ulong)(long)dc_gsz.x)) {
+#line 137 "ports.go"
 				accum[iAccum_1] = accum[iAccum_1] + accum[(long)((ulong)stride + (ulong)iAccum_1)];
 			}
 		}
-#line 137 "ports.go"
+#line 140 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 138 "ports.go"
+#line 141 "ports.go"
 		if ((long)dc_lid.x == 0L) {
-#line 139 "ports.go"
+#line 142 "ports.go"
 			dc_b3 = 0;
 			dc_p4 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = accum[0];
@@ -821,7 +821,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device const float* in [[buffer(2)]], constant long& in_len [[buffer(3)]], constant long& width [[buffer(4)]], constant long& height [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -833,43 +833,43 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 	int dc_b8 = 0;
 	device float (*dc_p9);
 	int dc_b10 = 0;
-#line 156 "ports.go"
-	threadgroup float sh3[32][33];
-#line 156 "ports.go"
-	threadgroup float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long bx = 0;
-#line 157 "ports.go"
-	long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long)dc_grp.x;
+	threadgroup float sh3[32][33];
+#line 159 "ports.go"
+	threadgroup float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long bx = 0;
+#line 160 "ports.go"
+	long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long)dc_grp.x;
+#line 163 "ports.go"
 		bx = dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)(long)dc_grp.x + (ulong)(long)dc_grp.y), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long bid = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_sel_i64((dc_b2 = 0, dc_rem_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 46, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b2);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)dc_sel_i64((dc_b3 = 0, dc_div_i64(bid, dc_nz_i64((long)dc_ngr.y, dc_fault, dc_tag, 47, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b3) + (ulong)by), dc_nz_i64((long)dc_ngr.x, dc_fault, dc_tag, 48, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4);
 	}
-#line 166 "ports.go"
-	long x = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.x);
-#line 167 "ports.go"
-	long y = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.y);
-#line 168 "ports.go"
-	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 169 "ports.go"
-	x = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.x);
+	long x = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.x);
 #line 170 "ports.go"
-	y = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.y);
+	long y = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.y);
 #line 171 "ports.go"
-	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 172 "ports.go"
-	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+	x = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.x);
 #line 173 "ports.go"
+	y = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.y);
+#line 174 "ports.go"
+	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+#line 175 "ports.go"
+	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+#line 176 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &tile[dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i), 32, dc_fault, dc_tag, 49, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)dc_lid.x, 33, dc_fault, dc_tag, 50, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b7 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -877,11 +877,11 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 			*dc_p6 = dc_t1;
 		}
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b10 = 0, tile[dc_ix((long)dc_lid.x, 32, dc_fault, dc_tag, 53, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)(long)dc_lid.y + (ulong)i_1), 33, dc_fault, dc_tag, 54, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
@@ -891,55 +891,55 @@ kernel void TransposeDiagonal(device float* out [[buffer(0)]], constant long& ou
 	}
 }
 
-#line 155 "ports.go"
+#line 158 "ports.go"
 kernel void TransposeDiagonal_fast(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device const float* in [[buffer(2)]], constant long& in_len [[buffer(3)]], constant long& width [[buffer(4)]], constant long& height [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device float (*dc_p3);
-#line 156 "ports.go"
-	threadgroup float sh3[32][33];
-#line 156 "ports.go"
-	threadgroup float (*tile)[33] = sh3;
-#line 157 "ports.go"
-	long bx = 0;
-#line 157 "ports.go"
-	long by = 0;
-#line 158 "ports.go"
-	if (width == height) {
 #line 159 "ports.go"
-		by = (long)dc_grp.x;
+	threadgroup float sh3[32][33];
+#line 159 "ports.go"
+	threadgroup float (*tile)[33] = sh3;
 #line 160 "ports.go"
+	long bx = 0;
+#line 160 "ports.go"
+	long by = 0;
+#line 161 "ports.go"
+	if (width == height) {
+#line 162 "ports.go"
+		by = (long)dc_grp.x;
+#line 163 "ports.go"
 		bx = dc_rem_i64((long)((ulong)(long)dc_grp.x + (ulong)(long)dc_grp.y), (long)dc_ngr.x);
 	} else {
-#line 162 "ports.go"
+#line 165 "ports.go"
 		long bid = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
-#line 163 "ports.go"
+#line 166 "ports.go"
 		by = dc_rem_i64(bid, (long)dc_ngr.y);
-#line 164 "ports.go"
+#line 167 "ports.go"
 		bx = dc_rem_i64((long)((ulong)dc_div_i64(bid, (long)dc_ngr.y) + (ulong)by), (long)dc_ngr.x);
 	}
-#line 166 "ports.go"
-	long x = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.x);
-#line 167 "ports.go"
-	long y = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.y);
-#line 168 "ports.go"
-	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 169 "ports.go"
-	x = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.x);
+	long x = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.x);
 #line 170 "ports.go"
-	y = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.y);
+	long y = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.y);
 #line 171 "ports.go"
-	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+	long indexIn = (long)((ulong)x + (ulong)y * (ulong)width);
 #line 172 "ports.go"
-	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+	x = (long)((ulong)by * 32UL + (ulong)(long)dc_lid.x);
 #line 173 "ports.go"
+	y = (long)((ulong)bx * 32UL + (ulong)(long)dc_lid.y);
+#line 174 "ports.go"
+	long indexOut = (long)((ulong)x + (ulong)y * (ulong)height);
+#line 175 "ports.go"
+	for (long i = 0L; i < 32L; i = (long)((ulong)i + 8UL)) {
+#line 176 "ports.go"
 		tile[(long)((ulong)(long)dc_lid.y + (ulong)i)][(long)dc_lid.x] = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)indexIn + (ulong)i * (ulong)width), in_len, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 175 "ports.go"
+#line 178 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 176 "ports.go"
+#line 179 "ports.go"
 	for (long i_1 = 0L; i_1 < 32L; i_1 = (long)((ulong)i_1 + 8UL)) {
-#line 177 "ports.go"
+#line 180 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &out[dc_ix((long)((ulong)indexOut + (ulong)i_1 * (ulong)height), out_len, dc_fault, dc_tag, 52, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = tile[(long)dc_lid.x][(long)((ulong)(long)dc_lid.y + (ulong)i_1)];
@@ -949,7 +949,7 @@ kernel void TransposeDiagonal_fast(device float* out [[buffer(0)]], constant lon
 	}
 }
 
-#line 210 "ports.go"
+#line 213 "ports.go"
 kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long& callValue_len [[buffer(1)]], device const OptionData* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -958,55 +958,55 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	device float (*dc_p7);
-#line 211 "ports.go"
-	threadgroup float sh4[129];
-#line 211 "ports.go"
-	threadgroup float* exchange = sh4;
-#line 212 "ports.go"
-	long tid = (long)dc_lid.x;
-#line 213 "ports.go"
-	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)dc_grp.x, options_len, dc_fault, dc_tag, 55, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 214 "ports.go"
-	float call[5] = {};
+	threadgroup float sh4[129];
+#line 214 "ports.go"
+	threadgroup float* exchange = sh4;
 #line 215 "ports.go"
-	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+	long tid = (long)dc_lid.x;
 #line 216 "ports.go"
+	OptionData o = dc_sel_OptionData((dc_b1 = 0, options[dc_ix((long)dc_grp.x, options_len, dc_fault, dc_tag, 55, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 217 "ports.go"
+	float call[5] = {};
+#line 218 "ports.go"
+	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long)((ulong)tid * 4UL + (ulong)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0L) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512L);
 	}
-#line 221 "ports.go"
+#line 224 "ports.go"
 	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
-#line 222 "ports.go"
+#line 225 "ports.go"
 	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
-#line 223 "ports.go"
+#line 226 "ports.go"
 		dc_b2 = 0;
 		dc_p3 = &exchange[dc_ix(tid, 129, dc_fault, dc_tag, 56, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = call[0];
 		if (!dc_b2) {
 			*dc_p3 = dc_t1;
 		}
-#line 224 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 225 "ports.go"
-		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 226 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 228 "ports.go"
-			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+		call[4] = dc_sel_f32((dc_b4 = 0, exchange[dc_ix((long)((ulong)tid + 1UL), 129, dc_fault, dc_tag, 57, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 229 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * dc_sel_f32((dc_b5 = 0, call[dc_ix((long)((ulong)j + 1UL), 5, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0L) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		dc_b6 = 0;
 		dc_p7 = &callValue[dc_ix((long)dc_grp.x, callValue_len, dc_fault, dc_tag, 59, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = call[0];
@@ -1016,57 +1016,57 @@ kernel void BinomialOptions(device float* callValue [[buffer(0)]], constant long
 	}
 }
 
-#line 210 "ports.go"
-kernel void BinomialOptions_fast(device float* callValue [[buffer(0)]], constant long& callValue_len [[buffer(1)]], device const OptionData* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 211 "ports.go"
-	threadgroup float sh4[129];
-#line 211 "ports.go"
-	threadgroup float* exchange = sh4;
-#line 212 "ports.go"
-	long tid = (long)dc_lid.x;
 #line 213 "ports.go"
-	OptionData o = options[(long)dc_grp.x];
+kernel void BinomialOptions_fast(device float* callValue [[buffer(0)]], constant long& callValue_len [[buffer(1)]], device const OptionData* options [[buffer(2)]], constant long& options_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 214 "ports.go"
-	float call[5] = {};
+	threadgroup float sh4[129];
+#line 214 "ports.go"
+	threadgroup float* exchange = sh4;
 #line 215 "ports.go"
-	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+	long tid = (long)dc_lid.x;
 #line 216 "ports.go"
+	OptionData o = options[(long)dc_grp.x];
+#line 217 "ports.go"
+	float call[5] = {};
+#line 218 "ports.go"
+	for (long i = 0L; i < 4L; i = (long)((ulong)i + 1UL)) {
+#line 219 "ports.go"
 		call[i] = expiryCallValue(o.S, o.X, o.VDt, (long)((ulong)tid * 4UL + (ulong)i));
 	}
-#line 218 "ports.go"
+#line 221 "ports.go"
 	if (tid == 0L) {
-#line 219 "ports.go"
+#line 222 "ports.go"
 		exchange[128] = expiryCallValue(o.S, o.X, o.VDt, 512L);
 	}
-#line 221 "ports.go"
-	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
-#line 222 "ports.go"
-	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
-#line 223 "ports.go"
-		exchange[tid] = call[0];
 #line 224 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long finalIt = dc_max_i64(0L, (long)((ulong)tid * 4UL - 1UL));
 #line 225 "ports.go"
-		call[4] = exchange[(long)((ulong)tid + 1UL)];
+	for (long i_1 = 512L; i_1 > 0L; i_1 = (long)((ulong)i_1 - 1UL)) {
 #line 226 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+		exchange[tid] = call[0];
 #line 227 "ports.go"
-		if (i_1 > finalIt) {
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 228 "ports.go"
-			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+		call[4] = exchange[(long)((ulong)tid + 1UL)];
 #line 229 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 230 "ports.go"
+		if (i_1 > finalIt) {
+#line 231 "ports.go"
+			for (long j = 0L; j < 4L; j = (long)((ulong)j + 1UL)) {
+#line 232 "ports.go"
 				call[j] = o.PuByDf * call[(long)((ulong)j + 1UL)] + o.PdByDf * call[j];
 			}
 		}
 	}
-#line 233 "ports.go"
+#line 236 "ports.go"
 	if (tid == 0L) {
-#line 234 "ports.go"
+#line 237 "ports.go"
 		callValue[(long)dc_grp.x] = call[0];
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const float* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant long& dimx [[buffer(4)]], constant long& dimy [[buffer(5)]], constant long& dimz [[buffer(6)]], constant Stencil& dc_in_stencil [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	thread float (*dc_p2);
@@ -1099,63 +1099,63 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 	int dc_b29 = 0;
 	device float (*dc_p30);
 	Stencil stencil = dc_in_stencil;
-#line 264 "ports.go"
-	threadgroup float sh5[24][40];
-#line 260 "ports.go"
-	bool validr = true;
-#line 260 "ports.go"
-	bool validw = true;
-#line 261 "ports.go"
-	long gtidx = (long)dc_gid.x;
-#line 261 "ports.go"
-	long gtidy = (long)dc_gid.y;
-#line 262 "ports.go"
-	long ltidx = (long)dc_lid.x;
-#line 262 "ports.go"
-	long ltidy = (long)dc_lid.y;
-#line 263 "ports.go"
-	long workx = (long)dc_gsz.x;
-#line 263 "ports.go"
-	long worky = (long)dc_gsz.y;
-#line 264 "ports.go"
-	threadgroup float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long strideY = (long)((ulong)dimx + 8UL);
-#line 266 "ports.go"
-	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 267 "ports.go"
-	long inputIndex = 0L;
+	threadgroup float sh5[24][40];
+#line 263 "ports.go"
+	bool validr = true;
+#line 263 "ports.go"
+	bool validw = true;
+#line 264 "ports.go"
+	long gtidx = (long)dc_gid.x;
+#line 264 "ports.go"
+	long gtidy = (long)dc_gid.y;
+#line 265 "ports.go"
+	long ltidx = (long)dc_lid.x;
+#line 265 "ports.go"
+	long ltidy = (long)dc_lid.y;
+#line 266 "ports.go"
+	long workx = (long)dc_gsz.x;
+#line 266 "ports.go"
+	long worky = (long)dc_gsz.y;
+#line 267 "ports.go"
+	threadgroup float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long outputIndex = 0L;
+	long strideY = (long)((ulong)dimx + 8UL);
 #line 269 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
+	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 270 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
+	long inputIndex = 0L;
 #line 271 "ports.go"
-	float infront[4] = {};
-#line 271 "ports.go"
-	float behind[4] = {};
+	long outputIndex = 0L;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
 #line 273 "ports.go"
-	long tx = (long)((ulong)ltidx + 4UL);
+	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
 #line 274 "ports.go"
-	long ty = (long)((ulong)ltidy + 4UL);
+	float infront[4] = {};
+#line 274 "ports.go"
+	float behind[4] = {};
 #line 275 "ports.go"
-	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long tx = (long)((ulong)ltidx + 4UL);
+#line 277 "ports.go"
+	long ty = (long)((ulong)ltidy + 4UL);
+#line 278 "ports.go"
+	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long i = 2L; i >= 0L; i = (long)((ulong)i - 1UL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &behind[dc_ix(i, 4, dc_fault, dc_tag, 60, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -1163,65 +1163,65 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 				*dc_p2 = dc_t1;
 			}
 		}
-#line 285 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 292 "ports.go"
-	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+		current = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
+#line 295 "ports.go"
+	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b5 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long iz = 0L; iz < dimz; iz = (long)((ulong)iz + 1UL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = dc_sel_f32((dc_b6 = 0, behind[dc_ix((long)((ulong)i_2 - 1UL), 4, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 308 "ports.go"
 			infront[i_3] = dc_sel_f32((dc_b7 = 0, infront[dc_ix((long)((ulong)i_3 + 1UL), 4, dc_fault, dc_tag, 65, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b8 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 		}
-#line 310 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
-#line 312 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 313 "ports.go"
-		if (ltidy < 4L) {
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 #line 314 "ports.go"
+		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
+#line 315 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 316 "ports.go"
+		if (ltidy < 4L) {
+#line 317 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &tile[ltidy][dc_ix(tx, 40, dc_fault, dc_tag, 67, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b11 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 			if (!dc_b9) {
 				*dc_p10 = dc_t2;
 			}
-#line 315 "ports.go"
+#line 318 "ports.go"
 			dc_b12 = 0;
 			dc_p13 = &tile[dc_ix((long)((ulong)ltidy + (ulong)worky + 4UL), 24, dc_fault, dc_tag, 69, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 70, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b14 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
@@ -1229,16 +1229,16 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 				*dc_p13 = dc_t3;
 			}
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4L) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			dc_b15 = 0;
 			dc_p16 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 72, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][ltidx];
 			float dc_t4 = dc_sel_f32((dc_b17 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 			if (!dc_b15) {
 				*dc_p16 = dc_t4;
 			}
-#line 319 "ports.go"
+#line 322 "ports.go"
 			dc_b18 = 0;
 			dc_p19 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 74, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)ltidx + (ulong)workx + 4UL), 40, dc_fault, dc_tag, 75, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t5 = dc_sel_f32((dc_b20 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
@@ -1246,25 +1246,25 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 				*dc_p19 = dc_t5;
 			}
 		}
-#line 321 "ports.go"
+#line 324 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &tile[dc_ix(ty, 24, dc_fault, dc_tag, 77, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 78, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = current;
 		if (!dc_b21) {
 			*dc_p22 = dc_t6;
 		}
-#line 322 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
-#line 324 "ports.go"
-		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 325 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28));
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b29 = 0;
 			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t7 = value;
@@ -1275,7 +1275,7 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 	}
 }
 
-#line 259 "ports.go"
+#line 262 "ports.go"
 kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant long& output_len [[buffer(1)]], device const float* input [[buffer(2)]], constant long& input_len [[buffer(3)]], constant long& dimx [[buffer(4)]], constant long& dimy [[buffer(5)]], constant long& dimz [[buffer(6)]], constant Stencil& dc_in_stencil [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1288,142 +1288,142 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 	int dc_b9 = 0;
 	device float (*dc_p10);
 	Stencil stencil = dc_in_stencil;
-#line 264 "ports.go"
-	threadgroup float sh5[24][40];
-#line 260 "ports.go"
-	bool validr = true;
-#line 260 "ports.go"
-	bool validw = true;
-#line 261 "ports.go"
-	long gtidx = (long)dc_gid.x;
-#line 261 "ports.go"
-	long gtidy = (long)dc_gid.y;
-#line 262 "ports.go"
-	long ltidx = (long)dc_lid.x;
-#line 262 "ports.go"
-	long ltidy = (long)dc_lid.y;
-#line 263 "ports.go"
-	long workx = (long)dc_gsz.x;
-#line 263 "ports.go"
-	long worky = (long)dc_gsz.y;
-#line 264 "ports.go"
-	threadgroup float (*tile)[40] = sh5;
-#line 265 "ports.go"
-	long strideY = (long)((ulong)dimx + 8UL);
-#line 266 "ports.go"
-	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 267 "ports.go"
-	long inputIndex = 0L;
+	threadgroup float sh5[24][40];
+#line 263 "ports.go"
+	bool validr = true;
+#line 263 "ports.go"
+	bool validw = true;
+#line 264 "ports.go"
+	long gtidx = (long)dc_gid.x;
+#line 264 "ports.go"
+	long gtidy = (long)dc_gid.y;
+#line 265 "ports.go"
+	long ltidx = (long)dc_lid.x;
+#line 265 "ports.go"
+	long ltidy = (long)dc_lid.y;
+#line 266 "ports.go"
+	long workx = (long)dc_gsz.x;
+#line 266 "ports.go"
+	long worky = (long)dc_gsz.y;
+#line 267 "ports.go"
+	threadgroup float (*tile)[40] = sh5;
 #line 268 "ports.go"
-	long outputIndex = 0L;
+	long strideY = (long)((ulong)dimx + 8UL);
 #line 269 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
+	long strideZ = (long)((ulong)strideY * ((ulong)dimy + 8UL));
 #line 270 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
+	long inputIndex = 0L;
 #line 271 "ports.go"
-	float infront[4] = {};
-#line 271 "ports.go"
-	float behind[4] = {};
+	long outputIndex = 0L;
 #line 272 "ports.go"
-	float current = 0.0f;
+	inputIndex = (long)((ulong)inputIndex + (4UL * (ulong)strideY + 4UL));
 #line 273 "ports.go"
-	long tx = (long)((ulong)ltidx + 4UL);
+	inputIndex = (long)((ulong)inputIndex + ((ulong)gtidy * (ulong)strideY + (ulong)gtidx));
 #line 274 "ports.go"
-	long ty = (long)((ulong)ltidy + 4UL);
+	float infront[4] = {};
+#line 274 "ports.go"
+	float behind[4] = {};
 #line 275 "ports.go"
-	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+	float current = 0.0f;
 #line 276 "ports.go"
+	long tx = (long)((ulong)ltidx + 4UL);
+#line 277 "ports.go"
+	long ty = (long)((ulong)ltidy + 4UL);
+#line 278 "ports.go"
+	if (gtidx >= (long)((ulong)dimx + 4UL) || gtidy >= (long)((ulong)dimy + 4UL)) {
+#line 279 "ports.go"
 		validr = false;
 	}
-#line 278 "ports.go"
+#line 281 "ports.go"
 	if (gtidx >= dimx || gtidy >= dimy) {
-#line 279 "ports.go"
+#line 282 "ports.go"
 		validw = false;
 	}
-#line 281 "ports.go"
+#line 284 "ports.go"
 	for (long i = 2L; i >= 0L; i = (long)((ulong)i - 1UL)) {
-#line 282 "ports.go"
+#line 285 "ports.go"
 		if (validr) {
-#line 283 "ports.go"
+#line 286 "ports.go"
 			behind[i] = dc_sel_f32((dc_b1 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 61, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
-#line 285 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-	}
-#line 287 "ports.go"
-	if (validr) {
 #line 288 "ports.go"
-		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
 #line 290 "ports.go"
-	outputIndex = inputIndex;
+	if (validr) {
 #line 291 "ports.go"
-	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 292 "ports.go"
-	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+		current = dc_sel_f32((dc_b2 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 62, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	}
 #line 293 "ports.go"
-		if (validr) {
+	outputIndex = inputIndex;
 #line 294 "ports.go"
+	inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
+#line 295 "ports.go"
+	for (long i_1 = 0L; i_1 < 4L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 296 "ports.go"
+		if (validr) {
+#line 297 "ports.go"
 			infront[i_1] = dc_sel_f32((dc_b3 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 63, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		}
-#line 296 "ports.go"
+#line 299 "ports.go"
 		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 	}
-#line 298 "ports.go"
+#line 301 "ports.go"
 	for (long iz = 0L; iz < dimz; iz = (long)((ulong)iz + 1UL)) {
-#line 299 "ports.go"
+#line 302 "ports.go"
 		for (long i_2 = 3L; i_2 > 0L; i_2 = (long)((ulong)i_2 - 1UL)) {
-#line 300 "ports.go"
+#line 303 "ports.go"
 			behind[i_2] = behind[(long)((ulong)i_2 - 1UL)];
 		}
-#line 302 "ports.go"
-		behind[0] = current;
-#line 303 "ports.go"
-		current = infront[0];
-#line 304 "ports.go"
-		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
 #line 305 "ports.go"
+		behind[0] = current;
+#line 306 "ports.go"
+		current = infront[0];
+#line 307 "ports.go"
+		for (long i_3 = 0L; i_3 < 3L; i_3 = (long)((ulong)i_3 + 1UL)) {
+#line 308 "ports.go"
 			infront[i_3] = infront[(long)((ulong)i_3 + 1UL)];
 		}
-#line 307 "ports.go"
+#line 310 "ports.go"
 		if (validr) {
-#line 308 "ports.go"
+#line 311 "ports.go"
 			infront[3] = dc_sel_f32((dc_b4 = 0, input[dc_ix(inputIndex, input_len, dc_fault, dc_tag, 66, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		}
-#line 310 "ports.go"
-		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
-#line 311 "ports.go"
-		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
-#line 312 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 313 "ports.go"
-		if (ltidy < 4L) {
+		inputIndex = (long)((ulong)inputIndex + (ulong)strideZ);
 #line 314 "ports.go"
-			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		outputIndex = (long)((ulong)outputIndex + (ulong)strideZ);
 #line 315 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 316 "ports.go"
+		if (ltidy < 4L) {
+#line 317 "ports.go"
+			tile[ltidy][tx] = dc_sel_f32((dc_b5 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL * (ulong)strideY), input_len, dc_fault, dc_tag, 68, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 318 "ports.go"
 			tile[(long)((ulong)ltidy + (ulong)worky + 4UL)][tx] = dc_sel_f32((dc_b6 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)worky * (ulong)strideY), input_len, dc_fault, dc_tag, 71, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		}
-#line 317 "ports.go"
+#line 320 "ports.go"
 		if (ltidx < 4L) {
-#line 318 "ports.go"
+#line 321 "ports.go"
 			tile[ty][ltidx] = dc_sel_f32((dc_b7 = 0, input[dc_ix((long)((ulong)outputIndex - 4UL), input_len, dc_fault, dc_tag, 73, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
-#line 319 "ports.go"
+#line 322 "ports.go"
 			tile[ty][(long)((ulong)ltidx + (ulong)workx + 4UL)] = dc_sel_f32((dc_b8 = 0, input[dc_ix((long)((ulong)outputIndex + (ulong)workx), input_len, dc_fault, dc_tag, 76, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 		}
-#line 321 "ports.go"
-		tile[ty][tx] = current;
-#line 322 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 323 "ports.go"
-		float value = stencil.C[0] * current;
 #line 324 "ports.go"
-		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+		tile[ty][tx] = current;
 #line 325 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 326 "ports.go"
+		float value = stencil.C[0] * current;
+#line 327 "ports.go"
+		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 328 "ports.go"
 			value = value + stencil.C[i_4] * (infront[(long)((ulong)i_4 - 1UL)] + behind[(long)((ulong)i_4 - 1UL)] + tile[(long)((ulong)ty - (ulong)i_4)][tx] + tile[(long)((ulong)ty + (ulong)i_4)][tx] + tile[ty][(long)((ulong)tx - (ulong)i_4)] + tile[ty][(long)((ulong)tx + (ulong)i_4)]);
 		}
-#line 327 "ports.go"
+#line 330 "ports.go"
 		if (validw) {
-#line 328 "ports.go"
+#line 331 "ports.go"
 			dc_b9 = 0;
 			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = value;
@@ -1434,7 +1434,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 	}
 }
 
-#line 350 "ports.go"
+#line 353 "ports.go"
 kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buffer(1)]], device const float* src [[buffer(2)]], constant long& src_len [[buffer(3)]], constant long& imgWidth [[buffer(4)]], constant long& offsetXBlocks [[buffer(5)]], constant long& offsetYBlocks [[buffer(6)]], constant DCTMatrix& dc_in_dct [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -1451,80 +1451,80 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	device float (*dc_p13);
 	int dc_b14 = 0;
 	DCTMatrix dct = dc_in_dct;
-#line 351 "ports.go"
-	threadgroup float sh6[64];
-#line 352 "ports.go"
-	threadgroup float sh7[64];
-#line 351 "ports.go"
-	threadgroup float* block1 = sh6;
-#line 352 "ports.go"
-	threadgroup float* block2 = sh7;
-#line 353 "ports.go"
-	long bx = (long)((ulong)(long)dc_grp.x + (ulong)offsetXBlocks);
 #line 354 "ports.go"
-	long by = (long)((ulong)(long)dc_grp.y + (ulong)offsetYBlocks);
+	threadgroup float sh6[64];
 #line 355 "ports.go"
-	long tx = (long)dc_lid.x;
+	threadgroup float sh7[64];
+#line 354 "ports.go"
+	threadgroup float* block1 = sh6;
 #line 355 "ports.go"
-	long ty = (long)dc_lid.y;
+	threadgroup float* block2 = sh7;
 #line 356 "ports.go"
+	long bx = (long)((ulong)(long)dc_grp.x + (ulong)offsetXBlocks);
+#line 357 "ports.go"
+	long by = (long)((ulong)(long)dc_grp.y + (ulong)offsetYBlocks);
+#line 358 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 358 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 359 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 357 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 358 "ports.go"
-	float cur = 0.0f;
-#line 359 "ports.go"
-	long dctIndex = (long)(0UL + (ulong)ty);
 #line 360 "ports.go"
-	long block1Index = (long)(0UL + (ulong)tx);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 361 "ports.go"
-	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+	float cur = 0.0f;
 #line 362 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	long dctIndex = (long)(0UL + (ulong)ty);
 #line 363 "ports.go"
-		dctIndex = (long)((ulong)dctIndex + 8UL);
+	long block1Index = (long)(0UL + (ulong)tx);
 #line 364 "ports.go"
+	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+#line 365 "ports.go"
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 366 "ports.go"
+		dctIndex = (long)((ulong)dctIndex + 8UL);
+#line 367 "ports.go"
 		block1Index = (long)((ulong)block1Index + 8UL);
 	}
-#line 366 "ports.go"
+#line 369 "ports.go"
 	dc_b6 = 0;
 	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
 	}
-#line 367 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 368 "ports.go"
-	cur = 0.0f;
-#line 369 "ports.go"
-	long block2Index = (long)((ulong)(long)((ulong)ty << 3) + 0UL);
 #line 370 "ports.go"
-	dctIndex = (long)(0UL + (ulong)tx);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 371 "ports.go"
-	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
+	cur = 0.0f;
 #line 372 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	long block2Index = (long)((ulong)(long)((ulong)ty << 3) + 0UL);
 #line 373 "ports.go"
-		block2Index = (long)((ulong)block2Index + 1UL);
+	dctIndex = (long)(0UL + (ulong)tx);
 #line 374 "ports.go"
+	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 375 "ports.go"
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+#line 376 "ports.go"
+		block2Index = (long)((ulong)block2Index + 1UL);
+#line 377 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 	}
-#line 376 "ports.go"
+#line 379 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
 	}
-#line 377 "ports.go"
+#line 380 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 378 "ports.go"
+#line 381 "ports.go"
 	dc_b12 = 0;
 	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
@@ -1533,7 +1533,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device const float* in [[buffer(2)]], constant long& in_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1548,48 +1548,48 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 	int dc_b11 = 0;
 	device float (*dc_p12);
 	int dc_b13 = 0;
-#line 390 "ports.go"
-	threadgroup float sh8[1024];
-#line 390 "ports.go"
-	threadgroup float* temp = sh8;
-#line 391 "ports.go"
-	long thid = (long)dc_lid.x;
-#line 392 "ports.go"
-	long pout = 0L;
-#line 392 "ports.go"
-	long pin = 1L;
 #line 393 "ports.go"
-	float v = 0.0f;
+	threadgroup float sh8[1024];
+#line 393 "ports.go"
+	threadgroup float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0L) {
+	long thid = (long)dc_lid.x;
 #line 395 "ports.go"
+	long pout = 0L;
+#line 395 "ports.go"
+	long pin = 1L;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0L) {
+#line 398 "ports.go"
 		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
-#line 399 "ports.go"
-		pout = (long)(1UL - (ulong)pout);
-#line 400 "ports.go"
-		pin = (long)(1UL - (ulong)pout);
 #line 401 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
 #line 402 "ports.go"
+		pout = (long)(1UL - (ulong)pout);
+#line 403 "ports.go"
+		pin = (long)(1UL - (ulong)pout);
+#line 404 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 405 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
@@ -1598,9 +1598,9 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 408 "ports.go"
+#line 411 "ports.go"
 	dc_b11 = 0;
 	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
@@ -1609,7 +1609,7 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 	}
 }
 
-#line 389 "ports.go"
+#line 392 "ports.go"
 kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device const float* in [[buffer(2)]], constant long& in_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -1621,48 +1621,48 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 390 "ports.go"
-	threadgroup float sh8[1024];
-#line 390 "ports.go"
-	threadgroup float* temp = sh8;
-#line 391 "ports.go"
-	long thid = (long)dc_lid.x;
-#line 392 "ports.go"
-	long pout = 0L;
-#line 392 "ports.go"
-	long pin = 1L;
 #line 393 "ports.go"
-	float v = 0.0f;
+	threadgroup float sh8[1024];
+#line 393 "ports.go"
+	threadgroup float* temp = sh8;
 #line 394 "ports.go"
-	if (thid > 0L) {
+	long thid = (long)dc_lid.x;
 #line 395 "ports.go"
+	long pout = 0L;
+#line 395 "ports.go"
+	long pin = 1L;
+#line 396 "ports.go"
+	float v = 0.0f;
+#line 397 "ports.go"
+	if (thid > 0L) {
+#line 398 "ports.go"
 		v = in[(long)((ulong)thid - 1UL)];
 	}
-#line 397 "ports.go"
+#line 400 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 398 "ports.go"
-	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
-#line 399 "ports.go"
-		pout = (long)(1UL - (ulong)pout);
-#line 400 "ports.go"
-		pin = (long)(1UL - (ulong)pout);
 #line 401 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	for (long offset = 1L; offset < n; offset = (long)((ulong)offset * 2UL)) {
 #line 402 "ports.go"
+		pout = (long)(1UL - (ulong)pout);
+#line 403 "ports.go"
+		pin = (long)(1UL - (ulong)pout);
+#line 404 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 405 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
-#line 403 "ports.go"
+#line 406 "ports.go"
 		if (thid >= offset) {
-#line 404 "ports.go"
+#line 407 "ports.go"
 			dc_b6 = 0;
 			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
@@ -1671,13 +1671,13 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 			}
 		}
 	}
-#line 407 "ports.go"
+#line 410 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 408 "ports.go"
+#line 411 "ports.go"
 	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device const float* in [[buffer(2)]], constant long& in_len [[buffer(3)]], device float* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& n [[buffer(6)]], constant long& length_ [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1707,67 +1707,67 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	int dc_b26 = 0;
 	device float (*dc_p27);
 	int dc_b28 = 0;
-#line 429 "ports.go"
-	threadgroup float sh9[546];
-#line 429 "ports.go"
-	threadgroup float* temp = sh9;
-#line 430 "ports.go"
-	long thid = (long)dc_lid.x;
-#line 431 "ports.go"
-	long offset = 1L;
 #line 432 "ports.go"
-	long blockOffset = (long)((ulong)(long)dc_grp.x * (ulong)n);
+	threadgroup float sh9[546];
+#line 432 "ports.go"
+	threadgroup float* temp = sh9;
 #line 433 "ports.go"
-	long ai = thid;
+	long thid = (long)dc_lid.x;
 #line 434 "ports.go"
-	long bi = (long)((ulong)thid + (ulong)(n / 2L));
+	long offset = 1L;
 #line 435 "ports.go"
-	long bankOffsetA = conflictFree(ai);
+	long blockOffset = (long)((ulong)(long)dc_grp.x * (ulong)n);
 #line 436 "ports.go"
-	long bankOffsetB = conflictFree(bi);
+	long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long bi = (long)((ulong)thid + (ulong)(n / 2L));
 #line 438 "ports.go"
-	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+	long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+#line 442 "ports.go"
 		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b5 = 0;
 	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long d = n >> 1; d > 0L; d = d >> 1) {
-#line 447 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+	for (long d = n >> 1; d > 0L; d = d >> 1) {
 #line 450 "ports.go"
-			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 451 "ports.go"
-			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 453 "ports.go"
+			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+#line 454 "ports.go"
+			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
@@ -1775,19 +1775,19 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 				*dc_p8 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long)((ulong)offset * 2UL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0L) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 116, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b14 = 0;
 		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = 0.0f;
@@ -1795,32 +1795,32 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 			*dc_p15 = dc_t5;
 		}
 	}
-#line 461 "ports.go"
-	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
 #line 465 "ports.go"
-			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 467 "ports.go"
-			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
 #line 470 "ports.go"
+			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+#line 473 "ports.go"
 			dc_b17 = 0;
 			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b20 = 0;
 			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
@@ -1829,11 +1829,11 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
@@ -1841,9 +1841,9 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		dc_b26 = 0;
 		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
@@ -1853,7 +1853,7 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	}
 }
 
-#line 428 "ports.go"
+#line 431 "ports.go"
 kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], device const float* in [[buffer(2)]], constant long& in_len [[buffer(3)]], device float* sums [[buffer(4)]], constant long& sums_len [[buffer(5)]], constant long& n [[buffer(6)]], constant long& length_ [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -1875,67 +1875,67 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 	int dc_b18 = 0;
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 429 "ports.go"
-	threadgroup float sh9[546];
-#line 429 "ports.go"
-	threadgroup float* temp = sh9;
-#line 430 "ports.go"
-	long thid = (long)dc_lid.x;
-#line 431 "ports.go"
-	long offset = 1L;
 #line 432 "ports.go"
-	long blockOffset = (long)((ulong)(long)dc_grp.x * (ulong)n);
+	threadgroup float sh9[546];
+#line 432 "ports.go"
+	threadgroup float* temp = sh9;
 #line 433 "ports.go"
-	long ai = thid;
+	long thid = (long)dc_lid.x;
 #line 434 "ports.go"
-	long bi = (long)((ulong)thid + (ulong)(n / 2L));
+	long offset = 1L;
 #line 435 "ports.go"
-	long bankOffsetA = conflictFree(ai);
+	long blockOffset = (long)((ulong)(long)dc_grp.x * (ulong)n);
 #line 436 "ports.go"
-	long bankOffsetB = conflictFree(bi);
+	long ai = thid;
 #line 437 "ports.go"
-	float va = 0.0f;
-#line 437 "ports.go"
-	float vb = 0.0f;
+	long bi = (long)((ulong)thid + (ulong)(n / 2L));
 #line 438 "ports.go"
-	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+	long bankOffsetA = conflictFree(ai);
 #line 439 "ports.go"
+	long bankOffsetB = conflictFree(bi);
+#line 440 "ports.go"
+	float va = 0.0f;
+#line 440 "ports.go"
+	float vb = 0.0f;
+#line 441 "ports.go"
+	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
+#line 442 "ports.go"
 		va = in[(long)((ulong)blockOffset + (ulong)ai)];
 	}
-#line 441 "ports.go"
+#line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 442 "ports.go"
+#line 445 "ports.go"
 		vb = in[(long)((ulong)blockOffset + (ulong)bi)];
 	}
-#line 444 "ports.go"
+#line 447 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 445 "ports.go"
+#line 448 "ports.go"
 	dc_b3 = 0;
 	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
 	}
-#line 446 "ports.go"
-	for (long d = n >> 1; d > 0L; d = d >> 1) {
-#line 447 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 448 "ports.go"
-		if (thid < d) {
 #line 449 "ports.go"
-			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+	for (long d = n >> 1; d > 0L; d = d >> 1) {
 #line 450 "ports.go"
-			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 451 "ports.go"
-			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+		if (thid < d) {
 #line 452 "ports.go"
-			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+			long ai_1 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 453 "ports.go"
+			long bi_1 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+#line 454 "ports.go"
+			ai_1 = (long)((ulong)ai_1 + (ulong)conflictFree(ai_1));
+#line 455 "ports.go"
+			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
+#line 456 "ports.go"
 			dc_b5 = 0;
 			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
@@ -1943,14 +1943,14 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 				*dc_p6 = dc_t3;
 			}
 		}
-#line 455 "ports.go"
+#line 458 "ports.go"
 		offset = (long)((ulong)offset * 2UL);
 	}
-#line 457 "ports.go"
+#line 460 "ports.go"
 	if (thid == 0L) {
-#line 458 "ports.go"
+#line 461 "ports.go"
 		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
-#line 459 "ports.go"
+#line 462 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = 0.0f;
@@ -1958,32 +1958,32 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 461 "ports.go"
-	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
-#line 462 "ports.go"
-		offset = offset >> 1;
-#line 463 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 464 "ports.go"
-		if (thid < d_1) {
+	for (long d_1 = 1L; d_1 < n; d_1 = (long)((ulong)d_1 * 2UL)) {
 #line 465 "ports.go"
-			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
+		offset = offset >> 1;
 #line 466 "ports.go"
-			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 467 "ports.go"
-			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+		if (thid < d_1) {
 #line 468 "ports.go"
-			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+			long ai_2 = (long)((ulong)offset * (2UL * (ulong)thid + 1UL) - 1UL);
 #line 469 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			long bi_2 = (long)((ulong)offset * (2UL * (ulong)thid + 2UL) - 1UL);
 #line 470 "ports.go"
+			ai_2 = (long)((ulong)ai_2 + (ulong)conflictFree(ai_2));
+#line 471 "ports.go"
+			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
+#line 472 "ports.go"
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+#line 473 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
-#line 471 "ports.go"
+#line 474 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
@@ -1992,21 +1992,21 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 			}
 		}
 	}
-#line 474 "ports.go"
+#line 477 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 475 "ports.go"
+#line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
-#line 476 "ports.go"
+#line 479 "ports.go"
 		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 	}
-#line 478 "ports.go"
+#line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
-#line 479 "ports.go"
+#line 482 "ports.go"
 		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer(1)]], device float* wC [[buffer(2)]], constant long& wC_len [[buffer(3)]], device float* nC [[buffer(4)]], constant long& nC_len [[buffer(5)]], device float* sC [[buffer(6)]], constant long& sC_len [[buffer(7)]], device const float* j [[buffer(8)]], constant long& j_len [[buffer(9)]], device float* c [[buffer(10)]], constant long& c_len [[buffer(11)]], constant long& cols [[buffer(12)]], constant long& rows [[buffer(13)]], constant float& q0sqr [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -2089,51 +2089,51 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	device float (*dc_p79);
 	int dc_b80 = 0;
 	device float (*dc_p81);
-#line 500 "ports.go"
+#line 503 "ports.go"
 	threadgroup float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	threadgroup float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	threadgroup float sh12[16][16];
-#line 503 "ports.go"
-	threadgroup float sh13[16][16];
-#line 504 "ports.go"
-	threadgroup float sh14[16][16];
-#line 505 "ports.go"
-	threadgroup float sh15[16][16];
-#line 493 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 493 "ports.go"
-	long by = (long)dc_grp.y;
-#line 494 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 494 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 495 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 496 "ports.go"
-	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
-#line 497 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 498 "ports.go"
-	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
-#line 499 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 500 "ports.go"
-	threadgroup float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	threadgroup float (*result)[16] = sh11;
-#line 502 "ports.go"
-	threadgroup float (*north)[16] = sh12;
-#line 503 "ports.go"
-	threadgroup float (*south)[16] = sh13;
-#line 504 "ports.go"
-	threadgroup float (*east)[16] = sh14;
-#line 505 "ports.go"
-	threadgroup float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0L) {
+	threadgroup float sh13[16][16];
 #line 507 "ports.go"
+	threadgroup float sh14[16][16];
+#line 508 "ports.go"
+	threadgroup float sh15[16][16];
+#line 496 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 496 "ports.go"
+	long by = (long)dc_grp.y;
+#line 497 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 497 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 498 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 499 "ports.go"
+	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
+#line 500 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 501 "ports.go"
+	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
+#line 502 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 503 "ports.go"
+	threadgroup float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	threadgroup float (*result)[16] = sh11;
+#line 505 "ports.go"
+	threadgroup float (*north)[16] = sh12;
+#line 506 "ports.go"
+	threadgroup float (*south)[16] = sh13;
+#line 507 "ports.go"
+	threadgroup float (*east)[16] = sh14;
+#line 508 "ports.go"
+	threadgroup float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0L) {
+#line 510 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -2141,7 +2141,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p2 = dc_t1;
 		}
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -2149,9 +2149,9 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
@@ -2159,7 +2159,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p8 = dc_t3;
 		}
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
@@ -2167,11 +2167,11 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p11 = dc_t4;
 		}
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0L) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
@@ -2179,7 +2179,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p14 = dc_t5;
 		}
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		dc_b16 = 0;
 		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
@@ -2187,9 +2187,9 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p17 = dc_t6;
 		}
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
@@ -2197,7 +2197,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p20 = dc_t7;
 		}
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		dc_b22 = 0;
 		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
@@ -2205,143 +2205,143 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p23 = dc_t8;
 		}
 	}
-#line 527 "ports.go"
+#line 530 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 528 "ports.go"
+#line 531 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 529 "ports.go"
+#line 532 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 530 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
-#line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
 #line 533 "ports.go"
-	if (ty == 0L && tx == 0L) {
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 #line 534 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
-#line 535 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
+	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
 #line 538 "ports.go"
-	} else if (ty == 0L && tx == 15L) {
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
+	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
 #line 543 "ports.go"
-	} else if (ty == 15L && tx == 15L) {
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
 #line 546 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
+	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
 #line 548 "ports.go"
-	} else if (ty == 15L && tx == 0L) {
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
 #line 551 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
+	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
 #line 553 "ports.go"
-	} else if (ty == 0L) {
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
 #line 556 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
+	} else if (ty == 0L) {
 #line 557 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
 #line 558 "ports.go"
-	} else if (tx == 15L) {
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
 #line 561 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
+	} else if (tx == 15L) {
 #line 562 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
 #line 563 "ports.go"
-	} else if (ty == 15L) {
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
 #line 566 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
+	} else if (ty == 15L) {
 #line 567 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
 #line 568 "ports.go"
-	} else if (tx == 0L) {
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
 #line 571 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
+	} else if (tx == 0L) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
+#line 573 "ports.go"
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
+#line 574 "ports.go"
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
+#line 575 "ports.go"
 		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
-#line 575 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
+#line 578 "ports.go"
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
+#line 580 "ports.go"
 		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+#line 588 "ports.go"
+	float cv = 1.0f / (1.0f + den);
+#line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
 		dc_b65 = 0;
 		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
 		}
-#line 588 "ports.go"
+#line 591 "ports.go"
 	} else if (cv > 1.0f) {
-#line 589 "ports.go"
+#line 592 "ports.go"
 		dc_b67 = 0;
 		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t11 = 1.0f;
@@ -2349,7 +2349,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p68 = dc_t11;
 		}
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		dc_b69 = 0;
 		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t12 = cv;
@@ -2357,37 +2357,37 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 			*dc_p70 = dc_t12;
 		}
 	}
-#line 593 "ports.go"
+#line 596 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 594 "ports.go"
+#line 597 "ports.go"
 	dc_b71 = 0;
 	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
-#line 595 "ports.go"
+#line 598 "ports.go"
 	dc_b74 = 0;
 	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
-#line 596 "ports.go"
+#line 599 "ports.go"
 	dc_b76 = 0;
 	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
-#line 597 "ports.go"
+#line 600 "ports.go"
 	dc_b78 = 0;
 	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
-#line 598 "ports.go"
+#line 601 "ports.go"
 	dc_b80 = 0;
 	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t17 = n;
@@ -2396,7 +2396,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	}
 }
 
-#line 492 "ports.go"
+#line 495 "ports.go"
 kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[buffer(1)]], device float* wC [[buffer(2)]], constant long& wC_len [[buffer(3)]], device float* nC [[buffer(4)]], constant long& nC_len [[buffer(5)]], device float* sC [[buffer(6)]], constant long& sC_len [[buffer(7)]], device const float* j [[buffer(8)]], constant long& j_len [[buffer(9)]], device float* c [[buffer(10)]], constant long& c_len [[buffer(11)]], constant long& cols [[buffer(12)]], constant long& rows [[buffer(13)]], constant float& q0sqr [[buffer(14)]], device int* dc_fault [[buffer(15)]], constant long& dc_fault_len [[buffer(16)]], constant int& dc_tag [[buffer(17)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2411,229 +2411,229 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 	int dc_b11 = 0;
 	int dc_b12 = 0;
 	int dc_b13 = 0;
-#line 500 "ports.go"
+#line 503 "ports.go"
 	threadgroup float sh10[16][16];
-#line 501 "ports.go"
+#line 504 "ports.go"
 	threadgroup float sh11[16][16];
-#line 502 "ports.go"
+#line 505 "ports.go"
 	threadgroup float sh12[16][16];
-#line 503 "ports.go"
-	threadgroup float sh13[16][16];
-#line 504 "ports.go"
-	threadgroup float sh14[16][16];
-#line 505 "ports.go"
-	threadgroup float sh15[16][16];
-#line 493 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 493 "ports.go"
-	long by = (long)dc_grp.y;
-#line 494 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 494 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 495 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 496 "ports.go"
-	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
-#line 497 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 498 "ports.go"
-	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
-#line 499 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 500 "ports.go"
-	threadgroup float (*temp)[16] = sh10;
-#line 501 "ports.go"
-	threadgroup float (*result)[16] = sh11;
-#line 502 "ports.go"
-	threadgroup float (*north)[16] = sh12;
-#line 503 "ports.go"
-	threadgroup float (*south)[16] = sh13;
-#line 504 "ports.go"
-	threadgroup float (*east)[16] = sh14;
-#line 505 "ports.go"
-	threadgroup float (*west)[16] = sh15;
 #line 506 "ports.go"
-	if (by == 0L) {
+	threadgroup float sh13[16][16];
 #line 507 "ports.go"
+	threadgroup float sh14[16][16];
+#line 508 "ports.go"
+	threadgroup float sh15[16][16];
+#line 496 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 496 "ports.go"
+	long by = (long)dc_grp.y;
+#line 497 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 497 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 498 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 499 "ports.go"
+	long indexN = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)tx - (ulong)cols);
+#line 500 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 501 "ports.go"
+	long indexW = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty - 1UL);
+#line 502 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 503 "ports.go"
+	threadgroup float (*temp)[16] = sh10;
+#line 504 "ports.go"
+	threadgroup float (*result)[16] = sh11;
+#line 505 "ports.go"
+	threadgroup float (*north)[16] = sh12;
+#line 506 "ports.go"
+	threadgroup float (*south)[16] = sh13;
+#line 507 "ports.go"
+	threadgroup float (*east)[16] = sh14;
+#line 508 "ports.go"
+	threadgroup float (*west)[16] = sh15;
+#line 509 "ports.go"
+	if (by == 0L) {
+#line 510 "ports.go"
 		north[ty][tx] = j[(long)(16UL * (ulong)bx + (ulong)tx)];
 	} else {
-#line 509 "ports.go"
+#line 512 "ports.go"
 		north[ty][tx] = j[indexN];
 	}
-#line 511 "ports.go"
+#line 514 "ports.go"
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
-#line 512 "ports.go"
+#line 515 "ports.go"
 		south[ty][tx] = j[(long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx)];
 	} else {
-#line 514 "ports.go"
+#line 517 "ports.go"
 		south[ty][tx] = j[indexS];
 	}
-#line 516 "ports.go"
+#line 519 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 517 "ports.go"
+#line 520 "ports.go"
 	if (bx == 0L) {
-#line 518 "ports.go"
+#line 521 "ports.go"
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
-#line 520 "ports.go"
+#line 523 "ports.go"
 		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 522 "ports.go"
+#line 525 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
-#line 523 "ports.go"
+#line 526 "ports.go"
 		east[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL)];
 	} else {
-#line 525 "ports.go"
+#line 528 "ports.go"
 		east[ty][tx] = j[indexE];
 	}
-#line 527 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 528 "ports.go"
-	temp[ty][tx] = j[index];
-#line 529 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 530 "ports.go"
-	float jc = temp[ty][tx];
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 531 "ports.go"
-	float n = 0.0f;
-#line 531 "ports.go"
-	float s = 0.0f;
-#line 531 "ports.go"
-	float w = 0.0f;
-#line 531 "ports.go"
-	float e = 0.0f;
+	temp[ty][tx] = j[index];
+#line 532 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 533 "ports.go"
-	if (ty == 0L && tx == 0L) {
+	float jc = temp[ty][tx];
 #line 534 "ports.go"
-		n = north[ty][tx] - jc;
-#line 535 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+	float n = 0.0f;
+#line 534 "ports.go"
+	float s = 0.0f;
+#line 534 "ports.go"
+	float w = 0.0f;
+#line 534 "ports.go"
+	float e = 0.0f;
 #line 536 "ports.go"
-		w = west[ty][tx] - jc;
+	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+		n = north[ty][tx] - jc;
 #line 538 "ports.go"
-	} else if (ty == 0L && tx == 15L) {
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 539 "ports.go"
-		n = north[ty][tx] - jc;
+		w = west[ty][tx] - jc;
 #line 540 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 541 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
+	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		e = east[ty][tx] - jc;
-#line 543 "ports.go"
-	} else if (ty == 15L && tx == 15L) {
-#line 544 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
-#line 545 "ports.go"
-		s = south[ty][tx] - jc;
-#line 546 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
-#line 547 "ports.go"
-		e = east[ty][tx] - jc;
-#line 548 "ports.go"
-	} else if (ty == 15L && tx == 0L) {
-#line 549 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
-#line 550 "ports.go"
-		s = south[ty][tx] - jc;
-#line 551 "ports.go"
-		w = west[ty][tx] - jc;
-#line 552 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 553 "ports.go"
-	} else if (ty == 0L) {
-#line 554 "ports.go"
 		n = north[ty][tx] - jc;
-#line 555 "ports.go"
+#line 543 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 556 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
-#line 557 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 558 "ports.go"
-	} else if (tx == 15L) {
-#line 559 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
-#line 560 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 561 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
-#line 562 "ports.go"
+#line 544 "ports.go"
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
+#line 545 "ports.go"
 		e = east[ty][tx] - jc;
-#line 563 "ports.go"
-	} else if (ty == 15L) {
-#line 564 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
-#line 565 "ports.go"
+#line 546 "ports.go"
+	} else if (ty == 15L && tx == 15L) {
+#line 547 "ports.go"
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
+#line 548 "ports.go"
 		s = south[ty][tx] - jc;
-#line 566 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
-#line 567 "ports.go"
-		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
-#line 568 "ports.go"
-	} else if (tx == 0L) {
-#line 569 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
-#line 570 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 571 "ports.go"
+#line 549 "ports.go"
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
+#line 550 "ports.go"
+		e = east[ty][tx] - jc;
+#line 551 "ports.go"
+	} else if (ty == 15L && tx == 0L) {
+#line 552 "ports.go"
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
+#line 553 "ports.go"
+		s = south[ty][tx] - jc;
+#line 554 "ports.go"
 		w = west[ty][tx] - jc;
+#line 555 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 556 "ports.go"
+	} else if (ty == 0L) {
+#line 557 "ports.go"
+		n = north[ty][tx] - jc;
+#line 558 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 559 "ports.go"
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
+#line 560 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 561 "ports.go"
+	} else if (tx == 15L) {
+#line 562 "ports.go"
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
+#line 563 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 564 "ports.go"
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
+#line 565 "ports.go"
+		e = east[ty][tx] - jc;
+#line 566 "ports.go"
+	} else if (ty == 15L) {
+#line 567 "ports.go"
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
+#line 568 "ports.go"
+		s = south[ty][tx] - jc;
+#line 569 "ports.go"
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
+#line 570 "ports.go"
+		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
+#line 571 "ports.go"
+	} else if (tx == 0L) {
 #line 572 "ports.go"
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
+#line 573 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 574 "ports.go"
+		w = west[ty][tx] - jc;
+#line 575 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
-#line 574 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
-#line 575 "ports.go"
-		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
-#line 576 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
 #line 577 "ports.go"
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
+#line 578 "ports.go"
+		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
+#line 579 "ports.go"
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
+#line 580 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
-#line 579 "ports.go"
-	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
-#line 580 "ports.go"
-	float l = (n + s + w + e) / jc;
-#line 581 "ports.go"
-	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 582 "ports.go"
-	float den = 1.0f + 0.25f * l;
+	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
 #line 583 "ports.go"
-	float qsqr = num / (den * den);
+	float l = (n + s + w + e) / jc;
 #line 584 "ports.go"
-	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
+	float num = 0.5f * g2 - 0.0625f * (l * l);
 #line 585 "ports.go"
-	float cv = 1.0f / (1.0f + den);
+	float den = 1.0f + 0.25f * l;
 #line 586 "ports.go"
-	if (cv < 0.0f) {
+	float qsqr = num / (den * den);
 #line 587 "ports.go"
-		result[ty][tx] = 0.0f;
+	den = (qsqr - q0sqr) / (q0sqr * (1.0f + q0sqr));
 #line 588 "ports.go"
-	} else if (cv > 1.0f) {
+	float cv = 1.0f / (1.0f + den);
 #line 589 "ports.go"
+	if (cv < 0.0f) {
+#line 590 "ports.go"
+		result[ty][tx] = 0.0f;
+#line 591 "ports.go"
+	} else if (cv > 1.0f) {
+#line 592 "ports.go"
 		result[ty][tx] = 1.0f;
 	} else {
-#line 591 "ports.go"
+#line 594 "ports.go"
 		result[ty][tx] = cv;
 	}
-#line 593 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 594 "ports.go"
-	c[index] = result[ty][tx];
-#line 595 "ports.go"
-	eC[index] = e;
 #line 596 "ports.go"
-	wC[index] = w;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 597 "ports.go"
-	sC[index] = s;
+	c[index] = result[ty][tx];
 #line 598 "ports.go"
+	eC[index] = e;
+#line 599 "ports.go"
+	wC[index] = w;
+#line 600 "ports.go"
+	sC[index] = s;
+#line 601 "ports.go"
 	nC[index] = n;
 }
 
-#line 605 "ports.go"
+#line 608 "ports.go"
 kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[buffer(1)]], device const float* wC [[buffer(2)]], constant long& wC_len [[buffer(3)]], device const float* nC [[buffer(4)]], constant long& nC_len [[buffer(5)]], device const float* sC [[buffer(6)]], constant long& sC_len [[buffer(7)]], device float* j [[buffer(8)]], constant long& j_len [[buffer(9)]], device const float* c [[buffer(10)]], constant long& c_len [[buffer(11)]], constant long& cols [[buffer(12)]], constant long& rows [[buffer(13)]], constant float& lambda [[buffer(14)]], constant float& q0sqr [[buffer(15)]], device int* dc_fault [[buffer(16)]], constant long& dc_fault_len [[buffer(17)]], constant int& dc_tag [[buffer(18)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -2669,48 +2669,48 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	int dc_b32 = 0;
 	int dc_b33 = 0;
 	device float (*dc_p34);
-#line 611 "ports.go"
+#line 614 "ports.go"
 	threadgroup float sh16[16][16];
-#line 612 "ports.go"
-	threadgroup float sh17[16][16];
-#line 613 "ports.go"
-	threadgroup float sh18[16][16];
-#line 614 "ports.go"
-	threadgroup float sh19[16][16];
-#line 606 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 606 "ports.go"
-	long by = (long)dc_grp.y;
-#line 607 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 607 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 608 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 609 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 610 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 611 "ports.go"
-	threadgroup float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	threadgroup float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	threadgroup float (*cTemp)[16] = sh18;
-#line 614 "ports.go"
-	threadgroup float (*temp)[16] = sh19;
 #line 615 "ports.go"
+	threadgroup float sh17[16][16];
+#line 616 "ports.go"
+	threadgroup float sh18[16][16];
+#line 617 "ports.go"
+	threadgroup float sh19[16][16];
+#line 609 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 609 "ports.go"
+	long by = (long)dc_grp.y;
+#line 610 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 610 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 611 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 612 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 613 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 614 "ports.go"
+	threadgroup float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	threadgroup float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	threadgroup float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	threadgroup float (*temp)[16] = sh19;
+#line 618 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 616 "ports.go"
+#line 619 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 617 "ports.go"
+#line 620 "ports.go"
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
-#line 618 "ports.go"
+#line 621 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -2718,7 +2718,7 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 			*dc_p5 = dc_t2;
 		}
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
@@ -2726,11 +2726,11 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 			*dc_p8 = dc_t3;
 		}
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		dc_b10 = 0;
 		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
@@ -2738,7 +2738,7 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 			*dc_p11 = dc_t4;
 		}
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		dc_b13 = 0;
 		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
@@ -2746,76 +2746,76 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 			*dc_p14 = dc_t5;
 		}
 	}
-#line 628 "ports.go"
+#line 631 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 629 "ports.go"
+#line 632 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 630 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 631 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
-#line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
 #line 633 "ports.go"
-	if (ty == 15L && tx == 15L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 #line 635 "ports.go"
-	} else if (tx == 15L) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
+	if (ty == 15L && tx == 15L) {
 #line 637 "ports.go"
-	} else if (ty == 15L) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
-#line 638 "ports.go"
+#line 637 "ports.go"
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 #line 638 "ports.go"
+	} else if (tx == 15L) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
+#line 640 "ports.go"
+	} else if (ty == 15L) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	}
-#line 642 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 #line 645 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+#line 648 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 649 "ports.go"
 	dc_b33 = 0;
 	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = value;
@@ -2824,129 +2824,129 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	}
 }
 
-#line 605 "ports.go"
-kernel void Srad2_fast(device const float* eC [[buffer(0)]], constant long& eC_len [[buffer(1)]], device const float* wC [[buffer(2)]], constant long& wC_len [[buffer(3)]], device const float* nC [[buffer(4)]], constant long& nC_len [[buffer(5)]], device const float* sC [[buffer(6)]], constant long& sC_len [[buffer(7)]], device float* j [[buffer(8)]], constant long& j_len [[buffer(9)]], device const float* c [[buffer(10)]], constant long& c_len [[buffer(11)]], constant long& cols [[buffer(12)]], constant long& rows [[buffer(13)]], constant float& lambda [[buffer(14)]], constant float& q0sqr [[buffer(15)]], device int* dc_fault [[buffer(16)]], constant long& dc_fault_len [[buffer(17)]], constant int& dc_tag [[buffer(18)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 611 "ports.go"
-	threadgroup float sh16[16][16];
-#line 612 "ports.go"
-	threadgroup float sh17[16][16];
-#line 613 "ports.go"
-	threadgroup float sh18[16][16];
-#line 614 "ports.go"
-	threadgroup float sh19[16][16];
-#line 606 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 606 "ports.go"
-	long by = (long)dc_grp.y;
-#line 607 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 607 "ports.go"
-	long ty = (long)dc_lid.y;
 #line 608 "ports.go"
-	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
-#line 609 "ports.go"
-	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
-#line 610 "ports.go"
-	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
-#line 611 "ports.go"
-	threadgroup float (*southC)[16] = sh16;
-#line 612 "ports.go"
-	threadgroup float (*eastC)[16] = sh17;
-#line 613 "ports.go"
-	threadgroup float (*cTemp)[16] = sh18;
+kernel void Srad2_fast(device const float* eC [[buffer(0)]], constant long& eC_len [[buffer(1)]], device const float* wC [[buffer(2)]], constant long& wC_len [[buffer(3)]], device const float* nC [[buffer(4)]], constant long& nC_len [[buffer(5)]], device const float* sC [[buffer(6)]], constant long& sC_len [[buffer(7)]], device float* j [[buffer(8)]], constant long& j_len [[buffer(9)]], device const float* c [[buffer(10)]], constant long& c_len [[buffer(11)]], constant long& cols [[buffer(12)]], constant long& rows [[buffer(13)]], constant float& lambda [[buffer(14)]], constant float& q0sqr [[buffer(15)]], device int* dc_fault [[buffer(16)]], constant long& dc_fault_len [[buffer(17)]], constant int& dc_tag [[buffer(18)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 614 "ports.go"
-	threadgroup float (*temp)[16] = sh19;
+	threadgroup float sh16[16][16];
 #line 615 "ports.go"
-	temp[ty][tx] = j[index];
+	threadgroup float sh17[16][16];
 #line 616 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	threadgroup float sh18[16][16];
 #line 617 "ports.go"
-	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
+	threadgroup float sh19[16][16];
+#line 609 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 609 "ports.go"
+	long by = (long)dc_grp.y;
+#line 610 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 610 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 611 "ports.go"
+	long index = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + (ulong)tx);
+#line 612 "ports.go"
+	long indexS = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * 16UL + (ulong)tx);
+#line 613 "ports.go"
+	long indexE = (long)((ulong)cols * 16UL * (ulong)by + 16UL * (ulong)bx + (ulong)cols * (ulong)ty + 16UL);
+#line 614 "ports.go"
+	threadgroup float (*southC)[16] = sh16;
+#line 615 "ports.go"
+	threadgroup float (*eastC)[16] = sh17;
+#line 616 "ports.go"
+	threadgroup float (*cTemp)[16] = sh18;
+#line 617 "ports.go"
+	threadgroup float (*temp)[16] = sh19;
 #line 618 "ports.go"
+	temp[ty][tx] = j[index];
+#line 619 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 620 "ports.go"
+	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
+#line 621 "ports.go"
 		southC[ty][tx] = c[(long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx)];
 	} else {
-#line 620 "ports.go"
+#line 623 "ports.go"
 		southC[ty][tx] = c[indexS];
 	}
-#line 622 "ports.go"
+#line 625 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 623 "ports.go"
+#line 626 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
-#line 624 "ports.go"
+#line 627 "ports.go"
 		eastC[ty][tx] = c[(long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL)];
 	} else {
-#line 626 "ports.go"
+#line 629 "ports.go"
 		eastC[ty][tx] = c[indexE];
 	}
-#line 628 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 629 "ports.go"
-	cTemp[ty][tx] = c[index];
-#line 630 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 631 "ports.go"
-	float cc = cTemp[ty][tx];
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 632 "ports.go"
-	float cn = 0.0f;
-#line 632 "ports.go"
-	float cs = 0.0f;
-#line 632 "ports.go"
-	float cw = 0.0f;
-#line 632 "ports.go"
-	float ce = 0.0f;
+	cTemp[ty][tx] = c[index];
 #line 633 "ports.go"
-	if (ty == 15L && tx == 15L) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 634 "ports.go"
-		cn = cc;
-#line 634 "ports.go"
-		cs = southC[ty][tx];
-#line 634 "ports.go"
-		cw = cc;
-#line 634 "ports.go"
-		ce = eastC[ty][tx];
+	float cc = cTemp[ty][tx];
 #line 635 "ports.go"
-	} else if (tx == 15L) {
+	float cn = 0.0f;
+#line 635 "ports.go"
+	float cs = 0.0f;
+#line 635 "ports.go"
+	float cw = 0.0f;
+#line 635 "ports.go"
+	float ce = 0.0f;
 #line 636 "ports.go"
-		cn = cc;
-#line 636 "ports.go"
-		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
-#line 636 "ports.go"
-		cw = cc;
-#line 636 "ports.go"
-		ce = eastC[ty][tx];
+	if (ty == 15L && tx == 15L) {
 #line 637 "ports.go"
-	} else if (ty == 15L) {
-#line 638 "ports.go"
 		cn = cc;
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cs = southC[ty][tx];
-#line 638 "ports.go"
+#line 637 "ports.go"
 		cw = cc;
+#line 637 "ports.go"
+		ce = eastC[ty][tx];
 #line 638 "ports.go"
+	} else if (tx == 15L) {
+#line 639 "ports.go"
+		cn = cc;
+#line 639 "ports.go"
+		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
+#line 639 "ports.go"
+		cw = cc;
+#line 639 "ports.go"
+		ce = eastC[ty][tx];
+#line 640 "ports.go"
+	} else if (ty == 15L) {
+#line 641 "ports.go"
+		cn = cc;
+#line 641 "ports.go"
+		cs = southC[ty][tx];
+#line 641 "ports.go"
+		cw = cc;
+#line 641 "ports.go"
 		ce = cTemp[ty][(long)((ulong)tx + 1UL)];
 	} else {
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cn = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cs = cTemp[(long)((ulong)ty + 1UL)][tx];
-#line 640 "ports.go"
+#line 643 "ports.go"
 		cw = cc;
-#line 640 "ports.go"
+#line 643 "ports.go"
 		ce = cTemp[ty][(long)((ulong)tx + 1UL)];
 	}
-#line 642 "ports.go"
-	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
-#line 643 "ports.go"
-	float value = 0.25f * lambda * dSum;
-#line 644 "ports.go"
-	value = value + temp[ty][tx];
 #line 645 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	float dSum = cn * nC[index] + cs * sC[index] + cw * wC[index] + ce * eC[index];
 #line 646 "ports.go"
+	float value = 0.25f * lambda * dSum;
+#line 647 "ports.go"
+	value = value + temp[ty][tx];
+#line 648 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 649 "ports.go"
 	j[index] = value;
 }
 
-#line 657 "ports.go"
+#line 660 "ports.go"
 kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[buffer(1)]], constant long& matrixDim [[buffer(2)]], constant long& offset [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -2980,101 +2980,101 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 	int dc_b30 = 0;
 	device float (*dc_p31);
 	int dc_b32 = 0;
-#line 658 "ports.go"
+#line 661 "ports.go"
 	threadgroup float sh20[16][16];
-#line 659 "ports.go"
-	threadgroup float sh21[16][16];
-#line 660 "ports.go"
-	threadgroup float sh22[16][16];
-#line 658 "ports.go"
-	threadgroup float (*dia)[16] = sh20;
-#line 659 "ports.go"
-	threadgroup float (*periRow)[16] = sh21;
-#line 660 "ports.go"
-	threadgroup float (*periCol)[16] = sh22;
-#line 661 "ports.go"
-	long i = 0;
-#line 661 "ports.go"
-	long j = 0;
-#line 661 "ports.go"
-	long arrayOffset = 0;
-#line 661 "ports.go"
-	long idx = 0;
 #line 662 "ports.go"
-	if ((long)dc_lid.x < 16L) {
+	threadgroup float sh21[16][16];
 #line 663 "ports.go"
-		idx = (long)dc_lid.x;
+	threadgroup float sh22[16][16];
+#line 661 "ports.go"
+	threadgroup float (*dia)[16] = sh20;
+#line 662 "ports.go"
+	threadgroup float (*periRow)[16] = sh21;
+#line 663 "ports.go"
+	threadgroup float (*periCol)[16] = sh22;
 #line 664 "ports.go"
-		arrayOffset = (long)((ulong)offset * (ulong)matrixDim + (ulong)offset);
+	long i = 0;
+#line 664 "ports.go"
+	long j = 0;
+#line 664 "ports.go"
+	long arrayOffset = 0;
+#line 664 "ports.go"
+	long idx = 0;
 #line 665 "ports.go"
-		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+	if ((long)dc_lid.x < 16L) {
 #line 666 "ports.go"
+		idx = (long)dc_lid.x;
+#line 667 "ports.go"
+		arrayOffset = (long)((ulong)offset * (ulong)matrixDim + (ulong)offset);
+#line 668 "ports.go"
+		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
+#line 669 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 667 "ports.go"
+#line 670 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
-#line 669 "ports.go"
+#line 672 "ports.go"
 		arrayOffset = (long)((ulong)offset * (ulong)matrixDim + (ulong)offset);
-#line 670 "ports.go"
+#line 673 "ports.go"
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
-#line 671 "ports.go"
+#line 674 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 672 "ports.go"
+#line 675 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	} else {
-#line 675 "ports.go"
-		idx = (long)((ulong)(long)dc_lid.x - 16UL);
-#line 676 "ports.go"
-		arrayOffset = (long)(((ulong)offset + 8UL) * (ulong)matrixDim + (ulong)offset);
-#line 677 "ports.go"
-		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 678 "ports.go"
+		idx = (long)((ulong)(long)dc_lid.x - 16UL);
+#line 679 "ports.go"
+		arrayOffset = (long)(((ulong)offset + 8UL) * (ulong)matrixDim + (ulong)offset);
+#line 680 "ports.go"
+		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 681 "ports.go"
 			dc_b7 = 0;
 			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
-#line 679 "ports.go"
+#line 682 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
-#line 681 "ports.go"
+#line 684 "ports.go"
 		arrayOffset = (long)(((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL) * (ulong)matrixDim + (ulong)offset);
-#line 682 "ports.go"
+#line 685 "ports.go"
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
-#line 683 "ports.go"
+#line 686 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
-#line 684 "ports.go"
+#line 687 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	}
-#line 687 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 688 "ports.go"
-	if ((long)dc_lid.x < 16L) {
-#line 689 "ports.go"
-		idx = (long)dc_lid.x;
 #line 690 "ports.go"
-		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 691 "ports.go"
-			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
+	if ((long)dc_lid.x < 16L) {
 #line 692 "ports.go"
+		idx = (long)dc_lid.x;
+#line 693 "ports.go"
+		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 694 "ports.go"
+			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
+#line 695 "ports.go"
 				dc_b13 = 0;
 				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
@@ -3084,13 +3084,13 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			}
 		}
 	} else {
-#line 696 "ports.go"
-		idx = (long)((ulong)(long)dc_lid.x - 16UL);
-#line 697 "ports.go"
-		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
-#line 698 "ports.go"
-			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 699 "ports.go"
+		idx = (long)((ulong)(long)dc_lid.x - 16UL);
+#line 700 "ports.go"
+		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 701 "ports.go"
+			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
+#line 702 "ports.go"
 				dc_b18 = 0;
 				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
@@ -3098,7 +3098,7 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 					*dc_p19 = dc_t6;
 				}
 			}
-#line 701 "ports.go"
+#line 704 "ports.go"
 			dc_b23 = 0;
 			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
@@ -3107,47 +3107,47 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			}
 		}
 	}
-#line 704 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 705 "ports.go"
-	if ((long)dc_lid.x < 16L) {
-#line 706 "ports.go"
-		idx = (long)dc_lid.x;
 #line 707 "ports.go"
-		arrayOffset = (long)(((ulong)offset + 1UL) * (ulong)matrixDim + (ulong)offset);
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 708 "ports.go"
-		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+	if ((long)dc_lid.x < 16L) {
 #line 709 "ports.go"
+		idx = (long)dc_lid.x;
+#line 710 "ports.go"
+		arrayOffset = (long)(((ulong)offset + 1UL) * (ulong)matrixDim + (ulong)offset);
+#line 711 "ports.go"
+		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 712 "ports.go"
 			dc_b27 = 0;
 			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
-#line 710 "ports.go"
+#line 713 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	} else {
-#line 713 "ports.go"
-		idx = (long)((ulong)(long)dc_lid.x - 16UL);
-#line 714 "ports.go"
-		arrayOffset = (long)(((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL) * (ulong)matrixDim + (ulong)offset);
-#line 715 "ports.go"
-		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 716 "ports.go"
+		idx = (long)((ulong)(long)dc_lid.x - 16UL);
+#line 717 "ports.go"
+		arrayOffset = (long)(((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL) * (ulong)matrixDim + (ulong)offset);
+#line 718 "ports.go"
+		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 719 "ports.go"
 			dc_b30 = 0;
 			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
-#line 717 "ports.go"
+#line 720 "ports.go"
 			arrayOffset = (long)((ulong)arrayOffset + (ulong)matrixDim);
 		}
 	}
 }
 
-#line 726 "ports.go"
+#line 729 "ports.go"
 kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[buffer(1)]], constant long& matrixDim [[buffer(2)]], constant long& offset [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -3160,46 +3160,46 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 	int dc_b9 = 0;
 	device float (*dc_p10);
 	int dc_b11 = 0;
-#line 727 "ports.go"
-	threadgroup float sh23[16][16];
-#line 728 "ports.go"
-	threadgroup float sh24[16][16];
-#line 727 "ports.go"
-	threadgroup float (*periRow)[16] = sh23;
-#line 728 "ports.go"
-	threadgroup float (*periCol)[16] = sh24;
-#line 729 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 729 "ports.go"
-	long ty = (long)dc_lid.y;
 #line 730 "ports.go"
-	long globalRowID = (long)((ulong)offset + ((ulong)(long)dc_grp.y + 1UL) * 16UL);
+	threadgroup float sh23[16][16];
 #line 731 "ports.go"
-	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
+	threadgroup float sh24[16][16];
+#line 730 "ports.go"
+	threadgroup float (*periRow)[16] = sh23;
+#line 731 "ports.go"
+	threadgroup float (*periCol)[16] = sh24;
 #line 732 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 732 "ports.go"
+	long ty = (long)dc_lid.y;
+#line 733 "ports.go"
+	long globalRowID = (long)((ulong)offset + ((ulong)(long)dc_grp.y + 1UL) * 16UL);
+#line 734 "ports.go"
+	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
+#line 735 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 733 "ports.go"
+#line 736 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 734 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 735 "ports.go"
-	float sum = 0.0f;
-#line 736 "ports.go"
-	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 737 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 738 "ports.go"
+	float sum = 0.0f;
+#line 739 "ports.go"
+	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 740 "ports.go"
 		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 	}
-#line 739 "ports.go"
+#line 742 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
@@ -3208,42 +3208,42 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 	}
 }
 
-#line 726 "ports.go"
+#line 729 "ports.go"
 kernel void LudInternal_fast(device float* m [[buffer(0)]], constant long& m_len [[buffer(1)]], constant long& matrixDim [[buffer(2)]], constant long& offset [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 727 "ports.go"
-	threadgroup float sh23[16][16];
-#line 728 "ports.go"
-	threadgroup float sh24[16][16];
-#line 727 "ports.go"
-	threadgroup float (*periRow)[16] = sh23;
-#line 728 "ports.go"
-	threadgroup float (*periCol)[16] = sh24;
-#line 729 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 729 "ports.go"
-	long ty = (long)dc_lid.y;
 #line 730 "ports.go"
-	long globalRowID = (long)((ulong)offset + ((ulong)(long)dc_grp.y + 1UL) * 16UL);
+	threadgroup float sh23[16][16];
 #line 731 "ports.go"
-	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
+	threadgroup float sh24[16][16];
+#line 730 "ports.go"
+	threadgroup float (*periRow)[16] = sh23;
+#line 731 "ports.go"
+	threadgroup float (*periCol)[16] = sh24;
 #line 732 "ports.go"
-	periRow[ty][tx] = m[(long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)];
+	long tx = (long)dc_lid.x;
+#line 732 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 733 "ports.go"
-	periCol[ty][tx] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx)];
+	long globalRowID = (long)((ulong)offset + ((ulong)(long)dc_grp.y + 1UL) * 16UL);
 #line 734 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
 #line 735 "ports.go"
-	float sum = 0.0f;
+	periRow[ty][tx] = m[(long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)];
 #line 736 "ports.go"
-	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+	periCol[ty][tx] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx)];
 #line 737 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 738 "ports.go"
+	float sum = 0.0f;
+#line 739 "ports.go"
+	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
+#line 740 "ports.go"
 		sum = sum + periCol[ty][i] * periRow[i][tx];
 	}
-#line 739 "ports.go"
+#line 742 "ports.go"
 	m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] = m[(long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx)] - sum;
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant bool& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup uint (*dc_p2);
@@ -3281,90 +3281,90 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 	int dc_b34 = 0;
 	device uint (*dc_p35);
 	int dc_b36 = 0;
-#line 904 "ports.go"
-	threadgroup uint sh28[1024];
-#line 905 "ports.go"
-	threadgroup uint sh29[1024];
-#line 904 "ports.go"
-	threadgroup uint* sKey = sh28;
-#line 905 "ports.go"
-	threadgroup uint* sVal = sh29;
-#line 906 "ports.go"
-	uint tid = (uint)(long)dc_lid.x;
 #line 907 "ports.go"
-	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+	threadgroup uint sh28[1024];
 #line 908 "ports.go"
+	threadgroup uint sh29[1024];
+#line 907 "ports.go"
+	threadgroup uint* sKey = sh28;
+#line 908 "ports.go"
+	threadgroup uint* sVal = sh29;
+#line 909 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 910 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 911 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 909 "ports.go"
+#line 912 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 910 "ports.go"
+#line 913 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 911 "ports.go"
+#line 914 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 912 "ports.go"
-	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
-#line 913 "ports.go"
-		uint lPos = tid & (stride - 1u);
-#line 914 "ports.go"
-		uint base = 2u * (tid - lPos);
 #line 915 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+		uint lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+		uint base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
-#line 919 "ports.go"
-		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
-#line 920 "ports.go"
-		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
-#line 921 "ports.go"
-		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
-#line 922 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 919 "ports.go"
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+#line 920 "ports.go"
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+#line 921 "ports.go"
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+#line 922 "ports.go"
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
 #line 923 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 924 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 925 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 926 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b21 = 0;
 		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b23 = 0;
 		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t8 = valB;
@@ -3372,30 +3372,30 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 			*dc_p24 = dc_t8;
 		}
 	}
-#line 928 "ports.go"
+#line 931 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 929 "ports.go"
+#line 932 "ports.go"
 	dc_b25 = 0;
 	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
-#line 930 "ports.go"
+#line 933 "ports.go"
 	dc_b28 = 0;
 	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
-#line 931 "ports.go"
+#line 934 "ports.go"
 	dc_b31 = 0;
 	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
-#line 932 "ports.go"
+#line 935 "ports.go"
 	dc_b34 = 0;
 	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
@@ -3404,7 +3404,7 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 	}
 }
 
-#line 903 "ports.go"
+#line 906 "ports.go"
 kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant bool& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3418,70 +3418,70 @@ kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant lon
 	threadgroup uint (*dc_p10);
 	int dc_b11 = 0;
 	threadgroup uint (*dc_p12);
-#line 904 "ports.go"
-	threadgroup uint sh28[1024];
-#line 905 "ports.go"
-	threadgroup uint sh29[1024];
-#line 904 "ports.go"
-	threadgroup uint* sKey = sh28;
-#line 905 "ports.go"
-	threadgroup uint* sVal = sh29;
-#line 906 "ports.go"
-	uint tid = (uint)(long)dc_lid.x;
 #line 907 "ports.go"
-	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+	threadgroup uint sh28[1024];
 #line 908 "ports.go"
-	sKey[tid] = srcKey[g];
+	threadgroup uint sh29[1024];
+#line 907 "ports.go"
+	threadgroup uint* sKey = sh28;
+#line 908 "ports.go"
+	threadgroup uint* sVal = sh29;
 #line 909 "ports.go"
-	sVal[tid] = srcVal[g];
+	uint tid = (uint)(long)dc_lid.x;
 #line 910 "ports.go"
-	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
 #line 911 "ports.go"
-	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+	sKey[tid] = srcKey[g];
 #line 912 "ports.go"
-	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
+	sVal[tid] = srcVal[g];
 #line 913 "ports.go"
-		uint lPos = tid & (stride - 1u);
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
 #line 914 "ports.go"
-		uint base = 2u * (tid - lPos);
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
 #line 915 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	for (uint stride = 1u; stride < arrayLength; stride = stride << 1) {
 #line 916 "ports.go"
-		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		uint lPos = tid & (stride - 1u);
 #line 917 "ports.go"
-		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		uint base = 2u * (tid - lPos);
 #line 918 "ports.go"
-		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
-#line 919 "ports.go"
-		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
-#line 920 "ports.go"
-		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
-#line 921 "ports.go"
-		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
-#line 922 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 919 "ports.go"
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 920 "ports.go"
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 921 "ports.go"
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 922 "ports.go"
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 923 "ports.go"
+		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 924 "ports.go"
+		uint posB = binarySearchInclusive(keyB, sKey, base, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
+#line 925 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 926 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
-#line 924 "ports.go"
+#line 927 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
-#line 925 "ports.go"
+#line 928 "ports.go"
 		dc_b9 = 0;
 		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
-#line 926 "ports.go"
+#line 929 "ports.go"
 		dc_b11 = 0;
 		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t4 = valB;
@@ -3489,19 +3489,19 @@ kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant lon
 			*dc_p12 = dc_t4;
 		}
 	}
-#line 928 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 929 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 930 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 931 "ports.go"
-	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 932 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 933 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 934 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 935 "ports.go"
 	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
 }
 
-#line 948 "ports.go"
+#line 951 "ports.go"
 kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant uint& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup uint (*dc_p2);
@@ -3527,97 +3527,97 @@ kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant l
 	int dc_b22 = 0;
 	device uint (*dc_p23);
 	int dc_b24 = 0;
-#line 949 "ports.go"
-	threadgroup uint sh30[1024];
-#line 950 "ports.go"
-	threadgroup uint sh31[1024];
-#line 949 "ports.go"
-	threadgroup uint* sKey = sh30;
-#line 950 "ports.go"
-	threadgroup uint* sVal = sh31;
-#line 951 "ports.go"
-	uint tid = (uint)(long)dc_lid.x;
 #line 952 "ports.go"
-	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+	threadgroup uint sh30[1024];
 #line 953 "ports.go"
+	threadgroup uint sh31[1024];
+#line 952 "ports.go"
+	threadgroup uint* sKey = sh30;
+#line 953 "ports.go"
+	threadgroup uint* sVal = sh31;
+#line 954 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 955 "ports.go"
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+#line 956 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 954 "ports.go"
+#line 957 "ports.go"
 	dc_b4 = 0;
 	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
-#line 955 "ports.go"
+#line 958 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
-#line 956 "ports.go"
+#line 959 "ports.go"
 	dc_b10 = 0;
 	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
-#line 957 "ports.go"
+#line 960 "ports.go"
 	for (uint size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		uint stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		uint offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 966 "ports.go"
+#line 969 "ports.go"
 			uint pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 		}
-#line 969 "ports.go"
-		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 971 "ports.go"
-			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 974 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			}
 		}
 	}
-#line 977 "ports.go"
+#line 980 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 978 "ports.go"
+#line 981 "ports.go"
 	dc_b13 = 0;
 	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
-#line 979 "ports.go"
+#line 982 "ports.go"
 	dc_b16 = 0;
 	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
-#line 980 "ports.go"
+#line 983 "ports.go"
 	dc_b19 = 0;
 	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
-#line 981 "ports.go"
+#line 984 "ports.go"
 	dc_b22 = 0;
 	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
@@ -3626,68 +3626,68 @@ kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant l
 	}
 }
 
-#line 948 "ports.go"
-kernel void OddEvenMergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant uint& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 949 "ports.go"
-	threadgroup uint sh30[1024];
-#line 950 "ports.go"
-	threadgroup uint sh31[1024];
-#line 949 "ports.go"
-	threadgroup uint* sKey = sh30;
-#line 950 "ports.go"
-	threadgroup uint* sVal = sh31;
 #line 951 "ports.go"
-	uint tid = (uint)(long)dc_lid.x;
+kernel void OddEvenMergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant long& dstKey_len [[buffer(1)]], device uint* dstVal [[buffer(2)]], constant long& dstVal_len [[buffer(3)]], device const uint* srcKey [[buffer(4)]], constant long& srcKey_len [[buffer(5)]], device const uint* srcVal [[buffer(6)]], constant long& srcVal_len [[buffer(7)]], constant uint& arrayLength [[buffer(8)]], constant uint& dir [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 952 "ports.go"
-	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
+	threadgroup uint sh30[1024];
 #line 953 "ports.go"
-	sKey[tid] = srcKey[g];
+	threadgroup uint sh31[1024];
+#line 952 "ports.go"
+	threadgroup uint* sKey = sh30;
+#line 953 "ports.go"
+	threadgroup uint* sVal = sh31;
 #line 954 "ports.go"
-	sVal[tid] = srcVal[g];
+	uint tid = (uint)(long)dc_lid.x;
 #line 955 "ports.go"
-	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
 #line 956 "ports.go"
-	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+	sKey[tid] = srcKey[g];
 #line 957 "ports.go"
+	sVal[tid] = srcVal[g];
+#line 958 "ports.go"
+	sKey[tid + 512u] = srcKey[(long)((ulong)g + 512UL)];
+#line 959 "ports.go"
+	sVal[tid + 512u] = srcVal[(long)((ulong)g + 512UL)];
+#line 960 "ports.go"
 	for (uint size = 2u; size <= arrayLength; size = size << 1) {
-#line 962 "ports.go"
+#line 965 "ports.go"
 		uint stride = size / 2u;
-#line 963 "ports.go"
+#line 966 "ports.go"
 		uint offset = tid & (stride - 1u);
 		{
-#line 965 "ports.go"
+#line 968 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 966 "ports.go"
+#line 969 "ports.go"
 			uint pos = 2u * tid - (tid & (stride - 1u));
-#line 967 "ports.go"
+#line 970 "ports.go"
 			compareExchange(sKey, sVal, pos, pos + stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 		}
-#line 969 "ports.go"
-		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
-#line 970 "ports.go"
-			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 971 "ports.go"
-			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
 #line 972 "ports.go"
-			if (offset >= stride_1) {
+		for (uint stride_1 = size / 4u; stride_1 > 0u; stride_1 = stride_1 >> 1) {
 #line 973 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 974 "ports.go"
+			uint pos_1 = 2u * tid - (tid & (stride_1 - 1u));
+#line 975 "ports.go"
+			if (offset >= stride_1) {
+#line 976 "ports.go"
 				compareExchange(sKey, sVal, pos_1 - stride_1, pos_1, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 			}
 		}
 	}
-#line 977 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 978 "ports.go"
-	dstKey[g] = sKey[tid];
-#line 979 "ports.go"
-	dstVal[g] = sVal[tid];
 #line 980 "ports.go"
-	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 981 "ports.go"
+	dstKey[g] = sKey[tid];
+#line 982 "ports.go"
+	dstVal[g] = sVal[tid];
+#line 983 "ports.go"
+	dstKey[(long)((ulong)g + 512UL)] = sKey[tid + 512u];
+#line 984 "ports.go"
 	dstVal[(long)((ulong)g + 512UL)] = sVal[tid + 512u];
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& partial_len [[buffer(1)]], device const uint* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant uint& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup uint (*dc_p2);
@@ -3695,17 +3695,17 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device uint (*dc_p6);
-#line 1019 "ports.go"
-	threadgroup uint sh32[1536];
-#line 1019 "ports.go"
-	threadgroup uint* sHist = sh32;
-#line 1020 "ports.go"
-	uint tid = (uint)(long)dc_lid.x;
-#line 1021 "ports.go"
-	uint warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (uint i = 0u; i < 8u; i = i + 1u) {
+	threadgroup uint sh32[1536];
+#line 1022 "ports.go"
+	threadgroup uint* sHist = sh32;
 #line 1023 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 1024 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t1 = 0u;
@@ -3713,25 +3713,25 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 			*dc_p2 = dc_t1;
 		}
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
-#line 1029 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1030 "ports.go"
-	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		uint sum = 0u;
 #line 1032 "ports.go"
-		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1033 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		uint sum = 0u;
+#line 1035 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		dc_b5 = 0;
 		dc_p6 = &partial[dc_ix((uint)(long)dc_grp.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = sum;
@@ -3741,46 +3741,46 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 	}
 }
 
-#line 1018 "ports.go"
+#line 1021 "ports.go"
 kernel void Histogram256_fast(device uint* partial [[buffer(0)]], constant long& partial_len [[buffer(1)]], device const uint* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant uint& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 1019 "ports.go"
-	threadgroup uint sh32[1536];
-#line 1019 "ports.go"
-	threadgroup uint* sHist = sh32;
-#line 1020 "ports.go"
-	uint tid = (uint)(long)dc_lid.x;
-#line 1021 "ports.go"
-	uint warpBase = (tid >> 5) * 256u;
 #line 1022 "ports.go"
-	for (uint i = 0u; i < 8u; i = i + 1u) {
+	threadgroup uint sh32[1536];
+#line 1022 "ports.go"
+	threadgroup uint* sHist = sh32;
 #line 1023 "ports.go"
+	uint tid = (uint)(long)dc_lid.x;
+#line 1024 "ports.go"
+	uint warpBase = (tid >> 5) * 256u;
+#line 1025 "ports.go"
+	for (uint i = 0u; i < 8u; i = i + 1u) {
+#line 1026 "ports.go"
 		sHist[tid + i * 192u] = 0u;
 	}
-#line 1025 "ports.go"
+#line 1028 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1026 "ports.go"
+#line 1029 "ports.go"
 	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
-#line 1027 "ports.go"
+#line 1030 "ports.go"
 		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
-#line 1029 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1030 "ports.go"
-	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
-#line 1031 "ports.go"
-		uint sum = 0u;
 #line 1032 "ports.go"
-		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1033 "ports.go"
+	for (uint bin = tid; bin < 256u; bin = bin + 192u) {
+#line 1034 "ports.go"
+		uint sum = 0u;
+#line 1035 "ports.go"
+		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
+#line 1036 "ports.go"
 			sum = sum + (sHist[bin + i_1 * 256u] & 4294967295u);
 		}
-#line 1035 "ports.go"
+#line 1038 "ports.go"
 		partial[(uint)(long)dc_grp.x * 256u + bin] = sum;
 	}
 }
 
-#line 1043 "ports.go"
+#line 1046 "ports.go"
 kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3791,31 +3791,31 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 	int dc_b7 = 0;
 	int dc_b8 = 0;
 	device uint (*dc_p9);
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	threadgroup uint sh33[256];
-#line 1044 "ports.go"
+#line 1047 "ports.go"
 	uint sum = 0u;
-#line 1045 "ports.go"
+#line 1048 "ports.go"
 	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
-#line 1046 "ports.go"
+#line 1049 "ports.go"
 		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 1048 "ports.go"
+#line 1051 "ports.go"
 	threadgroup uint* data = sh33;
-#line 1049 "ports.go"
+#line 1052 "ports.go"
 	dc_b2 = 0;
 	dc_p3 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 408, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 1050 "ports.go"
-	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
-#line 1051 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1052 "ports.go"
-		if ((uint)(long)dc_lid.x < stride) {
 #line 1053 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1055 "ports.go"
+		if ((uint)(long)dc_lid.x < stride) {
+#line 1056 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)dc_lid.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
@@ -3824,9 +3824,9 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 			}
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long)dc_lid.x == 0L) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		dc_b8 = 0;
 		dc_p9 = &histogram[dc_ix((long)dc_grp.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t3 = data[0];
@@ -3836,39 +3836,39 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 	}
 }
 
-#line 1043 "ports.go"
-kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 1048 "ports.go"
-	threadgroup uint sh33[256];
-#line 1044 "ports.go"
-	uint sum = 0u;
-#line 1045 "ports.go"
-	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
 #line 1046 "ports.go"
+kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 1051 "ports.go"
+	threadgroup uint sh33[256];
+#line 1047 "ports.go"
+	uint sum = 0u;
+#line 1048 "ports.go"
+	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
+#line 1049 "ports.go"
 		sum = sum + partial[(uint)(long)dc_grp.x + i * 256u];
 	}
-#line 1048 "ports.go"
-	threadgroup uint* data = sh33;
-#line 1049 "ports.go"
-	data[(long)dc_lid.x] = sum;
-#line 1050 "ports.go"
-	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
 #line 1051 "ports.go"
-		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	threadgroup uint* data = sh33;
 #line 1052 "ports.go"
-		if ((uint)(long)dc_lid.x < stride) {
+	data[(long)dc_lid.x] = sum;
 #line 1053 "ports.go"
+	for (uint stride = 128u; stride > 0u; stride = stride >> 1) {
+#line 1054 "ports.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1055 "ports.go"
+		if ((uint)(long)dc_lid.x < stride) {
+#line 1056 "ports.go"
 			data[(long)dc_lid.x] = data[(long)dc_lid.x] + data[(uint)(long)dc_lid.x + stride];
 		}
 	}
-#line 1056 "ports.go"
+#line 1059 "ports.go"
 	if ((long)dc_lid.x == 0L) {
-#line 1057 "ports.go"
+#line 1060 "ports.go"
 		histogram[(long)dc_grp.x] = data[0];
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knodes [[buffer(1)]], constant long& knodes_len [[buffer(2)]], constant long& knodesElem [[buffer(3)]], device const Record* records [[buffer(4)]], constant long& records_len [[buffer(5)]], device long* currKnode [[buffer(6)]], constant long& currKnode_len [[buffer(7)]], device long* offset [[buffer(8)]], constant long& offset_len [[buffer(9)]], device const int* keys [[buffer(10)]], constant long& keys_len [[buffer(11)]], device Record* ans [[buffer(12)]], constant long& ans_len [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3893,17 +3893,17 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 	int dc_b21 = 0;
 	int dc_b22 = 0;
 	int dc_b23 = 0;
-#line 1086 "ports.go"
-	long thid = (long)dc_lid.x;
-#line 1087 "ports.go"
-	long bid = (long)dc_grp.x;
-#line 1088 "ports.go"
-	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+	long thid = (long)dc_lid.x;
 #line 1090 "ports.go"
-			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
+	long bid = (long)dc_grp.x;
 #line 1091 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+#line 1093 "ports.go"
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
+#line 1094 "ports.go"
 				dc_b9 = 0;
 				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
@@ -3912,11 +3912,11 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 				}
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0L) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
@@ -3924,12 +3924,12 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 				*dc_p14 = dc_t2;
 			}
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18)) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		dc_b19 = 0;
 		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value;
 		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b21);
@@ -3939,7 +3939,7 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 	}
 }
 
-#line 1085 "ports.go"
+#line 1088 "ports.go"
 kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* knodes [[buffer(1)]], constant long& knodes_len [[buffer(2)]], constant long& knodesElem [[buffer(3)]], device const Record* records [[buffer(4)]], constant long& records_len [[buffer(5)]], device long* currKnode [[buffer(6)]], constant long& currKnode_len [[buffer(7)]], device long* offset [[buffer(8)]], constant long& offset_len [[buffer(9)]], device const int* keys [[buffer(10)]], constant long& keys_len [[buffer(11)]], device Record* ans [[buffer(12)]], constant long& ans_len [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -3948,38 +3948,38 @@ kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 1086 "ports.go"
-	long thid = (long)dc_lid.x;
-#line 1087 "ports.go"
-	long bid = (long)dc_grp.x;
-#line 1088 "ports.go"
-	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1089 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+	long thid = (long)dc_lid.x;
 #line 1090 "ports.go"
-			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
+	long bid = (long)dc_grp.x;
 #line 1091 "ports.go"
+	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
+#line 1092 "ports.go"
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+#line 1093 "ports.go"
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
+#line 1094 "ports.go"
 				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b4);
 			}
 		}
-#line 1094 "ports.go"
+#line 1097 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1095 "ports.go"
+#line 1098 "ports.go"
 		if (thid == 0L) {
-#line 1096 "ports.go"
+#line 1099 "ports.go"
 			currKnode[bid] = offset[bid];
 		}
-#line 1098 "ports.go"
+#line 1101 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
-#line 1100 "ports.go"
+#line 1103 "ports.go"
 	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
-#line 1101 "ports.go"
+#line 1104 "ports.go"
 		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& wA [[buffer(6)]], constant long& wB [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -3991,79 +3991,79 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	device float (*dc_p10);
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	threadgroup float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	threadgroup float sh35[16][16];
-#line 1116 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 1116 "ports.go"
-	long by = (long)dc_grp.y;
-#line 1117 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 1117 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 1118 "ports.go"
-	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1119 "ports.go"
-	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+	long bx = (long)dc_grp.x;
+#line 1119 "ports.go"
+	long by = (long)dc_grp.y;
 #line 1120 "ports.go"
-	long aStep = 16L;
+	long tx = (long)dc_lid.x;
+#line 1120 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 1121 "ports.go"
-	long bBegin = (long)(16UL * (ulong)bx);
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1122 "ports.go"
-	long bStep = (long)(16UL * (ulong)wB);
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
 #line 1123 "ports.go"
+	long aStep = 16L;
+#line 1124 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1125 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long ia = aBegin;
-#line 1124 "ports.go"
-		long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			threadgroup float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			threadgroup float (*bs)[16] = sh35;
 #line 1127 "ports.go"
+		long ia = aBegin;
+#line 1127 "ports.go"
+		long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
+#line 1128 "ports.go"
+			threadgroup float (*as)[16] = sh34;
+#line 1129 "ports.go"
+			threadgroup float (*bs)[16] = sh35;
+#line 1130 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 1128 "ports.go"
+#line 1131 "ports.go"
 			dc_b4 = 0;
 			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
-#line 1129 "ports.go"
+#line 1132 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1130 "ports.go"
+#line 1133 "ports.go"
 			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
-#line 1131 "ports.go"
+#line 1134 "ports.go"
 				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp = (long)((ulong)ia + (ulong)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	dc_b9 = 0;
 	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cSub;
@@ -4072,77 +4072,77 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 	}
 }
 
-#line 1115 "ports.go"
+#line 1118 "ports.go"
 kernel void MatrixMulCUDA_fast(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& wA [[buffer(6)]], constant long& wB [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
-#line 1125 "ports.go"
+#line 1128 "ports.go"
 	threadgroup float sh34[16][16];
-#line 1126 "ports.go"
+#line 1129 "ports.go"
 	threadgroup float sh35[16][16];
-#line 1116 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 1116 "ports.go"
-	long by = (long)dc_grp.y;
-#line 1117 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 1117 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 1118 "ports.go"
-	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1119 "ports.go"
-	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
+	long bx = (long)dc_grp.x;
+#line 1119 "ports.go"
+	long by = (long)dc_grp.y;
 #line 1120 "ports.go"
-	long aStep = 16L;
+	long tx = (long)dc_lid.x;
+#line 1120 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 1121 "ports.go"
-	long bBegin = (long)(16UL * (ulong)bx);
+	long aBegin = (long)((ulong)wA * 16UL * (ulong)by);
 #line 1122 "ports.go"
-	long bStep = (long)(16UL * (ulong)wB);
+	long aEnd = (long)((ulong)aBegin + (ulong)wA - 1UL);
 #line 1123 "ports.go"
+	long aStep = 16L;
+#line 1124 "ports.go"
+	long bBegin = (long)(16UL * (ulong)bx);
+#line 1125 "ports.go"
+	long bStep = (long)(16UL * (ulong)wB);
+#line 1126 "ports.go"
 	float cSub = 0.0f;
 	{
-#line 1124 "ports.go"
-		long ia = aBegin;
-#line 1124 "ports.go"
-		long ib = bBegin;
-#line 1124 "ports.go"
-		for (; ia <= aEnd; ) {
-#line 1125 "ports.go"
-			threadgroup float (*as)[16] = sh34;
-#line 1126 "ports.go"
-			threadgroup float (*bs)[16] = sh35;
 #line 1127 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		long ia = aBegin;
+#line 1127 "ports.go"
+		long ib = bBegin;
+#line 1127 "ports.go"
+		for (; ia <= aEnd; ) {
 #line 1128 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			threadgroup float (*as)[16] = sh34;
 #line 1129 "ports.go"
-			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+			threadgroup float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 1131 "ports.go"
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1132 "ports.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1133 "ports.go"
+			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
+#line 1134 "ports.go"
 				cSub = cSub + as[ty][k] * bs[k][tx];
 			}
-#line 1133 "ports.go"
+#line 1136 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 			{
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp = (long)((ulong)ia + (ulong)aStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				long tmp_1 = (long)((ulong)ib + (ulong)bStep);
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ia = tmp;
-#line 1124 "ports.go"
+#line 1127 "ports.go"
 				ib = tmp_1;
 			}
 		}
 	}
-#line 1135 "ports.go"
+#line 1138 "ports.go"
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
-#line 1136 "ports.go"
+#line 1139 "ports.go"
 	c[(long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx)] = cSub;
 }
 
-#line 1163 "ports.go"
+#line 1166 "ports.go"
 kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensions [[buffer(1)]], device const uint* directions [[buffer(2)]], constant long& directions_len [[buffer(3)]], device float* output [[buffer(4)]], constant long& output_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4152,43 +4152,43 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	device float (*dc_p8);
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	threadgroup uint sh36[32];
-#line 1164 "ports.go"
+#line 1167 "ports.go"
 	threadgroup uint* v = sh36;
-#line 1165 "ports.go"
+#line 1168 "ports.go"
 	device uint* dirs = (device uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)(32UL * (ulong)(long)dc_grp.y)) : 0));
 	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? directions_len - ((long)(32UL * (ulong)(long)dc_grp.y)) : 0);
-#line 1166 "ports.go"
+#line 1169 "ports.go"
 	device float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0));
 	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? output_len - ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0);
-#line 1167 "ports.go"
+#line 1170 "ports.go"
 	if ((long)dc_lid.x < 32L) {
-#line 1168 "ports.go"
+#line 1171 "ports.go"
 		v[(long)dc_lid.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)dc_lid.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
-#line 1170 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1171 "ports.go"
-	long i0 = (long)((ulong)(long)dc_lid.x + (ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
-#line 1172 "ports.go"
-	long stride = (long)((ulong)(long)dc_ngr.x * (ulong)(long)dc_gsz.x);
 #line 1173 "ports.go"
-	uint g = (uint)(i0 ^ (i0 >> 1));
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1174 "ports.go"
-	uint x = 0u;
+	long i0 = (long)((ulong)(long)dc_lid.x + (ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
 #line 1175 "ports.go"
-	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+	long stride = (long)((ulong)(long)dc_ngr.x * (ulong)(long)dc_gsz.x);
 #line 1176 "ports.go"
-		uint mask = -(g & 1u);
+	uint g = (uint)(i0 ^ (i0 >> 1));
 #line 1177 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+	uint x = 0u;
 #line 1178 "ports.go"
+	for (uint k = 0u; k < ffs((uint)stride) - 1u; k = k + 1u) {
+#line 1179 "ports.go"
+		uint mask = -(g & 1u);
+#line 1180 "ports.go"
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 1181 "ports.go"
 		g = g >> 1;
 	}
-#line 1180 "ports.go"
+#line 1183 "ports.go"
 	if (i0 < nVectors) {
-#line 1181 "ports.go"
+#line 1184 "ports.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
@@ -4196,15 +4196,15 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 			*dc_p4 = dc_t1;
 		}
 	}
-#line 1183 "ports.go"
-	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
-#line 1184 "ports.go"
-	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
-#line 1185 "ports.go"
-	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
 #line 1186 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1187 "ports.go"
+	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
+#line 1188 "ports.go"
+	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
+#line 1189 "ports.go"
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+#line 1190 "ports.go"
 		dc_b7 = 0;
 		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
@@ -4214,7 +4214,7 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 	}
 }
 
-#line 1203 "ports.go"
+#line 1206 "ports.go"
 kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[buffer(1)]], constant long& dMul [[buffer(2)]], device float* dSums [[buffer(3)]], constant long& dSums_len [[buffer(4)]], device float* dSums2 [[buffer(5)]], constant long& dSums2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -4275,34 +4275,34 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 	int dc_b57 = 0;
 	device float (*dc_p58);
 	int dc_b59 = 0;
-#line 1209 "ports.go"
-	threadgroup float sh37[512];
-#line 1210 "ports.go"
-	threadgroup float sh38[512];
-#line 1204 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 1205 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 1206 "ports.go"
-	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
-#line 1207 "ports.go"
-	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
-#line 1208 "ports.go"
-	long df = 0L;
-#line 1209 "ports.go"
-	threadgroup float* psum = sh37;
-#line 1210 "ports.go"
-	threadgroup float* psum2 = sh38;
-#line 1211 "ports.go"
-	if (ei < dNo) {
 #line 1212 "ports.go"
+	threadgroup float sh37[512];
+#line 1213 "ports.go"
+	threadgroup float sh38[512];
+#line 1207 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1208 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1209 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1210 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
+#line 1211 "ports.go"
+	long df = 0L;
+#line 1212 "ports.go"
+	threadgroup float* psum = sh37;
+#line 1213 "ports.go"
+	threadgroup float* psum2 = sh38;
+#line 1214 "ports.go"
+	if (ei < dNo) {
+#line 1215 "ports.go"
 		dc_b1 = 0;
 		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 1213 "ports.go"
+#line 1216 "ports.go"
 		dc_b4 = 0;
 		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
@@ -4310,20 +4310,20 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 			*dc_p5 = dc_t2;
 		}
 	}
-#line 1215 "ports.go"
-	if (nf == 512L) {
-#line 1216 "ports.go"
-		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
-#line 1217 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
 #line 1218 "ports.go"
+	if (nf == 512L) {
+#line 1219 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1220 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
+#line 1221 "ports.go"
 				dc_b8 = 0;
 				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
-#line 1219 "ports.go"
+#line 1222 "ports.go"
 				dc_b12 = 0;
 				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
@@ -4331,19 +4331,19 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 					*dc_p13 = dc_t4;
 				}
 			}
-#line 1221 "ports.go"
+#line 1224 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1223 "ports.go"
+#line 1226 "ports.go"
 		if (tx == 511L) {
-#line 1224 "ports.go"
+#line 1227 "ports.go"
 			dc_b16 = 0;
 			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
-#line 1225 "ports.go"
+#line 1228 "ports.go"
 			dc_b19 = 0;
 			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
@@ -4351,20 +4351,20 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 				*dc_p20 = dc_t6;
 			}
 		}
-#line 1228 "ports.go"
-	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
-#line 1229 "ports.go"
-		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
-#line 1230 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
 #line 1231 "ports.go"
+	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
+#line 1232 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1233 "ports.go"
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
+#line 1234 "ports.go"
 				dc_b23 = 0;
 				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
-#line 1232 "ports.go"
+#line 1235 "ports.go"
 				dc_b27 = 0;
 				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
@@ -4372,19 +4372,19 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 					*dc_p28 = dc_t8;
 				}
 			}
-#line 1234 "ports.go"
+#line 1237 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1236 "ports.go"
+#line 1239 "ports.go"
 		if (tx == 511L) {
-#line 1237 "ports.go"
+#line 1240 "ports.go"
 			dc_b31 = 0;
 			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
-#line 1238 "ports.go"
+#line 1241 "ports.go"
 			dc_b34 = 0;
 			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
@@ -4393,23 +4393,23 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 			}
 		}
 	} else {
-#line 1241 "ports.go"
+#line 1244 "ports.go"
 		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
-#line 1242 "ports.go"
+#line 1245 "ports.go"
 			df = i_2;
 		}
-#line 1244 "ports.go"
+#line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
-#line 1245 "ports.go"
+#line 1248 "ports.go"
 			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b37) == 0L && tx < df) {
-#line 1246 "ports.go"
+#line 1249 "ports.go"
 				dc_b38 = 0;
 				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
-#line 1247 "ports.go"
+#line 1250 "ports.go"
 				dc_b42 = 0;
 				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45);
@@ -4417,21 +4417,21 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 					*dc_p43 = dc_t12;
 				}
 			}
-#line 1249 "ports.go"
+#line 1252 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1251 "ports.go"
+#line 1254 "ports.go"
 		if (tx == (long)((ulong)df - 1UL)) {
-#line 1252 "ports.go"
+#line 1255 "ports.go"
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
-#line 1253 "ports.go"
+#line 1256 "ports.go"
 				dc_b46 = 0;
 				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
-#line 1254 "ports.go"
+#line 1257 "ports.go"
 				dc_b50 = 0;
 				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53);
@@ -4439,14 +4439,14 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 					*dc_p51 = dc_t14;
 				}
 			}
-#line 1256 "ports.go"
+#line 1259 "ports.go"
 			dc_b54 = 0;
 			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
-#line 1257 "ports.go"
+#line 1260 "ports.go"
 			dc_b57 = 0;
 			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59);
@@ -4457,7 +4457,7 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 	}
 }
 
-#line 1203 "ports.go"
+#line 1206 "ports.go"
 kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo [[buffer(1)]], constant long& dMul [[buffer(2)]], device float* dSums [[buffer(3)]], constant long& dSums_len [[buffer(4)]], device float* dSums2 [[buffer(5)]], constant long& dSums2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -4470,109 +4470,109 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 	int dc_b9 = 0;
 	int dc_b10 = 0;
 	int dc_b11 = 0;
-#line 1209 "ports.go"
-	threadgroup float sh37[512];
-#line 1210 "ports.go"
-	threadgroup float sh38[512];
-#line 1204 "ports.go"
-	long bx = (long)dc_grp.x;
-#line 1205 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 1206 "ports.go"
-	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
-#line 1207 "ports.go"
-	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
-#line 1208 "ports.go"
-	long df = 0L;
-#line 1209 "ports.go"
-	threadgroup float* psum = sh37;
-#line 1210 "ports.go"
-	threadgroup float* psum2 = sh38;
-#line 1211 "ports.go"
-	if (ei < dNo) {
 #line 1212 "ports.go"
-		psum[tx] = dSums[(long)((ulong)ei * (ulong)dMul)];
+	threadgroup float sh37[512];
 #line 1213 "ports.go"
+	threadgroup float sh38[512];
+#line 1207 "ports.go"
+	long bx = (long)dc_grp.x;
+#line 1208 "ports.go"
+	long tx = (long)dc_lid.x;
+#line 1209 "ports.go"
+	long ei = (long)((ulong)bx * 512UL + (ulong)tx);
+#line 1210 "ports.go"
+	long nf = (long)(512UL - ((ulong)(long)dc_ngr.x * 512UL - (ulong)dNo));
+#line 1211 "ports.go"
+	long df = 0L;
+#line 1212 "ports.go"
+	threadgroup float* psum = sh37;
+#line 1213 "ports.go"
+	threadgroup float* psum2 = sh38;
+#line 1214 "ports.go"
+	if (ei < dNo) {
+#line 1215 "ports.go"
+		psum[tx] = dSums[(long)((ulong)ei * (ulong)dMul)];
+#line 1216 "ports.go"
 		psum2[tx] = dSums2[(long)((ulong)ei * (ulong)dMul)];
 	}
-#line 1215 "ports.go"
-	if (nf == 512L) {
-#line 1216 "ports.go"
-		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
-#line 1217 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
 #line 1218 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+	if (nf == 512L) {
 #line 1219 "ports.go"
+		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
+#line 1220 "ports.go"
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
+#line 1221 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+#line 1222 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			}
-#line 1221 "ports.go"
+#line 1224 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1223 "ports.go"
+#line 1226 "ports.go"
 		if (tx == 511L) {
-#line 1224 "ports.go"
+#line 1227 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
-#line 1225 "ports.go"
+#line 1228 "ports.go"
 			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
 		}
-#line 1228 "ports.go"
-	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
-#line 1229 "ports.go"
-		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
-#line 1230 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
 #line 1231 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	} else if (bx != (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 1232 "ports.go"
+		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
+#line 1233 "ports.go"
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
+#line 1234 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1235 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			}
-#line 1234 "ports.go"
+#line 1237 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1236 "ports.go"
+#line 1239 "ports.go"
 		if (tx == 511L) {
-#line 1237 "ports.go"
+#line 1240 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
-#line 1238 "ports.go"
+#line 1241 "ports.go"
 			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
 		}
 	} else {
-#line 1241 "ports.go"
+#line 1244 "ports.go"
 		for (long i_2 = 1L; i_2 < nf; i_2 = (long)(2UL * (ulong)i_2)) {
-#line 1242 "ports.go"
+#line 1245 "ports.go"
 			df = i_2;
 		}
-#line 1244 "ports.go"
-		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
-#line 1245 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
-#line 1246 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 #line 1247 "ports.go"
+		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
+#line 1248 "ports.go"
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
+#line 1249 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 1250 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			}
-#line 1249 "ports.go"
+#line 1252 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 		}
-#line 1251 "ports.go"
-		if (tx == (long)((ulong)df - 1UL)) {
-#line 1252 "ports.go"
-			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
-#line 1253 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 #line 1254 "ports.go"
+		if (tx == (long)((ulong)df - 1UL)) {
+#line 1255 "ports.go"
+			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
+#line 1256 "ports.go"
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+#line 1257 "ports.go"
 				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 			}
-#line 1256 "ports.go"
+#line 1259 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
-#line 1257 "ports.go"
+#line 1260 "ports.go"
 			dSums2[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum2[tx];
 		}
 	}
 }
 
-#line 1276 "ports.go"
+#line 1279 "ports.go"
 kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant long& delta_len [[buffer(1)]], constant long& hid [[buffer(2)]], device const float* ly [[buffer(3)]], constant long& ly_len [[buffer(4)]], constant long& in [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device float* oldw [[buffer(8)]], constant long& oldw_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -4594,44 +4594,44 @@ kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant 
 	device float (*dc_p18);
 	int dc_b19 = 0;
 	int dc_b20 = 0;
-#line 1277 "ports.go"
-	long by = (long)dc_grp.y;
-#line 1278 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 1278 "ports.go"
-	long ty = (long)dc_lid.y;
-#line 1279 "ports.go"
-	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
 #line 1280 "ports.go"
-	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+	long by = (long)dc_grp.y;
 #line 1281 "ports.go"
-	long indexX = (long)((ulong)tx + 1UL);
+	long tx = (long)dc_lid.x;
+#line 1281 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 1282 "ports.go"
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+#line 1283 "ports.go"
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+#line 1284 "ports.go"
+	long indexX = (long)((ulong)tx + 1UL);
+#line 1285 "ports.go"
 	dc_b1 = 0;
 	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 1283 "ports.go"
+#line 1286 "ports.go"
 	dc_b7 = 0;
 	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
-#line 1284 "ports.go"
+#line 1287 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1285 "ports.go"
+#line 1288 "ports.go"
 	if (ty == 0L && by == 0L) {
-#line 1286 "ports.go"
+#line 1289 "ports.go"
 		dc_b12 = 0;
 		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
-#line 1287 "ports.go"
+#line 1290 "ports.go"
 		dc_b17 = 0;
 		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
@@ -4641,36 +4641,36 @@ kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant 
 	}
 }
 
-#line 1276 "ports.go"
-kernel void BpnnAdjustWeights_fast(device const float* delta [[buffer(0)]], constant long& delta_len [[buffer(1)]], constant long& hid [[buffer(2)]], device const float* ly [[buffer(3)]], constant long& ly_len [[buffer(4)]], constant long& in [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device float* oldw [[buffer(8)]], constant long& oldw_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 1277 "ports.go"
-	long by = (long)dc_grp.y;
-#line 1278 "ports.go"
-	long tx = (long)dc_lid.x;
-#line 1278 "ports.go"
-	long ty = (long)dc_lid.y;
 #line 1279 "ports.go"
-	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
+kernel void BpnnAdjustWeights_fast(device const float* delta [[buffer(0)]], constant long& delta_len [[buffer(1)]], constant long& hid [[buffer(2)]], device const float* ly [[buffer(3)]], constant long& ly_len [[buffer(4)]], constant long& in [[buffer(5)]], device float* w [[buffer(6)]], constant long& w_len [[buffer(7)]], device float* oldw [[buffer(8)]], constant long& oldw_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 1280 "ports.go"
-	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
+	long by = (long)dc_grp.y;
 #line 1281 "ports.go"
-	long indexX = (long)((ulong)tx + 1UL);
+	long tx = (long)dc_lid.x;
+#line 1281 "ports.go"
+	long ty = (long)dc_lid.y;
 #line 1282 "ports.go"
-	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
+	long index = (long)(((ulong)hid + 1UL) * 16UL * (ulong)by + ((ulong)hid + 1UL) * (ulong)ty + (ulong)tx + 1UL + ((ulong)hid + 1UL));
 #line 1283 "ports.go"
-	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
+	long indexY = (long)(16UL * (ulong)by + (ulong)ty + 1UL);
 #line 1284 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long indexX = (long)((ulong)tx + 1UL);
 #line 1285 "ports.go"
-	if (ty == 0L && by == 0L) {
+	w[index] = w[index] + (0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index]);
 #line 1286 "ports.go"
-		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+	oldw[index] = 0.3f * delta[indexX] * ly[indexY] + 0.3f * oldw[index];
 #line 1287 "ports.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 1288 "ports.go"
+	if (ty == 0L && by == 0L) {
+#line 1289 "ports.go"
+		w[indexX] = w[indexX] + (0.3f * delta[indexX] + 0.3f * oldw[indexX]);
+#line 1290 "ports.go"
 		oldw[indexX] = 0.3f * delta[indexX] + 0.3f * oldw[indexX];
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* coord [[buffer(2)]], constant long& coord_len [[buffer(3)]], device float* workMem [[buffer(4)]], constant long& workMem_len [[buffer(5)]], device const int* centerTable [[buffer(6)]], constant long& centerTable_len [[buffer(7)]], device bool* switchMembership [[buffer(8)]], constant long& switchMembership_len [[buffer(9)]], constant long& num [[buffer(10)]], constant long& dim [[buffer(11)]], constant long& x [[buffer(12)]], constant long& k [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup float (*dc_p2);
@@ -4687,19 +4687,19 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 	int dc_b13 = 0;
 	device float (*dc_p14);
 	int dc_b15 = 0;
-#line 1311 "ports.go"
-	threadgroup float sh39[64];
-#line 1309 "ports.go"
-	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
-#line 1310 "ports.go"
-	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
-#line 1311 "ports.go"
-	threadgroup float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long)dc_lid.x == 0L) {
-#line 1313 "ports.go"
-		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1314 "ports.go"
+	threadgroup float sh39[64];
+#line 1312 "ports.go"
+	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
+#line 1313 "ports.go"
+	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
+#line 1314 "ports.go"
+	threadgroup float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1316 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1317 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
@@ -4708,35 +4708,35 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 			}
 		}
 	}
-#line 1317 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1321 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1324 "ports.go"
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
-#line 1325 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
-#line 1326 "ports.go"
-		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
 #line 1328 "ports.go"
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
+#line 1329 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
 			dc_b8 = 0;
 			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
-#line 1329 "ports.go"
+#line 1332 "ports.go"
 			dc_b10 = 0;
 			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = xCost - currentCost;
@@ -4744,9 +4744,9 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 				*dc_p11 = dc_t3;
 			}
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Assign), &dc_b12);
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b13 = 0;
 			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t4 = currentCost - xCost;
@@ -4757,56 +4757,56 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 	}
 }
 
-#line 1308 "ports.go"
+#line 1311 "ports.go"
 kernel void PGain_fast(device const ClusterPoint* p [[buffer(0)]], constant long& p_len [[buffer(1)]], device const float* coord [[buffer(2)]], constant long& coord_len [[buffer(3)]], device float* workMem [[buffer(4)]], constant long& workMem_len [[buffer(5)]], device const int* centerTable [[buffer(6)]], constant long& centerTable_len [[buffer(7)]], device bool* switchMembership [[buffer(8)]], constant long& switchMembership_len [[buffer(9)]], constant long& num [[buffer(10)]], constant long& dim [[buffer(11)]], constant long& x [[buffer(12)]], constant long& k [[buffer(13)]], device int* dc_fault [[buffer(14)]], constant long& dc_fault_len [[buffer(15)]], constant int& dc_tag [[buffer(16)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
-#line 1311 "ports.go"
-	threadgroup float sh39[64];
-#line 1309 "ports.go"
-	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
-#line 1310 "ports.go"
-	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
-#line 1311 "ports.go"
-	threadgroup float* coordS = sh39;
-#line 1312 "ports.go"
-	if ((long)dc_lid.x == 0L) {
-#line 1313 "ports.go"
-		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1314 "ports.go"
+	threadgroup float sh39[64];
+#line 1312 "ports.go"
+	long blockID = (long)((ulong)(long)dc_grp.x + (ulong)(long)dc_ngr.x * (ulong)(long)dc_grp.y);
+#line 1313 "ports.go"
+	long threadID = (long)((ulong)(long)dc_gsz.x * (ulong)blockID + (ulong)(long)dc_lid.x);
+#line 1314 "ports.go"
+	threadgroup float* coordS = sh39;
+#line 1315 "ports.go"
+	if ((long)dc_lid.x == 0L) {
+#line 1316 "ports.go"
+		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
+#line 1317 "ports.go"
 			coordS[i] = coord[(long)((ulong)i * (ulong)num + (ulong)x)];
 		}
 	}
-#line 1317 "ports.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 1318 "ports.go"
-	if (threadID < num) {
-#line 1319 "ports.go"
-		float xCost = 0.0f;
 #line 1320 "ports.go"
-		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1321 "ports.go"
-			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+	if (threadID < num) {
 #line 1322 "ports.go"
+		float xCost = 0.0f;
+#line 1323 "ports.go"
+		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 1324 "ports.go"
+			float d = coord[(long)((ulong)i_1 * (ulong)num + (ulong)threadID)] - coordS[i_1];
+#line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
-#line 1324 "ports.go"
-		xCost = xCost * p[threadID].Weight;
-#line 1325 "ports.go"
-		float currentCost = p[threadID].Cost;
-#line 1326 "ports.go"
-		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1327 "ports.go"
-		if (xCost < currentCost) {
+		xCost = xCost * p[threadID].Weight;
 #line 1328 "ports.go"
-			switchMembership[threadID] = true;
+		float currentCost = p[threadID].Cost;
 #line 1329 "ports.go"
+		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
+#line 1330 "ports.go"
+		if (xCost < currentCost) {
+#line 1331 "ports.go"
+			switchMembership[threadID] = true;
+#line 1332 "ports.go"
 			workMem[(long)((ulong)base + (ulong)k)] = xCost - currentCost;
 		} else {
-#line 1331 "ports.go"
+#line 1334 "ports.go"
 			int assign = p[threadID].Assign;
-#line 1332 "ports.go"
+#line 1335 "ports.go"
 			dc_b1 = 0;
 			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = currentCost - xCost;
@@ -4818,4 +4818,4 @@ kernel void PGain_fast(device const ClusterPoint* p [[buffer(0)]], constant long
 }
 
 // Kernels left out: Metal cannot run them.
-// ports.go:794:26: kernel LavaMD: Metal has no float64
+// ports.go:797:26: kernel LavaMD: Metal has no float64

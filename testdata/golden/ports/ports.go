@@ -4,10 +4,13 @@
 // same shared arrays and barriers in loops, group-uniform branches, device
 // helper functions and 2-D groups. From NVIDIA's cuda-samples:
 // convolutionSeparable (rows and columns, with an apron in shared memory),
-// scalarProd, transpose (diagonal block order, padded tile), binomialOptions,
-// FDTD3d, dct8x8; from the CUDA scan sample and GPU Gems 3: the naive and
-// the work-efficient (Blelloch) scan; from Rodinia: srad v2, lud perimeter
-// and internal, lavaMD.
+// scalarProd, transpose (diagonal block order, padded tile),
+// binomialOptions, FDTD3d, dct8x8, mergeSort and sortingNetworks' odd-even
+// merge sort in shared memory, histogram256 with per-warp sub-histograms,
+// matrixMul, SobolQRNG; from the CUDA scan sample and GPU Gems 3: the naive
+// and the work-efficient (Blelloch) scan; from Rodinia: srad v2 and srad
+// v1's reduce, lud perimeter and internal, lavaMD, b+tree's findK,
+// backprop's weight update, streamcluster's pgain.
 package ports
 
 import "github.com/dotcompute/dc"
