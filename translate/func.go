@@ -126,15 +126,27 @@ func (t *translator) lowerKernel(decl *ast.FuncDecl, typeArgs []types.Type, name
 		return nil
 	}
 	f.lowerParams(sig)
+	// paramPos is where parameter name is declared (the parameter list
+	// if it is not found).
+	paramPos := func(name string) token.Pos {
+		for _, field := range decl.Type.Params.List {
+			for _, n := range field.Names {
+				if n.Name == name {
+					return n.Pos()
+				}
+			}
+		}
+		return decl.Type.Params.Pos()
+	}
 	for _, p := range f.params {
 		if p.Type == nil {
 			continue
 		}
 		if _, ok := p.Type.(*ir.Pointer); ok {
-			t.errorf(decl.Type.Params.Pos(), "kernel %s: parameter %s: pointers cannot be kernel parameters", decl.Name.Name, p.Name)
+			t.errorf(paramPos(p.Name), "kernel %s: parameter %s: pointers cannot be kernel parameters", decl.Name.Name, p.Name)
 		}
 		if _, ok := p.Type.(*ir.Array); ok {
-			t.errorf(decl.Type.Params.Pos(), "kernel %s: parameter %s: arrays cannot be kernel parameters; wrap the array in a struct", decl.Name.Name, p.Name)
+			t.errorf(paramPos(p.Name), "kernel %s: parameter %s: arrays cannot be kernel parameters; wrap the array in a struct", decl.Name.Name, p.Name)
 		}
 	}
 	if decl.Body == nil {

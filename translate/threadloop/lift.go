@@ -103,6 +103,15 @@ func (t *pass) lift(group *ir.Block) {
 				t.fail(v.Pos, "%s is assigned outside the threads", v.Name)
 				return
 			}
+			// Only the declaration may assign it in the threads: a
+			// thread loop that steps it (stride >>= 1) would step the
+			// one variable once per thread.
+			for w := range written[v] {
+				if w != nil {
+					t.fail(v.Pos, "%s is assigned both by the threads and outside them", v.Name)
+					return
+				}
+			}
 			decls = append(decls, &ir.DeclStmt{Pos: v.Pos, Var: v})
 			continue
 		}

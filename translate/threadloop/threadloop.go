@@ -284,6 +284,12 @@ func (t *pass) groupStmt(s ir.Stmt) {
 			t.groupExpr(s.Pos, "loop variable", s.Value)
 			return
 		}
+	case *ir.Block:
+		// A tuple assignment (i, j = i+di, j+dj) through temporaries.
+		for _, s := range s.Stmts {
+			t.groupStmt(s)
+		}
+		return
 	}
 	t.fail(s.StmtPos(), "the init or post statement of a loop with a barrier is not a variable assignment")
 }

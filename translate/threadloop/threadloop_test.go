@@ -19,7 +19,8 @@ var patterns = []string{"./testdata/golden/...", "./kernels", "./internal/cpuben
 // unsupported lists the kernels expected to keep a goroutine per thread,
 // with a word of the reason.
 var unsupported = map[string]string{
-	"CallInCond": "calls a function", // testdata/golden/barriers
+	"CallInCond": "calls a function",                         // testdata/golden/barriers
+	"Restep":     "assigned both by the threads and outside", // testdata/golden/barriers
 }
 
 // lockstep maps the kernels (package name and kernel name) whose group
@@ -40,6 +41,7 @@ var lockstep = map[string]int{
 	"reduce.Reduce_float64":   1,
 	"cudasamples.Histogram64": 1,
 	"cudasamples.FWTBatch1":   2,
+	"ports.ScalarProd":        2,
 }
 
 // lockstepLoops returns the number of loops of group code b that run

@@ -288,3 +288,29 @@ func CallInCond(t dc.Thread, in, out []int32, n int) {
 	}
 	out[i] = acc
 }
+
+// Restep steps a variable its threads declare both between barriers and
+// in the post statement of a loop with a barrier, the way cuda-samples'
+// odd-even merge sort halves its stride: the CPU backend keeps a goroutine
+// per thread for it (dckgen -v says so), since a thread loop would step
+// the group's one variable once per thread.
+//
+//dc:kernel
+func Restep(t dc.Thread, in, out []int32, size int) {
+	sh := dc.Shared[[group]int32](t)
+	i, l := t.GlobalX(), t.LocalX()
+	acc := in[i]
+	for r := 0; r < 2; r++ {
+		stride := size
+		sh[l] = acc
+		t.Barrier()
+		acc += sh[(l+stride)%t.GroupSizeX()]
+		stride >>= 1
+		for ; stride > 0; stride >>= 1 {
+			t.Barrier()
+			acc += sh[(l+stride)%t.GroupSizeX()]
+		}
+		t.Barrier()
+	}
+	out[i] = acc
+}

@@ -81,6 +81,13 @@ func intCases() []intCase {
 				return LaunchOuterBreak(dev, g, in, out, stop)
 			}})
 	}
+	for _, size := range []int{1, 8} {
+		cs = append(cs, intCase{fmt.Sprintf("Restep size=%d", size), "", group * 2,
+			func(t dc.Thread, in, out []int32) { Restep(t, in, out, size) },
+			func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {
+				return LaunchRestep(dev, g, in, out, size)
+			}})
+	}
 	cs = append(cs, intCase{"Carry", "", group * 3,
 		func(t dc.Thread, in, out []int32) { Carry(t, in, out, 7) },
 		func(dev *runtime.Device, g dc.Grid, in, out *runtime.Buffer[int32]) error {

@@ -2323,3 +2323,197 @@ __kernel void CallInCond_aliased_fast(__global const int* in, long in_len, __glo
 #line 289 "barriers.go"
 	out[i] = acc;
 }
+
+#line 299 "barriers.go"
+__kernel void Restep(__global const int* restrict in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+__kernel void Restep_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
+
+#line 299 "barriers.go"
+__kernel void Restep_aliased(__global const int* in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+__kernel void Restep_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}

@@ -2327,3 +2327,197 @@ extern "C" __global__ void CallInCond_aliased_fast(const int* in, long long in_l
 #line 289 "barriers.go"
 	out[i] = acc;
 }
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep_aliased(const int* in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}

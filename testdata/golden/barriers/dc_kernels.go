@@ -530,6 +530,48 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 289,
 		},
+		{
+			Col:  9,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 302,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 305,
+		},
+		{
+			Col:  23,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 307,
+		},
+		{
+			Col:  10,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 307,
+		},
+		{
+			Col:  24,
+			File: "barriers.go",
+			Kind: runtime.DivideByZero,
+			Line: 311,
+		},
+		{
+			Col:  11,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 311,
+		},
+		{
+			Col:  2,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 315,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -2866,6 +2908,200 @@ extern "C" __global__ void CallInCond_aliased_fast(const int* in, long long in_l
 #line 289 "barriers.go"
 	out[i] = acc;
 }
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep_aliased(const int* in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int (*dc_p9);
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), dc_nz_i64((long long)blockDim.x, dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+extern "C" __global__ void Restep_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long size, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__shared__ int sh12[64];
+#line 300 "barriers.go"
+	int* sh = sh12;
+#line 301 "barriers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 301 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long long r = 0LL; r < 2LL; r = (long long)((unsigned long long)r + 1ULL)) {
+#line 304 "barriers.go"
+		long long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		__syncthreads();
+#line 307 "barriers.go"
+		acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0LL; stride = stride >> 1) {
+#line 310 "barriers.go"
+			__syncthreads();
+#line 311 "barriers.go"
+			acc = (int)((unsigned int)acc + (unsigned int)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long long)((unsigned long long)l + (unsigned long long)stride), (long long)blockDim.x), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		__syncthreads();
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -5194,6 +5430,200 @@ __kernel void CallInCond_aliased_fast(__global const int* in, long in_len, __glo
 #line 289 "barriers.go"
 	out[i] = acc;
 }
+
+#line 299 "barriers.go"
+__kernel void Restep(__global const int* restrict in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+__kernel void Restep_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
+
+#line 299 "barriers.go"
+__kernel void Restep_aliased(__global const int* in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global int (*dc_p9);
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 88, &dc_b5))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)get_local_size(0), dc_fault, dc_tag, 90, &dc_b7))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+__kernel void Restep_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long size, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	__local int sh12[64];
+#line 300 "barriers.go"
+	__local int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)get_global_id(0);
+#line 301 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 89, &dc_b1)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)get_local_size(0)), 64, dc_fault, dc_tag, 91, &dc_b2)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -6452,6 +6882,103 @@ kernel void CallInCond_fast(device const int* in [[buffer(0)]], constant long& i
 #line 289 "barriers.go"
 	out[i] = acc;
 }
+
+#line 299 "barriers.go"
+kernel void Restep(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& size [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device int (*dc_p9);
+#line 300 "barriers.go"
+	threadgroup int sh12[64];
+#line 300 "barriers.go"
+	threadgroup int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 301 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 88, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 90, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+kernel void Restep_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& size [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	threadgroup int sh12[64];
+#line 300 "barriers.go"
+	threadgroup int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 301 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)dc_gsz.x), 64, dc_fault, dc_tag, 89, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)dc_gsz.x), 64, dc_fault, dc_tag, 91, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
 `
 
 // dcKernelGroupExit describes kernel GroupExit; source hash 12ba9743ecfd9c90b28a72b83ad42571.
@@ -6819,6 +7346,37 @@ var dcKernelCallInCond = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelRestep describes kernel Restep; source hash 938c22de2b8a0eb28a9f03cf4ebb5a6c.
+var dcKernelRestep = &runtime.Kernel{
+	Aliased:     "Restep_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Restep",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "size",
+		Size: 8,
+	}},
+	SharedBytes: 256,
+}
+
 // LaunchGroupExit launches kernel GroupExit over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -6957,6 +7515,29 @@ func LaunchCallInCond(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32],
 		}
 		return cpu.RunGroups("CallInCond", g, func(dc_t dc.Thread) {
 			dc_cpu_CallInCond(dc_t, dc_s0, dc_s1, n, dc_f)
+		})
+	})
+}
+
+// LaunchRestep launches kernel Restep over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchRestep(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], size int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, size)
+	return dev.LaunchArgs(dcKernelRestep, g, &args, func(dc_c *runtime.Call) error {
+		dc_s0 := cpu.SliceArg[int32](dc_c, 0)
+		dc_s1 := cpu.SliceArg[int32](dc_c, 1)
+		dc_f := cpu.NewFaults(dc_c)
+		if dc_c.Fast {
+			return cpu.RunGroups("Restep", g, func(dc_t dc.Thread) {
+				dc_cpu_Restep_fast(dc_t, dc_s0, dc_s1, size, dc_f)
+			})
+		}
+		return cpu.RunGroups("Restep", g, func(dc_t dc.Thread) {
+			dc_cpu_Restep(dc_t, dc_s0, dc_s1, size, dc_f)
 		})
 	})
 }
@@ -11746,6 +12327,54 @@ func dc_cpu_CallInCond_fast(dc_t dc.Thread, in []int32, out []int32, n int, dc_f
 		sh[l] = acc
 		dc_t.Barrier()
 		acc += (*cpu.Index(dc_f, 84, sh[:], int((l+r+1)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+		dc_t.Barrier()
+	}
+	out[i] = acc
+}
+
+// dc_cpu_Restep runs one thread of kernel Restep.
+func dc_cpu_Restep(dc_t dc.Thread, in []int32, out []int32, size int, dc_f *cpu.Faults) {
+	dc_sh12 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh12
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	acc := (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
+	for r := 0; r < 2; r++ {
+		stride := size
+		(*cpu.Index(dc_f, 87, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 89, sh[:], int(cpu.Rem(dc_f, 88, l+stride, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+		stride >>= 1
+		for ; stride > 0; stride >>= 1 {
+			dc_t.Barrier()
+			acc += (*cpu.Index(dc_f, 91, sh[:], int(cpu.Rem(dc_f, 90, l+stride, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+		}
+		dc_t.Barrier()
+	}
+	(*cpu.Index(dc_f, 92, out, int(i), dc_x, dc_y, dc_z)) = acc
+}
+
+// dc_cpu_Restep_fast runs one thread of kernel Restep.
+func dc_cpu_Restep_fast(dc_t dc.Thread, in []int32, out []int32, size int, dc_f *cpu.Faults) {
+	dc_sh12 := dc.Shared[[64]int32](dc_t)
+	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
+	_, _, _ = dc_x, dc_y, dc_z
+	sh := dc_sh12
+	i := dc_t.GlobalX()
+	l := dc_t.LocalX()
+	acc := in[i]
+	for r := 0; r < 2; r++ {
+		stride := size
+		sh[l] = acc
+		dc_t.Barrier()
+		acc += (*cpu.Index(dc_f, 89, sh[:], int((l+stride)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+		stride >>= 1
+		for ; stride > 0; stride >>= 1 {
+			dc_t.Barrier()
+			acc += (*cpu.Index(dc_f, 91, sh[:], int((l+stride)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+		}
 		dc_t.Barrier()
 	}
 	out[i] = acc

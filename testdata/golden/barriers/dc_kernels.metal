@@ -1253,3 +1253,100 @@ kernel void CallInCond_fast(device const int* in [[buffer(0)]], constant long& i
 #line 289 "barriers.go"
 	out[i] = acc;
 }
+
+#line 299 "barriers.go"
+kernel void Restep(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& size [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup int (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device int (*dc_p9);
+#line 300 "barriers.go"
+	threadgroup int sh12[64];
+#line 300 "barriers.go"
+	threadgroup int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 301 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 302 "barriers.go"
+	int acc = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 86, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 87, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = acc;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+#line 306 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(dc_sel_i64((dc_b5 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 88, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b5), 64, dc_fault, dc_tag, 89, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)l + (ulong)stride), dc_nz_i64((long)dc_gsz.x, dc_fault, dc_tag, 90, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7), 64, dc_fault, dc_tag, 91, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+		}
+#line 313 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 315 "barriers.go"
+	dc_b8 = 0;
+	dc_p9 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 92, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t2 = acc;
+	if (!dc_b8) {
+		*dc_p9 = dc_t2;
+	}
+}
+
+#line 299 "barriers.go"
+kernel void Restep_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& size [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 300 "barriers.go"
+	threadgroup int sh12[64];
+#line 300 "barriers.go"
+	threadgroup int* sh = sh12;
+#line 301 "barriers.go"
+	long i = (long)dc_gid.x;
+#line 301 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 302 "barriers.go"
+	int acc = in[i];
+#line 303 "barriers.go"
+	for (long r = 0L; r < 2L; r = (long)((ulong)r + 1UL)) {
+#line 304 "barriers.go"
+		long stride = size;
+#line 305 "barriers.go"
+		sh[l] = acc;
+#line 306 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 307 "barriers.go"
+		acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b1 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)dc_gsz.x), 64, dc_fault, dc_tag, 89, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+#line 308 "barriers.go"
+		stride = stride >> 1;
+#line 309 "barriers.go"
+		for (; stride > 0L; stride = stride >> 1) {
+#line 310 "barriers.go"
+			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 311 "barriers.go"
+			acc = (int)((uint)acc + (uint)dc_sel_i32((dc_b2 = 0, sh[dc_ix(dc_rem_i64((long)((ulong)l + (ulong)stride), (long)dc_gsz.x), 64, dc_fault, dc_tag, 91, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		}
+#line 313 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+#line 315 "barriers.go"
+	out[i] = acc;
+}
