@@ -145,9 +145,6 @@ func (t *translator) lowerKernel(decl *ast.FuncDecl, typeArgs []types.Type, name
 		if _, ok := p.Type.(*ir.Pointer); ok {
 			t.errorf(paramPos(p.Name), "kernel %s: parameter %s: pointers cannot be kernel parameters", decl.Name.Name, p.Name)
 		}
-		if _, ok := p.Type.(*ir.Array); ok {
-			t.errorf(paramPos(p.Name), "kernel %s: parameter %s: arrays cannot be kernel parameters; wrap the array in a struct", decl.Name.Name, p.Name)
-		}
 	}
 	if decl.Body == nil {
 		t.errorf(decl.Pos(), "kernel %s has no body", decl.Name.Name)

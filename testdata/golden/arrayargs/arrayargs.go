@@ -63,3 +63,16 @@ func Args(t dc.Thread, ps []P, rows [][4]float32, out []float32, made []P) {
 		}
 	}
 }
+
+// Params takes arrays as kernel parameters, by value: a filter of five
+// taps, a 2×3 table, an array of structs (each thread reads them), and an
+// array it changes, its own copy, as Go's semantics give every call.
+//
+//dc:kernel
+func Params(t dc.Thread, out []float32, taps [5]float32, table [2][3]int32, ps [2]P, scratch [3]int32) {
+	if i := t.GlobalX(); i < len(out) {
+		scratch[i%3] += int32(i)
+		v := taps[i%5] + float32(table[i%2][i%3]) + ps[i%2].V[i%4]*float32(ps[1-i%2].N)
+		out[i] = v + float32(scratch[0]+scratch[1]+scratch[2])
+	}
+}

@@ -41,6 +41,10 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -66,6 +70,26 @@ typedef struct dc_arr1 {
 	float v[2][4];
 } dc_arr1;
 _Static_assert(sizeof(dc_arr1) == 32, "dc: size of [2][4]float32 differs from Go");
+
+typedef struct dc_arr2 {
+	float v[5];
+} dc_arr2;
+_Static_assert(sizeof(dc_arr2) == 20, "dc: size of [5]float32 differs from Go");
+
+typedef struct dc_arr3 {
+	int v[2][3];
+} dc_arr3;
+_Static_assert(sizeof(dc_arr3) == 24, "dc: size of [2][3]int32 differs from Go");
+
+typedef struct dc_arr4 {
+	P v[2];
+} dc_arr4;
+_Static_assert(sizeof(dc_arr4) == 40, "dc: size of [2]P differs from Go");
+
+typedef struct dc_arr5 {
+	int v[3];
+} dc_arr5;
+_Static_assert(sizeof(dc_arr5) == 12, "dc: size of [3]int32 differs from Go");
 
 P dc_make_P(dc_arr0 dc_f0, int dc_f1) {
 	P dc_v = {0};
@@ -434,6 +458,53 @@ __kernel void Args_aliased_fast(__global const P* ps, long ps_len, __global cons
 #line 62 "arrayargs.go"
 				made[i] = rev(*(const __local dc_arr0*)(s[l % 8L]));
 			}
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+__kernel void Params(__global float* out, long out_len, dc_arr2 taps, dc_arr3 table, dc_arr4 ps, dc_arr5 dc_in_scratch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			dc_b1 = 0;
+			dc_p2 = &scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b1)];
+			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b3)]), &dc_b3) + (uint)(int)i);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 75 "arrayargs.go"
+			float v = dc_sel_f32((dc_b4 = 0, taps.v[dc_ix(i % 5L, 5, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) + (float)dc_sel_i32((dc_b5 = 0, table.v[i % 2L][dc_ix(i % 3L, 3, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + ps.v[i % 2L].V[i % 4L] * (float)dc_sel_i32((dc_b6 = 0, ps.v[dc_ix((long)(1UL - (ulong)(i % 2L)), 2, dc_fault, dc_tag, 15, &dc_b6)].N), &dc_b6);
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+__kernel void Params_fast(__global float* out, long out_len, dc_arr2 taps, dc_arr3 table, dc_arr4 ps, dc_arr5 dc_in_scratch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			scratch.v[i % 3L] = (int)((uint)scratch.v[i % 3L] + (uint)(int)i);
+#line 75 "arrayargs.go"
+			float v = taps.v[i % 5L] + (float)table.v[i % 2L][i % 3L] + ps.v[i % 2L].V[i % 4L] * (float)ps.v[(long)(1UL - (ulong)(i % 2L))].N;
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
 		}
 	}
 }

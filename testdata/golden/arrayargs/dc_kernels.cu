@@ -45,6 +45,10 @@ __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -60,6 +64,26 @@ struct P {
 static_assert(sizeof(P) == 20, "dc: size of P differs from Go");
 static_assert(alignof(P) == 4, "dc: alignment of P differs from Go");
 static_assert((0 + sizeof(float[4]) + alignof(int) - 1) / alignof(int) * alignof(int) == 16, "dc: offset of P.N differs from Go");
+
+struct dc_arr0 {
+	float v[5];
+};
+static_assert(sizeof(dc_arr0) == 20, "dc: size of [5]float32 differs from Go");
+
+struct dc_arr1 {
+	int v[2][3];
+};
+static_assert(sizeof(dc_arr1) == 24, "dc: size of [2][3]int32 differs from Go");
+
+struct dc_arr2 {
+	P v[2];
+};
+static_assert(sizeof(dc_arr2) == 40, "dc: size of [2]P differs from Go");
+
+struct dc_arr3 {
+	int v[3];
+};
+static_assert(sizeof(dc_arr3) == 12, "dc: size of [3]int32 differs from Go");
 
 __device__ P dc_make_P(const float dc_f0[4], int dc_f1) {
 	P dc_v = {};
@@ -432,6 +456,53 @@ extern "C" __global__ void Args_aliased_fast(const P* ps, long long ps_len, cons
 #line 62 "arrayargs.go"
 				made[i] = rev(s[l % 8LL]);
 			}
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+extern "C" __global__ void Params(float* out, long long out_len, dc_arr0 taps, dc_arr1 table, dc_arr2 ps, dc_arr3 dc_in_scratch, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	dc_arr3 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			dc_b1 = 0;
+			dc_p2 = &scratch.v[dc_ix(i % 3LL, 3, dc_fault, dc_tag, 12, &dc_b1)];
+			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, scratch.v[dc_ix(i % 3LL, 3, dc_fault, dc_tag, 12, &dc_b3)]), &dc_b3) + (unsigned int)(int)i);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 75 "arrayargs.go"
+			float v = dc_sel_f32((dc_b4 = 0, taps.v[dc_ix(i % 5LL, 5, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) + (float)dc_sel_i32((dc_b5 = 0, table.v[i % 2LL][dc_ix(i % 3LL, 3, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + ps.v[i % 2LL].V[i % 4LL] * (float)dc_sel_i32((dc_b6 = 0, ps.v[dc_ix((long long)(1ULL - (unsigned long long)(i % 2LL)), 2, dc_fault, dc_tag, 15, &dc_b6)].N), &dc_b6);
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((unsigned int)scratch.v[0] + (unsigned int)scratch.v[1] + (unsigned int)scratch.v[2]);
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+extern "C" __global__ void Params_fast(float* out, long long out_len, dc_arr0 taps, dc_arr1 table, dc_arr2 ps, dc_arr3 dc_in_scratch, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	dc_arr3 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			scratch.v[i % 3LL] = (int)((unsigned int)scratch.v[i % 3LL] + (unsigned int)(int)i);
+#line 75 "arrayargs.go"
+			float v = taps.v[i % 5LL] + (float)table.v[i % 2LL][i % 3LL] + ps.v[i % 2LL].V[i % 4LL] * (float)ps.v[(long long)(1ULL - (unsigned long long)(i % 2LL))].N;
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((unsigned int)scratch.v[0] + (unsigned int)scratch.v[1] + (unsigned int)scratch.v[2]);
 		}
 	}
 }

@@ -80,6 +80,36 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 62,
 		},
+		{
+			Col:  3,
+			File: "arrayargs.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 74,
+		},
+		{
+			Col:  3,
+			File: "arrayargs.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 74,
+		},
+		{
+			Col:  8,
+			File: "arrayargs.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 75,
+		},
+		{
+			Col:  28,
+			File: "arrayargs.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 75,
+		},
+		{
+			Col:  70,
+			File: "arrayargs.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 75,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -134,6 +164,10 @@ __device__ long long dc_rem_i64(long long a, long long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+__device__ float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -149,6 +183,26 @@ struct P {
 static_assert(sizeof(P) == 20, "dc: size of P differs from Go");
 static_assert(alignof(P) == 4, "dc: alignment of P differs from Go");
 static_assert((0 + sizeof(float[4]) + alignof(int) - 1) / alignof(int) * alignof(int) == 16, "dc: offset of P.N differs from Go");
+
+struct dc_arr0 {
+	float v[5];
+};
+static_assert(sizeof(dc_arr0) == 20, "dc: size of [5]float32 differs from Go");
+
+struct dc_arr1 {
+	int v[2][3];
+};
+static_assert(sizeof(dc_arr1) == 24, "dc: size of [2][3]int32 differs from Go");
+
+struct dc_arr2 {
+	P v[2];
+};
+static_assert(sizeof(dc_arr2) == 40, "dc: size of [2]P differs from Go");
+
+struct dc_arr3 {
+	int v[3];
+};
+static_assert(sizeof(dc_arr3) == 12, "dc: size of [3]int32 differs from Go");
 
 __device__ P dc_make_P(const float dc_f0[4], int dc_f1) {
 	P dc_v = {};
@@ -524,6 +578,53 @@ extern "C" __global__ void Args_aliased_fast(const P* ps, long long ps_len, cons
 		}
 	}
 }
+
+#line 72 "arrayargs.go"
+extern "C" __global__ void Params(float* out, long long out_len, dc_arr0 taps, dc_arr1 table, dc_arr2 ps, dc_arr3 dc_in_scratch, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	dc_arr3 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			dc_b1 = 0;
+			dc_p2 = &scratch.v[dc_ix(i % 3LL, 3, dc_fault, dc_tag, 12, &dc_b1)];
+			int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, scratch.v[dc_ix(i % 3LL, 3, dc_fault, dc_tag, 12, &dc_b3)]), &dc_b3) + (unsigned int)(int)i);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 75 "arrayargs.go"
+			float v = dc_sel_f32((dc_b4 = 0, taps.v[dc_ix(i % 5LL, 5, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) + (float)dc_sel_i32((dc_b5 = 0, table.v[i % 2LL][dc_ix(i % 3LL, 3, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + ps.v[i % 2LL].V[i % 4LL] * (float)dc_sel_i32((dc_b6 = 0, ps.v[dc_ix((long long)(1ULL - (unsigned long long)(i % 2LL)), 2, dc_fault, dc_tag, 15, &dc_b6)].N), &dc_b6);
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((unsigned int)scratch.v[0] + (unsigned int)scratch.v[1] + (unsigned int)scratch.v[2]);
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+extern "C" __global__ void Params_fast(float* out, long long out_len, dc_arr0 taps, dc_arr1 table, dc_arr2 ps, dc_arr3 dc_in_scratch, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	dc_arr3 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			scratch.v[i % 3LL] = (int)((unsigned int)scratch.v[i % 3LL] + (unsigned int)(int)i);
+#line 75 "arrayargs.go"
+			float v = taps.v[i % 5LL] + (float)table.v[i % 2LL][i % 3LL] + ps.v[i % 2LL].V[i % 4LL] * (float)ps.v[(long long)(1ULL - (unsigned long long)(i % 2LL))].N;
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((unsigned int)scratch.v[0] + (unsigned int)scratch.v[1] + (unsigned int)scratch.v[2]);
+		}
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -570,6 +671,10 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+float dc_sel_f32(float v, const int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -595,6 +700,26 @@ typedef struct dc_arr1 {
 	float v[2][4];
 } dc_arr1;
 _Static_assert(sizeof(dc_arr1) == 32, "dc: size of [2][4]float32 differs from Go");
+
+typedef struct dc_arr2 {
+	float v[5];
+} dc_arr2;
+_Static_assert(sizeof(dc_arr2) == 20, "dc: size of [5]float32 differs from Go");
+
+typedef struct dc_arr3 {
+	int v[2][3];
+} dc_arr3;
+_Static_assert(sizeof(dc_arr3) == 24, "dc: size of [2][3]int32 differs from Go");
+
+typedef struct dc_arr4 {
+	P v[2];
+} dc_arr4;
+_Static_assert(sizeof(dc_arr4) == 40, "dc: size of [2]P differs from Go");
+
+typedef struct dc_arr5 {
+	int v[3];
+} dc_arr5;
+_Static_assert(sizeof(dc_arr5) == 12, "dc: size of [3]int32 differs from Go");
 
 P dc_make_P(dc_arr0 dc_f0, int dc_f1) {
 	P dc_v = {0};
@@ -966,6 +1091,53 @@ __kernel void Args_aliased_fast(__global const P* ps, long ps_len, __global cons
 		}
 	}
 }
+
+#line 72 "arrayargs.go"
+__kernel void Params(__global float* out, long out_len, dc_arr2 taps, dc_arr3 table, dc_arr4 ps, dc_arr5 dc_in_scratch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			dc_b1 = 0;
+			dc_p2 = &scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b1)];
+			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b3)]), &dc_b3) + (uint)(int)i);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 75 "arrayargs.go"
+			float v = dc_sel_f32((dc_b4 = 0, taps.v[dc_ix(i % 5L, 5, dc_fault, dc_tag, 13, &dc_b4)]), &dc_b4) + (float)dc_sel_i32((dc_b5 = 0, table.v[i % 2L][dc_ix(i % 3L, 3, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + ps.v[i % 2L].V[i % 4L] * (float)dc_sel_i32((dc_b6 = 0, ps.v[dc_ix((long)(1UL - (ulong)(i % 2L)), 2, dc_fault, dc_tag, 15, &dc_b6)].N), &dc_b6);
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+__kernel void Params_fast(__global float* out, long out_len, dc_arr2 taps, dc_arr3 table, dc_arr4 ps, dc_arr5 dc_in_scratch, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)get_global_id(0);
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			scratch.v[i % 3L] = (int)((uint)scratch.v[i % 3L] + (uint)(int)i);
+#line 75 "arrayargs.go"
+			float v = taps.v[i % 5L] + (float)table.v[i % 2L][i % 3L] + ps.v[i % 2L].V[i % 4L] * (float)ps.v[(long)(1UL - (ulong)(i % 2L))].N;
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
+		}
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -1025,6 +1197,10 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+float dc_sel_f32(float v, const thread int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -1050,6 +1226,26 @@ struct dc_arr1 {
 	float v[2][4];
 };
 static_assert(sizeof(dc_arr1) == 32, "dc: size of [2][4]float32 differs from Go");
+
+struct dc_arr2 {
+	float v[5];
+};
+static_assert(sizeof(dc_arr2) == 20, "dc: size of [5]float32 differs from Go");
+
+struct dc_arr3 {
+	int v[2][3];
+};
+static_assert(sizeof(dc_arr3) == 24, "dc: size of [2][3]int32 differs from Go");
+
+struct dc_arr4 {
+	P v[2];
+};
+static_assert(sizeof(dc_arr4) == 40, "dc: size of [2]P differs from Go");
+
+struct dc_arr5 {
+	int v[3];
+};
+static_assert(sizeof(dc_arr5) == 12, "dc: size of [3]int32 differs from Go");
 
 P dc_make_P(dc_arr0 dc_f0, int dc_f1) {
 	P dc_v = {};
@@ -1259,6 +1455,59 @@ kernel void Args_fast(device const P* ps [[buffer(0)]], constant long& ps_len [[
 		}
 	}
 }
+
+#line 72 "arrayargs.go"
+kernel void Params(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant dc_arr2& dc_in_taps [[buffer(2)]], constant dc_arr3& dc_in_table [[buffer(3)]], constant dc_arr4& dc_in_ps [[buffer(4)]], constant dc_arr5& dc_in_scratch [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	thread int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	dc_arr2 taps = dc_in_taps;
+	dc_arr3 table = dc_in_table;
+	dc_arr4 ps = dc_in_ps;
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)dc_gid.x;
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			dc_b1 = 0;
+			dc_p2 = &scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)(int)i);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 75 "arrayargs.go"
+			float v = dc_sel_f32((dc_b4 = 0, taps.v[dc_ix(i % 5L, 5, dc_fault, dc_tag, 13, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + (float)dc_sel_i32((dc_b5 = 0, table.v[i % 2L][dc_ix(i % 3L, 3, dc_fault, dc_tag, 14, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + ps.v[i % 2L].V[i % 4L] * (float)dc_sel_i32((dc_b6 = 0, ps.v[dc_ix((long)(1UL - (ulong)(i % 2L)), 2, dc_fault, dc_tag, 15, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].N), &dc_b6);
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+kernel void Params_fast(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant dc_arr2& dc_in_taps [[buffer(2)]], constant dc_arr3& dc_in_table [[buffer(3)]], constant dc_arr4& dc_in_ps [[buffer(4)]], constant dc_arr5& dc_in_scratch [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	dc_arr2 taps = dc_in_taps;
+	dc_arr3 table = dc_in_table;
+	dc_arr4 ps = dc_in_ps;
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)dc_gid.x;
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			scratch.v[i % 3L] = (int)((uint)scratch.v[i % 3L] + (uint)(int)i);
+#line 75 "arrayargs.go"
+			float v = taps.v[i % 5L] + (float)table.v[i % 2L][i % 3L] + ps.v[i % 2L].V[i % 4L] * (float)ps.v[(long)(1UL - (ulong)(i % 2L))].N;
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
+		}
+	}
+}
 `
 
 // dcKernelArgs describes kernel Args; source hash 41cba8533d4857669f5c493164dadc58.
@@ -1296,6 +1545,36 @@ var dcKernelArgs = &runtime.Kernel{
 	SharedBytes: 128,
 }
 
+// dcKernelParams describes kernel Params; source hash f4dca88907171b999502ea28b7a7691e.
+var dcKernelParams = &runtime.Kernel{
+	Checked: true,
+	FastIf:  []runtime.LaunchExpr{},
+	Module:  dcModule,
+	Name:    "Params",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "taps",
+		Size: 20,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "table",
+		Size: 24,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ps",
+		Size: 40,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "scratch",
+		Size: 12,
+	}},
+}
+
 // LaunchArgs launches kernel Args over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -1306,6 +1585,19 @@ func LaunchArgs(dev *runtime.Device, g dc.Grid, ps *runtime.Buffer[P], rows *run
 	runtime.AddBuffer(&args, out)
 	runtime.AddBuffer(&args, made)
 	return dev.LaunchArgs(dcKernelArgs, g, &args, dc_run_Args)
+}
+
+// LaunchParams launches kernel Params over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchParams(dev *runtime.Device, g dc.Grid, out *runtime.Buffer[float32], taps [5]float32, table [2][3]int32, ps [2]P, scratch [3]int32) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, taps)
+	runtime.AddScalar(&args, table)
+	runtime.AddScalar(&args, ps)
+	runtime.AddScalar(&args, scratch)
+	return dev.LaunchArgs(dcKernelParams, g, &args, dc_run_Params)
 }
 
 // dc_scratch_Args holds the working memory of Args's groups.
@@ -1506,6 +1798,94 @@ func dc_chunk_Args(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 		dc_cpu_Args(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 	dc_scratch_Args.Put(dc_m)
+}
+
+// dc_cpu_Params_row runs one row of threads of dc_cpu_Params across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Params_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, out []float32, taps [5]float32, table [2][3]int32, ps [2]P, scratch [3]int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		scratch := scratch
+		_ = scratch
+		{
+			i := dc_x
+			(*cpu.Index(dc_f, 12, scratch[:], int(i%3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 12, scratch[:], int(i%3), dc_x, dc_y, dc_z)) + int32(i)
+			v := (*cpu.Index(dc_f, 13, taps[:], int(i%5), dc_x, dc_y, dc_z)) + float32((*cpu.Index(dc_f, 14, table[i%2][:], int(i%3), dc_x, dc_y, dc_z))) + ps[i%2].V[i%4]*float32((*cpu.Index(dc_f, 15, ps[:], int(1-i%2), dc_x, dc_y, dc_z)).N)
+			out[i] = v + float32(scratch[0]+scratch[1]+scratch[2])
+		}
+	}
+}
+
+// dc_cpu_Params runs every thread of groups [dc_g0, dc_g1) of kernel Params.
+func dc_cpu_Params(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, taps [5]float32, table [2][3]int32, ps [2]P, scratch [3]int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_Params_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, out, taps, table, ps, scratch, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_Params_fast_row runs one row of threads of dc_cpu_Params_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Params_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, out []float32, taps [5]float32, table [2][3]int32, ps [2]P, scratch [3]int32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, len(out))
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		scratch := scratch
+		_ = scratch
+		{
+			i := dc_x
+			scratch[i%3] = scratch[i%3] + int32(i)
+			v := taps[i%5] + float32(table[i%2][i%3]) + ps[i%2].V[i%4]*float32(ps[1-i%2].N)
+			out[i] = v + float32(scratch[0]+scratch[1]+scratch[2])
+		}
+	}
+}
+
+// dc_cpu_Params_fast runs every thread of groups [dc_g0, dc_g1) of kernel Params.
+func dc_cpu_Params_fast(dc_g dc.Grid, dc_g0, dc_g1 int, out []float32, taps [5]float32, table [2][3]int32, ps [2]P, scratch [3]int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_Params_fast_row(dc_gs, dc_ng, dc_gi, dc_run, out, taps, table, ps, scratch, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_Params runs a launch of kernel Params on the CPU.
+func dc_run_Params(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Params)
+}
+
+// dc_chunk_Params runs groups [dc_g0, dc_g1) of a launch of kernel Params on the CPU.
+func dc_chunk_Params(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[float32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[[5]float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[[2][3]int32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[[2]P](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[[3]int32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Params_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	} else {
+		dc_cpu_Params(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
 }
 
 // dc_wrap is device function wrap.

@@ -54,6 +54,10 @@ long dc_rem_i64(long a, long b) {
 	return b == -1 ? 0 : a % b;
 }
 
+float dc_sel_f32(float v, const thread int* bad) {
+	return *bad ? (float)0 : v;
+}
+
 int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
 }
@@ -79,6 +83,26 @@ struct dc_arr1 {
 	float v[2][4];
 };
 static_assert(sizeof(dc_arr1) == 32, "dc: size of [2][4]float32 differs from Go");
+
+struct dc_arr2 {
+	float v[5];
+};
+static_assert(sizeof(dc_arr2) == 20, "dc: size of [5]float32 differs from Go");
+
+struct dc_arr3 {
+	int v[2][3];
+};
+static_assert(sizeof(dc_arr3) == 24, "dc: size of [2][3]int32 differs from Go");
+
+struct dc_arr4 {
+	P v[2];
+};
+static_assert(sizeof(dc_arr4) == 40, "dc: size of [2]P differs from Go");
+
+struct dc_arr5 {
+	int v[3];
+};
+static_assert(sizeof(dc_arr5) == 12, "dc: size of [3]int32 differs from Go");
 
 P dc_make_P(dc_arr0 dc_f0, int dc_f1) {
 	P dc_v = {};
@@ -285,6 +309,59 @@ kernel void Args_fast(device const P* ps [[buffer(0)]], constant long& ps_len [[
 #line 62 "arrayargs.go"
 				made[i] = rev(*(const threadgroup dc_arr0*)(s[l % 8L]));
 			}
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+kernel void Params(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant dc_arr2& dc_in_taps [[buffer(2)]], constant dc_arr3& dc_in_table [[buffer(3)]], constant dc_arr4& dc_in_ps [[buffer(4)]], constant dc_arr5& dc_in_scratch [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	thread int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	dc_arr2 taps = dc_in_taps;
+	dc_arr3 table = dc_in_table;
+	dc_arr4 ps = dc_in_ps;
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)dc_gid.x;
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			dc_b1 = 0;
+			dc_p2 = &scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, scratch.v[dc_ix(i % 3L, 3, dc_fault, dc_tag, 12, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)(int)i);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 75 "arrayargs.go"
+			float v = dc_sel_f32((dc_b4 = 0, taps.v[dc_ix(i % 5L, 5, dc_fault, dc_tag, 13, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + (float)dc_sel_i32((dc_b5 = 0, table.v[i % 2L][dc_ix(i % 3L, 3, dc_fault, dc_tag, 14, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + ps.v[i % 2L].V[i % 4L] * (float)dc_sel_i32((dc_b6 = 0, ps.v[dc_ix((long)(1UL - (ulong)(i % 2L)), 2, dc_fault, dc_tag, 15, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].N), &dc_b6);
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
+		}
+	}
+}
+
+#line 72 "arrayargs.go"
+kernel void Params_fast(device float* out [[buffer(0)]], constant long& out_len [[buffer(1)]], constant dc_arr2& dc_in_taps [[buffer(2)]], constant dc_arr3& dc_in_table [[buffer(3)]], constant dc_arr4& dc_in_ps [[buffer(4)]], constant dc_arr5& dc_in_scratch [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	dc_arr2 taps = dc_in_taps;
+	dc_arr3 table = dc_in_table;
+	dc_arr4 ps = dc_in_ps;
+	dc_arr5 scratch = dc_in_scratch;
+	{
+#line 73 "arrayargs.go"
+		long i = (long)dc_gid.x;
+#line 73 "arrayargs.go"
+		if (i < out_len) {
+#line 74 "arrayargs.go"
+			scratch.v[i % 3L] = (int)((uint)scratch.v[i % 3L] + (uint)(int)i);
+#line 75 "arrayargs.go"
+			float v = taps.v[i % 5L] + (float)table.v[i % 2L][i % 3L] + ps.v[i % 2L].V[i % 4L] * (float)ps.v[(long)(1UL - (ulong)(i % 2L))].N;
+#line 76 "arrayargs.go"
+			out[i] = v + (float)(int)((uint)scratch.v[0] + (uint)scratch.v[1] + (uint)scratch.v[2]);
 		}
 	}
 }
