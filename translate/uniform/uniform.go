@@ -7,7 +7,9 @@
 // A value is uniform when every thread of a group that computes it gets
 // the same value, and varying otherwise. Varying sources are the thread's
 // global and local indices, every load from memory (slices and shared
-// arrays: other threads may have written them), the results of atomics,
+// arrays: other threads may have written them; an element of a slice
+// parameter no thread of the kernel writes is as uniform as its index),
+// the results of atomics,
 // and the results of device functions computed from varying values.
 // Constants, kernel parameters, len of a uniform slice, the group index and
 // every size of the launch are uniform; a variable is uniform when every
@@ -55,6 +57,14 @@ func Analyze(p *ir.Program) *Info {
 		sums:    map[sumKey]*summary{},
 		varying: map[*ir.Var]bool{},
 		seen:    map[Diag]bool{},
+	}
+	a.readOnly = map[*ir.Var]bool{}
+	for _, k := range p.Kernels {
+		for _, v := range k.Params {
+			if _, ok := v.Type.(*ir.Slice); ok && !v.Written && !v.Assigned {
+				a.readOnly[v] = true
+			}
+		}
 	}
 	for _, k := range p.Kernels {
 		w := a.walk(k.Thread, k.Body, nil, nil)
@@ -105,10 +115,13 @@ type summary struct {
 }
 
 type analyzer struct {
-	sums    map[sumKey]*summary
-	varying map[*ir.Var]bool // union over every context
-	diags   []Diag
-	seen    map[Diag]bool
+	// readOnly holds the slice parameters of the kernels that no thread
+	// writes: an element at a uniform index is uniform.
+	readOnly map[*ir.Var]bool
+	sums     map[sumKey]*summary
+	varying  map[*ir.Var]bool // union over every context
+	diags    []Diag
+	seen     map[Diag]bool
 }
 
 func (a *analyzer) addDiags(ds []Diag) {
@@ -470,7 +483,14 @@ func (w *walker) vary(e ir.Expr) bool {
 		return w.vary(e.X)
 	case *ir.Index:
 		switch e.X.Type().(type) {
-		case *ir.Slice, *ir.Pointer:
+		case *ir.Slice:
+			// Memory another thread may have written, unless it is a
+			// slice parameter of the kernel no thread writes.
+			if r, ok := e.X.(*ir.VarRef); ok && w.a.readOnly[r.Var] {
+				return w.vary(e.Index)
+			}
+			return true
+		case *ir.Pointer:
 			return true // memory: another thread may have written it
 		}
 		return w.vary(e.X) || w.vary(e.Index)

@@ -80,6 +80,23 @@ func input(t *testing.T, src string) *translate.Input {
 // Kernels every thread group runs through its barriers together. Line 1 of
 // each source is line 5 of k.go.
 var accepted = map[string]string{
+	"a bound read from a slice no thread writes, at a uniform index": `
+type Box struct{ NN int32 }
+
+//dc:kernel
+func K(t dc.Thread, boxes []Box, rowStart []int32, out []float32) {
+	s := dc.Shared[[64]float32](t)
+	for k := 0; k < int(boxes[t.GroupX()].NN); k++ {
+		s[t.LocalX()] = float32(k)
+		t.Barrier()
+		out[t.GlobalX()] += s[63-t.LocalX()]
+		t.Barrier()
+	}
+	g := t.GroupX()
+	for j := rowStart[g]; j < rowStart[g+1]; j++ {
+		t.Barrier()
+	}
+}`,
 	"tree reduction": `
 //dc:kernel
 func K(t dc.Thread, in, out []float32) {
@@ -347,6 +364,21 @@ var rejected = map[string]struct {
 	src  string
 	want []string
 }{
+	"a bound read from a slice the kernel writes": {`
+//dc:kernel
+func K(t dc.Thread, n []int32, out []float32) {
+	for k := int32(0); k < n[t.GroupX()]; k++ {
+		t.Barrier()
+	}
+	n[t.GlobalX()] = 0
+}`, []string{"k.go:9:3: kernel K: t.Barrier() is reached only by the threads where k < n[t.GroupX()] (k.go:8:2); every thread of a group must reach it: guard the work, not the barrier"}},
+	"a bound read from a read-only slice at the thread's index": {`
+//dc:kernel
+func K(t dc.Thread, n []int32, out []float32) {
+	for k := int32(0); k < n[t.LocalX()]; k++ {
+		t.Barrier()
+	}
+}`, []string{"k.go:9:3: kernel K: t.Barrier() is reached only by the threads where k < n[t.LocalX()] (k.go:8:2); every thread of a group must reach it: guard the work, not the barrier"}},
 	"barrier under a local-index condition": {`
 //dc:kernel
 func K(t dc.Thread, xs []float32) {
@@ -569,9 +601,18 @@ func TestFacts(t *testing.T) {
 	if info.VaryingExpr(group) {
 		t.Error("t.GroupX() is varying")
 	}
+	// in is read-only: an element at a uniform index is uniform; out is
+	// written, at the thread's index it is varying.
 	load := &ir.Index{X: &ir.VarRef{Var: prog.Kernels[0].Params[0]}, Index: group, T: ir.Float32Type}
-	if !info.VaryingExpr(load) {
-		t.Error("in[t.GroupX()] is uniform")
+	if info.VaryingExpr(load) {
+		t.Error("in[t.GroupX()] is varying")
+	}
+	lx := &ir.BuiltinCall{Op: ir.LocalX, T: ir.IntType}
+	if load := (&ir.Index{X: &ir.VarRef{Var: prog.Kernels[0].Params[0]}, Index: lx, T: ir.Float32Type}); !info.VaryingExpr(load) {
+		t.Error("in[t.LocalX()] is uniform")
+	}
+	if load := (&ir.Index{X: &ir.VarRef{Var: prog.Kernels[0].Params[1]}, Index: group, T: ir.Float32Type}); !info.VaryingExpr(load) {
+		t.Error("out[t.GroupX()] is uniform, but the kernel writes out")
 	}
 }
 

@@ -314,3 +314,30 @@ func Restep(t dc.Thread, in, out []int32, size int) {
 	}
 	out[i] = acc
 }
+
+// Neighbours adds up, for each thread, values of the neighbour boxes of
+// its group's box staged through shared memory, as Rodinia's lavaMD
+// walks a box's neighbours: the loop holding the barriers runs to a count
+// read from a slice no thread writes, at the group's index, so every
+// thread of the group agrees on it. Box g's neighbours are the boxes
+// starts[g], starts[g]+1, ... (counts[g] of them), each group values of
+// vals.
+//
+//dc:kernel
+func Neighbours(t dc.Thread, counts, starts []int32, vals, out []float32) {
+	sh := dc.Shared[[group]float32](t)
+	g, l := t.GroupX(), t.LocalX()
+	var acc float32
+	for k := 0; k < int(counts[g]); k++ {
+		sh[l] = 0
+		if idx := (int(starts[g])+k)*group + l; idx >= 0 && idx < len(vals) {
+			sh[l] = vals[idx]
+		}
+		t.Barrier()
+		acc += float32(k+1) * sh[(l+k)%group]
+		t.Barrier()
+	}
+	if i := t.GlobalX(); i < len(out) {
+		out[i] = acc
+	}
+}

@@ -208,3 +208,47 @@ func TestValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestNeighbours runs Neighbours, whose barrier loop's bound is read from
+// memory, on every device against dc.Emulate and the sums computed here.
+func TestNeighbours(t *testing.T) {
+	const groups = 6
+	counts := []int32{0, 3, 1, 5, 2, 4}
+	starts := []int32{0, 1, 4, -1, 2, 3}
+	vals := kerneltest.RandInts[int32](11, 7*group-5, -20, 20)
+	fv := make([]float32, len(vals))
+	for i, v := range vals {
+		fv[i] = float32(v)
+	}
+	g := kerneltest.Grid1D(groups*group, group)
+	want := make([]float32, groups*group)
+	if err := dc.Emulate(g, func(th dc.Thread) { Neighbours(th, counts, starts, fv, want) }); err != nil {
+		t.Fatal(err)
+	}
+	for gr := range groups {
+		for l := range group {
+			var acc float32
+			for k := range int(counts[gr]) {
+				if idx := (int(starts[gr])+k)*group + (l+k)%group; idx >= 0 && idx < len(fv) {
+					acc += float32(k+1) * fv[idx]
+				}
+			}
+			if got := want[gr*group+l]; got != acc {
+				t.Fatalf("Emulate: group %d thread %d = %v, want %v", gr, l, got, acc)
+			}
+		}
+	}
+	for _, dev := range kerneltest.Devices(t) {
+		out, err := runtime.NewBuffer[float32](dev, len(want))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cb, _ := runtime.BufferOf(dev, counts)
+		sb, _ := runtime.BufferOf(dev, starts)
+		vb, _ := runtime.BufferOf(dev, fv)
+		if err := LaunchNeighbours(dev, g, cb, sb, vb, out); err != nil {
+			t.Fatalf("%s: %v", dev.Backend(), err)
+		}
+		kerneltest.Equal(t, dev.Backend()+" Neighbours", kerneltest.Read(t, out), want)
+	}
+}

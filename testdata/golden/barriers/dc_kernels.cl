@@ -2517,3 +2517,213 @@ __kernel void Restep_aliased_fast(__global const int* in, long in_len, __global 
 #line 315 "barriers.go"
 	out[i] = acc;
 }
+
+#line 327 "barriers.go"
+__kernel void Neighbours(__global const int* restrict counts, long counts_len, __global const int* restrict starts, long starts_len, __global const float* restrict vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+__kernel void Neighbours_fast(__global const int* restrict counts, long counts_len, __global const int* restrict starts, long starts_len, __global const float* restrict vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)counts[g]; k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)starts[g] + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+__kernel void Neighbours_aliased(__global const int* counts, long counts_len, __global const int* starts, long starts_len, __global const float* vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+__kernel void Neighbours_aliased_fast(__global const int* counts, long counts_len, __global const int* starts, long starts_len, __global const float* vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)counts[g]; k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)starts[g] + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}

@@ -2521,3 +2521,213 @@ extern "C" __global__ void Restep_aliased_fast(const int* in, long long in_len, 
 #line 315 "barriers.go"
 	out[i] = acc;
 }
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours(const int* __restrict__ counts, long long counts_len, const int* __restrict__ starts, long long starts_len, const float* __restrict__ vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours_fast(const int* __restrict__ counts, long long counts_len, const int* __restrict__ starts, long long starts_len, const float* __restrict__ vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)counts[g]; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)starts[g] + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours_aliased(const int* counts, long long counts_len, const int* starts, long long starts_len, const float* vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours_aliased_fast(const int* counts, long long counts_len, const int* starts, long long starts_len, const float* vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)counts[g]; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)starts[g] + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}

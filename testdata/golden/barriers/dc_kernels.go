@@ -572,6 +572,42 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 315,
 		},
+		{
+			Col:  22,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 331,
+		},
+		{
+			Col:  3,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 332,
+		},
+		{
+			Col:  18,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 333,
+		},
+		{
+			Col:  4,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 334,
+		},
+		{
+			Col:  12,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 334,
+		},
+		{
+			Col:  25,
+			File: "barriers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 337,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -3102,6 +3138,216 @@ extern "C" __global__ void Restep_aliased_fast(const int* in, long long in_len, 
 #line 315 "barriers.go"
 	out[i] = acc;
 }
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours(const int* __restrict__ counts, long long counts_len, const int* __restrict__ starts, long long starts_len, const float* __restrict__ vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours_fast(const int* __restrict__ counts, long long counts_len, const int* __restrict__ starts, long long starts_len, const float* __restrict__ vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)counts[g]; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)starts[g] + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours_aliased(const int* counts, long long counts_len, const int* starts, long long starts_len, const float* vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+extern "C" __global__ void Neighbours_aliased_fast(const int* counts, long long counts_len, const int* starts, long long starts_len, const float* vals, long long vals_len, float* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__shared__ float sh13[64];
+#line 328 "barriers.go"
+	float* sh = sh13;
+#line 329 "barriers.go"
+	long long g = (long long)blockIdx.x;
+#line 329 "barriers.go"
+	long long l = (long long)threadIdx.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long long k = 0LL; k < (long long)counts[g]; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long long idx = (long long)(((unsigned long long)(long long)starts[g] + (unsigned long long)k) * 64ULL + (unsigned long long)l);
+#line 333 "barriers.go"
+			if (idx >= 0LL && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		__syncthreads();
+#line 337 "barriers.go"
+		acc = acc + (float)(long long)((unsigned long long)k + 1ULL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long long)((unsigned long long)l + (unsigned long long)k) % 64LL, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		__syncthreads();
+	}
+	{
+#line 340 "barriers.go"
+		long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -5624,6 +5870,216 @@ __kernel void Restep_aliased_fast(__global const int* in, long in_len, __global 
 #line 315 "barriers.go"
 	out[i] = acc;
 }
+
+#line 327 "barriers.go"
+__kernel void Neighbours(__global const int* restrict counts, long counts_len, __global const int* restrict starts, long starts_len, __global const float* restrict vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+__kernel void Neighbours_fast(__global const int* restrict counts, long counts_len, __global const int* restrict starts, long starts_len, __global const float* restrict vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)counts[g]; k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)starts[g] + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+__kernel void Neighbours_aliased(__global const int* counts, long counts_len, __global const int* starts, long starts_len, __global const float* vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__local float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	__local float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1)]), &dc_b1); k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4)]), &dc_b4) + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b8)]), &dc_b8);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+__kernel void Neighbours_aliased_fast(__global const int* counts, long counts_len, __global const int* starts, long starts_len, __global const float* vals, long vals_len, __global float* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	__local float sh13[64];
+#line 328 "barriers.go"
+	__local float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)get_group_id(0);
+#line 329 "barriers.go"
+	long l = (long)get_local_id(0);
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)counts[g]; k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)starts[g] + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b1)]), &dc_b1);
+#line 338 "barriers.go"
+		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)get_global_id(0);
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -6979,6 +7435,111 @@ kernel void Restep_fast(device const int* in [[buffer(0)]], constant long& in_le
 #line 315 "barriers.go"
 	out[i] = acc;
 }
+
+#line 327 "barriers.go"
+kernel void Neighbours(device const int* counts [[buffer(0)]], constant long& counts_len [[buffer(1)]], device const int* starts [[buffer(2)]], constant long& starts_len [[buffer(3)]], device const float* vals [[buffer(4)]], constant long& vals_len [[buffer(5)]], device float* out [[buffer(6)]], constant long& out_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	threadgroup float sh13[64];
+#line 328 "barriers.go"
+	threadgroup float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)dc_grp.x;
+#line 329 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1); k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 338 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)dc_gid.x;
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+kernel void Neighbours_fast(device const int* counts [[buffer(0)]], constant long& counts_len [[buffer(1)]], device const int* starts [[buffer(2)]], constant long& starts_len [[buffer(3)]], device const float* vals [[buffer(4)]], constant long& vals_len [[buffer(5)]], device float* out [[buffer(6)]], constant long& out_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	threadgroup float sh13[64];
+#line 328 "barriers.go"
+	threadgroup float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)dc_grp.x;
+#line 329 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)counts[g]; k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)starts[g] + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 338 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)dc_gid.x;
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
 `
 
 // dcKernelGroupExit describes kernel GroupExit; source hash 12ba9743ecfd9c90b28a72b83ad42571.
@@ -7377,6 +7938,41 @@ var dcKernelRestep = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelNeighbours describes kernel Neighbours; source hash 2ec62f7f408a0a395d1e1b861459b5b6.
+var dcKernelNeighbours = &runtime.Kernel{
+	Aliased:     "Neighbours_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Neighbours",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "counts",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "starts",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "vals",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 256,
+}
+
 // LaunchGroupExit launches kernel GroupExit over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -7540,6 +8136,18 @@ func LaunchRestep(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out
 			dc_cpu_Restep(dc_t, dc_s0, dc_s1, size, dc_f)
 		})
 	})
+}
+
+// LaunchNeighbours launches kernel Neighbours over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchNeighbours(dev *runtime.Device, g dc.Grid, counts *runtime.Buffer[int32], starts *runtime.Buffer[int32], vals *runtime.Buffer[float32], out *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, counts)
+	runtime.AddBuffer(&args, starts)
+	runtime.AddBuffer(&args, vals)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelNeighbours, g, &args, dc_run_Neighbours)
 }
 
 // dc_scratch_GroupExit holds the working memory of GroupExit's groups.
@@ -12378,6 +12986,361 @@ func dc_cpu_Restep_fast(dc_t dc.Thread, in []int32, out []int32, size int, dc_f 
 		dc_t.Barrier()
 	}
 	out[i] = acc
+}
+
+// dc_scratch_Neighbours holds the working memory of Neighbours's groups.
+var dc_scratch_Neighbours cpu.Scratches
+
+// dc_cpu_Neighbours_tl1 runs a thread loop of dc_cpu_Neighbours.
+//
+//go:noinline
+func dc_cpu_Neighbours_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, dc_pt_g []int, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_g := dc_pt_g[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_g := dc_pv_g[dc_lx]
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh := dc_sh13
+						_ = sh
+						dc_lv_g = dc_gx
+						l := dc_lx
+						_ = l
+						dc_lv_acc = 0
+						dc_pv_g[dc_lx] = dc_lv_g
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours_tl2 runs a thread loop of dc_cpu_Neighbours.
+//
+//go:noinline
+func dc_cpu_Neighbours_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, starts []int32, dc_pt_g []int, k int, vals []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_g := dc_pt_g[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_g := dc_pv_g[dc_lx]
+						sh_2 := dc_sh13
+						l_2 := dc_lx
+						(*cpu.Index(dc_f, 94, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = 0
+						{
+							idx := (int((*cpu.Index(dc_f, 95, starts, int(dc_lv_g), dc_x, dc_y, dc_z)))+k)*64 + l_2
+							if idx >= 0 && idx < len(vals) {
+								(*cpu.Index(dc_f, 96, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 97, vals, int(idx), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours_tl3 runs a thread loop of dc_cpu_Neighbours.
+//
+//go:noinline
+func dc_cpu_Neighbours_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, dc_pt_acc []float32, k int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_3 := dc_sh13
+						l_3 := dc_lx
+						dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours_tl4 runs a thread loop of dc_cpu_Neighbours.
+//
+//go:noinline
+func dc_cpu_Neighbours_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, out []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(out), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
+					}
+					continue
+				}
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						{
+							i := dc_x
+							if i < len(out) {
+								out[i] = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours runs groups [dc_g0, dc_g1) of kernel Neighbours, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Neighbours(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, counts []int32, starts []int32, vals []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh13 := cpu.Shared[[64]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh13 = [64]float32{}
+		dc_pt_g := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		dc_cpu_Neighbours_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, dc_pt_g, dc_pt_acc, dc_f)
+		for k := 0; k < int((*cpu.Index(dc_f, 93, counts, int(dc_pt_g[0]), dc_x, dc_y, dc_z))); k++ {
+			dc_cpu_Neighbours_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, starts, dc_pt_g, k, vals, dc_f)
+			dc_cpu_Neighbours_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, dc_pt_acc, k, dc_f)
+		}
+		dc_cpu_Neighbours_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_cpu_Neighbours_fast_tl1 runs a thread loop of dc_cpu_Neighbours_fast.
+//
+//go:noinline
+func dc_cpu_Neighbours_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, dc_pt_g []int, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_g := dc_pt_g[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_g := dc_pv_g[dc_lx]
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh := dc_sh13
+						_ = sh
+						dc_lv_g = dc_gx
+						l := dc_lx
+						_ = l
+						dc_lv_acc = 0
+						dc_pv_g[dc_lx] = dc_lv_g
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours_fast_tl2 runs a thread loop of dc_cpu_Neighbours_fast.
+//
+//go:noinline
+func dc_cpu_Neighbours_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, starts []int32, dc_pt_g []int, k int, vals []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_g := dc_pt_g[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := dc_sh13[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_g := dc_pv_g[dc_lx]
+						sh_2 := dc_sh13
+						l_2 := dc_lx
+						dc_rv1[dc_lx] = 0
+						{
+							idx := (int(starts[dc_lv_g])+k)*64 + l_2
+							if idx >= 0 && idx < len(vals) {
+								sh_2[l_2] = vals[idx]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours_fast_tl3 runs a thread loop of dc_cpu_Neighbours_fast.
+//
+//go:noinline
+func dc_cpu_Neighbours_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, dc_pt_acc []float32, k int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_3 := dc_sh13
+						l_3 := dc_lx
+						dc_lv_acc += float32(k+1) * (*cpu.Index(dc_f, 98, sh_3[:], int((l_3+k)%64), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours_fast_tl4 runs a thread loop of dc_cpu_Neighbours_fast.
+//
+//go:noinline
+func dc_cpu_Neighbours_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh13 *[64]float32, out []float32, dc_pt_acc []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh13
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(out), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
+					}
+					continue
+				}
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						{
+							i := dc_x
+							if i < len(out) {
+								out[i] = dc_lv_acc
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Neighbours_fast runs groups [dc_g0, dc_g1) of kernel Neighbours, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Neighbours_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, counts []int32, starts []int32, vals []float32, out []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh13 := cpu.Shared[[64]float32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh13 = [64]float32{}
+		dc_pt_g := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_pt_acc := cpu.PerThread[float32](dc_m, 2, dc_nt)
+		dc_cpu_Neighbours_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, dc_pt_g, dc_pt_acc, dc_f)
+		for k := 0; k < int(counts[dc_pt_g[0]]); k++ {
+			dc_cpu_Neighbours_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, starts, dc_pt_g, k, vals, dc_f)
+			dc_cpu_Neighbours_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, dc_pt_acc, k, dc_f)
+		}
+		dc_cpu_Neighbours_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh13, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_run_Neighbours runs a launch of kernel Neighbours on the CPU.
+func dc_run_Neighbours(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Neighbours)
+}
+
+// dc_chunk_Neighbours runs groups [dc_g0, dc_g1) of a launch of kernel Neighbours on the CPU.
+func dc_chunk_Neighbours(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Neighbours.Get()
+	if dc_c.Fast {
+		dc_cpu_Neighbours_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Neighbours(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Neighbours.Put(dc_m)
 }
 
 // dc_pickHalf is device function pickHalf.

@@ -1350,3 +1350,108 @@ kernel void Restep_fast(device const int* in [[buffer(0)]], constant long& in_le
 #line 315 "barriers.go"
 	out[i] = acc;
 }
+
+#line 327 "barriers.go"
+kernel void Neighbours(device const int* counts [[buffer(0)]], constant long& counts_len [[buffer(1)]], device const int* starts [[buffer(2)]], constant long& starts_len [[buffer(3)]], device const float* vals [[buffer(4)]], constant long& vals_len [[buffer(5)]], device float* out [[buffer(6)]], constant long& out_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	threadgroup float (*dc_p3);
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	threadgroup float (*dc_p6);
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 328 "barriers.go"
+	threadgroup float sh13[64];
+#line 328 "barriers.go"
+	threadgroup float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)dc_grp.x;
+#line 329 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)dc_sel_i32((dc_b1 = 0, counts[dc_ix(g, counts_len, dc_fault, dc_tag, 93, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1); k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		dc_b2 = 0;
+		dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 94, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b2) {
+			*dc_p3 = dc_t1;
+		}
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)dc_sel_i32((dc_b4 = 0, starts[dc_ix(g, starts_len, dc_fault, dc_tag, 95, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				dc_b5 = 0;
+				dc_p6 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 96, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = dc_sel_f32((dc_b7 = 0, vals[dc_ix(idx, vals_len, dc_fault, dc_tag, 97, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+				if (!dc_b5) {
+					*dc_p6 = dc_t2;
+				}
+			}
+		}
+#line 336 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b8 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+#line 338 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)dc_gid.x;
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
+
+#line 327 "barriers.go"
+kernel void Neighbours_fast(device const int* counts [[buffer(0)]], constant long& counts_len [[buffer(1)]], device const int* starts [[buffer(2)]], constant long& starts_len [[buffer(3)]], device const float* vals [[buffer(4)]], constant long& vals_len [[buffer(5)]], device float* out [[buffer(6)]], constant long& out_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 328 "barriers.go"
+	threadgroup float sh13[64];
+#line 328 "barriers.go"
+	threadgroup float* sh = sh13;
+#line 329 "barriers.go"
+	long g = (long)dc_grp.x;
+#line 329 "barriers.go"
+	long l = (long)dc_lid.x;
+#line 330 "barriers.go"
+	float acc = 0.0f;
+#line 331 "barriers.go"
+	for (long k = 0L; k < (long)counts[g]; k = (long)((ulong)k + 1UL)) {
+#line 332 "barriers.go"
+		sh[l] = 0.0f;
+		{
+#line 333 "barriers.go"
+			long idx = (long)(((ulong)(long)starts[g] + (ulong)k) * 64UL + (ulong)l);
+#line 333 "barriers.go"
+			if (idx >= 0L && idx < vals_len) {
+#line 334 "barriers.go"
+				sh[l] = vals[idx];
+			}
+		}
+#line 336 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 337 "barriers.go"
+		acc = acc + (float)(long)((ulong)k + 1UL) * dc_sel_f32((dc_b1 = 0, sh[dc_ix((long)((ulong)l + (ulong)k) % 64L, 64, dc_fault, dc_tag, 98, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 338 "barriers.go"
+		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	}
+	{
+#line 340 "barriers.go"
+		long i = (long)dc_gid.x;
+#line 340 "barriers.go"
+		if (i < out_len) {
+#line 341 "barriers.go"
+			out[i] = acc;
+		}
+	}
+}
