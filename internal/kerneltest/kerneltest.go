@@ -434,6 +434,17 @@ func Rand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
+// Upload returns a buffer on dev holding a copy of xs, failing the test
+// on error.
+func Upload[T any](t testing.TB, dev *runtime.Device, xs []T) *runtime.Buffer[T] {
+	t.Helper()
+	b, err := runtime.BufferOf(dev, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // Read returns the contents of buffer b, failing the test on error.
 func Read[T any](t testing.TB, b *runtime.Buffer[T]) []T {
 	t.Helper()

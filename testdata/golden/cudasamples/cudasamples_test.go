@@ -7,20 +7,10 @@ import (
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/internal/kerneltest"
-	"github.com/dotcompute/dc/runtime"
 )
 
 // Every kernel runs on every device and is compared with dc.Emulate; the
 // sort, the reduction and the histogram are also checked against plain Go.
-
-func buf[T any](t *testing.T, dev *runtime.Device, x []T) *runtime.Buffer[T] {
-	t.Helper()
-	b, err := runtime.BufferOf(dev, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func g1(groups, size int) dc.Grid {
 	return dc.Grid{Groups: dc.Dim3{X: groups, Y: 1, Z: 1}, GroupSize: dc.Dim3{X: size, Y: 1, Z: 1}}
@@ -50,8 +40,8 @@ func TestBitonic(t *testing.T) {
 		}
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		dk, dv := buf(t, dev, make([]uint32, n)), buf(t, dev, make([]uint32, n))
-		if err := LaunchBitonicShared(dev, g, dk, dv, buf(t, dev, keys), buf(t, dev, vals), SharedSize, true); err != nil {
+		dk, dv := kerneltest.Upload(t, dev, make([]uint32, n)), kerneltest.Upload(t, dev, make([]uint32, n))
+		if err := LaunchBitonicShared(dev, g, dk, dv, kerneltest.Upload(t, dev, keys), kerneltest.Upload(t, dev, vals), SharedSize, true); err != nil {
 			t.Fatal(err)
 		}
 		kerneltest.Equal(t, dev.Backend()+" keys", kerneltest.Read(t, dk), wk)
@@ -70,8 +60,8 @@ func TestBlackScholes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		c, p := buf(t, dev, make([]float32, n)), buf(t, dev, make([]float32, n))
-		if err := LaunchBlackScholes(dev, g, c, p, buf(t, dev, s), buf(t, dev, x), buf(t, dev, tt), 0.02, 0.3, n); err != nil {
+		c, p := kerneltest.Upload(t, dev, make([]float32, n)), kerneltest.Upload(t, dev, make([]float32, n))
+		if err := LaunchBlackScholes(dev, g, c, p, kerneltest.Upload(t, dev, s), kerneltest.Upload(t, dev, x), kerneltest.Upload(t, dev, tt), 0.02, 0.3, n); err != nil {
 			t.Fatal(err)
 		}
 		kerneltest.Close32(t, dev.Backend()+" call", kerneltest.Read(t, c), wc, 1e-4, 1e-4)
@@ -99,8 +89,8 @@ func TestReduce6(t *testing.T) {
 			t.Errorf("Emulate: Reduce6 partial sums add to %v, want %v", got, sum)
 		}
 		for _, dev := range kerneltest.Devices(t) {
-			out := buf(t, dev, make([]float32, 64))
-			if err := LaunchReduce6(dev, g, buf(t, dev, in), out, uint32(n), pow2); err != nil {
+			out := kerneltest.Upload(t, dev, make([]float32, 64))
+			if err := LaunchReduce6(dev, g, kerneltest.Upload(t, dev, in), out, uint32(n), pow2); err != nil {
 				t.Fatal(err)
 			}
 			kerneltest.Close32(t, dev.Backend()+" Reduce6", kerneltest.Read(t, out), want, 1e-5, 1e-5)
@@ -117,8 +107,8 @@ func TestFWT(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		out := buf(t, dev, make([]float32, 8*n))
-		if err := LaunchFWTBatch1(dev, g, out, buf(t, dev, in), LogN); err != nil {
+		out := kerneltest.Upload(t, dev, make([]float32, 8*n))
+		if err := LaunchFWTBatch1(dev, g, out, kerneltest.Upload(t, dev, in), LogN); err != nil {
 			t.Fatal(err)
 		}
 		kerneltest.Close32(t, dev.Backend()+" FWT", kerneltest.Read(t, out), want, 1e-5, 1e-5)
@@ -148,8 +138,8 @@ func TestHistogram64(t *testing.T) {
 	}
 	kerneltest.Equal(t, "Emulate: Histogram64 merged", merged, host)
 	for _, dev := range kerneltest.Devices(t) {
-		out := buf(t, dev, make([]uint32, groups*H64Bins))
-		if err := LaunchHistogram64(dev, g, out, buf(t, dev, data), n); err != nil {
+		out := kerneltest.Upload(t, dev, make([]uint32, groups*H64Bins))
+		if err := LaunchHistogram64(dev, g, out, kerneltest.Upload(t, dev, data), n); err != nil {
 			t.Fatal(err)
 		}
 		kerneltest.Equal(t, dev.Backend()+" Histogram64", kerneltest.Read(t, out), want)
@@ -169,8 +159,8 @@ func TestNBody(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		ab := buf(t, dev, make([]Float4, n))
-		if err := LaunchNBodyTile(dev, g, buf(t, dev, pos), ab, n); err != nil {
+		ab := kerneltest.Upload(t, dev, make([]Float4, n))
+		if err := LaunchNBodyTile(dev, g, kerneltest.Upload(t, dev, pos), ab, n); err != nil {
 			t.Fatal(err)
 		}
 		got := kerneltest.Read(t, ab)

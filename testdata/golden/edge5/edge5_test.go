@@ -11,14 +11,6 @@ import (
 
 // read copies b into a new slice.
 // buf copies xs to dev.
-func buf[T any](t *testing.T, dev *runtime.Device, xs []T) *runtime.Buffer[T] {
-	t.Helper()
-	b, err := runtime.BufferOf(dev, xs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestSwitchTag(t *testing.T) {
 	const n = 300
@@ -29,7 +21,7 @@ func TestSwitchTag(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		cb, ob := buf(t, dev, ctr), buf(t, dev, make([]int32, n))
+		cb, ob := kerneltest.Upload(t, dev, ctr), kerneltest.Upload(t, dev, make([]int32, n))
 		if err := LaunchSwitchTag(dev, g, cb, ob); err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +41,7 @@ func TestFloats(t *testing.T) {
 	}
 	for _, dev := range kerneltest.Devices(t) {
 		kerneltest.NeedFloat64(t, dev)
-		ab, ob, o64 := buf(t, dev, a), buf(t, dev, make([]float32, 8*n)), buf(t, dev, make([]float64, 4*n))
+		ab, ob, o64 := kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, make([]float32, 8*n)), kerneltest.Upload(t, dev, make([]float64, 4*n))
 		if err := LaunchFloats(dev, g, ab, ob, o64); err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +64,7 @@ func TestStructs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		ab, vb, ob := buf(t, dev, a), buf(t, dev, vs), buf(t, dev, make([]int32, 6*n))
+		ab, vb, ob := kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, vs), kerneltest.Upload(t, dev, make([]int32, 6*n))
 		if err := LaunchStructs(dev, g, ab, vb, ob); err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +86,7 @@ func TestShared(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, dev := range kerneltest.Devices(t) {
-			ab, ob := buf(t, dev, a), buf(t, dev, make([]int32, n))
+			ab, ob := kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, make([]int32, n))
 			if err := k.launch(dev, g, ab, ob); err != nil {
 				t.Fatal(err)
 			}

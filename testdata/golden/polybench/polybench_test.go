@@ -5,17 +5,7 @@ import (
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/internal/kerneltest"
-	"github.com/dotcompute/dc/runtime"
 )
-
-func buf[T any](t *testing.T, dev *runtime.Device, x []T) *runtime.Buffer[T] {
-	t.Helper()
-	b, err := runtime.BufferOf(dev, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func TestCorrelation(t *testing.T) {
 	m, n := 70, 50
@@ -37,8 +27,8 @@ func TestCorrelation(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		db := buf(t, dev, data)
-		mb, sb, yb := buf(t, dev, make([]float32, m)), buf(t, dev, make([]float32, m)), buf(t, dev, make([]float32, m*m))
+		db := kerneltest.Upload(t, dev, data)
+		mb, sb, yb := kerneltest.Upload(t, dev, make([]float32, m)), kerneltest.Upload(t, dev, make([]float32, m)), kerneltest.Upload(t, dev, make([]float32, m*m))
 		if err := LaunchCorrMean(dev, g, mb, db, m, n, float32(n)); err != nil {
 			t.Fatal(err)
 		}

@@ -15,15 +15,6 @@ import (
 // the Emulate result with a plain-Go computation of the same quantity
 // written the way a host reference is (no shared memory, no blocking).
 
-func buf[T any](t *testing.T, dev *runtime.Device, x []T) *runtime.Buffer[T] {
-	t.Helper()
-	b, err := runtime.BufferOf(dev, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // devices returns kerneltest.Devices and names them in the test log.
 func devices(t *testing.T) []*runtime.Device {
 	t.Helper()
@@ -95,7 +86,7 @@ func TestConvolutionSeparable(t *testing.T) {
 	kerneltest.Close32(t, "Emulate: rows vs host", rows, hr, 1e-5, 1e-5)
 	kerneltest.Close32(t, "Emulate: columns vs host", cols, hc, 1e-5, 1e-5)
 	for _, dev := range devices(t) {
-		sb, rb, cb := buf(t, dev, src), buf(t, dev, make([]float32, w*h)), buf(t, dev, make([]float32, w*h))
+		sb, rb, cb := kerneltest.Upload(t, dev, src), kerneltest.Upload(t, dev, make([]float32, w*h)), kerneltest.Upload(t, dev, make([]float32, w*h))
 		launched(t, dev, LaunchConvolutionRows(dev, gr, rb, sb, k, w, h, w))
 		launched(t, dev, LaunchConvolutionColumns(dev, gc, cb, rb, k, w, h, w))
 		kerneltest.Close32(t, dev.Backend()+" rows", kerneltest.Read(t, rb), rows, 1e-6, 1e-6)
@@ -120,8 +111,8 @@ func TestScalarProd(t *testing.T) {
 	}
 	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-4, 1e-4)
 	for _, dev := range devices(t) {
-		cb := buf(t, dev, make([]float32, vectorN))
-		launched(t, dev, LaunchScalarProd(dev, g, cb, buf(t, dev, a), buf(t, dev, b), vectorN, elementN))
+		cb := kerneltest.Upload(t, dev, make([]float32, vectorN))
+		launched(t, dev, LaunchScalarProd(dev, g, cb, kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, b), vectorN, elementN))
 		kerneltest.Close32(t, dev.Backend()+" ScalarProd", kerneltest.Read(t, cb), want, 1e-5, 1e-5)
 	}
 }
@@ -141,8 +132,8 @@ func TestTransposeDiagonal(t *testing.T) {
 		}
 		kerneltest.Equal(t, "Emulate vs host", want, host)
 		for _, dev := range devices(t) {
-			ob := buf(t, dev, make([]float32, w*h))
-			launched(t, dev, LaunchTransposeDiagonal(dev, g, ob, buf(t, dev, in), w, h))
+			ob := kerneltest.Upload(t, dev, make([]float32, w*h))
+			launched(t, dev, LaunchTransposeDiagonal(dev, g, ob, kerneltest.Upload(t, dev, in), w, h))
 			kerneltest.Equal(t, dev.Backend()+" TransposeDiagonal", kerneltest.Read(t, ob), want)
 		}
 	}
@@ -182,8 +173,8 @@ func TestBinomialOptions(t *testing.T) {
 	emulate(t, g, func(th dc.Thread) { BinomialOptions(th, want, opts) })
 	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-3, 1e-3)
 	for _, dev := range devices(t) {
-		cb := buf(t, dev, make([]float32, n))
-		launched(t, dev, LaunchBinomialOptions(dev, g, cb, buf(t, dev, opts)))
+		cb := kerneltest.Upload(t, dev, make([]float32, n))
+		launched(t, dev, LaunchBinomialOptions(dev, g, cb, kerneltest.Upload(t, dev, opts)))
 		kerneltest.Close32(t, dev.Backend()+" BinomialOptions", kerneltest.Read(t, cb), want, 1e-4, 1e-4)
 	}
 }
@@ -211,8 +202,8 @@ func TestFiniteDifferences(t *testing.T) {
 	}
 	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-5, 1e-5)
 	for _, dev := range devices(t) {
-		ob := buf(t, dev, make([]float32, len(in)))
-		launched(t, dev, LaunchFiniteDifferences(dev, g, ob, buf(t, dev, in), dimx, dimy, dimz, st))
+		ob := kerneltest.Upload(t, dev, make([]float32, len(in)))
+		launched(t, dev, LaunchFiniteDifferences(dev, g, ob, kerneltest.Upload(t, dev, in), dimx, dimy, dimz, st))
 		kerneltest.Close32(t, dev.Backend()+" FiniteDifferences", kerneltest.Read(t, ob), want, 1e-6, 1e-6)
 	}
 }
@@ -268,11 +259,11 @@ func TestDCT8x8(t *testing.T) {
 		}
 	}
 	for _, dev := range devices(t) {
-		sb := buf(t, dev, src)
-		ob := buf(t, dev, make([]float32, w*h))
+		sb := kerneltest.Upload(t, dev, src)
+		ob := kerneltest.Upload(t, dev, make([]float32, w*h))
 		launched(t, dev, LaunchDCT8x8(dev, g, ob, sb, w, 0, 0, m))
 		kerneltest.Close32(t, dev.Backend()+" DCT8x8", kerneltest.Read(t, ob), want, 1e-5, 1e-4)
-		ob2 := buf(t, dev, make([]float32, w*h))
+		ob2 := kerneltest.Upload(t, dev, make([]float32, w*h))
 		launched(t, dev, LaunchDCT8x8(dev, g2, ob2, sb, w, 1, 0, m))
 		kerneltest.Close32(t, dev.Backend()+" DCT8x8 offset", kerneltest.Read(t, ob2), want2, 1e-5, 1e-4)
 	}
@@ -300,8 +291,8 @@ func TestScanNaive(t *testing.T) {
 		emulate(t, g, func(th dc.Thread) { ScanNaive(th, want, in, n) })
 		kerneltest.Equal(t, "Emulate vs host", want, exclusive(in))
 		for _, dev := range devices(t) {
-			ob := buf(t, dev, make([]float32, n))
-			launched(t, dev, LaunchScanNaive(dev, g, ob, buf(t, dev, in), n))
+			ob := kerneltest.Upload(t, dev, make([]float32, n))
+			launched(t, dev, LaunchScanNaive(dev, g, ob, kerneltest.Upload(t, dev, in), n))
 			kerneltest.Equal(t, dev.Backend()+" ScanNaive", kerneltest.Read(t, ob), want)
 		}
 	}
@@ -329,8 +320,8 @@ func TestScanBlelloch(t *testing.T) {
 		kerneltest.Equal(t, "Emulate vs host", want, host)
 		kerneltest.Equal(t, "Emulate vs host: sums", wsums, hsums)
 		for _, dev := range devices(t) {
-			ob, sb := buf(t, dev, make([]float32, length)), buf(t, dev, make([]float32, blocks))
-			launched(t, dev, LaunchScanBlelloch(dev, g, ob, buf(t, dev, in), sb, n, length))
+			ob, sb := kerneltest.Upload(t, dev, make([]float32, length)), kerneltest.Upload(t, dev, make([]float32, blocks))
+			launched(t, dev, LaunchScanBlelloch(dev, g, ob, kerneltest.Upload(t, dev, in), sb, n, length))
 			kerneltest.Equal(t, dev.Backend()+" ScanBlelloch", kerneltest.Read(t, ob), want)
 			kerneltest.Equal(t, dev.Backend()+" ScanBlelloch sums", kerneltest.Read(t, sb), wsums)
 		}
@@ -383,9 +374,9 @@ func TestSrad(t *testing.T) {
 	for _, dev := range devices(t) {
 		bs := make([]*runtime.Buffer[float32], 5)
 		for i := range bs {
-			bs[i] = buf(t, dev, make([]float32, n))
+			bs[i] = kerneltest.Upload(t, dev, make([]float32, n))
 		}
-		jb := buf(t, dev, j0)
+		jb := kerneltest.Upload(t, dev, j0)
 		launched(t, dev, LaunchSrad1(dev, g, bs[0], bs[1], bs[2], bs[3], jb, bs[4], cols, rows, q0sqr))
 		launched(t, dev, LaunchSrad2(dev, g, bs[0], bs[1], bs[2], bs[3], jb, bs[4], cols, rows, lambda, q0sqr))
 		kerneltest.Close32(t, dev.Backend()+" Srad c", kerneltest.Read(t, bs[4]), wc, 1e-5, 1e-5)
@@ -445,7 +436,7 @@ func TestLud(t *testing.T) {
 		emulate(t, gi, func(th dc.Thread) { LudInternal(th, want, dim, offset) })
 		kerneltest.Close32(t, "Emulate vs host", want, host, 1e-4, 1e-5)
 		for _, dev := range devices(t) {
-			mb := buf(t, dev, m)
+			mb := kerneltest.Upload(t, dev, m)
 			launched(t, dev, LaunchLudPerimeter(dev, gp, mb, dim, offset))
 			launched(t, dev, LaunchLudInternal(dev, gi, mb, dim, offset))
 			kerneltest.Close32(t, dev.Backend()+" Lud", kerneltest.Read(t, mb), want, 1e-5, 1e-6)
@@ -529,8 +520,8 @@ func TestLavaMD(t *testing.T) {
 		return out
 	}
 	for _, dev := range devices(t) {
-		fb := buf(t, dev, make([]FourVector, np))
-		err := LaunchLavaMD(dev, g, par, dim, buf(t, dev, boxes), buf(t, dev, rv), buf(t, dev, qv), fb)
+		fb := kerneltest.Upload(t, dev, make([]FourVector, np))
+		err := LaunchLavaMD(dev, g, par, dim, kerneltest.Upload(t, dev, boxes), kerneltest.Upload(t, dev, rv), kerneltest.Upload(t, dev, qv), fb)
 		if kerneltest.CannotRun(t, dev, err) {
 			continue
 		}
@@ -574,8 +565,8 @@ func TestMergeSortShared(t *testing.T) {
 		emulate(t, g, func(th dc.Thread) { MergeSortShared(th, wk, wv, keys, vals, SortShared, dir) })
 		checkSortedBlocks(t, "Emulate", wk, wv, keys, vals, dir)
 		for _, dev := range devices(t) {
-			dk, dv := buf(t, dev, make([]uint32, n)), buf(t, dev, make([]uint32, n))
-			launched(t, dev, LaunchMergeSortShared(dev, g, dk, dv, buf(t, dev, keys), buf(t, dev, vals), SortShared, dir))
+			dk, dv := kerneltest.Upload(t, dev, make([]uint32, n)), kerneltest.Upload(t, dev, make([]uint32, n))
+			launched(t, dev, LaunchMergeSortShared(dev, g, dk, dv, kerneltest.Upload(t, dev, keys), kerneltest.Upload(t, dev, vals), SortShared, dir))
 			kerneltest.Equal(t, dev.Backend()+" MergeSortShared keys", kerneltest.Read(t, dk), wk)
 			kerneltest.Equal(t, dev.Backend()+" MergeSortShared vals", kerneltest.Read(t, dv), wv)
 		}
@@ -595,8 +586,8 @@ func TestOddEvenMergeSortShared(t *testing.T) {
 		emulate(t, g, func(th dc.Thread) { OddEvenMergeSortShared(th, wk, wv, keys, vals, SortShared, dir) })
 		checkSortedBlocks(t, "Emulate", wk, wv, keys, vals, dir == 1)
 		for _, dev := range devices(t) {
-			dk, dv := buf(t, dev, make([]uint32, n)), buf(t, dev, make([]uint32, n))
-			launched(t, dev, LaunchOddEvenMergeSortShared(dev, g, dk, dv, buf(t, dev, keys), buf(t, dev, vals), SortShared, dir))
+			dk, dv := kerneltest.Upload(t, dev, make([]uint32, n)), kerneltest.Upload(t, dev, make([]uint32, n))
+			launched(t, dev, LaunchOddEvenMergeSortShared(dev, g, dk, dv, kerneltest.Upload(t, dev, keys), kerneltest.Upload(t, dev, vals), SortShared, dir))
 			kerneltest.Equal(t, dev.Backend()+" OddEvenMergeSortShared keys", kerneltest.Read(t, dk), wk)
 			kerneltest.Equal(t, dev.Backend()+" OddEvenMergeSortShared vals", kerneltest.Read(t, dv), wv)
 		}
@@ -623,8 +614,8 @@ func TestHistogram256(t *testing.T) {
 	}
 	kerneltest.Equal(t, "Emulate vs host", hist, host)
 	for _, dev := range devices(t) {
-		pb, hb := buf(t, dev, make([]uint32, groups*BinCount)), buf(t, dev, make([]uint32, BinCount))
-		launched(t, dev, LaunchHistogram256(dev, gh, pb, buf(t, dev, data), uint32(count)))
+		pb, hb := kerneltest.Upload(t, dev, make([]uint32, groups*BinCount)), kerneltest.Upload(t, dev, make([]uint32, BinCount))
+		launched(t, dev, LaunchHistogram256(dev, gh, pb, kerneltest.Upload(t, dev, data), uint32(count)))
 		launched(t, dev, LaunchMergeHistogram256(dev, gm, hb, pb, uint32(groups)))
 		kerneltest.Equal(t, dev.Backend()+" Histogram256 partial", kerneltest.Read(t, pb), partial)
 		kerneltest.Equal(t, dev.Backend()+" Histogram256", kerneltest.Read(t, hb), hist)
@@ -688,9 +679,9 @@ func TestFindK(t *testing.T) {
 	}
 	kerneltest.Equal(t, "Emulate vs host", wantAns, host)
 	for _, dev := range devices(t) {
-		ab := buf(t, dev, ans0)
-		launched(t, dev, LaunchFindK(dev, g, 1, buf(t, dev, nodes), int64(len(nodes)), buf(t, dev, records),
-			buf(t, dev, zeros), buf(t, dev, zeros), buf(t, dev, queries), ab))
+		ab := kerneltest.Upload(t, dev, ans0)
+		launched(t, dev, LaunchFindK(dev, g, 1, kerneltest.Upload(t, dev, nodes), int64(len(nodes)), kerneltest.Upload(t, dev, records),
+			kerneltest.Upload(t, dev, zeros), kerneltest.Upload(t, dev, zeros), kerneltest.Upload(t, dev, queries), ab))
 		kerneltest.Equal(t, dev.Backend()+" FindK", kerneltest.Read(t, ab), wantAns)
 	}
 }
@@ -714,8 +705,8 @@ func TestMatrixMulCUDA(t *testing.T) {
 	}
 	kerneltest.Close32(t, "Emulate vs host", want, host, 1e-5, 1e-5)
 	for _, dev := range devices(t) {
-		cb := buf(t, dev, make([]float32, hA*wB))
-		launched(t, dev, LaunchMatrixMulCUDA(dev, g, cb, buf(t, dev, a), buf(t, dev, b), wA, wB))
+		cb := kerneltest.Upload(t, dev, make([]float32, hA*wB))
+		launched(t, dev, LaunchMatrixMulCUDA(dev, g, cb, kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, b), wA, wB))
 		kerneltest.Close32(t, dev.Backend()+" MatrixMulCUDA", kerneltest.Read(t, cb), want, 1e-6, 1e-6)
 	}
 }
@@ -743,8 +734,8 @@ func TestSobol(t *testing.T) {
 	}
 	kerneltest.Equal(t, "Emulate vs host", want, host)
 	for _, dev := range devices(t) {
-		ob := buf(t, dev, make([]float32, nVectors*nDims))
-		launched(t, dev, LaunchSobol(dev, g, nVectors, nDims, buf(t, dev, dirs), ob))
+		ob := kerneltest.Upload(t, dev, make([]float32, nVectors*nDims))
+		launched(t, dev, LaunchSobol(dev, g, nVectors, nDims, kerneltest.Upload(t, dev, dirs), ob))
 		kerneltest.Equal(t, dev.Backend()+" Sobol", kerneltest.Read(t, ob), want)
 	}
 }
@@ -776,7 +767,7 @@ func TestSradReduce(t *testing.T) {
 				t.Logf("%s: not run: PoCL 3.1 hangs on this kernel", dev)
 				continue
 			}
-			b1, b2 := buf(t, dev, sums), buf(t, dev, sums2)
+			b1, b2 := kerneltest.Upload(t, dev, sums), kerneltest.Upload(t, dev, sums2)
 			launched(t, dev, LaunchSradReduce(dev, g, int64(no), no, 1, b1, b2))
 			kerneltest.Close32(t, dev.Backend()+" SradReduce sums", kerneltest.Read(t, b1), w1, 1e-5, 1e-5)
 			kerneltest.Close32(t, dev.Backend()+" SradReduce sums2", kerneltest.Read(t, b2), w2, 1e-5, 1e-5)
@@ -807,8 +798,8 @@ func TestBpnnAdjustWeights(t *testing.T) {
 	kerneltest.Close32(t, "Emulate vs host: w", w, hw, 1e-5, 1e-6)
 	kerneltest.Close32(t, "Emulate vs host: oldw", oldw, hold, 1e-5, 1e-6)
 	for _, dev := range devices(t) {
-		wb, ob := buf(t, dev, w0), buf(t, dev, oldw0)
-		launched(t, dev, LaunchBpnnAdjustWeights(dev, g, buf(t, dev, delta), hid, buf(t, dev, ly), in, wb, ob))
+		wb, ob := kerneltest.Upload(t, dev, w0), kerneltest.Upload(t, dev, oldw0)
+		launched(t, dev, LaunchBpnnAdjustWeights(dev, g, kerneltest.Upload(t, dev, delta), hid, kerneltest.Upload(t, dev, ly), in, wb, ob))
 		kerneltest.Close32(t, dev.Backend()+" BpnnAdjustWeights w", kerneltest.Read(t, wb), w, 1e-6, 1e-6)
 		kerneltest.Close32(t, dev.Backend()+" BpnnAdjustWeights oldw", kerneltest.Read(t, ob), oldw, 1e-6, 1e-6)
 	}
@@ -846,8 +837,8 @@ func TestPGain(t *testing.T) {
 	kerneltest.Close32(t, "Emulate vs host: work", work, hwork, 1e-4, 1e-5)
 	kerneltest.Equal(t, "Emulate vs host: switch", sw, hsw)
 	for _, dev := range devices(t) {
-		wb, sb := buf(t, dev, work0), buf(t, dev, make([]bool, num))
-		launched(t, dev, LaunchPGain(dev, g, buf(t, dev, ps), buf(t, dev, coord), wb, buf(t, dev, center), sb, num, dim, x, k))
+		wb, sb := kerneltest.Upload(t, dev, work0), kerneltest.Upload(t, dev, make([]bool, num))
+		launched(t, dev, LaunchPGain(dev, g, kerneltest.Upload(t, dev, ps), kerneltest.Upload(t, dev, coord), wb, kerneltest.Upload(t, dev, center), sb, num, dim, x, k))
 		kerneltest.Close32(t, dev.Backend()+" PGain work", kerneltest.Read(t, wb), work, 1e-6, 1e-6)
 		kerneltest.Equal(t, dev.Backend()+" PGain switch", kerneltest.Read(t, sb), sw)
 	}

@@ -5,21 +5,11 @@ import (
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/internal/kerneltest"
-	"github.com/dotcompute/dc/runtime"
 )
 
 // Every kernel runs on every device and is compared with dc.Emulate;
 // pathfinder and needleman-wunsch are also checked against their
 // recurrences computed here.
-
-func buf[T any](t *testing.T, dev *runtime.Device, x []T) *runtime.Buffer[T] {
-	t.Helper()
-	b, err := runtime.BufferOf(dev, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func g1(groups, size int) dc.Grid {
 	return dc.Grid{Groups: dc.Dim3{X: groups, Y: 1, Z: 1}, GroupSize: dc.Dim3{X: size, Y: 1, Z: 1}}
@@ -40,8 +30,8 @@ func TestHotspot(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		out := buf(t, dev, make([]float32, rows*cols))
-		if err := LaunchHotspot(dev, g, pyr, buf(t, dev, power), buf(t, dev, temp), out, cols, rows, pyr, pyr, 0.5, 1.1, 1.2, 0.3, 0.01); err != nil {
+		out := kerneltest.Upload(t, dev, make([]float32, rows*cols))
+		if err := LaunchHotspot(dev, g, pyr, kerneltest.Upload(t, dev, power), kerneltest.Upload(t, dev, temp), out, cols, rows, pyr, pyr, 0.5, 1.1, 1.2, 0.3, 0.01); err != nil {
 			t.Fatalf("%s: %v", dev.Backend(), err)
 		}
 		kerneltest.Close32(t, dev.Backend()+" Hotspot", kerneltest.Read(t, out), want, 1e-5, 1e-4)
@@ -89,9 +79,9 @@ func TestPathfinder(t *testing.T) {
 	}
 	kerneltest.Equal(t, "Emulate: Pathfinder", want, host)
 	for _, dev := range kerneltest.Devices(t) {
-		wb := buf(t, dev, wall[cols:])
+		wb := kerneltest.Upload(t, dev, wall[cols:])
 		got := run(func(src, dst []int32, t0 int) error {
-			sb, db := buf(t, dev, src), buf(t, dev, dst)
+			sb, db := kerneltest.Upload(t, dev, src), kerneltest.Upload(t, dev, dst)
 			if err := LaunchPathfinder(dev, g, min(pyr, rows-1-t0), wb, sb, db, cols, rows, t0, pyr); err != nil {
 				return err
 			}
@@ -133,7 +123,7 @@ func TestNW1(t *testing.T) {
 		}
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		rb, mb := buf(t, dev, ref), buf(t, dev, mat0)
+		rb, mb := kerneltest.Upload(t, dev, ref), kerneltest.Upload(t, dev, mat0)
 		for i := 1; i <= blocks; i++ {
 			g := dc.Grid{Groups: dc.Dim3{X: i, Y: 1, Z: 1}, GroupSize: dc.Dim3{X: NWB, Y: 1, Z: 1}}
 			if err := LaunchNW1(dev, g, rb, mb, n, 10, i); err != nil {
@@ -154,9 +144,9 @@ func TestLayerForward(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		wb, pb := buf(t, dev, w), buf(t, dev, make([]float32, in/16*hid))
-		oh := buf(t, dev, make([]float32, 1))
-		if err := LaunchLayerForward(dev, g, buf(t, dev, input), oh, wb, pb, in, hid); err != nil {
+		wb, pb := kerneltest.Upload(t, dev, w), kerneltest.Upload(t, dev, make([]float32, in/16*hid))
+		oh := kerneltest.Upload(t, dev, make([]float32, 1))
+		if err := LaunchLayerForward(dev, g, kerneltest.Upload(t, dev, input), oh, wb, pb, in, hid); err != nil {
 			t.Fatal(err)
 		}
 		kerneltest.Close32(t, dev.Backend()+" w", kerneltest.Read(t, wb), ww, 1e-5, 1e-5)
@@ -175,7 +165,7 @@ func TestLud(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		mb := buf(t, dev, m)
+		mb := kerneltest.Upload(t, dev, m)
 		if err := LaunchLudDiagonal(dev, g1(1, LB), mb, dim, 16); err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +197,7 @@ func TestGaussian(t *testing.T) {
 			return dc.Emulate(gb, func(th dc.Thread) { Fan2(th, wm, wa, wb, size, size-tt, tt) })
 		})
 	for _, dev := range kerneltest.Devices(t) {
-		ab, bb, mb := buf(t, dev, a), buf(t, dev, b), buf(t, dev, make([]float32, size*size))
+		ab, bb, mb := kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, b), kerneltest.Upload(t, dev, make([]float32, size*size))
 		run(func(tt int) error { return LaunchFan1(dev, ga, mb, ab, size, tt) },
 			func(tt int) error { return LaunchFan2(dev, gb, mb, ab, bb, size, size-tt, tt) })
 		kerneltest.Close32(t, dev.Backend()+" a", kerneltest.Read(t, ab), wa, 1e-4, 1e-4)
@@ -225,8 +215,8 @@ func TestKmeans(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, dev := range kerneltest.Devices(t) {
-		mb := buf(t, dev, make([]int32, np))
-		if err := LaunchKmeansPoint(dev, g, buf(t, dev, f), nf, np, nc, mb, buf(t, dev, c)); err != nil {
+		mb := kerneltest.Upload(t, dev, make([]int32, np))
+		if err := LaunchKmeansPoint(dev, g, kerneltest.Upload(t, dev, f), nf, np, nc, mb, kerneltest.Upload(t, dev, c)); err != nil {
 			t.Fatal(err)
 		}
 		kerneltest.Equal(t, dev.Backend()+" kmeans", kerneltest.Read(t, mb), want)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/internal/kerneltest"
-	"github.com/dotcompute/dc/runtime"
 )
 
 // Every kernel runs on every device at several sizes and group sizes,
@@ -14,37 +13,8 @@ import (
 // agree with dc.Emulate exactly (float32 results bit for bit: the kernels
 // only move values, and copy must keep NaN payloads and signed zeros).
 
-func buf[T any](t *testing.T, dev *runtime.Device, x []T) *runtime.Buffer[T] {
-	t.Helper()
-	b, err := runtime.BufferOf(dev, x)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func grid(groups, size int) dc.Grid {
 	return dc.Grid{Groups: dc.Dim3{X: groups, Y: 1, Z: 1}, GroupSize: dc.Dim3{X: size, Y: 1, Z: 1}}
-}
-
-// floats returns n float32 values with NaNs of several payloads, signed
-// zeros and infinities among ordinary ones.
-func floats(n int) []float32 {
-	special := []float32{float32(math.NaN()), math.Float32frombits(0x7fc00123), math.Float32frombits(0xffc00007),
-		float32(math.Copysign(0, -1)), 0, float32(math.Inf(1)), float32(math.Inf(-1))}
-	xs := kerneltest.Rand32(7, n, -100, 100)
-	for i := 0; i < n; i += 5 {
-		xs[i] = special[(i/5)%len(special)]
-	}
-	return xs
-}
-
-func bits(xs []float32) []uint32 {
-	out := make([]uint32, len(xs))
-	for i, x := range xs {
-		out[i] = math.Float32bits(x)
-	}
-	return out
 }
 
 // shapes are the 1-D launches: group size, groups, length of the data.
@@ -61,17 +31,17 @@ var shapes = []struct{ size, groups, n int }{
 func TestStage(t *testing.T) {
 	for _, s := range shapes {
 		g := grid(s.groups, s.size)
-		in := floats(s.n)
+		in := kerneltest.Special32(7, s.n, -100, 100)
 		want := make([]float32, s.size*s.groups)
 		if err := dc.Emulate(g, func(th dc.Thread) { Stage(th, in, want) }); err != nil {
 			t.Fatal(err)
 		}
 		for _, dev := range kerneltest.Devices(t) {
-			out := buf(t, dev, make([]float32, len(want)))
-			if err := LaunchStage(dev, g, buf(t, dev, in), out); err != nil {
+			out := kerneltest.Upload(t, dev, make([]float32, len(want)))
+			if err := LaunchStage(dev, g, kerneltest.Upload(t, dev, in), out); err != nil {
 				t.Fatalf("%s: %v", dev.Backend(), err)
 			}
-			kerneltest.Equal(t, dev.Backend()+" Stage", bits(kerneltest.Read(t, out)), bits(want))
+			kerneltest.Bits32(t, dev.Backend()+" Stage", kerneltest.Read(t, out), want)
 		}
 	}
 }
@@ -87,8 +57,8 @@ func TestWindow(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, dev := range kerneltest.Devices(t) {
-				out := buf(t, dev, make([]int32, len(want)))
-				if err := LaunchWindow(dev, g, buf(t, dev, in), out, lo, hi, n); err != nil {
+				out := kerneltest.Upload(t, dev, make([]int32, len(want)))
+				if err := LaunchWindow(dev, g, kerneltest.Upload(t, dev, in), out, lo, hi, n); err != nil {
 					t.Fatalf("%s: %v", dev.Backend(), err)
 				}
 				kerneltest.Equal(t, dev.Backend()+" Window", kerneltest.Read(t, out), want)
@@ -118,8 +88,8 @@ func TestShifts(t *testing.T) {
 			}
 		}
 		for _, dev := range kerneltest.Devices(t) {
-			out := buf(t, dev, make([]int32, len(want)))
-			if err := LaunchShifts(dev, g, buf(t, dev, in), out); err != nil {
+			out := kerneltest.Upload(t, dev, make([]int32, len(want)))
+			if err := LaunchShifts(dev, g, kerneltest.Upload(t, dev, in), out); err != nil {
 				t.Fatalf("%s: %v", dev.Backend(), err)
 			}
 			kerneltest.Equal(t, dev.Backend()+" Shifts", kerneltest.Read(t, out), want)
@@ -137,8 +107,8 @@ func TestHold(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, dev := range kerneltest.Devices(t) {
-				out := buf(t, dev, make([]int32, len(want)))
-				if err := LaunchHold(dev, g, buf(t, dev, in), out, on); err != nil {
+				out := kerneltest.Upload(t, dev, make([]int32, len(want)))
+				if err := LaunchHold(dev, g, kerneltest.Upload(t, dev, in), out, on); err != nil {
 					t.Fatalf("%s: %v", dev.Backend(), err)
 				}
 				kerneltest.Equal(t, dev.Backend()+" Hold", kerneltest.Read(t, out), want)
@@ -155,7 +125,7 @@ func TestTile(t *testing.T) {
 		{0, 4, 1, 1},   // no columns
 	} {
 		g := dc.Grid{Groups: dc.Dim3{X: s.gx, Y: s.gy, Z: 1}, GroupSize: dc.Dim3{X: T, Y: T, Z: 1}}
-		in := floats(s.n * s.m)
+		in := kerneltest.Special32(8, s.n*s.m, -100, 100)
 		want := make([]float32, s.n*s.m)
 		if err := dc.Emulate(g, func(th dc.Thread) { Tile(th, in, want, s.n, s.m) }); err != nil {
 			t.Fatal(err)
@@ -169,11 +139,11 @@ func TestTile(t *testing.T) {
 			}
 		}
 		for _, dev := range kerneltest.Devices(t) {
-			out := buf(t, dev, make([]float32, len(want)))
-			if err := LaunchTile(dev, g, buf(t, dev, in), out, s.n, s.m); err != nil {
+			out := kerneltest.Upload(t, dev, make([]float32, len(want)))
+			if err := LaunchTile(dev, g, kerneltest.Upload(t, dev, in), out, s.n, s.m); err != nil {
 				t.Fatalf("%s: %v", dev.Backend(), err)
 			}
-			kerneltest.Equal(t, dev.Backend()+" Tile", bits(kerneltest.Read(t, out)), bits(want))
+			kerneltest.Bits32(t, dev.Backend()+" Tile", kerneltest.Read(t, out), want)
 		}
 	}
 }
