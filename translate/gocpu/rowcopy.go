@@ -677,6 +677,15 @@ func (p *printer) rowViews(s *ir.ThreadLoop) []rowView {
 			}
 		})
 	}
+	// set records the value of local v, set to e: known if e has no
+	// loads, calls or effects.
+	set := func(v *ir.Var, e ir.Expr) {
+		r, ok := m.subst(e, false)
+		m.env[v] = symKeep{}
+		if ok {
+			m.env[v] = symExpr{r}
+		}
+	}
 	var walk func(b *ir.Block) bool
 	walk = func(b *ir.Block) bool {
 		for _, st := range b.Stmts {
@@ -691,21 +700,13 @@ func (p *printer) rowViews(s *ir.ThreadLoop) []rowView {
 					continue
 				}
 				collect(st.Init)
-				if r, ok := m.subst(st.Init, false); ok {
-					m.env[st.Var] = symExpr{r}
-				} else {
-					m.env[st.Var] = symKeep{}
-				}
+				set(st.Var, st.Init)
 			case *ir.AssignStmt:
 				collect(st.Target)
 				collect(st.Value)
 				if r, ok := st.Target.(*ir.VarRef); ok {
 					if _, local := m.env[r.Var]; local {
-						if v, ok := m.subst(st.Value, false); ok {
-							m.env[r.Var] = symExpr{v}
-						} else {
-							m.env[r.Var] = symKeep{}
-						}
+						set(r.Var, st.Value)
 					}
 				}
 			case *ir.IfStmt:
