@@ -116,7 +116,9 @@ func (t Thread) Barrier() {
 // per group, like a __shared__ declaration in CUDA: every thread of a group
 // that runs the call, however often and from wherever, gets the same array,
 // and other groups and other call sites get other arrays. Arrays start
-// zeroed. Use Barrier to order writes and reads of different threads.
+// zeroed here and on the CPU backend; on GPUs they hold whatever the last
+// group left, so a kernel should write an element before any thread
+// reads it. Use Barrier to order writes and reads of different threads.
 //
 // Emulate tells call sites apart by source file and line (and A), so keep
 // two Shared calls of one array type on separate lines.

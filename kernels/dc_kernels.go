@@ -3485,7 +3485,9 @@ func dc_cpu_ReduceSum_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh0 = [256]float32{}
+		if dc_gs.X < 256 {
+			clear(dc_sh0[dc_gs.X:])
+		}
 		dc_cpu_ReduceSum_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		dc_cpu_ReduceSum_float32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_ReduceSum_float32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
@@ -3747,7 +3749,9 @@ func dc_cpu_ReduceSum_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scr
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh1 = [256]float64{}
+		if dc_gs.X < 256 {
+			clear(dc_sh1[dc_gs.X:])
+		}
 		dc_cpu_ReduceSum_float64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in, dc_f)
 		dc_cpu_ReduceSum_float64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_f)
 		dc_cpu_ReduceSum_float64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial, dc_f)
@@ -4009,7 +4013,9 @@ func dc_cpu_ReduceSum_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh2 = [256]int32{}
+		if dc_gs.X < 256 {
+			clear(dc_sh2[dc_gs.X:])
+		}
 		dc_cpu_ReduceSum_int32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, in, dc_f)
 		dc_cpu_ReduceSum_int32_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, dc_f)
 		dc_cpu_ReduceSum_int32_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh2, partial, dc_f)
@@ -4271,7 +4277,9 @@ func dc_cpu_ReduceSum_int64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scrat
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh3 = [256]int64{}
+		if dc_gs.X < 256 {
+			clear(dc_sh3[dc_gs.X:])
+		}
 		dc_cpu_ReduceSum_int64_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, in, dc_f)
 		dc_cpu_ReduceSum_int64_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		dc_cpu_ReduceSum_int64_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, partial, dc_f)

@@ -3186,7 +3186,9 @@ func dc_cpu_Reduce_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh0 = [256]float32{}
+		if dc_gs.X < 256 {
+			clear(dc_sh0[dc_gs.X:])
+		}
 		dc_cpu_Reduce_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		dc_cpu_Reduce_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, dc_f)
 		dc_cpu_Reduce_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, partial, dc_f)
@@ -3330,7 +3332,9 @@ func dc_cpu_ReduceUnchecked(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
 		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
 		_, _, _ = dc_gx, dc_gy, dc_gz
-		*dc_sh1 = [256]float32{}
+		if dc_gs.X < 256 {
+			clear(dc_sh1[dc_gs.X:])
+		}
 		dc_cpu_ReduceUnchecked_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, in)
 		dc_cpu_ReduceUnchecked_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1)
 		dc_cpu_ReduceUnchecked_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, partial)

@@ -5554,7 +5554,9 @@ func dc_cpu_BlockScan_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh0 = [256]int32{}
+		if dc_gs.X < 256 {
+			clear(dc_sh0[dc_gs.X:])
+		}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_BlockScan_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		for s := 1; s < 256; s *= 2 {

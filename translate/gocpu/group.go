@@ -142,11 +142,18 @@ func (p *printer) groupKernel(k *ir.Kernel, g *threadloop.Group, params []jen.Co
 		top = append(top, jen.Id(SharedName(s)).Op(":=").Qual(cpuPath, "Shared").Index(typeCode(s.Type)).
 			Call(jen.Id(scratchName), jen.Lit(slot)))
 		slot++
-		if p.in.shared[s] {
+		switch {
+		case p.in.shared[s] && p.stagesFirst(g, s):
+			// The first thread loop stores every element below the
+			// group's x size before anything reads the array: only the
+			// rest starts zeroed.
+			perGroup = append(perGroup, jen.If(gridField("GroupSize", 0).Op("<").Lit(int(s.Type.Len))).Block(
+				jen.Clear(jen.Id(SharedName(s)).Index(gridField("GroupSize", 0), jen.Empty()))))
+		case p.in.shared[s]:
 			// Every group starts with zeroed shared memory, as on a GPU
 			// launch under dc.Emulate.
 			perGroup = append(perGroup, jen.Op("*").Id(SharedName(s)).Op("=").Add(typeCode(s.Type)).Values())
-		} else {
+		default:
 			top = append(top, jen.Id("_").Op("=").Id(SharedName(s)))
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/dotcompute/dc/translate/ir"
+	"github.com/dotcompute/dc/translate/threadloop"
 )
 
 // A thread loop of the group form that only moves data, one element per
@@ -747,3 +748,38 @@ func exits(s ir.Stmt) bool {
 
 // fmtCode returns the Go source of c.
 func fmtCode(c jen.Code) string { return fmt.Sprintf("%#v", c) }
+
+// stagesFirst reports whether the group body g starts with a thread loop
+// that is a copy (see rowCopy) into the one-dimensional shared array sh
+// at the thread's local x index, every thread of its rows storing (the
+// copied value or zero): elements below the group's x size are then
+// written before anything can read them, and need not be zeroed first.
+func (p *printer) stagesFirst(g *threadloop.Group, sh *ir.Shared) bool {
+	// The per-thread variables' declarations come first.
+	stmts := g.Body.Stmts
+	for len(stmts) > 0 {
+		if d, ok := stmts[0].(*ir.DeclStmt); !ok || d.Init != nil {
+			break
+		}
+		stmts = stmts[1:]
+	}
+	if len(stmts) == 0 {
+		return false
+	}
+	tl, ok := stmts[0].(*ir.ThreadLoop)
+	if !ok || tl.XLo != nil || tl.XHi != nil {
+		return false
+	}
+	if _, nested := sh.Type.Elem.(*ir.Array); nested {
+		return false
+	}
+	rc := p.rowCopy(tl)
+	if rc == nil || rc.in.kind == leafKeep || rc.out.kind == leafKeep || rc.dst.root != sh {
+		return false
+	}
+	if _, direct := rc.dst.arr.(*ir.SharedRef); !direct {
+		return false
+	}
+	c, ok := rc.dst.base.(*ir.Const)
+	return ok && isZero(c)
+}

@@ -1125,3 +1125,185 @@ __kernel void Tile_aliased_fast(__global const float* in, long in_len, __global 
 		out[(long)((ulong)orow * (ulong)m + (ulong)ocol)] = b[lx][ly];
 	}
 }
+
+#line 165 "rowcopy.go"
+__kernel void Spill(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)(63UL - (ulong)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+__kernel void Spill_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long)(63UL - (ulong)l)];
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)sh[l]);
+	}
+}
+
+#line 165 "rowcopy.go"
+__kernel void Spill_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)(63UL - (ulong)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+__kernel void Spill_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long)(63UL - (ulong)l)];
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)sh[l]);
+	}
+}

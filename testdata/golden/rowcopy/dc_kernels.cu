@@ -1129,3 +1129,185 @@ extern "C" __global__ void Tile_aliased_fast(const float* in, long long in_len, 
 		out[(long long)((unsigned long long)orow * (unsigned long long)m + (unsigned long long)ocol)] = b[lx][ly];
 	}
 }
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)(63ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long long)(63ULL - (unsigned long long)l)];
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)sh[l]);
+	}
+}
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)(63ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long long)(63ULL - (unsigned long long)l)];
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)sh[l]);
+	}
+}

@@ -193,6 +193,24 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 153,
 		},
+		{
+			Col:  2,
+			File: "rowcopy.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 172,
+		},
+		{
+			Col:  14,
+			File: "rowcopy.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 174,
+		},
+		{
+			Col:  25,
+			File: "rowcopy.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 181,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -1331,6 +1349,188 @@ extern "C" __global__ void Tile_aliased_fast(const float* in, long long in_len, 
 		out[(long long)((unsigned long long)orow * (unsigned long long)m + (unsigned long long)ocol)] = b[lx][ly];
 	}
 }
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)(63ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long long)(63ULL - (unsigned long long)l)];
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)sh[l]);
+	}
+}
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill_aliased(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long long)(63ULL - (unsigned long long)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+extern "C" __global__ void Spill_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__shared__ int sh7[64];
+#line 166 "rowcopy.go"
+	int* sh = sh7;
+#line 167 "rowcopy.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 167 "rowcopy.go"
+	long long l = (long long)threadIdx.x;
+#line 167 "rowcopy.go"
+	long long gs = (long long)blockDim.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	__syncthreads();
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long long)(63ULL - (unsigned long long)l)];
+#line 175 "rowcopy.go"
+	__syncthreads();
+#line 176 "rowcopy.go"
+	if ((long long)((unsigned long long)l + (unsigned long long)gs) < 64LL && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long long)((unsigned long long)l + (unsigned long long)gs)] = (int)((unsigned int)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	__syncthreads();
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (unsigned int)mirrored + (unsigned int)sh[l]);
+	}
+}
 `
 
 // dcOpenCL is the OpenCL C source of this package's kernels (built at run time by the OpenCL driver).
@@ -2461,6 +2661,188 @@ __kernel void Tile_aliased_fast(__global const float* in, long in_len, __global 
 		out[(long)((ulong)orow * (ulong)m + (ulong)ocol)] = b[lx][ly];
 	}
 }
+
+#line 165 "rowcopy.go"
+__kernel void Spill(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)(63UL - (ulong)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+__kernel void Spill_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long)(63UL - (ulong)l)];
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)sh[l]);
+	}
+}
+
+#line 165 "rowcopy.go"
+__kernel void Spill_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__local int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)(63UL - (ulong)l), 64, dc_fault, dc_tag, 31, &dc_b3)]), &dc_b3);
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+__kernel void Spill_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 166 "rowcopy.go"
+	__local int sh7[64];
+#line 166 "rowcopy.go"
+	__local int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)get_global_id(0);
+#line 167 "rowcopy.go"
+	long l = (long)get_local_id(0);
+#line 167 "rowcopy.go"
+	long gs = (long)get_local_size(0);
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long)(63UL - (ulong)l)];
+#line 175 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)sh[l]);
+	}
+}
 `
 
 // dcMSL is the Metal Shading Language source of this package's kernels (compiled at run time by Metal).
@@ -3059,6 +3441,97 @@ kernel void Tile_fast(device const float* in [[buffer(0)]], constant long& in_le
 		out[(long)((ulong)orow * (ulong)m + (ulong)ocol)] = b[lx][ly];
 	}
 }
+
+#line 165 "rowcopy.go"
+kernel void Spill(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	threadgroup int sh7[64];
+#line 166 "rowcopy.go"
+	threadgroup int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)dc_gid.x;
+#line 167 "rowcopy.go"
+	long l = (long)dc_lid.x;
+#line 167 "rowcopy.go"
+	long gs = (long)dc_gsz.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)(63UL - (ulong)l), 64, dc_fault, dc_tag, 31, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 175 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+kernel void Spill_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 166 "rowcopy.go"
+	threadgroup int sh7[64];
+#line 166 "rowcopy.go"
+	threadgroup int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)dc_gid.x;
+#line 167 "rowcopy.go"
+	long l = (long)dc_lid.x;
+#line 167 "rowcopy.go"
+	long gs = (long)dc_gsz.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long)(63UL - (ulong)l)];
+#line 175 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)sh[l]);
+	}
+}
 `
 
 // dcKernelStage describes kernel Stage; source hash a8dc51f725aa0c15d819e628ddabd471.
@@ -3212,6 +3685,29 @@ var dcKernelTile = &runtime.Kernel{
 	SharedBytes: 544,
 }
 
+// dcKernelSpill describes kernel Spill; source hash 6287229cb05c28ca29bef91f81690e65.
+var dcKernelSpill = &runtime.Kernel{
+	Aliased: "Spill_aliased",
+	Barrier: true,
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Spill",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}},
+	SharedBytes: 256,
+}
+
 // LaunchStage launches kernel Stage over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -3266,6 +3762,16 @@ func LaunchTile(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[float32], out
 	runtime.AddScalar(&args, n)
 	runtime.AddScalar(&args, m)
 	return dev.LaunchArgs(dcKernelTile, g, &args, dc_run_Tile)
+}
+
+// LaunchSpill launches kernel Spill over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchSpill(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32]) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	return dev.LaunchArgs(dcKernelSpill, g, &args, dc_run_Spill)
 }
 
 // dc_scratch_Stage holds the working memory of Stage's groups.
@@ -3451,7 +3957,9 @@ func dc_cpu_Stage_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []f
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh0 = [64]float32{}
+		if dc_gs.X < 64 {
+			clear(dc_sh0[dc_gs.X:])
+		}
 		dc_cpu_Stage_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, in, dc_f)
 		dc_cpu_Stage_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, out, dc_f)
 	}
@@ -3728,7 +4236,9 @@ func dc_cpu_Window_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh1 = [64]int32{}
+		if dc_gs.X < 64 {
+			clear(dc_sh1[dc_gs.X:])
+		}
 		dc_pt_left := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_Window_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, lo, hi, n, in, dc_f)
 		dc_cpu_Window_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, dc_pt_left, dc_f)
@@ -4463,7 +4973,9 @@ func dc_cpu_Hold_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh4 = [64]int32{}
+		if dc_gs.X < 64 {
+			clear(dc_sh4[dc_gs.X:])
+		}
 		dc_pt_mine := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_pt_first := cpu.PerThread[int32](dc_m, 2, dc_nt)
 		dc_cpu_Hold_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, on, in, dc_f)
@@ -4779,4 +5291,334 @@ func dc_chunk_Tile(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 		dc_cpu_Tile(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
 	}
 	dc_scratch_Tile.Put(dc_m)
+}
+
+// dc_scratch_Spill holds the working memory of Spill's groups.
+var dc_scratch_Spill cpu.Scratches
+
+// dc_cpu_Spill_tl1 runs a thread loop of dc_cpu_Spill.
+//
+//go:noinline
+func dc_cpu_Spill_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
+					sh := dc_sh7
+					i := dc_x
+					l := dc_lx
+					gs := dc_gs.X
+					_ = gs
+					var v int32
+					if i < len(in) {
+						v = in[i]
+					}
+					(*cpu.Index(dc_f, 30, sh[:], int(l), dc_x, dc_y, dc_z)) = v
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill_tl2 runs a thread loop of dc_cpu_Spill.
+//
+//go:noinline
+func dc_cpu_Spill_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_mirrored []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+						sh_2 := dc_sh7
+						l_2 := dc_lx
+						dc_lv_mirrored = (*cpu.Index(dc_f, 31, sh_2[:], int(63-l_2), dc_x, dc_y, dc_z))
+						dc_pv_mirrored[dc_lx] = dc_lv_mirrored
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill_tl3 runs a thread loop of dc_cpu_Spill.
+//
+//go:noinline
+func dc_cpu_Spill_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_3 := dc_sh7
+					i_2 := dc_x
+					l_3 := dc_lx
+					gs_2 := dc_gs.X
+					if l_3+gs_2 < 64 && i_2 < len(in) {
+						sh_3[l_3+gs_2] = in[i_2] + 1000
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill_tl4 runs a thread loop of dc_cpu_Spill.
+//
+//go:noinline
+func dc_cpu_Spill_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_mirrored []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+						sh_4 := dc_sh7
+						i_3 := dc_x
+						l_4 := dc_lx
+						if i_3 < len(out) {
+							out[i_3] = 2*dc_lv_mirrored + (*cpu.Index(dc_f, 32, sh_4[:], int(l_4), dc_x, dc_y, dc_z))
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill runs groups [dc_g0, dc_g1) of kernel Spill, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Spill(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh7 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh7 = [64]int32{}
+		dc_pt_mirrored := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_cpu_Spill_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_f)
+		dc_cpu_Spill_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_mirrored, dc_f)
+		dc_cpu_Spill_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_f)
+		dc_cpu_Spill_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_mirrored, dc_f)
+	}
+}
+
+// dc_cpu_Spill_fast_tl1 runs a thread loop of dc_cpu_Spill_fast.
+//
+//go:noinline
+func dc_cpu_Spill_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(in), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(dc_sh7[dc_c0:dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
+					}
+					if dc_clo < dc_c0 {
+						clear(dc_sh7[dc_clo:dc_c0])
+					}
+					if dc_c1 < dc_chi {
+						clear(dc_sh7[dc_c1:dc_chi])
+					}
+					continue
+				}
+				{
+					dc_rv1 := dc_sh7[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_ = dc_x
+						sh := dc_sh7
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						gs := dc_gs.X
+						_ = gs
+						var v int32
+						if i < len(in) {
+							v = in[i]
+						}
+						dc_rv1[dc_lx] = v
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill_fast_tl2 runs a thread loop of dc_cpu_Spill_fast.
+//
+//go:noinline
+func dc_cpu_Spill_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, dc_pt_mirrored []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+						sh_2 := dc_sh7
+						l_2 := dc_lx
+						dc_lv_mirrored = sh_2[63-l_2]
+						dc_pv_mirrored[dc_lx] = dc_lv_mirrored
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill_fast_tl3 runs a thread loop of dc_cpu_Spill_fast.
+//
+//go:noinline
+func dc_cpu_Spill_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					sh_3 := dc_sh7
+					i_2 := dc_x
+					l_3 := dc_lx
+					gs_2 := dc_gs.X
+					if l_3+gs_2 < 64 && i_2 < len(in) {
+						sh_3[l_3+gs_2] = in[i_2] + 1000
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill_fast_tl4 runs a thread loop of dc_cpu_Spill_fast.
+//
+//go:noinline
+func dc_cpu_Spill_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh7 *[64]int32, out []int32, dc_pt_mirrored []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh7
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_mirrored := dc_pt_mirrored[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_mirrored := dc_pv_mirrored[dc_lx]
+						sh_4 := dc_sh7
+						i_3 := dc_x
+						l_4 := dc_lx
+						if i_3 < len(out) {
+							out[i_3] = 2*dc_lv_mirrored + sh_4[l_4]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Spill_fast runs groups [dc_g0, dc_g1) of kernel Spill, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Spill_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh7 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		if dc_gs.X < 64 {
+			clear(dc_sh7[dc_gs.X:])
+		}
+		dc_pt_mirrored := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_cpu_Spill_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_f)
+		dc_cpu_Spill_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, dc_pt_mirrored, dc_f)
+		dc_cpu_Spill_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, in, dc_f)
+		dc_cpu_Spill_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh7, out, dc_pt_mirrored, dc_f)
+	}
+}
+
+// dc_run_Spill runs a launch of kernel Spill on the CPU.
+func dc_run_Spill(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Spill)
+}
+
+// dc_chunk_Spill runs groups [dc_g0, dc_g1) of a launch of kernel Spill on the CPU.
+func dc_chunk_Spill(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Spill.Get()
+	if dc_c.Fast {
+		dc_cpu_Spill_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	} else {
+		dc_cpu_Spill(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_f)
+	}
+	dc_scratch_Spill.Put(dc_m)
 }

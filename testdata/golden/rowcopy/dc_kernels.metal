@@ -593,3 +593,94 @@ kernel void Tile_fast(device const float* in [[buffer(0)]], constant long& in_le
 		out[(long)((ulong)orow * (ulong)m + (ulong)ocol)] = b[lx][ly];
 	}
 }
+
+#line 165 "rowcopy.go"
+kernel void Spill(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	threadgroup int (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 166 "rowcopy.go"
+	threadgroup int sh7[64];
+#line 166 "rowcopy.go"
+	threadgroup int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)dc_gid.x;
+#line 167 "rowcopy.go"
+	long l = (long)dc_lid.x;
+#line 167 "rowcopy.go"
+	long gs = (long)dc_gsz.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	dc_b1 = 0;
+	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 30, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = v;
+	if (!dc_b1) {
+		*dc_p2 = dc_t1;
+	}
+#line 173 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 174 "rowcopy.go"
+	int mirrored = dc_sel_i32((dc_b3 = 0, sh[dc_ix((long)(63UL - (ulong)l), 64, dc_fault, dc_tag, 31, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+#line 175 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)dc_sel_i32((dc_b4 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 32, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
+	}
+}
+
+#line 165 "rowcopy.go"
+kernel void Spill_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 166 "rowcopy.go"
+	threadgroup int sh7[64];
+#line 166 "rowcopy.go"
+	threadgroup int* sh = sh7;
+#line 167 "rowcopy.go"
+	long i = (long)dc_gid.x;
+#line 167 "rowcopy.go"
+	long l = (long)dc_lid.x;
+#line 167 "rowcopy.go"
+	long gs = (long)dc_gsz.x;
+#line 168 "rowcopy.go"
+	int v = 0;
+#line 169 "rowcopy.go"
+	if (i < in_len) {
+#line 170 "rowcopy.go"
+		v = in[i];
+	}
+#line 172 "rowcopy.go"
+	sh[l] = v;
+#line 173 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 174 "rowcopy.go"
+	int mirrored = sh[(long)(63UL - (ulong)l)];
+#line 175 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 176 "rowcopy.go"
+	if ((long)((ulong)l + (ulong)gs) < 64L && i < in_len) {
+#line 177 "rowcopy.go"
+		sh[(long)((ulong)l + (ulong)gs)] = (int)((uint)in[i] + 1000u);
+	}
+#line 179 "rowcopy.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 180 "rowcopy.go"
+	if (i < out_len) {
+#line 181 "rowcopy.go"
+		out[i] = (int)(2u * (uint)mirrored + (uint)sh[l]);
+	}
+}

@@ -153,3 +153,31 @@ func Tile(t dc.Thread, in, out []float32, n, m int) {
 		out[orow*m+ocol] = b[lx][ly]
 	}
 }
+
+// Spill stages in in shared memory, reads the element mirrored around
+// the array's middle (past the group's threads when the group is smaller
+// than the array: still zero under dc.Emulate and on the CPU, where every
+// group's shared memory starts zeroed; undefined on GPUs), then writes
+// past the group's threads, which the next group must not see: out[i] =
+// 2*mirrored + staged.
+//
+//dc:kernel
+func Spill(t dc.Thread, in, out []int32) {
+	sh := dc.Shared[[G]int32](t)
+	i, l, gs := t.GlobalX(), t.LocalX(), t.GroupSizeX()
+	var v int32
+	if i < len(in) {
+		v = in[i]
+	}
+	sh[l] = v
+	t.Barrier()
+	mirrored := sh[G-1-l]
+	t.Barrier()
+	if l+gs < G && i < len(in) {
+		sh[l+gs] = in[i] + 1000
+	}
+	t.Barrier()
+	if i < len(out) {
+		out[i] = 2*mirrored + sh[l]
+	}
+}

@@ -147,3 +147,45 @@ func TestTile(t *testing.T) {
 		}
 	}
 }
+
+// TestSpill checks that every group of the CPU backend starts with zeroed
+// shared memory, as under dc.Emulate, where the first thread loop only
+// writes the elements below the group's size.
+func TestSpill(t *testing.T) {
+	for _, s := range shapes {
+		g := grid(s.groups, s.size)
+		in := kerneltest.RandInts[int32](13, s.n, 1, 100)
+		want := make([]int32, s.size*s.groups)
+		if err := dc.Emulate(g, func(th dc.Thread) { Spill(th, in, want) }); err != nil {
+			t.Fatal(err)
+		}
+		// Past the group's threads the mirrored element is zero.
+		for gr := range s.groups {
+			for l := range s.size {
+				if G-1-l >= s.size {
+					i := gr*s.size + l
+					var v int32
+					if i < s.n {
+						v = in[i]
+					}
+					if want[i] != v {
+						t.Fatalf("Emulate: out[%d] = %d, want %d", i, want[i], v)
+					}
+				}
+			}
+		}
+		for _, dev := range kerneltest.Devices(t) {
+			if dev.Backend() != "cpu" {
+				// GPU backends leave shared memory as the last group left
+				// it, as CUDA, OpenCL and Metal do.
+				t.Logf("%s: not run: Spill reads shared memory no thread of its group wrote", dev.Backend())
+				continue
+			}
+			out := kerneltest.Upload(t, dev, make([]int32, len(want)))
+			if err := LaunchSpill(dev, g, kerneltest.Upload(t, dev, in), out); err != nil {
+				t.Fatalf("%s: %v", dev.Backend(), err)
+			}
+			kerneltest.Equal(t, dev.Backend()+" Spill", kerneltest.Read(t, out), want)
+		}
+	}
+}

@@ -2490,7 +2490,9 @@ func dc_cpu_Scan_int32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, i
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh0 = [256]int32{}
+		if dc_gs.X < 256 {
+			clear(dc_sh0[dc_gs.X:])
+		}
 		dc_pt_add := cpu.PerThread[int32](dc_m, 1, dc_nt)
 		dc_cpu_Scan_int32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh0, n, in, dc_f)
 		for off := 1; off < dc_gs.X; off *= 2 {
@@ -2829,7 +2831,9 @@ func dc_cpu_Scan_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch,
 		_, _, _ = dc_gx, dc_gy, dc_gz
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
-		*dc_sh1 = [256]float32{}
+		if dc_gs.X < 256 {
+			clear(dc_sh1[dc_gs.X:])
+		}
 		dc_pt_add := cpu.PerThread[float32](dc_m, 1, dc_nt)
 		dc_cpu_Scan_float32_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh1, n, in, dc_f)
 		for off := 1; off < dc_gs.X; off *= 2 {
