@@ -213,6 +213,11 @@ func (t *pass) split(stmts []ir.Stmt, loop *ir.ForStmt) []ir.Stmt {
 				if f.Post != nil {
 					f.Post = &ir.ThreadLoop{Pos: f.Post.StmtPos(), Body: &ir.Block{Pos: f.Post.StmtPos(), Stmts: []ir.Stmt{f.Post}}}
 				}
+			} else if f.Post != nil && stepsOuter(f) {
+				// for ; stride > 0; stride >>= 1 { ... } with stride
+				// declared before the loop, in the threads' code: each
+				// thread steps its own, as on a GPU.
+				f.Post = &ir.ThreadLoop{Pos: f.Post.StmtPos(), Body: &ir.Block{Pos: f.Post.StmtPos(), Stmts: []ir.Stmt{f.Post}}}
 			}
 		}
 		flush()
@@ -408,4 +413,17 @@ func assignsVar(b *ir.Block, v *ir.Var) bool {
 		ir.Assigns(s, func(x *ir.Var) { found = found || x == v })
 	})
 	return found
+}
+
+// stepsOuter reports whether the post statement of f assigns a variable
+// f's init statement does not declare: one the threads declared before
+// the loop.
+func stepsOuter(f *ir.ForStmt) bool {
+	var own *ir.Var
+	if d, ok := f.Init.(*ir.DeclStmt); ok {
+		own = d.Var
+	}
+	outer := false
+	ir.Assigns(f.Post, func(v *ir.Var) { outer = outer || v != own })
+	return outer
 }

@@ -19,8 +19,7 @@ var patterns = []string{"./testdata/golden/...", "./kernels", "./internal/cpuben
 // unsupported lists the kernels expected to keep a goroutine per thread,
 // with a word of the reason.
 var unsupported = map[string]string{
-	"CallInCond": "calls a function",                         // testdata/golden/barriers
-	"Restep":     "assigned both by the threads and outside", // testdata/golden/barriers
+	"CallInCond": "calls a function", // testdata/golden/barriers
 }
 
 // lockstep maps the kernels (package name and kernel name) whose group

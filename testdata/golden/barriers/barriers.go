@@ -291,9 +291,9 @@ func CallInCond(t dc.Thread, in, out []int32, n int) {
 
 // Restep steps a variable its threads declare both between barriers and
 // in the post statement of a loop with a barrier, the way cuda-samples'
-// odd-even merge sort halves its stride: the CPU backend keeps a goroutine
-// per thread for it (dckgen -v says so), since a thread loop would step
-// the group's one variable once per thread.
+// odd-even merge sort halves its stride: in the CPU backend's group form
+// each thread steps its own copy, in the thread loops and in the loop's
+// post statement alike.
 //
 //dc:kernel
 func Restep(t dc.Thread, in, out []int32, size int) {

@@ -8123,19 +8123,7 @@ func LaunchRestep(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out
 	runtime.AddBuffer(&args, in)
 	runtime.AddBuffer(&args, out)
 	runtime.AddScalar(&args, size)
-	return dev.LaunchArgs(dcKernelRestep, g, &args, func(dc_c *runtime.Call) error {
-		dc_s0 := cpu.SliceArg[int32](dc_c, 0)
-		dc_s1 := cpu.SliceArg[int32](dc_c, 1)
-		dc_f := cpu.NewFaults(dc_c)
-		if dc_c.Fast {
-			return cpu.RunGroups("Restep", g, func(dc_t dc.Thread) {
-				dc_cpu_Restep_fast(dc_t, dc_s0, dc_s1, size, dc_f)
-			})
-		}
-		return cpu.RunGroups("Restep", g, func(dc_t dc.Thread) {
-			dc_cpu_Restep(dc_t, dc_s0, dc_s1, size, dc_f)
-		})
-	})
+	return dev.LaunchArgs(dcKernelRestep, g, &args, dc_run_Restep)
 }
 
 // LaunchNeighbours launches kernel Neighbours over the grid g on dev. Buffers stand for
@@ -12940,52 +12928,457 @@ func dc_cpu_CallInCond_fast(dc_t dc.Thread, in []int32, out []int32, n int, dc_f
 	out[i] = acc
 }
 
-// dc_cpu_Restep runs one thread of kernel Restep.
-func dc_cpu_Restep(dc_t dc.Thread, in []int32, out []int32, size int, dc_f *cpu.Faults) {
-	dc_sh12 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh12
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	acc := (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
-	for r := 0; r < 2; r++ {
-		stride := size
-		(*cpu.Index(dc_f, 87, sh[:], int(l), dc_x, dc_y, dc_z)) = acc
-		dc_t.Barrier()
-		acc += (*cpu.Index(dc_f, 89, sh[:], int(cpu.Rem(dc_f, 88, l+stride, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
-		stride >>= 1
-		for ; stride > 0; stride >>= 1 {
-			dc_t.Barrier()
-			acc += (*cpu.Index(dc_f, 91, sh[:], int(cpu.Rem(dc_f, 90, l+stride, dc_t.GroupSizeX(), dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+// dc_scratch_Restep holds the working memory of Restep's groups.
+var dc_scratch_Restep cpu.Scratches
+
+// dc_cpu_Restep_tl1 runs a thread loop of dc_cpu_Restep.
+//
+//go:noinline
+func dc_cpu_Restep_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_acc []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh := dc_sh12
+						_ = sh
+						i := dc_x
+						l := dc_lx
+						_ = l
+						dc_lv_acc = (*cpu.Index(dc_f, 86, in, int(i), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
 	}
-	(*cpu.Index(dc_f, 92, out, int(i), dc_x, dc_y, dc_z)) = acc
 }
 
-// dc_cpu_Restep_fast runs one thread of kernel Restep.
-func dc_cpu_Restep_fast(dc_t dc.Thread, in []int32, out []int32, size int, dc_f *cpu.Faults) {
-	dc_sh12 := dc.Shared[[64]int32](dc_t)
-	dc_x, dc_y, dc_z := dc_t.GlobalX(), dc_t.GlobalY(), dc_t.GlobalZ()
-	_, _, _ = dc_x, dc_y, dc_z
-	sh := dc_sh12
-	i := dc_t.GlobalX()
-	l := dc_t.LocalX()
-	acc := in[i]
-	for r := 0; r < 2; r++ {
-		stride := size
-		sh[l] = acc
-		dc_t.Barrier()
-		acc += (*cpu.Index(dc_f, 89, sh[:], int((l+stride)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
-		stride >>= 1
-		for ; stride > 0; stride >>= 1 {
-			dc_t.Barrier()
-			acc += (*cpu.Index(dc_f, 91, sh[:], int((l+stride)%dc_t.GroupSizeX()), dc_x, dc_y, dc_z))
+// dc_cpu_Restep_tl2 runs a thread loop of dc_cpu_Restep.
+//
+//go:noinline
+func dc_cpu_Restep_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_stride []int, size int, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_2 := dc_sh12
+						l_2 := dc_lx
+						dc_lv_stride = size
+						(*cpu.Index(dc_f, 87, sh_2[:], int(l_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+						dc_pv_stride[dc_lx] = dc_lv_stride
+					}
+				}
+			}
 		}
-		dc_t.Barrier()
 	}
-	out[i] = acc
+}
+
+// dc_cpu_Restep_tl3 runs a thread loop of dc_cpu_Restep.
+//
+//go:noinline
+func dc_cpu_Restep_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_acc []int32, dc_pt_stride []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						sh_3 := dc_sh12
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int(cpu.Rem(dc_f, 88, l_3+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						dc_lv_stride >>= 1
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_stride[dc_lx] = dc_lv_stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_tl4 runs a thread loop of dc_cpu_Restep.
+//
+//go:noinline
+func dc_cpu_Restep_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_stride []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						dc_lv_stride >>= 1
+						dc_pv_stride[dc_lx] = dc_lv_stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_tl5 runs a thread loop of dc_cpu_Restep.
+//
+//go:noinline
+func dc_cpu_Restep_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_acc []int32, dc_pt_stride []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						sh_4 := dc_sh12
+						l_4 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int(cpu.Rem(dc_f, 90, l_4+dc_lv_stride, dc_gs.X, dc_x, dc_y, dc_z)), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_tl6 runs a thread loop of dc_cpu_Restep.
+//
+//go:noinline
+func dc_cpu_Restep_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						i_2 := dc_x
+						(*cpu.Index(dc_f, 92, out, int(i_2), dc_x, dc_y, dc_z)) = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep runs groups [dc_g0, dc_g1) of kernel Restep, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Restep(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, size int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	dc_sh12 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh12 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_stride := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_cpu_Restep_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_acc, in, dc_f)
+		for r := 0; r < 2; r++ {
+			dc_cpu_Restep_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_stride, size, dc_pt_acc, dc_f)
+			dc_cpu_Restep_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_acc, dc_pt_stride, dc_f)
+			for ; dc_pt_stride[0] > 0; func() {
+				dc_cpu_Restep_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_stride, dc_f)
+			}() {
+				dc_cpu_Restep_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_acc, dc_pt_stride, dc_f)
+			}
+		}
+		dc_cpu_Restep_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_cpu_Restep_fast_tl1 runs a thread loop of dc_cpu_Restep_fast.
+//
+//go:noinline
+func dc_cpu_Restep_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_acc []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1], in[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1])
+				}
+				_, _ = dc_x0, dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_fast_tl2 runs a thread loop of dc_cpu_Restep_fast.
+//
+//go:noinline
+func dc_cpu_Restep_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_stride []int, size int, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_rv1 := dc_sh12[0:dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						sh_2 := dc_sh12
+						_ = sh_2
+						l_2 := dc_lx
+						_ = l_2
+						dc_lv_stride = size
+						dc_rv1[dc_lx] = dc_lv_acc
+						dc_pv_stride[dc_lx] = dc_lv_stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_fast_tl3 runs a thread loop of dc_cpu_Restep_fast.
+//
+//go:noinline
+func dc_cpu_Restep_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_acc []int32, dc_pt_stride []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						sh_3 := dc_sh12
+						l_3 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 89, sh_3[:], int((l_3+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+						dc_lv_stride >>= 1
+						dc_pv_acc[dc_lx] = dc_lv_acc
+						dc_pv_stride[dc_lx] = dc_lv_stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_fast_tl4 runs a thread loop of dc_cpu_Restep_fast.
+//
+//go:noinline
+func dc_cpu_Restep_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_stride []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						dc_lv_stride >>= 1
+						dc_pv_stride[dc_lx] = dc_lv_stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_fast_tl5 runs a thread loop of dc_cpu_Restep_fast.
+//
+//go:noinline
+func dc_cpu_Restep_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, dc_pt_acc []int32, dc_pt_stride []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_acc := dc_pt_acc[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_acc := dc_pv_acc[dc_lx]
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						sh_4 := dc_sh12
+						l_4 := dc_lx
+						dc_lv_acc += (*cpu.Index(dc_f, 91, sh_4[:], int((l_4+dc_lv_stride)%dc_gs.X), dc_x, dc_y, dc_z))
+						dc_pv_acc[dc_lx] = dc_lv_acc
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_fast_tl6 runs a thread loop of dc_cpu_Restep_fast.
+//
+//go:noinline
+func dc_cpu_Restep_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh12 *[64]int32, out []int32, dc_pt_acc []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh12
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(out[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_acc[dc_t0+dc_c0:dc_t0+dc_c1])
+				}
+				_, _ = dc_x0, dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Restep_fast runs groups [dc_g0, dc_g1) of kernel Restep, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Restep_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, size int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	dc_sh12 := cpu.Shared[[64]int32](dc_m, 0)
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		*dc_sh12 = [64]int32{}
+		dc_pt_acc := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_stride := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_cpu_Restep_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_acc, in, dc_f)
+		for r := 0; r < 2; r++ {
+			dc_cpu_Restep_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_stride, size, dc_pt_acc, dc_f)
+			dc_cpu_Restep_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_acc, dc_pt_stride, dc_f)
+			for ; dc_pt_stride[0] > 0; func() {
+				dc_cpu_Restep_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_stride, dc_f)
+			}() {
+				dc_cpu_Restep_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, dc_pt_acc, dc_pt_stride, dc_f)
+			}
+		}
+		dc_cpu_Restep_fast_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh12, out, dc_pt_acc, dc_f)
+	}
+}
+
+// dc_run_Restep runs a launch of kernel Restep on the CPU.
+func dc_run_Restep(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Restep)
+}
+
+// dc_chunk_Restep runs groups [dc_g0, dc_g1) of a launch of kernel Restep on the CPU.
+func dc_chunk_Restep(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Restep.Get()
+	if dc_c.Fast {
+		dc_cpu_Restep_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Restep(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+	dc_scratch_Restep.Put(dc_m)
 }
 
 // dc_scratch_Neighbours holds the working memory of Neighbours's groups.

@@ -6507,7 +6507,29 @@ func dc_cpu_FWTBatch1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_FWTBatch1_tl3 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, stride int, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_stride []int, dc_pt_N []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					copy(dc_pt_stride[dc_t0+dc_c0:dc_t0+dc_c1], dc_pt_N[dc_t0+dc_c0:dc_t0+dc_c1])
+				}
+				_ = dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl4 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_stride []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh3
 	{
@@ -6515,20 +6537,45 @@ func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_stride := dc_pv_stride[dc_lx]
+						dc_lv_stride >>= 2
+						dc_pv_stride[dc_lx] = dc_lv_stride
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FWTBatch1_tl5 runs a thread loop of dc_cpu_FWTBatch1.
+//
+//go:noinline
+func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_stride []int, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh3
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_stride := dc_pt_stride[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i0 := dc_pt_i0[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i1 := dc_pt_i1[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i2 := dc_pt_i2[dc_t0+0 : dc_t0+dc_gs.X]
 					dc_pv_i3 := dc_pt_i3[dc_t0+0 : dc_t0+dc_gs.X]
 					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_stride := dc_pv_stride[dc_lx]
 						dc_lv_i0 := dc_pv_i0[dc_lx]
 						dc_lv_i1 := dc_pv_i1[dc_lx]
 						dc_lv_i2 := dc_pv_i2[dc_lx]
 						dc_lv_i3 := dc_pv_i3[dc_lx]
-						lo := dc_lx & (stride>>2 - 1)
+						lo := dc_lx & (dc_lv_stride>>2 - 1)
 						dc_lv_i0 = (dc_lx-lo)<<2 + lo
-						dc_lv_i1 = dc_lv_i0 + stride>>2
-						dc_lv_i2 = dc_lv_i1 + stride>>2
-						dc_lv_i3 = dc_lv_i2 + stride>>2
+						dc_lv_i1 = dc_lv_i0 + dc_lv_stride>>2
+						dc_lv_i2 = dc_lv_i1 + dc_lv_stride>>2
+						dc_lv_i3 = dc_lv_i2 + dc_lv_stride>>2
 						dc_pv_i0[dc_lx] = dc_lv_i0
 						dc_pv_i1[dc_lx] = dc_lv_i1
 						dc_pv_i2[dc_lx] = dc_lv_i2
@@ -6540,10 +6587,10 @@ func dc_cpu_FWTBatch1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_FWTBatch1_tl4 runs a thread loop of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl6 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_i0 []int, dc_pt_i1 []int, dc_pt_i2 []int, dc_pt_i3 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh3
 	{
@@ -6590,10 +6637,10 @@ func dc_cpu_FWTBatch1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_FWTBatch1_tl5 runs a thread loop of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl7 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh3
 	{
@@ -6609,10 +6656,10 @@ func dc_cpu_FWTBatch1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_FWTBatch1_tl6 runs a thread loop of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl8 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh3
 	{
@@ -6637,10 +6684,10 @@ func dc_cpu_FWTBatch1_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_FWTBatch1_tl7 runs a thread loop of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl9 runs a thread loop of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl9(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh3
 	{
@@ -6660,10 +6707,10 @@ func dc_cpu_FWTBatch1_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 	}
 }
 
-// dc_cpu_FWTBatch1_tl8 runs a loop of the group code of dc_cpu_FWTBatch1.
+// dc_cpu_FWTBatch1_tl10 runs a loop of the group code of dc_cpu_FWTBatch1.
 //
 //go:noinline
-func dc_cpu_FWTBatch1_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_pt_N []int, dc_pt_dDst [][]float32, dc_f *cpu.Faults) {
+func dc_cpu_FWTBatch1_tl10(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh3 *[512]float32, dc_pt_pos_1 []int, dc_pt_N []int, dc_pt_dDst [][]float32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh3
 	{
@@ -6722,38 +6769,27 @@ func dc_cpu_FWTBatch1(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, dOutput
 		dc_pt_dSrc := cpu.PerThread[[]float32](dc_m, 2, dc_nt)
 		dc_pt_dDst := cpu.PerThread[[]float32](dc_m, 3, dc_nt)
 		dc_pt_pos := cpu.PerThread[int](dc_m, 4, dc_nt)
-		var stride int
-		dc_pt_i0 := cpu.PerThread[int](dc_m, 5, dc_nt)
-		dc_pt_i1 := cpu.PerThread[int](dc_m, 6, dc_nt)
-		dc_pt_i2 := cpu.PerThread[int](dc_m, 7, dc_nt)
-		dc_pt_i3 := cpu.PerThread[int](dc_m, 8, dc_nt)
-		dc_pt_pos_1 := cpu.PerThread[int](dc_m, 9, dc_nt)
+		dc_pt_stride := cpu.PerThread[int](dc_m, 5, dc_nt)
+		dc_pt_i0 := cpu.PerThread[int](dc_m, 6, dc_nt)
+		dc_pt_i1 := cpu.PerThread[int](dc_m, 7, dc_nt)
+		dc_pt_i2 := cpu.PerThread[int](dc_m, 8, dc_nt)
+		dc_pt_i3 := cpu.PerThread[int](dc_m, 9, dc_nt)
+		dc_pt_pos_1 := cpu.PerThread[int](dc_m, 10, dc_nt)
 		dc_cpu_FWTBatch1_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_N, log2N, dc_pt_dSrc, dInput, dc_pt_dDst, dOutput, dc_pt_pos, dc_f)
 		dc_cpu_FWTBatch1_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos, dc_pt_N, dc_pt_dSrc, dc_f)
-		{
-			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
-					{
-						dc_pv_N := dc_pt_N[dc_t0+0 : dc_t0+dc_gs.X]
-						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-							dc_lv_N := dc_pv_N[dc_lx]
-							stride = dc_lv_N
-						}
-					}
-				}
-			}
+		dc_cpu_FWTBatch1_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_stride, dc_pt_N, dc_f)
+		for ; dc_pt_stride[0] >= 4; func() {
+			dc_cpu_FWTBatch1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_stride, dc_f)
+		}() {
+			dc_cpu_FWTBatch1_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_stride, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
+			dc_cpu_FWTBatch1_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
 		}
-		for ; stride >= 4; stride >>= 2 {
-			dc_cpu_FWTBatch1_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, stride, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
-			dc_cpu_FWTBatch1_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_i0, dc_pt_i1, dc_pt_i2, dc_pt_i3, dc_f)
+		if dc_pt_stride[0] == 2 {
+			dc_cpu_FWTBatch1_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
+			dc_cpu_FWTBatch1_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
 		}
-		if stride == 2 {
-			dc_cpu_FWTBatch1_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
-			dc_cpu_FWTBatch1_tl6(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_f)
-		}
-		dc_cpu_FWTBatch1_tl7(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_f)
-		dc_cpu_FWTBatch1_tl8(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_pt_N, dc_pt_dDst, dc_f)
+		dc_cpu_FWTBatch1_tl9(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_f)
+		dc_cpu_FWTBatch1_tl10(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh3, dc_pt_pos_1, dc_pt_N, dc_pt_dDst, dc_f)
 	}
 }
 
