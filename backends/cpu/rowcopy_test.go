@@ -19,8 +19,8 @@ func TestRowRanges(t *testing.T) {
 					continue
 				}
 				for _, c := range []struct {
-					name string
-					f    func(a, b, lo, hi int) int
+					name  string
+					f     func(a, b, lo, hi int) int
 					holds func(v int) bool
 				}{
 					{"Below", Below, func(v int) bool { return v < b }},

@@ -302,7 +302,7 @@ func (p *printer) floatToIntDef(name string, from, to ir.Kind) string {
 	case ir.Uint32:
 		body = fmt.Sprintf("\treturn %s ? (%s)(%s)x : 0;\n", in64, t, i64)
 	default: // uint64, uint
-		body = fmt.Sprintf("\tif (x < %s) {\n\t\treturn x >= %s ? (%s)(%s)x : %s;\n\t}\n", fc(1<<63), fc(-(1 << 63)), u64, i64, top) +
+		body = fmt.Sprintf("\tif (x < %s) {\n\t\treturn x >= %s ? (%s)(%s)x : %s;\n\t}\n", fc(1<<63), fc(-(1<<63)), u64, i64, top) +
 			fmt.Sprintf("\tx = x - %s;\n", fc(1<<63)) +
 			fmt.Sprintf("\treturn x < %s ? ((%s)(%s)x | %s) : %s;\n", fc(1<<63), u64, i64, top, top)
 	}
