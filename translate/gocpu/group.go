@@ -284,33 +284,7 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 		}
 		// A local read only in the index of an access that goes through
 		// a view is read no more.
-		read := map[*ir.Var]bool{}
-		ir.Inspect(s.Body, func(n ir.Node) bool {
-			switch n := n.(type) {
-			case *ir.Index:
-				if _, ok := p.group.views[n]; ok {
-					return false
-				}
-			case *ir.AssignStmt:
-				if _, ok := n.Target.(*ir.VarRef); ok {
-					ir.Inspect(n.Value, func(x ir.Node) bool {
-						if ix, ok := x.(*ir.Index); ok {
-							if _, ok := p.group.views[ix]; ok {
-								return false
-							}
-						}
-						if r, ok := x.(*ir.VarRef); ok {
-							read[r.Var] = true
-						}
-						return true
-					})
-					return false
-				}
-			case *ir.VarRef:
-				read[n.Var] = true
-			}
-			return true
-		})
+		read := analyzeSkipping(s.Body, p.group.views).read
 		ir.InspectStmts(s.Body, func(st ir.Stmt) {
 			if d, ok := st.(*ir.DeclStmt); ok && !read[d.Var] {
 				p.group.unread[d.Var] = true
@@ -364,11 +338,11 @@ func (p *printer) threadLoopCode(s *ir.ThreadLoop) jen.Code {
 	for _, v := range cached {
 		delete(p.group.cache, v)
 	}
+	clear(p.group.unread)
 	for i, v := range views {
 		for _, n := range v.nodes {
 			delete(p.group.views, n)
 		}
-		clear(p.group.unread)
 		rowViewDecls = append(rowViewDecls, jen.Id("dc_rv"+strconv.Itoa(i+1)).Op(":=").Add(p.copySlice(v.at, lo, hi)))
 	}
 	if l, ok := p.group.next[s]; ok {

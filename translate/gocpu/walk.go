@@ -9,24 +9,30 @@ import (
 
 // info is what printing a body needs to know about it beforehand.
 type info struct {
-	read       map[*ir.Var]bool    // variables read (not only assigned)
-	uses       ir.ThreadUses       // thread builtins used directly
-	threadCall bool                // a direct call passes the thread
-	returns    bool                // a return statement
-	shared     map[*ir.Shared]bool // shared arrays referenced or passed on
-	sharedList []*ir.Shared        // the same, in the order found
-	labels     map[ir.Stmt]string  // loops and switches a branch must name, with their base label
-	typeNames  map[string]bool     // names of the types the body mentions
-	nlabel     int                 // labels invented so far
+	read       map[*ir.Var]bool         // variables read (not only assigned)
+	uses       ir.ThreadUses            // thread builtins used directly
+	threadCall bool                     // a direct call passes the thread
+	returns    bool                     // a return statement
+	shared     map[*ir.Shared]bool      // shared arrays referenced or passed on
+	sharedList []*ir.Shared             // the same, in the order found
+	labels     map[ir.Stmt]string       // loops and switches a branch must name, with their base label
+	typeNames  map[string]bool          // names of the types the body mentions
+	nlabel     int                      // labels invented so far
+	skip       map[*ir.Index]rowViewRef // index expressions not walked (see analyzeSkipping)
 }
 
 // analyze walks body once and records what the printer needs.
-func analyze(body *ir.Block) *info {
+func analyze(body *ir.Block) *info { return analyzeSkipping(body, nil) }
+
+// analyzeSkipping is analyze with the index expressions in skip left out,
+// operands included: what the body reads where those print otherwise.
+func analyzeSkipping(body *ir.Block, skip map[*ir.Index]rowViewRef) *info {
 	in := &info{
 		read:      map[*ir.Var]bool{},
 		shared:    map[*ir.Shared]bool{},
 		labels:    map[ir.Stmt]string{},
 		typeNames: map[string]bool{},
+		skip:      skip,
 	}
 	ir.Inspect(body, in.visit)
 	return in
@@ -37,6 +43,10 @@ func analyze(body *ir.Block) *info {
 // them in a particular way or order.
 func (in *info) visit(n ir.Node) bool {
 	switch n := n.(type) {
+	case *ir.Index:
+		if _, ok := in.skip[n]; ok {
+			return false
+		}
 	case *ir.DeclStmt:
 		in.typ(n.Var.Type)
 	case *ir.AssignStmt:
