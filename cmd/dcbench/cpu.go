@@ -359,10 +359,10 @@ func cpuSmall(n, seed int) []float32 {
 
 // cpuRows are the kernels of the table, in order, with the barrier rows
 // at sizes s; the barrier-free rows have fixed sizes. On the rows that
-// stream more memory than the caches hold (Saxpy, the stencils, MatVec)
-// every implementation reads its own copy of the inputs, as the device
-// columns read their buffers: hand-written columns sharing one input
-// would find it in the cache after each other's runs.
+// stream their input once (Saxpy, the stencils, MatVec, ReduceSum,
+// BlockScan, Histogram) every implementation reads its own copy of the
+// inputs, as the device columns read their buffers: hand-written columns
+// sharing one input would find it in the cache after each other's runs.
 func cpuRows(s cpuSizes) []cpuRow {
 	var rows []cpuRow
 
@@ -624,7 +624,7 @@ func cpuMatMulRow(m int) cpuRow {
 func cpuReduceRow(n int) cpuRow {
 	const gs = kernels.ReduceGroupSize
 	in := cpuSmall(n, 3)
-	groups := func(partial []float32, lo, hi int) {
+	groups := func(in, partial []float32, lo, hi int) {
 		for g := lo / gs; g < hi/gs; g++ {
 			var s float32
 			for _, v := range in[g*gs : g*gs+gs] {
@@ -637,21 +637,21 @@ func cpuReduceRow(n int) cpuRow {
 		kernel: "ReduceSum", size: "n=" + cpuCount(n) + " (barrier)", barrier: true,
 		work: float64(n), workUnit: "elements",
 		serial: func() cpuImpl {
-			partial := make([]float32, n/gs)
-			return cpuHost(func() { groups(partial, 0, n) }, partial)
+			in, partial := slices.Clone(in), make([]float32, n/gs)
+			return cpuHost(func() { groups(in, partial, 0, n) }, partial)
 		},
 		parallel: func() cpuImpl {
-			partial := make([]float32, n/gs)
-			return cpuHost(func() { cpuParallel(n, gs, func(lo, hi int) { groups(partial, lo, hi) }) }, partial)
+			in, partial := slices.Clone(in), make([]float32, n/gs)
+			return cpuHost(func() { cpuParallel(n, gs, func(lo, hi int) { groups(in, partial, lo, hi) }) }, partial)
 		},
 		perGroup: func() cpuImpl {
-			partial := make([]float32, n/gs)
+			in, partial := slices.Clone(in), make([]float32, n/gs)
 			return cpuHost(func() {
 				cpuParallel(n/gs, 1, func(lo, hi int) { cpubench.ReduceSumGroupsTree(in, partial, lo, hi) })
 			}, partial)
 		},
 		emulate: func() cpuImpl {
-			partial := make([]float32, n/gs)
+			in, partial := slices.Clone(in), make([]float32, n/gs)
 			return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { kernels.ReduceSum(t, in, partial) }, partial)
 		},
 		device: func(dev *dcrt.Device) cpuImpl {
@@ -671,28 +671,28 @@ func cpuScanRow(n int) cpuRow {
 	for i, v := range cpuSmall(n, 10) {
 		in[i] = int32(v)
 	}
-	host := func(run func(out, sums []int32)) cpuImpl {
-		out, sums := make([]int32, n), make([]int32, n/gs)
-		return cpuHost(func() { run(out, sums) }, out, sums)
+	host := func(run func(in, out, sums []int32)) cpuImpl {
+		in, out, sums := slices.Clone(in), make([]int32, n), make([]int32, n/gs)
+		return cpuHost(func() { run(in, out, sums) }, out, sums)
 	}
 	return cpuRow{
 		kernel: "BlockScan int32", size: "n=" + cpuCount(n) + " (barrier)", barrier: true,
 		work: float64(n), workUnit: "elements",
 		serial: func() cpuImpl {
-			return host(func(out, sums []int32) { cpubench.BlockScanGroups(in, out, sums, 0, n/gs) })
+			return host(func(in, out, sums []int32) { cpubench.BlockScanGroups(in, out, sums, 0, n/gs) })
 		},
 		parallel: func() cpuImpl {
-			return host(func(out, sums []int32) {
+			return host(func(in, out, sums []int32) {
 				cpuParallel(n/gs, 1, func(lo, hi int) { cpubench.BlockScanGroups(in, out, sums, lo, hi) })
 			})
 		},
 		perGroup: func() cpuImpl {
-			return host(func(out, sums []int32) {
+			return host(func(in, out, sums []int32) {
 				cpuParallel(n/gs, 1, func(lo, hi int) { cpubench.BlockScanGroupsHillisSteele(in, out, sums, lo, hi) })
 			})
 		},
 		emulate: func() cpuImpl {
-			out, sums := make([]int32, n), make([]int32, n/gs)
+			in, out, sums := slices.Clone(in), make([]int32, n), make([]int32, n/gs)
 			return cpuEmulate(dc.Grid1D(n), nil, func(t dc.Thread) { cpubench.BlockScan(t, in, out, sums) }, out, sums)
 		},
 		device: func(dev *dcrt.Device) cpuImpl {
@@ -720,11 +720,11 @@ func cpuHistRow(n int) cpuRow {
 		kernel: "Histogram 256 bins", size: "n=" + cpuCount(n) + " (barrier)", barrier: true,
 		work: float64(n), workUnit: "elements",
 		serial: func() cpuImpl {
-			hist := make([]int32, bins)
+			in, hist := slices.Clone(in), make([]int32, bins)
 			return cpuHost(func() { clear(hist); cpubench.HistogramSerial(in, hist) }, hist)
 		},
 		parallel: func() cpuImpl {
-			hist := make([]int32, bins)
+			in, hist := slices.Clone(in), make([]int32, bins)
 			return cpuHost(func() {
 				clear(hist)
 				cpuParallel(n, 1, func(lo, hi int) {
@@ -737,7 +737,7 @@ func cpuHistRow(n int) cpuRow {
 			}, hist)
 		},
 		perGroup: func() cpuImpl {
-			hist := make([]int32, bins)
+			in, hist := slices.Clone(in), make([]int32, bins)
 			groups := g.Groups.X
 			return cpuHost(func() {
 				clear(hist)
@@ -745,7 +745,7 @@ func cpuHistRow(n int) cpuRow {
 			}, hist)
 		},
 		emulate: func() cpuImpl {
-			hist := make([]int32, bins)
+			in, hist := slices.Clone(in), make([]int32, bins)
 			return cpuEmulate(g, func() { clear(hist) }, func(t dc.Thread) { cpubench.Histogram(t, in, hist) }, hist)
 		},
 		device: func(dev *dcrt.Device) cpuImpl {
