@@ -62,11 +62,29 @@ func KernelName(k *ir.Kernel) string { return "dc_cpu_" + k.Name }
 // generated code.
 func SharedName(s *ir.Shared) string { return "dc_" + s.Name }
 
-// Loop reports whether kernel k prints in loop form (driven by cpu.Run):
-// it has no barrier and uses no shared memory, directly or in a callee.
-// Otherwise it prints as a per-thread function driven by cpu.RunGroups.
+// Loop reports whether kernel k prints in loop form, every thread of a
+// chunk in turn: it has no barrier and uses no shared memory, directly or
+// in a callee, and runs no grid-stride loop. Otherwise it prints in group
+// form (see package threadloop), or as a per-thread function where the
+// group form cannot express it.
+//
+// A thread of a grid-stride loop
+//
+//	for i := t.GlobalX(); i < n; i += t.GridSizeX() { ... }
+//
+// touches one element in every grid-sized stretch of memory, so in loop
+// form a chunk walks the data column by column, one cache line per
+// element. The group form runs such a loop in rounds (Group.Strided):
+// round k is every thread's k-th iteration, consecutive elements.
 func Loop(k *ir.Kernel) bool {
-	return !k.Barrier && len(k.Shared) == 0
+	if k.Barrier || len(k.Shared) > 0 {
+		return false
+	}
+	if !hasLoop(k.Body) {
+		return true
+	}
+	g, err := Group(k)
+	return err != nil || !g.Strided
 }
 
 // Func returns device function f as a Go function declaration:

@@ -38,8 +38,9 @@ import (
 //
 // The pass interchanges a for statement at the top level of a thread
 // loop whose threads leave the loop only by running it to its end (no
-// break or continue of a statement outside it, no return inside it;
-// statements before or after the loop may return) and whose loop is a
+// break of it, no break or continue of a statement outside it, no return
+// inside it; a continue of the loop itself ends the thread's iteration,
+// and statements before or after the loop may return) and whose loop is a
 // grid-stride loop (see gridStride): where the threads step their
 // indices by a group-wide stride from consecutive starts, a round reads
 // consecutive memory.
@@ -103,6 +104,7 @@ func (t *pass) interchange(group *ir.Block) {
 	if len(repl) == 0 {
 		return
 	}
+	t.rounds = true
 	var loops []*threadLoop
 	for _, l := range t.loops {
 		if r, ok := repl[l.tl]; ok {
@@ -132,13 +134,25 @@ func (t *pass) interchangeLoop(l *threadLoop) ([]ir.Stmt, []*threadLoop) {
 		before := &ir.ThreadLoop{Pos: tl.Pos, Body: &ir.Block{Pos: tl.Body.Pos, Stmts: append(slices.Clip(stmts[:j]), init)}}
 		anyVar := newVar("dc_any", ir.BoolType)
 		t.flags[anyVar] = true
-		round := &ir.ThreadLoop{Pos: f.Pos, Body: &ir.Block{Pos: f.Pos, Stmts: []ir.Stmt{
-			&ir.IfStmt{Pos: f.Pos, Cond: f.Cond, Then: &ir.Block{Pos: f.Body.Pos, Stmts: []ir.Stmt{
+		iter := []ir.Stmt{assign(f.Pos, anyVar, boolConst(true)), f.Body, f.Post}
+		if continues(f.Body, f) {
+			// A continue ends the thread's iteration, so the thread
+			// steps its index first and runs the body on a copy of the
+			// old one, which the body never assigns.
+			cur := &ir.Var{Name: init.Var.Name, Type: init.Var.Type, Kind: ir.Local, Pos: init.Var.Pos}
+			cl := ir.NewCloner()
+			cl.Vars = map[*ir.Var]*ir.Var{init.Var: cur}
+			iter = []ir.Stmt{
 				assign(f.Pos, anyVar, boolConst(true)),
-				f.Body,
+				&ir.DeclStmt{Pos: init.Pos, Var: cur, Init: ref(init.Var)},
 				f.Post,
-			}}},
+				cl.Block(f.Body),
+			}
+		}
+		round := &ir.ThreadLoop{Pos: f.Pos, Body: &ir.Block{Pos: f.Pos, Stmts: []ir.Stmt{
+			&ir.IfStmt{Pos: f.Pos, Cond: f.Cond, Then: &ir.Block{Pos: f.Body.Pos, Stmts: iter}},
 		}}}
+		retarget(round.Body, f, round)
 		lock := &ir.ForStmt{Pos: f.Pos,
 			Init: &ir.DeclStmt{Pos: f.Pos, Var: anyVar, Init: boolConst(true)},
 			Cond: ref(anyVar),
@@ -174,20 +188,41 @@ func (t *pass) interchangeLoop(l *threadLoop) ([]ir.Stmt, []*threadLoop) {
 // leavesLoop reports whether a branch in thread loop tl leaves it: a
 // break or continue of the group code (lowerExits turns them into flags
 // that assume the thread loop is not split).
-func leavesLoop(tl *ir.ThreadLoop) bool { return branchesOut(tl.Body) }
+func leavesLoop(tl *ir.ThreadLoop) bool { return branchesOut(tl.Body, nil) }
 
 // branchesOut reports whether a break or continue in b targets a
-// statement outside b.
-func branchesOut(b *ir.Block) bool {
+// statement outside b, other than a continue of loop (if not nil).
+func branchesOut(b *ir.Block, loop *ir.ForStmt) bool {
 	inside := map[ir.Stmt]bool{}
 	ir.InspectStmts(b, func(s ir.Stmt) { inside[s] = true })
 	out := false
 	ir.InspectStmts(b, func(s ir.Stmt) {
 		if br, ok := s.(*ir.BranchStmt); ok && !inside[br.Target] {
-			out = true
+			out = out || loop == nil || br.Target != loop || br.Kind != ir.Continue
 		}
 	})
 	return out
+}
+
+// continues reports whether b holds a continue of loop f.
+func continues(b *ir.Block, f *ir.ForStmt) bool {
+	found := false
+	ir.InspectStmts(b, func(s ir.Stmt) {
+		if br, ok := s.(*ir.BranchStmt); ok && br.Target == f {
+			found = true
+		}
+	})
+	return found
+}
+
+// retarget makes the continues of loop f in b continue thread loop tl:
+// in a round, a thread's iteration is one pass of the thread loop.
+func retarget(b *ir.Block, f *ir.ForStmt, tl *ir.ThreadLoop) {
+	ir.InspectStmts(b, func(s ir.Stmt) {
+		if br, ok := s.(*ir.BranchStmt); ok && br.Target == f {
+			br.Target, br.Labelled, br.Innermost = tl, true, false
+		}
+	})
 }
 
 // gridStride reports whether f, a statement of a thread loop, is a
@@ -200,7 +235,8 @@ func branchesOut(b *ir.Block) bool {
 // never assigned after their declaration) plus or minus values every thread of the
 // group agrees on, bound and step are such values, step is at least 1,
 // and body neither assigns i or a variable bound or step read, nor
-// returns, nor breaks or continues a statement outside itself.
+// returns, nor breaks or continues a statement outside itself other than
+// continuing the loop.
 func (t *pass) gridStride(f *ir.ForStmt) bool {
 	d, ok := f.Init.(*ir.DeclStmt)
 	if !ok || d.Init == nil || !isInt(d.Var.Type) {
@@ -237,7 +273,7 @@ func (t *pass) gridStride(f *ir.ForStmt) bool {
 		}
 		ir.Assigns(s, func(v *ir.Var) { ok = ok && !reads[v] })
 	})
-	return ok && !branchesOut(f.Body) && !hasBarrier(f.Body)
+	return ok && !branchesOut(f.Body, f) && !hasBarrier(f.Body)
 }
 
 // groupValue reports whether e is the same in every thread of the group
@@ -398,6 +434,7 @@ func (t *pass) closedRounds(f *ir.ForStmt) (*rounds, *ir.ThreadLoop, bool) {
 			Y: &ir.BuiltinCall{Op: ir.LocalX, T: ir.IntType}, T: ir.IntType}},
 		body,
 	}}}
+	retarget(tl.Body, f, tl)
 	loop := &ir.ForStmt{Pos: f.Pos,
 		Init: &ir.DeclStmt{Pos: f.Pos, Var: base, Init: s0},
 		Cond: &ir.Binary{Op: c.Op, X: ref(base), Y: bound, T: ir.BoolType},

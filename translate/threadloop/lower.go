@@ -163,7 +163,10 @@ func (t *pass) lowerLoop(l *threadLoop, loops []*ir.ForStmt, needDone bool) []ex
 				next(s.Pos),
 			}}
 		case *ir.BranchStmt:
-			if inside[s.Target] {
+			if inside[s.Target] || s.Target == l.tl {
+				// A branch within the thread, or the end of its pass
+				// of the thread loop (an iteration of an interchanged
+				// loop).
 				return nil
 			}
 			if f, ok := s.Target.(*ir.ForStmt); ok && s.Kind == ir.Break && t.once[f] && t.lastIn[l.tl] == f {

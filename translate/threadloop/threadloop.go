@@ -46,6 +46,10 @@ type Group struct {
 	// Params maps a parameter the kernel assigns to the local that
 	// holds its per-thread copy in Body.
 	Params map[*ir.Var]*ir.Var
+	// Strided reports whether the group runs a grid-stride loop of its
+	// threads in rounds (see interchange): every thread's first
+	// iteration, then every thread's second, walking memory in order.
+	Strided bool
 }
 
 // Unsupported says why a kernel has no group form.
@@ -72,11 +76,12 @@ func Transform(k *ir.Kernel) (*Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Group{Kernel: k, Body: body, PerThread: t.perThread, Params: t.params}, nil
+	return &Group{Kernel: k, Body: body, PerThread: t.perThread, Params: t.params, Strided: t.rounds}, nil
 }
 
 // pass is the state of one Transform.
 type pass struct {
+	rounds    bool // a grid-stride loop runs in rounds (Group.Strided)
 	k         *ir.Kernel
 	info      *uniform.Info
 	brkCodes  map[exit]int64 // the dc_brk value of each exit of a group loop

@@ -5882,35 +5882,118 @@ func dc_chunk_BitonicShared(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_scratch_BitonicShared.Put(dc_m)
 }
 
-// dc_cpu_BlackScholes_thread runs one thread of dc_cpu_BlackScholes.
+// dc_scratch_BlackScholes holds the working memory of BlackScholes's groups.
+var dc_scratch_BlackScholes cpu.Scratches
+
+// dc_cpu_BlackScholes_tl1 runs a thread loop of dc_cpu_BlackScholes.
 //
 //go:noinline
-func dc_cpu_BlackScholes_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, n int, dc_f *cpu.Faults) {
-	for opt := dc_x; opt < n; opt += (dc_ng.X * dc_gs.X) {
-		(*cpu.Index(dc_f, 28, call, int(opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 29, put, int(opt), dc_x, dc_y, dc_z)) = dc_bs((*cpu.Index(dc_f, 30, s, int(opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 31, x, int(opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 32, tt, int(opt), dc_x, dc_y, dc_z)), r, v)
-	}
-}
-
-// dc_cpu_BlackScholes runs every thread of groups [dc_g0, dc_g1) of kernel BlackScholes.
-func dc_cpu_BlackScholes(dc_g dc.Grid, dc_g0, dc_g1 int, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, n int, dc_f *cpu.Faults) {
-	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
-	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
-		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
-		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
-		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+func dc_cpu_BlackScholes_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_opt []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_BlackScholes_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, call, put, s, x, tt, r, v, n, dc_f)
+					dc_pv_opt := dc_pt_opt[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_opt := dc_pv_opt[dc_lx]
+						dc_lv_opt = dc_x
+						dc_pv_opt[dc_lx] = dc_lv_opt
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_BlackScholes_tl2 runs a loop of the group code of dc_cpu_BlackScholes.
+//
+//go:noinline
+func dc_cpu_BlackScholes_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							opt := dc_b + dc_lx
+							{
+								(*cpu.Index(dc_f, 28, call, int(opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 29, put, int(opt), dc_x, dc_y, dc_z)) = dc_bs((*cpu.Index(dc_f, 30, s, int(opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 31, x, int(opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 32, tt, int(opt), dc_x, dc_y, dc_z)), r, v)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlackScholes_tl3 runs a loop of the group code of dc_cpu_BlackScholes.
+//
+//go:noinline
+func dc_cpu_BlackScholes_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_opt []int, n int, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_opt := dc_pt_opt[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_opt := dc_pv_opt[dc_lx]
+								if dc_lv_opt < n {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 28, call, int(dc_lv_opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 29, put, int(dc_lv_opt), dc_x, dc_y, dc_z)) = dc_bs((*cpu.Index(dc_f, 30, s, int(dc_lv_opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 31, x, int(dc_lv_opt), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 32, tt, int(dc_lv_opt), dc_x, dc_y, dc_z)), r, v)
+									}
+									dc_lv_opt += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_opt[dc_lx] = dc_lv_opt
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlackScholes runs groups [dc_g0, dc_g1) of kernel BlackScholes, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_BlackScholes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_opt := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_BlackScholes_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_opt, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_BlackScholes_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, call, put, s, x, tt, r, v, dc_f)
+		} else {
+			dc_cpu_BlackScholes_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_opt, n, call, put, s, x, tt, r, v, dc_f)
 		}
 	}
 }
@@ -5931,7 +6014,9 @@ func dc_chunk_BlackScholes(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a6 := cpu.ScalarArg[float32](dc_c, 6)
 	dc_a7 := cpu.ScalarArg[int](dc_c, 7)
 	dc_f := cpu.NewFaults(dc_c)
-	dc_cpu_BlackScholes(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	dc_m := dc_scratch_BlackScholes.Get()
+	dc_cpu_BlackScholes(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	dc_scratch_BlackScholes.Put(dc_m)
 }
 
 // dc_scratch_Reduce6 holds the working memory of Reduce6's groups.

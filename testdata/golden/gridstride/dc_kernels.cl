@@ -32,7 +32,7 @@ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -42,59 +42,59 @@ __kernel void Hist(__global const int* restrict in, long in_len, __global int* h
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global int (*dc_p8);
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
+#line 22 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist_fast(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
 #line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomic_add(&hist[l], sh[l]);
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist_aliased(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -104,103 +104,103 @@ __kernel void Hist_aliased(__global const int* in, long in_len, __global int* hi
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global int (*dc_p8);
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
+#line 22 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist_aliased_fast(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
 #line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomic_add(&hist[l], sh[l]);
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
 	int dc_b4 = 0;
 	__global int (*dc_p5);
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 47 "gridstride.go"
-	if (l == 0L) {
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long)get_group_id(0), out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -210,91 +210,91 @@ __kernel void Sums(__global const int* restrict in, long in_len, __global int* o
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 47 "gridstride.go"
-	if (l == 0L) {
+	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long)get_group_id(0)] = total;
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
 	int dc_b4 = 0;
 	__global int (*dc_p5);
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 47 "gridstride.go"
-	if (l == 0L) {
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long)get_group_id(0), out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -304,47 +304,47 @@ __kernel void Sums_aliased(__global const int* in, long in_len, __global int* ou
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 47 "gridstride.go"
-	if (l == 0L) {
+	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long)get_group_id(0)] = total;
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -352,47 +352,47 @@ __kernel void Strides(__global const int* restrict in, long in_len, __global int
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global int (*dc_p6);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
+#line 67 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 3UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -400,60 +400,60 @@ __kernel void Strides(__global const int* restrict in, long in_len, __global int
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 3UL);
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
 #line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+	sh[l] = (int)(long)((ulong)l * 3UL);
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)in[i]);
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -461,20 +461,20 @@ __kernel void Strides_fast(__global const int* restrict in, long in_len, __globa
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -482,47 +482,47 @@ __kernel void Strides_aliased(__global const int* in, long in_len, __global int*
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global int (*dc_p6);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
+#line 67 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 3UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -530,60 +530,60 @@ __kernel void Strides_aliased(__global const int* in, long in_len, __global int*
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 3UL);
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
 #line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+	sh[l] = (int)(long)((ulong)l * 3UL);
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)in[i]);
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -591,20 +591,20 @@ __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -614,31 +614,31 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 	int dc_b6 = 0;
 	__global int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
+#line 99 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 2UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (uint)x);
@@ -647,11 +647,11 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -662,31 +662,31 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 2UL);
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
 #line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long)((ulong)l * 2UL);
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
@@ -695,17 +695,17 @@ __kernel void Tail_fast(__global const int* restrict in, long in_len, __global i
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((uint)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -715,31 +715,31 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 	int dc_b6 = 0;
 	__global int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
+#line 99 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 2UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (uint)x);
@@ -748,11 +748,11 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -763,31 +763,31 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 2UL);
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
 #line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long)((ulong)l * 2UL);
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
@@ -796,17 +796,17 @@ __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global in
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((uint)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -814,93 +814,93 @@ __kernel void Kept(__global const int* restrict in, long in_len, __global int* o
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
+#line 122 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
 #line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -908,105 +908,396 @@ __kernel void Kept_aliased(__global const int* in, long in_len, __global int* ou
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
+#line 122 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
 #line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 144 "gridstride.go"
-__kernel void Wrap(__global int* count, long count_len, long base, long n) {
-#line 145 "gridstride.go"
-	__local int sh5[64];
-#line 145 "gridstride.go"
-	__local int* sh = sh5;
 #line 146 "gridstride.go"
-	sh[(long)get_local_id(0)] = 1;
+__kernel void Wrap(__global int* count, long count_len, long base, long n) {
 #line 147 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	__local int sh5[64];
+#line 147 "gridstride.go"
+	__local int* sh = sh5;
 #line 148 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	sh[(long)get_local_id(0)] = 1;
 #line 149 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 150 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 151 "gridstride.go"
 		atomic_add(&count[i >> 56], sh[(long)get_local_id(0)]);
+	}
+}
+
+#line 160 "gridstride.go"
+__kernel void Scale(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (uint)(int)(long)get_local_id(0));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 160 "gridstride.go"
+__kernel void Scale_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (uint)(int)(long)get_local_id(0));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry(__global const int* restrict in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry_aliased(__global const int* in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 193 "gridstride.go"
+__kernel void Sparse(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+__kernel void Sparse_aliased(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+__kernel void Offset(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+__kernel void Offset_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 221 "gridstride.go"
+__kernel void WrapFree(__global int* count, long count_len, long base, long n) {
+#line 222 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 223 "gridstride.go"
+		atomic_add(&count[i >> 56], 1);
 	}
 }

@@ -36,7 +36,7 @@ __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -46,59 +46,59 @@ extern "C" __global__ void Hist(const int* __restrict__ in, long long in_len, in
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int (*dc_p8);
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
+#line 22 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	__syncthreads();
-#line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist_fast(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
 #line 22 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomicAdd(&hist[l], sh[l]);
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist_aliased(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -108,103 +108,103 @@ extern "C" __global__ void Hist_aliased(const int* in, long long in_len, int* hi
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int (*dc_p8);
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
+#line 22 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	__syncthreads();
-#line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist_aliased_fast(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
 #line 22 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomicAdd(&hist[l], sh[l]);
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
 	int dc_b4 = 0;
 	int (*dc_p5);
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	__syncthreads();
-#line 47 "gridstride.go"
-	if (l == 0LL) {
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long long)blockIdx.x, out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -214,91 +214,91 @@ extern "C" __global__ void Sums(const int* __restrict__ in, long long in_len, in
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
-#line 46 "gridstride.go"
-	__syncthreads();
 #line 47 "gridstride.go"
-	if (l == 0LL) {
+	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long long)blockIdx.x] = total;
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
 	int dc_b4 = 0;
 	int (*dc_p5);
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	__syncthreads();
-#line 47 "gridstride.go"
-	if (l == 0LL) {
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long long)blockIdx.x, out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -308,47 +308,47 @@ extern "C" __global__ void Sums_aliased(const int* in, long long in_len, int* ou
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
-#line 46 "gridstride.go"
-	__syncthreads();
 #line 47 "gridstride.go"
-	if (l == 0LL) {
+	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long long)blockIdx.x] = total;
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -356,47 +356,47 @@ extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len,
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int (*dc_p6);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
+#line 67 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 3ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	__syncthreads();
-#line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -404,60 +404,60 @@ extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len,
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
 #line 67 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)in[i]);
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -465,20 +465,20 @@ extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -486,47 +486,47 @@ extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int*
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int (*dc_p6);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
+#line 67 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 3ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	__syncthreads();
-#line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -534,60 +534,60 @@ extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int*
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
 #line 67 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)in[i]);
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -595,20 +595,20 @@ extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len,
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -618,31 +618,31 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 	int dc_b6 = 0;
 	int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
+#line 99 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 2ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	__syncthreads();
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (unsigned int)x);
@@ -651,11 +651,11 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -666,31 +666,31 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
 #line 99 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
@@ -699,17 +699,17 @@ extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_le
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((unsigned int)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -719,31 +719,31 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 	int dc_b6 = 0;
 	int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
+#line 99 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 2ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	__syncthreads();
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (unsigned int)x);
@@ -752,11 +752,11 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -767,31 +767,31 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
 #line 99 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
@@ -800,17 +800,17 @@ extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, in
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((unsigned int)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -818,93 +818,93 @@ extern "C" __global__ void Kept(const int* __restrict__ in, long long in_len, in
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
+#line 122 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	__syncthreads();
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
 #line 122 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -912,105 +912,396 @@ extern "C" __global__ void Kept_aliased(const int* in, long long in_len, int* ou
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
+#line 122 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	__syncthreads();
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
 #line 122 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 144 "gridstride.go"
-extern "C" __global__ void Wrap(int* count, long long count_len, long long base, long long n) {
-#line 145 "gridstride.go"
-	__shared__ int sh5[64];
-#line 145 "gridstride.go"
-	int* sh = sh5;
 #line 146 "gridstride.go"
-	sh[(long long)threadIdx.x] = 1;
+extern "C" __global__ void Wrap(int* count, long long count_len, long long base, long long n) {
 #line 147 "gridstride.go"
-	__syncthreads();
+	__shared__ int sh5[64];
+#line 147 "gridstride.go"
+	int* sh = sh5;
 #line 148 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	sh[(long long)threadIdx.x] = 1;
 #line 149 "gridstride.go"
+	__syncthreads();
+#line 150 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 151 "gridstride.go"
 		atomicAdd(&count[i >> 56], sh[(long long)threadIdx.x]);
+	}
+}
+
+#line 160 "gridstride.go"
+extern "C" __global__ void Scale(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (unsigned int)(int)(long long)threadIdx.x);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 160 "gridstride.go"
+extern "C" __global__ void Scale_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (unsigned int)(int)(long long)threadIdx.x);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 193 "gridstride.go"
+extern "C" __global__ void Sparse(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+extern "C" __global__ void Sparse_aliased(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+extern "C" __global__ void Offset(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+extern "C" __global__ void Offset_aliased(const int* in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 221 "gridstride.go"
+extern "C" __global__ void WrapFree(int* count, long long count_len, long long base, long long n) {
+#line 222 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 223 "gridstride.go"
+		atomicAdd(&count[i >> 56], 1);
 	}
 }

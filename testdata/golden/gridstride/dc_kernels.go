@@ -17,133 +17,187 @@ var dcModule = &runtime.Module{
 			Col:  2,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 21,
+			Line: 23,
 		},
 		{
 			Col:  20,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 24,
+			Line: 26,
 		},
 		{
 			Col:  17,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 24,
+			Line: 26,
 		},
 		{
 			Col:  16,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 27,
+			Line: 29,
 		},
 		{
 			Col:  25,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 27,
+			Line: 29,
 		},
 		{
 			Col:  10,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 42,
+			Line: 44,
 		},
 		{
 			Col:  2,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 45,
+			Line: 47,
 		},
 		{
 			Col:  3,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 52,
+			Line: 54,
 		},
 		{
 			Col:  2,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 66,
+			Line: 68,
 		},
 		{
 			Col:  13,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 71,
+			Line: 73,
 		},
 		{
 			Col:  9,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 80,
+			Line: 82,
 		},
 		{
 			Col:  3,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 82,
+			Line: 84,
 		},
 		{
 			Col:  2,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 98,
+			Line: 100,
 		},
 		{
 			Col:  3,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 105,
+			Line: 107,
 		},
 		{
 			Col:  12,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 105,
+			Line: 107,
 		},
 		{
 			Col:  3,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 108,
+			Line: 110,
 		},
 		{
 			Col:  3,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 108,
+			Line: 110,
 		},
 		{
 			Col:  2,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 121,
+			Line: 123,
 		},
 		{
 			Col:  6,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 125,
+			Line: 127,
 		},
 		{
 			Col:  8,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 128,
+			Line: 130,
 		},
 		{
 			Col:  8,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 131,
+			Line: 133,
 		},
 		{
 			Col:  16,
 			File: "gridstride.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 131,
+			Line: 133,
+		},
+		{
+			Col:  3,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 162,
+		},
+		{
+			Col:  12,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 162,
+		},
+		{
+			Col:  6,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  8,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 182,
+		},
+		{
+			Col:  11,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 185,
+		},
+		{
+			Col:  11,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 196,
+		},
+		{
+			Col:  18,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 197,
+		},
+		{
+			Col:  3,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 210,
+		},
+		{
+			Col:  12,
+			File: "gridstride.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 210,
 		},
 	},
 	MSL:     dcMSL,
@@ -190,7 +244,7 @@ __device__ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -200,59 +254,59 @@ extern "C" __global__ void Hist(const int* __restrict__ in, long long in_len, in
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int (*dc_p8);
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
+#line 22 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	__syncthreads();
-#line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist_fast(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
 #line 22 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomicAdd(&hist[l], sh[l]);
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist_aliased(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -262,103 +316,103 @@ extern "C" __global__ void Hist_aliased(const int* in, long long in_len, int* hi
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int (*dc_p8);
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
+#line 22 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	__syncthreads();
-#line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomicAdd(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomicAdd(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 extern "C" __global__ void Hist_aliased_fast(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__shared__ int sh0[64];
-#line 19 "gridstride.go"
-	int* sh = sh0;
-#line 20 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__shared__ int sh0[64];
+#line 21 "gridstride.go"
+	int* sh = sh0;
 #line 22 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 23 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	__syncthreads();
+#line 25 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	__syncthreads();
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomicAdd(&hist[l], sh[l]);
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
 	int dc_b4 = 0;
 	int (*dc_p5);
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	__syncthreads();
-#line 47 "gridstride.go"
-	if (l == 0LL) {
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long long)blockIdx.x, out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -368,91 +422,91 @@ extern "C" __global__ void Sums(const int* __restrict__ in, long long in_len, in
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
-#line 46 "gridstride.go"
-	__syncthreads();
 #line 47 "gridstride.go"
-	if (l == 0LL) {
+	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long long)blockIdx.x] = total;
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
 	int dc_b4 = 0;
 	int (*dc_p5);
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	__syncthreads();
-#line 47 "gridstride.go"
-	if (l == 0LL) {
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long long)blockIdx.x, out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -462,47 +516,47 @@ extern "C" __global__ void Sums_aliased(const int* in, long long in_len, int* ou
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 extern "C" __global__ void Sums_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__shared__ int sh1[64];
-#line 36 "gridstride.go"
-	int* sh = sh1;
-#line 37 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	__shared__ int sh1[64];
+#line 38 "gridstride.go"
+	int* sh = sh1;
 #line 39 "gridstride.go"
-	long long count = 0LL;
+	long long l = (long long)threadIdx.x;
 #line 40 "gridstride.go"
-	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+	long long count = 0LL;
 #line 42 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+	int w = (int)((unsigned int)(int)(l % 5LL) + 1u);
 #line 43 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
+#line 44 "gridstride.go"
+		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+#line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
-#line 46 "gridstride.go"
-	__syncthreads();
 #line 47 "gridstride.go"
-	if (l == 0LL) {
+	sh[l] = (int)((unsigned int)sum * (unsigned int)(int)(long long)((unsigned long long)count + 1ULL));
 #line 48 "gridstride.go"
-		int total = 0;
+	__syncthreads();
 #line 49 "gridstride.go"
-		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (l == 0LL) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long long j = 0LL; j < 64LL; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 52 "gridstride.go"
 			total = (int)((unsigned int)total + (unsigned int)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long long)blockIdx.x] = total;
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -510,47 +564,47 @@ extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len,
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int (*dc_p6);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
+#line 67 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 3ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	__syncthreads();
-#line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -558,60 +612,60 @@ extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len,
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
 #line 67 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)in[i]);
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -619,20 +673,20 @@ extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -640,47 +694,47 @@ extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int*
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int (*dc_p6);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
+#line 67 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 3ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	__syncthreads();
-#line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -688,60 +742,60 @@ extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int*
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int (*dc_p3);
-#line 64 "gridstride.go"
-	__shared__ int sh2[64];
-#line 64 "gridstride.go"
-	int* sh = sh2;
-#line 65 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 66 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
+	__shared__ int sh2[64];
+#line 66 "gridstride.go"
+	int* sh = sh2;
 #line 67 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 68 "gridstride.go"
-	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
+	sh[l] = (int)(long long)((unsigned long long)l * 3ULL);
 #line 69 "gridstride.go"
-	int a = 0;
+	__syncthreads();
 #line 70 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+	long long base = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)l + (unsigned long long)base); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 7ULL)) {
+#line 73 "gridstride.go"
 		a = (int)((unsigned int)a * 3u + (unsigned int)in[i]);
 	}
-#line 73 "gridstride.go"
-	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
 #line 76 "gridstride.go"
-		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2LL) {
+	for (long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); j < n / 2LL; j = (long long)((unsigned long long)j + (unsigned long long)stride)) {
 #line 78 "gridstride.go"
+		for (long long k = 0LL; k < 3LL; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 79 "gridstride.go"
+			if (k == 2LL) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
@@ -749,20 +803,20 @@ extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len,
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	__syncthreads();
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((unsigned int)a + (unsigned int)b + (unsigned int)sh[(long long)((unsigned long long)l + 1ULL) % 64LL]);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -772,31 +826,31 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 	int dc_b6 = 0;
 	int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
+#line 99 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 2ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	__syncthreads();
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (unsigned int)x);
@@ -805,11 +859,11 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -820,31 +874,31 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
 #line 99 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
@@ -853,17 +907,17 @@ extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_le
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((unsigned int)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -873,31 +927,31 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 	int dc_b6 = 0;
 	int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
+#line 99 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long long)((unsigned long long)l * 2ULL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	__syncthreads();
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (unsigned int)x);
@@ -906,11 +960,11 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((unsigned int)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -921,31 +975,31 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__shared__ int sh3[64];
-#line 96 "gridstride.go"
-	int* sh = sh3;
-#line 97 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 98 "gridstride.go"
-	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
+	__shared__ int sh3[64];
+#line 98 "gridstride.go"
+	int* sh = sh3;
 #line 99 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long long)((unsigned long long)l * 2ULL);
 #line 101 "gridstride.go"
+	__syncthreads();
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
-#line 104 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long long)((unsigned long long)l + 3ULL) % 64LL];
+#line 106 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
@@ -954,17 +1008,17 @@ extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, in
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((unsigned int)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -972,93 +1026,93 @@ extern "C" __global__ void Kept(const int* __restrict__ in, long long in_len, in
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
+#line 122 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	__syncthreads();
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
 #line 122 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1066,106 +1120,397 @@ extern "C" __global__ void Kept_aliased(const int* in, long long in_len, int* ou
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
+#line 122 "gridstride.go"
+	long long l = (long long)threadIdx.x;
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	__syncthreads();
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (unsigned int)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 extern "C" __global__ void Kept_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__shared__ int sh4[64];
-#line 119 "gridstride.go"
-	int* sh = sh4;
-#line 120 "gridstride.go"
-	long long l = (long long)threadIdx.x;
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__shared__ int sh4[64];
+#line 121 "gridstride.go"
+	int* sh = sh4;
 #line 122 "gridstride.go"
-	__syncthreads();
+	long long l = (long long)threadIdx.x;
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	__syncthreads();
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long long i_2 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 144 "gridstride.go"
-extern "C" __global__ void Wrap(int* count, long long count_len, long long base, long long n) {
-#line 145 "gridstride.go"
-	__shared__ int sh5[64];
-#line 145 "gridstride.go"
-	int* sh = sh5;
 #line 146 "gridstride.go"
-	sh[(long long)threadIdx.x] = 1;
+extern "C" __global__ void Wrap(int* count, long long count_len, long long base, long long n) {
 #line 147 "gridstride.go"
-	__syncthreads();
+	__shared__ int sh5[64];
+#line 147 "gridstride.go"
+	int* sh = sh5;
 #line 148 "gridstride.go"
-	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+	sh[(long long)threadIdx.x] = 1;
 #line 149 "gridstride.go"
+	__syncthreads();
+#line 150 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 151 "gridstride.go"
 		atomicAdd(&count[i >> 56], sh[(long long)threadIdx.x]);
+	}
+}
+
+#line 160 "gridstride.go"
+extern "C" __global__ void Scale(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (unsigned int)(int)(long long)threadIdx.x);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 160 "gridstride.go"
+extern "C" __global__ void Scale_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (unsigned int)(int)(long long)threadIdx.x);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	int (*dc_p4);
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((unsigned int)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 193 "gridstride.go"
+extern "C" __global__ void Sparse(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+extern "C" __global__ void Sparse_aliased(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int (*dc_p3);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+extern "C" __global__ void Offset(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+extern "C" __global__ void Offset_aliased(const int* in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long long)((unsigned long long)i - 1ULL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 221 "gridstride.go"
+extern "C" __global__ void WrapFree(int* count, long long count_len, long long base, long long n) {
+#line 222 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 223 "gridstride.go"
+		atomicAdd(&count[i >> 56], 1);
 	}
 }
 `
@@ -1205,7 +1550,7 @@ int dc_sel_i32(int v, const int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1215,59 +1560,59 @@ __kernel void Hist(__global const int* restrict in, long in_len, __global int* h
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global int (*dc_p8);
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
+#line 22 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist_fast(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
 #line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomic_add(&hist[l], sh[l]);
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist_aliased(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1277,103 +1622,103 @@ __kernel void Hist_aliased(__global const int* in, long in_len, __global int* hi
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	__global int (*dc_p8);
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
+#line 22 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (int)0 : atomic_add(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7)]), dc_b7 ? (int)0 : atomic_add(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 __kernel void Hist_aliased_fast(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	__local int sh0[64];
-#line 19 "gridstride.go"
-	__local int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	__local int sh0[64];
+#line 21 "gridstride.go"
+	__local int* sh = sh0;
 #line 22 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 23 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 25 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	atomic_add(&hist[l], sh[l]);
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
 	int dc_b4 = 0;
 	__global int (*dc_p5);
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 47 "gridstride.go"
-	if (l == 0L) {
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long)get_group_id(0), out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -1383,91 +1728,91 @@ __kernel void Sums(__global const int* restrict in, long in_len, __global int* o
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 47 "gridstride.go"
-	if (l == 0L) {
+	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long)get_group_id(0)] = total;
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__local int (*dc_p3);
 	int dc_b4 = 0;
 	__global int (*dc_p5);
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2)];
 	int dc_t1 = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 47 "gridstride.go"
-	if (l == 0L) {
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long)get_group_id(0), out_len, dc_fault, dc_tag, 7, &dc_b4)];
 		int dc_t2 = total;
@@ -1477,47 +1822,47 @@ __kernel void Sums_aliased(__global const int* in, long in_len, __global int* ou
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 __kernel void Sums_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	__local int sh1[64];
-#line 36 "gridstride.go"
-	__local int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 38 "gridstride.go"
-	int sum = 0;
+	__local int sh1[64];
+#line 38 "gridstride.go"
+	__local int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)get_local_id(0);
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
-#line 46 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 47 "gridstride.go"
-	if (l == 0L) {
+	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 #line 48 "gridstride.go"
-		int total = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long)get_group_id(0)] = total;
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1525,47 +1870,47 @@ __kernel void Strides(__global const int* restrict in, long in_len, __global int
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global int (*dc_p6);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
+#line 67 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 3UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -1573,60 +1918,60 @@ __kernel void Strides(__global const int* restrict in, long in_len, __global int
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 3UL);
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
 #line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+	sh[l] = (int)(long)((ulong)l * 3UL);
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)in[i]);
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -1634,20 +1979,20 @@ __kernel void Strides_fast(__global const int* restrict in, long in_len, __globa
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1655,47 +2000,47 @@ __kernel void Strides_aliased(__global const int* in, long in_len, __global int*
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	__global int (*dc_p6);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
+#line 67 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 3UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4)]), &dc_b4) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5)];
 		int dc_t2 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -1703,60 +2048,60 @@ __kernel void Strides_aliased(__global const int* in, long in_len, __global int*
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	__global int (*dc_p3);
-#line 64 "gridstride.go"
-	__local int sh2[64];
-#line 64 "gridstride.go"
-	__local int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 66 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 3UL);
+	__local int sh2[64];
+#line 66 "gridstride.go"
+	__local int* sh = sh2;
 #line 67 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 68 "gridstride.go"
-	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
+	sh[l] = (int)(long)((ulong)l * 3UL);
 #line 69 "gridstride.go"
-	int a = 0;
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0));
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)in[i]);
 	}
-#line 73 "gridstride.go"
-	long stride = (long)get_global_size(0);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = (long)get_global_size(0);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)get_global_id(0); j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
 		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
@@ -1764,20 +2109,20 @@ __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1787,31 +2132,31 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 	int dc_b6 = 0;
 	__global int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
+#line 99 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 2UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (uint)x);
@@ -1820,11 +2165,11 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -1835,31 +2180,31 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 2UL);
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
 #line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long)((ulong)l * 2UL);
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
@@ -1868,17 +2213,17 @@ __kernel void Tail_fast(__global const int* restrict in, long in_len, __global i
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((uint)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1888,31 +2233,31 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 	int dc_b6 = 0;
 	__global int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
+#line 99 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1)];
 	int dc_t1 = (int)(long)((ulong)l * 2UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3)];
 		int dc_t2 = (int)((uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5)]), &dc_b5) + (uint)x);
@@ -1921,11 +2266,11 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8)]), &dc_b8) + 1u);
@@ -1936,31 +2281,31 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	__local int sh3[64];
-#line 96 "gridstride.go"
-	__local int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 98 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 2UL);
+	__local int sh3[64];
+#line 98 "gridstride.go"
+	__local int* sh = sh3;
 #line 99 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long)((ulong)l * 2UL);
 #line 101 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
 		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
@@ -1969,17 +2314,17 @@ __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global in
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)get_global_id(0);
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((uint)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -1987,93 +2332,93 @@ __kernel void Kept(__global const int* restrict in, long in_len, __global int* o
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
+#line 122 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
 #line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
@@ -2081,106 +2426,397 @@ __kernel void Kept_aliased(__global const int* in, long in_len, __global int* ou
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
+#line 122 "gridstride.go"
+	long l = (long)get_local_id(0);
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5)]), &dc_b5) * (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 __kernel void Kept_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	__local int sh4[64];
-#line 119 "gridstride.go"
-	__local int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)get_local_id(0);
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	__local int sh4[64];
+#line 121 "gridstride.go"
+	__local int* sh = sh4;
 #line 122 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	long l = (long)get_local_id(0);
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)get_global_id(0);
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 144 "gridstride.go"
-__kernel void Wrap(__global int* count, long count_len, long base, long n) {
-#line 145 "gridstride.go"
-	__local int sh5[64];
-#line 145 "gridstride.go"
-	__local int* sh = sh5;
 #line 146 "gridstride.go"
-	sh[(long)get_local_id(0)] = 1;
+__kernel void Wrap(__global int* count, long count_len, long base, long n) {
 #line 147 "gridstride.go"
-	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+	__local int sh5[64];
+#line 147 "gridstride.go"
+	__local int* sh = sh5;
 #line 148 "gridstride.go"
-	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+	sh[(long)get_local_id(0)] = 1;
 #line 149 "gridstride.go"
+	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+#line 150 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 151 "gridstride.go"
 		atomic_add(&count[i >> 56], sh[(long)get_local_id(0)]);
+	}
+}
+
+#line 160 "gridstride.go"
+__kernel void Scale(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (uint)(int)(long)get_local_id(0));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 160 "gridstride.go"
+__kernel void Scale_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3)]), &dc_b3) * 3u + (uint)(int)(long)get_local_id(0));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry(__global const int* restrict in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry_aliased(__global const int* in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global int (*dc_p4);
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+__kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long g = (long)get_global_id(0);
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 193 "gridstride.go"
+__kernel void Sparse(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+__kernel void Sparse_aliased(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	__global int (*dc_p3);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+__kernel void Offset(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+__kernel void Offset_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 30, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 221 "gridstride.go"
+__kernel void WrapFree(__global int* count, long count_len, long base, long n) {
+#line 222 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 223 "gridstride.go"
+		atomic_add(&count[i >> 56], 1);
 	}
 }
 `
@@ -2241,7 +2877,7 @@ int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 kernel void Hist(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -2251,103 +2887,103 @@ kernel void Hist(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	device int (*dc_p8);
-#line 19 "gridstride.go"
-	threadgroup int sh0[64];
-#line 19 "gridstride.go"
-	threadgroup int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 21 "gridstride.go"
+	threadgroup int sh0[64];
+#line 21 "gridstride.go"
+	threadgroup int* sh = sh0;
+#line 22 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 23 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 24 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 25 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_add_i32_device(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 kernel void Hist_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	threadgroup int sh0[64];
-#line 19 "gridstride.go"
-	threadgroup int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	threadgroup int sh0[64];
+#line 21 "gridstride.go"
+	threadgroup int* sh = sh0;
 #line 22 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 23 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 25 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	dc_atomic_add_i32_device(&hist[l], sh[l]);
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 kernel void Sums(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	threadgroup int (*dc_p3);
 	int dc_b4 = 0;
 	device int (*dc_p5);
-#line 36 "gridstride.go"
-	threadgroup int sh1[64];
-#line 36 "gridstride.go"
-	threadgroup int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	threadgroup int sh1[64];
+#line 38 "gridstride.go"
+	threadgroup int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)dc_lid.x;
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 47 "gridstride.go"
-	if (l == 0L) {
 #line 48 "gridstride.go"
-		int total = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long)dc_grp.x, out_len, dc_fault, dc_tag, 7, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = total;
@@ -2357,47 +2993,47 @@ kernel void Sums(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 kernel void Sums_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	threadgroup int sh1[64];
-#line 36 "gridstride.go"
-	threadgroup int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	threadgroup int sh1[64];
+#line 38 "gridstride.go"
+	threadgroup int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)dc_lid.x;
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
-#line 46 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 47 "gridstride.go"
-	if (l == 0L) {
+	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 #line 48 "gridstride.go"
-		int total = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long)dc_grp.x] = total;
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* seen [[buffer(4)]], constant long& seen_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -2405,47 +3041,47 @@ kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device int (*dc_p6);
-#line 64 "gridstride.go"
-	threadgroup int sh2[64];
-#line 64 "gridstride.go"
-	threadgroup int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 66 "gridstride.go"
+	threadgroup int sh2[64];
+#line 66 "gridstride.go"
+	threadgroup int* sh = sh2;
+#line 67 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = (int)(long)((ulong)l * 3UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 68 "gridstride.go"
-	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
 #line 69 "gridstride.go"
-	int a = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = (int)((uint)(int)(long)dc_gid.x + 1u);
@@ -2453,60 +3089,60 @@ kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* seen [[buffer(4)]], constant long& seen_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device int (*dc_p3);
-#line 64 "gridstride.go"
-	threadgroup int sh2[64];
-#line 64 "gridstride.go"
-	threadgroup int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 66 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 3UL);
+	threadgroup int sh2[64];
+#line 66 "gridstride.go"
+	threadgroup int* sh = sh2;
 #line 67 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 68 "gridstride.go"
-	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
+	sh[l] = (int)(long)((ulong)l * 3UL);
 #line 69 "gridstride.go"
-	int a = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)in[i]);
 	}
-#line 73 "gridstride.go"
-	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)(int)(long)dc_gid.x + 1u);
@@ -2514,20 +3150,20 @@ kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_l
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& skip [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -2537,31 +3173,31 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	int dc_b6 = 0;
 	device int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	threadgroup int sh3[64];
-#line 96 "gridstride.go"
-	threadgroup int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 98 "gridstride.go"
+	threadgroup int sh3[64];
+#line 98 "gridstride.go"
+	threadgroup int* sh = sh3;
+#line 99 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = (int)(long)((ulong)l * 2UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = (int)((uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + (uint)x);
@@ -2570,11 +3206,11 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 1u);
@@ -2585,31 +3221,31 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& skip [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	threadgroup int sh3[64];
-#line 96 "gridstride.go"
-	threadgroup int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 98 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 2UL);
+	threadgroup int sh3[64];
+#line 98 "gridstride.go"
+	threadgroup int* sh = sh3;
 #line 99 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long)((ulong)l * 2UL);
 #line 101 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)x);
@@ -2618,17 +3254,17 @@ kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len 
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((uint)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 kernel void Kept(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& step_ [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -2636,106 +3272,256 @@ kernel void Kept(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	threadgroup int sh4[64];
-#line 119 "gridstride.go"
-	threadgroup int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 121 "gridstride.go"
+	threadgroup int sh4[64];
+#line 121 "gridstride.go"
+	threadgroup int* sh = sh4;
+#line 122 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)dc_gid.x; i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) * (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)dc_gid.x;
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 kernel void Kept_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& step_ [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	threadgroup int sh4[64];
-#line 119 "gridstride.go"
-	threadgroup int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	threadgroup int sh4[64];
+#line 121 "gridstride.go"
+	threadgroup int* sh = sh4;
 #line 122 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)dc_gid.x; i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (uint)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)dc_gid.x;
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 144 "gridstride.go"
-kernel void Wrap(device int* count [[buffer(0)]], constant long& count_len [[buffer(1)]], constant long& base [[buffer(2)]], constant long& n [[buffer(3)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 145 "gridstride.go"
-	threadgroup int sh5[64];
-#line 145 "gridstride.go"
-	threadgroup int* sh = sh5;
 #line 146 "gridstride.go"
-	sh[(long)dc_lid.x] = 1;
+kernel void Wrap(device int* count [[buffer(0)]], constant long& count_len [[buffer(1)]], constant long& base [[buffer(2)]], constant long& n [[buffer(3)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 147 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	threadgroup int sh5[64];
+#line 147 "gridstride.go"
+	threadgroup int* sh = sh5;
 #line 148 "gridstride.go"
-	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	sh[(long)dc_lid.x] = 1;
 #line 149 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 150 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 151 "gridstride.go"
 		dc_atomic_add_i32_device(&count[i >> 56], sh[(long)dc_lid.x]);
+	}
+}
+
+#line 160 "gridstride.go"
+kernel void Scale(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& base [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * 3u + (uint)(int)(long)dc_lid.x);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 172 "gridstride.go"
+kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device int (*dc_p4);
+#line 173 "gridstride.go"
+	long g = (long)dc_gid.x;
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long g = (long)dc_gid.x;
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 193 "gridstride.go"
+kernel void Sparse(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	device int (*dc_p3);
+#line 194 "gridstride.go"
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_add_i32_device(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+kernel void Offset(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* visits [[buffer(4)]], constant long& visits_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)dc_gid.x); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 30, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)dc_gid.x;
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 221 "gridstride.go"
+kernel void WrapFree(device int* count [[buffer(0)]], constant long& count_len [[buffer(1)]], constant long& base [[buffer(2)]], constant long& n [[buffer(3)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 222 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 223 "gridstride.go"
+		dc_atomic_add_i32_device(&count[i >> 56], 1);
 	}
 }
 `
@@ -2920,6 +3706,132 @@ var dcKernelWrap = &runtime.Kernel{
 	SharedBytes: 256,
 }
 
+// dcKernelScale describes kernel Scale; source hash 6df45944e3dc2de9d44add8c68a8d920.
+var dcKernelScale = &runtime.Kernel{
+	Aliased: "Scale_aliased",
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Scale",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "base",
+		Size: 8,
+	}},
+}
+
+// dcKernelCarry describes kernel Carry; source hash 0c3bca98cabeda5ecfab47d2039e709c.
+var dcKernelCarry = &runtime.Kernel{
+	Aliased:     "Carry_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Carry",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "sums",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "counts",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}},
+}
+
+// dcKernelSparse describes kernel Sparse; source hash 7c76d4bff87b6bc8553336e758891a6b.
+var dcKernelSparse = &runtime.Kernel{
+	Aliased: "Sparse_aliased",
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Sparse",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "hist",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}},
+}
+
+// dcKernelOffset describes kernel Offset; source hash 001bc7f8c03df7f3715636b63a9a67b1.
+var dcKernelOffset = &runtime.Kernel{
+	Aliased: "Offset_aliased",
+	Checked: true,
+	Module:  dcModule,
+	Name:    "Offset",
+	Params: []runtime.Param{{
+		Kind: runtime.BufferParam,
+		Name: "in",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "out",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "visits",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}},
+}
+
+// dcKernelWrapFree describes kernel WrapFree; source hash 4d39a1565fe320957e7da4ee27f72b98.
+var dcKernelWrapFree = &runtime.Kernel{
+	Module: dcModule,
+	Name:   "WrapFree",
+	Params: []runtime.Param{{
+		Kind:    runtime.BufferParam,
+		Name:    "count",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "base",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}},
+}
+
 // LaunchHist launches kernel Hist over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -2987,6 +3899,64 @@ func LaunchWrap(dev *runtime.Device, g dc.Grid, count *runtime.Buffer[int32], ba
 	runtime.AddScalar(&args, base)
 	runtime.AddScalar(&args, n)
 	return dev.LaunchArgs(dcKernelWrap, g, &args, dc_run_Wrap)
+}
+
+// LaunchScale launches kernel Scale over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchScale(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], n int, base int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, base)
+	return dev.LaunchArgs(dcKernelScale, g, &args, dc_run_Scale)
+}
+
+// LaunchCarry launches kernel Carry over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchCarry(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], sums *runtime.Buffer[int32], counts *runtime.Buffer[int32], n int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, sums)
+	runtime.AddBuffer(&args, counts)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelCarry, g, &args, dc_run_Carry)
+}
+
+// LaunchSparse launches kernel Sparse over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchSparse(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], hist *runtime.Buffer[int32], n int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, hist)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelSparse, g, &args, dc_run_Sparse)
+}
+
+// LaunchOffset launches kernel Offset over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchOffset(dev *runtime.Device, g dc.Grid, in *runtime.Buffer[int32], out *runtime.Buffer[int32], visits *runtime.Buffer[int32], n int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, in)
+	runtime.AddBuffer(&args, out)
+	runtime.AddBuffer(&args, visits)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelOffset, g, &args, dc_run_Offset)
+}
+
+// LaunchWrapFree launches kernel WrapFree over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchWrapFree(dev *runtime.Device, g dc.Grid, count *runtime.Buffer[int32], base int, n int) error {
+	var args runtime.Args
+	runtime.AddBuffer(&args, count)
+	runtime.AddScalar(&args, base)
+	runtime.AddScalar(&args, n)
+	return dev.LaunchArgs(dcKernelWrapFree, g, &args, dc_run_WrapFree)
 }
 
 // dc_scratch_Hist holds the working memory of Hist's groups.
@@ -5103,7 +6073,127 @@ func dc_cpu_Kept_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 // dc_cpu_Kept_tl2 runs a thread loop of dc_cpu_Kept.
 //
 //go:noinline
-func dc_cpu_Kept_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, step int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Kept_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_s []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_s = 0
+						dc_lv_i = dc_x
+						dc_pv_s[dc_lx] = dc_lv_s
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_tl3 runs a loop of the group code of dc_cpu_Kept.
+//
+//go:noinline
+func dc_cpu_Kept_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[dc_lx]
+								{
+									i := dc_b + dc_lx
+									{
+										if (*cpu.Index(dc_f, 18, in, int(i), dc_x, dc_y, dc_z)) < 0 {
+											goto dc_next1
+										}
+										dc_lv_s += (*cpu.Index(dc_f, 19, in, int(i), dc_x, dc_y, dc_z))
+									}
+								}
+							dc_next1:
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_tl4 runs a loop of the group code of dc_cpu_Kept.
+//
+//go:noinline
+func dc_cpu_Kept_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_i []int, n int, in []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	_ = *dc_sh4
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								{
+									if dc_lv_i < n {
+										dc_any = true
+										i_2 := dc_lv_i
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+										{
+											if (*cpu.Index(dc_f, 18, in, int(i_2), dc_x, dc_y, dc_z)) < 0 {
+												goto dc_next2
+											}
+											dc_lv_s += (*cpu.Index(dc_f, 19, in, int(i_2), dc_x, dc_y, dc_z))
+										}
+									}
+								}
+							dc_next2:
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_tl5 runs a thread loop of dc_cpu_Kept.
+//
+//go:noinline
+func dc_cpu_Kept_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, step int, dc_pt_s []int32, in []int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	_ = *dc_sh4
 	{
@@ -5112,26 +6202,25 @@ func dc_cpu_Kept_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh4
-					l_2 := dc_lx
-					var s int32
-					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-						if (*cpu.Index(dc_f, 18, in, int(i), dc_x, dc_y, dc_z)) < 0 {
-							continue
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_s := dc_pv_s[dc_lx]
+						sh_2 := dc_sh4
+						l_2 := dc_lx
+						for i_1 := dc_x; i_1 < n; i_1 += step {
+							dc_lv_s += (*cpu.Index(dc_f, 20, in, int(i_1), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 21, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
 						}
-						s += (*cpu.Index(dc_f, 19, in, int(i), dc_x, dc_y, dc_z))
-					}
-					for i_1 := dc_x; i_1 < n; i_1 += step {
-						s += (*cpu.Index(dc_f, 20, in, int(i_1), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 21, sh_2[:], int(l_2), dc_x, dc_y, dc_z))
-					}
-					{
-						i_2 := dc_x
-						if i_2 < len(out) {
-							out[i_2] = s
+						{
+							i_2_2 := dc_x
+							if i_2_2 < len(out) {
+								out[i_2_2] = dc_lv_s
+							}
 						}
+						dc_pv_s[dc_lx] = dc_lv_s
 					}
 				}
 			}
@@ -5153,8 +6242,16 @@ func dc_cpu_Kept(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, 
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [64]int32{}
+		dc_pt_s := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Kept_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
-		dc_cpu_Kept_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, step, out, dc_f)
+		dc_cpu_Kept_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_s, dc_pt_i, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Kept_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, dc_pt_s, dc_f)
+		} else {
+			dc_cpu_Kept_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_i, n, in, dc_pt_s, dc_f)
+		}
+		dc_cpu_Kept_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, step, dc_pt_s, in, out, dc_f)
 	}
 }
 
@@ -5188,7 +6285,136 @@ func dc_cpu_Kept_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 // dc_cpu_Kept_fast_tl2 runs a thread loop of dc_cpu_Kept_fast.
 //
 //go:noinline
-func dc_cpu_Kept_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, step int, out []int32, dc_f *cpu.Faults) {
+func dc_cpu_Kept_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_s []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh4
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_s = 0
+						dc_lv_i = dc_x
+						dc_pv_s[dc_lx] = dc_lv_s
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_fast_tl3 runs a loop of the group code of dc_cpu_Kept_fast.
+//
+//go:noinline
+func dc_cpu_Kept_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, in []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh4
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_s := dc_pv_s[dc_lx]
+								{
+									i := dc_b + dc_lx
+									{
+										if (*cpu.Index(dc_f, 18, in, int(i), dc_x, dc_y, dc_z)) < 0 {
+											goto dc_next1
+										}
+										dc_lv_s += (*cpu.Index(dc_f, 19, in, int(i), dc_x, dc_y, dc_z))
+									}
+								}
+							dc_next1:
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_fast_tl4 runs a loop of the group code of dc_cpu_Kept_fast.
+//
+//go:noinline
+func dc_cpu_Kept_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, dc_pt_i []int, n int, in []int32, dc_pt_s []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	if dc_gs.X > 64 {
+		panic("dc: a fast entry point launched against its launch conditions")
+	}
+	_ = *dc_sh4
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								{
+									if dc_lv_i < n {
+										dc_any = true
+										i_2 := dc_lv_i
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+										{
+											if (*cpu.Index(dc_f, 18, in, int(i_2), dc_x, dc_y, dc_z)) < 0 {
+												goto dc_next2
+											}
+											dc_lv_s += (*cpu.Index(dc_f, 19, in, int(i_2), dc_x, dc_y, dc_z))
+										}
+									}
+								}
+							dc_next2:
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Kept_fast_tl5 runs a thread loop of dc_cpu_Kept_fast.
+//
+//go:noinline
+func dc_cpu_Kept_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_sh4 *[64]int32, n int, step int, dc_pt_s []int32, in []int32, out []int32, dc_f *cpu.Faults) {
 	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
 	if dc_gs.X > 64 {
 		panic("dc: a fast entry point launched against its launch conditions")
@@ -5200,26 +6426,25 @@ func dc_cpu_Kept_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_x0 := dc_gx * dc_gs.X
 				dc_y := dc_gy*dc_gs.Y + dc_ly
 				dc_z := dc_gz*dc_gs.Z + dc_lz
-				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
-					sh_2 := dc_sh4
-					l_2 := dc_lx
-					var s int32
-					for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-						if (*cpu.Index(dc_f, 18, in, int(i), dc_x, dc_y, dc_z)) < 0 {
-							continue
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_s := dc_pv_s[dc_lx]
+						sh_2 := dc_sh4
+						l_2 := dc_lx
+						for i_1 := dc_x; i_1 < n; i_1 += step {
+							dc_lv_s += (*cpu.Index(dc_f, 20, in, int(i_1), dc_x, dc_y, dc_z)) * sh_2[l_2]
 						}
-						s += (*cpu.Index(dc_f, 19, in, int(i), dc_x, dc_y, dc_z))
-					}
-					for i_1 := dc_x; i_1 < n; i_1 += step {
-						s += (*cpu.Index(dc_f, 20, in, int(i_1), dc_x, dc_y, dc_z)) * sh_2[l_2]
-					}
-					{
-						i_2 := dc_x
-						if i_2 < len(out) {
-							out[i_2] = s
+						{
+							i_2_2 := dc_x
+							if i_2_2 < len(out) {
+								out[i_2_2] = dc_lv_s
+							}
 						}
+						dc_pv_s[dc_lx] = dc_lv_s
 					}
 				}
 			}
@@ -5244,8 +6469,16 @@ func dc_cpu_Kept_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []in
 		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
 		_, _, _ = dc_x, dc_y, dc_z
 		*dc_sh4 = [64]int32{}
+		dc_pt_s := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
 		dc_cpu_Kept_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_f)
-		dc_cpu_Kept_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, step, out, dc_f)
+		dc_cpu_Kept_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_s, dc_pt_i, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Kept_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, in, dc_pt_s, dc_f)
+		} else {
+			dc_cpu_Kept_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, dc_pt_i, n, in, dc_pt_s, dc_f)
+		}
+		dc_cpu_Kept_fast_tl5(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_sh4, n, step, dc_pt_s, in, out, dc_f)
 	}
 }
 
@@ -5421,4 +6654,1082 @@ func dc_chunk_Wrap(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_m := dc_scratch_Wrap.Get()
 	dc_cpu_Wrap(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2)
 	dc_scratch_Wrap.Put(dc_m)
+}
+
+// dc_scratch_Scale holds the working memory of Scale's groups.
+var dc_scratch_Scale cpu.Scratches
+
+// dc_cpu_Scale_tl1 runs a thread loop of dc_cpu_Scale.
+//
+//go:noinline
+func dc_cpu_Scale_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, base int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x + base
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scale_tl2 runs a loop of the group code of dc_cpu_Scale.
+//
+//go:noinline
+func dc_cpu_Scale_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, base int, n int, out []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx*dc_gs.X + base; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_b + dc_lx
+							{
+								(*cpu.Index(dc_f, 22, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scale_tl3 runs a loop of the group code of dc_cpu_Scale.
+//
+//go:noinline
+func dc_cpu_Scale_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, out []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 22, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, in, int(dc_lv_i), dc_x, dc_y, dc_z))*3 + int32(dc_lx)
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scale runs groups [dc_g0, dc_g1) of kernel Scale, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, n int, base int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_Scale_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, base, dc_f)
+		if dc_gx*dc_gs.X+base >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Scale_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, base, n, out, in, dc_f)
+		} else {
+			dc_cpu_Scale_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, out, in, dc_f)
+		}
+	}
+}
+
+// dc_run_Scale runs a launch of kernel Scale on the CPU.
+func dc_run_Scale(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Scale)
+}
+
+// dc_chunk_Scale runs groups [dc_g0, dc_g1) of a launch of kernel Scale on the CPU.
+func dc_chunk_Scale(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Scale.Get()
+	dc_cpu_Scale(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	dc_scratch_Scale.Put(dc_m)
+}
+
+// dc_scratch_Carry holds the working memory of Carry's groups.
+var dc_scratch_Carry cpu.Scratches
+
+// dc_cpu_Carry_tl1 runs a thread loop of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
+				}
+				_ = dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_tl2 runs a loop of the group code of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, dc_pt_dc_done []bool, in []int32, dc_pt_s []int32, dc_pt_c []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								dc_lv_c := dc_pv_c[dc_lx]
+								{
+									if dc_lv_dc_done {
+										goto dc_next2
+									}
+									i := dc_b + dc_lx
+									{
+										if (*cpu.Index(dc_f, 24, in, int(i), dc_x, dc_y, dc_z)) < 0 {
+											goto dc_next2
+										}
+										dc_lv_s += (*cpu.Index(dc_f, 25, in, int(i), dc_x, dc_y, dc_z))
+										dc_lv_c++
+									}
+								}
+							dc_next2:
+								dc_pv_s[dc_lx] = dc_lv_s
+								dc_pv_c[dc_lx] = dc_lv_c
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_tl3 runs a loop of the group code of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_dc_done []bool, dc_pt_i []int, n int, in []int32, dc_pt_s []int32, dc_pt_c []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								dc_lv_c := dc_pv_c[dc_lx]
+								{
+									if dc_lv_dc_done {
+										goto dc_next3
+									}
+									if dc_lv_i < n {
+										dc_any = true
+										i_2 := dc_lv_i
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+										{
+											if (*cpu.Index(dc_f, 24, in, int(i_2), dc_x, dc_y, dc_z)) < 0 {
+												goto dc_next3
+											}
+											dc_lv_s += (*cpu.Index(dc_f, 25, in, int(i_2), dc_x, dc_y, dc_z))
+											dc_lv_c++
+										}
+									}
+								}
+							dc_next3:
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+								dc_pv_c[dc_lx] = dc_lv_c
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_tl4 runs a thread loop of dc_cpu_Carry.
+//
+//go:noinline
+func dc_cpu_Carry_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_dc_done []bool, sums []int32, dc_pt_s []int32, counts []int32, dc_pt_c []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L4:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						_, _, _ = dc_x, dc_y, dc_z
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_c := dc_pv_c[dc_lx]
+						g_2 := dc_x
+						if dc_lv_dc_done {
+							continue dc_L4
+						}
+						sums[g_2] = dc_lv_s
+						(*cpu.Index(dc_f, 26, counts, int(g_2), dc_x, dc_y, dc_z)) = dc_lv_c
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry runs groups [dc_g0, dc_g1) of kernel Carry, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Carry(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, sums []int32, counts []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+dc_group:
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_s := cpu.PerThread[int32](dc_m, 0, dc_nt)
+		dc_pt_c := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 3, dc_nt)
+		dc_ndone := 0
+		dc_cpu_Carry_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_dc_done, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							dc_lv_s := dc_pv_s[dc_lx]
+							dc_lv_c := dc_pv_c[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							{
+								if dc_lv_dc_done {
+									goto dc_next1
+								}
+								g := dc_x
+								if g >= len(sums) {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next1
+									}
+								}
+								dc_lv_s = 0
+								dc_lv_c = 0
+								dc_lv_i = g
+							}
+						dc_next1:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
+							dc_pv_s[dc_lx] = dc_lv_s
+							dc_pv_c[dc_lx] = dc_lv_c
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
+					}
+				}
+			}
+		}
+		if dc_ndone == dc_gs.X*dc_gs.Y*dc_gs.Z {
+			continue dc_group
+		}
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Carry_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, dc_pt_dc_done, in, dc_pt_s, dc_pt_c, dc_f)
+		} else {
+			dc_cpu_Carry_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_dc_done, dc_pt_i, n, in, dc_pt_s, dc_pt_c, dc_f)
+		}
+		dc_cpu_Carry_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_dc_done, sums, dc_pt_s, counts, dc_pt_c, dc_f)
+	}
+}
+
+// dc_cpu_Carry_fast_tl1 runs a thread loop of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_dc_done []bool, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				dc_c0, dc_c1 := dc_clo, dc_chi
+				dc_c1 = max(dc_c0, dc_c1)
+				if dc_c0 < dc_c1 {
+					clear(dc_pt_dc_done[dc_t0+dc_c0 : dc_t0+dc_c1])
+				}
+				_ = dc_t0
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_fast_tl2 runs a loop of the group code of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, dc_pt_dc_done []bool, in []int32, dc_pt_s []int32, dc_pt_c []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								dc_lv_c := dc_pv_c[dc_lx]
+								{
+									if dc_lv_dc_done {
+										goto dc_next2
+									}
+									i := dc_b + dc_lx
+									{
+										if (*cpu.Index(dc_f, 24, in, int(i), dc_x, dc_y, dc_z)) < 0 {
+											goto dc_next2
+										}
+										dc_lv_s += (*cpu.Index(dc_f, 25, in, int(i), dc_x, dc_y, dc_z))
+										dc_lv_c++
+									}
+								}
+							dc_next2:
+								dc_pv_s[dc_lx] = dc_lv_s
+								dc_pv_c[dc_lx] = dc_lv_c
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_fast_tl3 runs a loop of the group code of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_dc_done []bool, dc_pt_i []int, n int, in []int32, dc_pt_s []int32, dc_pt_c []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_s := dc_pv_s[dc_lx]
+								dc_lv_c := dc_pv_c[dc_lx]
+								{
+									if dc_lv_dc_done {
+										goto dc_next3
+									}
+									if dc_lv_i < n {
+										dc_any = true
+										i_2 := dc_lv_i
+										dc_lv_i += (dc_ng.X * dc_gs.X)
+										{
+											if (*cpu.Index(dc_f, 24, in, int(i_2), dc_x, dc_y, dc_z)) < 0 {
+												goto dc_next3
+											}
+											dc_lv_s += (*cpu.Index(dc_f, 25, in, int(i_2), dc_x, dc_y, dc_z))
+											dc_lv_c++
+										}
+									}
+								}
+							dc_next3:
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_s[dc_lx] = dc_lv_s
+								dc_pv_c[dc_lx] = dc_lv_c
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_fast_tl4 runs a thread loop of dc_cpu_Carry_fast.
+//
+//go:noinline
+func dc_cpu_Carry_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_dc_done []bool, sums []int32, dc_pt_s []int32, counts []int32, dc_pt_c []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_gs.X]
+				dc_L4:
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+						dc_lv_s := dc_pv_s[dc_lx]
+						dc_lv_c := dc_pv_c[dc_lx]
+						g_2 := dc_x
+						if dc_lv_dc_done {
+							continue dc_L4
+						}
+						sums[g_2] = dc_lv_s
+						counts[g_2] = dc_lv_c
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Carry_fast runs groups [dc_g0, dc_g1) of kernel Carry, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Carry_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, sums []int32, counts []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+dc_group:
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_s := cpu.PerThread[int32](dc_m, 0, dc_nt)
+		dc_pt_c := cpu.PerThread[int32](dc_m, 1, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 2, dc_nt)
+		dc_pt_dc_done := cpu.PerThread[bool](dc_m, 3, dc_nt)
+		dc_ndone := 0
+		dc_cpu_Carry_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_dc_done, dc_f)
+		{
+			for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+				for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+					dc_x0 := dc_gx * dc_gs.X
+					dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+					{
+						dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_gs.X]
+						dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+						for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							dc_lv_dc_done := dc_pv_dc_done[dc_lx]
+							dc_lv_s := dc_pv_s[dc_lx]
+							dc_lv_c := dc_pv_c[dc_lx]
+							dc_lv_i := dc_pv_i[dc_lx]
+							{
+								if dc_lv_dc_done {
+									goto dc_next1
+								}
+								g := dc_x
+								if g >= len(sums) {
+									{
+										dc_lv_dc_done = true
+										dc_ndone++
+										goto dc_next1
+									}
+								}
+								dc_lv_s = 0
+								dc_lv_c = 0
+								dc_lv_i = g
+							}
+						dc_next1:
+							dc_pv_dc_done[dc_lx] = dc_lv_dc_done
+							dc_pv_s[dc_lx] = dc_lv_s
+							dc_pv_c[dc_lx] = dc_lv_c
+							dc_pv_i[dc_lx] = dc_lv_i
+						}
+					}
+				}
+			}
+		}
+		if dc_ndone == dc_gs.X*dc_gs.Y*dc_gs.Z {
+			continue dc_group
+		}
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Carry_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, dc_pt_dc_done, in, dc_pt_s, dc_pt_c, dc_f)
+		} else {
+			dc_cpu_Carry_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_dc_done, dc_pt_i, n, in, dc_pt_s, dc_pt_c, dc_f)
+		}
+		dc_cpu_Carry_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_dc_done, sums, dc_pt_s, counts, dc_pt_c, dc_f)
+	}
+}
+
+// dc_run_Carry runs a launch of kernel Carry on the CPU.
+func dc_run_Carry(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Carry)
+}
+
+// dc_chunk_Carry runs groups [dc_g0, dc_g1) of a launch of kernel Carry on the CPU.
+func dc_chunk_Carry(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Carry.Get()
+	if dc_c.Fast {
+		dc_cpu_Carry_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Carry(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+	dc_scratch_Carry.Put(dc_m)
+}
+
+// dc_scratch_Sparse holds the working memory of Sparse's groups.
+var dc_scratch_Sparse cpu.Scratches
+
+// dc_cpu_Sparse_tl1 runs a thread loop of dc_cpu_Sparse.
+//
+//go:noinline
+func dc_cpu_Sparse_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_i := dc_pv_i[dc_lx]
+						stride := (dc_ng.X * dc_gs.X)
+						_ = stride
+						dc_lv_i = dc_gx*dc_gs.X + dc_lx
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sparse_tl2 runs a loop of the group code of dc_cpu_Sparse.
+//
+//go:noinline
+func dc_cpu_Sparse_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx*dc_gs.X + 0; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_b + dc_lx
+							{
+								{
+									v := (*cpu.Index(dc_f, 27, in, int(i), dc_x, dc_y, dc_z))
+									if v&1 != 0 {
+										dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sparse_tl3 runs a loop of the group code of dc_cpu_Sparse.
+//
+//go:noinline
+func dc_cpu_Sparse_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								stride_2 := (dc_ng.X * dc_gs.X)
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										{
+											v_2 := (*cpu.Index(dc_f, 27, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+											if v_2&1 != 0 {
+												dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v_2&63), dc_x, dc_y, dc_z)), 1)
+											}
+										}
+									}
+									dc_lv_i += stride_2
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sparse runs groups [dc_g0, dc_g1) of kernel Sparse, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Sparse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_Sparse_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f)
+		if dc_gx*dc_gs.X+0 >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Sparse_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, in, hist, dc_f)
+		} else {
+			dc_cpu_Sparse_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, in, hist, dc_f)
+		}
+	}
+}
+
+// dc_run_Sparse runs a launch of kernel Sparse on the CPU.
+func dc_run_Sparse(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Sparse)
+}
+
+// dc_chunk_Sparse runs groups [dc_g0, dc_g1) of a launch of kernel Sparse on the CPU.
+func dc_chunk_Sparse(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Sparse.Get()
+	dc_cpu_Sparse(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	dc_scratch_Sparse.Put(dc_m)
+}
+
+// dc_scratch_Offset holds the working memory of Offset's groups.
+var dc_scratch_Offset cpu.Scratches
+
+// dc_cpu_Offset_tl1 runs a thread loop of dc_cpu_Offset.
+//
+//go:noinline
+func dc_cpu_Offset_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_v []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_v = 0
+						dc_lv_i = 1 + dc_x
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset_tl2 runs a loop of the group code of dc_cpu_Offset.
+//
+//go:noinline
+func dc_cpu_Offset_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, out []int32, in []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := 1 + dc_gx*dc_gs.X; dc_b <= n-1; dc_b += 3 * (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-1-dc_b+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_v := dc_pv_v[dc_lx]
+								i := dc_b + dc_lx
+								{
+									(*cpu.Index(dc_f, 29, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(i-1), dc_x, dc_y, dc_z))
+									dc_lv_v++
+								}
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset_tl3 runs a loop of the group code of dc_cpu_Offset.
+//
+//go:noinline
+func dc_cpu_Offset_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								if dc_lv_i <= n-1 {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 29, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 30, in, int(dc_lv_i-1), dc_x, dc_y, dc_z))
+										dc_lv_v++
+									}
+									dc_lv_i += 3 * (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset_tl4 runs a thread loop of dc_cpu_Offset.
+//
+//go:noinline
+func dc_cpu_Offset_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, visits []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(visits), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(visits[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_v[dc_t0+dc_c0:dc_t0+dc_c1])
+					}
+					continue
+				}
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						{
+							g := dc_x
+							if g < len(visits) {
+								visits[g] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset runs groups [dc_g0, dc_g1) of kernel Offset, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Offset(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, visits []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_v := cpu.PerThread[int32](dc_m, 0, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_cpu_Offset_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_v, dc_pt_i, dc_f)
+		if 1+dc_gx*dc_gs.X >= 0 && n-1+3*(dc_ng.X*dc_gs.X) > n-1 {
+			dc_cpu_Offset_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, out, in, dc_pt_v, dc_f)
+		} else {
+			dc_cpu_Offset_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, out, in, dc_pt_v, dc_f)
+		}
+		dc_cpu_Offset_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, visits, dc_pt_v, dc_f)
+	}
+}
+
+// dc_run_Offset runs a launch of kernel Offset on the CPU.
+func dc_run_Offset(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Offset)
+}
+
+// dc_chunk_Offset runs groups [dc_g0, dc_g1) of a launch of kernel Offset on the CPU.
+func dc_chunk_Offset(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.SliceArg[int32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[int32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	dc_m := dc_scratch_Offset.Get()
+	dc_cpu_Offset(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	dc_scratch_Offset.Put(dc_m)
+}
+
+// dc_scratch_WrapFree holds the working memory of WrapFree's groups.
+var dc_scratch_WrapFree cpu.Scratches
+
+// dc_cpu_WrapFree_tl1 runs a thread loop of dc_cpu_WrapFree.
+//
+//go:noinline
+func dc_cpu_WrapFree_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, base int) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x + base
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_WrapFree_tl2 runs a loop of the group code of dc_cpu_WrapFree.
+//
+//go:noinline
+func dc_cpu_WrapFree_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, base int, n int, count []int32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx*dc_gs.X + base; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							i := dc_b + dc_lx
+							{
+								dc.AtomicAdd(&count[i>>56], 1)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_WrapFree_tl3 runs a loop of the group code of dc_cpu_WrapFree.
+//
+//go:noinline
+func dc_cpu_WrapFree_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, count []int32) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										dc.AtomicAdd(&count[dc_lv_i>>56], 1)
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_WrapFree runs groups [dc_g0, dc_g1) of kernel WrapFree, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_WrapFree(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, count []int32, base int, n int) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_WrapFree_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, base)
+		if dc_gx*dc_gs.X+base >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_WrapFree_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, base, n, count)
+		} else {
+			dc_cpu_WrapFree_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, count)
+		}
+	}
+}
+
+// dc_run_WrapFree runs a launch of kernel WrapFree on the CPU.
+func dc_run_WrapFree(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_WrapFree)
+}
+
+// dc_chunk_WrapFree runs groups [dc_g0, dc_g1) of a launch of kernel WrapFree on the CPU.
+func dc_chunk_WrapFree(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.SliceArg[int32](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_m := dc_scratch_WrapFree.Get()
+	dc_cpu_WrapFree(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2)
+	dc_scratch_WrapFree.Put(dc_m)
 }

@@ -53,7 +53,7 @@ int dc_sel_i32(int v, const thread int* bad) {
 	return *bad ? (int)0 : v;
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 kernel void Hist(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -63,103 +63,103 @@ kernel void Hist(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	device int (*dc_p8);
-#line 19 "gridstride.go"
-	threadgroup int sh0[64];
-#line 19 "gridstride.go"
-	threadgroup int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 21 "gridstride.go"
+	threadgroup int sh0[64];
+#line 21 "gridstride.go"
+	threadgroup int* sh = sh0;
+#line 22 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 23 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = 0;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 22 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 23 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 24 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 25 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 26 "gridstride.go"
 		((dc_b3 = 0, dc_p4 = &sh[dc_ix(dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) & 63, 64, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p4, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	((dc_b7 = 0, dc_p8 = &hist[dc_ix(l, hist_len, dc_fault, dc_tag, 3, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (int)0 : dc_atomic_add_i32_device(dc_p8, dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 4, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)));
 }
 
-#line 18 "gridstride.go"
+#line 20 "gridstride.go"
 kernel void Hist_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
 	int dc_b3 = 0;
-#line 19 "gridstride.go"
-	threadgroup int sh0[64];
-#line 19 "gridstride.go"
-	threadgroup int* sh = sh0;
-#line 20 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 21 "gridstride.go"
-	sh[l] = 0;
+	threadgroup int sh0[64];
+#line 21 "gridstride.go"
+	threadgroup int* sh = sh0;
 #line 22 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 23 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	sh[l] = 0;
 #line 24 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 25 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 26 "gridstride.go"
 		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
 	}
-#line 26 "gridstride.go"
+#line 28 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 27 "gridstride.go"
+#line 29 "gridstride.go"
 	dc_atomic_add_i32_device(&hist[l], sh[l]);
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 kernel void Sums(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	threadgroup int (*dc_p3);
 	int dc_b4 = 0;
 	device int (*dc_p5);
-#line 36 "gridstride.go"
-	threadgroup int sh1[64];
-#line 36 "gridstride.go"
-	threadgroup int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	threadgroup int sh1[64];
+#line 38 "gridstride.go"
+	threadgroup int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)dc_lid.x;
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
+#line 47 "gridstride.go"
 	dc_b2 = 0;
 	dc_p3 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 6, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
 	}
-#line 46 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 47 "gridstride.go"
-	if (l == 0L) {
 #line 48 "gridstride.go"
-		int total = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		dc_b4 = 0;
 		dc_p5 = &out[dc_ix((long)dc_grp.x, out_len, dc_fault, dc_tag, 7, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = total;
@@ -169,47 +169,47 @@ kernel void Sums(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	}
 }
 
-#line 35 "gridstride.go"
+#line 37 "gridstride.go"
 kernel void Sums_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-#line 36 "gridstride.go"
-	threadgroup int sh1[64];
-#line 36 "gridstride.go"
-	threadgroup int* sh = sh1;
-#line 37 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 38 "gridstride.go"
-	int sum = 0;
+	threadgroup int sh1[64];
+#line 38 "gridstride.go"
+	threadgroup int* sh = sh1;
 #line 39 "gridstride.go"
-	long count = 0L;
+	long l = (long)dc_lid.x;
 #line 40 "gridstride.go"
-	int w = (int)((uint)(int)(l % 5L) + 1u);
+	int sum = 0;
 #line 41 "gridstride.go"
-	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+	long count = 0L;
 #line 42 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+	int w = (int)((uint)(int)(l % 5L) + 1u);
 #line 43 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
+#line 44 "gridstride.go"
+		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+#line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
-#line 45 "gridstride.go"
-	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
-#line 46 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 47 "gridstride.go"
-	if (l == 0L) {
+	sh[l] = (int)((uint)sum * (uint)(int)(long)((ulong)count + 1UL));
 #line 48 "gridstride.go"
-		int total = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 49 "gridstride.go"
-		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+	if (l == 0L) {
 #line 50 "gridstride.go"
+		int total = 0;
+#line 51 "gridstride.go"
+		for (long j = 0L; j < 64L; j = (long)((ulong)j + 1UL)) {
+#line 52 "gridstride.go"
 			total = (int)((uint)total + (uint)sh[j]);
 		}
-#line 52 "gridstride.go"
+#line 54 "gridstride.go"
 		out[(long)dc_grp.x] = total;
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* seen [[buffer(4)]], constant long& seen_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -217,47 +217,47 @@ kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	device int (*dc_p6);
-#line 64 "gridstride.go"
-	threadgroup int sh2[64];
-#line 64 "gridstride.go"
-	threadgroup int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 66 "gridstride.go"
+	threadgroup int sh2[64];
+#line 66 "gridstride.go"
+	threadgroup int* sh = sh2;
+#line 67 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 68 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 8, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = (int)(long)((ulong)l * 3UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 67 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 68 "gridstride.go"
-	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
 #line 69 "gridstride.go"
-	int a = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 9, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3));
 	}
-#line 73 "gridstride.go"
-	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b4 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b5 = 0;
 		dc_p6 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = (int)((uint)(int)(long)dc_gid.x + 1u);
@@ -265,60 +265,60 @@ kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[
 			*dc_p6 = dc_t2;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 63 "gridstride.go"
+#line 65 "gridstride.go"
 kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* seen [[buffer(4)]], constant long& seen_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	device int (*dc_p3);
-#line 64 "gridstride.go"
-	threadgroup int sh2[64];
-#line 64 "gridstride.go"
-	threadgroup int* sh = sh2;
-#line 65 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 66 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 3UL);
+	threadgroup int sh2[64];
+#line 66 "gridstride.go"
+	threadgroup int* sh = sh2;
 #line 67 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 68 "gridstride.go"
-	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
+	sh[l] = (int)(long)((ulong)l * 3UL);
 #line 69 "gridstride.go"
-	int a = 0;
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 70 "gridstride.go"
-	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+	long base = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x);
 #line 71 "gridstride.go"
+	int a = 0;
+#line 72 "gridstride.go"
+	for (long i = (long)((ulong)l + (ulong)base); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 7UL)) {
+#line 73 "gridstride.go"
 		a = (int)((uint)a * 3u + (uint)in[i]);
 	}
-#line 73 "gridstride.go"
-	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
-#line 74 "gridstride.go"
-	int b = 0;
 #line 75 "gridstride.go"
-	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
 #line 76 "gridstride.go"
-		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+	int b = 0;
 #line 77 "gridstride.go"
-			if (k == 2L) {
+	for (long j = (long)dc_gid.x; j < n / 2L; j = (long)((ulong)j + (ulong)stride)) {
 #line 78 "gridstride.go"
+		for (long k = 0L; k < 3L; k = (long)((ulong)k + 1UL)) {
+#line 79 "gridstride.go"
+			if (k == 2L) {
+#line 80 "gridstride.go"
 				break;
 			}
-#line 80 "gridstride.go"
+#line 82 "gridstride.go"
 			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
-#line 82 "gridstride.go"
+#line 84 "gridstride.go"
 		dc_b2 = 0;
 		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)(int)(long)dc_gid.x + 1u);
@@ -326,20 +326,20 @@ kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_l
 			*dc_p3 = dc_t1;
 		}
 	}
-#line 84 "gridstride.go"
+#line 86 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	{
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 85 "gridstride.go"
+#line 87 "gridstride.go"
 		if (i_1 < out_len) {
-#line 86 "gridstride.go"
+#line 88 "gridstride.go"
 			out[i_1] = (int)((uint)a + (uint)b + (uint)sh[(long)((ulong)l + 1UL) % 64L]);
 		}
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& skip [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -349,31 +349,31 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	int dc_b6 = 0;
 	device int (*dc_p7);
 	int dc_b8 = 0;
-#line 96 "gridstride.go"
-	threadgroup int sh3[64];
-#line 96 "gridstride.go"
-	threadgroup int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 98 "gridstride.go"
+	threadgroup int sh3[64];
+#line 98 "gridstride.go"
+	threadgroup int* sh = sh3;
+#line 99 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 100 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 12, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = (int)(long)((ulong)l * 2UL);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 99 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 100 "gridstride.go"
-	if (l == skip) {
 #line 101 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 107 "gridstride.go"
 		dc_b3 = 0;
 		dc_p4 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t2 = (int)((uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + (uint)x);
@@ -382,11 +382,11 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			dc_b6 = 0;
 			dc_p7 = &out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			int dc_t3 = (int)((uint)dc_sel_i32((dc_b8 = 0, out[dc_ix(i_1, out_len, dc_fault, dc_tag, 16, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 1u);
@@ -397,31 +397,31 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	}
 }
 
-#line 95 "gridstride.go"
+#line 97 "gridstride.go"
 kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& skip [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device int (*dc_p2);
 	int dc_b3 = 0;
-#line 96 "gridstride.go"
-	threadgroup int sh3[64];
-#line 96 "gridstride.go"
-	threadgroup int* sh = sh3;
-#line 97 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 98 "gridstride.go"
-	sh[l] = (int)(long)((ulong)l * 2UL);
+	threadgroup int sh3[64];
+#line 98 "gridstride.go"
+	threadgroup int* sh = sh3;
 #line 99 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 100 "gridstride.go"
-	if (l == skip) {
+	sh[l] = (int)(long)((ulong)l * 2UL);
 #line 101 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 102 "gridstride.go"
+	if (l == skip) {
+#line 103 "gridstride.go"
 		return;
 	}
-#line 103 "gridstride.go"
-	int x = sh[(long)((ulong)l + 3UL) % 64L];
-#line 104 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 105 "gridstride.go"
+	int x = sh[(long)((ulong)l + 3UL) % 64L];
+#line 106 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 107 "gridstride.go"
 		dc_b1 = 0;
 		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)x);
@@ -430,17 +430,17 @@ kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len 
 		}
 	}
 	{
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		long i_1 = (long)dc_gid.x;
-#line 107 "gridstride.go"
+#line 109 "gridstride.go"
 		if (i_1 < n) {
-#line 108 "gridstride.go"
+#line 110 "gridstride.go"
 			out[i_1] = (int)((uint)out[i_1] + 1u);
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 kernel void Kept(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& step_ [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
@@ -448,105 +448,255 @@ kernel void Kept(device const int* in [[buffer(0)]], constant long& in_len [[buf
 	int dc_b4 = 0;
 	int dc_b5 = 0;
 	int dc_b6 = 0;
-#line 119 "gridstride.go"
-	threadgroup int sh4[64];
-#line 119 "gridstride.go"
-	threadgroup int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 121 "gridstride.go"
+	threadgroup int sh4[64];
+#line 121 "gridstride.go"
+	threadgroup int* sh = sh4;
+#line 122 "gridstride.go"
+	long l = (long)dc_lid.x;
+#line 123 "gridstride.go"
 	dc_b1 = 0;
 	dc_p2 = &sh[dc_ix(l, 64, dc_fault, dc_tag, 17, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	int dc_t1 = 1;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
-#line 122 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
-#line 123 "gridstride.go"
-	int s = 0;
 #line 124 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b4 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)dc_gid.x; i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b5 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) * (uint)dc_sel_i32((dc_b6 = 0, sh[dc_ix(l, 64, dc_fault, dc_tag, 21, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)dc_gid.x;
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 118 "gridstride.go"
+#line 120 "gridstride.go"
 kernel void Kept_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& step_ [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
 	int dc_b3 = 0;
-#line 119 "gridstride.go"
-	threadgroup int sh4[64];
-#line 119 "gridstride.go"
-	threadgroup int* sh = sh4;
-#line 120 "gridstride.go"
-	long l = (long)dc_lid.x;
 #line 121 "gridstride.go"
-	sh[l] = 1;
+	threadgroup int sh4[64];
+#line 121 "gridstride.go"
+	threadgroup int* sh = sh4;
 #line 122 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	long l = (long)dc_lid.x;
 #line 123 "gridstride.go"
-	int s = 0;
+	sh[l] = 1;
 #line 124 "gridstride.go"
-	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 125 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+	int s = 0;
 #line 126 "gridstride.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 127 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+#line 128 "gridstride.go"
 			continue;
 		}
-#line 128 "gridstride.go"
+#line 130 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 	}
-#line 130 "gridstride.go"
+#line 132 "gridstride.go"
 	for (long i_1 = (long)dc_gid.x; i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
-#line 131 "gridstride.go"
+#line 133 "gridstride.go"
 		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (uint)sh[l]);
 	}
 	{
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		long i_2 = (long)dc_gid.x;
-#line 133 "gridstride.go"
+#line 135 "gridstride.go"
 		if (i_2 < out_len) {
-#line 134 "gridstride.go"
+#line 136 "gridstride.go"
 			out[i_2] = s;
 		}
 	}
 }
 
-#line 144 "gridstride.go"
-kernel void Wrap(device int* count [[buffer(0)]], constant long& count_len [[buffer(1)]], constant long& base [[buffer(2)]], constant long& n [[buffer(3)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 145 "gridstride.go"
-	threadgroup int sh5[64];
-#line 145 "gridstride.go"
-	threadgroup int* sh = sh5;
 #line 146 "gridstride.go"
-	sh[(long)dc_lid.x] = 1;
+kernel void Wrap(device int* count [[buffer(0)]], constant long& count_len [[buffer(1)]], constant long& base [[buffer(2)]], constant long& n [[buffer(3)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 147 "gridstride.go"
-	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+	threadgroup int sh5[64];
+#line 147 "gridstride.go"
+	threadgroup int* sh = sh5;
 #line 148 "gridstride.go"
-	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+	sh[(long)dc_lid.x] = 1;
 #line 149 "gridstride.go"
+	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+#line 150 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 151 "gridstride.go"
 		dc_atomic_add_i32_device(&count[i >> 56], sh[(long)dc_lid.x]);
+	}
+}
+
+#line 160 "gridstride.go"
+kernel void Scale(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& base [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 162 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 22, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 23, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * 3u + (uint)(int)(long)dc_lid.x);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 172 "gridstride.go"
+kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device int (*dc_p4);
+#line 173 "gridstride.go"
+	long g = (long)dc_gid.x;
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	dc_b3 = 0;
+	dc_p4 = &counts[dc_ix(g, counts_len, dc_fault, dc_tag, 26, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	int dc_t1 = c;
+	if (!dc_b3) {
+		*dc_p4 = dc_t1;
+	}
+}
+
+#line 172 "gridstride.go"
+kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+#line 173 "gridstride.go"
+	long g = (long)dc_gid.x;
+#line 174 "gridstride.go"
+	if (g >= sums_len) {
+#line 175 "gridstride.go"
+		return;
+	}
+#line 177 "gridstride.go"
+	int s = 0;
+#line 177 "gridstride.go"
+	int c = 0;
+#line 178 "gridstride.go"
+	for (long i = g; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 179 "gridstride.go"
+		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+#line 180 "gridstride.go"
+			continue;
+		}
+#line 182 "gridstride.go"
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+#line 183 "gridstride.go"
+		c = (int)((uint)c + 1u);
+	}
+#line 185 "gridstride.go"
+	sums[g] = s;
+#line 185 "gridstride.go"
+	counts[g] = c;
+}
+
+#line 193 "gridstride.go"
+kernel void Sparse(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	device int (*dc_p3);
+#line 194 "gridstride.go"
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_add_i32_device(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+kernel void Offset(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* visits [[buffer(4)]], constant long& visits_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+	int dc_b3 = 0;
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)dc_gid.x); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 210 "gridstride.go"
+		dc_b1 = 0;
+		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 29, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		int dc_t1 = dc_sel_i32((dc_b3 = 0, in[dc_ix((long)((ulong)i - 1UL), in_len, dc_fault, dc_tag, 30, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)dc_gid.x;
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 221 "gridstride.go"
+kernel void WrapFree(device int* count [[buffer(0)]], constant long& count_len [[buffer(1)]], constant long& base [[buffer(2)]], constant long& n [[buffer(3)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 222 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 223 "gridstride.go"
+		dc_atomic_add_i32_device(&count[i >> 56], 1);
 	}
 }

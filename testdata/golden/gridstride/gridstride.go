@@ -4,7 +4,9 @@
 // and so on): atomics into shared memory, sums each thread carries across
 // the loop, steps and bounds that are not multiples of the group size,
 // threads that run no iteration, several loops between two barriers, a
-// return before the loop, and loops the group form leaves alone.
+// return before the loop, and loops the group form leaves alone. Kernels
+// without barriers that run a grid-stride loop take the group form too
+// (Scale, Carry, Sparse, Offset, WrapFree).
 package gridstride
 
 import "github.com/dotcompute/dc"
@@ -109,10 +111,10 @@ func Tail(t dc.Thread, in, out []int32, n, skip int) {
 	}
 }
 
-// Kept has grid-stride loops the group form runs one thread after the
-// other: one that continues itself, and one whose step is a parameter,
-// which the group form cannot prove positive. It adds to out[i] what
-// thread i visits.
+// Kept has two grid-stride loops: one that continues itself, which the
+// group form runs in rounds, and one whose step is a parameter, which the
+// group form cannot prove positive and so runs one thread after the
+// other. It adds to out[i] what thread i visits.
 //
 //dc:kernel
 func Kept(t dc.Thread, in, out []int32, n, step int) {
@@ -147,5 +149,77 @@ func Wrap(t dc.Thread, count []int32, base, n int) {
 	t.Barrier()
 	for i := t.GlobalX() + base; i < n; i += t.GridSizeX() {
 		dc.AtomicAdd(&count[i>>56], sh[t.LocalX()])
+	}
+}
+
+// Scale writes in[i]*3 plus the thread's local index to out[i] for every
+// i below n, grid-stride, from base on. Every index is checked: n past
+// the end of out or in is a fault naming the first index out of range.
+//
+//dc:kernel
+func Scale(t dc.Thread, in, out []int32, n, base int) {
+	for i := t.GlobalX() + base; i < n; i += t.GridSizeX() {
+		out[i] = in[i]*3 + int32(t.LocalX())
+	}
+}
+
+// Carry sums in[i] over the thread's grid-stride indices below n, skips
+// negative values, and writes the sum and the number of values added to
+// sums and counts at the thread's global index: values live across the
+// loop, with statements before and after it, and a return before it.
+//
+//dc:kernel
+func Carry(t dc.Thread, in, sums, counts []int32, n int) {
+	g := t.GlobalX()
+	if g >= len(sums) {
+		return
+	}
+	var s, c int32
+	for i := g; i < n; i += t.GridSizeX() {
+		if in[i] < 0 {
+			continue
+		}
+		s += in[i]
+		c++
+	}
+	sums[g], counts[g] = s, c
+}
+
+// Sparse adds 1 to hist[in[i]&63] for every i below n with an odd
+// in[i], with atomic adds: a grid-stride loop whose effect is
+// conditional and goes to memory other threads also update.
+//
+//dc:kernel
+func Sparse(t dc.Thread, in, hist []int32, n int) {
+	stride := t.GridSizeX()
+	for i := t.GroupX()*t.GroupSizeX() + t.LocalX(); i < n; i += stride {
+		if v := in[i]; v&1 != 0 {
+			dc.AtomicAdd(&hist[v&63], 1)
+		}
+	}
+}
+
+// Offset copies in to out shifted by one, a stride of three grids at a
+// time from index 1, and counts in visits how many iterations each
+// thread ran: a step that is not the grid size.
+//
+//dc:kernel
+func Offset(t dc.Thread, in, out, visits []int32, n int) {
+	var v int32
+	for i := 1 + t.GlobalX(); i <= n-1; i += 3 * t.GridSizeX() {
+		out[i] = in[i-1]
+		v++
+	}
+	if g := t.GlobalX(); g < len(visits) {
+		visits[g] = v
+	}
+}
+
+// WrapFree is Wrap without barriers or shared memory.
+//
+//dc:kernel unchecked
+func WrapFree(t dc.Thread, count []int32, base, n int) {
+	for i := t.GlobalX() + base; i < n; i += t.GridSizeX() {
+		dc.AtomicAdd(&count[i>>56], 1)
 	}
 }

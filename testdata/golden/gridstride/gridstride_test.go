@@ -1,6 +1,7 @@
 package gridstride
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -73,6 +74,53 @@ func launches() []launch {
 		func(t dc.Thread, b [][]int32) { Kept(t, b[0], b[1], 1000, 5) },
 		func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
 			return LaunchKept(dev, g, b[0], b[1], 1000, 5)
+		}})
+	for _, c := range [][2]int{{0, 0}, {1000, 0}, {1000, 7}, {5000, 3}, {300, 300}} {
+		n, base := c[0], c[1]
+		ls = append(ls, launch{fmt.Sprintf("Scale n=%d base=%d", n, base), 3 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, n)}
+			},
+			func(t dc.Thread, b [][]int32) { Scale(t, b[0], b[1], n, base) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchScale(dev, g, b[0], b[1], n, base)
+			}})
+	}
+	for _, n := range []int{0, 100, 1000, 3001} {
+		ls = append(ls, launch{fmt.Sprintf("Carry n=%d", n), 4 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), max(n, 1), -50, 100), make([]int32, 3*group+5), make([]int32, 3*group+5)}
+			},
+			func(t dc.Thread, b [][]int32) { Carry(t, b[0], b[1], b[2], n) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchCarry(dev, g, b[0], b[1], b[2], n)
+			}})
+	}
+	for _, n := range []int{10, 2000} {
+		ls = append(ls, launch{fmt.Sprintf("Sparse n=%d", n), 2 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, 0, 1000), make([]int32, 64)}
+			},
+			func(t dc.Thread, b [][]int32) { Sparse(t, b[0], b[1], n) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchSparse(dev, g, b[0], b[1], n)
+			}})
+	}
+	for _, n := range []int{1, 700, 2500} {
+		ls = append(ls, launch{fmt.Sprintf("Offset n=%d", n), 3 * group,
+			func() [][]int32 {
+				return [][]int32{kerneltest.RandInts[int32](uint64(n), n, -100, 100), make([]int32, n), make([]int32, 3*group)}
+			},
+			func(t dc.Thread, b [][]int32) { Offset(t, b[0], b[1], b[2], n) },
+			func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+				return LaunchOffset(dev, g, b[0], b[1], b[2], n)
+			}})
+	}
+	ls = append(ls, launch{"WrapFree no overflow", 2 * group,
+		func() [][]int32 { return [][]int32{make([]int32, 128)} },
+		func(t dc.Thread, b [][]int32) { WrapFree(t, b[0], math.MaxInt-1000, math.MaxInt-500) },
+		func(dev *runtime.Device, g dc.Grid, b []*runtime.Buffer[int32]) error {
+			return LaunchWrapFree(dev, g, b[0], math.MaxInt-1000, math.MaxInt-500)
 		}})
 	// Near the largest int without wrapping around: 500 iterations in all.
 	ls = append(ls, launch{"Wrap no overflow", 2 * group,
@@ -171,5 +219,65 @@ func TestHist2D(t *testing.T) {
 			t.Fatalf("%s: %v", dev.Backend(), err)
 		}
 		kerneltest.Equal(t, dev.Backend()+" Hist 8×8", kerneltest.Read(t, hb), want)
+	}
+}
+
+// TestScaleFault launches Scale with n one past the end of out: the one
+// index out of range is a fault at the same line with the same index and
+// thread on every device as under dc.Emulate.
+func TestScaleFault(t *testing.T) {
+	const n, threads = 1000, 3 * group
+	g := kerneltest.Grid1D(threads, group)
+	in, out := make([]int32, n+1), make([]int32, n)
+	want := dc.Emulate(g, func(t dc.Thread) { Scale(t, in, out, n+1, 0) })
+	if want == nil || !strings.Contains(want.Error(), "index out of range [1000] with length 1000") {
+		t.Fatalf("Emulate: got error %v, want index 1000 out of range", want)
+	}
+	for _, dev := range kerneltest.Devices(t) {
+		ib, ob := kerneltest.Upload(t, dev, in), kerneltest.Upload(t, dev, out)
+		err := LaunchScale(dev, g, ib, ob, n+1, 0)
+		if err == nil {
+			err = dev.Sync()
+		}
+		var f *runtime.Fault
+		if !errors.As(err, &f) {
+			t.Fatalf("%s: got error %v, want a fault", dev.Backend(), err)
+		}
+		// Index n is global thread n%threads's.
+		x := n % threads
+		if f.Index != n || f.Len != n || f.Thread != (dc.Dim3{X: x % group}) || f.Group != (dc.Dim3{X: x / group}) {
+			t.Errorf("%s: fault %+v, want index %d, length %d, thread %d of group %d", dev.Backend(), *f, n, n, x%group, x/group)
+		}
+		if !strings.Contains(err.Error(), "gridstride.go:") {
+			t.Errorf("%s: error %v names no line of gridstride.go", dev.Backend(), err)
+		}
+	}
+}
+
+// TestWrapFreeOverflow is TestWrapOverflow for WrapFree, which has no
+// barrier.
+func TestWrapFreeOverflow(t *testing.T) {
+	const want = "index out of range [-128]"
+	g := kerneltest.Grid1D(2*group, group)
+	base, n := math.MaxInt-200, math.MaxInt
+	err := dc.Emulate(g, func(t dc.Thread) { WrapFree(t, make([]int32, 128), base, n) })
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Emulate: got error %v, want one saying %q", err, want)
+	}
+	dev, err := runtime.Open(runtime.WithBackend("cpu"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dev.Close()
+	count, err := runtime.NewBuffer[int32](dev, 128)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = LaunchWrapFree(dev, g, count, base, n)
+	if err == nil {
+		err = dev.Sync()
+	}
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("cpu: got error %v, want one saying %q", err, want)
 	}
 }

@@ -553,35 +553,118 @@ func dc_chunk_Saxpy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
-// dc_cpu_SaxpyStride_thread runs one thread of dc_cpu_SaxpyStride.
+// dc_scratch_SaxpyStride holds the working memory of SaxpyStride's groups.
+var dc_scratch_SaxpyStride cpu.Scratches
+
+// dc_cpu_SaxpyStride_tl1 runs a thread loop of dc_cpu_SaxpyStride.
 //
 //go:noinline
-func dc_cpu_SaxpyStride_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
-	for i := dc_x; i < n; i += (dc_ng.X * dc_gs.X) {
-		(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
-	}
-}
-
-// dc_cpu_SaxpyStride runs every thread of groups [dc_g0, dc_g1) of kernel SaxpyStride.
-func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
-	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
-	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
-	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
-		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
-		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
-		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+func dc_cpu_SaxpyStride_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
-			dc_z := dc_gz*dc_gs.Z + dc_lz
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 				{
-					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
-					dc_xb := dc_xa + dc_run*dc_gs.X
-					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-						dc_cpu_SaxpyStride_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, a, x, y, n, dc_f)
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x
+						dc_pv_i[dc_lx] = dc_lv_i
 					}
 				}
 			}
+		}
+	}
+}
+
+// dc_cpu_SaxpyStride_tl2 runs a loop of the group code of dc_cpu_SaxpyStride.
+//
+//go:noinline
+func dc_cpu_SaxpyStride_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, y []float32, a float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_b + dc_lx
+							{
+								(*cpu.Index(dc_f, 1, y, int(i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(i), dc_x, dc_y, dc_z))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SaxpyStride_tl3 runs a loop of the group code of dc_cpu_SaxpyStride.
+//
+//go:noinline
+func dc_cpu_SaxpyStride_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, y []float32, a float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										(*cpu.Index(dc_f, 1, y, int(dc_lv_i), dc_x, dc_y, dc_z)) = a*(*cpu.Index(dc_f, 2, x, int(dc_lv_i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, y, int(dc_lv_i), dc_x, dc_y, dc_z))
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SaxpyStride runs groups [dc_g0, dc_g1) of kernel SaxpyStride, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_SaxpyStride_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_SaxpyStride_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, y, a, x, dc_f)
+		} else {
+			dc_cpu_SaxpyStride_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, y, a, x, dc_f)
 		}
 	}
 }
@@ -598,5 +681,7 @@ func dc_chunk_SaxpyStride(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
 	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
 	dc_f := cpu.NewFaults(dc_c)
-	dc_cpu_SaxpyStride(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	dc_m := dc_scratch_SaxpyStride.Get()
+	dc_cpu_SaxpyStride(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	dc_scratch_SaxpyStride.Put(dc_m)
 }
