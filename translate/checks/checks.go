@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"go/constant"
 	"go/token"
+	"math"
 
 	"github.com/dotcompute/dc/translate/ir"
 )
@@ -83,7 +84,8 @@ func (ins *inserter) newCheck(kind ir.CheckKind, pos ir.Pos) *ir.Check {
 
 // function inserts the checks of one body.
 func (ins *inserter) function(params []*ir.Var, body *ir.Block, kernel bool) {
-	w := &walker{ins: ins, assigns: map[*ir.Var]int{}, defs: map[*ir.Var]ir.Expr{}, loopInit: map[*ir.Var]ir.Expr{}}
+	w := &walker{ins: ins, assigns: map[*ir.Var]int{}, defs: map[*ir.Var]ir.Expr{}, loopInit: map[*ir.Var]ir.Expr{},
+		noWrap: map[*ir.Var][]*sym{}}
 	if kernel {
 		w.params = map[*ir.Var]int{}
 	}
@@ -122,6 +124,10 @@ type walker struct {
 	nonneg map[*ir.Var]bool
 	// loopInit holds the initial value of counters of increasing loops.
 	loopInit map[*ir.Var]ir.Expr
+	// noWrap holds the launch conditions under which a counter of
+	// loopInit does not wrap around (see launchStep); a counter not in
+	// it never does.
+	noWrap map[*ir.Var][]*sym
 	// params maps a kernel's parameters to their index, nil in a device
 	// function (whose checks get no launch conditions).
 	params map[*ir.Var]int
@@ -225,15 +231,26 @@ func (w *walker) forStmt(s *ir.ForStmt) {
 			w.loopVars, w.nonneg = map[*ir.Var]bool{}, map[*ir.Var]bool{}
 		}
 		dir := stepDirection(s.Post, v)
+		if dir > 0 && !w.growsSafely(s, v) {
+			dir = 0
+		}
 		if dir == 0 && (w.noOverflowStep(s, v) || w.noOverflowScale(s, v, init)) {
 			dir = 1
+		}
+		var noWrap []*sym
+		if dir == 0 {
+			if g, ok := w.launchStep(s, v); ok {
+				dir, noWrap = 1, g
+				w.noWrap[v] = g
+				defer delete(w.noWrap, v)
+			}
 		}
 		switch {
 		case dir > 0:
 			w.loopVars[v] = true
 			w.loopInit[v] = init
 			defer delete(w.loopInit, v)
-			if w.nonNegative(init) {
+			if noWrap == nil && w.nonNegative(init) {
 				w.nonneg[v] = true
 			}
 			if s.Cond != nil {
@@ -304,6 +321,44 @@ func stepDirection(post ir.Stmt, v *ir.Var) int {
 	return 0
 }
 
+// growsSafely reports whether loop s, whose counter v steps up by a
+// constant (see stepDirection), never wraps v around: v | c never does,
+// v < n; v++ cannot pass n, and a larger step or shift needs n small
+// enough (noOverflowStep, and the same for a shift).
+func (w *walker) growsSafely(s *ir.ForStmt, v *ir.Var) bool {
+	b := selfUpdate(s.Post, v)
+	c, _ := intConst(b.Y)
+	switch b.Op {
+	case token.OR:
+		return true
+	case token.ADD:
+		if cond, ok := s.Cond.(*ir.Binary); ok && c == 1 && cond.Op == token.LSS {
+			if r, ok := cond.X.(*ir.VarRef); ok && r.Var == v {
+				return true
+			}
+		}
+		return w.noOverflowStep(s, v)
+	case token.SHL:
+		n, ok := w.boundBits(s, v)
+		return ok && c < 64 && n+int(c) <= counterBits(v)
+	}
+	return false
+}
+
+// counterBits is the number of value bits of v's integer type a counter
+// may use without reaching its sign bit: 62 for 64-bit types, whose
+// bounds are computed up to 2^62.
+func counterBits(v *ir.Var) int {
+	k := ir.BasicOf(v.Type)
+	if k == nil || k.Kind.Bits() >= 64 {
+		return 62
+	}
+	if k.Kind.IsUnsigned() {
+		return k.Kind.Bits()
+	}
+	return k.Kind.Bits() - 1
+}
+
 // selfUpdate returns v op y when post is v = v op y, nil otherwise.
 func selfUpdate(post ir.Stmt, v *ir.Var) *ir.Binary {
 	a, ok := post.(*ir.AssignStmt)
@@ -334,11 +389,47 @@ func (w *walker) noOverflowStep(s *ir.ForStmt, v *ir.Var) bool {
 		return false
 	}
 	step, ok := w.bits(b.Y, 0)
-	if !ok || step > 61 {
+	if !ok {
 		return false
 	}
 	n, ok := w.boundBits(s, v)
-	return ok && n <= 61
+	// n + step < 2^(max(n, step)+1).
+	return ok && max(n, step)+1 <= counterBits(v)
+}
+
+// launchStep returns the launch conditions under which loop s steps its
+// counter v up without wrapping around: s is for v := a; v < n; v += c
+// (or v <= n) with c positive, in a kernel, and n + c stays within v's
+// type. A grid-stride loop whose bound is a parameter is such a loop:
+//
+//	for i := t.GlobalX(); i < n; i += t.GridSizeX()
+//
+// Its facts (i < n, and i >= a through Bounder) then give launch
+// conditions, each with these, never a check removed for every launch:
+// i >= 0 holds only where they hold.
+func (w *walker) launchStep(s *ir.ForStmt, v *ir.Var) ([]*sym, bool) {
+	b := selfUpdate(s.Post, v)
+	c, ok := s.Cond.(*ir.Binary)
+	k := ir.BasicOf(v.Type)
+	if w.params == nil || b == nil || b.Op != token.ADD || !w.positive(b.Y, 0) || !ok ||
+		c.Op != token.LSS && c.Op != token.LEQ || k == nil || k.Kind.IsUnsigned() {
+		return nil, false
+	}
+	if r, ok := c.X.(*ir.VarRef); !ok || r.Var != v {
+		return nil, false
+	}
+	bd := &bounder{w: w}
+	_, hn, ok1 := bd.bounds(c.Y)
+	_, hc, ok2 := bd.bounds(b.Y)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	max := int64(math.MaxInt64)
+	if k.Kind.Bits() < 64 {
+		max = 1<<(k.Kind.Bits()-1) - 1
+	}
+	// max - n - c >= 0; evaluating it fails where it overflows (n < 0).
+	return append(bd.guards, op(ir.LaunchSub, op(ir.LaunchSub, num(max), hn), hc)), true
 }
 
 // boundBits returns b with 0 <= n < 2^b when s's condition is v < n, or

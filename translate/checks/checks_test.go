@@ -342,7 +342,7 @@ func K(t dc.Thread, in, out []float32, w, h int) {
 			"p2 && (p2 + 1) && ((len(p1) - 1) - ((min((GridSizeY - 1), ((p3 - 1) - 1)) * p2) + min((GridSizeX - 1), ((p2 - 1) - 1))))",
 			"p2 && ((p2 + 1) - 1) && ((len(p0) - 1) - (((min((GridSizeY - 1), ((p3 - 1) - 1)) * p2) + min((GridSizeX - 1), ((p2 - 1) - 1))) - 1))",
 		}},
-		{"a fact about part of a sum", `
+		{"a fact about part of a sum; k0 += 16 must not wrap k0 around", `
 //dc:kernel
 func K(t dc.Thread, a, out []float32, m, k int) {
 	row, lx := t.GlobalY(), t.LocalX()
@@ -355,7 +355,7 @@ func K(t dc.Thread, a, out []float32, m, k int) {
 	if i := t.GlobalX(); i < len(out) {
 		out[i] = acc
 	}
-}`, []string{"p3 && ((len(p0) - 1) - min((((min((GridSizeY - 1), (p2 - 1)) * p3) + (p3 - 1)) + (GroupSizeX - 1)), ((p3 - 1) + (min((GridSizeY - 1), (p2 - 1)) * p3))))"}},
+}`, []string{"p3 && ((9223372036854775807 - p3) - 16) && ((len(p0) - 1) - min((((min((GridSizeY - 1), (p2 - 1)) * p3) + (p3 - 1)) + (GroupSizeX - 1)), ((p3 - 1) + (min((GridSizeY - 1), (p2 - 1)) * p3))))"}},
 		{"divisor: a positive parameter", `
 //dc:kernel
 func K(t dc.Thread, x []int32, d int32) {
@@ -394,6 +394,20 @@ func K(t dc.Thread, x []int32, s int) {
 		x[l-s] = 1
 	}
 }`, []string{"(0 - p1) && ((len(p0) - 1) - (min(min((GridSizeX - 1), p1), (len(p0) - 1)) - p1))"}},
+		{"grid-stride loop to a parameter: the step must not wrap i around", `
+//dc:kernel
+func K(t dc.Thread, x []float32, n int) {
+	for i := t.GlobalX(); i < n; i += t.GridSizeX() {
+		x[i] = 1
+	}
+}`, []string{"((9223372036854775807 - p1) - GridSizeX) && ((len(p0) - 1) - (p1 - 1))"}},
+		{"grid-stride loop to a parameter, int32 counter", `
+//dc:kernel
+func K(t dc.Thread, x []float32, n int32) {
+	for i := int32(t.GlobalX()); i <= n; i += 3 {
+		x[i] = 1
+	}
+}`, []string{"(2147483647 - (GridSizeX - 1)) && ((2147483647 - p1) - 3) && ((len(p0) - 1) - p1)"}},
 		{"an index read from memory has no condition", `
 //dc:kernel
 func K(t dc.Thread, x, idx []int32) {

@@ -180,6 +180,7 @@ func (b *bounder) varBounds(e *ir.VarRef) (lo, hi *sym, ok bool) {
 	if init, isLoop := w.loopInit[v]; isLoop {
 		if l, _, ok := b.bounds(init); ok {
 			los = append(los, l)
+			b.guards = append(b.guards, w.noWrap[v]...)
 		}
 	}
 	t := w.term(e)

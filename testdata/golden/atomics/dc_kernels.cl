@@ -138,12 +138,6 @@ __kernel void Histogram(__global const uint* restrict data, long data_len, __glo
 __kernel void Histogram_fast(__global const uint* restrict data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
-	int dc_b3 = 0;
-	__local uint (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	__global uint (*dc_p8);
 #line 21 "atomics.go"
 	__local uint sh0[64];
 #line 21 "atomics.go"
@@ -155,12 +149,7 @@ __kernel void Histogram_fast(__global const uint* restrict data, long data_len, 
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		uint dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -170,7 +159,7 @@ __kernel void Histogram_fast(__global const uint* restrict data, long data_len, 
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (uint)0 : atomic_add(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -178,9 +167,9 @@ __kernel void Histogram_fast(__global const uint* restrict data, long data_len, 
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomic_add(&bins[b_1], h[b_1]);
 		}
 	}
 }
@@ -241,12 +230,6 @@ __kernel void Histogram_aliased(__global const uint* data, long data_len, __glob
 __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
-	int dc_b3 = 0;
-	__local uint (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	__global uint (*dc_p8);
 #line 21 "atomics.go"
 	__local uint sh0[64];
 #line 21 "atomics.go"
@@ -258,12 +241,7 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		uint dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -273,7 +251,7 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (uint)0 : atomic_add(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -281,9 +259,9 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomic_add(&bins[b_1], h[b_1]);
 		}
 	}
 }

@@ -116,12 +116,6 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-	int dc_b3 = 0;
-	unsigned int (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	unsigned int (*dc_p8);
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
 #line 21 "atomics.go"
@@ -133,12 +127,7 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data,
 #line 23 "atomics.go"
 	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		unsigned int dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	__syncthreads();
@@ -148,7 +137,7 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data,
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicAdd(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -156,9 +145,9 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data,
 #line 31 "atomics.go"
 	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomicAdd(&bins[b_1], h[b_1]);
 		}
 	}
 }
@@ -219,12 +208,6 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long
 extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-	int dc_b3 = 0;
-	unsigned int (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	unsigned int (*dc_p8);
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
 #line 21 "atomics.go"
@@ -236,12 +219,7 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 #line 23 "atomics.go"
 	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		unsigned int dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	__syncthreads();
@@ -251,7 +229,7 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicAdd(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -259,9 +237,9 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 #line 31 "atomics.go"
 	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomicAdd(&bins[b_1], h[b_1]);
 		}
 	}
 }

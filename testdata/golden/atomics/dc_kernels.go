@@ -283,12 +283,6 @@ extern "C" __global__ void Histogram(const unsigned int* __restrict__ data, long
 extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-	int dc_b3 = 0;
-	unsigned int (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	unsigned int (*dc_p8);
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
 #line 21 "atomics.go"
@@ -300,12 +294,7 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data,
 #line 23 "atomics.go"
 	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		unsigned int dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	__syncthreads();
@@ -315,7 +304,7 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data,
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicAdd(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -323,9 +312,9 @@ extern "C" __global__ void Histogram_fast(const unsigned int* __restrict__ data,
 #line 31 "atomics.go"
 	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomicAdd(&bins[b_1], h[b_1]);
 		}
 	}
 }
@@ -386,12 +375,6 @@ extern "C" __global__ void Histogram_aliased(const unsigned int* data, long long
 extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long long data_len, unsigned int* bins, long long bins_len, long long nbins, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	unsigned int (*dc_p2);
-	int dc_b3 = 0;
-	unsigned int (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	unsigned int (*dc_p8);
 #line 21 "atomics.go"
 	__shared__ unsigned int sh0[64];
 #line 21 "atomics.go"
@@ -403,12 +386,7 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 #line 23 "atomics.go"
 	for (long long b = lx; b < nbins; b = (long long)((unsigned long long)b + (unsigned long long)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		unsigned int dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	__syncthreads();
@@ -418,7 +396,7 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (unsigned int)0 : atomicAdd(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (unsigned int)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (unsigned int)0 : atomicAdd(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -426,9 +404,9 @@ extern "C" __global__ void Histogram_aliased_fast(const unsigned int* data, long
 #line 31 "atomics.go"
 	for (long long b_1 = lx; b_1 < nbins; b_1 = (long long)((unsigned long long)b_1 + (unsigned long long)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (unsigned int)0 : atomicAdd(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomicAdd(&bins[b_1], h[b_1]);
 		}
 	}
 }
@@ -1393,12 +1371,6 @@ __kernel void Histogram(__global const uint* restrict data, long data_len, __glo
 __kernel void Histogram_fast(__global const uint* restrict data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
-	int dc_b3 = 0;
-	__local uint (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	__global uint (*dc_p8);
 #line 21 "atomics.go"
 	__local uint sh0[64];
 #line 21 "atomics.go"
@@ -1410,12 +1382,7 @@ __kernel void Histogram_fast(__global const uint* restrict data, long data_len, 
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		uint dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1425,7 +1392,7 @@ __kernel void Histogram_fast(__global const uint* restrict data, long data_len, 
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (uint)0 : atomic_add(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -1433,9 +1400,9 @@ __kernel void Histogram_fast(__global const uint* restrict data, long data_len, 
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomic_add(&bins[b_1], h[b_1]);
 		}
 	}
 }
@@ -1496,12 +1463,6 @@ __kernel void Histogram_aliased(__global const uint* data, long data_len, __glob
 __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, __global uint* bins, long bins_len, long nbins, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local uint (*dc_p2);
-	int dc_b3 = 0;
-	__local uint (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	__global uint (*dc_p8);
 #line 21 "atomics.go"
 	__local uint sh0[64];
 #line 21 "atomics.go"
@@ -1513,12 +1474,7 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1)];
-		uint dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1528,7 +1484,7 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3)]), dc_b3 ? (uint)0 : atomic_add(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (uint)0 : atomic_add(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -1536,9 +1492,9 @@ __kernel void Histogram_aliased_fast(__global const uint* data, long data_len, _
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7)]), dc_b7 ? (uint)0 : atomic_add(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6)]), &dc_b6)));
+			atomic_add(&bins[b_1], h[b_1]);
 		}
 	}
 }
@@ -2541,12 +2497,6 @@ kernel void Histogram(device const uint* data [[buffer(0)]], constant long& data
 kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long& data_len [[buffer(1)]], device uint* bins [[buffer(2)]], constant long& bins_len [[buffer(3)]], constant long& nbins [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup uint (*dc_p2);
-	int dc_b3 = 0;
-	threadgroup uint (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	device uint (*dc_p8);
 #line 21 "atomics.go"
 	threadgroup uint sh0[64];
 #line 21 "atomics.go"
@@ -2558,12 +2508,7 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		uint dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -2573,7 +2518,7 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -2581,9 +2526,9 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (uint)0 : dc_atomic_add_u32_device(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)));
+			dc_atomic_add_u32_device(&bins[b_1], h[b_1]);
 		}
 	}
 }
@@ -2969,9 +2914,12 @@ var dcKernelHistogram = &runtime.Kernel{
 	Checked:     true,
 	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchInt, Arg: 2}},
 		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
 	Name:   "Histogram",
@@ -3563,17 +3511,11 @@ func dc_cpu_Histogram_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_xhi := min(nbins-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							h_2 := dc_sh0
-							b := dc_b + dc_lx
-							{
-								(*cpu.Index(dc_f, 0, h_2[:], int(b), dc_x, dc_y, dc_z)) = 0
-							}
+						dc_clo, dc_chi := 0, max(0, dc_xhi)
+						dc_c0, dc_c1 := dc_clo, dc_chi
+						dc_c1 = max(dc_c0, dc_c1)
+						if dc_c0 < dc_c1 {
+							clear(dc_sh0[(dc_b+0)+dc_c0 : (dc_b+0)+dc_c1])
 						}
 					}
 				}
@@ -3594,22 +3536,17 @@ func dc_cpu_Histogram_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_b := dc_pv_b[dc_lx]
 								h_3 := dc_sh0
 								gs_2 := dc_gs.X
 								if dc_lv_b < nbins {
 									dc_any = true
 									{
-										(*cpu.Index(dc_f, 0, h_3[:], int(dc_lv_b), dc_x, dc_y, dc_z)) = 0
+										h_3[dc_lv_b] = 0
 									}
 									dc_lv_b += gs_2
 								}
@@ -3687,17 +3624,15 @@ func dc_cpu_Histogram_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_xhi := min(nbins-dc_b_2, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
-						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-							dc_x := dc_x0 + dc_lx
-							_, _, _ = dc_x, dc_y, dc_z
-							h_5 := dc_sh0
-							b_1 := dc_b_2 + dc_lx
-							{
-								if (*cpu.Index(dc_f, 3, h_5[:], int(b_1), dc_x, dc_y, dc_z)) != 0 {
-									dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_5[:], int(b_1), dc_x, dc_y, dc_z)))
+						if 0 < dc_xhi {
+							dc_rv1 := dc_sh0[(dc_b_2+0)+0 : (dc_b_2+0)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								h_5 := dc_sh0
+								b_1 := dc_b_2 + dc_lx
+								{
+									if dc_rv1[dc_lx] != 0 {
+										dc.AtomicAdd(&bins[b_1], h_5[b_1])
+									}
 								}
 							}
 						}
@@ -3720,23 +3655,18 @@ func dc_cpu_Histogram_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_b_1 := dc_pt_b_1[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_b_1 := dc_pv_b_1[dc_lx]
 								h_6 := dc_sh0
 								gs_3 := dc_gs.X
 								if dc_lv_b_1 < nbins {
 									dc_any_2 = true
 									{
-										if (*cpu.Index(dc_f, 3, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)) != 0 {
-											dc.AtomicAdd(&(*cpu.Index(dc_f, 4, bins, int(dc_lv_b_1), dc_x, dc_y, dc_z)), (*cpu.Index(dc_f, 5, h_6[:], int(dc_lv_b_1), dc_x, dc_y, dc_z)))
+										if h_6[dc_lv_b_1] != 0 {
+											dc.AtomicAdd(&bins[dc_lv_b_1], h_6[dc_lv_b_1])
 										}
 									}
 									dc_lv_b_1 += gs_3

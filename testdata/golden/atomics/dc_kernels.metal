@@ -174,12 +174,6 @@ kernel void Histogram(device const uint* data [[buffer(0)]], constant long& data
 kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long& data_len [[buffer(1)]], device uint* bins [[buffer(2)]], constant long& bins_len [[buffer(3)]], constant long& nbins [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup uint (*dc_p2);
-	int dc_b3 = 0;
-	threadgroup uint (*dc_p4);
-	int dc_b5 = 0;
-	int dc_b6 = 0;
-	int dc_b7 = 0;
-	device uint (*dc_p8);
 #line 21 "atomics.go"
 	threadgroup uint sh0[64];
 #line 21 "atomics.go"
@@ -191,12 +185,7 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 #line 23 "atomics.go"
 	for (long b = lx; b < nbins; b = (long)((ulong)b + (ulong)gs)) {
 #line 24 "atomics.go"
-		dc_b1 = 0;
-		dc_p2 = &h[dc_ix(b, 64, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		uint dc_t1 = 0u;
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		h[b] = 0u;
 	}
 #line 26 "atomics.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -206,7 +195,7 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 #line 27 "atomics.go"
 		if (i < data_len) {
 #line 28 "atomics.go"
-			((dc_b3 = 0, dc_p4 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b3 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p4, 1u));
+			((dc_b1 = 0, dc_p2 = &h[dc_ix(data[i] % (uint)nbins, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (uint)0 : dc_atomic_add_u32_threadgroup(dc_p2, 1u));
 		}
 	}
 #line 30 "atomics.go"
@@ -214,9 +203,9 @@ kernel void Histogram_fast(device const uint* data [[buffer(0)]], constant long&
 #line 31 "atomics.go"
 	for (long b_1 = lx; b_1 < nbins; b_1 = (long)((ulong)b_1 + (ulong)gs)) {
 #line 32 "atomics.go"
-		if (dc_sel_u32((dc_b5 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 3, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) != 0u) {
+		if (h[b_1] != 0u) {
 #line 33 "atomics.go"
-			((dc_b7 = 0, dc_p8 = &bins[dc_ix(b_1, bins_len, dc_fault, dc_tag, 4, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b7 ? (uint)0 : dc_atomic_add_u32_device(dc_p8, dc_sel_u32((dc_b6 = 0, h[dc_ix(b_1, 64, dc_fault, dc_tag, 5, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)));
+			dc_atomic_add_u32_device(&bins[b_1], h[b_1]);
 		}
 	}
 }

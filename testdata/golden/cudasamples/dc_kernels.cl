@@ -641,6 +641,17 @@ __kernel void BlackScholes(__global float* call, long call_len, __global float* 
 }
 
 #line 90 "cudasamples.go"
+__kernel void BlackScholes_fast(__global float* call, long call_len, __global float* put, long put_len, __global const float* restrict s, long s_len, __global const float* restrict x, long x_len, __global const float* restrict tt, long tt_len, float r, float v, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long opt = (long)get_global_id(0); opt < n; opt = (long)((ulong)opt + (ulong)(long)get_global_size(0))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
+	}
+}
+
+#line 90 "cudasamples.go"
 __kernel void BlackScholes_aliased(__global float* call, long call_len, __global float* put, long put_len, __global const float* s, long s_len, __global const float* x, long x_len, __global const float* tt, long tt_len, float r, float v, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -665,6 +676,17 @@ __kernel void BlackScholes_aliased(__global float* call, long call_len, __global
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
+	}
+}
+
+#line 90 "cudasamples.go"
+__kernel void BlackScholes_aliased_fast(__global float* call, long call_len, __global float* put, long put_len, __global const float* s, long s_len, __global const float* x, long x_len, __global const float* tt, long tt_len, float r, float v, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long opt = (long)get_global_id(0); opt < n; opt = (long)((ulong)opt + (ulong)(long)get_global_size(0))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
 	}
 }
 
@@ -1425,7 +1447,6 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 
 #line 221 "cudasamples.go"
 __kernel void Histogram64_fast(__global uint* dPartial, long dPartial_len, __global const uint* restrict dData, long dData_len, long dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__local uchar sh4[4096];
 #line 222 "cudasamples.go"
@@ -1448,7 +1469,7 @@ __kernel void Histogram64_fast(__global uint* dPartial, long dPartial_len, __glo
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1547,7 +1568,6 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 
 #line 221 "cudasamples.go"
 __kernel void Histogram64_aliased_fast(__global uint* dPartial, long dPartial_len, __global const uint* dData, long dData_len, long dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__local uchar sh4[4096];
 #line 222 "cudasamples.go"
@@ -1570,7 +1590,7 @@ __kernel void Histogram64_aliased_fast(__global uint* dPartial, long dPartial_le
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);

@@ -645,6 +645,17 @@ extern "C" __global__ void BlackScholes(float* call, long long call_len, float* 
 }
 
 #line 90 "cudasamples.go"
+extern "C" __global__ void BlackScholes_fast(float* call, long long call_len, float* put, long long put_len, const float* __restrict__ s, long long s_len, const float* __restrict__ x, long long x_len, const float* __restrict__ tt, long long tt_len, float r, float v, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long long opt = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); opt < n; opt = (long long)((unsigned long long)opt + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
+	}
+}
+
+#line 90 "cudasamples.go"
 extern "C" __global__ void BlackScholes_aliased(float* call, long long call_len, float* put, long long put_len, const float* s, long long s_len, const float* x, long long x_len, const float* tt, long long tt_len, float r, float v, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -669,6 +680,17 @@ extern "C" __global__ void BlackScholes_aliased(float* call, long long call_len,
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
+	}
+}
+
+#line 90 "cudasamples.go"
+extern "C" __global__ void BlackScholes_aliased_fast(float* call, long long call_len, float* put, long long put_len, const float* s, long long s_len, const float* x, long long x_len, const float* tt, long long tt_len, float r, float v, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long long opt = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); opt < n; opt = (long long)((unsigned long long)opt + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
 	}
 }
 
@@ -1429,7 +1451,6 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 
 #line 221 "cudasamples.go"
 extern "C" __global__ void Histogram64_fast(unsigned int* dPartial, long long dPartial_len, const unsigned int* __restrict__ dData, long long dData_len, long long dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__shared__ unsigned char sh4[4096];
 #line 222 "cudasamples.go"
@@ -1452,7 +1473,7 @@ extern "C" __global__ void Histogram64_fast(unsigned int* dPartial, long long dP
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -1551,7 +1572,6 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 
 #line 221 "cudasamples.go"
 extern "C" __global__ void Histogram64_aliased_fast(unsigned int* dPartial, long long dPartial_len, const unsigned int* dData, long long dData_len, long long dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__shared__ unsigned char sh4[4096];
 #line 222 "cudasamples.go"
@@ -1574,7 +1594,7 @@ extern "C" __global__ void Histogram64_aliased_fast(unsigned int* dPartial, long
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();

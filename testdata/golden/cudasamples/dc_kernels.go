@@ -1106,6 +1106,17 @@ extern "C" __global__ void BlackScholes(float* call, long long call_len, float* 
 }
 
 #line 90 "cudasamples.go"
+extern "C" __global__ void BlackScholes_fast(float* call, long long call_len, float* put, long long put_len, const float* __restrict__ s, long long s_len, const float* __restrict__ x, long long x_len, const float* __restrict__ tt, long long tt_len, float r, float v, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long long opt = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); opt < n; opt = (long long)((unsigned long long)opt + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
+	}
+}
+
+#line 90 "cudasamples.go"
 extern "C" __global__ void BlackScholes_aliased(float* call, long long call_len, float* put, long long put_len, const float* s, long long s_len, const float* x, long long x_len, const float* tt, long long tt_len, float r, float v, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1130,6 +1141,17 @@ extern "C" __global__ void BlackScholes_aliased(float* call, long long call_len,
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
+	}
+}
+
+#line 90 "cudasamples.go"
+extern "C" __global__ void BlackScholes_aliased_fast(float* call, long long call_len, float* put, long long put_len, const float* s, long long s_len, const float* x, long long x_len, const float* tt, long long tt_len, float r, float v, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long long opt = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); opt < n; opt = (long long)((unsigned long long)opt + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
 	}
 }
 
@@ -1890,7 +1912,6 @@ extern "C" __global__ void Histogram64(unsigned int* dPartial, long long dPartia
 
 #line 221 "cudasamples.go"
 extern "C" __global__ void Histogram64_fast(unsigned int* dPartial, long long dPartial_len, const unsigned int* __restrict__ dData, long long dData_len, long long dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__shared__ unsigned char sh4[4096];
 #line 222 "cudasamples.go"
@@ -1913,7 +1934,7 @@ extern "C" __global__ void Histogram64_fast(unsigned int* dPartial, long long dP
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -2012,7 +2033,6 @@ extern "C" __global__ void Histogram64_aliased(unsigned int* dPartial, long long
 
 #line 221 "cudasamples.go"
 extern "C" __global__ void Histogram64_aliased_fast(unsigned int* dPartial, long long dPartial_len, const unsigned int* dData, long long dData_len, long long dataCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__shared__ unsigned char sh4[4096];
 #line 222 "cudasamples.go"
@@ -2035,7 +2055,7 @@ extern "C" __global__ void Histogram64_aliased_fast(unsigned int* dPartial, long
 #line 231 "cudasamples.go"
 	for (long long pos = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); pos < dataCount; pos = (long long)((unsigned long long)pos + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	__syncthreads();
@@ -2930,6 +2950,17 @@ __kernel void BlackScholes(__global float* call, long call_len, __global float* 
 }
 
 #line 90 "cudasamples.go"
+__kernel void BlackScholes_fast(__global float* call, long call_len, __global float* put, long put_len, __global const float* restrict s, long s_len, __global const float* restrict x, long x_len, __global const float* restrict tt, long tt_len, float r, float v, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long opt = (long)get_global_id(0); opt < n; opt = (long)((ulong)opt + (ulong)(long)get_global_size(0))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
+	}
+}
+
+#line 90 "cudasamples.go"
 __kernel void BlackScholes_aliased(__global float* call, long call_len, __global float* put, long put_len, __global const float* s, long s_len, __global const float* x, long x_len, __global const float* tt, long tt_len, float r, float v, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2954,6 +2985,17 @@ __kernel void BlackScholes_aliased(__global float* call, long call_len, __global
 		if (!dc_b6) {
 			*dc_p7 = dc_t3;
 		}
+	}
+}
+
+#line 90 "cudasamples.go"
+__kernel void BlackScholes_aliased_fast(__global float* call, long call_len, __global float* put, long put_len, __global const float* s, long s_len, __global const float* x, long x_len, __global const float* tt, long tt_len, float r, float v, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 91 "cudasamples.go"
+	for (long opt = (long)get_global_id(0); opt < n; opt = (long)((ulong)opt + (ulong)(long)get_global_size(0))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
 	}
 }
 
@@ -3714,7 +3756,6 @@ __kernel void Histogram64(__global uint* dPartial, long dPartial_len, __global c
 
 #line 221 "cudasamples.go"
 __kernel void Histogram64_fast(__global uint* dPartial, long dPartial_len, __global const uint* restrict dData, long dData_len, long dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__local uchar sh4[4096];
 #line 222 "cudasamples.go"
@@ -3737,7 +3778,7 @@ __kernel void Histogram64_fast(__global uint* dPartial, long dPartial_len, __glo
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -3836,7 +3877,6 @@ __kernel void Histogram64_aliased(__global uint* dPartial, long dPartial_len, __
 
 #line 221 "cudasamples.go"
 __kernel void Histogram64_aliased_fast(__global uint* dPartial, long dPartial_len, __global const uint* dData, long dData_len, long dataCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	__local uchar sh4[4096];
 #line 222 "cudasamples.go"
@@ -3859,7 +3899,7 @@ __kernel void Histogram64_aliased_fast(__global uint* dPartial, long dPartial_le
 #line 231 "cudasamples.go"
 	for (long pos = (long)get_global_id(0); pos < dataCount; pos = (long)((ulong)pos + (ulong)(long)get_global_size(0))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1)]), &dc_b1), tid, dc_fault, dc_tag);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag);
 	}
 #line 234 "cudasamples.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -4588,6 +4628,17 @@ kernel void BlackScholes(device float* call [[buffer(0)]], constant long& call_l
 	}
 }
 
+#line 90 "cudasamples.go"
+kernel void BlackScholes_fast(device float* call [[buffer(0)]], constant long& call_len [[buffer(1)]], device float* put [[buffer(2)]], constant long& put_len [[buffer(3)]], device const float* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device const float* x [[buffer(6)]], constant long& x_len [[buffer(7)]], device const float* tt [[buffer(8)]], constant long& tt_len [[buffer(9)]], constant float& r [[buffer(10)]], constant float& v [[buffer(11)]], constant long& n [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 91 "cudasamples.go"
+	for (long opt = (long)dc_gid.x; opt < n; opt = (long)((ulong)opt + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
+	}
+}
+
 #line 103 "cudasamples.go"
 kernel void Reduce6(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant uint& n [[buffer(4)]], constant bool& nIsPow2 [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -5007,7 +5058,6 @@ kernel void Histogram64(device uint* dPartial [[buffer(0)]], constant long& dPar
 
 #line 221 "cudasamples.go"
 kernel void Histogram64_fast(device uint* dPartial [[buffer(0)]], constant long& dPartial_len [[buffer(1)]], device const uint* dData [[buffer(2)]], constant long& dData_len [[buffer(3)]], constant long& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	threadgroup uchar sh4[4096];
 #line 222 "cudasamples.go"
@@ -5030,7 +5080,7 @@ kernel void Histogram64_fast(device uint* dPartial [[buffer(0)]], constant long&
 #line 231 "cudasamples.go"
 	for (long pos = (long)dc_gid.x; pos < dataCount; pos = (long)((ulong)pos + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 234 "cudasamples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -5219,8 +5269,16 @@ var dcKernelBitonicShared = &runtime.Kernel{
 var dcKernelBlackScholes = &runtime.Kernel{
 	Aliased: "BlackScholes_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "BlackScholes",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 7}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "BlackScholes",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "call",
@@ -5335,6 +5393,8 @@ var dcKernelHistogram64 = &runtime.Kernel{
 		{{Code: runtime.LaunchConst, Arg: 4095}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchConst, Arg: 64}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 4095}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchConst, Arg: 64}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 4095}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 15}, {Code: runtime.LaunchConst, Arg: 64}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 4}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 4095}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 64}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 64}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
@@ -5998,6 +6058,117 @@ func dc_cpu_BlackScholes(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, call
 	}
 }
 
+// dc_cpu_BlackScholes_fast_tl1 runs a thread loop of dc_cpu_BlackScholes_fast.
+//
+//go:noinline
+func dc_cpu_BlackScholes_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_opt []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_opt := dc_pt_opt[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_opt := dc_pv_opt[dc_lx]
+						dc_lv_opt = dc_x
+						dc_pv_opt[dc_lx] = dc_lv_opt
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlackScholes_fast_tl2 runs a loop of the group code of dc_cpu_BlackScholes_fast.
+//
+//go:noinline
+func dc_cpu_BlackScholes_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := call[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv2 := put[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv3 := s[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv4 := x[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv5 := tt[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								opt := dc_b + dc_lx
+								_ = opt
+								{
+									dc_rv1[dc_lx], dc_rv2[dc_lx] = dc_bs(dc_rv3[dc_lx], dc_rv4[dc_lx], dc_rv5[dc_lx], r, v)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlackScholes_fast_tl3 runs a loop of the group code of dc_cpu_BlackScholes_fast.
+//
+//go:noinline
+func dc_cpu_BlackScholes_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_opt []int, n int, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_opt := dc_pt_opt[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_opt := dc_pv_opt[dc_lx]
+								if dc_lv_opt < n {
+									dc_any = true
+									{
+										call[dc_lv_opt], put[dc_lv_opt] = dc_bs(s[dc_lv_opt], x[dc_lv_opt], tt[dc_lv_opt], r, v)
+									}
+									dc_lv_opt += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_opt[dc_lx] = dc_lv_opt
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BlackScholes_fast runs groups [dc_g0, dc_g1) of kernel BlackScholes, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_BlackScholes_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, call []float32, put []float32, s []float32, x []float32, tt []float32, r float32, v float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_opt := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_BlackScholes_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_opt, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_BlackScholes_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, call, put, s, x, tt, r, v, dc_f)
+		} else {
+			dc_cpu_BlackScholes_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_opt, n, call, put, s, x, tt, r, v, dc_f)
+		}
+	}
+}
+
 // dc_run_BlackScholes runs a launch of kernel BlackScholes on the CPU.
 func dc_run_BlackScholes(dc_c *runtime.Call) error {
 	return cpu.RunCall(dc_c, dc_chunk_BlackScholes)
@@ -6015,7 +6186,11 @@ func dc_chunk_BlackScholes(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a7 := cpu.ScalarArg[int](dc_c, 7)
 	dc_f := cpu.NewFaults(dc_c)
 	dc_m := dc_scratch_BlackScholes.Get()
-	dc_cpu_BlackScholes(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	if dc_c.Fast {
+		dc_cpu_BlackScholes_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	} else {
+		dc_cpu_BlackScholes(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	}
 	dc_scratch_BlackScholes.Put(dc_m)
 }
 
@@ -7152,7 +7327,7 @@ func dc_cpu_Histogram64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 							tid_2 := dc_lx
 							pos := dc_b + dc_lx
 							{
-								dc_addWord(sHist_2, (*cpu.Index(dc_f, 65, dData, int(pos), dc_x, dc_y, dc_z)), tid_2, dc_f, dc_x, dc_y, dc_z)
+								dc_addWord(sHist_2, dData[pos], tid_2, dc_f, dc_x, dc_y, dc_z)
 							}
 						}
 					}
@@ -7189,7 +7364,7 @@ func dc_cpu_Histogram64_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_g
 								if dc_lv_pos < dataCount {
 									dc_any = true
 									{
-										dc_addWord(sHist_3, (*cpu.Index(dc_f, 65, dData, int(dc_lv_pos), dc_x, dc_y, dc_z)), tid_3, dc_f, dc_x, dc_y, dc_z)
+										dc_addWord(sHist_3, dData[dc_lv_pos], tid_3, dc_f, dc_x, dc_y, dc_z)
 									}
 									dc_lv_pos += (dc_ng.X * dc_gs.X)
 								}

@@ -475,6 +475,17 @@ kernel void BlackScholes(device float* call [[buffer(0)]], constant long& call_l
 	}
 }
 
+#line 90 "cudasamples.go"
+kernel void BlackScholes_fast(device float* call [[buffer(0)]], constant long& call_len [[buffer(1)]], device float* put [[buffer(2)]], constant long& put_len [[buffer(3)]], device const float* s [[buffer(4)]], constant long& s_len [[buffer(5)]], device const float* x [[buffer(6)]], constant long& x_len [[buffer(7)]], device const float* tt [[buffer(8)]], constant long& tt_len [[buffer(9)]], constant float& r [[buffer(10)]], constant float& v [[buffer(11)]], constant long& n [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 91 "cudasamples.go"
+	for (long opt = (long)dc_gid.x; opt < n; opt = (long)((ulong)opt + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 92 "cudasamples.go"
+		dc_ret_bs dc_t1 = bs(s[opt], x[opt], tt[opt], r, v);
+		call[opt] = dc_t1.r0;
+		put[opt] = dc_t1.r1;
+	}
+}
+
 #line 103 "cudasamples.go"
 kernel void Reduce6(device const float* gIdata [[buffer(0)]], constant long& gIdata_len [[buffer(1)]], device float* gOdata [[buffer(2)]], constant long& gOdata_len [[buffer(3)]], constant uint& n [[buffer(4)]], constant bool& nIsPow2 [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -894,7 +905,6 @@ kernel void Histogram64(device uint* dPartial [[buffer(0)]], constant long& dPar
 
 #line 221 "cudasamples.go"
 kernel void Histogram64_fast(device uint* dPartial [[buffer(0)]], constant long& dPartial_len [[buffer(1)]], device const uint* dData [[buffer(2)]], constant long& dData_len [[buffer(3)]], constant long& dataCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 222 "cudasamples.go"
 	threadgroup uchar sh4[4096];
 #line 222 "cudasamples.go"
@@ -917,7 +927,7 @@ kernel void Histogram64_fast(device uint* dPartial [[buffer(0)]], constant long&
 #line 231 "cudasamples.go"
 	for (long pos = (long)dc_gid.x; pos < dataCount; pos = (long)((ulong)pos + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 232 "cudasamples.go"
-		addWord(sHist, dc_sel_u32((dc_b1 = 0, dData[dc_ix(pos, dData_len, dc_fault, dc_tag, 65, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, dData[pos], tid, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 234 "cudasamples.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);

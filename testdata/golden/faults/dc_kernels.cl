@@ -1157,7 +1157,6 @@ __kernel void StrideSum(__global const float* restrict x, long x_len, __global f
 
 #line 108 "faults.go"
 __kernel void StrideSum_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__local float sh1[64];
 #line 109 "faults.go"
@@ -1173,7 +1172,7 @@ __kernel void StrideSum_fast(__global const float* restrict x, long x_len, __glo
 #line 114 "faults.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[(long)get_global_id(0)] = s;
@@ -1220,7 +1219,6 @@ __kernel void StrideSum_aliased(__global const float* x, long x_len, __global fl
 
 #line 108 "faults.go"
 __kernel void StrideSum_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__local float sh1[64];
 #line 109 "faults.go"
@@ -1236,7 +1234,7 @@ __kernel void StrideSum_aliased_fast(__global const float* x, long x_len, __glob
 #line 114 "faults.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[(long)get_global_id(0)] = s;

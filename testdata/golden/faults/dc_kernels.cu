@@ -1161,7 +1161,6 @@ extern "C" __global__ void StrideSum(const float* __restrict__ x, long long x_le
 
 #line 108 "faults.go"
 extern "C" __global__ void StrideSum_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__shared__ float sh1[64];
 #line 109 "faults.go"
@@ -1177,7 +1176,7 @@ extern "C" __global__ void StrideSum_fast(const float* __restrict__ x, long long
 #line 114 "faults.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;
@@ -1224,7 +1223,6 @@ extern "C" __global__ void StrideSum_aliased(const float* x, long long x_len, fl
 
 #line 108 "faults.go"
 extern "C" __global__ void StrideSum_aliased_fast(const float* x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__shared__ float sh1[64];
 #line 109 "faults.go"
@@ -1240,7 +1238,7 @@ extern "C" __global__ void StrideSum_aliased_fast(const float* x, long long x_le
 #line 114 "faults.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;

@@ -1442,7 +1442,6 @@ extern "C" __global__ void StrideSum(const float* __restrict__ x, long long x_le
 
 #line 108 "faults.go"
 extern "C" __global__ void StrideSum_fast(const float* __restrict__ x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__shared__ float sh1[64];
 #line 109 "faults.go"
@@ -1458,7 +1457,7 @@ extern "C" __global__ void StrideSum_fast(const float* __restrict__ x, long long
 #line 114 "faults.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;
@@ -1505,7 +1504,6 @@ extern "C" __global__ void StrideSum_aliased(const float* x, long long x_len, fl
 
 #line 108 "faults.go"
 extern "C" __global__ void StrideSum_aliased_fast(const float* x, long long x_len, float* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__shared__ float sh1[64];
 #line 109 "faults.go"
@@ -1521,7 +1519,7 @@ extern "C" __global__ void StrideSum_aliased_fast(const float* x, long long x_le
 #line 114 "faults.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)] = s;
@@ -2781,7 +2779,6 @@ __kernel void StrideSum(__global const float* restrict x, long x_len, __global f
 
 #line 108 "faults.go"
 __kernel void StrideSum_fast(__global const float* restrict x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__local float sh1[64];
 #line 109 "faults.go"
@@ -2797,7 +2794,7 @@ __kernel void StrideSum_fast(__global const float* restrict x, long x_len, __glo
 #line 114 "faults.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[(long)get_global_id(0)] = s;
@@ -2844,7 +2841,6 @@ __kernel void StrideSum_aliased(__global const float* x, long x_len, __global fl
 
 #line 108 "faults.go"
 __kernel void StrideSum_aliased_fast(__global const float* x, long x_len, __global float* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	__local float sh1[64];
 #line 109 "faults.go"
@@ -2860,7 +2856,7 @@ __kernel void StrideSum_aliased_fast(__global const float* x, long x_len, __glob
 #line 114 "faults.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[(long)get_global_id(0)] = s;
@@ -3758,7 +3754,6 @@ kernel void StrideSum(device const float* x [[buffer(0)]], constant long& x_len 
 
 #line 108 "faults.go"
 kernel void StrideSum_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	threadgroup float sh1[64];
 #line 109 "faults.go"
@@ -3774,7 +3769,7 @@ kernel void StrideSum_fast(device const float* x [[buffer(0)]], constant long& x
 #line 114 "faults.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[(long)dc_gid.x] = s;
@@ -4417,12 +4412,13 @@ var dcKernelSharedIndex = &runtime.Kernel{
 
 // dcKernelStrideSum describes kernel StrideSum; source hash 4251395cd377ed5e189e998314017fd5.
 var dcKernelStrideSum = &runtime.Kernel{
-	Aliased:     "StrideSum_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "StrideSum_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
@@ -6731,21 +6727,21 @@ func dc_cpu_StrideSum_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							dc_rv1 := x[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv2 := dc_sh1[0:dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_s := dc_pv_s[dc_lx]
 								sh_2 := dc_sh1
+								_ = sh_2
 								l_2 := dc_lx
+								_ = l_2
 								i := dc_b + dc_lx
+								_ = i
 								{
-									dc_lv_s += (*cpu.Index(dc_f, 39, x, int(i), dc_x, dc_y, dc_z)) * sh_2[l_2]
+									dc_lv_s += dc_rv1[dc_lx] * dc_rv2[dc_lx]
 								}
 								dc_pv_s[dc_lx] = dc_lv_s
 							}
@@ -6772,16 +6768,11 @@ func dc_cpu_StrideSum_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_s := dc_pv_s[dc_lx]
 								sh_3 := dc_sh1
@@ -6789,7 +6780,7 @@ func dc_cpu_StrideSum_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_s += (*cpu.Index(dc_f, 39, x, int(dc_lv_i), dc_x, dc_y, dc_z)) * sh_3[l_3]
+										dc_lv_s += x[dc_lv_i] * sh_3[l_3]
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}

@@ -795,7 +795,6 @@ kernel void StrideSum(device const float* x [[buffer(0)]], constant long& x_len 
 
 #line 108 "faults.go"
 kernel void StrideSum_fast(device const float* x [[buffer(0)]], constant long& x_len [[buffer(1)]], device float* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 109 "faults.go"
 	threadgroup float sh1[64];
 #line 109 "faults.go"
@@ -811,7 +810,7 @@ kernel void StrideSum_fast(device const float* x [[buffer(0)]], constant long& x
 #line 114 "faults.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 115 "faults.go"
-		s = s + dc_sel_f32((dc_b1 = 0, x[dc_ix(i, x_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * sh[l];
+		s = s + x[i] * sh[l];
 	}
 #line 117 "faults.go"
 	out[(long)dc_gid.x] = s;

@@ -72,7 +72,6 @@ __kernel void Hist(__global const int* restrict in, long in_len, __global int* h
 __kernel void Hist_fast(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__local int sh0[64];
 #line 21 "gridstride.go"
@@ -86,7 +85,7 @@ __kernel void Hist_fast(__global const int* restrict in, long in_len, __global i
 #line 25 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -134,7 +133,6 @@ __kernel void Hist_aliased(__global const int* in, long in_len, __global int* hi
 __kernel void Hist_aliased_fast(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__local int sh0[64];
 #line 21 "gridstride.go"
@@ -148,7 +146,7 @@ __kernel void Hist_aliased_fast(__global const int* in, long in_len, __global in
 #line 25 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -212,7 +210,6 @@ __kernel void Sums(__global const int* restrict in, long in_len, __global int* o
 
 #line 37 "gridstride.go"
 __kernel void Sums_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__local int sh1[64];
 #line 38 "gridstride.go"
@@ -228,7 +225,7 @@ __kernel void Sums_fast(__global const int* restrict in, long in_len, __global i
 #line 43 "gridstride.go"
 	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
 #line 44 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+		sum = (int)((uint)sum + (uint)in[i] * (uint)w);
 #line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
@@ -306,7 +303,6 @@ __kernel void Sums_aliased(__global const int* in, long in_len, __global int* ou
 
 #line 37 "gridstride.go"
 __kernel void Sums_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__local int sh1[64];
 #line 38 "gridstride.go"
@@ -322,7 +318,7 @@ __kernel void Sums_aliased_fast(__global const int* in, long in_len, __global in
 #line 43 "gridstride.go"
 	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
 #line 44 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+		sum = (int)((uint)sum + (uint)in[i] * (uint)w);
 #line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
@@ -415,9 +411,6 @@ __kernel void Strides(__global const int* restrict in, long in_len, __global int
 
 #line 65 "gridstride.go"
 __kernel void Strides_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global int (*dc_p3);
 #line 66 "gridstride.go"
 	__local int sh2[64];
 #line 66 "gridstride.go"
@@ -451,15 +444,10 @@ __kernel void Strides_fast(__global const int* restrict in, long in_len, __globa
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
+			b = (int)((uint)b + (uint)(in[j] ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((uint)(int)(long)get_global_id(0) + 1u);
 	}
 #line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -545,9 +533,6 @@ __kernel void Strides_aliased(__global const int* in, long in_len, __global int*
 
 #line 65 "gridstride.go"
 __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global int (*dc_p3);
 #line 66 "gridstride.go"
 	__local int sh2[64];
 #line 66 "gridstride.go"
@@ -581,15 +566,10 @@ __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
+			b = (int)((uint)b + (uint)(in[j] ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((uint)(int)(long)get_global_id(0) + 1u);
 	}
 #line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -664,9 +644,6 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 
 #line 97 "gridstride.go"
 __kernel void Tail_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__local int sh3[64];
 #line 98 "gridstride.go"
@@ -687,12 +664,7 @@ __kernel void Tail_fast(__global const int* restrict in, long in_len, __global i
 #line 106 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((uint)in[i] + (uint)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -765,9 +737,6 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 
 #line 97 "gridstride.go"
 __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__local int sh3[64];
 #line 98 "gridstride.go"
@@ -788,12 +757,7 @@ __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global in
 #line 106 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((uint)in[i] + (uint)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -860,8 +824,6 @@ __kernel void Kept(__global const int* restrict in, long in_len, __global int* o
 #line 120 "gridstride.go"
 __kernel void Kept_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__local int sh4[64];
 #line 121 "gridstride.go"
@@ -877,17 +839,17 @@ __kernel void Kept_fast(__global const int* restrict in, long in_len, __global i
 #line 126 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
 #line 133 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (uint)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -954,8 +916,6 @@ __kernel void Kept_aliased(__global const int* in, long in_len, __global int* ou
 #line 120 "gridstride.go"
 __kernel void Kept_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__local int sh4[64];
 #line 121 "gridstride.go"
@@ -971,17 +931,17 @@ __kernel void Kept_aliased_fast(__global const int* in, long in_len, __global in
 #line 126 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
 #line 133 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (uint)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -1029,6 +989,15 @@ __kernel void Scale(__global const int* restrict in, long in_len, __global int* 
 }
 
 #line 160 "gridstride.go"
+__kernel void Scale_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((uint)in[i] * 3u + (uint)(int)(long)get_local_id(0));
+	}
+}
+
+#line 160 "gridstride.go"
 __kernel void Scale_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1042,6 +1011,15 @@ __kernel void Scale_aliased(__global const int* in, long in_len, __global int* o
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 160 "gridstride.go"
+__kernel void Scale_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((uint)in[i] * 3u + (uint)(int)(long)get_local_id(0));
 	}
 }
 
@@ -1087,8 +1065,6 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 
 #line 172 "gridstride.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long g = (long)get_global_id(0);
 #line 174 "gridstride.go"
@@ -1103,12 +1079,12 @@ __kernel void Carry_fast(__global const int* restrict in, long in_len, __global 
 #line 178 "gridstride.go"
 	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((uint)c + 1u);
 	}
@@ -1160,8 +1136,6 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* s
 
 #line 172 "gridstride.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long g = (long)get_global_id(0);
 #line 174 "gridstride.go"
@@ -1176,12 +1150,12 @@ __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global i
 #line 178 "gridstride.go"
 	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((uint)c + 1u);
 	}
@@ -1213,6 +1187,26 @@ __kernel void Sparse(__global const int* restrict in, long in_len, __global int*
 }
 
 #line 193 "gridstride.go"
+__kernel void Sparse_fast(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
 __kernel void Sparse_aliased(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1228,6 +1222,26 @@ __kernel void Sparse_aliased(__global const int* in, long in_len, __global int* 
 			if ((v & 1) != 0) {
 #line 197 "gridstride.go"
 				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+__kernel void Sparse_aliased_fast(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 			}
 		}
 	}
@@ -1264,6 +1278,28 @@ __kernel void Offset(__global const int* restrict in, long in_len, __global int*
 }
 
 #line 207 "gridstride.go"
+__kernel void Offset_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long)((ulong)i - 1UL)];
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
 __kernel void Offset_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -1279,6 +1315,28 @@ __kernel void Offset_aliased(__global const int* in, long in_len, __global int* 
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+__kernel void Offset_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long)((ulong)i - 1UL)];
 #line 211 "gridstride.go"
 		v = (int)((uint)v + 1u);
 	}

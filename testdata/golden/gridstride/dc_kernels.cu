@@ -76,7 +76,6 @@ extern "C" __global__ void Hist(const int* __restrict__ in, long long in_len, in
 extern "C" __global__ void Hist_fast(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__shared__ int sh0[64];
 #line 21 "gridstride.go"
@@ -90,7 +89,7 @@ extern "C" __global__ void Hist_fast(const int* __restrict__ in, long long in_le
 #line 25 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	__syncthreads();
@@ -138,7 +137,6 @@ extern "C" __global__ void Hist_aliased(const int* in, long long in_len, int* hi
 extern "C" __global__ void Hist_aliased_fast(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__shared__ int sh0[64];
 #line 21 "gridstride.go"
@@ -152,7 +150,7 @@ extern "C" __global__ void Hist_aliased_fast(const int* in, long long in_len, in
 #line 25 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	__syncthreads();
@@ -216,7 +214,6 @@ extern "C" __global__ void Sums(const int* __restrict__ in, long long in_len, in
 
 #line 37 "gridstride.go"
 extern "C" __global__ void Sums_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__shared__ int sh1[64];
 #line 38 "gridstride.go"
@@ -232,7 +229,7 @@ extern "C" __global__ void Sums_fast(const int* __restrict__ in, long long in_le
 #line 43 "gridstride.go"
 	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
 #line 44 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+		sum = (int)((unsigned int)sum + (unsigned int)in[i] * (unsigned int)w);
 #line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
@@ -310,7 +307,6 @@ extern "C" __global__ void Sums_aliased(const int* in, long long in_len, int* ou
 
 #line 37 "gridstride.go"
 extern "C" __global__ void Sums_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__shared__ int sh1[64];
 #line 38 "gridstride.go"
@@ -326,7 +322,7 @@ extern "C" __global__ void Sums_aliased_fast(const int* in, long long in_len, in
 #line 43 "gridstride.go"
 	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
 #line 44 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+		sum = (int)((unsigned int)sum + (unsigned int)in[i] * (unsigned int)w);
 #line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
@@ -419,9 +415,6 @@ extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len,
 
 #line 65 "gridstride.go"
 extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int (*dc_p3);
 #line 66 "gridstride.go"
 	__shared__ int sh2[64];
 #line 66 "gridstride.go"
@@ -455,15 +448,10 @@ extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
+			b = (int)((unsigned int)b + (unsigned int)(in[j] ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
 	}
 #line 86 "gridstride.go"
 	__syncthreads();
@@ -549,9 +537,6 @@ extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int*
 
 #line 65 "gridstride.go"
 extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int (*dc_p3);
 #line 66 "gridstride.go"
 	__shared__ int sh2[64];
 #line 66 "gridstride.go"
@@ -585,15 +570,10 @@ extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len,
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
+			b = (int)((unsigned int)b + (unsigned int)(in[j] ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
 	}
 #line 86 "gridstride.go"
 	__syncthreads();
@@ -668,9 +648,6 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 
 #line 97 "gridstride.go"
 extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__shared__ int sh3[64];
 #line 98 "gridstride.go"
@@ -691,12 +668,7 @@ extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_le
 #line 106 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((unsigned int)in[i] + (unsigned int)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -769,9 +741,6 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 
 #line 97 "gridstride.go"
 extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__shared__ int sh3[64];
 #line 98 "gridstride.go"
@@ -792,12 +761,7 @@ extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, in
 #line 106 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((unsigned int)in[i] + (unsigned int)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -864,8 +828,6 @@ extern "C" __global__ void Kept(const int* __restrict__ in, long long in_len, in
 #line 120 "gridstride.go"
 extern "C" __global__ void Kept_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__shared__ int sh4[64];
 #line 121 "gridstride.go"
@@ -881,17 +843,17 @@ extern "C" __global__ void Kept_fast(const int* __restrict__ in, long long in_le
 #line 126 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
 #line 133 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (unsigned int)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -958,8 +920,6 @@ extern "C" __global__ void Kept_aliased(const int* in, long long in_len, int* ou
 #line 120 "gridstride.go"
 extern "C" __global__ void Kept_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__shared__ int sh4[64];
 #line 121 "gridstride.go"
@@ -975,17 +935,17 @@ extern "C" __global__ void Kept_aliased_fast(const int* in, long long in_len, in
 #line 126 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
 #line 133 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (unsigned int)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -1033,6 +993,15 @@ extern "C" __global__ void Scale(const int* __restrict__ in, long long in_len, i
 }
 
 #line 160 "gridstride.go"
+extern "C" __global__ void Scale_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((unsigned int)in[i] * 3u + (unsigned int)(int)(long long)threadIdx.x);
+	}
+}
+
+#line 160 "gridstride.go"
 extern "C" __global__ void Scale_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1046,6 +1015,15 @@ extern "C" __global__ void Scale_aliased(const int* in, long long in_len, int* o
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 160 "gridstride.go"
+extern "C" __global__ void Scale_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((unsigned int)in[i] * 3u + (unsigned int)(int)(long long)threadIdx.x);
 	}
 }
 
@@ -1091,8 +1069,6 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 
 #line 172 "gridstride.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 174 "gridstride.go"
@@ -1107,12 +1083,12 @@ extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_l
 #line 178 "gridstride.go"
 	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((unsigned int)c + 1u);
 	}
@@ -1164,8 +1140,6 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* s
 
 #line 172 "gridstride.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 174 "gridstride.go"
@@ -1180,12 +1154,12 @@ extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, i
 #line 178 "gridstride.go"
 	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((unsigned int)c + 1u);
 	}
@@ -1217,6 +1191,26 @@ extern "C" __global__ void Sparse(const int* __restrict__ in, long long in_len, 
 }
 
 #line 193 "gridstride.go"
+extern "C" __global__ void Sparse_fast(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
 extern "C" __global__ void Sparse_aliased(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1232,6 +1226,26 @@ extern "C" __global__ void Sparse_aliased(const int* in, long long in_len, int* 
 			if ((v & 1) != 0) {
 #line 197 "gridstride.go"
 				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+extern "C" __global__ void Sparse_aliased_fast(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 			}
 		}
 	}
@@ -1268,6 +1282,28 @@ extern "C" __global__ void Offset(const int* __restrict__ in, long long in_len, 
 }
 
 #line 207 "gridstride.go"
+extern "C" __global__ void Offset_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long long)((unsigned long long)i - 1ULL)];
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
 extern "C" __global__ void Offset_aliased(const int* in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1283,6 +1319,28 @@ extern "C" __global__ void Offset_aliased(const int* in, long long in_len, int* 
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+extern "C" __global__ void Offset_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long long)((unsigned long long)i - 1ULL)];
 #line 211 "gridstride.go"
 		v = (int)((unsigned int)v + 1u);
 	}

@@ -284,7 +284,6 @@ extern "C" __global__ void Hist(const int* __restrict__ in, long long in_len, in
 extern "C" __global__ void Hist_fast(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__shared__ int sh0[64];
 #line 21 "gridstride.go"
@@ -298,7 +297,7 @@ extern "C" __global__ void Hist_fast(const int* __restrict__ in, long long in_le
 #line 25 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	__syncthreads();
@@ -346,7 +345,6 @@ extern "C" __global__ void Hist_aliased(const int* in, long long in_len, int* hi
 extern "C" __global__ void Hist_aliased_fast(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__shared__ int sh0[64];
 #line 21 "gridstride.go"
@@ -360,7 +358,7 @@ extern "C" __global__ void Hist_aliased_fast(const int* in, long long in_len, in
 #line 25 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	__syncthreads();
@@ -424,7 +422,6 @@ extern "C" __global__ void Sums(const int* __restrict__ in, long long in_len, in
 
 #line 37 "gridstride.go"
 extern "C" __global__ void Sums_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__shared__ int sh1[64];
 #line 38 "gridstride.go"
@@ -440,7 +437,7 @@ extern "C" __global__ void Sums_fast(const int* __restrict__ in, long long in_le
 #line 43 "gridstride.go"
 	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
 #line 44 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+		sum = (int)((unsigned int)sum + (unsigned int)in[i] * (unsigned int)w);
 #line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
@@ -518,7 +515,6 @@ extern "C" __global__ void Sums_aliased(const int* in, long long in_len, int* ou
 
 #line 37 "gridstride.go"
 extern "C" __global__ void Sums_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__shared__ int sh1[64];
 #line 38 "gridstride.go"
@@ -534,7 +530,7 @@ extern "C" __global__ void Sums_aliased_fast(const int* in, long long in_len, in
 #line 43 "gridstride.go"
 	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 2ULL); i < n; i = (long long)((unsigned long long)i + ((unsigned long long)((long long)gridDim.x * (long long)blockDim.x) + 3ULL))) {
 #line 44 "gridstride.go"
-		sum = (int)((unsigned int)sum + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (unsigned int)w);
+		sum = (int)((unsigned int)sum + (unsigned int)in[i] * (unsigned int)w);
 #line 45 "gridstride.go"
 		count = (long long)((unsigned long long)count + 1ULL);
 	}
@@ -627,9 +623,6 @@ extern "C" __global__ void Strides(const int* __restrict__ in, long long in_len,
 
 #line 65 "gridstride.go"
 extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int (*dc_p3);
 #line 66 "gridstride.go"
 	__shared__ int sh2[64];
 #line 66 "gridstride.go"
@@ -663,15 +656,10 @@ extern "C" __global__ void Strides_fast(const int* __restrict__ in, long long in
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
+			b = (int)((unsigned int)b + (unsigned int)(in[j] ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
 	}
 #line 86 "gridstride.go"
 	__syncthreads();
@@ -757,9 +745,6 @@ extern "C" __global__ void Strides_aliased(const int* in, long long in_len, int*
 
 #line 65 "gridstride.go"
 extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* seen, long long seen_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int (*dc_p3);
 #line 66 "gridstride.go"
 	__shared__ int sh2[64];
 #line 66 "gridstride.go"
@@ -793,15 +778,10 @@ extern "C" __global__ void Strides_aliased_fast(const int* in, long long in_len,
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((unsigned int)b + (unsigned int)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
+			b = (int)((unsigned int)b + (unsigned int)(in[j] ^ sh[(long long)((unsigned long long)l + (unsigned long long)k) % 64LL]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((unsigned int)(int)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + 1u);
 	}
 #line 86 "gridstride.go"
 	__syncthreads();
@@ -876,9 +856,6 @@ extern "C" __global__ void Tail(const int* __restrict__ in, long long in_len, in
 
 #line 97 "gridstride.go"
 extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__shared__ int sh3[64];
 #line 98 "gridstride.go"
@@ -899,12 +876,7 @@ extern "C" __global__ void Tail_fast(const int* __restrict__ in, long long in_le
 #line 106 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((unsigned int)in[i] + (unsigned int)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -977,9 +949,6 @@ extern "C" __global__ void Tail_aliased(const int* in, long long in_len, int* ou
 
 #line 97 "gridstride.go"
 extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long skip, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__shared__ int sh3[64];
 #line 98 "gridstride.go"
@@ -1000,12 +969,7 @@ extern "C" __global__ void Tail_aliased_fast(const int* in, long long in_len, in
 #line 106 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (unsigned int)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((unsigned int)in[i] + (unsigned int)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -1072,8 +1036,6 @@ extern "C" __global__ void Kept(const int* __restrict__ in, long long in_len, in
 #line 120 "gridstride.go"
 extern "C" __global__ void Kept_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__shared__ int sh4[64];
 #line 121 "gridstride.go"
@@ -1089,17 +1051,17 @@ extern "C" __global__ void Kept_fast(const int* __restrict__ in, long long in_le
 #line 126 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
 #line 133 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (unsigned int)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -1166,8 +1128,6 @@ extern "C" __global__ void Kept_aliased(const int* in, long long in_len, int* ou
 #line 120 "gridstride.go"
 extern "C" __global__ void Kept_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long step, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__shared__ int sh4[64];
 #line 121 "gridstride.go"
@@ -1183,17 +1143,17 @@ extern "C" __global__ void Kept_aliased_fast(const int* in, long long in_len, in
 #line 126 "gridstride.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long long i_1 = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i_1 < n; i_1 = (long long)((unsigned long long)i_1 + (unsigned long long)step)) {
 #line 133 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (unsigned int)sh[l]);
+		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (unsigned int)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -1241,6 +1201,15 @@ extern "C" __global__ void Scale(const int* __restrict__ in, long long in_len, i
 }
 
 #line 160 "gridstride.go"
+extern "C" __global__ void Scale_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((unsigned int)in[i] * 3u + (unsigned int)(int)(long long)threadIdx.x);
+	}
+}
+
+#line 160 "gridstride.go"
 extern "C" __global__ void Scale_aliased(const int* in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1254,6 +1223,15 @@ extern "C" __global__ void Scale_aliased(const int* in, long long in_len, int* o
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 160 "gridstride.go"
+extern "C" __global__ void Scale_aliased_fast(const int* in, long long in_len, int* out, long long out_len, long long n, long long base, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) + (unsigned long long)base); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((unsigned int)in[i] * 3u + (unsigned int)(int)(long long)threadIdx.x);
 	}
 }
 
@@ -1299,8 +1277,6 @@ extern "C" __global__ void Carry(const int* __restrict__ in, long long in_len, i
 
 #line 172 "gridstride.go"
 extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 174 "gridstride.go"
@@ -1315,12 +1291,12 @@ extern "C" __global__ void Carry_fast(const int* __restrict__ in, long long in_l
 #line 178 "gridstride.go"
 	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((unsigned int)c + 1u);
 	}
@@ -1372,8 +1348,6 @@ extern "C" __global__ void Carry_aliased(const int* in, long long in_len, int* s
 
 #line 172 "gridstride.go"
 extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, int* sums, long long sums_len, int* counts, long long counts_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 174 "gridstride.go"
@@ -1388,12 +1362,12 @@ extern "C" __global__ void Carry_aliased_fast(const int* in, long long in_len, i
 #line 178 "gridstride.go"
 	for (long long i = g; i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((unsigned int)s + (unsigned int)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((unsigned int)s + (unsigned int)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((unsigned int)c + 1u);
 	}
@@ -1425,6 +1399,26 @@ extern "C" __global__ void Sparse(const int* __restrict__ in, long long in_len, 
 }
 
 #line 193 "gridstride.go"
+extern "C" __global__ void Sparse_fast(const int* __restrict__ in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
 extern "C" __global__ void Sparse_aliased(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -1440,6 +1434,26 @@ extern "C" __global__ void Sparse_aliased(const int* in, long long in_len, int* 
 			if ((v & 1) != 0) {
 #line 197 "gridstride.go"
 				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomicAdd(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+extern "C" __global__ void Sparse_aliased_fast(const int* in, long long in_len, int* hist, long long hist_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int (*dc_p2);
+#line 194 "gridstride.go"
+	long long stride = ((long long)gridDim.x * (long long)blockDim.x);
+#line 195 "gridstride.go"
+	for (long long i = (long long)((unsigned long long)(long long)blockIdx.x * (unsigned long long)(long long)blockDim.x + (unsigned long long)(long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomicAdd(dc_p2, 1));
 			}
 		}
 	}
@@ -1476,6 +1490,28 @@ extern "C" __global__ void Offset(const int* __restrict__ in, long long in_len, 
 }
 
 #line 207 "gridstride.go"
+extern "C" __global__ void Offset_fast(const int* __restrict__ in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long long)((unsigned long long)i - 1ULL)];
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
 extern "C" __global__ void Offset_aliased(const int* in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int (*dc_p2);
@@ -1491,6 +1527,28 @@ extern "C" __global__ void Offset_aliased(const int* in, long long in_len, int* 
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+#line 211 "gridstride.go"
+		v = (int)((unsigned int)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long long g = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+extern "C" __global__ void Offset_aliased_fast(const int* in, long long in_len, int* out, long long out_len, int* visits, long long visits_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long long i = (long long)(1ULL + (unsigned long long)((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x)); i <= (long long)((unsigned long long)n - 1ULL); i = (long long)((unsigned long long)i + 3ULL * (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long long)((unsigned long long)i - 1ULL)];
 #line 211 "gridstride.go"
 		v = (int)((unsigned int)v + 1u);
 	}
@@ -1590,7 +1648,6 @@ __kernel void Hist(__global const int* restrict in, long in_len, __global int* h
 __kernel void Hist_fast(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__local int sh0[64];
 #line 21 "gridstride.go"
@@ -1604,7 +1661,7 @@ __kernel void Hist_fast(__global const int* restrict in, long in_len, __global i
 #line 25 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1652,7 +1709,6 @@ __kernel void Hist_aliased(__global const int* in, long in_len, __global int* hi
 __kernel void Hist_aliased_fast(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__local int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	__local int sh0[64];
 #line 21 "gridstride.go"
@@ -1666,7 +1722,7 @@ __kernel void Hist_aliased_fast(__global const int* in, long in_len, __global in
 #line 25 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1730,7 +1786,6 @@ __kernel void Sums(__global const int* restrict in, long in_len, __global int* o
 
 #line 37 "gridstride.go"
 __kernel void Sums_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__local int sh1[64];
 #line 38 "gridstride.go"
@@ -1746,7 +1801,7 @@ __kernel void Sums_fast(__global const int* restrict in, long in_len, __global i
 #line 43 "gridstride.go"
 	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
 #line 44 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+		sum = (int)((uint)sum + (uint)in[i] * (uint)w);
 #line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
@@ -1824,7 +1879,6 @@ __kernel void Sums_aliased(__global const int* in, long in_len, __global int* ou
 
 #line 37 "gridstride.go"
 __kernel void Sums_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	__local int sh1[64];
 #line 38 "gridstride.go"
@@ -1840,7 +1894,7 @@ __kernel void Sums_aliased_fast(__global const int* in, long in_len, __global in
 #line 43 "gridstride.go"
 	for (long i = (long)((ulong)(long)get_global_id(0) + 2UL); i < n; i = (long)((ulong)i + ((ulong)(long)get_global_size(0) + 3UL))) {
 #line 44 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1)]), &dc_b1) * (uint)w);
+		sum = (int)((uint)sum + (uint)in[i] * (uint)w);
 #line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
@@ -1933,9 +1987,6 @@ __kernel void Strides(__global const int* restrict in, long in_len, __global int
 
 #line 65 "gridstride.go"
 __kernel void Strides_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global int (*dc_p3);
 #line 66 "gridstride.go"
 	__local int sh2[64];
 #line 66 "gridstride.go"
@@ -1969,15 +2020,10 @@ __kernel void Strides_fast(__global const int* restrict in, long in_len, __globa
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
+			b = (int)((uint)b + (uint)(in[j] ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((uint)(int)(long)get_global_id(0) + 1u);
 	}
 #line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -2063,9 +2109,6 @@ __kernel void Strides_aliased(__global const int* in, long in_len, __global int*
 
 #line 65 "gridstride.go"
 __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* seen, long seen_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	__global int (*dc_p3);
 #line 66 "gridstride.go"
 	__local int sh2[64];
 #line 66 "gridstride.go"
@@ -2099,15 +2142,10 @@ __kernel void Strides_aliased_fast(__global const int* in, long in_len, __global
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
+			b = (int)((uint)b + (uint)(in[j] ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2)];
-		int dc_t1 = (int)((uint)(int)(long)get_global_id(0) + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((uint)(int)(long)get_global_id(0) + 1u);
 	}
 #line 86 "gridstride.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -2182,9 +2220,6 @@ __kernel void Tail(__global const int* restrict in, long in_len, __global int* o
 
 #line 97 "gridstride.go"
 __kernel void Tail_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__local int sh3[64];
 #line 98 "gridstride.go"
@@ -2205,12 +2240,7 @@ __kernel void Tail_fast(__global const int* restrict in, long in_len, __global i
 #line 106 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((uint)in[i] + (uint)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -2283,9 +2313,6 @@ __kernel void Tail_aliased(__global const int* in, long in_len, __global int* ou
 
 #line 97 "gridstride.go"
 __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long skip, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	__global int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	__local int sh3[64];
 #line 98 "gridstride.go"
@@ -2306,12 +2333,7 @@ __kernel void Tail_aliased_fast(__global const int* in, long in_len, __global in
 #line 106 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3)]), &dc_b3) + (uint)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((uint)in[i] + (uint)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -2378,8 +2400,6 @@ __kernel void Kept(__global const int* restrict in, long in_len, __global int* o
 #line 120 "gridstride.go"
 __kernel void Kept_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__local int sh4[64];
 #line 121 "gridstride.go"
@@ -2395,17 +2415,17 @@ __kernel void Kept_fast(__global const int* restrict in, long in_len, __global i
 #line 126 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
 #line 133 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (uint)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -2472,8 +2492,6 @@ __kernel void Kept_aliased(__global const int* in, long in_len, __global int* ou
 #line 120 "gridstride.go"
 __kernel void Kept_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long step_, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	__local int sh4[64];
 #line 121 "gridstride.go"
@@ -2489,17 +2507,17 @@ __kernel void Kept_aliased_fast(__global const int* in, long in_len, __global in
 #line 126 "gridstride.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long i_1 = (long)get_global_id(0); i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
 #line 133 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) * (uint)sh[l]);
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1)]), &dc_b1) * (uint)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -2547,6 +2565,15 @@ __kernel void Scale(__global const int* restrict in, long in_len, __global int* 
 }
 
 #line 160 "gridstride.go"
+__kernel void Scale_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((uint)in[i] * 3u + (uint)(int)(long)get_local_id(0));
+	}
+}
+
+#line 160 "gridstride.go"
 __kernel void Scale_aliased(__global const int* in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -2560,6 +2587,15 @@ __kernel void Scale_aliased(__global const int* in, long in_len, __global int* o
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 160 "gridstride.go"
+__kernel void Scale_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, long n, long base, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_global_id(0) + (ulong)base); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((uint)in[i] * 3u + (uint)(int)(long)get_local_id(0));
 	}
 }
 
@@ -2605,8 +2641,6 @@ __kernel void Carry(__global const int* restrict in, long in_len, __global int* 
 
 #line 172 "gridstride.go"
 __kernel void Carry_fast(__global const int* restrict in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long g = (long)get_global_id(0);
 #line 174 "gridstride.go"
@@ -2621,12 +2655,12 @@ __kernel void Carry_fast(__global const int* restrict in, long in_len, __global 
 #line 178 "gridstride.go"
 	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((uint)c + 1u);
 	}
@@ -2678,8 +2712,6 @@ __kernel void Carry_aliased(__global const int* in, long in_len, __global int* s
 
 #line 172 "gridstride.go"
 __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global int* sums, long sums_len, __global int* counts, long counts_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long g = (long)get_global_id(0);
 #line 174 "gridstride.go"
@@ -2694,12 +2726,12 @@ __kernel void Carry_aliased_fast(__global const int* in, long in_len, __global i
 #line 178 "gridstride.go"
 	for (long i = g; i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((uint)c + 1u);
 	}
@@ -2731,6 +2763,26 @@ __kernel void Sparse(__global const int* restrict in, long in_len, __global int*
 }
 
 #line 193 "gridstride.go"
+__kernel void Sparse_fast(__global const int* restrict in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
 __kernel void Sparse_aliased(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	int dc_b2 = 0;
@@ -2746,6 +2798,26 @@ __kernel void Sparse_aliased(__global const int* in, long in_len, __global int* 
 			if ((v & 1) != 0) {
 #line 197 "gridstride.go"
 				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2)]), dc_b2 ? (int)0 : atomic_add(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+__kernel void Sparse_aliased_fast(__global const int* in, long in_len, __global int* hist, long hist_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global int (*dc_p2);
+#line 194 "gridstride.go"
+	long stride = (long)get_global_size(0);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)get_group_id(0) * (ulong)(long)get_local_size(0) + (ulong)(long)get_local_id(0)); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1)]), dc_b1 ? (int)0 : atomic_add(dc_p2, 1));
 			}
 		}
 	}
@@ -2782,6 +2854,28 @@ __kernel void Offset(__global const int* restrict in, long in_len, __global int*
 }
 
 #line 207 "gridstride.go"
+__kernel void Offset_fast(__global const int* restrict in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long)((ulong)i - 1UL)];
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
 __kernel void Offset_aliased(__global const int* in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global int (*dc_p2);
@@ -2797,6 +2891,28 @@ __kernel void Offset_aliased(__global const int* in, long in_len, __global int* 
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)get_global_id(0);
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+__kernel void Offset_aliased_fast(__global const int* in, long in_len, __global int* out, long out_len, __global int* visits, long visits_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)get_global_id(0)); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)(long)get_global_size(0))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long)((ulong)i - 1UL)];
 #line 211 "gridstride.go"
 		v = (int)((uint)v + 1u);
 	}
@@ -2917,7 +3033,6 @@ kernel void Hist(device const int* in [[buffer(0)]], constant long& in_len [[buf
 kernel void Hist_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	threadgroup int sh0[64];
 #line 21 "gridstride.go"
@@ -2931,7 +3046,7 @@ kernel void Hist_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 25 "gridstride.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -2995,7 +3110,6 @@ kernel void Sums(device const int* in [[buffer(0)]], constant long& in_len [[buf
 
 #line 37 "gridstride.go"
 kernel void Sums_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	threadgroup int sh1[64];
 #line 38 "gridstride.go"
@@ -3011,7 +3125,7 @@ kernel void Sums_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 43 "gridstride.go"
 	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
 #line 44 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+		sum = (int)((uint)sum + (uint)in[i] * (uint)w);
 #line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
@@ -3104,9 +3218,6 @@ kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[
 
 #line 65 "gridstride.go"
 kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* seen [[buffer(4)]], constant long& seen_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	device int (*dc_p3);
 #line 66 "gridstride.go"
 	threadgroup int sh2[64];
 #line 66 "gridstride.go"
@@ -3140,15 +3251,10 @@ kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_l
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
+			b = (int)((uint)b + (uint)(in[j] ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)(int)(long)dc_gid.x + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((uint)(int)(long)dc_gid.x + 1u);
 	}
 #line 86 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -3223,9 +3329,6 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 
 #line 97 "gridstride.go"
 kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& skip [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	device int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	threadgroup int sh3[64];
 #line 98 "gridstride.go"
@@ -3246,12 +3349,7 @@ kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 106 "gridstride.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((uint)in[i] + (uint)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -3318,8 +3416,6 @@ kernel void Kept(device const int* in [[buffer(0)]], constant long& in_len [[buf
 #line 120 "gridstride.go"
 kernel void Kept_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& step_ [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	threadgroup int sh4[64];
 #line 121 "gridstride.go"
@@ -3335,17 +3431,17 @@ kernel void Kept_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 126 "gridstride.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long i_1 = (long)dc_gid.x; i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
 #line 133 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (uint)sh[l]);
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -3392,6 +3488,15 @@ kernel void Scale(device const int* in [[buffer(0)]], constant long& in_len [[bu
 	}
 }
 
+#line 160 "gridstride.go"
+kernel void Scale_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& base [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((uint)in[i] * 3u + (uint)(int)(long)dc_lid.x);
+	}
+}
+
 #line 172 "gridstride.go"
 kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -3434,8 +3539,6 @@ kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[bu
 
 #line 172 "gridstride.go"
 kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long g = (long)dc_gid.x;
 #line 174 "gridstride.go"
@@ -3450,12 +3553,12 @@ kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len
 #line 178 "gridstride.go"
 	for (long i = g; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((uint)c + 1u);
 	}
@@ -3481,6 +3584,26 @@ kernel void Sparse(device const int* in [[buffer(0)]], constant long& in_len [[b
 			if ((v & 1) != 0) {
 #line 197 "gridstride.go"
 				((dc_b2 = 0, dc_p3 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b2 ? (int)0 : dc_atomic_add_i32_device(dc_p3, 1));
+			}
+		}
+	}
+}
+
+#line 193 "gridstride.go"
+kernel void Sparse_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+#line 194 "gridstride.go"
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
 			}
 		}
 	}
@@ -3516,6 +3639,28 @@ kernel void Offset(device const int* in [[buffer(0)]], constant long& in_len [[b
 	}
 }
 
+#line 207 "gridstride.go"
+kernel void Offset_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* visits [[buffer(4)]], constant long& visits_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)dc_gid.x); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long)((ulong)i - 1UL)];
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)dc_gid.x;
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
 #line 221 "gridstride.go"
 kernel void WrapFree(device int* count [[buffer(0)]], constant long& count_len [[buffer(1)]], constant long& base [[buffer(2)]], constant long& n [[buffer(3)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 222 "gridstride.go"
@@ -3534,6 +3679,8 @@ var dcKernelHist = &runtime.Kernel{
 	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
@@ -3557,11 +3704,12 @@ var dcKernelHist = &runtime.Kernel{
 
 // dcKernelSums describes kernel Sums; source hash 9461f1a17a0e540d46e682a22fcdc8a9.
 var dcKernelSums = &runtime.Kernel{
-	Aliased:     "Sums_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "Sums_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
@@ -3586,14 +3734,18 @@ var dcKernelSums = &runtime.Kernel{
 
 // dcKernelStrides describes kernel Strides; source hash a83476ecdb2313c8e38fdb551159fc94.
 var dcKernelStrides = &runtime.Kernel{
-	Aliased:     "Strides_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "Strides_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchGeometry, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 7}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 3}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchDiv, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
 	Name:   "Strides",
@@ -3621,12 +3773,14 @@ var dcKernelStrides = &runtime.Kernel{
 
 // dcKernelTail describes kernel Tail; source hash 7d0672cdfee396d81879831915a75bb1.
 var dcKernelTail = &runtime.Kernel{
-	Aliased:     "Tail_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "Tail_aliased",
+	Barrier: true,
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
@@ -3660,6 +3814,8 @@ var dcKernelKept = &runtime.Kernel{
 	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchConst, Arg: 63}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
 	Name:   "Kept",
@@ -3710,8 +3866,14 @@ var dcKernelWrap = &runtime.Kernel{
 var dcKernelScale = &runtime.Kernel{
 	Aliased: "Scale_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Scale",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 3}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Scale",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -3734,10 +3896,11 @@ var dcKernelScale = &runtime.Kernel{
 
 // dcKernelCarry describes kernel Carry; source hash 0c3bca98cabeda5ecfab47d2039e709c.
 var dcKernelCarry = &runtime.Kernel{
-	Aliased:     "Carry_aliased",
-	Checked:     true,
-	FastChecked: true,
+	Aliased: "Carry_aliased",
+	Checked: true,
 	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
@@ -3765,10 +3928,16 @@ var dcKernelCarry = &runtime.Kernel{
 
 // dcKernelSparse describes kernel Sparse; source hash 7c76d4bff87b6bc8553336e758891a6b.
 var dcKernelSparse = &runtime.Kernel{
-	Aliased: "Sparse_aliased",
-	Checked: true,
-	Module:  dcModule,
-	Name:    "Sparse",
+	Aliased:     "Sparse_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchGeometry, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Sparse",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -3789,8 +3958,14 @@ var dcKernelSparse = &runtime.Kernel{
 var dcKernelOffset = &runtime.Kernel{
 	Aliased: "Offset_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "Offset",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchGeometry, Arg: 6}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 3}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Offset",
 	Params: []runtime.Param{{
 		Kind: runtime.BufferParam,
 		Name: "in",
@@ -4207,7 +4382,7 @@ func dc_cpu_Hist_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 							sh_2 := dc_sh0
 							i := dc_b + dc_lx
 							{
-								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int((*cpu.Index(dc_f, 1, in, int(i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+								cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_2[:], int(in[i]&63), dc_x, dc_y, dc_z)), 1)
 							}
 						}
 					}
@@ -4246,7 +4421,7 @@ func dc_cpu_Hist_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_3[:], int((*cpu.Index(dc_f, 1, in, int(dc_lv_i), dc_x, dc_y, dc_z))&63), dc_x, dc_y, dc_z)), 1)
+										cpu.GroupAdd(&(*cpu.Index(dc_f, 2, sh_3[:], int(in[dc_lv_i]&63), dc_x, dc_y, dc_z)), 1)
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -4616,23 +4791,20 @@ func dc_cpu_Sums_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_xhi]
 							dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_xhi]
+							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_sum := dc_pv_sum[dc_lx]
 								dc_lv_count := dc_pv_count[dc_lx]
 								l_2 := dc_lx
 								w_2 := int32(l_2%5) + 1
 								i := dc_b + dc_lx
+								_ = i
 								{
-									dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(i), dc_x, dc_y, dc_z)) * w_2
+									dc_lv_sum += dc_rv1[dc_lx] * w_2
 									dc_lv_count++
 								}
 								dc_pv_sum[dc_lx] = dc_lv_sum
@@ -4661,17 +4833,12 @@ func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_sum := dc_pt_sum[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_count := dc_pt_count[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_sum := dc_pv_sum[dc_lx]
 								dc_lv_count := dc_pv_count[dc_lx]
@@ -4680,7 +4847,7 @@ func dc_cpu_Sums_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_sum += (*cpu.Index(dc_f, 5, in, int(dc_lv_i), dc_x, dc_y, dc_z)) * w_3
+										dc_lv_sum += in[dc_lv_i] * w_3
 										dc_lv_count++
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X) + 3
@@ -5323,14 +5490,11 @@ func dc_cpu_Strides_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
 								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_b := dc_pv_b[dc_lx]
 								sh_2 := dc_sh2
 								l_3 := dc_lx
@@ -5340,9 +5504,9 @@ func dc_cpu_Strides_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 										if k == 2 {
 											break
 										}
-										dc_lv_b += (*cpu.Index(dc_f, 10, in, int(j), dc_x, dc_y, dc_z)) ^ sh_2[(l_3+k)%64]
+										dc_lv_b += in[j] ^ sh_2[(l_3+k)%64]
 									}
-									(*cpu.Index(dc_f, 11, seen, int(j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
+									seen[j] = int32(dc_x) + 1
 								}
 								dc_pv_b[dc_lx] = dc_lv_b
 							}
@@ -5370,15 +5534,12 @@ func dc_cpu_Strides_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
 						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_j := dc_pt_j[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_b := dc_pt_b[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
 								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_j := dc_pv_j[dc_lx]
 								dc_lv_b := dc_pv_b[dc_lx]
 								sh_3 := dc_sh2
@@ -5391,9 +5552,9 @@ func dc_cpu_Strides_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 											if k_2 == 2 {
 												break
 											}
-											dc_lv_b += (*cpu.Index(dc_f, 10, in, int(dc_lv_j), dc_x, dc_y, dc_z)) ^ sh_3[(l_4+k_2)%64]
+											dc_lv_b += in[dc_lv_j] ^ sh_3[(l_4+k_2)%64]
 										}
-										(*cpu.Index(dc_f, 11, seen, int(dc_lv_j), dc_x, dc_y, dc_z)) = int32(dc_x) + 1
+										seen[dc_lv_j] = int32(dc_x) + 1
 									}
 									dc_lv_j += stride_2
 								}
@@ -5830,17 +5991,12 @@ func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_xhi]
 							dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_xhi]
 						dc_L3:
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
 								dc_lv_x := dc_pv_x[dc_lx]
 								if dc_lv_dc_done {
@@ -5848,7 +6004,7 @@ func dc_cpu_Tail_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 								}
 								i := dc_b + dc_lx
 								{
-									(*cpu.Index(dc_f, 13, out, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(i), dc_x, dc_y, dc_z)) + dc_lv_x
+									out[i] = in[i] + dc_lv_x
 								}
 							}
 						}
@@ -5874,17 +6030,12 @@ func dc_cpu_Tail_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_x := dc_pt_x[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_x := dc_pv_x[dc_lx]
@@ -5895,7 +6046,7 @@ func dc_cpu_Tail_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 									if dc_lv_i < n {
 										dc_any = true
 										{
-											(*cpu.Index(dc_f, 13, out, int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, in, int(dc_lv_i), dc_x, dc_y, dc_z)) + dc_lv_x
+											out[dc_lv_i] = in[dc_lv_i] + dc_lv_x
 										}
 										dc_lv_i += (dc_ng.X * dc_gs.X)
 									}
@@ -6329,23 +6480,19 @@ func dc_cpu_Kept_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
+							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_s := dc_pv_s[dc_lx]
 								{
 									i := dc_b + dc_lx
 									{
-										if (*cpu.Index(dc_f, 18, in, int(i), dc_x, dc_y, dc_z)) < 0 {
+										if dc_rv1[dc_lx] < 0 {
 											goto dc_next1
 										}
-										dc_lv_s += (*cpu.Index(dc_f, 19, in, int(i), dc_x, dc_y, dc_z))
+										dc_lv_s += in[i]
 									}
 								}
 							dc_next1:
@@ -6374,16 +6521,11 @@ func dc_cpu_Kept_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_s := dc_pv_s[dc_lx]
 								{
@@ -6392,10 +6534,10 @@ func dc_cpu_Kept_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 										i_2 := dc_lv_i
 										dc_lv_i += (dc_ng.X * dc_gs.X)
 										{
-											if (*cpu.Index(dc_f, 18, in, int(i_2), dc_x, dc_y, dc_z)) < 0 {
+											if in[i_2] < 0 {
 												goto dc_next2
 											}
-											dc_lv_s += (*cpu.Index(dc_f, 19, in, int(i_2), dc_x, dc_y, dc_z))
+											dc_lv_s += in[i_2]
 										}
 									}
 								}
@@ -6772,6 +6914,114 @@ func dc_cpu_Scale(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32,
 	}
 }
 
+// dc_cpu_Scale_fast_tl1 runs a thread loop of dc_cpu_Scale_fast.
+//
+//go:noinline
+func dc_cpu_Scale_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, base int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x + base
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scale_fast_tl2 runs a loop of the group code of dc_cpu_Scale_fast.
+//
+//go:noinline
+func dc_cpu_Scale_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, base int, n int, out []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx*dc_gs.X + base; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := out[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv2 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								i := dc_b + dc_lx
+								_ = i
+								{
+									dc_rv1[dc_lx] = dc_rv2[dc_lx]*3 + int32(dc_lx)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scale_fast_tl3 runs a loop of the group code of dc_cpu_Scale_fast.
+//
+//go:noinline
+func dc_cpu_Scale_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, out []int32, in []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										out[dc_lv_i] = in[dc_lv_i]*3 + int32(dc_lx)
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Scale_fast runs groups [dc_g0, dc_g1) of kernel Scale, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Scale_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, n int, base int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_Scale_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, base, dc_f)
+		if dc_gx*dc_gs.X+base >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Scale_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, base, n, out, in, dc_f)
+		} else {
+			dc_cpu_Scale_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, out, in, dc_f)
+		}
+	}
+}
+
 // dc_run_Scale runs a launch of kernel Scale on the CPU.
 func dc_run_Scale(dc_c *runtime.Call) error {
 	return cpu.RunCall(dc_c, dc_chunk_Scale)
@@ -6785,7 +7035,11 @@ func dc_chunk_Scale(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
 	dc_f := cpu.NewFaults(dc_c)
 	dc_m := dc_scratch_Scale.Get()
-	dc_cpu_Scale(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	if dc_c.Fast {
+		dc_cpu_Scale_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Scale(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
 	dc_scratch_Scale.Put(dc_m)
 }
 
@@ -7061,17 +7315,12 @@ func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_xhi]
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_xhi]
 							dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
 								dc_lv_s := dc_pv_s[dc_lx]
 								dc_lv_c := dc_pv_c[dc_lx]
@@ -7081,10 +7330,10 @@ func dc_cpu_Carry_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 									}
 									i := dc_b + dc_lx
 									{
-										if (*cpu.Index(dc_f, 24, in, int(i), dc_x, dc_y, dc_z)) < 0 {
+										if in[i] < 0 {
 											goto dc_next2
 										}
-										dc_lv_s += (*cpu.Index(dc_f, 25, in, int(i), dc_x, dc_y, dc_z))
+										dc_lv_s += in[i]
 										dc_lv_c++
 									}
 								}
@@ -7111,9 +7360,6 @@ func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_dc_done := dc_pt_dc_done[dc_t0+0 : dc_t0+dc_gs.X]
@@ -7121,8 +7367,6 @@ func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 							dc_pv_s := dc_pt_s[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_c := dc_pt_c[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_dc_done := dc_pv_dc_done[dc_lx]
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_s := dc_pv_s[dc_lx]
@@ -7136,10 +7380,10 @@ func dc_cpu_Carry_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 										i_2 := dc_lv_i
 										dc_lv_i += (dc_ng.X * dc_gs.X)
 										{
-											if (*cpu.Index(dc_f, 24, in, int(i_2), dc_x, dc_y, dc_z)) < 0 {
+											if in[i_2] < 0 {
 												goto dc_next3
 											}
-											dc_lv_s += (*cpu.Index(dc_f, 25, in, int(i_2), dc_x, dc_y, dc_z))
+											dc_lv_s += in[i_2]
 											dc_lv_c++
 										}
 									}
@@ -7411,6 +7655,130 @@ func dc_cpu_Sparse(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 	}
 }
 
+// dc_cpu_Sparse_fast_tl1 runs a thread loop of dc_cpu_Sparse_fast.
+//
+//go:noinline
+func dc_cpu_Sparse_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_lv_i := dc_pv_i[dc_lx]
+						stride := (dc_ng.X * dc_gs.X)
+						_ = stride
+						dc_lv_i = dc_gx*dc_gs.X + dc_lx
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sparse_fast_tl2 runs a loop of the group code of dc_cpu_Sparse_fast.
+//
+//go:noinline
+func dc_cpu_Sparse_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx*dc_gs.X + 0; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+							dc_x := dc_x0 + dc_lx
+							_, _, _ = dc_x, dc_y, dc_z
+							i := dc_b + dc_lx
+							{
+								{
+									v := in[i]
+									if v&1 != 0 {
+										dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v&63), dc_x, dc_y, dc_z)), 1)
+									}
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sparse_fast_tl3 runs a loop of the group code of dc_cpu_Sparse_fast.
+//
+//go:noinline
+func dc_cpu_Sparse_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, in []int32, hist []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_x0 := dc_gx * dc_gs.X
+						dc_y := dc_gy*dc_gs.Y + dc_ly
+						dc_z := dc_gz*dc_gs.Z + dc_lz
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_x := dc_x0 + dc_lx
+								_, _, _ = dc_x, dc_y, dc_z
+								dc_lv_i := dc_pv_i[dc_lx]
+								stride_2 := (dc_ng.X * dc_gs.X)
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										{
+											v_2 := in[dc_lv_i]
+											if v_2&1 != 0 {
+												dc.AtomicAdd(&(*cpu.Index(dc_f, 28, hist, int(v_2&63), dc_x, dc_y, dc_z)), 1)
+											}
+										}
+									}
+									dc_lv_i += stride_2
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Sparse_fast runs groups [dc_g0, dc_g1) of kernel Sparse, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Sparse_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, hist []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_Sparse_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f)
+		if dc_gx*dc_gs.X+0 >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_Sparse_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, in, hist, dc_f)
+		} else {
+			dc_cpu_Sparse_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, in, hist, dc_f)
+		}
+	}
+}
+
 // dc_run_Sparse runs a launch of kernel Sparse on the CPU.
 func dc_run_Sparse(dc_c *runtime.Call) error {
 	return cpu.RunCall(dc_c, dc_chunk_Sparse)
@@ -7423,7 +7791,11 @@ func dc_chunk_Sparse(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
 	dc_f := cpu.NewFaults(dc_c)
 	dc_m := dc_scratch_Sparse.Get()
-	dc_cpu_Sparse(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	if dc_c.Fast {
+		dc_cpu_Sparse_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Sparse(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_f)
+	}
 	dc_scratch_Sparse.Put(dc_m)
 }
 
@@ -7598,6 +7970,167 @@ func dc_cpu_Offset(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32
 	}
 }
 
+// dc_cpu_Offset_fast_tl1 runs a thread loop of dc_cpu_Offset_fast.
+//
+//go:noinline
+func dc_cpu_Offset_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_v []int32, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_v = 0
+						dc_lv_i = 1 + dc_x
+						dc_pv_v[dc_lx] = dc_lv_v
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset_fast_tl2 runs a loop of the group code of dc_cpu_Offset_fast.
+//
+//go:noinline
+func dc_cpu_Offset_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, out []int32, in []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := 1 + dc_gx*dc_gs.X; dc_b <= n-1; dc_b += 3 * (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-1-dc_b+1, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						if 0 < dc_xhi {
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							dc_rv1 := out[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv2 := in[(dc_b+0-1)+0 : (dc_b+0-1)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								dc_lv_v := dc_pv_v[dc_lx]
+								i := dc_b + dc_lx
+								_ = i
+								{
+									dc_rv1[dc_lx] = dc_rv2[dc_lx]
+									dc_lv_v++
+								}
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset_fast_tl3 runs a loop of the group code of dc_cpu_Offset_fast.
+//
+//go:noinline
+func dc_cpu_Offset_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, out []int32, in []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								dc_lv_v := dc_pv_v[dc_lx]
+								if dc_lv_i <= n-1 {
+									dc_any = true
+									{
+										out[dc_lv_i] = in[dc_lv_i-1]
+										dc_lv_v++
+									}
+									dc_lv_i += 3 * (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+								dc_pv_v[dc_lx] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset_fast_tl4 runs a thread loop of dc_cpu_Offset_fast.
+//
+//go:noinline
+func dc_cpu_Offset_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, visits []int32, dc_pt_v []int32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				dc_clo, dc_chi := 0, max(0, dc_gs.X)
+				if cpu.NoWrap(dc_gx*dc_gs.X, dc_chi) {
+					dc_c0, dc_c1 := dc_clo, dc_chi
+					dc_c1 = min(dc_c1, cpu.Below(dc_gx*dc_gs.X, len(visits), dc_clo, dc_chi))
+					dc_c1 = max(dc_c0, dc_c1)
+					if dc_c0 < dc_c1 {
+						copy(visits[(dc_gx*dc_gs.X)+dc_c0:(dc_gx*dc_gs.X)+dc_c1], dc_pt_v[dc_t0+dc_c0:dc_t0+dc_c1])
+					}
+					continue
+				}
+				{
+					dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_v := dc_pv_v[dc_lx]
+						{
+							g := dc_x
+							if g < len(visits) {
+								visits[g] = dc_lv_v
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Offset_fast runs groups [dc_g0, dc_g1) of kernel Offset, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_Offset_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, in []int32, out []int32, visits []int32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_v := cpu.PerThread[int32](dc_m, 0, dc_nt)
+		dc_pt_i := cpu.PerThread[int](dc_m, 1, dc_nt)
+		dc_cpu_Offset_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_v, dc_pt_i, dc_f)
+		if 1+dc_gx*dc_gs.X >= 0 && n-1+3*(dc_ng.X*dc_gs.X) > n-1 {
+			dc_cpu_Offset_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, out, in, dc_pt_v, dc_f)
+		} else {
+			dc_cpu_Offset_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, out, in, dc_pt_v, dc_f)
+		}
+		dc_cpu_Offset_fast_tl4(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, visits, dc_pt_v, dc_f)
+	}
+}
+
 // dc_run_Offset runs a launch of kernel Offset on the CPU.
 func dc_run_Offset(dc_c *runtime.Call) error {
 	return cpu.RunCall(dc_c, dc_chunk_Offset)
@@ -7611,7 +8144,11 @@ func dc_chunk_Offset(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
 	dc_f := cpu.NewFaults(dc_c)
 	dc_m := dc_scratch_Offset.Get()
-	dc_cpu_Offset(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	if dc_c.Fast {
+		dc_cpu_Offset_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Offset(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
 	dc_scratch_Offset.Put(dc_m)
 }
 

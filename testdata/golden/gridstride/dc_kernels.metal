@@ -93,7 +93,6 @@ kernel void Hist(device const int* in [[buffer(0)]], constant long& in_len [[buf
 kernel void Hist_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	threadgroup int (*dc_p2);
-	int dc_b3 = 0;
 #line 21 "gridstride.go"
 	threadgroup int sh0[64];
 #line 21 "gridstride.go"
@@ -107,7 +106,7 @@ kernel void Hist_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 25 "gridstride.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 26 "gridstride.go"
-		((dc_b1 = 0, dc_p2 = &sh[dc_ix(dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 1, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) & 63, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
+		((dc_b1 = 0, dc_p2 = &sh[dc_ix(in[i] & 63, 64, dc_fault, dc_tag, 2, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_threadgroup(dc_p2, 1));
 	}
 #line 28 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -171,7 +170,6 @@ kernel void Sums(device const int* in [[buffer(0)]], constant long& in_len [[buf
 
 #line 37 "gridstride.go"
 kernel void Sums_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
 #line 38 "gridstride.go"
 	threadgroup int sh1[64];
 #line 38 "gridstride.go"
@@ -187,7 +185,7 @@ kernel void Sums_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 43 "gridstride.go"
 	for (long i = (long)((ulong)(long)dc_gid.x + 2UL); i < n; i = (long)((ulong)i + ((ulong)((long)dc_gsz.x * (long)dc_ngr.x) + 3UL))) {
 #line 44 "gridstride.go"
-		sum = (int)((uint)sum + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 5, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)w);
+		sum = (int)((uint)sum + (uint)in[i] * (uint)w);
 #line 45 "gridstride.go"
 		count = (long)((ulong)count + 1UL);
 	}
@@ -280,9 +278,6 @@ kernel void Strides(device const int* in [[buffer(0)]], constant long& in_len [[
 
 #line 65 "gridstride.go"
 kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* seen [[buffer(4)]], constant long& seen_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	device int (*dc_p3);
 #line 66 "gridstride.go"
 	threadgroup int sh2[64];
 #line 66 "gridstride.go"
@@ -316,15 +311,10 @@ kernel void Strides_fast(device const int* in [[buffer(0)]], constant long& in_l
 				break;
 			}
 #line 82 "gridstride.go"
-			b = (int)((uint)b + (uint)(dc_sel_i32((dc_b1 = 0, in[dc_ix(j, in_len, dc_fault, dc_tag, 10, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
+			b = (int)((uint)b + (uint)(in[j] ^ sh[(long)((ulong)l + (ulong)k) % 64L]));
 		}
 #line 84 "gridstride.go"
-		dc_b2 = 0;
-		dc_p3 = &seen[dc_ix(j, seen_len, dc_fault, dc_tag, 11, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)(int)(long)dc_gid.x + 1u);
-		if (!dc_b2) {
-			*dc_p3 = dc_t1;
-		}
+		seen[j] = (int)((uint)(int)(long)dc_gid.x + 1u);
 	}
 #line 86 "gridstride.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -399,9 +389,6 @@ kernel void Tail(device const int* in [[buffer(0)]], constant long& in_len [[buf
 
 #line 97 "gridstride.go"
 kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& skip [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	device int (*dc_p2);
-	int dc_b3 = 0;
 #line 98 "gridstride.go"
 	threadgroup int sh3[64];
 #line 98 "gridstride.go"
@@ -422,12 +409,7 @@ kernel void Tail_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 106 "gridstride.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 107 "gridstride.go"
-		dc_b1 = 0;
-		dc_p2 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 13, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		int dc_t1 = (int)((uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 14, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (uint)x);
-		if (!dc_b1) {
-			*dc_p2 = dc_t1;
-		}
+		out[i] = (int)((uint)in[i] + (uint)x);
 	}
 	{
 #line 109 "gridstride.go"
@@ -494,8 +476,6 @@ kernel void Kept(device const int* in [[buffer(0)]], constant long& in_len [[buf
 #line 120 "gridstride.go"
 kernel void Kept_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& step_ [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
 #line 121 "gridstride.go"
 	threadgroup int sh4[64];
 #line 121 "gridstride.go"
@@ -511,17 +491,17 @@ kernel void Kept_fast(device const int* in [[buffer(0)]], constant long& in_len 
 #line 126 "gridstride.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 127 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 18, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 128 "gridstride.go"
 			continue;
 		}
 #line 130 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 19, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 	}
 #line 132 "gridstride.go"
 	for (long i_1 = (long)dc_gid.x; i_1 < n; i_1 = (long)((ulong)i_1 + (ulong)step_)) {
 #line 133 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b3 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * (uint)sh[l]);
+		s = (int)((uint)s + (uint)dc_sel_i32((dc_b1 = 0, in[dc_ix(i_1, in_len, dc_fault, dc_tag, 20, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * (uint)sh[l]);
 	}
 	{
 #line 135 "gridstride.go"
@@ -568,6 +548,15 @@ kernel void Scale(device const int* in [[buffer(0)]], constant long& in_len [[bu
 	}
 }
 
+#line 160 "gridstride.go"
+kernel void Scale_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], constant long& n [[buffer(4)]], constant long& base [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 161 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_gid.x + (ulong)base); i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 162 "gridstride.go"
+		out[i] = (int)((uint)in[i] * 3u + (uint)(int)(long)dc_lid.x);
+	}
+}
+
 #line 172 "gridstride.go"
 kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -610,8 +599,6 @@ kernel void Carry(device const int* in [[buffer(0)]], constant long& in_len [[bu
 
 #line 172 "gridstride.go"
 kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* sums [[buffer(2)]], constant long& sums_len [[buffer(3)]], device int* counts [[buffer(4)]], constant long& counts_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 173 "gridstride.go"
 	long g = (long)dc_gid.x;
 #line 174 "gridstride.go"
@@ -626,12 +613,12 @@ kernel void Carry_fast(device const int* in [[buffer(0)]], constant long& in_len
 #line 178 "gridstride.go"
 	for (long i = g; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 179 "gridstride.go"
-		if (dc_sel_i32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 24, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) < 0) {
+		if (in[i] < 0) {
 #line 180 "gridstride.go"
 			continue;
 		}
 #line 182 "gridstride.go"
-		s = (int)((uint)s + (uint)dc_sel_i32((dc_b2 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 25, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		s = (int)((uint)s + (uint)in[i]);
 #line 183 "gridstride.go"
 		c = (int)((uint)c + 1u);
 	}
@@ -662,6 +649,26 @@ kernel void Sparse(device const int* in [[buffer(0)]], constant long& in_len [[b
 	}
 }
 
+#line 193 "gridstride.go"
+kernel void Sparse_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* hist [[buffer(2)]], constant long& hist_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device int (*dc_p2);
+#line 194 "gridstride.go"
+	long stride = ((long)dc_gsz.x * (long)dc_ngr.x);
+#line 195 "gridstride.go"
+	for (long i = (long)((ulong)(long)dc_grp.x * (ulong)(long)dc_gsz.x + (ulong)(long)dc_lid.x); i < n; i = (long)((ulong)i + (ulong)stride)) {
+		{
+#line 196 "gridstride.go"
+			int v = in[i];
+#line 196 "gridstride.go"
+			if ((v & 1) != 0) {
+#line 197 "gridstride.go"
+				((dc_b1 = 0, dc_p2 = &hist[dc_ix(v & 63, hist_len, dc_fault, dc_tag, 28, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), dc_b1 ? (int)0 : dc_atomic_add_i32_device(dc_p2, 1));
+			}
+		}
+	}
+}
+
 #line 207 "gridstride.go"
 kernel void Offset(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* visits [[buffer(4)]], constant long& visits_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -678,6 +685,28 @@ kernel void Offset(device const int* in [[buffer(0)]], constant long& in_len [[b
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+#line 211 "gridstride.go"
+		v = (int)((uint)v + 1u);
+	}
+	{
+#line 213 "gridstride.go"
+		long g = (long)dc_gid.x;
+#line 213 "gridstride.go"
+		if (g < visits_len) {
+#line 214 "gridstride.go"
+			visits[g] = v;
+		}
+	}
+}
+
+#line 207 "gridstride.go"
+kernel void Offset_fast(device const int* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device int* out [[buffer(2)]], constant long& out_len [[buffer(3)]], device int* visits [[buffer(4)]], constant long& visits_len [[buffer(5)]], constant long& n [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 208 "gridstride.go"
+	int v = 0;
+#line 209 "gridstride.go"
+	for (long i = (long)(1UL + (ulong)(long)dc_gid.x); i <= (long)((ulong)n - 1UL); i = (long)((ulong)i + 3UL * (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 210 "gridstride.go"
+		out[i] = in[(long)((ulong)i - 1UL)];
 #line 211 "gridstride.go"
 		v = (int)((uint)v + 1u);
 	}

@@ -1129,10 +1129,6 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 
 #line 122 "ports.go"
 extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	float (*dc_p4);
 #line 123 "ports.go"
 	__shared__ float sh2[1024];
 #line 123 "ports.go"
@@ -1150,7 +1146,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 #line 129 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -1170,12 +1166,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 #line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec] = accum[0];
 		}
 	}
 }
@@ -1236,10 +1227,6 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 
 #line 122 "ports.go"
 extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	float (*dc_p4);
 #line 123 "ports.go"
 	__shared__ float sh2[1024];
 #line 123 "ports.go"
@@ -1257,7 +1244,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 #line 129 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -1277,12 +1264,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 #line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec] = accum[0];
 		}
 	}
 }
@@ -1808,7 +1790,8 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	float (*dc_p30);
+	int dc_b30 = 0;
+	float (*dc_p31);
 #line 267 "ports.go"
 	__shared__ float sh5[24][40];
 #line 263 "ports.go"
@@ -1970,16 +1953,16 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 327 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 81, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 82, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 84, &dc_b27)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 87, &dc_b28)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 89, &dc_b29)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -2134,7 +2117,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -2174,7 +2157,8 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	float (*dc_p30);
+	int dc_b30 = 0;
+	float (*dc_p31);
 #line 267 "ports.go"
 	__shared__ float sh5[24][40];
 #line 263 "ports.go"
@@ -2336,16 +2320,16 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 327 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 81, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 82, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 84, &dc_b27)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 87, &dc_b28)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 89, &dc_b29)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -2500,7 +2484,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -2543,8 +2527,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	long long ty = (long long)threadIdx.y;
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 91, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2559,7 +2543,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 364 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 367 "ports.go"
@@ -2567,7 +2551,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 95, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2583,7 +2567,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 374 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 377 "ports.go"
@@ -2591,7 +2575,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 98, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -2600,8 +2584,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	__syncthreads();
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 100, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -2641,8 +2625,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	long long ty = (long long)threadIdx.y;
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 91, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2657,7 +2641,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 364 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 367 "ports.go"
@@ -2665,7 +2649,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 95, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -2681,7 +2665,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 374 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 377 "ports.go"
@@ -2689,7 +2673,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 98, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -2698,8 +2682,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	__syncthreads();
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 100, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -2735,11 +2719,11 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 #line 397 "ports.go"
 	if (thid > 0LL) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 101, &dc_b1)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2754,8 +2738,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -2763,8 +2747,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2774,8 +2758,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 	__syncthreads();
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -2812,7 +2796,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -2827,8 +2811,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -2836,8 +2820,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -2846,7 +2830,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 #line 410 "ports.go"
 	__syncthreads();
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b10)]), &dc_b10);
 }
 
 #line 392 "ports.go"
@@ -2879,11 +2863,11 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 #line 397 "ports.go"
 	if (thid > 0LL) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 101, &dc_b1)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -2898,8 +2882,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -2907,8 +2891,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -2918,8 +2902,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 	__syncthreads();
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -2956,7 +2940,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -2971,8 +2955,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -2980,8 +2964,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -2990,7 +2974,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 #line 410 "ports.go"
 	__syncthreads();
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b10)]), &dc_b10);
 }
 
 #line 431 "ports.go"
@@ -3048,23 +3032,23 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 110, &dc_b1)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 111, &dc_b2)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -3085,8 +3069,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -3098,14 +3082,14 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if (thid == 0LL) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 117, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -3128,18 +3112,18 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -3151,8 +3135,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 125, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -3161,8 +3145,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 127, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -3225,14 +3209,14 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -3253,8 +3237,8 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -3265,10 +3249,10 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 460 "ports.go"
 	if (thid == 0LL) {
 #line 461 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b9)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -3291,18 +3275,18 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -3313,12 +3297,12 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -3377,23 +3361,23 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 110, &dc_b1)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 111, &dc_b2)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -3414,8 +3398,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -3427,14 +3411,14 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if (thid == 0LL) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 117, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -3457,18 +3441,18 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -3480,8 +3464,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 125, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -3490,8 +3474,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 127, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -3554,14 +3538,14 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -3582,8 +3566,8 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -3594,10 +3578,10 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 460 "ports.go"
 	if (thid == 0LL) {
 #line 461 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b9)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -3620,18 +3604,18 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -3642,12 +3626,12 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -3780,16 +3764,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == 0LL) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -3798,16 +3782,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 137, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -3818,16 +3802,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == 0LL) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 143, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -3836,16 +3820,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 149, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -3854,15 +3838,15 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	__syncthreads();
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -3874,92 +3858,92 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 #line 536 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 160, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 165, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 168, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 189, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0LL) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 192, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 216, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 221, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 224, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b63)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 229, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -3979,7 +3963,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -3988,7 +3972,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -3996,7 +3980,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -4006,35 +3990,35 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -4122,7 +4106,7 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -4165,23 +4149,23 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 543 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b2)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b3)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b4)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b5)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -4195,33 +4179,33 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 558 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b7)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b8)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b9)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b11)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 574 "ports.go"
@@ -4230,11 +4214,11 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b12)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b13)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -4407,16 +4391,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == 0LL) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -4425,16 +4409,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 137, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -4445,16 +4429,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == 0LL) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 143, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -4463,16 +4447,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 149, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -4481,15 +4465,15 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	__syncthreads();
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -4501,92 +4485,92 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 #line 536 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 160, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 165, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 168, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 189, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0LL) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 192, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 216, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 221, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 224, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b63)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 229, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -4606,7 +4590,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -4615,7 +4599,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -4623,7 +4607,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -4633,35 +4617,35 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -4749,7 +4733,7 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -4792,23 +4776,23 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 543 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b2)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b3)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b4)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b5)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -4822,33 +4806,33 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 558 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b7)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b8)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b9)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b11)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 574 "ports.go"
@@ -4857,11 +4841,11 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b12)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b13)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -4973,8 +4957,8 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -4984,16 +4968,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 248, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -5004,16 +4988,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 254, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -5022,15 +5006,15 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	__syncthreads();
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	__syncthreads();
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -5044,52 +5028,52 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15LL) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 267, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15LL) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b25)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 275, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 278, &dc_b27)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32)]), &dc_b32);
 #line 648 "ports.go"
 	__syncthreads();
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -5286,8 +5270,8 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -5297,16 +5281,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 248, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -5317,16 +5301,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 254, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -5335,15 +5319,15 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	__syncthreads();
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	__syncthreads();
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -5357,52 +5341,52 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15LL) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 267, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15LL) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b25)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 275, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 278, &dc_b27)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32)]), &dc_b32);
 #line 648 "ports.go"
 	__syncthreads();
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -5595,8 +5579,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 669 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 287, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 288, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -5609,8 +5593,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 674 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 289, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 290, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 291, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -5626,8 +5610,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 8LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 681 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 292, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 293, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 294, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -5640,8 +5624,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 686 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 295, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 296, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 297, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -5661,8 +5645,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 695 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b13)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 304, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 305, &dc_b17)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -5677,16 +5661,16 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 702 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b18)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 310, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 312, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 313, &dc_b22)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 704 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b23)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 319, &dc_b26)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -5704,8 +5688,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 712 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 320, &dc_b27)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 321, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 322, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -5721,8 +5705,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 719 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 323, &dc_b30)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 324, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 325, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -5763,15 +5747,15 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
 #line 735 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 326, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 327, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 328, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 736 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 329, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 330, &dc_b4)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 331, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -5782,12 +5766,12 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 #line 739 "ports.go"
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 740 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 332, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 333, &dc_b8)]), &dc_b8);
 	}
 #line 742 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 335, &dc_b9)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 335, &dc_b11)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -5883,19 +5867,19 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 805 "ports.go"
 		double* qBShared = sh27;
 #line 806 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 336, &dc_b1)].Offset), &dc_b1);
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -5907,7 +5891,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 814 "ports.go"
 		__syncthreads();
 #line 818 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
@@ -5917,31 +5901,31 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 822 "ports.go"
 			if (k > 0LL && active) {
 #line 823 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 342, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 343, &dc_b6)].Number), &dc_b6);
 			}
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b7)].Offset), &dc_b7);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -5960,7 +5944,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -5970,42 +5954,42 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -6076,17 +6060,17 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 806 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6113,26 +6097,26 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b4)].Offset), &dc_b4);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -6151,7 +6135,7 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -6161,42 +6145,42 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -6268,19 +6252,19 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 805 "ports.go"
 		double* qBShared = sh27;
 #line 806 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 336, &dc_b1)].Offset), &dc_b1);
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -6292,7 +6276,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 814 "ports.go"
 		__syncthreads();
 #line 818 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
@@ -6302,31 +6286,31 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 822 "ports.go"
 			if (k > 0LL && active) {
 #line 823 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 342, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 343, &dc_b6)].Number), &dc_b6);
 			}
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b7)].Offset), &dc_b7);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -6345,7 +6329,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -6355,42 +6339,42 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -6461,17 +6445,17 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 806 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6498,26 +6482,26 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b4)].Offset), &dc_b4);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -6536,7 +6520,7 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -6546,42 +6530,42 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -6650,29 +6634,29 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -6685,13 +6669,13 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13)]), &dc_b13);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14)]), &dc_b14);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15)]), &dc_b15);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -6700,28 +6684,28 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17)];
 		unsigned int dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19)];
 		unsigned int dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21)];
 		unsigned int dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23)];
 		unsigned int dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -6731,29 +6715,29 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 	__syncthreads();
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
-	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
-	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
-	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
-	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -6802,13 +6786,13 @@ extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long 
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1)]), &dc_b1);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2)]), &dc_b2);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3)]), &dc_b3);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -6817,28 +6801,28 @@ extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long 
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5)];
 		unsigned int dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7)];
 		unsigned int dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9)];
 		unsigned int dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11)];
 		unsigned int dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -6908,29 +6892,29 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -6943,13 +6927,13 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13)]), &dc_b13);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14)]), &dc_b14);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15)]), &dc_b15);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -6958,28 +6942,28 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17)];
 		unsigned int dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19)];
 		unsigned int dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21)];
 		unsigned int dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23)];
 		unsigned int dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -6989,29 +6973,29 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 	__syncthreads();
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
-	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
-	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
-	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
-	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -7060,13 +7044,13 @@ extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, lo
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1)]), &dc_b1);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2)]), &dc_b2);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3)]), &dc_b3);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -7075,28 +7059,28 @@ extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, lo
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5)];
 		unsigned int dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7)];
 		unsigned int dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9)];
 		unsigned int dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11)];
 		unsigned int dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -7154,29 +7138,29 @@ extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long lon
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -7211,29 +7195,29 @@ extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long lon
 	__syncthreads();
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
-	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
-	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
-	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
-	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -7340,29 +7324,29 @@ extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, 
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -7397,29 +7381,29 @@ extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, 
 	__syncthreads();
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
-	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
-	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
-	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
-	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -7506,7 +7490,7 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1)];
 		unsigned int dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7517,7 +7501,7 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -7528,11 +7512,11 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 #line 1035 "ports.go"
 		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5)];
 		unsigned int dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -7561,7 +7545,7 @@ extern "C" __global__ void Histogram256_fast(unsigned int* partial, long long pa
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -7599,7 +7583,7 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1)];
 		unsigned int dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7610,7 +7594,7 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -7621,11 +7605,11 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 #line 1035 "ports.go"
 		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5)];
 		unsigned int dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -7654,7 +7638,7 @@ extern "C" __global__ void Histogram256_aliased_fast(unsigned int* partial, long
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -7690,13 +7674,13 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 409, &dc_b2)];
 	unsigned int dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -7709,8 +7693,8 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 		if ((unsigned int)(long long)threadIdx.x < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
-			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 412, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -7720,7 +7704,7 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 	if ((long long)threadIdx.x == 0LL) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 413, &dc_b8)];
 		unsigned int dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -7730,6 +7714,7 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 
 #line 1046 "ports.go"
 extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	__shared__ unsigned int sh33[256];
 #line 1047 "ports.go"
@@ -7737,7 +7722,7 @@ extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long 
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
@@ -7778,13 +7763,13 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 409, &dc_b2)];
 	unsigned int dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -7797,8 +7782,8 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 		if ((unsigned int)(long long)threadIdx.x < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
-			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 412, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -7808,7 +7793,7 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 	if ((long long)threadIdx.x == 0LL) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 413, &dc_b8)];
 		unsigned int dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -7818,6 +7803,7 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 
 #line 1046 "ports.go"
 extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	__shared__ unsigned int sh33[256];
 #line 1047 "ports.go"
@@ -7825,7 +7811,7 @@ extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogra
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
@@ -7880,13 +7866,13 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 420, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
-				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -7898,8 +7884,8 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 		if (thid == 0LL) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
-			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -7908,11 +7894,11 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -7935,11 +7921,11 @@ extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict_
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -7953,9 +7939,9 @@ extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict_
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6)].Value), &dc_b6);
 	}
 }
 
@@ -7991,13 +7977,13 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 420, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
-				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -8009,8 +7995,8 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 		if (thid == 0LL) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
-			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -8019,11 +8005,11 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -8046,11 +8032,11 @@ extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* kno
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -8064,9 +8050,9 @@ extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* kno
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6)].Value), &dc_b6);
 	}
 }
 
@@ -8119,15 +8105,15 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -8136,7 +8122,7 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 #line 1133 "ports.go"
 			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			__syncthreads();
@@ -8156,7 +8142,7 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 448, &dc_b9)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -8203,9 +8189,9 @@ extern "C" __global__ void MatrixMulCUDA_fast(float* c, long long c_len, const f
 #line 1129 "ports.go"
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b2)]), &dc_b2);
 #line 1132 "ports.go"
 			__syncthreads();
 #line 1133 "ports.go"
@@ -8282,15 +8268,15 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -8299,7 +8285,7 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 #line 1133 "ports.go"
 			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			__syncthreads();
@@ -8319,7 +8305,7 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 448, &dc_b9)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -8366,9 +8352,9 @@ extern "C" __global__ void MatrixMulCUDA_aliased_fast(float* c, long long c_len,
 #line 1129 "ports.go"
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b2)]), &dc_b2);
 #line 1132 "ports.go"
 			__syncthreads();
 #line 1133 "ports.go"
@@ -8411,15 +8397,15 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 #line 1167 "ports.go"
 	unsigned int* v = sh36;
 #line 1168 "ports.go"
-	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1169 "ports.go"
-	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1170 "ports.go"
 	if ((long long)threadIdx.x < 32LL) {
 #line 1171 "ports.go"
-		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 451, &dc_b1)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	__syncthreads();
@@ -8436,7 +8422,7 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 #line 1179 "ports.go"
 		unsigned int mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -8444,23 +8430,23 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
 	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
 #line 1188 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -8483,15 +8469,15 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 #line 1167 "ports.go"
 	unsigned int* v = sh36;
 #line 1168 "ports.go"
-	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1169 "ports.go"
-	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1170 "ports.go"
 	if ((long long)threadIdx.x < 32LL) {
 #line 1171 "ports.go"
-		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 451, &dc_b1)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	__syncthreads();
@@ -8508,7 +8494,7 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 #line 1179 "ports.go"
 		unsigned int mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -8516,23 +8502,23 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
 	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
 #line 1188 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -8623,15 +8609,15 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 	if (ei < dNo) {
 #line 1215 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3)]), &dc_b3);
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 457, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums_len, dc_fault, dc_tag, 458, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 1216 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6)]), &dc_b6);
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 459, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums2_len, dc_fault, dc_tag, 460, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -8641,18 +8627,18 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 #line 1219 "ports.go"
 		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0LL) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b7))), &dc_b7) == 0LL) {
 #line 1221 "ports.go"
 				dc_b8 = 0;
-				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8)];
-				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b11)]), &dc_b11);
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b8)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 463, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 464, &dc_b11)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
 #line 1222 "ports.go"
 				dc_b12 = 0;
-				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12)];
-				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b15)]), &dc_b15);
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b12)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 466, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 467, &dc_b15)]), &dc_b15);
 				if (!dc_b12) {
 					*dc_p13 = dc_t4;
 				}
@@ -8664,15 +8650,15 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 		if (tx == 511LL) {
 #line 1227 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 467, &dc_b16)];
-			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18)]), &dc_b18);
+			dc_p17 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 468, &dc_b16)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 469, &dc_b18)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
 #line 1228 "ports.go"
 			dc_b19 = 0;
-			dc_p20 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19)];
-			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21)]), &dc_b21);
+			dc_p20 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 470, &dc_b19)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 471, &dc_b21)]), &dc_b21);
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
@@ -8682,18 +8668,18 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 #line 1232 "ports.go"
 		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0LL) {
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b22))), &dc_b22) == 0LL) {
 #line 1234 "ports.go"
 				dc_b23 = 0;
-				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23)];
-				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b26)]), &dc_b26);
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b23)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 474, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 475, &dc_b26)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
 #line 1235 "ports.go"
 				dc_b27 = 0;
-				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27)];
-				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b30)]), &dc_b30);
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b27)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 477, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 478, &dc_b30)]), &dc_b30);
 				if (!dc_b27) {
 					*dc_p28 = dc_t8;
 				}
@@ -8705,15 +8691,15 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 		if (tx == 511LL) {
 #line 1240 "ports.go"
 			dc_b31 = 0;
-			dc_p32 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 478, &dc_b31)];
-			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33)]), &dc_b33);
+			dc_p32 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 479, &dc_b31)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 480, &dc_b33)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
 #line 1241 "ports.go"
 			dc_b34 = 0;
-			dc_p35 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34)];
-			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36)]), &dc_b36);
+			dc_p35 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 481, &dc_b34)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 482, &dc_b36)]), &dc_b36);
 			if (!dc_b34) {
 				*dc_p35 = dc_t10;
 			}
@@ -8727,18 +8713,18 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 #line 1247 "ports.go"
 		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37))), &dc_b37) == 0LL && tx < df) {
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b37))), &dc_b37) == 0LL && tx < df) {
 #line 1249 "ports.go"
 				dc_b38 = 0;
-				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38)];
-				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b41)]), &dc_b41);
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b38)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 485, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 486, &dc_b41)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
 #line 1250 "ports.go"
 				dc_b42 = 0;
-				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42)];
-				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b45)]), &dc_b45);
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b42)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 488, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 489, &dc_b45)]), &dc_b45);
 				if (!dc_b42) {
 					*dc_p43 = dc_t12;
 				}
@@ -8752,30 +8738,30 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 1256 "ports.go"
 				dc_b46 = 0;
-				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46)];
-				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49)]), &dc_b49);
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b46)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 491, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b49)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
 #line 1257 "ports.go"
 				dc_b50 = 0;
-				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50)];
-				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53)]), &dc_b53);
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b50)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 494, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b53)]), &dc_b53);
 				if (!dc_b50) {
 					*dc_p51 = dc_t14;
 				}
 			}
 #line 1259 "ports.go"
 			dc_b54 = 0;
-			dc_p55 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 495, &dc_b54)];
-			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56)]), &dc_b56);
+			dc_p55 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 496, &dc_b54)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 497, &dc_b56)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
 #line 1260 "ports.go"
 			dc_b57 = 0;
-			dc_p58 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57)];
-			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59)]), &dc_b59);
+			dc_p58 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 498, &dc_b57)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 499, &dc_b59)]), &dc_b59);
 			if (!dc_b57) {
 				*dc_p58 = dc_t16;
 			}
@@ -8826,11 +8812,11 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1219 "ports.go"
 		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0LL) {
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b1))), &dc_b1) == 0LL) {
 #line 1221 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 464, &dc_b2)]), &dc_b2);
 #line 1222 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b3)]), &dc_b3);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 467, &dc_b3)]), &dc_b3);
 			}
 #line 1224 "ports.go"
 			__syncthreads();
@@ -8847,11 +8833,11 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1232 "ports.go"
 		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0LL) {
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b4))), &dc_b4) == 0LL) {
 #line 1234 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 475, &dc_b5)]), &dc_b5);
 #line 1235 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b6)]), &dc_b6);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 478, &dc_b6)]), &dc_b6);
 			}
 #line 1237 "ports.go"
 			__syncthreads();
@@ -8872,11 +8858,11 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1247 "ports.go"
 		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0LL && tx < df) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b7))), &dc_b7) == 0LL && tx < df) {
 #line 1249 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 486, &dc_b8)]), &dc_b8);
 #line 1250 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b9)]), &dc_b9);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 489, &dc_b9)]), &dc_b9);
 			}
 #line 1252 "ports.go"
 			__syncthreads();
@@ -8886,9 +8872,9 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1255 "ports.go"
 			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 1256 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b10)]), &dc_b10);
 #line 1257 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11)]), &dc_b11);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b11)]), &dc_b11);
 			}
 #line 1259 "ports.go"
 			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
@@ -8934,15 +8920,15 @@ extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, lo
 	long long indexX = (long long)((unsigned long long)tx + 1ULL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -8952,15 +8938,15 @@ extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, lo
 	if (ty == 0LL && by == 0LL) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -9032,15 +9018,15 @@ extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long lo
 	long long indexX = (long long)((unsigned long long)tx + 1ULL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -9050,15 +9036,15 @@ extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long lo
 	if (ty == 0LL && by == 0LL) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -9125,8 +9111,8 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 517, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -9141,38 +9127,38 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 #line 1323 "ports.go"
 		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -9232,7 +9218,7 @@ extern "C" __global__ void PGain_fast(const ClusterPoint* __restrict__ p, long l
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -9272,8 +9258,8 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 517, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -9288,38 +9274,38 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 #line 1323 "ports.go"
 		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -9379,7 +9365,7 @@ extern "C" __global__ void PGain_aliased_fast(const ClusterPoint* p, long long p
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;

@@ -490,6 +490,12 @@ var dcModule = &runtime.Module{
 			Line: 324,
 		},
 		{
+			Col:  13,
+			File: "ports.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 328,
+		},
+		{
 			Col:  29,
 			File: "ports.go",
 			Kind: runtime.IndexOutOfRange,
@@ -4309,10 +4315,6 @@ extern "C" __global__ void ScalarProd(float* c, long long c_len, const float* __
 
 #line 122 "ports.go"
 extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	float (*dc_p4);
 #line 123 "ports.go"
 	__shared__ float sh2[1024];
 #line 123 "ports.go"
@@ -4330,7 +4332,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 #line 129 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -4350,12 +4352,7 @@ extern "C" __global__ void ScalarProd_fast(float* c, long long c_len, const floa
 #line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec] = accum[0];
 		}
 	}
 }
@@ -4416,10 +4413,6 @@ extern "C" __global__ void ScalarProd_aliased(float* c, long long c_len, const f
 
 #line 122 "ports.go"
 extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, const float* a, long long a_len, const float* b, long long b_len, long long vectorN, long long elementN, int* dc_fault, long long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	float (*dc_p4);
 #line 123 "ports.go"
 	__shared__ float sh2[1024];
 #line 123 "ports.go"
@@ -4437,7 +4430,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 #line 129 "ports.go"
 			for (long long pos = (long long)((unsigned long long)vectorBase + (unsigned long long)iAccum); pos < vectorEnd; pos = (long long)((unsigned long long)pos + 1024ULL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -4457,12 +4450,7 @@ extern "C" __global__ void ScalarProd_aliased_fast(float* c, long long c_len, co
 #line 141 "ports.go"
 		if ((long long)threadIdx.x == 0LL) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec] = accum[0];
 		}
 	}
 }
@@ -4988,7 +4976,8 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	float (*dc_p30);
+	int dc_b30 = 0;
+	float (*dc_p31);
 #line 267 "ports.go"
 	__shared__ float sh5[24][40];
 #line 263 "ports.go"
@@ -5150,16 +5139,16 @@ extern "C" __global__ void FiniteDifferences(float* output, long long output_len
 #line 327 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 81, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 82, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 84, &dc_b27)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 87, &dc_b28)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 89, &dc_b29)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -5314,7 +5303,7 @@ extern "C" __global__ void FiniteDifferences_fast(float* output, long long outpu
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -5354,7 +5343,8 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	float (*dc_p30);
+	int dc_b30 = 0;
+	float (*dc_p31);
 #line 267 "ports.go"
 	__shared__ float sh5[24][40];
 #line 263 "ports.go"
@@ -5516,16 +5506,16 @@ extern "C" __global__ void FiniteDifferences_aliased(float* output, long long ou
 #line 327 "ports.go"
 		for (long long i_4 = 1LL; i_4 <= 4LL; i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long long)((unsigned long long)i_4 - 1ULL), 4, dc_fault, dc_tag, 81, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long long)((unsigned long long)ty - (unsigned long long)i_4), 24, dc_fault, dc_tag, 82, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long long)((unsigned long long)ty + (unsigned long long)i_4), 24, dc_fault, dc_tag, 84, &dc_b27)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28)][dc_ix((long long)((unsigned long long)tx - (unsigned long long)i_4), 40, dc_fault, dc_tag, 87, &dc_b28)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29)][dc_ix((long long)((unsigned long long)tx + (unsigned long long)i_4), 40, dc_fault, dc_tag, 89, &dc_b29)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -5680,7 +5670,7 @@ extern "C" __global__ void FiniteDifferences_aliased_fast(float* output, long lo
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -5723,8 +5713,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	long long ty = (long long)threadIdx.y;
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 91, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -5739,7 +5729,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 364 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 367 "ports.go"
@@ -5747,7 +5737,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 95, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -5763,7 +5753,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 #line 374 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 377 "ports.go"
@@ -5771,7 +5761,7 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 98, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -5780,8 +5770,8 @@ extern "C" __global__ void DCT8x8(float* dst, long long dst_len, const float* __
 	__syncthreads();
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 100, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -5821,8 +5811,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	long long ty = (long long)threadIdx.y;
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 91, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), src_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -5837,7 +5827,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 364 "ports.go"
 	for (long long i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long long)((unsigned long long)dctIndex + 8ULL);
 #line 367 "ports.go"
@@ -5845,7 +5835,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 95, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -5861,7 +5851,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 #line 374 "ports.go"
 	for (long long i_1 = 0LL; i_1 < 8LL; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long long)((unsigned long long)block2Index + 1ULL);
 #line 377 "ports.go"
@@ -5869,7 +5859,7 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 98, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -5878,8 +5868,8 @@ extern "C" __global__ void DCT8x8_aliased(float* dst, long long dst_len, const f
 	__syncthreads();
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long long)(((unsigned long long)(long long)((unsigned long long)by << 3) + (unsigned long long)ty) * (unsigned long long)imgWidth + (unsigned long long)(long long)((unsigned long long)bx << 3) + (unsigned long long)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long long)((unsigned long long)(long long)((unsigned long long)ty << 3) + (unsigned long long)tx), 64, dc_fault, dc_tag, 100, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -5915,11 +5905,11 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 #line 397 "ports.go"
 	if (thid > 0LL) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 101, &dc_b1)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -5934,8 +5924,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -5943,8 +5933,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -5954,8 +5944,8 @@ extern "C" __global__ void ScanNaive(float* out, long long out_len, const float*
 	__syncthreads();
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -5992,7 +5982,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -6007,8 +5997,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -6016,8 +6006,8 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -6026,7 +6016,7 @@ extern "C" __global__ void ScanNaive_fast(float* out, long long out_len, const f
 #line 410 "ports.go"
 	__syncthreads();
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b10)]), &dc_b10);
 }
 
 #line 392 "ports.go"
@@ -6059,11 +6049,11 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 #line 397 "ports.go"
 	if (thid > 0LL) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)thid - 1ULL), in_len, dc_fault, dc_tag, 101, &dc_b1)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -6078,8 +6068,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -6087,8 +6077,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -6098,8 +6088,8 @@ extern "C" __global__ void ScanNaive_aliased(float* out, long long out_len, cons
 	__syncthreads();
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -6136,7 +6126,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -6151,8 +6141,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		__syncthreads();
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 103, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 104, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -6160,8 +6150,8 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 106, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)pin * (unsigned long long)n + (unsigned long long)thid - (unsigned long long)offset), 1024, dc_fault, dc_tag, 107, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -6170,7 +6160,7 @@ extern "C" __global__ void ScanNaive_aliased_fast(float* out, long long out_len,
 #line 410 "ports.go"
 	__syncthreads();
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long long)((unsigned long long)pout * (unsigned long long)n + (unsigned long long)thid), 1024, dc_fault, dc_tag, 109, &dc_b10)]), &dc_b10);
 }
 
 #line 431 "ports.go"
@@ -6228,23 +6218,23 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 110, &dc_b1)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 111, &dc_b2)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -6265,8 +6255,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -6278,14 +6268,14 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if (thid == 0LL) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 117, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -6308,18 +6298,18 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -6331,8 +6321,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 125, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -6341,8 +6331,8 @@ extern "C" __global__ void ScanBlelloch(float* out, long long out_len, const flo
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 127, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -6405,14 +6395,14 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -6433,8 +6423,8 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -6445,10 +6435,10 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 460 "ports.go"
 	if (thid == 0LL) {
 #line 461 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b9)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -6471,18 +6461,18 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -6493,12 +6483,12 @@ extern "C" __global__ void ScanBlelloch_fast(float* out, long long out_len, cons
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -6557,23 +6547,23 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 441 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), in_len, dc_fault, dc_tag, 110, &dc_b1)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), in_len, dc_fault, dc_tag, 111, &dc_b2)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -6594,8 +6584,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -6607,14 +6597,14 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if (thid == 0LL) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 116, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long long)blockIdx.x, sums_len, dc_fault, dc_tag, 117, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -6637,18 +6627,18 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -6660,8 +6650,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)ai), out_len, dc_fault, dc_tag, 125, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -6670,8 +6660,8 @@ extern "C" __global__ void ScanBlelloch_aliased(float* out, long long out_len, c
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long long)((unsigned long long)blockOffset + (unsigned long long)bi), out_len, dc_fault, dc_tag, 127, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -6734,14 +6724,14 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -6762,8 +6752,8 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 			bi_1 = (long long)((unsigned long long)bi_1 + (unsigned long long)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -6774,10 +6764,10 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 460 "ports.go"
 	if (thid == 0LL) {
 #line 461 "ports.go"
-		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
+		sums[(long long)blockIdx.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b9)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long long)((unsigned long long)n - 1ULL + (unsigned long long)conflictFree((long long)((unsigned long long)n - 1ULL))), 546, dc_fault, dc_tag, 119, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -6800,18 +6790,18 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 471 "ports.go"
 			bi_2 = (long long)((unsigned long long)bi_2 + (unsigned long long)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -6822,12 +6812,12 @@ extern "C" __global__ void ScanBlelloch_aliased_fast(float* out, long long out_l
 #line 478 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)ai) < length) {
 #line 479 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long long)((unsigned long long)ai + (unsigned long long)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long long)((unsigned long long)blockOffset + (unsigned long long)bi) < length) {
 #line 482 "ports.go"
-		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
+		out[(long long)((unsigned long long)blockOffset + (unsigned long long)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long long)((unsigned long long)bi + (unsigned long long)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -6960,16 +6950,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == 0LL) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -6978,16 +6968,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 137, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -6998,16 +6988,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == 0LL) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 143, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -7016,16 +7006,16 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 149, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -7034,15 +7024,15 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	__syncthreads();
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -7054,92 +7044,92 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 #line 536 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 160, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 165, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 168, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 189, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0LL) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 192, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 216, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 221, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 224, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b63)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 229, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -7159,7 +7149,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -7168,7 +7158,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -7176,7 +7166,7 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -7186,35 +7176,35 @@ extern "C" __global__ void Srad1(float* eC, long long eC_len, float* wC, long lo
 	__syncthreads();
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -7302,7 +7292,7 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -7345,23 +7335,23 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 543 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b2)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b3)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b4)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b5)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -7375,33 +7365,33 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 #line 558 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b7)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b8)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b9)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b11)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 574 "ports.go"
@@ -7410,11 +7400,11 @@ extern "C" __global__ void Srad1_fast(float* eC, long long eC_len, float* wC, lo
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b12)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b13)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -7587,16 +7577,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == 0LL) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long long)(16ULL * (unsigned long long)bx + (unsigned long long)tx), j_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -7605,16 +7595,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), j_len, dc_fault, dc_tag, 137, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -7625,16 +7615,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == 0LL) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty), j_len, dc_fault, dc_tag, 143, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -7643,16 +7633,16 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), j_len, dc_fault, dc_tag, 149, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -7661,15 +7651,15 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	__syncthreads();
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -7681,92 +7671,92 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 #line 536 "ports.go"
 	if (ty == 0LL && tx == 0LL) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 160, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 165, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0LL && tx == 15LL) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 168, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 189, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0LL) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 192, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 197, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 200, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 213, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 216, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 221, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 224, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63)][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b63)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 229, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -7786,7 +7776,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -7795,7 +7785,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -7803,7 +7793,7 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -7813,35 +7803,35 @@ extern "C" __global__ void Srad1_aliased(float* eC, long long eC_len, float* wC,
 	__syncthreads();
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -7929,7 +7919,7 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		west[ty][tx] = j[(long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + (unsigned long long)cols * (unsigned long long)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
@@ -7972,23 +7962,23 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 543 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 171, &dc_b2)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15LL && tx == 15LL) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 174, &dc_b3)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 179, &dc_b4)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15LL && tx == 0LL) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 182, &dc_b5)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -8002,33 +7992,33 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 #line 558 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15LL) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 198, &dc_b7)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 203, &dc_b8)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15LL) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 206, &dc_b9)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0LL) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 214, &dc_b11)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 574 "ports.go"
@@ -8037,11 +8027,11 @@ extern "C" __global__ void Srad1_aliased_fast(float* eC, long long eC_len, float
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long long)((unsigned long long)ty - 1ULL), 16, dc_fault, dc_tag, 222, &dc_b12)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long long)((unsigned long long)ty + 1ULL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long long)((unsigned long long)tx - 1ULL), 16, dc_fault, dc_tag, 227, &dc_b13)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long long)((unsigned long long)tx + 1ULL)] - jc;
 	}
@@ -8153,8 +8143,8 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -8164,16 +8154,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 248, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -8184,16 +8174,16 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 254, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -8202,15 +8192,15 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 	__syncthreads();
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	__syncthreads();
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -8224,52 +8214,52 @@ extern "C" __global__ void Srad2(const float* __restrict__ eC, long long eC_len,
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15LL) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 267, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15LL) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b25)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 275, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 278, &dc_b27)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32)]), &dc_b32);
 #line 648 "ports.go"
 	__syncthreads();
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -8466,8 +8456,8 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -8477,16 +8467,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (by == (long long)((unsigned long long)(long long)gridDim.y - 1ULL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * ((unsigned long long)(long long)gridDim.y - 1ULL) + 16ULL * (unsigned long long)bx + (unsigned long long)cols * 15ULL + (unsigned long long)tx), c_len, dc_fault, dc_tag, 248, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -8497,16 +8487,16 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	if (bx == (long long)((unsigned long long)(long long)gridDim.x - 1ULL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long long)((unsigned long long)cols * 16ULL * (unsigned long long)by + 16ULL * ((unsigned long long)(long long)gridDim.x - 1ULL) + (unsigned long long)cols * (unsigned long long)ty + 16ULL - 1ULL), c_len, dc_fault, dc_tag, 254, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -8515,15 +8505,15 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 	__syncthreads();
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	__syncthreads();
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -8537,52 +8527,52 @@ extern "C" __global__ void Srad2_aliased(const float* eC, long long eC_len, cons
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15LL) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 267, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15LL) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b25)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long long)((unsigned long long)ty + 1ULL), 16, dc_fault, dc_tag, 275, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27)][dc_ix((long long)((unsigned long long)tx + 1ULL), 16, dc_fault, dc_tag, 278, &dc_b27)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32)]), &dc_b32);
 #line 648 "ports.go"
 	__syncthreads();
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -8775,8 +8765,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 8LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 669 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 287, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 288, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -8789,8 +8779,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 674 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 289, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 290, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 291, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -8806,8 +8796,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 8LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 681 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 292, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 293, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 294, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -8820,8 +8810,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 686 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 295, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 296, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 297, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -8841,8 +8831,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 695 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b13)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 304, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 305, &dc_b17)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -8857,16 +8847,16 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 			for (j = 0LL; j < i; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 702 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b18)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 310, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 312, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 313, &dc_b22)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 704 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b23)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 319, &dc_b26)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -8884,8 +8874,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 1LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 712 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long long)((unsigned long long)arrayOffset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL + (unsigned long long)idx), m_len, dc_fault, dc_tag, 320, &dc_b27)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 321, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 322, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -8901,8 +8891,8 @@ extern "C" __global__ void LudPerimeter(float* m, long long m_len, long long mat
 		for (i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 719 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long long)((unsigned long long)arrayOffset + (unsigned long long)idx), m_len, dc_fault, dc_tag, 323, &dc_b30)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 324, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 325, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -8943,15 +8933,15 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 	long long globalColID = (long long)((unsigned long long)offset + ((unsigned long long)(long long)blockIdx.x + 1ULL) * 16ULL);
 #line 735 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 326, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 327, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long long)(((unsigned long long)offset + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 328, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 736 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 329, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 330, &dc_b4)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)offset + (unsigned long long)tx), m_len, dc_fault, dc_tag, 331, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -8962,12 +8952,12 @@ extern "C" __global__ void LudInternal(float* m, long long m_len, long long matr
 #line 739 "ports.go"
 	for (long long i = 0LL; i < 16LL; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 740 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 332, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 333, &dc_b8)]), &dc_b8);
 	}
 #line 742 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 335, &dc_b9)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long long)(((unsigned long long)globalRowID + (unsigned long long)ty) * (unsigned long long)matrixDim + (unsigned long long)globalColID + (unsigned long long)tx), m_len, dc_fault, dc_tag, 335, &dc_b11)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -9063,19 +9053,19 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 805 "ports.go"
 		double* qBShared = sh27;
 #line 806 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 336, &dc_b1)].Offset), &dc_b1);
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -9087,7 +9077,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 814 "ports.go"
 		__syncthreads();
 #line 818 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
@@ -9097,31 +9087,31 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 822 "ports.go"
 			if (k > 0LL && active) {
 #line 823 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 342, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 343, &dc_b6)].Number), &dc_b6);
 			}
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b7)].Offset), &dc_b7);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -9140,7 +9130,7 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -9150,42 +9140,42 @@ extern "C" __global__ void LavaMD(Par par, Dim dim, const Box* __restrict__ boxe
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -9256,17 +9246,17 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 806 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -9293,26 +9283,26 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b4)].Offset), &dc_b4);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -9331,7 +9321,7 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -9341,42 +9331,42 @@ extern "C" __global__ void LavaMD_fast(Par par, Dim dim, const Box* __restrict__
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -9448,19 +9438,19 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 805 "ports.go"
 		double* qBShared = sh27;
 #line 806 "ports.go"
-		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+		long long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 336, &dc_b1)].Offset), &dc_b1);
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -9472,7 +9462,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 814 "ports.go"
 		__syncthreads();
 #line 818 "ports.go"
-		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
+		long long nn = (long long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
 		for (long long k = 0LL; k < 27LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 820 "ports.go"
@@ -9482,31 +9472,31 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 822 "ports.go"
 			if (k > 0LL && active) {
 #line 823 "ports.go"
-				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
+				pointer = (long long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 342, &dc_b6)].Nei[dc_ix((long long)((unsigned long long)k - 1ULL), 26, dc_fault, dc_tag, 343, &dc_b6)].Number), &dc_b6);
 			}
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
+				long long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b7)].Offset), &dc_b7);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -9525,7 +9515,7 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -9535,42 +9525,42 @@ extern "C" __global__ void LavaMD_aliased(Par par, Dim dim, const Box* boxes, lo
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -9641,17 +9631,17 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 806 "ports.go"
 		long long firstI = boxes[bx].Offset;
 #line 807 "ports.go"
-		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		FourVector* rA = (FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100LL; ) {
 #line 810 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -9678,26 +9668,26 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
+				long long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b4)].Offset), &dc_b4);
 #line 827 "ports.go"
-				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				FourVector* rB = (FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				double* qB = (double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100LL; ) {
 #line 830 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -9716,7 +9706,7 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 839 "ports.go"
 					for (long long j = 0LL; j < 100LL; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -9726,42 +9716,42 @@ extern "C" __global__ void LavaMD_aliased_fast(Par par, Dim dim, const Box* boxe
 #line 844 "ports.go"
 						ThreeVector d = {};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -9830,29 +9820,29 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -9865,13 +9855,13 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13)]), &dc_b13);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14)]), &dc_b14);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15)]), &dc_b15);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -9880,28 +9870,28 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17)];
 		unsigned int dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19)];
 		unsigned int dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21)];
 		unsigned int dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23)];
 		unsigned int dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -9911,29 +9901,29 @@ extern "C" __global__ void MergeSortShared(unsigned int* dstKey, long long dstKe
 	__syncthreads();
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
-	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
-	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
-	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
-	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -9982,13 +9972,13 @@ extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long 
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1)]), &dc_b1);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2)]), &dc_b2);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3)]), &dc_b3);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -9997,28 +9987,28 @@ extern "C" __global__ void MergeSortShared_fast(unsigned int* dstKey, long long 
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5)];
 		unsigned int dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7)];
 		unsigned int dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9)];
 		unsigned int dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11)];
 		unsigned int dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -10088,29 +10078,29 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -10123,13 +10113,13 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		unsigned int keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13)]), &dc_b13);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		unsigned int valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14)]), &dc_b14);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+		unsigned int keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15)]), &dc_b15);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+		unsigned int valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -10138,28 +10128,28 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17)];
 		unsigned int dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19)];
 		unsigned int dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21)];
 		unsigned int dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23)];
 		unsigned int dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -10169,29 +10159,29 @@ extern "C" __global__ void MergeSortShared_aliased(unsigned int* dstKey, long lo
 	__syncthreads();
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
-	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25)];
+	unsigned int dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
-	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28)];
+	unsigned int dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
-	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31)];
+	unsigned int dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
-	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34)];
+	unsigned int dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -10240,13 +10230,13 @@ extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, lo
 #line 918 "ports.go"
 		__syncthreads();
 #line 919 "ports.go"
-		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		unsigned int keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1)]), &dc_b1);
 #line 920 "ports.go"
-		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		unsigned int valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2)]), &dc_b2);
 #line 921 "ports.go"
-		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+		unsigned int keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3)]), &dc_b3);
 #line 922 "ports.go"
-		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+		unsigned int valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
 		unsigned int posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -10255,28 +10245,28 @@ extern "C" __global__ void MergeSortShared_aliased_fast(unsigned int* dstKey, lo
 		__syncthreads();
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5)];
 		unsigned int dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7)];
 		unsigned int dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9)];
 		unsigned int dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11)];
 		unsigned int dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -10334,29 +10324,29 @@ extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long lon
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -10391,29 +10381,29 @@ extern "C" __global__ void OddEvenMergeSortShared(unsigned int* dstKey, long lon
 	__syncthreads();
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
-	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
-	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
-	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
-	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -10520,29 +10510,29 @@ extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, 
 	long long g = (long long)((unsigned long long)(long long)blockIdx.x * 1024ULL + (unsigned long long)(long long)threadIdx.x);
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
-	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1)];
+	unsigned int dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
-	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4)];
+	unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
-	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7)];
+	unsigned int dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long long)((unsigned long long)g + 512ULL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
-	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10)];
+	unsigned int dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long long)((unsigned long long)g + 512ULL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -10577,29 +10567,29 @@ extern "C" __global__ void OddEvenMergeSortShared_aliased(unsigned int* dstKey, 
 	__syncthreads();
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
-	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13)];
+	unsigned int dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
-	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16)];
+	unsigned int dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
-	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long long)((unsigned long long)g + 512ULL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19)];
+	unsigned int dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
-	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long long)((unsigned long long)g + 512ULL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22)];
+	unsigned int dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -10686,7 +10676,7 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1)];
 		unsigned int dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -10697,7 +10687,7 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -10708,11 +10698,11 @@ extern "C" __global__ void Histogram256(unsigned int* partial, long long partial
 #line 1035 "ports.go"
 		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5)];
 		unsigned int dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -10741,7 +10731,7 @@ extern "C" __global__ void Histogram256_fast(unsigned int* partial, long long pa
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -10779,7 +10769,7 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 	for (unsigned int i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1)];
 		unsigned int dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -10790,7 +10780,7 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -10801,11 +10791,11 @@ extern "C" __global__ void Histogram256_aliased(unsigned int* partial, long long
 #line 1035 "ports.go"
 		for (unsigned int i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		dc_p6 = &partial[dc_ix((unsigned int)(long long)blockIdx.x * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5)];
 		unsigned int dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -10834,7 +10824,7 @@ extern "C" __global__ void Histogram256_aliased_fast(unsigned int* partial, long
 #line 1029 "ports.go"
 	for (unsigned int pos = (unsigned int)(long long)blockIdx.x * (unsigned int)(long long)blockDim.x + tid; pos < dataCount; pos = pos + (unsigned int)(long long)blockDim.x * (unsigned int)(long long)gridDim.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	__syncthreads();
@@ -10870,13 +10860,13 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 409, &dc_b2)];
 	unsigned int dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -10889,8 +10879,8 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 		if ((unsigned int)(long long)threadIdx.x < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
-			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 412, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -10900,7 +10890,7 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 	if ((long long)threadIdx.x == 0LL) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 413, &dc_b8)];
 		unsigned int dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -10910,6 +10900,7 @@ extern "C" __global__ void MergeHistogram256(unsigned int* histogram, long long 
 
 #line 1046 "ports.go"
 extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long long histogram_len, const unsigned int* __restrict__ partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	__shared__ unsigned int sh33[256];
 #line 1047 "ports.go"
@@ -10917,7 +10908,7 @@ extern "C" __global__ void MergeHistogram256_fast(unsigned int* histogram, long 
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
@@ -10958,13 +10949,13 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 408, &dc_b2)];
+	dc_p3 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 409, &dc_b2)];
 	unsigned int dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -10977,8 +10968,8 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 		if ((unsigned int)(long long)threadIdx.x < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b4)];
-			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b4)];
+			unsigned int dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long long)threadIdx.x, 256, dc_fault, dc_tag, 411, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((unsigned int)(long long)threadIdx.x + stride, 256, dc_fault, dc_tag, 412, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -10988,7 +10979,7 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 	if ((long long)threadIdx.x == 0LL) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		dc_p9 = &histogram[dc_ix((long long)blockIdx.x, histogram_len, dc_fault, dc_tag, 413, &dc_b8)];
 		unsigned int dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -10998,6 +10989,7 @@ extern "C" __global__ void MergeHistogram256_aliased(unsigned int* histogram, lo
 
 #line 1046 "ports.go"
 extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogram, long long histogram_len, const unsigned int* partial, long long partial_len, unsigned int histogramCount, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	__shared__ unsigned int sh33[256];
 #line 1047 "ports.go"
@@ -11005,7 +10997,7 @@ extern "C" __global__ void MergeHistogram256_aliased_fast(unsigned int* histogra
 #line 1048 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)threadIdx.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(unsigned int)(long long)blockIdx.x + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((unsigned int)(long long)blockIdx.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	unsigned int* data = sh33;
@@ -11060,13 +11052,13 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 420, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
-				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -11078,8 +11070,8 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 		if (thid == 0LL) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
-			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -11088,11 +11080,11 @@ extern "C" __global__ void FindK(long long height, const KNode* __restrict__ kno
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -11115,11 +11107,11 @@ extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict_
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -11133,9 +11125,9 @@ extern "C" __global__ void FindK_fast(long long height, const KNode* __restrict_
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6)].Value), &dc_b6);
 	}
 }
 
@@ -11171,13 +11163,13 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4)].Keys[dc_ix((long long)((unsigned long long)thid + 1ULL), 33, dc_fault, dc_tag, 420, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
-				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9)];
+				long long dc_t1 = (long long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -11189,8 +11181,8 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 		if (thid == 0LL) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
-			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13)];
+			long long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -11199,11 +11191,11 @@ extern "C" __global__ void FindK_aliased(long long height, const KNode* knodes, 
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -11226,11 +11218,11 @@ extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* kno
 #line 1091 "ports.go"
 	for (long long i = 0LL; i < height; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2)].Keys[(long long)((unsigned long long)thid + 1ULL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+				offset[bid] = (long long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -11244,9 +11236,9 @@ extern "C" __global__ void FindK_aliased_fast(long long height, const KNode* kno
 		__syncthreads();
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6)].Value), &dc_b6);
 	}
 }
 
@@ -11299,15 +11291,15 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -11316,7 +11308,7 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 #line 1133 "ports.go"
 			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			__syncthreads();
@@ -11336,7 +11328,7 @@ extern "C" __global__ void MatrixMulCUDA(float* c, long long c_len, const float*
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 448, &dc_b9)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -11383,9 +11375,9 @@ extern "C" __global__ void MatrixMulCUDA_fast(float* c, long long c_len, const f
 #line 1129 "ports.go"
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b2)]), &dc_b2);
 #line 1132 "ports.go"
 			__syncthreads();
 #line 1133 "ports.go"
@@ -11462,15 +11454,15 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -11479,7 +11471,7 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 #line 1133 "ports.go"
 			for (long long k = 0LL; k < 16LL; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			__syncthreads();
@@ -11499,7 +11491,7 @@ extern "C" __global__ void MatrixMulCUDA_aliased(float* c, long long c_len, cons
 	long long ic = (long long)((unsigned long long)wB * 16ULL * (unsigned long long)by + 16ULL * (unsigned long long)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	dc_p10 = &c[dc_ix((long long)((unsigned long long)ic + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), c_len, dc_fault, dc_tag, 448, &dc_b9)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -11546,9 +11538,9 @@ extern "C" __global__ void MatrixMulCUDA_aliased_fast(float* c, long long c_len,
 #line 1129 "ports.go"
 			float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)ia + (unsigned long long)wA * (unsigned long long)ty + (unsigned long long)tx), a_len, dc_fault, dc_tag, 442, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long long)((unsigned long long)ib + (unsigned long long)wB * (unsigned long long)ty + (unsigned long long)tx), b_len, dc_fault, dc_tag, 445, &dc_b2)]), &dc_b2);
 #line 1132 "ports.go"
 			__syncthreads();
 #line 1133 "ports.go"
@@ -11591,15 +11583,15 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 #line 1167 "ports.go"
 	unsigned int* v = sh36;
 #line 1168 "ports.go"
-	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1169 "ports.go"
-	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1170 "ports.go"
 	if ((long long)threadIdx.x < 32LL) {
 #line 1171 "ports.go"
-		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 451, &dc_b1)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	__syncthreads();
@@ -11616,7 +11608,7 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 #line 1179 "ports.go"
 		unsigned int mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -11624,23 +11616,23 @@ extern "C" __global__ void Sobol(long long nVectors, long long nDimensions, cons
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
 	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
 #line 1188 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -11663,15 +11655,15 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 #line 1167 "ports.go"
 	unsigned int* v = sh36;
 #line 1168 "ports.go"
-	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
+	unsigned int* dirs = (unsigned int*)(directions + (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long dirs_len = (dc_sok(((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)), directions_len, directions_len, dc_fault, dc_tag, 449) ? directions_len - ((long long)(32ULL * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1169 "ports.go"
-	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
-	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
+	float* out = (output + (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0));
+	long long out_len = (dc_sok(((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)), output_len, output_len, dc_fault, dc_tag, 450) ? output_len - ((long long)((unsigned long long)nVectors * (unsigned long long)(long long)blockIdx.y)) : 0);
 #line 1170 "ports.go"
 	if ((long long)threadIdx.x < 32LL) {
 #line 1171 "ports.go"
-		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+		v[(long long)threadIdx.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long long)threadIdx.x, dirs_len, dc_fault, dc_tag, 451, &dc_b1)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	__syncthreads();
@@ -11688,7 +11680,7 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 #line 1179 "ports.go"
 		unsigned int mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -11696,23 +11688,23 @@ extern "C" __global__ void Sobol_aliased(long long nVectors, long long nDimensio
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+	unsigned int vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((unsigned int)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
 	unsigned int vStrideMask = (unsigned int)(long long)((unsigned long long)stride - 1ULL);
 #line 1188 "ports.go"
 	for (unsigned int i = (unsigned int)(long long)((unsigned long long)i0 + (unsigned long long)stride); i < (unsigned int)nVectors; i = i + (unsigned int)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (unsigned int)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -11803,15 +11795,15 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 	if (ei < dNo) {
 #line 1215 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3)]), &dc_b3);
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 457, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums_len, dc_fault, dc_tag, 458, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 1216 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6)]), &dc_b6);
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 459, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long long)((unsigned long long)ei * (unsigned long long)dMul), dSums2_len, dc_fault, dc_tag, 460, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -11821,18 +11813,18 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 #line 1219 "ports.go"
 		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0LL) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b7))), &dc_b7) == 0LL) {
 #line 1221 "ports.go"
 				dc_b8 = 0;
-				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8)];
-				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b11)]), &dc_b11);
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b8)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 463, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 464, &dc_b11)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
 #line 1222 "ports.go"
 				dc_b12 = 0;
-				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12)];
-				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b15)]), &dc_b15);
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b12)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 466, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 467, &dc_b15)]), &dc_b15);
 				if (!dc_b12) {
 					*dc_p13 = dc_t4;
 				}
@@ -11844,15 +11836,15 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 		if (tx == 511LL) {
 #line 1227 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 467, &dc_b16)];
-			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18)]), &dc_b18);
+			dc_p17 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 468, &dc_b16)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 469, &dc_b18)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
 #line 1228 "ports.go"
 			dc_b19 = 0;
-			dc_p20 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19)];
-			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21)]), &dc_b21);
+			dc_p20 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 470, &dc_b19)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 471, &dc_b21)]), &dc_b21);
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
@@ -11862,18 +11854,18 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 #line 1232 "ports.go"
 		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0LL) {
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b22))), &dc_b22) == 0LL) {
 #line 1234 "ports.go"
 				dc_b23 = 0;
-				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23)];
-				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b26)]), &dc_b26);
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b23)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 474, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 475, &dc_b26)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
 #line 1235 "ports.go"
 				dc_b27 = 0;
-				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27)];
-				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b30)]), &dc_b30);
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b27)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 477, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 478, &dc_b30)]), &dc_b30);
 				if (!dc_b27) {
 					*dc_p28 = dc_t8;
 				}
@@ -11885,15 +11877,15 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 		if (tx == 511LL) {
 #line 1240 "ports.go"
 			dc_b31 = 0;
-			dc_p32 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 478, &dc_b31)];
-			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33)]), &dc_b33);
+			dc_p32 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 479, &dc_b31)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 480, &dc_b33)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
 #line 1241 "ports.go"
 			dc_b34 = 0;
-			dc_p35 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34)];
-			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36)]), &dc_b36);
+			dc_p35 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 481, &dc_b34)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 482, &dc_b36)]), &dc_b36);
 			if (!dc_b34) {
 				*dc_p35 = dc_t10;
 			}
@@ -11907,18 +11899,18 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 #line 1247 "ports.go"
 		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37))), &dc_b37) == 0LL && tx < df) {
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b37))), &dc_b37) == 0LL && tx < df) {
 #line 1249 "ports.go"
 				dc_b38 = 0;
-				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38)];
-				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b41)]), &dc_b41);
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b38)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 485, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 486, &dc_b41)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
 #line 1250 "ports.go"
 				dc_b42 = 0;
-				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42)];
-				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b45)]), &dc_b45);
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b42)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 488, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 489, &dc_b45)]), &dc_b45);
 				if (!dc_b42) {
 					*dc_p43 = dc_t12;
 				}
@@ -11932,30 +11924,30 @@ extern "C" __global__ void SradReduce(long long dNe, long long dNo, long long dM
 			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 1256 "ports.go"
 				dc_b46 = 0;
-				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46)];
-				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49)]), &dc_b49);
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b46)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 491, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b49)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
 #line 1257 "ports.go"
 				dc_b50 = 0;
-				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50)];
-				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53)]), &dc_b53);
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b50)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 494, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b53)]), &dc_b53);
 				if (!dc_b50) {
 					*dc_p51 = dc_t14;
 				}
 			}
 #line 1259 "ports.go"
 			dc_b54 = 0;
-			dc_p55 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 495, &dc_b54)];
-			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56)]), &dc_b56);
+			dc_p55 = &dSums[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums_len, dc_fault, dc_tag, 496, &dc_b54)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 497, &dc_b56)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
 #line 1260 "ports.go"
 			dc_b57 = 0;
-			dc_p58 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57)];
-			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59)]), &dc_b59);
+			dc_p58 = &dSums2[dc_ix((long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL), dSums2_len, dc_fault, dc_tag, 498, &dc_b57)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 499, &dc_b59)]), &dc_b59);
 			if (!dc_b57) {
 				*dc_p58 = dc_t16;
 			}
@@ -12006,11 +11998,11 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1219 "ports.go"
 		for (long long i = 2LL; i <= 512LL; i = (long long)(2ULL * (unsigned long long)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0LL) {
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b1))), &dc_b1) == 0LL) {
 #line 1221 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 464, &dc_b2)]), &dc_b2);
 #line 1222 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 466, &dc_b3)]), &dc_b3);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i / 2LL)), 512, dc_fault, dc_tag, 467, &dc_b3)]), &dc_b3);
 			}
 #line 1224 "ports.go"
 			__syncthreads();
@@ -12027,11 +12019,11 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1232 "ports.go"
 		for (long long i_1 = 2LL; i_1 <= 512LL; i_1 = (long long)(2ULL * (unsigned long long)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0LL) {
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b4))), &dc_b4) == 0LL) {
 #line 1234 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 475, &dc_b5)]), &dc_b5);
 #line 1235 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 477, &dc_b6)]), &dc_b6);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_1 / 2LL)), 512, dc_fault, dc_tag, 478, &dc_b6)]), &dc_b6);
 			}
 #line 1237 "ports.go"
 			__syncthreads();
@@ -12052,11 +12044,11 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1247 "ports.go"
 		for (long long i_3 = 2LL; i_3 <= df; i_3 = (long long)(2ULL * (unsigned long long)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0LL && tx < df) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long long)((unsigned long long)tx + 1ULL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b7))), &dc_b7) == 0LL && tx < df) {
 #line 1249 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 486, &dc_b8)]), &dc_b8);
 #line 1250 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 488, &dc_b9)]), &dc_b9);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long long)((unsigned long long)tx - (unsigned long long)(i_3 / 2LL)), 512, dc_fault, dc_tag, 489, &dc_b9)]), &dc_b9);
 			}
 #line 1252 "ports.go"
 			__syncthreads();
@@ -12066,9 +12058,9 @@ extern "C" __global__ void SradReduce_fast(long long dNe, long long dNo, long lo
 #line 1255 "ports.go"
 			for (long long i_4 = (long long)((unsigned long long)bx * 512ULL + (unsigned long long)df); i_4 < (long long)((unsigned long long)bx * 512ULL + (unsigned long long)nf); i_4 = (long long)((unsigned long long)i_4 + 1ULL)) {
 #line 1256 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b10)]), &dc_b10);
 #line 1257 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11)]), &dc_b11);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b11)]), &dc_b11);
 			}
 #line 1259 "ports.go"
 			dSums[(long long)((unsigned long long)bx * (unsigned long long)dMul * 512ULL)] = psum[tx];
@@ -12114,15 +12106,15 @@ extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, lo
 	long long indexX = (long long)((unsigned long long)tx + 1ULL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -12132,15 +12124,15 @@ extern "C" __global__ void BpnnAdjustWeights(const float* __restrict__ delta, lo
 	if (ty == 0LL && by == 0LL) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -12212,15 +12204,15 @@ extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long lo
 	long long indexX = (long long)((unsigned long long)tx + 1ULL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -12230,15 +12222,15 @@ extern "C" __global__ void BpnnAdjustWeights_aliased(const float* delta, long lo
 	if (ty == 0LL && by == 0LL) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -12305,8 +12297,8 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 517, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -12321,38 +12313,38 @@ extern "C" __global__ void PGain(const ClusterPoint* __restrict__ p, long long p
 #line 1323 "ports.go"
 		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -12412,7 +12404,7 @@ extern "C" __global__ void PGain_fast(const ClusterPoint* __restrict__ p, long l
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -12452,8 +12444,8 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 		for (long long i = 0LL; i < dim; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long long)((unsigned long long)i * (unsigned long long)num + (unsigned long long)x), coord_len, dc_fault, dc_tag, 517, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -12468,38 +12460,38 @@ extern "C" __global__ void PGain_aliased(const ClusterPoint* p, long long p_len,
 #line 1323 "ports.go"
 		for (long long i_1 = 0LL; i_1 < dim; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)num + (unsigned long long)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long long base = (long long)((unsigned long long)threadID * ((unsigned long long)k + 1ULL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			dc_p11 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			dc_p14 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -12559,7 +12551,7 @@ extern "C" __global__ void PGain_aliased_fast(const ClusterPoint* p, long long p
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			dc_p2 = &workMem[dc_ix((long long)((unsigned long long)base + (unsigned long long)(long long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -13711,10 +13703,6 @@ __kernel void ScalarProd(__global float* c, long c_len, __global const float* re
 
 #line 122 "ports.go"
 __kernel void ScalarProd_fast(__global float* c, long c_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, long vectorN, long elementN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	__global float (*dc_p4);
 #line 123 "ports.go"
 	__local float sh2[1024];
 #line 123 "ports.go"
@@ -13732,7 +13720,7 @@ __kernel void ScalarProd_fast(__global float* c, long c_len, __global const floa
 #line 129 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -13752,12 +13740,7 @@ __kernel void ScalarProd_fast(__global float* c, long c_len, __global const floa
 #line 141 "ports.go"
 		if ((long)get_local_id(0) == 0L) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec] = accum[0];
 		}
 	}
 }
@@ -13818,10 +13801,6 @@ __kernel void ScalarProd_aliased(__global float* c, long c_len, __global const f
 
 #line 122 "ports.go"
 __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global const float* a, long a_len, __global const float* b, long b_len, long vectorN, long elementN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	__global float (*dc_p4);
 #line 123 "ports.go"
 	__local float sh2[1024];
 #line 123 "ports.go"
@@ -13839,7 +13818,7 @@ __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global co
 #line 129 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -13859,12 +13838,7 @@ __kernel void ScalarProd_aliased_fast(__global float* c, long c_len, __global co
 #line 141 "ports.go"
 		if ((long)get_local_id(0) == 0L) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec, c_len, dc_fault, dc_tag, 44, &dc_b3)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec] = accum[0];
 		}
 	}
 }
@@ -14390,7 +14364,8 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	__global float (*dc_p30);
+	int dc_b30 = 0;
+	__global float (*dc_p31);
 #line 267 "ports.go"
 	__local float sh5[24][40];
 #line 263 "ports.go"
@@ -14552,16 +14527,16 @@ __kernel void FiniteDifferences(__global float* output, long output_len, __globa
 #line 327 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 81, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 82, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 84, &dc_b27)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 87, &dc_b28)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 89, &dc_b29)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -14716,7 +14691,7 @@ __kernel void FiniteDifferences_fast(__global float* output, long output_len, __
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -14756,7 +14731,8 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	__global float (*dc_p30);
+	int dc_b30 = 0;
+	__global float (*dc_p31);
 #line 267 "ports.go"
 	__local float sh5[24][40];
 #line 263 "ports.go"
@@ -14918,16 +14894,16 @@ __kernel void FiniteDifferences_aliased(__global float* output, long output_len,
 #line 327 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 81, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 82, &dc_b26)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 84, &dc_b27)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 87, &dc_b28)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 89, &dc_b29)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -15082,7 +15058,7 @@ __kernel void FiniteDifferences_aliased_fast(__global float* output, long output
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -15125,8 +15101,8 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	long ty = (long)get_local_id(1);
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 91, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -15141,7 +15117,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 #line 364 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 367 "ports.go"
@@ -15149,7 +15125,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 95, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -15165,7 +15141,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 #line 374 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 377 "ports.go"
@@ -15173,7 +15149,7 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 98, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -15182,8 +15158,8 @@ __kernel void DCT8x8(__global float* dst, long dst_len, __global const float* re
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 100, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -15223,8 +15199,8 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	long ty = (long)get_local_id(1);
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 91, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 92, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -15239,7 +15215,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 #line 364 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 367 "ports.go"
@@ -15247,7 +15223,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 95, &dc_b6)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -15263,7 +15239,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 #line 374 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 377 "ports.go"
@@ -15271,7 +15247,7 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 98, &dc_b10)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -15280,8 +15256,8 @@ __kernel void DCT8x8_aliased(__global float* dst, long dst_len, __global const f
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 100, &dc_b14)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -15317,11 +15293,11 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 #line 397 "ports.go"
 	if (thid > 0L) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 101, &dc_b1)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -15336,8 +15312,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -15345,8 +15321,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -15356,8 +15332,8 @@ __kernel void ScanNaive(__global float* out, long out_len, __global const float*
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -15394,7 +15370,7 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -15409,8 +15385,8 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -15418,8 +15394,8 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -15428,7 +15404,7 @@ __kernel void ScanNaive_fast(__global float* out, long out_len, __global const f
 #line 410 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b10)]), &dc_b10);
 }
 
 #line 392 "ports.go"
@@ -15461,11 +15437,11 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 #line 397 "ports.go"
 	if (thid > 0L) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 101, &dc_b1)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b2)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -15480,8 +15456,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -15489,8 +15465,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -15500,8 +15476,8 @@ __kernel void ScanNaive_aliased(__global float* out, long out_len, __global cons
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b13)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -15538,7 +15514,7 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b1)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -15553,8 +15529,8 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b3)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b5)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -15562,8 +15538,8 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b6)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b9)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -15572,7 +15548,7 @@ __kernel void ScanNaive_aliased_fast(__global float* out, long out_len, __global
 #line 410 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b10)]), &dc_b10);
 }
 
 #line 431 "ports.go"
@@ -15630,23 +15606,23 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 110, &dc_b1)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 111, &dc_b2)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -15667,8 +15643,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -15680,14 +15656,14 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if (thid == 0L) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 117, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -15710,18 +15686,18 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -15733,8 +15709,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 125, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -15743,8 +15719,8 @@ __kernel void ScanBlelloch(__global float* out, long out_len, __global const flo
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 127, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -15807,14 +15783,14 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -15835,8 +15811,8 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -15847,10 +15823,10 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 460 "ports.go"
 	if (thid == 0L) {
 #line 461 "ports.go"
-		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
+		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b9)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -15873,18 +15849,18 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -15895,12 +15871,12 @@ __kernel void ScanBlelloch_fast(__global float* out, long out_len, __global cons
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -15959,23 +15935,23 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 110, &dc_b1)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 111, &dc_b2)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -15996,8 +15972,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -16009,14 +15985,14 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if (thid == 0L) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 116, &dc_b11)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)get_group_id(0), sums_len, dc_fault, dc_tag, 117, &dc_b11)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b13)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b14)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -16039,18 +16015,18 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -16062,8 +16038,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 125, &dc_b23)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -16072,8 +16048,8 @@ __kernel void ScanBlelloch_aliased(__global float* out, long out_len, __global c
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 127, &dc_b26)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -16136,14 +16112,14 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -16164,8 +16140,8 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -16176,10 +16152,10 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 460 "ports.go"
 	if (thid == 0L) {
 #line 461 "ports.go"
-		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9)]), &dc_b9);
+		sums[(long)get_group_id(0)] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b9)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b10)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -16202,18 +16178,18 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -16224,12 +16200,12 @@ __kernel void ScanBlelloch_aliased_fast(__global float* out, long out_len, __glo
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20)]), &dc_b20);
 	}
 }
 
@@ -16362,16 +16338,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (by == 0L) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -16380,16 +16356,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 137, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -16400,16 +16376,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (bx == 0L) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 143, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -16418,16 +16394,16 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 149, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -16436,15 +16412,15 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -16456,92 +16432,92 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 #line 536 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 160, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 165, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 168, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 189, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0L) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 192, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 216, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 221, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 224, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b63)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 229, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -16561,7 +16537,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -16570,7 +16546,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -16578,7 +16554,7 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -16588,35 +16564,35 @@ __kernel void Srad1(__global float* eC, long eC_len, __global float* wC, long wC
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -16704,7 +16680,7 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
@@ -16747,23 +16723,23 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 #line 543 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b2)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b3)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b4)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b5)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -16777,33 +16753,33 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 #line 558 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b7)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b8)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b9)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b11)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 574 "ports.go"
@@ -16812,11 +16788,11 @@ __kernel void Srad1_fast(__global float* eC, long eC_len, __global float* wC, lo
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b12)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b13)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -16989,16 +16965,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (by == 0L) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -17007,16 +16983,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 137, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -17027,16 +17003,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (bx == 0L) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 143, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -17045,16 +17021,16 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 149, &dc_b21)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -17063,15 +17039,15 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -17083,92 +17059,92 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 #line 536 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 160, &dc_b30)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 165, &dc_b32)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 168, &dc_b34)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b35)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b37)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b39)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b41)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 189, &dc_b44)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0L) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 192, &dc_b46)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b47)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b48)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b49)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b50)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b51)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b53)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b55)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b56)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b57)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 216, &dc_b58)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 221, &dc_b60)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b61)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 224, &dc_b62)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b63)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 229, &dc_b64)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -17188,7 +17164,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -17197,7 +17173,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -17205,7 +17181,7 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -17215,35 +17191,35 @@ __kernel void Srad1_aliased(__global float* eC, long eC_len, __global float* wC,
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -17331,7 +17307,7 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
@@ -17374,23 +17350,23 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 #line 543 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b2)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b3)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b4)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b5)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -17404,33 +17380,33 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 #line 558 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b6)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b7)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b8)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b9)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b10)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b11)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 574 "ports.go"
@@ -17439,11 +17415,11 @@ __kernel void Srad1_aliased_fast(__global float* eC, long eC_len, __global float
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b12)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b13)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -17555,8 +17531,8 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	__local float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -17566,16 +17542,16 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 248, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -17586,16 +17562,16 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 254, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -17604,15 +17580,15 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -17626,52 +17602,52 @@ __kernel void Srad2(__global const float* restrict eC, long eC_len, __global con
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15L) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 267, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15L) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 274, &dc_b25)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 275, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 278, &dc_b27)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32)]), &dc_b32);
 #line 648 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -17868,8 +17844,8 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	__local float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -17879,16 +17855,16 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	if (by == (long)((ulong)(long)get_num_groups(1) - 1UL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)get_num_groups(1) - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 248, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -17899,16 +17875,16 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	if (bx == (long)((ulong)(long)get_num_groups(0) - 1UL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)get_num_groups(0) - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 254, &dc_b12)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -17917,15 +17893,15 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -17939,52 +17915,52 @@ __kernel void Srad2_aliased(__global const float* eC, long eC_len, __global cons
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15L) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 267, &dc_b22)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15L) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 274, &dc_b25)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 275, &dc_b26)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 278, &dc_b27)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32)]), &dc_b32);
 #line 648 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -18177,8 +18153,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 669 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b1)][dc_ix(idx, 16, dc_fault, dc_tag, 287, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 288, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -18191,8 +18167,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 674 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 289, &dc_b4)][dc_ix(idx, 16, dc_fault, dc_tag, 290, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 291, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -18208,8 +18184,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 681 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 292, &dc_b7)][dc_ix(idx, 16, dc_fault, dc_tag, 293, &dc_b7)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 294, &dc_b9)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -18222,8 +18198,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 686 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 295, &dc_b10)][dc_ix(idx, 16, dc_fault, dc_tag, 296, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 297, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -18243,8 +18219,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 695 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b13)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b13)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b15)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b15)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b16)][dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b16)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 304, &dc_b17)][dc_ix(idx, 16, dc_fault, dc_tag, 305, &dc_b17)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -18259,16 +18235,16 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 702 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b18)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b18)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b20)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b20)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 310, &dc_b21)][dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b21)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 312, &dc_b22)][dc_ix(i, 16, dc_fault, dc_tag, 313, &dc_b22)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 704 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b23)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b23)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b25)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b25)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26)][dc_ix(i, 16, dc_fault, dc_tag, 319, &dc_b26)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -18286,8 +18262,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 712 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 320, &dc_b27)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 321, &dc_b29)][dc_ix(idx, 16, dc_fault, dc_tag, 322, &dc_b29)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -18303,8 +18279,8 @@ __kernel void LudPerimeter(__global float* m, long m_len, long matrixDim, long o
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 719 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 323, &dc_b30)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 324, &dc_b32)][dc_ix(idx, 16, dc_fault, dc_tag, 325, &dc_b32)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -18345,15 +18321,15 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 	long globalColID = (long)((ulong)offset + ((ulong)(long)get_group_id(0) + 1UL) * 16UL);
 #line 735 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 326, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 327, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 328, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 736 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 329, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 330, &dc_b4)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 331, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -18364,12 +18340,12 @@ __kernel void LudInternal(__global float* m, long m_len, long matrixDim, long of
 #line 739 "ports.go"
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 740 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 332, &dc_b7)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 333, &dc_b8)]), &dc_b8);
 	}
 #line 742 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 335, &dc_b9)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 335, &dc_b11)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -18466,19 +18442,19 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 805 "ports.go"
 		__local double* qBShared = sh27;
 #line 806 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 336, &dc_b1)].Offset), &dc_b1);
 #line 807 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100L; ) {
 #line 810 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -18490,7 +18466,7 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 814 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 818 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
 		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 820 "ports.go"
@@ -18500,31 +18476,31 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 822 "ports.go"
 			if (k > 0L && active) {
 #line 823 "ports.go"
-				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
+				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 342, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 343, &dc_b6)].Number), &dc_b6);
 			}
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
+				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b7)].Offset), &dc_b7);
 #line 827 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100L; ) {
 #line 830 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -18543,7 +18519,7 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 839 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -18553,42 +18529,42 @@ __kernel void LavaMD(Par par, Dim dim, __global const Box* restrict boxes, long 
 #line 844 "ports.go"
 						ThreeVector d = {0};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -18659,17 +18635,17 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 806 "ports.go"
 		long firstI = boxes[bx].Offset;
 #line 807 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100L; ) {
 #line 810 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -18696,26 +18672,26 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
+				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b4)].Offset), &dc_b4);
 #line 827 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100L; ) {
 #line 830 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -18734,7 +18710,7 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 839 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -18744,42 +18720,42 @@ __kernel void LavaMD_fast(Par par, Dim dim, __global const Box* restrict boxes, 
 #line 844 "ports.go"
 						ThreeVector d = {0};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -18851,19 +18827,19 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 805 "ports.go"
 		__local double* qBShared = sh27;
 #line 806 "ports.go"
-		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 335, &dc_b1)].Offset), &dc_b1);
+		long firstI = dc_sel_i64((dc_b1 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 336, &dc_b1)].Offset), &dc_b1);
 #line 807 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100L; ) {
 #line 810 "ports.go"
 			dc_b2 = 0;
-			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b2)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b4)]), &dc_b4);
+			dc_p3 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b2)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b4 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b4)]), &dc_b4);
 			if (!dc_b2) {
 				*dc_p3 = dc_t1;
 			}
@@ -18875,7 +18851,7 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 814 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 818 "ports.go"
-		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 340, &dc_b5)].NN), &dc_b5);
+		long nn = (long)dc_sel_i32((dc_b5 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b5)].NN), &dc_b5);
 #line 819 "ports.go"
 		for (long k = 0L; k < 27L; k = (long)((ulong)k + 1UL)) {
 #line 820 "ports.go"
@@ -18885,31 +18861,31 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 822 "ports.go"
 			if (k > 0L && active) {
 #line 823 "ports.go"
-				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 341, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 342, &dc_b6)].Number), &dc_b6);
+				pointer = (long)dc_sel_i32((dc_b6 = 0, boxes[dc_ix(bx, boxes_len, dc_fault, dc_tag, 342, &dc_b6)].Nei[dc_ix((long)((ulong)k - 1UL), 26, dc_fault, dc_tag, 343, &dc_b6)].Number), &dc_b6);
 			}
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b7)].Offset), &dc_b7);
+				long firstJ = dc_sel_i64((dc_b7 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b7)].Offset), &dc_b7);
 #line 827 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100L; ) {
 #line 830 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b8)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b10)]), &dc_b10);
+					dc_p9 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b8)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b10 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b11 = 0;
-					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b11)];
-					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b13)]), &dc_b13);
+					dc_p12 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b11)];
+					double dc_t3 = dc_sel_f64((dc_b13 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b13)]), &dc_b13);
 					if (!dc_b11) {
 						*dc_p12 = dc_t3;
 					}
@@ -18928,7 +18904,7 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 839 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b15)]), &dc_b15), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b14)].V), &dc_b14) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b15)]), &dc_b15), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -18938,42 +18914,42 @@ __kernel void LavaMD_aliased(Par par, Dim dim, __global const Box* boxes, long b
 #line 844 "ports.go"
 						ThreeVector d = {0};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b16)].X), &dc_b16) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b16 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b16)].X), &dc_b16) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b17 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b17)].Y), &dc_b17) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b18 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b18)].Z), &dc_b18) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b19)].V;
-						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b19)].V;
+						double dc_t4 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b21)].V), &dc_b21) + qBShared[j] * vij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b22)].X;
-						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b22)].X;
+						double dc_t5 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b24)].X), &dc_b24) + qBShared[j] * fxij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b25)].Y;
-						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b25)].Y;
+						double dc_t6 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b27)].Y), &dc_b27) + qBShared[j] * fyij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b28 = 0;
-						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b28)].Z;
-						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
+						dc_p29 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b28)].Z;
+						double dc_t7 = dc_sel_f64((dc_b30 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b30)].Z), &dc_b30) + qBShared[j] * fzij;
 						if (!dc_b28) {
 							*dc_p29 = dc_t7;
 						}
@@ -19044,17 +19020,17 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 806 "ports.go"
 		long firstI = boxes[bx].Offset;
 #line 807 "ports.go"
-		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? firstI : 0));
-		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 336) ? rv_len - firstI : 0);
+		__global FourVector* rA = (__global FourVector*)(rv + (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? firstI : 0));
+		long rA_len = (dc_sok(firstI, rv_len, rv_len, dc_fault, dc_tag, 337) ? rv_len - firstI : 0);
 #line 808 "ports.go"
-		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? firstI : 0));
-		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 337) ? fv_len - firstI : 0);
+		__global FourVector* fA = (fv + (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? firstI : 0));
+		long fA_len = (dc_sok(firstI, fv_len, fv_len, dc_fault, dc_tag, 338) ? fv_len - firstI : 0);
 #line 809 "ports.go"
 		for (; wtx < 100L; ) {
 #line 810 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 338, &dc_b1)];
-			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 339, &dc_b3)]), &dc_b3);
+			dc_p2 = &rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 339, &dc_b1)];
+			FourVector dc_t1 = dc_sel_FourVector((dc_b3 = 0, rA[dc_ix(wtx, rA_len, dc_fault, dc_tag, 340, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -19081,26 +19057,26 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 825 "ports.go"
 			if (active) {
 #line 826 "ports.go"
-				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 343, &dc_b4)].Offset), &dc_b4);
+				long firstJ = dc_sel_i64((dc_b4 = 0, boxes[dc_ix(pointer, boxes_len, dc_fault, dc_tag, 344, &dc_b4)].Offset), &dc_b4);
 #line 827 "ports.go"
-				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? firstJ : 0));
-				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 344) ? rv_len - firstJ : 0);
+				__global FourVector* rB = (__global FourVector*)(rv + (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
+				long rB_len = (dc_sok(firstJ, rv_len, rv_len, dc_fault, dc_tag, 345) ? rv_len - firstJ : 0);
 #line 828 "ports.go"
-				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? firstJ : 0));
-				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 345) ? qv_len - firstJ : 0);
+				__global double* qB = (__global double*)(qv + (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? firstJ : 0));
+				long qB_len = (dc_sok(firstJ, qv_len, qv_len, dc_fault, dc_tag, 346) ? qv_len - firstJ : 0);
 #line 829 "ports.go"
 				for (; wtx < 100L; ) {
 #line 830 "ports.go"
 					dc_b5 = 0;
-					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 346, &dc_b5)];
-					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 347, &dc_b7)]), &dc_b7);
+					dc_p6 = &rBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 347, &dc_b5)];
+					FourVector dc_t2 = dc_sel_FourVector((dc_b7 = 0, rB[dc_ix(wtx, rB_len, dc_fault, dc_tag, 348, &dc_b7)]), &dc_b7);
 					if (!dc_b5) {
 						*dc_p6 = dc_t2;
 					}
 #line 831 "ports.go"
 					dc_b8 = 0;
-					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 348, &dc_b8)];
-					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 349, &dc_b10)]), &dc_b10);
+					dc_p9 = &qBShared[dc_ix(wtx, 100, dc_fault, dc_tag, 349, &dc_b8)];
+					double dc_t3 = dc_sel_f64((dc_b10 = 0, qB[dc_ix(wtx, qB_len, dc_fault, dc_tag, 350, &dc_b10)]), &dc_b10);
 					if (!dc_b8) {
 						*dc_p9 = dc_t3;
 					}
@@ -19119,7 +19095,7 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 839 "ports.go"
 					for (long j = 0L; j < 100L; j = (long)((ulong)j + 1UL)) {
 #line 840 "ports.go"
-						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 350, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b12)]), &dc_b12), rBShared[j]);
+						double r2 = dc_sel_f64((dc_b11 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 351, &dc_b11)].V), &dc_b11) + rBShared[j].V - dot_(dc_sel_FourVector((dc_b12 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b12)]), &dc_b12), rBShared[j]);
 #line 841 "ports.go"
 						double u2 = a2 * r2;
 #line 842 "ports.go"
@@ -19129,42 +19105,42 @@ __kernel void LavaMD_aliased_fast(Par par, Dim dim, __global const Box* boxes, l
 #line 844 "ports.go"
 						ThreeVector d = {0};
 #line 845 "ports.go"
-						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 352, &dc_b13)].X), &dc_b13) - rBShared[j].X;
+						d.X = dc_sel_f64((dc_b13 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b13)].X), &dc_b13) - rBShared[j].X;
 #line 846 "ports.go"
 						double fxij = fs * d.X;
 #line 847 "ports.go"
-						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 353, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
+						d.Y = dc_sel_f64((dc_b14 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b14)].Y), &dc_b14) - rBShared[j].Y;
 #line 848 "ports.go"
 						double fyij = fs * d.Y;
 #line 849 "ports.go"
-						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 354, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
+						d.Z = dc_sel_f64((dc_b15 = 0, rAShared[dc_ix(wtx, 100, dc_fault, dc_tag, 355, &dc_b15)].Z), &dc_b15) - rBShared[j].Z;
 #line 850 "ports.go"
 						double fzij = fs * d.Z;
 #line 851 "ports.go"
 						dc_b16 = 0;
-						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b16)].V;
-						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 356, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
+						dc_p17 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b16)].V;
+						double dc_t4 = dc_sel_f64((dc_b18 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 357, &dc_b18)].V), &dc_b18) + qBShared[j] * vij;
 						if (!dc_b16) {
 							*dc_p17 = dc_t4;
 						}
 #line 852 "ports.go"
 						dc_b19 = 0;
-						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b19)].X;
-						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 358, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
+						dc_p20 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b19)].X;
+						double dc_t5 = dc_sel_f64((dc_b21 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 359, &dc_b21)].X), &dc_b21) + qBShared[j] * fxij;
 						if (!dc_b19) {
 							*dc_p20 = dc_t5;
 						}
 #line 853 "ports.go"
 						dc_b22 = 0;
-						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b22)].Y;
-						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 360, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
+						dc_p23 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b22)].Y;
+						double dc_t6 = dc_sel_f64((dc_b24 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 361, &dc_b24)].Y), &dc_b24) + qBShared[j] * fyij;
 						if (!dc_b22) {
 							*dc_p23 = dc_t6;
 						}
 #line 854 "ports.go"
 						dc_b25 = 0;
-						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b25)].Z;
-						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 362, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
+						dc_p26 = &fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b25)].Z;
+						double dc_t7 = dc_sel_f64((dc_b27 = 0, fA[dc_ix(wtx, fA_len, dc_fault, dc_tag, 363, &dc_b27)].Z), &dc_b27) + qBShared[j] * fzij;
 						if (!dc_b25) {
 							*dc_p26 = dc_t7;
 						}
@@ -19234,29 +19210,29 @@ __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global u
 	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -19269,13 +19245,13 @@ __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global u
 #line 918 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13)]), &dc_b13);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14)]), &dc_b14);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15)]), &dc_b15);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -19284,28 +19260,28 @@ __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global u
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17)];
 		uint dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19)];
 		uint dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21)];
 		uint dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23)];
 		uint dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -19315,29 +19291,29 @@ __kernel void MergeSortShared(__global uint* dstKey, long dstKey_len, __global u
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
-	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
-	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
-	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
-	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -19386,13 +19362,13 @@ __kernel void MergeSortShared_fast(__global uint* dstKey, long dstKey_len, __glo
 #line 918 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1)]), &dc_b1);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2)]), &dc_b2);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3)]), &dc_b3);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -19401,28 +19377,28 @@ __kernel void MergeSortShared_fast(__global uint* dstKey, long dstKey_len, __glo
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5)];
 		uint dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7)];
 		uint dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9)];
 		uint dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11)];
 		uint dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -19492,29 +19468,29 @@ __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __
 	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -19527,13 +19503,13 @@ __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __
 #line 918 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13)]), &dc_b13);
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13)]), &dc_b13);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14)]), &dc_b14);
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14)]), &dc_b14);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15)]), &dc_b15);
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15)]), &dc_b15);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16)]), &dc_b16);
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16)]), &dc_b16);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -19542,28 +19518,28 @@ __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17)];
 		uint dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19)];
 		uint dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21)];
 		uint dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23)];
 		uint dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -19573,29 +19549,29 @@ __kernel void MergeSortShared_aliased(__global uint* dstKey, long dstKey_len, __
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25)];
-	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28)];
-	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31)];
-	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34)];
-	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -19644,13 +19620,13 @@ __kernel void MergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_le
 #line 918 "ports.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1)]), &dc_b1);
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1)]), &dc_b1);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2)]), &dc_b2);
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2)]), &dc_b2);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3)]), &dc_b3);
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3)]), &dc_b3);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4)]), &dc_b4);
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4)]), &dc_b4);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag) + lPos;
 #line 924 "ports.go"
@@ -19659,28 +19635,28 @@ __kernel void MergeSortShared_aliased_fast(__global uint* dstKey, long dstKey_le
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5)];
 		uint dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7)];
 		uint dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9)];
 		uint dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11)];
 		uint dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -19738,29 +19714,29 @@ __kernel void OddEvenMergeSortShared(__global uint* dstKey, long dstKey_len, __g
 	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -19795,29 +19771,29 @@ __kernel void OddEvenMergeSortShared(__global uint* dstKey, long dstKey_len, __g
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
-	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
-	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
-	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
-	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -19924,29 +19900,29 @@ __kernel void OddEvenMergeSortShared_aliased(__global uint* dstKey, long dstKey_
 	long g = (long)((ulong)(long)get_group_id(0) * 1024UL + (ulong)(long)get_local_id(0));
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -19981,29 +19957,29 @@ __kernel void OddEvenMergeSortShared_aliased(__global uint* dstKey, long dstKey_
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13)];
-	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16)];
-	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19)];
-	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22)];
-	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -20090,7 +20066,7 @@ __kernel void Histogram256(__global uint* partial, long partial_len, __global co
 	for (uint i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1)];
 		uint dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -20101,7 +20077,7 @@ __kernel void Histogram256(__global uint* partial, long partial_len, __global co
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -20112,11 +20088,11 @@ __kernel void Histogram256(__global uint* partial, long partial_len, __global co
 #line 1035 "ports.go"
 		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5)];
 		uint dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -20145,7 +20121,7 @@ __kernel void Histogram256_fast(__global uint* partial, long partial_len, __glob
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -20183,7 +20159,7 @@ __kernel void Histogram256_aliased(__global uint* partial, long partial_len, __g
 	for (uint i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1)];
 		uint dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -20194,7 +20170,7 @@ __kernel void Histogram256_aliased(__global uint* partial, long partial_len, __g
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3)]), &dc_b3), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -20205,11 +20181,11 @@ __kernel void Histogram256_aliased(__global uint* partial, long partial_len, __g
 #line 1035 "ports.go"
 		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5)];
+		dc_p6 = &partial[dc_ix((uint)(long)get_group_id(0) * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5)];
 		uint dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -20238,7 +20214,7 @@ __kernel void Histogram256_aliased_fast(__global uint* partial, long partial_len
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)get_group_id(0) * (uint)(long)get_local_size(0) + tid; pos < dataCount; pos = pos + (uint)(long)get_local_size(0) * (uint)(long)get_num_groups(0)) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1)]), &dc_b1), dc_fault, dc_tag);
 	}
 #line 1032 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -20274,13 +20250,13 @@ __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	__local uint* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
+	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 409, &dc_b2)];
 	uint dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -20293,8 +20269,8 @@ __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __
 		if ((uint)(long)get_local_id(0) < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
-			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 411, &dc_b4)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 411, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 412, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -20304,7 +20280,7 @@ __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __
 	if ((long)get_local_id(0) == 0L) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 413, &dc_b8)];
 		uint dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -20314,6 +20290,7 @@ __kernel void MergeHistogram256(__global uint* histogram, long histogram_len, __
 
 #line 1046 "ports.go"
 __kernel void MergeHistogram256_fast(__global uint* histogram, long histogram_len, __global const uint* restrict partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	__local uint sh33[256];
 #line 1047 "ports.go"
@@ -20321,7 +20298,7 @@ __kernel void MergeHistogram256_fast(__global uint* histogram, long histogram_le
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	__local uint* data = sh33;
@@ -20362,13 +20339,13 @@ __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	__local uint* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 408, &dc_b2)];
+	dc_p3 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 409, &dc_b2)];
 	uint dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -20381,8 +20358,8 @@ __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram
 		if ((uint)(long)get_local_id(0) < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b4)];
-			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 410, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 411, &dc_b7)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 411, &dc_b4)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)get_local_id(0), 256, dc_fault, dc_tag, 411, &dc_b6)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)get_local_id(0) + stride, 256, dc_fault, dc_tag, 412, &dc_b7)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -20392,7 +20369,7 @@ __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram
 	if ((long)get_local_id(0) == 0L) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 412, &dc_b8)];
+		dc_p9 = &histogram[dc_ix((long)get_group_id(0), histogram_len, dc_fault, dc_tag, 413, &dc_b8)];
 		uint dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -20402,6 +20379,7 @@ __kernel void MergeHistogram256_aliased(__global uint* histogram, long histogram
 
 #line 1046 "ports.go"
 __kernel void MergeHistogram256_aliased_fast(__global uint* histogram, long histogram_len, __global const uint* partial, long partial_len, uint histogramCount, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	__local uint sh33[256];
 #line 1047 "ports.go"
@@ -20409,7 +20387,7 @@ __kernel void MergeHistogram256_aliased_fast(__global uint* histogram, long hist
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)get_local_id(0); i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(uint)(long)get_group_id(0) + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)get_group_id(0) + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	__local uint* data = sh33;
@@ -20464,13 +20442,13 @@ __kernel void FindK(long height, __global const KNode* restrict knodes, long kno
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 420, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
-				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -20482,8 +20460,8 @@ __kernel void FindK(long height, __global const KNode* restrict knodes, long kno
 		if (thid == 0L) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
-			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -20492,11 +20470,11 @@ __kernel void FindK(long height, __global const KNode* restrict knodes, long kno
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -20519,11 +20497,11 @@ __kernel void FindK_fast(long height, __global const KNode* restrict knodes, lon
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -20537,9 +20515,9 @@ __kernel void FindK_fast(long height, __global const KNode* restrict knodes, lon
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6)].Value), &dc_b6);
 	}
 }
 
@@ -20575,13 +20553,13 @@ __kernel void FindK_aliased(long height, __global const KNode* knodes, long knod
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 420, &dc_b4)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7)]), &dc_b7) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9)];
-				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -20593,8 +20571,8 @@ __kernel void FindK_aliased(long height, __global const KNode* knodes, long knod
 		if (thid == 0L) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13)];
-			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -20603,11 +20581,11 @@ __kernel void FindK_aliased(long height, __global const KNode* knodes, long knod
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -20630,11 +20608,11 @@ __kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4)].Indices[thid]), &dc_b4);
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -20648,9 +20626,9 @@ __kernel void FindK_aliased_fast(long height, __global const KNode* knodes, long
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6)].Value), &dc_b6);
 	}
 }
 
@@ -20703,15 +20681,15 @@ __kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float*
 			__local float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -20720,7 +20698,7 @@ __kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float*
 #line 1133 "ports.go"
 			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -20740,7 +20718,7 @@ __kernel void MatrixMulCUDA(__global float* c, long c_len, __global const float*
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 448, &dc_b9)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -20787,9 +20765,9 @@ __kernel void MatrixMulCUDA_fast(__global float* c, long c_len, __global const f
 #line 1129 "ports.go"
 			__local float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b2)]), &dc_b2);
 #line 1132 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1133 "ports.go"
@@ -20866,15 +20844,15 @@ __kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global cons
 			__local float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b6)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -20883,7 +20861,7 @@ __kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global cons
 #line 1133 "ports.go"
 			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -20903,7 +20881,7 @@ __kernel void MatrixMulCUDA_aliased(__global float* c, long c_len, __global cons
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9)];
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 448, &dc_b9)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -20950,9 +20928,9 @@ __kernel void MatrixMulCUDA_aliased_fast(__global float* c, long c_len, __global
 #line 1129 "ports.go"
 			__local float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b1)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b2)]), &dc_b2);
 #line 1132 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 #line 1133 "ports.go"
@@ -20995,15 +20973,15 @@ __kernel void Sobol(long nVectors, long nDimensions, __global const uint* restri
 #line 1167 "ports.go"
 	__local uint* v = sh36;
 #line 1168 "ports.go"
-	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
-	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
+	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 449) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 449) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
 #line 1169 "ports.go"
-	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
-	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
+	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 450) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 450) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
 #line 1170 "ports.go"
 	if ((long)get_local_id(0) < 32L) {
 #line 1171 "ports.go"
-		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 451, &dc_b1)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -21020,7 +20998,7 @@ __kernel void Sobol(long nVectors, long nDimensions, __global const uint* restri
 #line 1179 "ports.go"
 		uint mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -21028,23 +21006,23 @@ __kernel void Sobol(long nVectors, long nDimensions, __global const uint* restri
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
 	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
 #line 1188 "ports.go"
 	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -21067,15 +21045,15 @@ __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint
 #line 1167 "ports.go"
 	__local uint* v = sh36;
 #line 1168 "ports.go"
-	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
-	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 448) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
+	__global uint* dirs = (__global uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 449) ? ((long)(32UL * (ulong)(long)get_group_id(1))) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)get_group_id(1))), directions_len, directions_len, dc_fault, dc_tag, 449) ? directions_len - ((long)(32UL * (ulong)(long)get_group_id(1))) : 0);
 #line 1169 "ports.go"
-	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
-	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 449) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
+	__global float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 450) ? ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)get_group_id(1))), output_len, output_len, dc_fault, dc_tag, 450) ? output_len - ((long)((ulong)nVectors * (ulong)(long)get_group_id(1))) : 0);
 #line 1170 "ports.go"
 	if ((long)get_local_id(0) < 32L) {
 #line 1171 "ports.go"
-		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 450, &dc_b1)]), &dc_b1);
+		v[(long)get_local_id(0)] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)get_local_id(0), dirs_len, dc_fault, dc_tag, 451, &dc_b1)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -21092,7 +21070,7 @@ __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint
 #line 1179 "ports.go"
 		uint mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -21100,23 +21078,23 @@ __kernel void Sobol_aliased(long nVectors, long nDimensions, __global const uint
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5)]), &dc_b5);
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5)]), &dc_b5);
 #line 1187 "ports.go"
 	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
 #line 1188 "ports.go"
 	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -21207,15 +21185,15 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 	if (ei < dNo) {
 #line 1215 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3)]), &dc_b3);
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 457, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 458, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 1216 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6)]), &dc_b6);
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 459, &dc_b4)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 460, &dc_b6)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -21225,18 +21203,18 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 #line 1219 "ports.go"
 		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7))), &dc_b7) == 0L) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b7))), &dc_b7) == 0L) {
 #line 1221 "ports.go"
 				dc_b8 = 0;
-				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8)];
-				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11)]), &dc_b11);
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b8)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 463, &dc_b10)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 464, &dc_b11)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
 #line 1222 "ports.go"
 				dc_b12 = 0;
-				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12)];
-				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15)]), &dc_b15);
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b12)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 466, &dc_b14)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 467, &dc_b15)]), &dc_b15);
 				if (!dc_b12) {
 					*dc_p13 = dc_t4;
 				}
@@ -21248,15 +21226,15 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 		if (tx == 511L) {
 #line 1227 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16)];
-			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18)]), &dc_b18);
+			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 468, &dc_b16)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 469, &dc_b18)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
 #line 1228 "ports.go"
 			dc_b19 = 0;
-			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19)];
-			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21)]), &dc_b21);
+			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 470, &dc_b19)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 471, &dc_b21)]), &dc_b21);
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
@@ -21266,18 +21244,18 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 #line 1232 "ports.go"
 		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22))), &dc_b22) == 0L) {
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b22))), &dc_b22) == 0L) {
 #line 1234 "ports.go"
 				dc_b23 = 0;
-				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23)];
-				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26)]), &dc_b26);
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b23)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 474, &dc_b25)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 475, &dc_b26)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
 #line 1235 "ports.go"
 				dc_b27 = 0;
-				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27)];
-				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30)]), &dc_b30);
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b27)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 477, &dc_b29)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 478, &dc_b30)]), &dc_b30);
 				if (!dc_b27) {
 					*dc_p28 = dc_t8;
 				}
@@ -21289,15 +21267,15 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 		if (tx == 511L) {
 #line 1240 "ports.go"
 			dc_b31 = 0;
-			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31)];
-			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33)]), &dc_b33);
+			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 479, &dc_b31)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 480, &dc_b33)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
 #line 1241 "ports.go"
 			dc_b34 = 0;
-			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34)];
-			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36)]), &dc_b36);
+			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 481, &dc_b34)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 482, &dc_b36)]), &dc_b36);
 			if (!dc_b34) {
 				*dc_p35 = dc_t10;
 			}
@@ -21311,18 +21289,18 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 #line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37))), &dc_b37) == 0L && tx < df) {
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b37))), &dc_b37) == 0L && tx < df) {
 #line 1249 "ports.go"
 				dc_b38 = 0;
-				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38)];
-				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41)]), &dc_b41);
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b38)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 485, &dc_b40)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 486, &dc_b41)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
 #line 1250 "ports.go"
 				dc_b42 = 0;
-				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42)];
-				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45)]), &dc_b45);
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b42)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 488, &dc_b44)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 489, &dc_b45)]), &dc_b45);
 				if (!dc_b42) {
 					*dc_p43 = dc_t12;
 				}
@@ -21336,30 +21314,30 @@ __kernel void SradReduce(long dNe, long dNo, long dMul, __global float* dSums, l
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 1256 "ports.go"
 				dc_b46 = 0;
-				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46)];
-				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49)]), &dc_b49);
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b46)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 491, &dc_b48)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b49)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
 #line 1257 "ports.go"
 				dc_b50 = 0;
-				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50)];
-				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53)]), &dc_b53);
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b50)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 494, &dc_b52)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b53)]), &dc_b53);
 				if (!dc_b50) {
 					*dc_p51 = dc_t14;
 				}
 			}
 #line 1259 "ports.go"
 			dc_b54 = 0;
-			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54)];
-			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56)]), &dc_b56);
+			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 496, &dc_b54)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 497, &dc_b56)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
 #line 1260 "ports.go"
 			dc_b57 = 0;
-			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57)];
-			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59)]), &dc_b59);
+			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 498, &dc_b57)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 499, &dc_b59)]), &dc_b59);
 			if (!dc_b57) {
 				*dc_p58 = dc_t16;
 			}
@@ -21410,11 +21388,11 @@ __kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSu
 #line 1219 "ports.go"
 		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1))), &dc_b1) == 0L) {
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b1))), &dc_b1) == 0L) {
 #line 1221 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2)]), &dc_b2);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 464, &dc_b2)]), &dc_b2);
 #line 1222 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3)]), &dc_b3);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 467, &dc_b3)]), &dc_b3);
 			}
 #line 1224 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -21431,11 +21409,11 @@ __kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSu
 #line 1232 "ports.go"
 		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4))), &dc_b4) == 0L) {
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b4))), &dc_b4) == 0L) {
 #line 1234 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5)]), &dc_b5);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 475, &dc_b5)]), &dc_b5);
 #line 1235 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6)]), &dc_b6);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 478, &dc_b6)]), &dc_b6);
 			}
 #line 1237 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -21456,11 +21434,11 @@ __kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSu
 #line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7))), &dc_b7) == 0L && tx < df) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b7))), &dc_b7) == 0L && tx < df) {
 #line 1249 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8)]), &dc_b8);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 486, &dc_b8)]), &dc_b8);
 #line 1250 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9)]), &dc_b9);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 489, &dc_b9)]), &dc_b9);
 			}
 #line 1252 "ports.go"
 			barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -21470,9 +21448,9 @@ __kernel void SradReduce_fast(long dNe, long dNo, long dMul, __global float* dSu
 #line 1255 "ports.go"
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 1256 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10)]), &dc_b10);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b10)]), &dc_b10);
 #line 1257 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11)]), &dc_b11);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b11)]), &dc_b11);
 			}
 #line 1259 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
@@ -21518,15 +21496,15 @@ __kernel void BpnnAdjustWeights(__global const float* restrict delta, long delta
 	long indexX = (long)((ulong)tx + 1UL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -21536,15 +21514,15 @@ __kernel void BpnnAdjustWeights(__global const float* restrict delta, long delta
 	if (ty == 0L && by == 0L) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -21616,15 +21594,15 @@ __kernel void BpnnAdjustWeights_aliased(__global const float* delta, long delta_
 	long indexX = (long)((ulong)tx + 1UL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -21634,15 +21612,15 @@ __kernel void BpnnAdjustWeights_aliased(__global const float* delta, long delta_
 	if (ty == 0L && by == 0L) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -21709,8 +21687,8 @@ __kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __globa
 		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 517, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -21725,38 +21703,38 @@ __kernel void PGain(__global const ClusterPoint* restrict p, long p_len, __globa
 #line 1323 "ports.go"
 		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8)];
 			uchar dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -21816,7 +21794,7 @@ __kernel void PGain_fast(__global const ClusterPoint* restrict p, long p_len, __
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -21856,8 +21834,8 @@ __kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global
 		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 517, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -21872,38 +21850,38 @@ __kernel void PGain_aliased(__global const ClusterPoint* p, long p_len, __global
 #line 1323 "ports.go"
 		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8)];
 			uchar dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10)];
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13)];
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -21963,7 +21941,7 @@ __kernel void PGain_aliased_fast(__global const ClusterPoint* p, long p_len, __g
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1)];
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -22746,10 +22724,6 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 
 #line 122 "ports.go"
 kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& vectorN [[buffer(6)]], constant long& elementN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	device float (*dc_p4);
 #line 123 "ports.go"
 	threadgroup float sh2[1024];
 #line 123 "ports.go"
@@ -22767,7 +22741,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 #line 129 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -22787,12 +22761,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 #line 141 "ports.go"
 		if ((long)dc_lid.x == 0L) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec_] = accum[0];
 		}
 	}
 }
@@ -23073,7 +23042,8 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	device float (*dc_p30);
+	int dc_b30 = 0;
+	device float (*dc_p31);
 	Stencil stencil = dc_in_stencil;
 #line 267 "ports.go"
 	threadgroup float sh5[24][40];
@@ -23236,16 +23206,16 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 327 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 81, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 82, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 84, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 87, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 89, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -23401,7 +23371,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -23445,8 +23415,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	long ty = (long)dc_lid.y;
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 91, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 92, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -23461,7 +23431,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 364 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 367 "ports.go"
@@ -23469,7 +23439,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 95, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -23485,7 +23455,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 374 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 377 "ports.go"
@@ -23493,7 +23463,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 98, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -23502,8 +23472,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 100, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -23539,11 +23509,11 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 #line 397 "ports.go"
 	if (thid > 0L) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 101, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -23558,8 +23528,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -23567,8 +23537,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -23578,8 +23548,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -23616,7 +23586,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -23631,8 +23601,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -23640,8 +23610,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -23650,7 +23620,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 #line 410 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 }
 
 #line 431 "ports.go"
@@ -23708,23 +23678,23 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 111, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -23745,8 +23715,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -23758,14 +23728,14 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if (thid == 0L) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 116, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 117, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -23788,18 +23758,18 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -23811,8 +23781,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 125, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -23821,8 +23791,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 127, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -23885,14 +23855,14 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -23913,8 +23883,8 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -23925,10 +23895,10 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 460 "ports.go"
 	if (thid == 0L) {
 #line 461 "ports.go"
-		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -23951,18 +23921,18 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -23973,12 +23943,12 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 	}
 }
 
@@ -24111,16 +24081,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == 0L) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 131, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -24129,16 +24099,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 137, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -24149,16 +24119,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == 0L) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 143, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -24167,16 +24137,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 149, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -24185,15 +24155,15 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -24205,92 +24175,92 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 #line 536 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 165, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 189, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0L) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 221, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 229, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -24310,7 +24280,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -24319,7 +24289,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -24327,7 +24297,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -24337,35 +24307,35 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -24453,7 +24423,7 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
@@ -24496,23 +24466,23 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 543 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -24526,33 +24496,33 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 558 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 574 "ports.go"
@@ -24561,11 +24531,11 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -24677,8 +24647,8 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -24688,16 +24658,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 248, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -24708,16 +24678,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 254, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -24726,15 +24696,15 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -24748,52 +24718,52 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15L) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15L) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 274, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 275, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 278, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 #line 648 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -24986,8 +24956,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 669 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 287, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 288, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -25000,8 +24970,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 674 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 290, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 291, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -25017,8 +24987,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 681 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 292, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 293, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 294, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -25031,8 +25001,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 686 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 295, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 296, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 297, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -25052,8 +25022,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 695 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 304, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 305, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -25068,16 +25038,16 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 702 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 310, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 312, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 313, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 704 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 319, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -25095,8 +25065,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 712 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 320, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 321, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 322, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -25112,8 +25082,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 719 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 323, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 324, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 325, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -25154,15 +25124,15 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
 #line 735 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 327, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 328, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 736 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 330, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 331, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -25173,12 +25143,12 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 #line 739 "ports.go"
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 740 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 332, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 333, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 	}
 #line 742 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 335, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 335, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -25271,29 +25241,29 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -25306,13 +25276,13 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 #line 918 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
 #line 924 "ports.go"
@@ -25321,28 +25291,28 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -25352,29 +25322,29 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -25423,13 +25393,13 @@ kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant lon
 #line 918 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
 #line 924 "ports.go"
@@ -25438,28 +25408,28 @@ kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant lon
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -25517,29 +25487,29 @@ kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant l
 	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -25574,29 +25544,29 @@ kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant l
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -25683,7 +25653,7 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 	for (uint i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -25694,7 +25664,7 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 1032 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -25705,11 +25675,11 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 #line 1035 "ports.go"
 		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((uint)(long)dc_grp.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &partial[dc_ix((uint)(long)dc_grp.x * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -25738,7 +25708,7 @@ kernel void Histogram256_fast(device uint* partial [[buffer(0)]], constant long&
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 1032 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -25774,13 +25744,13 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	threadgroup uint* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 408, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 409, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -25793,8 +25763,8 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 		if ((uint)(long)dc_lid.x < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)dc_lid.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 411, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 411, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)dc_lid.x + stride, 256, dc_fault, dc_tag, 412, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -25804,7 +25774,7 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 	if ((long)dc_lid.x == 0L) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long)dc_grp.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &histogram[dc_ix((long)dc_grp.x, histogram_len, dc_fault, dc_tag, 413, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -25814,6 +25784,7 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 
 #line 1046 "ports.go"
 kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	threadgroup uint sh33[256];
 #line 1047 "ports.go"
@@ -25821,7 +25792,7 @@ kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constan
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(uint)(long)dc_grp.x + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	threadgroup uint* data = sh33;
@@ -25876,13 +25847,13 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 420, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -25894,8 +25865,8 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 		if (thid == 0L) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -25904,11 +25875,11 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -25931,11 +25902,11 @@ kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* 
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b4);
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -25949,9 +25920,9 @@ kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* 
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
 	}
 }
 
@@ -26004,15 +25975,15 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 			threadgroup float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -26021,7 +25992,7 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 #line 1133 "ports.go"
 			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -26041,7 +26012,7 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 448, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -26088,9 +26059,9 @@ kernel void MatrixMulCUDA_fast(device float* c [[buffer(0)]], constant long& c_l
 #line 1129 "ports.go"
 			threadgroup float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 1132 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1133 "ports.go"
@@ -26133,15 +26104,15 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 #line 1167 "ports.go"
 	threadgroup uint* v = sh36;
 #line 1168 "ports.go"
-	device uint* dirs = (device uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)(32UL * (ulong)(long)dc_grp.y)) : 0));
-	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? directions_len - ((long)(32UL * (ulong)(long)dc_grp.y)) : 0);
+	device uint* dirs = (device uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)(32UL * (ulong)(long)dc_grp.y)) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? directions_len - ((long)(32UL * (ulong)(long)dc_grp.y)) : 0);
 #line 1169 "ports.go"
-	device float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0));
-	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? output_len - ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0);
+	device float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 450, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 450, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? output_len - ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0);
 #line 1170 "ports.go"
 	if ((long)dc_lid.x < 32L) {
 #line 1171 "ports.go"
-		v[(long)dc_lid.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)dc_lid.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v[(long)dc_lid.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)dc_lid.x, dirs_len, dc_fault, dc_tag, 451, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -26158,7 +26129,7 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 #line 1179 "ports.go"
 		uint mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -26166,23 +26137,23 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1187 "ports.go"
 	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
 #line 1188 "ports.go"
 	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -26273,15 +26244,15 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 	if (ei < dNo) {
 #line 1215 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 457, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 458, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 1216 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 459, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 460, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -26291,18 +26262,18 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 #line 1219 "ports.go"
 		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
 #line 1221 "ports.go"
 				dc_b8 = 0;
-				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 463, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 464, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
 #line 1222 "ports.go"
 				dc_b12 = 0;
-				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 466, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 467, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 				if (!dc_b12) {
 					*dc_p13 = dc_t4;
 				}
@@ -26314,15 +26285,15 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 		if (tx == 511L) {
 #line 1227 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 468, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 469, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
 #line 1228 "ports.go"
 			dc_b19 = 0;
-			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 470, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 471, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
@@ -26332,18 +26303,18 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 #line 1232 "ports.go"
 		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
 #line 1234 "ports.go"
 				dc_b23 = 0;
-				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 474, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 475, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
 #line 1235 "ports.go"
 				dc_b27 = 0;
-				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 477, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 478, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
 				if (!dc_b27) {
 					*dc_p28 = dc_t8;
 				}
@@ -26355,15 +26326,15 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 		if (tx == 511L) {
 #line 1240 "ports.go"
 			dc_b31 = 0;
-			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 479, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 480, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
 #line 1241 "ports.go"
 			dc_b34 = 0;
-			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 481, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 482, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
 			if (!dc_b34) {
 				*dc_p35 = dc_t10;
 			}
@@ -26377,18 +26348,18 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 #line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b37) == 0L && tx < df) {
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b37) == 0L && tx < df) {
 #line 1249 "ports.go"
 				dc_b38 = 0;
-				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41);
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 485, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 486, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
 #line 1250 "ports.go"
 				dc_b42 = 0;
-				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45);
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 488, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 489, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45);
 				if (!dc_b42) {
 					*dc_p43 = dc_t12;
 				}
@@ -26402,30 +26373,30 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 1256 "ports.go"
 				dc_b46 = 0;
-				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49);
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 491, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
 #line 1257 "ports.go"
 				dc_b50 = 0;
-				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53);
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 494, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53);
 				if (!dc_b50) {
 					*dc_p51 = dc_t14;
 				}
 			}
 #line 1259 "ports.go"
 			dc_b54 = 0;
-			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56);
+			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 496, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 497, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
 #line 1260 "ports.go"
 			dc_b57 = 0;
-			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59);
+			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 498, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 499, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59);
 			if (!dc_b57) {
 				*dc_p58 = dc_t16;
 			}
@@ -26476,11 +26447,11 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1219 "ports.go"
 		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
 #line 1221 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 464, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 1222 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 467, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			}
 #line 1224 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -26497,11 +26468,11 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1232 "ports.go"
 		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
 #line 1234 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 475, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1235 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 478, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			}
 #line 1237 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -26522,11 +26493,11 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
 #line 1249 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 486, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 #line 1250 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 489, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			}
 #line 1252 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -26536,9 +26507,9 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1255 "ports.go"
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 1256 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 #line 1257 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 			}
 #line 1259 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
@@ -26584,15 +26555,15 @@ kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant 
 	long indexX = (long)((ulong)tx + 1UL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -26602,15 +26573,15 @@ kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant 
 	if (ty == 0L && by == 0L) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -26677,8 +26648,8 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 517, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -26693,38 +26664,38 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 #line 1323 "ports.go"
 		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -26784,7 +26755,7 @@ kernel void PGain_fast(device const ClusterPoint* p [[buffer(0)]], constant long
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -26889,13 +26860,19 @@ var dcKernelConvolutionColumns = &runtime.Kernel{
 
 // dcKernelScalarProd describes kernel ScalarProd; source hash 091a6b3a669970911e8a3669588a7079.
 var dcKernelScalarProd = &runtime.Kernel{
-	Aliased:     "ScalarProd_aliased",
-	Barrier:     true,
-	Checked:     true,
-	FastChecked: true,
-	FastIf:      []runtime.LaunchExpr{},
-	Module:      dcModule,
-	Name:        "ScalarProd",
+	Aliased: "ScalarProd_aliased",
+	Barrier: true,
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 4}},
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1024}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 4}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "ScalarProd",
 	Params: []runtime.Param{{
 		Kind:    runtime.BufferParam,
 		Name:    "c",
@@ -27539,16 +27516,13 @@ var dcKernelHistogram256 = &runtime.Kernel{
 
 // dcKernelMergeHistogram256 describes kernel MergeHistogram256; source hash 83e038e7b9b7fb9ec0b595cdbc659b9b.
 var dcKernelMergeHistogram256 = &runtime.Kernel{
-	Aliased: "MergeHistogram256_aliased",
-	Barrier: true,
-	Checked: true,
+	Aliased:     "MergeHistogram256_aliased",
+	Barrier:     true,
+	Checked:     true,
+	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
-		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
-		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
-		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchUint, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
-		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchUint, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
-		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchUint, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 256}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 4294967295}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 128}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
@@ -29006,16 +28980,11 @@ func dc_cpu_ScalarProd_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 				dc_xhi := min(1024-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_vectorBase := dc_pt_vectorBase[dc_t0+0 : dc_t0+dc_xhi]
 							dc_pv_vectorEnd := dc_pt_vectorEnd[dc_t0+0 : dc_t0+dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_vectorBase := dc_pv_vectorBase[dc_lx]
 								dc_lv_vectorEnd := dc_pv_vectorEnd[dc_lx]
 								accum_2 := dc_sh2
@@ -29023,7 +28992,7 @@ func dc_cpu_ScalarProd_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 								{
 									var sum float32
 									for pos := dc_lv_vectorBase + iAccum; pos < dc_lv_vectorEnd; pos += 1024 {
-										sum += (*cpu.Index(dc_f, 41, a, int(pos), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 42, b, int(pos), dc_x, dc_y, dc_z))
+										sum += a[pos] * b[pos]
 									}
 									accum_2[iAccum] = sum
 								}
@@ -29048,17 +29017,12 @@ func dc_cpu_ScalarProd_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_iAccum := dc_pt_iAccum[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_vectorBase := dc_pt_vectorBase[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_vectorEnd := dc_pt_vectorEnd[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_iAccum := dc_pv_iAccum[dc_lx]
 								dc_lv_vectorBase := dc_pv_vectorBase[dc_lx]
 								dc_lv_vectorEnd := dc_pv_vectorEnd[dc_lx]
@@ -29068,7 +29032,7 @@ func dc_cpu_ScalarProd_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 									{
 										var sum_2 float32
 										for pos_2 := dc_lv_vectorBase + dc_lv_iAccum; pos_2 < dc_lv_vectorEnd; pos_2 += 1024 {
-											sum_2 += (*cpu.Index(dc_f, 41, a, int(pos_2), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 42, b, int(pos_2), dc_x, dc_y, dc_z))
+											sum_2 += a[pos_2] * b[pos_2]
 										}
 										accum_3[dc_lv_iAccum] = sum_2
 									}
@@ -29185,15 +29149,10 @@ func dc_cpu_ScalarProd_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 		dc_xhi := min([1]int{0}[0]+1, dc_gs.X)
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-				dc_x0 := dc_gx * dc_gs.X
-				dc_y := dc_gy*dc_gs.Y + dc_ly
-				dc_z := dc_gz*dc_gs.Z + dc_lz
 				for dc_lx := dc_xlo; dc_lx < dc_xhi; dc_lx++ {
-					dc_x := dc_x0 + dc_lx
-					_, _, _ = dc_x, dc_y, dc_z
 					accum_6 := dc_sh2
 					{
-						(*cpu.Index(dc_f, 44, c, int(vec), dc_x, dc_y, dc_z)) = accum_6[0]
+						c[vec] = accum_6[0]
 					}
 				}
 			}
@@ -30151,10 +30110,10 @@ func dc_cpu_FiniteDifferences_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						ty_3 := ltidy_3 + 4
 						value := stencil.C[0] * dc_lv_current
 						for i_4 := 1; i_4 <= 4; i_4++ {
-							value += stencil.C[i_4] * ((*cpu.Index(dc_f, 79, dc_lv_infront[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 80, dc_lv_behind[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 82, (*cpu.Index(dc_f, 81, tile_3[:], int(ty_3-i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 84, (*cpu.Index(dc_f, 83, tile_3[:], int(ty_3+i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 86, (*cpu.Index(dc_f, 85, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3-i_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 88, (*cpu.Index(dc_f, 87, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3+i_4), dc_x, dc_y, dc_z)))
+							value += (*cpu.Index(dc_f, 79, stencil.C[:], int(i_4), dc_x, dc_y, dc_z)) * ((*cpu.Index(dc_f, 80, dc_lv_infront[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 81, dc_lv_behind[:], int(i_4-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 83, (*cpu.Index(dc_f, 82, tile_3[:], int(ty_3-i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 85, (*cpu.Index(dc_f, 84, tile_3[:], int(ty_3+i_4), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 87, (*cpu.Index(dc_f, 86, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3-i_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 89, (*cpu.Index(dc_f, 88, tile_3[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3+i_4), dc_x, dc_y, dc_z)))
 						}
 						if dc_lv_validw {
-							(*cpu.Index(dc_f, 89, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
+							(*cpu.Index(dc_f, 90, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
 						}
 					}
 				}
@@ -30430,7 +30389,7 @@ func dc_cpu_FiniteDifferences_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 							value += stencil.C[i_4] * (dc_lv_infront[i_4-1] + dc_lv_behind[i_4-1] + tile_3[ty_3-i_4][tx_3] + tile_3[ty_3+i_4][tx_3] + tile_3[ty_3][tx_3-i_4] + tile_3[ty_3][tx_3+i_4])
 						}
 						if dc_lv_validw {
-							(*cpu.Index(dc_f, 89, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
+							(*cpu.Index(dc_f, 90, output, int(dc_lv_outputIndex), dc_x, dc_y, dc_z)) = value
 						}
 					}
 				}
@@ -30518,7 +30477,7 @@ func dc_cpu_DCT8x8_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					by := dc_gy + offsetYBlocks
 					tx := dc_lx
 					ty := dc_ly
-					(*cpu.Index(dc_f, 90, block1[:], int(ty<<3+tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 91, src, int((by<<3+ty)*imgWidth+bx<<3+tx), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 91, block1[:], int(ty<<3+tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 92, src, int((by<<3+ty)*imgWidth+bx<<3+tx), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -30555,11 +30514,11 @@ func dc_cpu_DCT8x8_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_lv_dctIndex = 0 + ty_2
 						block1Index := 0 + tx_2
 						for i := 0; i < 8; i++ {
-							dc_lv_cur += (*cpu.Index(dc_f, 92, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 93, block1_2[:], int(block1Index), dc_x, dc_y, dc_z))
+							dc_lv_cur += (*cpu.Index(dc_f, 93, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 94, block1_2[:], int(block1Index), dc_x, dc_y, dc_z))
 							dc_lv_dctIndex += 8
 							block1Index += 8
 						}
-						(*cpu.Index(dc_f, 94, block2_2[:], int(ty_2<<3+tx_2), dc_x, dc_y, dc_z)) = dc_lv_cur
+						(*cpu.Index(dc_f, 95, block2_2[:], int(ty_2<<3+tx_2), dc_x, dc_y, dc_z)) = dc_lv_cur
 						dc_pv_cur[dc_lx] = dc_lv_cur
 						dc_pv_dctIndex[dc_lx] = dc_lv_dctIndex
 					}
@@ -30599,11 +30558,11 @@ func dc_cpu_DCT8x8_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						block2Index := ty_3<<3 + 0
 						dc_lv_dctIndex = 0 + tx_3
 						for i_1 := 0; i_1 < 8; i_1++ {
-							dc_lv_cur += (*cpu.Index(dc_f, 95, block2_3[:], int(block2Index), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 96, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z))
+							dc_lv_cur += (*cpu.Index(dc_f, 96, block2_3[:], int(block2Index), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 97, dct.M[:], int(dc_lv_dctIndex), dc_x, dc_y, dc_z))
 							block2Index++
 							dc_lv_dctIndex += 8
 						}
-						(*cpu.Index(dc_f, 97, block1_3[:], int(ty_3<<3+tx_3), dc_x, dc_y, dc_z)) = dc_lv_cur
+						(*cpu.Index(dc_f, 98, block1_3[:], int(ty_3<<3+tx_3), dc_x, dc_y, dc_z)) = dc_lv_cur
 						dc_pv_cur[dc_lx] = dc_lv_cur
 						dc_pv_dctIndex[dc_lx] = dc_lv_dctIndex
 					}
@@ -30634,7 +30593,7 @@ func dc_cpu_DCT8x8_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 					by_2 := dc_gy + offsetYBlocks
 					tx_4 := dc_lx
 					ty_4 := dc_ly
-					(*cpu.Index(dc_f, 98, dst, int((by_2<<3+ty_4)*imgWidth+bx_2<<3+tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, block1_4[:], int(ty_4<<3+tx_4), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 99, dst, int((by_2<<3+ty_4)*imgWidth+bx_2<<3+tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 100, block1_4[:], int(ty_4<<3+tx_4), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -30715,9 +30674,9 @@ func dc_cpu_ScanNaive_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_lv_pin = 1
 						var v float32
 						if thid > 0 {
-							v = (*cpu.Index(dc_f, 100, in, int(thid-1), dc_x, dc_y, dc_z))
+							v = (*cpu.Index(dc_f, 101, in, int(thid-1), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 101, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
+						(*cpu.Index(dc_f, 102, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
 						dc_pv_pout[dc_lx] = dc_lv_pout
 						dc_pv_pin[dc_lx] = dc_lv_pin
 					}
@@ -30777,9 +30736,9 @@ func dc_cpu_ScanNaive_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_lv_pin := dc_pv_pin[dc_lx]
 						temp_2 := dc_sh8
 						thid_2 := dc_lx
-						(*cpu.Index(dc_f, 102, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 103, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 103, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 104, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
 						if thid_2 >= offset {
-							(*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 107, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -30809,7 +30768,7 @@ func dc_cpu_ScanNaive_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_g
 						dc_lv_pout := dc_pv_pout[dc_lx]
 						temp_3 := dc_sh8
 						thid_3 := dc_lx
-						(*cpu.Index(dc_f, 107, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 108, out, int(thid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -30871,7 +30830,7 @@ func dc_cpu_ScanNaive_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						if thid > 0 {
 							v = in[thid-1]
 						}
-						(*cpu.Index(dc_f, 101, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
+						(*cpu.Index(dc_f, 102, temp[:], int(dc_lv_pout*n+thid), dc_x, dc_y, dc_z)) = v
 						dc_pv_pout[dc_lx] = dc_lv_pout
 						dc_pv_pin[dc_lx] = dc_lv_pin
 					}
@@ -30931,9 +30890,9 @@ func dc_cpu_ScanNaive_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						dc_lv_pin := dc_pv_pin[dc_lx]
 						temp_2 := dc_sh8
 						thid_2 := dc_lx
-						(*cpu.Index(dc_f, 102, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 103, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 103, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 104, temp_2[:], int(dc_lv_pin*n+thid_2), dc_x, dc_y, dc_z))
 						if thid_2 >= offset {
-							(*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 106, temp_2[:], int(dc_lv_pout*n+thid_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 107, temp_2[:], int(dc_lv_pin*n+thid_2-offset), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -30963,7 +30922,7 @@ func dc_cpu_ScanNaive_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy,
 						dc_lv_pout := dc_pv_pout[dc_lx]
 						temp_3 := dc_sh8
 						thid_3 := dc_lx
-						out[thid_3] = (*cpu.Index(dc_f, 108, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
+						out[thid_3] = (*cpu.Index(dc_f, 109, temp_3[:], int(dc_lv_pout*n+thid_3), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -31053,13 +31012,13 @@ func dc_cpu_ScanBlelloch_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						var va float32
 						var vb float32
 						if blockOffset+ai < length {
-							va = (*cpu.Index(dc_f, 109, in, int(blockOffset+ai), dc_x, dc_y, dc_z))
+							va = (*cpu.Index(dc_f, 110, in, int(blockOffset+ai), dc_x, dc_y, dc_z))
 						}
 						if blockOffset+bi < length {
-							vb = (*cpu.Index(dc_f, 110, in, int(blockOffset+bi), dc_x, dc_y, dc_z))
+							vb = (*cpu.Index(dc_f, 111, in, int(blockOffset+bi), dc_x, dc_y, dc_z))
 						}
-						(*cpu.Index(dc_f, 111, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
-						(*cpu.Index(dc_f, 112, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
+						(*cpu.Index(dc_f, 112, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
+						(*cpu.Index(dc_f, 113, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
 						dc_pv_offset[dc_lx] = dc_lv_offset
 						dc_pv_bankOffsetA[dc_lx] = dc_lv_bankOffsetA
 						dc_pv_bankOffsetB[dc_lx] = dc_lv_bankOffsetB
@@ -31098,7 +31057,7 @@ func dc_cpu_ScanBlelloch_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 									bi_1 := dc_lv_offset*(2*thid_2+2) - 1
 									ai_1 += dc_conflictFree(ai_1)
 									bi_1 += dc_conflictFree(bi_1)
-									(*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 115, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 115, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 115, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 116, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
 								}
 								dc_lv_offset *= 2
 								dc_pv_offset[dc_lx] = dc_lv_offset
@@ -31132,8 +31091,8 @@ func dc_cpu_ScanBlelloch_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					thid_3 := dc_lx
 					_ = thid_3
 					{
-						(*cpu.Index(dc_f, 116, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 117, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 118, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 117, sums, int(dc_gx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 118, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 119, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -31191,9 +31150,9 @@ func dc_cpu_ScanBlelloch_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 							bi_2 := dc_lv_offset*(2*thid_4+2) - 1
 							ai_2 += dc_conflictFree(ai_2)
 							bi_2 += dc_conflictFree(bi_2)
-							tmp := (*cpu.Index(dc_f, 119, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 120, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 121, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
+							tmp := (*cpu.Index(dc_f, 120, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 121, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 122, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 124, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 124, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
 						}
 					}
 				}
@@ -31229,10 +31188,10 @@ func dc_cpu_ScanBlelloch_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 						ai_3 := thid_5
 						bi_3 := thid_5 + n/2
 						if blockOffset_2+ai_3 < length {
-							(*cpu.Index(dc_f, 124, out, int(blockOffset_2+ai_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 125, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 125, out, int(blockOffset_2+ai_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 126, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
 						}
 						if blockOffset_2+bi_3 < length {
-							(*cpu.Index(dc_f, 126, out, int(blockOffset_2+bi_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 127, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 127, out, int(blockOffset_2+bi_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 128, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -31308,8 +31267,8 @@ func dc_cpu_ScanBlelloch_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						if blockOffset+bi < length {
 							vb = in[blockOffset+bi]
 						}
-						(*cpu.Index(dc_f, 111, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
-						(*cpu.Index(dc_f, 112, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
+						(*cpu.Index(dc_f, 112, temp[:], int(ai+dc_lv_bankOffsetA), dc_x, dc_y, dc_z)) = va
+						(*cpu.Index(dc_f, 113, temp[:], int(bi+dc_lv_bankOffsetB), dc_x, dc_y, dc_z)) = vb
 						dc_pv_offset[dc_lx] = dc_lv_offset
 						dc_pv_bankOffsetA[dc_lx] = dc_lv_bankOffsetA
 						dc_pv_bankOffsetB[dc_lx] = dc_lv_bankOffsetB
@@ -31348,7 +31307,7 @@ func dc_cpu_ScanBlelloch_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 									bi_1 := dc_lv_offset*(2*thid_2+2) - 1
 									ai_1 += dc_conflictFree(ai_1)
 									bi_1 += dc_conflictFree(bi_1)
-									(*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 115, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 115, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 115, temp_2[:], int(bi_1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 116, temp_2[:], int(ai_1), dc_x, dc_y, dc_z))
 								}
 								dc_lv_offset *= 2
 								dc_pv_offset[dc_lx] = dc_lv_offset
@@ -31382,8 +31341,8 @@ func dc_cpu_ScanBlelloch_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					thid_3 := dc_lx
 					_ = thid_3
 					{
-						sums[dc_gx] = (*cpu.Index(dc_f, 117, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 118, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
+						sums[dc_gx] = (*cpu.Index(dc_f, 118, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 119, temp_3[:], int(n-1+dc_conflictFree(n-1)), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -31441,9 +31400,9 @@ func dc_cpu_ScanBlelloch_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 							bi_2 := dc_lv_offset*(2*thid_4+2) - 1
 							ai_2 += dc_conflictFree(ai_2)
 							bi_2 += dc_conflictFree(bi_2)
-							tmp := (*cpu.Index(dc_f, 119, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 120, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 121, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
+							tmp := (*cpu.Index(dc_f, 120, temp_4[:], int(ai_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 121, temp_4[:], int(ai_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 122, temp_4[:], int(bi_2), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 124, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 124, temp_4[:], int(bi_2), dc_x, dc_y, dc_z)) + tmp
 						}
 					}
 				}
@@ -31479,10 +31438,10 @@ func dc_cpu_ScanBlelloch_fast_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 						ai_3 := thid_5
 						bi_3 := thid_5 + n/2
 						if blockOffset_2+ai_3 < length {
-							out[blockOffset_2+ai_3] = (*cpu.Index(dc_f, 125, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
+							out[blockOffset_2+ai_3] = (*cpu.Index(dc_f, 126, temp_5[:], int(ai_3+dc_lv_bankOffsetA), dc_x, dc_y, dc_z))
 						}
 						if blockOffset_2+bi_3 < length {
-							out[blockOffset_2+bi_3] = (*cpu.Index(dc_f, 127, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
+							out[blockOffset_2+bi_3] = (*cpu.Index(dc_f, 128, temp_5[:], int(bi_3+dc_lv_bankOffsetB), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -31587,14 +31546,14 @@ func dc_cpu_Srad1_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					west := dc_sh15
 					_ = west
 					if by == 0 {
-						(*cpu.Index(dc_f, 129, (*cpu.Index(dc_f, 128, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 130, j, int(16*bx+tx), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 130, (*cpu.Index(dc_f, 129, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 131, j, int(16*bx+tx), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 132, (*cpu.Index(dc_f, 131, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 133, j, int(indexN), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 133, (*cpu.Index(dc_f, 132, north[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 134, j, int(indexN), dc_x, dc_y, dc_z))
 					}
 					if by == dc_ng.Y-1 {
-						(*cpu.Index(dc_f, 135, (*cpu.Index(dc_f, 134, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 136, j, int(cols*16*(dc_ng.Y-1)+16*bx+cols*15+tx), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 136, (*cpu.Index(dc_f, 135, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 137, j, int(cols*16*(dc_ng.Y-1)+16*bx+cols*15+tx), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 138, (*cpu.Index(dc_f, 137, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 139, j, int(indexS), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 139, (*cpu.Index(dc_f, 138, south[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 140, j, int(indexS), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -31631,14 +31590,14 @@ func dc_cpu_Srad1_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					east_2 := dc_sh14
 					west_2 := dc_sh15
 					if bx_2 == 0 {
-						(*cpu.Index(dc_f, 141, (*cpu.Index(dc_f, 140, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 142, j, int(cols*16*by_2+cols*ty_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 142, (*cpu.Index(dc_f, 141, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 143, j, int(cols*16*by_2+cols*ty_2), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 144, (*cpu.Index(dc_f, 143, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 145, j, int(indexW_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 145, (*cpu.Index(dc_f, 144, west_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 146, j, int(indexW_2), dc_x, dc_y, dc_z))
 					}
 					if bx_2 == dc_ng.X-1 {
-						(*cpu.Index(dc_f, 147, (*cpu.Index(dc_f, 146, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 148, j, int(cols*16*by_2+16*(dc_ng.X-1)+cols*ty_2+16-1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 148, (*cpu.Index(dc_f, 147, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 149, j, int(cols*16*by_2+16*(dc_ng.X-1)+cols*ty_2+16-1), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 150, (*cpu.Index(dc_f, 149, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 151, j, int(indexE_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 151, (*cpu.Index(dc_f, 150, east_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 152, j, int(indexE_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -31672,7 +31631,7 @@ func dc_cpu_Srad1_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					ty_3 := dc_ly
 					index_2 := cols*16*by_3 + 16*bx_3 + cols*ty_3 + tx_3
 					temp_2 := dc_sh10
-					(*cpu.Index(dc_f, 153, (*cpu.Index(dc_f, 152, temp_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 154, j, int(index_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 154, (*cpu.Index(dc_f, 153, temp_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 155, j, int(index_2), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -31717,57 +31676,57 @@ func dc_cpu_Srad1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						south_2 := dc_sh13
 						east_3 := dc_sh14
 						west_3 := dc_sh15
-						jc := (*cpu.Index(dc_f, 156, (*cpu.Index(dc_f, 155, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
+						jc := (*cpu.Index(dc_f, 157, (*cpu.Index(dc_f, 156, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z))
 						dc_lv_n = 0
 						dc_lv_s = 0
 						dc_lv_w = 0
 						dc_lv_e = 0
 						switch {
 						case ty_4 == 0 && tx_4 == 0:
-							dc_lv_n = (*cpu.Index(dc_f, 158, (*cpu.Index(dc_f, 157, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 160, (*cpu.Index(dc_f, 159, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 162, (*cpu.Index(dc_f, 161, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 164, (*cpu.Index(dc_f, 163, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 159, (*cpu.Index(dc_f, 158, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 161, (*cpu.Index(dc_f, 160, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 163, (*cpu.Index(dc_f, 162, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 165, (*cpu.Index(dc_f, 164, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 						case ty_4 == 0 && tx_4 == 15:
-							dc_lv_n = (*cpu.Index(dc_f, 166, (*cpu.Index(dc_f, 165, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 168, (*cpu.Index(dc_f, 167, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 170, (*cpu.Index(dc_f, 169, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 172, (*cpu.Index(dc_f, 171, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 167, (*cpu.Index(dc_f, 166, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 169, (*cpu.Index(dc_f, 168, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 171, (*cpu.Index(dc_f, 170, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 173, (*cpu.Index(dc_f, 172, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
 						case ty_4 == 15 && tx_4 == 15:
-							dc_lv_n = (*cpu.Index(dc_f, 174, (*cpu.Index(dc_f, 173, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 176, (*cpu.Index(dc_f, 175, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 178, (*cpu.Index(dc_f, 177, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 180, (*cpu.Index(dc_f, 179, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 175, (*cpu.Index(dc_f, 174, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 177, (*cpu.Index(dc_f, 176, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 179, (*cpu.Index(dc_f, 178, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 181, (*cpu.Index(dc_f, 180, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
 						case ty_4 == 15 && tx_4 == 0:
-							dc_lv_n = (*cpu.Index(dc_f, 182, (*cpu.Index(dc_f, 181, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 184, (*cpu.Index(dc_f, 183, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 186, (*cpu.Index(dc_f, 185, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 188, (*cpu.Index(dc_f, 187, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 183, (*cpu.Index(dc_f, 182, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 185, (*cpu.Index(dc_f, 184, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 187, (*cpu.Index(dc_f, 186, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 189, (*cpu.Index(dc_f, 188, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 						case ty_4 == 0:
-							dc_lv_n = (*cpu.Index(dc_f, 190, (*cpu.Index(dc_f, 189, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 192, (*cpu.Index(dc_f, 191, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 194, (*cpu.Index(dc_f, 193, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 196, (*cpu.Index(dc_f, 195, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 191, (*cpu.Index(dc_f, 190, north_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 193, (*cpu.Index(dc_f, 192, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 195, (*cpu.Index(dc_f, 194, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 197, (*cpu.Index(dc_f, 196, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 						case tx_4 == 15:
-							dc_lv_n = (*cpu.Index(dc_f, 198, (*cpu.Index(dc_f, 197, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 200, (*cpu.Index(dc_f, 199, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 202, (*cpu.Index(dc_f, 201, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 204, (*cpu.Index(dc_f, 203, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 199, (*cpu.Index(dc_f, 198, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 201, (*cpu.Index(dc_f, 200, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 203, (*cpu.Index(dc_f, 202, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 205, (*cpu.Index(dc_f, 204, east_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
 						case ty_4 == 15:
-							dc_lv_n = (*cpu.Index(dc_f, 206, (*cpu.Index(dc_f, 205, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 208, (*cpu.Index(dc_f, 207, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 210, (*cpu.Index(dc_f, 209, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 212, (*cpu.Index(dc_f, 211, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 207, (*cpu.Index(dc_f, 206, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 209, (*cpu.Index(dc_f, 208, south_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 211, (*cpu.Index(dc_f, 210, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 213, (*cpu.Index(dc_f, 212, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 						case tx_4 == 0:
-							dc_lv_n = (*cpu.Index(dc_f, 214, (*cpu.Index(dc_f, 213, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 216, (*cpu.Index(dc_f, 215, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 218, (*cpu.Index(dc_f, 217, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 220, (*cpu.Index(dc_f, 219, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 215, (*cpu.Index(dc_f, 214, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 217, (*cpu.Index(dc_f, 216, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 219, (*cpu.Index(dc_f, 218, west_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 221, (*cpu.Index(dc_f, 220, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 						default:
-							dc_lv_n = (*cpu.Index(dc_f, 222, (*cpu.Index(dc_f, 221, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_s = (*cpu.Index(dc_f, 224, (*cpu.Index(dc_f, 223, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
-							dc_lv_w = (*cpu.Index(dc_f, 226, (*cpu.Index(dc_f, 225, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
-							dc_lv_e = (*cpu.Index(dc_f, 228, (*cpu.Index(dc_f, 227, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_n = (*cpu.Index(dc_f, 223, (*cpu.Index(dc_f, 222, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_s = (*cpu.Index(dc_f, 225, (*cpu.Index(dc_f, 224, temp_3[:], int(ty_4+1), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 227, (*cpu.Index(dc_f, 226, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_e = (*cpu.Index(dc_f, 229, (*cpu.Index(dc_f, 228, temp_3[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4+1), dc_x, dc_y, dc_z)) - jc
 						}
 						g2 := (dc_lv_n*dc_lv_n + dc_lv_s*dc_lv_s + dc_lv_w*dc_lv_w + dc_lv_e*dc_lv_e) / (jc * jc)
 						l := (dc_lv_n + dc_lv_s + dc_lv_w + dc_lv_e) / jc
@@ -31777,11 +31736,11 @@ func dc_cpu_Srad1_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						den = (qsqr - q0sqr) / (q0sqr * (1 + q0sqr))
 						cv := 1 / (1 + den)
 						if cv < 0 {
-							(*cpu.Index(dc_f, 230, (*cpu.Index(dc_f, 229, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 0
+							(*cpu.Index(dc_f, 231, (*cpu.Index(dc_f, 230, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 0
 						} else if cv > 1 {
-							(*cpu.Index(dc_f, 232, (*cpu.Index(dc_f, 231, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 1
+							(*cpu.Index(dc_f, 233, (*cpu.Index(dc_f, 232, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = 1
 						} else {
-							(*cpu.Index(dc_f, 234, (*cpu.Index(dc_f, 233, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = cv
+							(*cpu.Index(dc_f, 235, (*cpu.Index(dc_f, 234, result_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = cv
 						}
 						dc_pv_n[dc_lx] = dc_lv_n
 						dc_pv_s[dc_lx] = dc_lv_s
@@ -31830,11 +31789,11 @@ func dc_cpu_Srad1_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						ty_5 := dc_ly
 						index_3 := cols*16*by_4 + 16*bx_4 + cols*ty_5 + tx_5
 						result_3 := dc_sh11
-						(*cpu.Index(dc_f, 235, c, int(index_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 237, (*cpu.Index(dc_f, 236, result_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
-						(*cpu.Index(dc_f, 238, eC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_e
-						(*cpu.Index(dc_f, 239, wC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_w
-						(*cpu.Index(dc_f, 240, sC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_s
-						(*cpu.Index(dc_f, 241, nC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_n
+						(*cpu.Index(dc_f, 236, c, int(index_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 238, (*cpu.Index(dc_f, 237, result_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 239, eC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_e
+						(*cpu.Index(dc_f, 240, wC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_w
+						(*cpu.Index(dc_f, 241, sC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_s
+						(*cpu.Index(dc_f, 242, nC, int(index_3), dc_x, dc_y, dc_z)) = dc_lv_n
 					}
 				}
 			}
@@ -31974,7 +31933,7 @@ func dc_cpu_Srad1_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					if bx_2 == 0 {
 						west_2[ty_2][tx_2] = j[cols*16*by_2+cols*ty_2]
 					} else {
-						west_2[ty_2][tx_2] = (*cpu.Index(dc_f, 145, j, int(indexW_2), dc_x, dc_y, dc_z))
+						west_2[ty_2][tx_2] = (*cpu.Index(dc_f, 146, j, int(indexW_2), dc_x, dc_y, dc_z))
 					}
 					if bx_2 == dc_ng.X-1 {
 						east_2[ty_2][tx_2] = j[cols*16*by_2+16*(dc_ng.X-1)+cols*ty_2+16-1]
@@ -32076,42 +32035,42 @@ func dc_cpu_Srad1_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						case ty_4 == 0 && tx_4 == 15:
 							dc_lv_n = north_2[ty_4][tx_4] - jc
 							dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-							dc_lv_w = (*cpu.Index(dc_f, 170, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 171, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 							dc_lv_e = east_3[ty_4][tx_4] - jc
 						case ty_4 == 15 && tx_4 == 15:
-							dc_lv_n = (*cpu.Index(dc_f, 173, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+							dc_lv_n = (*cpu.Index(dc_f, 174, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 							dc_lv_s = south_2[ty_4][tx_4] - jc
-							dc_lv_w = (*cpu.Index(dc_f, 178, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 179, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 							dc_lv_e = east_3[ty_4][tx_4] - jc
 						case ty_4 == 15 && tx_4 == 0:
-							dc_lv_n = (*cpu.Index(dc_f, 181, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+							dc_lv_n = (*cpu.Index(dc_f, 182, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 							dc_lv_s = south_2[ty_4][tx_4] - jc
 							dc_lv_w = west_3[ty_4][tx_4] - jc
 							dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 						case ty_4 == 0:
 							dc_lv_n = north_2[ty_4][tx_4] - jc
 							dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-							dc_lv_w = (*cpu.Index(dc_f, 194, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 195, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 							dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 						case tx_4 == 15:
-							dc_lv_n = (*cpu.Index(dc_f, 197, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+							dc_lv_n = (*cpu.Index(dc_f, 198, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 							dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-							dc_lv_w = (*cpu.Index(dc_f, 202, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 203, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 							dc_lv_e = east_3[ty_4][tx_4] - jc
 						case ty_4 == 15:
-							dc_lv_n = (*cpu.Index(dc_f, 205, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+							dc_lv_n = (*cpu.Index(dc_f, 206, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 							dc_lv_s = south_2[ty_4][tx_4] - jc
-							dc_lv_w = (*cpu.Index(dc_f, 210, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 211, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 							dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 						case tx_4 == 0:
-							dc_lv_n = (*cpu.Index(dc_f, 213, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+							dc_lv_n = (*cpu.Index(dc_f, 214, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 							dc_lv_s = temp_3[ty_4+1][tx_4] - jc
 							dc_lv_w = west_3[ty_4][tx_4] - jc
 							dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 						default:
-							dc_lv_n = (*cpu.Index(dc_f, 221, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
+							dc_lv_n = (*cpu.Index(dc_f, 222, temp_3[:], int(ty_4-1), dc_x, dc_y, dc_z))[tx_4] - jc
 							dc_lv_s = temp_3[ty_4+1][tx_4] - jc
-							dc_lv_w = (*cpu.Index(dc_f, 226, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
+							dc_lv_w = (*cpu.Index(dc_f, 227, temp_3[ty_4][:], int(tx_4-1), dc_x, dc_y, dc_z)) - jc
 							dc_lv_e = temp_3[ty_4][tx_4+1] - jc
 						}
 						g2 := (dc_lv_n*dc_lv_n + dc_lv_s*dc_lv_s + dc_lv_w*dc_lv_w + dc_lv_e*dc_lv_e) / (jc * jc)
@@ -32301,7 +32260,7 @@ func dc_cpu_Srad2_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					cTemp := dc_sh18
 					_ = cTemp
 					temp := dc_sh19
-					(*cpu.Index(dc_f, 243, (*cpu.Index(dc_f, 242, temp[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 244, j, int(index), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 244, (*cpu.Index(dc_f, 243, temp[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 245, j, int(index), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -32333,9 +32292,9 @@ func dc_cpu_Srad2_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					indexS_2 := cols*16*by_2 + 16*bx_2 + cols*16 + tx_2
 					southC_2 := dc_sh16
 					if by_2 == dc_ng.Y-1 {
-						(*cpu.Index(dc_f, 246, (*cpu.Index(dc_f, 245, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 247, c, int(cols*16*(dc_ng.Y-1)+16*bx_2+cols*15+tx_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 247, (*cpu.Index(dc_f, 246, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 248, c, int(cols*16*(dc_ng.Y-1)+16*bx_2+cols*15+tx_2), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 249, (*cpu.Index(dc_f, 248, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 250, c, int(indexS_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 250, (*cpu.Index(dc_f, 249, southC_2[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 251, c, int(indexS_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -32368,9 +32327,9 @@ func dc_cpu_Srad2_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					indexE_2 := cols*16*by_3 + 16*bx_3 + cols*ty_3 + 16
 					eastC_2 := dc_sh17
 					if bx_3 == dc_ng.X-1 {
-						(*cpu.Index(dc_f, 252, (*cpu.Index(dc_f, 251, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 253, c, int(cols*16*by_3+16*(dc_ng.X-1)+cols*ty_3+16-1), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 253, (*cpu.Index(dc_f, 252, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 254, c, int(cols*16*by_3+16*(dc_ng.X-1)+cols*ty_3+16-1), dc_x, dc_y, dc_z))
 					} else {
-						(*cpu.Index(dc_f, 255, (*cpu.Index(dc_f, 254, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 256, c, int(indexE_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 256, (*cpu.Index(dc_f, 255, eastC_2[:], int(ty_3), dc_x, dc_y, dc_z))[:], int(tx_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 257, c, int(indexE_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -32402,7 +32361,7 @@ func dc_cpu_Srad2_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					ty_4 := dc_ly
 					index_2 := cols*16*by_4 + 16*bx_4 + cols*ty_4 + tx_4
 					cTemp_2 := dc_sh18
-					(*cpu.Index(dc_f, 258, (*cpu.Index(dc_f, 257, cTemp_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 259, c, int(index_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 259, (*cpu.Index(dc_f, 258, cTemp_2[:], int(ty_4), dc_x, dc_y, dc_z))[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 260, c, int(index_2), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -32440,35 +32399,35 @@ func dc_cpu_Srad2_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						eastC_3 := dc_sh17
 						cTemp_3 := dc_sh18
 						temp_2 := dc_sh19
-						cc := (*cpu.Index(dc_f, 261, (*cpu.Index(dc_f, 260, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						cc := (*cpu.Index(dc_f, 262, (*cpu.Index(dc_f, 261, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						var cn float32
 						var cs float32
 						var cw float32
 						var ce float32
 						if ty_5 == 15 && tx_5 == 15 {
 							cn = cc
-							cs = (*cpu.Index(dc_f, 263, (*cpu.Index(dc_f, 262, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+							cs = (*cpu.Index(dc_f, 264, (*cpu.Index(dc_f, 263, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 							cw = cc
-							ce = (*cpu.Index(dc_f, 265, (*cpu.Index(dc_f, 264, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+							ce = (*cpu.Index(dc_f, 266, (*cpu.Index(dc_f, 265, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						} else if tx_5 == 15 {
 							cn = cc
-							cs = (*cpu.Index(dc_f, 267, (*cpu.Index(dc_f, 266, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+							cs = (*cpu.Index(dc_f, 268, (*cpu.Index(dc_f, 267, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 							cw = cc
-							ce = (*cpu.Index(dc_f, 269, (*cpu.Index(dc_f, 268, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+							ce = (*cpu.Index(dc_f, 270, (*cpu.Index(dc_f, 269, eastC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						} else if ty_5 == 15 {
 							cn = cc
-							cs = (*cpu.Index(dc_f, 271, (*cpu.Index(dc_f, 270, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+							cs = (*cpu.Index(dc_f, 272, (*cpu.Index(dc_f, 271, southC_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 							cw = cc
-							ce = (*cpu.Index(dc_f, 273, (*cpu.Index(dc_f, 272, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
+							ce = (*cpu.Index(dc_f, 274, (*cpu.Index(dc_f, 273, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
 						} else {
 							cn = cc
-							cs = (*cpu.Index(dc_f, 275, (*cpu.Index(dc_f, 274, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+							cs = (*cpu.Index(dc_f, 276, (*cpu.Index(dc_f, 275, cTemp_3[:], int(ty_5+1), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 							cw = cc
-							ce = (*cpu.Index(dc_f, 277, (*cpu.Index(dc_f, 276, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
+							ce = (*cpu.Index(dc_f, 278, (*cpu.Index(dc_f, 277, cTemp_3[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5+1), dc_x, dc_y, dc_z))
 						}
-						dSum := cn*(*cpu.Index(dc_f, 278, nC, int(index_3), dc_x, dc_y, dc_z)) + cs*(*cpu.Index(dc_f, 279, sC, int(index_3), dc_x, dc_y, dc_z)) + cw*(*cpu.Index(dc_f, 280, wC, int(index_3), dc_x, dc_y, dc_z)) + ce*(*cpu.Index(dc_f, 281, eC, int(index_3), dc_x, dc_y, dc_z))
+						dSum := cn*(*cpu.Index(dc_f, 279, nC, int(index_3), dc_x, dc_y, dc_z)) + cs*(*cpu.Index(dc_f, 280, sC, int(index_3), dc_x, dc_y, dc_z)) + cw*(*cpu.Index(dc_f, 281, wC, int(index_3), dc_x, dc_y, dc_z)) + ce*(*cpu.Index(dc_f, 282, eC, int(index_3), dc_x, dc_y, dc_z))
 						dc_lv_value = 0.25 * lambda * dSum
-						dc_lv_value += (*cpu.Index(dc_f, 283, (*cpu.Index(dc_f, 282, temp_2[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
+						dc_lv_value += (*cpu.Index(dc_f, 284, (*cpu.Index(dc_f, 283, temp_2[:], int(ty_5), dc_x, dc_y, dc_z))[:], int(tx_5), dc_x, dc_y, dc_z))
 						dc_pv_value[dc_lx] = dc_lv_value
 					}
 				}
@@ -32504,7 +32463,7 @@ func dc_cpu_Srad2_tl6(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						tx_6 := dc_lx
 						ty_6 := dc_ly
 						index_4 := cols*16*by_6 + 16*bx_6 + cols*ty_6 + tx_6
-						(*cpu.Index(dc_f, 284, j, int(index_4), dc_x, dc_y, dc_z)) = dc_lv_value
+						(*cpu.Index(dc_f, 285, j, int(index_4), dc_x, dc_y, dc_z)) = dc_lv_value
 					}
 				}
 			}
@@ -32884,24 +32843,24 @@ func dc_cpu_LudPerimeter_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 							dc_lv_idx = dc_lx
 							dc_lv_arrayOffset = offset*matrixDim + offset
 							for dc_lv_i = 0; dc_lv_i < 8; dc_lv_i++ {
-								(*cpu.Index(dc_f, 286, (*cpu.Index(dc_f, 285, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 287, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 287, (*cpu.Index(dc_f, 286, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 288, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
 								dc_lv_arrayOffset += matrixDim
 							}
 							dc_lv_arrayOffset = offset*matrixDim + offset
 							for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
-								(*cpu.Index(dc_f, 289, (*cpu.Index(dc_f, 288, periRow[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 290, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 290, (*cpu.Index(dc_f, 289, periRow[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 291, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z))
 								dc_lv_arrayOffset += matrixDim
 							}
 						} else {
 							dc_lv_idx = dc_lx - 16
 							dc_lv_arrayOffset = (offset+8)*matrixDim + offset
 							for dc_lv_i = 8; dc_lv_i < 16; dc_lv_i++ {
-								(*cpu.Index(dc_f, 292, (*cpu.Index(dc_f, 291, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 293, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 293, (*cpu.Index(dc_f, 292, dia[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 294, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
 								dc_lv_arrayOffset += matrixDim
 							}
 							dc_lv_arrayOffset = (offset+(dc_gx+1)*16)*matrixDim + offset
 							for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
-								(*cpu.Index(dc_f, 295, (*cpu.Index(dc_f, 294, periCol[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 296, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 296, (*cpu.Index(dc_f, 295, periCol[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 297, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z))
 								dc_lv_arrayOffset += matrixDim
 							}
 						}
@@ -32948,16 +32907,16 @@ func dc_cpu_LudPerimeter_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 							dc_lv_idx = dc_lx
 							for dc_lv_i = 1; dc_lv_i < 16; dc_lv_i++ {
 								for dc_lv_j = 0; dc_lv_j < dc_lv_i; dc_lv_j++ {
-									(*cpu.Index(dc_f, 300, (*cpu.Index(dc_f, 299, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 300, (*cpu.Index(dc_f, 299, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 302, (*cpu.Index(dc_f, 301, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 304, (*cpu.Index(dc_f, 303, periRow_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 301, (*cpu.Index(dc_f, 300, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 301, (*cpu.Index(dc_f, 300, periRow_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 303, (*cpu.Index(dc_f, 302, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 305, (*cpu.Index(dc_f, 304, periRow_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
 								}
 							}
 						} else {
 							dc_lv_idx = dc_lx - 16
 							for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
 								for dc_lv_j = 0; dc_lv_j < dc_lv_i; dc_lv_j++ {
-									(*cpu.Index(dc_f, 308, (*cpu.Index(dc_f, 307, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 308, (*cpu.Index(dc_f, 307, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 310, (*cpu.Index(dc_f, 309, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 312, (*cpu.Index(dc_f, 311, dia_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 309, (*cpu.Index(dc_f, 308, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 309, (*cpu.Index(dc_f, 308, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 311, (*cpu.Index(dc_f, 310, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 313, (*cpu.Index(dc_f, 312, dia_2[:], int(dc_lv_j), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
 								}
-								(*cpu.Index(dc_f, 316, (*cpu.Index(dc_f, 315, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 316, (*cpu.Index(dc_f, 315, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 318, (*cpu.Index(dc_f, 317, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 317, (*cpu.Index(dc_f, 316, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 317, (*cpu.Index(dc_f, 316, periCol_2[:], int(dc_lv_idx), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 319, (*cpu.Index(dc_f, 318, dia_2[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_i), dc_x, dc_y, dc_z))
 							}
 						}
 						dc_pv_idx[dc_lx] = dc_lv_idx
@@ -33001,14 +32960,14 @@ func dc_cpu_LudPerimeter_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 							dc_lv_idx = dc_lx
 							dc_lv_arrayOffset = (offset+1)*matrixDim + offset
 							for dc_lv_i = 1; dc_lv_i < 16; dc_lv_i++ {
-								(*cpu.Index(dc_f, 319, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 321, (*cpu.Index(dc_f, 320, periRow_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 320, m, int(dc_lv_arrayOffset+(dc_gx+1)*16+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 322, (*cpu.Index(dc_f, 321, periRow_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
 								dc_lv_arrayOffset += matrixDim
 							}
 						} else {
 							dc_lv_idx = dc_lx - 16
 							dc_lv_arrayOffset = (offset+(dc_gx+1)*16)*matrixDim + offset
 							for dc_lv_i = 0; dc_lv_i < 16; dc_lv_i++ {
-								(*cpu.Index(dc_f, 322, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 324, (*cpu.Index(dc_f, 323, periCol_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 323, m, int(dc_lv_arrayOffset+dc_lv_idx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 325, (*cpu.Index(dc_f, 324, periCol_3[:], int(dc_lv_i), dc_x, dc_y, dc_z))[:], int(dc_lv_idx), dc_x, dc_y, dc_z))
 								dc_lv_arrayOffset += matrixDim
 							}
 						}
@@ -33091,8 +33050,8 @@ func dc_cpu_LudInternal_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					ty := dc_ly
 					globalRowID := offset + (dc_gy+1)*16
 					globalColID := offset + (dc_gx+1)*16
-					(*cpu.Index(dc_f, 326, (*cpu.Index(dc_f, 325, periRow[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 327, m, int((offset+ty)*matrixDim+globalColID+tx), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 329, (*cpu.Index(dc_f, 328, periCol[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 330, m, int((globalRowID+ty)*matrixDim+offset+tx), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 327, (*cpu.Index(dc_f, 326, periRow[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 328, m, int((offset+ty)*matrixDim+globalColID+tx), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 330, (*cpu.Index(dc_f, 329, periCol[:], int(ty), dc_x, dc_y, dc_z))[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 331, m, int((globalRowID+ty)*matrixDim+offset+tx), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -33123,9 +33082,9 @@ func dc_cpu_LudInternal_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 					globalColID_2 := offset + (dc_gx+1)*16
 					var sum float32
 					for i := 0; i < 16; i++ {
-						sum += (*cpu.Index(dc_f, 331, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 332, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
+						sum += (*cpu.Index(dc_f, 332, periCol_2[:], int(ty_2), dc_x, dc_y, dc_z))[i] * (*cpu.Index(dc_f, 333, periRow_2[i][:], int(tx_2), dc_x, dc_y, dc_z))
 					}
-					(*cpu.Index(dc_f, 334, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 334, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) - sum
+					(*cpu.Index(dc_f, 335, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 335, m, int((globalRowID_2+ty_2)*matrixDim+globalColID_2+tx_2), dc_x, dc_y, dc_z)) - sum
 				}
 			}
 		}
@@ -33344,11 +33303,11 @@ func dc_cpu_LavaMD_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						_ = rBShared
 						qBShared := dc_sh27
 						_ = qBShared
-						firstI := (*cpu.Index(dc_f, 335, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Offset
-						rA := cpu.Slice(dc_f, 336, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
-						dc_lv_fA = cpu.Slice(dc_f, 337, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
+						firstI := (*cpu.Index(dc_f, 336, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Offset
+						rA := cpu.Slice(dc_f, 337, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
+						dc_lv_fA = cpu.Slice(dc_f, 338, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
 						for dc_lv_wtx < 100 {
-							(*cpu.Index(dc_f, 338, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 339, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 339, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 340, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 							dc_lv_wtx += 128
 						}
 						dc_lv_wtx = tx_2
@@ -33385,7 +33344,7 @@ func dc_cpu_LavaMD_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_nn := dc_pv_nn[dc_lx]
 						dc_lv_bx := dc_pv_bx[dc_lx]
-						dc_lv_nn = int((*cpu.Index(dc_f, 340, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
+						dc_lv_nn = int((*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).NN)
 						dc_pv_nn[dc_lx] = dc_lv_nn
 					}
 				}
@@ -33427,15 +33386,15 @@ func dc_cpu_LavaMD_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						dc_lv_active = k <= dc_lv_nn
 						pointer := dc_lv_bx
 						if k > 0 && dc_lv_active {
-							pointer = int((*cpu.Index(dc_f, 342, (*cpu.Index(dc_f, 341, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Nei[:], int(k-1), dc_x, dc_y, dc_z)).Number)
+							pointer = int((*cpu.Index(dc_f, 343, (*cpu.Index(dc_f, 342, boxes, int(dc_lv_bx), dc_x, dc_y, dc_z)).Nei[:], int(k-1), dc_x, dc_y, dc_z)).Number)
 						}
 						if dc_lv_active {
-							firstJ := (*cpu.Index(dc_f, 343, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
-							rB := cpu.Slice(dc_f, 344, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
-							qB := cpu.Slice(dc_f, 345, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
+							firstJ := (*cpu.Index(dc_f, 344, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
+							rB := cpu.Slice(dc_f, 345, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
+							qB := cpu.Slice(dc_f, 346, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
 							for dc_lv_wtx < 100 {
-								(*cpu.Index(dc_f, 346, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 347, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
-								(*cpu.Index(dc_f, 348, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 349, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 347, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 348, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 349, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 350, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 								dc_lv_wtx += 128
 							}
 						}
@@ -33483,21 +33442,21 @@ func dc_cpu_LavaMD_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz i
 						if dc_lv_active {
 							for dc_lv_wtx < 100 {
 								for j := 0; j < 100; j++ {
-									r2 := (*cpu.Index(dc_f, 350, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 351, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
+									r2 := (*cpu.Index(dc_f, 351, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 352, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
 									u2 := dc_lv_a2 * r2
 									vij := math.Exp(-u2)
 									fs := 2 * vij
 									var d ThreeVector
-									d.X = (*cpu.Index(dc_f, 352, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
+									d.X = (*cpu.Index(dc_f, 353, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
 									fxij := fs * d.X
-									d.Y = (*cpu.Index(dc_f, 353, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
+									d.Y = (*cpu.Index(dc_f, 354, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
 									fyij := fs * d.Y
-									d.Z = (*cpu.Index(dc_f, 354, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
+									d.Z = (*cpu.Index(dc_f, 355, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
 									fzij := fs * d.Z
-									(*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
-									(*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
-									(*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
-									(*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
+									(*cpu.Index(dc_f, 357, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 357, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
+									(*cpu.Index(dc_f, 359, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 359, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
+									(*cpu.Index(dc_f, 361, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 361, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
+									(*cpu.Index(dc_f, 363, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 363, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
 								}
 								dc_lv_wtx += 128
 							}
@@ -33612,10 +33571,10 @@ func dc_cpu_LavaMD_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						qBShared := dc_sh27
 						_ = qBShared
 						firstI := boxes[dc_lv_bx].Offset
-						rA := cpu.Slice(dc_f, 336, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
-						dc_lv_fA = cpu.Slice(dc_f, 337, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
+						rA := cpu.Slice(dc_f, 337, rv, int(firstI), len(rv), dc_x, dc_y, dc_z)
+						dc_lv_fA = cpu.Slice(dc_f, 338, fv, int(firstI), len(fv), dc_x, dc_y, dc_z)
 						for dc_lv_wtx < 100 {
-							(*cpu.Index(dc_f, 338, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 339, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 339, rAShared[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 340, rA, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 							dc_lv_wtx += 128
 						}
 						dc_lv_wtx = tx_2
@@ -33692,12 +33651,12 @@ func dc_cpu_LavaMD_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 							pointer = int(boxes[dc_lv_bx].Nei[k-1].Number)
 						}
 						if dc_lv_active {
-							firstJ := (*cpu.Index(dc_f, 343, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
-							rB := cpu.Slice(dc_f, 344, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
-							qB := cpu.Slice(dc_f, 345, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
+							firstJ := (*cpu.Index(dc_f, 344, boxes, int(pointer), dc_x, dc_y, dc_z)).Offset
+							rB := cpu.Slice(dc_f, 345, rv, int(firstJ), len(rv), dc_x, dc_y, dc_z)
+							qB := cpu.Slice(dc_f, 346, qv, int(firstJ), len(qv), dc_x, dc_y, dc_z)
 							for dc_lv_wtx < 100 {
-								(*cpu.Index(dc_f, 346, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 347, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
-								(*cpu.Index(dc_f, 348, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 349, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 347, rBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 348, rB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 349, qBShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 350, qB, int(dc_lv_wtx), dc_x, dc_y, dc_z))
 								dc_lv_wtx += 128
 							}
 						}
@@ -33745,21 +33704,21 @@ func dc_cpu_LavaMD_fast_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc
 						if dc_lv_active {
 							for dc_lv_wtx < 100 {
 								for j := 0; j < 100; j++ {
-									r2 := (*cpu.Index(dc_f, 350, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 351, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
+									r2 := (*cpu.Index(dc_f, 351, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + rBShared_3[j].V - dc_dot((*cpu.Index(dc_f, 352, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)), rBShared_3[j])
 									u2 := dc_lv_a2 * r2
 									vij := math.Exp(-u2)
 									fs := 2 * vij
 									var d ThreeVector
-									d.X = (*cpu.Index(dc_f, 352, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
+									d.X = (*cpu.Index(dc_f, 353, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).X - rBShared_3[j].X
 									fxij := fs * d.X
-									d.Y = (*cpu.Index(dc_f, 353, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
+									d.Y = (*cpu.Index(dc_f, 354, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y - rBShared_3[j].Y
 									fyij := fs * d.Y
-									d.Z = (*cpu.Index(dc_f, 354, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
+									d.Z = (*cpu.Index(dc_f, 355, rAShared_2[:], int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z - rBShared_3[j].Z
 									fzij := fs * d.Z
-									(*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 356, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
-									(*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 358, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
-									(*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 360, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
-									(*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 362, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
+									(*cpu.Index(dc_f, 357, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V = (*cpu.Index(dc_f, 357, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).V + qBShared_3[j]*vij
+									(*cpu.Index(dc_f, 359, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X = (*cpu.Index(dc_f, 359, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).X + qBShared_3[j]*fxij
+									(*cpu.Index(dc_f, 361, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y = (*cpu.Index(dc_f, 361, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Y + qBShared_3[j]*fyij
+									(*cpu.Index(dc_f, 363, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z = (*cpu.Index(dc_f, 363, dc_lv_fA, int(dc_lv_wtx), dc_x, dc_y, dc_z)).Z + qBShared_3[j]*fzij
 								}
 								dc_lv_wtx += 128
 							}
@@ -33855,10 +33814,10 @@ func dc_cpu_MergeSortShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					sVal := dc_sh29
 					tid := uint32(dc_lx)
 					g := dc_gx*1024 + dc_lx
-					(*cpu.Index(dc_f, 363, sKey[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 364, srcKey, int(g), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 365, sVal[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 366, srcVal, int(g), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 367, sKey[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 368, srcKey, int(g+512), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 369, sVal[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 370, srcVal, int(g+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 364, sKey[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 365, srcKey, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 366, sVal[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 367, srcVal, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 368, sKey[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 369, srcKey, int(g+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 370, sVal[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 371, srcVal, int(g+512), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -33930,10 +33889,10 @@ func dc_cpu_MergeSortShared_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_lv_posB := dc_pv_posB[dc_lx]
 						sKey_2 := dc_sh28
 						sVal_2 := dc_sh29
-						dc_lv_keyA = (*cpu.Index(dc_f, 371, sKey_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
-						dc_lv_valA = (*cpu.Index(dc_f, 372, sVal_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
-						dc_lv_keyB = (*cpu.Index(dc_f, 373, sKey_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
-						dc_lv_valB = (*cpu.Index(dc_f, 374, sVal_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+						dc_lv_keyA = (*cpu.Index(dc_f, 372, sKey_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+						dc_lv_valA = (*cpu.Index(dc_f, 373, sVal_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+						dc_lv_keyB = (*cpu.Index(dc_f, 374, sKey_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+						dc_lv_valB = (*cpu.Index(dc_f, 375, sVal_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
 						dc_lv_posA = dc_binarySearchExclusive(dc_lv_keyA, sKey_2, dc_lv_base+stride, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
 						dc_lv_posB = dc_binarySearchInclusive(dc_lv_keyB, sKey_2, dc_lv_base, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
 						dc_pv_keyA[dc_lx] = dc_lv_keyA
@@ -33983,10 +33942,10 @@ func dc_cpu_MergeSortShared_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						dc_lv_valB := dc_pv_valB[dc_lx]
 						sKey_3 := dc_sh28
 						sVal_3 := dc_sh29
-						(*cpu.Index(dc_f, 375, sKey_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_keyA
-						(*cpu.Index(dc_f, 376, sVal_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_valA
-						(*cpu.Index(dc_f, 377, sKey_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_keyB
-						(*cpu.Index(dc_f, 378, sVal_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_valB
+						(*cpu.Index(dc_f, 376, sKey_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_keyA
+						(*cpu.Index(dc_f, 377, sVal_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_valA
+						(*cpu.Index(dc_f, 378, sKey_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_keyB
+						(*cpu.Index(dc_f, 379, sVal_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_valB
 					}
 				}
 			}
@@ -34014,10 +33973,10 @@ func dc_cpu_MergeSortShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 					sVal_4 := dc_sh29
 					tid_3 := uint32(dc_lx)
 					g_2 := dc_gx*1024 + dc_lx
-					(*cpu.Index(dc_f, 379, dstKey, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 380, sKey_4[:], int(tid_3), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 381, dstVal, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 382, sVal_4[:], int(tid_3), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 383, dstKey, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 384, sKey_4[:], int(tid_3+512), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 385, dstVal, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 386, sVal_4[:], int(tid_3+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 380, dstKey, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 381, sKey_4[:], int(tid_3), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 382, dstVal, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 383, sVal_4[:], int(tid_3), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 384, dstKey, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 385, sKey_4[:], int(tid_3+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 386, dstVal, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 387, sVal_4[:], int(tid_3+512), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -34164,10 +34123,10 @@ func dc_cpu_MergeSortShared_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 						dc_lv_posB := dc_pv_posB[dc_lx]
 						sKey_2 := dc_sh28
 						sVal_2 := dc_sh29
-						dc_lv_keyA = (*cpu.Index(dc_f, 371, sKey_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
-						dc_lv_valA = (*cpu.Index(dc_f, 372, sVal_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
-						dc_lv_keyB = (*cpu.Index(dc_f, 373, sKey_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
-						dc_lv_valB = (*cpu.Index(dc_f, 374, sVal_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+						dc_lv_keyA = (*cpu.Index(dc_f, 372, sKey_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+						dc_lv_valA = (*cpu.Index(dc_f, 373, sVal_2[:], int(dc_lv_base+dc_lv_lPos), dc_x, dc_y, dc_z))
+						dc_lv_keyB = (*cpu.Index(dc_f, 374, sKey_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
+						dc_lv_valB = (*cpu.Index(dc_f, 375, sVal_2[:], int(dc_lv_base+dc_lv_lPos+stride), dc_x, dc_y, dc_z))
 						dc_lv_posA = dc_binarySearchExclusive(dc_lv_keyA, sKey_2, dc_lv_base+stride, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
 						dc_lv_posB = dc_binarySearchInclusive(dc_lv_keyB, sKey_2, dc_lv_base, stride, stride, dir, dc_f, dc_x, dc_y, dc_z) + dc_lv_lPos
 						dc_pv_keyA[dc_lx] = dc_lv_keyA
@@ -34220,10 +34179,10 @@ func dc_cpu_MergeSortShared_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, 
 						dc_lv_valB := dc_pv_valB[dc_lx]
 						sKey_3 := dc_sh28
 						sVal_3 := dc_sh29
-						(*cpu.Index(dc_f, 375, sKey_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_keyA
-						(*cpu.Index(dc_f, 376, sVal_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_valA
-						(*cpu.Index(dc_f, 377, sKey_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_keyB
-						(*cpu.Index(dc_f, 378, sVal_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_valB
+						(*cpu.Index(dc_f, 376, sKey_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_keyA
+						(*cpu.Index(dc_f, 377, sVal_3[:], int(dc_lv_base+dc_lv_posA), dc_x, dc_y, dc_z)) = dc_lv_valA
+						(*cpu.Index(dc_f, 378, sKey_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_keyB
+						(*cpu.Index(dc_f, 379, sVal_3[:], int(dc_lv_base+dc_lv_posB), dc_x, dc_y, dc_z)) = dc_lv_valB
 					}
 				}
 			}
@@ -34349,10 +34308,10 @@ func dc_cpu_OddEvenMergeSortShared_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 					sVal := dc_sh31
 					tid := uint32(dc_lx)
 					g := dc_gx*1024 + dc_lx
-					(*cpu.Index(dc_f, 387, sKey[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 388, srcKey, int(g), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 389, sVal[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 390, srcVal, int(g), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 391, sKey[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 392, srcKey, int(g+512), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 393, sVal[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 394, srcVal, int(g+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 388, sKey[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 389, srcKey, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 390, sVal[:], int(tid), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 391, srcVal, int(g), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 392, sKey[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 393, srcKey, int(g+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 394, sVal[:], int(tid+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 395, srcVal, int(g+512), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -34478,10 +34437,10 @@ func dc_cpu_OddEvenMergeSortShared_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 					sVal_4 := dc_sh31
 					tid_5 := uint32(dc_lx)
 					g_2 := dc_gx*1024 + dc_lx
-					(*cpu.Index(dc_f, 395, dstKey, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 396, sKey_4[:], int(tid_5), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 397, dstVal, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 398, sVal_4[:], int(tid_5), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 399, dstKey, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 400, sKey_4[:], int(tid_5+512), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 401, dstVal, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 402, sVal_4[:], int(tid_5+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 396, dstKey, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 397, sKey_4[:], int(tid_5), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 398, dstVal, int(g_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 399, sVal_4[:], int(tid_5), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 400, dstKey, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 401, sKey_4[:], int(tid_5+512), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 402, dstVal, int(g_2+512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 403, sVal_4[:], int(tid_5+512), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -34775,7 +34734,7 @@ func dc_cpu_Histogram256_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					warpBase := tid >> 5 * 256
 					_ = warpBase
 					for i := uint32(0); i < 8; i++ {
-						(*cpu.Index(dc_f, 403, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
+						(*cpu.Index(dc_f, 404, sHist[:], int(tid+i*192), dc_x, dc_y, dc_z)) = 0
 					}
 				}
 			}
@@ -34802,7 +34761,7 @@ func dc_cpu_Histogram256_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					tid_2 := uint32(dc_lx)
 					warpBase_2 := tid_2 >> 5 * 256
 					for pos := uint32(dc_gx)*uint32(dc_gs.X) + tid_2; pos < dataCount; pos += uint32(dc_gs.X) * uint32(dc_ng.X) {
-						dc_addWord(sHist_2, warpBase_2, (*cpu.Index(dc_f, 404, data, int(pos), dc_x, dc_y, dc_z)), dc_f, dc_x, dc_y, dc_z)
+						dc_addWord(sHist_2, warpBase_2, (*cpu.Index(dc_f, 405, data, int(pos), dc_x, dc_y, dc_z)), dc_f, dc_x, dc_y, dc_z)
 					}
 				}
 			}
@@ -34830,9 +34789,9 @@ func dc_cpu_Histogram256_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, d
 					for bin := tid_3; bin < 256; bin += 192 {
 						sum := uint32(0)
 						for i_1 := uint32(0); i_1 < 6; i_1++ {
-							sum += (*cpu.Index(dc_f, 405, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
+							sum += (*cpu.Index(dc_f, 406, sHist_3[:], int(bin+i_1*256), dc_x, dc_y, dc_z)) & 4294967295
 						}
-						(*cpu.Index(dc_f, 406, partial, int(uint32(dc_gx)*256+bin), dc_x, dc_y, dc_z)) = sum
+						(*cpu.Index(dc_f, 407, partial, int(uint32(dc_gx)*256+bin), dc_x, dc_y, dc_z)) = sum
 					}
 				}
 			}
@@ -34908,7 +34867,7 @@ func dc_cpu_Histogram256_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					tid_2 := uint32(dc_lx)
 					warpBase_2 := tid_2 >> 5 * 256
 					for pos := uint32(dc_gx)*uint32(dc_gs.X) + tid_2; pos < dataCount; pos += uint32(dc_gs.X) * uint32(dc_ng.X) {
-						dc_addWord(sHist_2, warpBase_2, (*cpu.Index(dc_f, 404, data, int(pos), dc_x, dc_y, dc_z)), dc_f, dc_x, dc_y, dc_z)
+						dc_addWord(sHist_2, warpBase_2, (*cpu.Index(dc_f, 405, data, int(pos), dc_x, dc_y, dc_z)), dc_f, dc_x, dc_y, dc_z)
 					}
 				}
 			}
@@ -35007,10 +34966,10 @@ func dc_cpu_MergeHistogram256_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					_, _, _ = dc_x, dc_y, dc_z
 					sum := uint32(0)
 					for i := uint32(dc_lx); i < histogramCount; i += 256 {
-						sum += (*cpu.Index(dc_f, 407, partial, int(uint32(dc_gx)+i*256), dc_x, dc_y, dc_z))
+						sum += (*cpu.Index(dc_f, 408, partial, int(uint32(dc_gx)+i*256), dc_x, dc_y, dc_z))
 					}
 					data := dc_sh33
-					(*cpu.Index(dc_f, 408, data[:], int(dc_lx), dc_x, dc_y, dc_z)) = sum
+					(*cpu.Index(dc_f, 409, data[:], int(dc_lx), dc_x, dc_y, dc_z)) = sum
 				}
 			}
 		}
@@ -35036,7 +34995,7 @@ func dc_cpu_MergeHistogram256_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 							_, _, _ = dc_x, dc_y, dc_z
 							data_2 := dc_sh33
 							if uint32(dc_lx) < stride {
-								(*cpu.Index(dc_f, 410, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 410, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 411, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 411, data_2[:], int(dc_lx), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 412, data_2[:], int(uint32(dc_lx)+stride), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -35065,7 +35024,7 @@ func dc_cpu_MergeHistogram256_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					_, _, _ = dc_x, dc_y, dc_z
 					data_3 := dc_sh33
 					{
-						(*cpu.Index(dc_f, 412, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
+						(*cpu.Index(dc_f, 413, histogram, int(dc_gx), dc_x, dc_y, dc_z)) = data_3[0]
 					}
 				}
 			}
@@ -35105,10 +35064,15 @@ func dc_cpu_MergeHistogram256_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx
 	{
 		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_z := dc_gz*dc_gs.Z + dc_lz
 				for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+					dc_x := dc_x0 + dc_lx
+					_, _, _ = dc_x, dc_y, dc_z
 					sum := uint32(0)
 					for i := uint32(dc_lx); i < histogramCount; i += 256 {
-						sum += partial[uint32(dc_gx)+i*256]
+						sum += (*cpu.Index(dc_f, 408, partial, int(uint32(dc_gx)+i*256), dc_x, dc_y, dc_z))
 					}
 					data := dc_sh33
 					data[dc_lx] = sum
@@ -35251,9 +35215,9 @@ func dc_cpu_FindK_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					_, _, _ = dc_x, dc_y, dc_z
 					thid_2 := dc_lx
 					bid_2 := dc_gx
-					if (*cpu.Index(dc_f, 415, (*cpu.Index(dc_f, 414, knodes, int((*cpu.Index(dc_f, 413, currKnode, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_2), dc_x, dc_y, dc_z)) <= (*cpu.Index(dc_f, 416, keys, int(bid_2), dc_x, dc_y, dc_z)) && (*cpu.Index(dc_f, 419, (*cpu.Index(dc_f, 418, knodes, int((*cpu.Index(dc_f, 417, currKnode, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_2+1), dc_x, dc_y, dc_z)) > (*cpu.Index(dc_f, 420, keys, int(bid_2), dc_x, dc_y, dc_z)) {
-						if int64((*cpu.Index(dc_f, 423, (*cpu.Index(dc_f, 422, knodes, int((*cpu.Index(dc_f, 421, offset, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_2), dc_x, dc_y, dc_z))) < knodesElem {
-							(*cpu.Index(dc_f, 424, offset, int(bid_2), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 427, (*cpu.Index(dc_f, 426, knodes, int((*cpu.Index(dc_f, 425, offset, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_2), dc_x, dc_y, dc_z)))
+					if (*cpu.Index(dc_f, 416, (*cpu.Index(dc_f, 415, knodes, int((*cpu.Index(dc_f, 414, currKnode, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_2), dc_x, dc_y, dc_z)) <= (*cpu.Index(dc_f, 417, keys, int(bid_2), dc_x, dc_y, dc_z)) && (*cpu.Index(dc_f, 420, (*cpu.Index(dc_f, 419, knodes, int((*cpu.Index(dc_f, 418, currKnode, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_2+1), dc_x, dc_y, dc_z)) > (*cpu.Index(dc_f, 421, keys, int(bid_2), dc_x, dc_y, dc_z)) {
+						if int64((*cpu.Index(dc_f, 424, (*cpu.Index(dc_f, 423, knodes, int((*cpu.Index(dc_f, 422, offset, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_2), dc_x, dc_y, dc_z))) < knodesElem {
+							(*cpu.Index(dc_f, 425, offset, int(bid_2), dc_x, dc_y, dc_z)) = int64((*cpu.Index(dc_f, 428, (*cpu.Index(dc_f, 427, knodes, int((*cpu.Index(dc_f, 426, offset, int(bid_2), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_2), dc_x, dc_y, dc_z)))
 						}
 					}
 				}
@@ -35282,7 +35246,7 @@ func dc_cpu_FindK_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					_ = thid_3
 					bid_3 := dc_gx
 					{
-						(*cpu.Index(dc_f, 428, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 429, offset, int(bid_3), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 429, currKnode, int(bid_3), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 430, offset, int(bid_3), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -35306,8 +35270,8 @@ func dc_cpu_FindK_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					_, _, _ = dc_x, dc_y, dc_z
 					thid_4 := dc_lx
 					bid_4 := dc_gx
-					if (*cpu.Index(dc_f, 432, (*cpu.Index(dc_f, 431, knodes, int((*cpu.Index(dc_f, 430, currKnode, int(bid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_4), dc_x, dc_y, dc_z)) == (*cpu.Index(dc_f, 433, keys, int(bid_4), dc_x, dc_y, dc_z)) {
-						(*cpu.Index(dc_f, 434, ans, int(bid_4), dc_x, dc_y, dc_z)).Value = (*cpu.Index(dc_f, 438, records, int((*cpu.Index(dc_f, 437, (*cpu.Index(dc_f, 436, knodes, int((*cpu.Index(dc_f, 435, currKnode, int(bid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Value
+					if (*cpu.Index(dc_f, 433, (*cpu.Index(dc_f, 432, knodes, int((*cpu.Index(dc_f, 431, currKnode, int(bid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Keys[:], int(thid_4), dc_x, dc_y, dc_z)) == (*cpu.Index(dc_f, 434, keys, int(bid_4), dc_x, dc_y, dc_z)) {
+						(*cpu.Index(dc_f, 435, ans, int(bid_4), dc_x, dc_y, dc_z)).Value = (*cpu.Index(dc_f, 439, records, int((*cpu.Index(dc_f, 438, (*cpu.Index(dc_f, 437, knodes, int((*cpu.Index(dc_f, 436, currKnode, int(bid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Indices[:], int(thid_4), dc_x, dc_y, dc_z))), dc_x, dc_y, dc_z)).Value
 					}
 				}
 			}
@@ -35377,9 +35341,9 @@ func dc_cpu_FindK_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					_, _, _ = dc_x, dc_y, dc_z
 					thid_2 := dc_lx
 					bid_2 := dc_gx
-					if (*cpu.Index(dc_f, 414, knodes, int(currKnode[bid_2]), dc_x, dc_y, dc_z)).Keys[thid_2] <= keys[bid_2] && (*cpu.Index(dc_f, 418, knodes, int(currKnode[bid_2]), dc_x, dc_y, dc_z)).Keys[thid_2+1] > keys[bid_2] {
-						if int64((*cpu.Index(dc_f, 422, knodes, int(offset[bid_2]), dc_x, dc_y, dc_z)).Indices[thid_2]) < knodesElem {
-							offset[bid_2] = int64((*cpu.Index(dc_f, 426, knodes, int(offset[bid_2]), dc_x, dc_y, dc_z)).Indices[thid_2])
+					if (*cpu.Index(dc_f, 415, knodes, int(currKnode[bid_2]), dc_x, dc_y, dc_z)).Keys[thid_2] <= keys[bid_2] && (*cpu.Index(dc_f, 419, knodes, int(currKnode[bid_2]), dc_x, dc_y, dc_z)).Keys[thid_2+1] > keys[bid_2] {
+						if int64((*cpu.Index(dc_f, 423, knodes, int(offset[bid_2]), dc_x, dc_y, dc_z)).Indices[thid_2]) < knodesElem {
+							offset[bid_2] = int64((*cpu.Index(dc_f, 427, knodes, int(offset[bid_2]), dc_x, dc_y, dc_z)).Indices[thid_2])
 						}
 					}
 				}
@@ -35433,8 +35397,8 @@ func dc_cpu_FindK_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 					_, _, _ = dc_x, dc_y, dc_z
 					thid_4 := dc_lx
 					bid_4 := dc_gx
-					if (*cpu.Index(dc_f, 431, knodes, int(currKnode[bid_4]), dc_x, dc_y, dc_z)).Keys[thid_4] == keys[bid_4] {
-						ans[bid_4].Value = (*cpu.Index(dc_f, 438, records, int((*cpu.Index(dc_f, 436, knodes, int(currKnode[bid_4]), dc_x, dc_y, dc_z)).Indices[thid_4]), dc_x, dc_y, dc_z)).Value
+					if (*cpu.Index(dc_f, 432, knodes, int(currKnode[bid_4]), dc_x, dc_y, dc_z)).Keys[thid_4] == keys[bid_4] {
+						ans[bid_4].Value = (*cpu.Index(dc_f, 439, records, int((*cpu.Index(dc_f, 437, knodes, int(currKnode[bid_4]), dc_x, dc_y, dc_z)).Indices[thid_4]), dc_x, dc_y, dc_z)).Value
 					}
 				}
 			}
@@ -35559,8 +35523,8 @@ func dc_cpu_MatrixMulCUDA_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 					ty_2 := dc_ly
 					as := dc_sh34
 					bs := dc_sh35
-					(*cpu.Index(dc_f, 440, (*cpu.Index(dc_f, 439, as[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 441, a, int(ia+wA*ty_2+tx_2), dc_x, dc_y, dc_z))
-					(*cpu.Index(dc_f, 443, (*cpu.Index(dc_f, 442, bs[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 444, b, int(ib+wB*ty_2+tx_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 441, (*cpu.Index(dc_f, 440, as[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 442, a, int(ia+wA*ty_2+tx_2), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 444, (*cpu.Index(dc_f, 443, bs[:], int(ty_2), dc_x, dc_y, dc_z))[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 445, b, int(ib+wB*ty_2+tx_2), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -35592,7 +35556,7 @@ func dc_cpu_MatrixMulCUDA_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 						as_2 := dc_sh34
 						bs_2 := dc_sh35
 						for k := 0; k < 16; k++ {
-							dc_lv_cSub += (*cpu.Index(dc_f, 445, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 446, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
+							dc_lv_cSub += (*cpu.Index(dc_f, 446, as_2[:], int(ty_3), dc_x, dc_y, dc_z))[k] * (*cpu.Index(dc_f, 447, bs_2[k][:], int(tx_3), dc_x, dc_y, dc_z))
 						}
 						dc_pv_cSub[dc_lx] = dc_lv_cSub
 					}
@@ -35627,7 +35591,7 @@ func dc_cpu_MatrixMulCUDA_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, 
 						tx_4 := dc_lx
 						ty_4 := dc_ly
 						ic := wB*16*by_3 + 16*bx_3
-						(*cpu.Index(dc_f, 447, c, int(ic+wB*ty_4+tx_4), dc_x, dc_y, dc_z)) = dc_lv_cSub
+						(*cpu.Index(dc_f, 448, c, int(ic+wB*ty_4+tx_4), dc_x, dc_y, dc_z)) = dc_lv_cSub
 					}
 				}
 			}
@@ -35764,8 +35728,8 @@ func dc_cpu_MatrixMulCUDA_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc
 					ty_2 := dc_ly
 					as := dc_sh34
 					bs := dc_sh35
-					as[ty_2][tx_2] = (*cpu.Index(dc_f, 441, a, int(ia+wA*ty_2+tx_2), dc_x, dc_y, dc_z))
-					bs[ty_2][tx_2] = (*cpu.Index(dc_f, 444, b, int(ib+wB*ty_2+tx_2), dc_x, dc_y, dc_z))
+					as[ty_2][tx_2] = (*cpu.Index(dc_f, 442, a, int(ia+wA*ty_2+tx_2), dc_x, dc_y, dc_z))
+					bs[ty_2][tx_2] = (*cpu.Index(dc_f, 445, b, int(ib+wB*ty_2+tx_2), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -35940,10 +35904,10 @@ func dc_cpu_Sobol_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						_, _, _ = dc_x, dc_y, dc_z
 						dc_lv_out := dc_pv_out[dc_lx]
 						v := dc_sh36
-						dirs := cpu.Slice(dc_f, 448, directions, int(32*dc_gy), len(directions), dc_x, dc_y, dc_z)
-						dc_lv_out = cpu.Slice(dc_f, 449, output, int(nVectors*dc_gy), len(output), dc_x, dc_y, dc_z)
+						dirs := cpu.Slice(dc_f, 449, directions, int(32*dc_gy), len(directions), dc_x, dc_y, dc_z)
+						dc_lv_out = cpu.Slice(dc_f, 450, output, int(nVectors*dc_gy), len(output), dc_x, dc_y, dc_z)
 						if dc_lx < 32 {
-							v[dc_lx] = (*cpu.Index(dc_f, 450, dirs, int(dc_lx), dc_x, dc_y, dc_z))
+							v[dc_lx] = (*cpu.Index(dc_f, 451, dirs, int(dc_lx), dc_x, dc_y, dc_z))
 						}
 						dc_pv_out[dc_lx] = dc_lv_out
 					}
@@ -35979,17 +35943,17 @@ func dc_cpu_Sobol_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 						x := uint32(0)
 						for k := uint32(0); k < dc_ffs(uint32(stride))-1; k++ {
 							mask := -(g & 1)
-							x ^= mask & (*cpu.Index(dc_f, 451, v_2[:], int(k), dc_x, dc_y, dc_z))
+							x ^= mask & (*cpu.Index(dc_f, 452, v_2[:], int(k), dc_x, dc_y, dc_z))
 							g >>= 1
 						}
 						if i0 < nVectors {
-							(*cpu.Index(dc_f, 452, dc_lv_out, int(i0), dc_x, dc_y, dc_z)) = float32(x) * 2.3283064e-10
+							(*cpu.Index(dc_f, 453, dc_lv_out, int(i0), dc_x, dc_y, dc_z)) = float32(x) * 2.3283064e-10
 						}
-						vLog2StrideM1 := (*cpu.Index(dc_f, 453, v_2[:], int(dc_ffs(uint32(stride))-2), dc_x, dc_y, dc_z))
+						vLog2StrideM1 := (*cpu.Index(dc_f, 454, v_2[:], int(dc_ffs(uint32(stride))-2), dc_x, dc_y, dc_z))
 						vStrideMask := uint32(stride - 1)
 						for i := uint32(i0 + stride); i < uint32(nVectors); i += uint32(stride) {
-							x ^= vLog2StrideM1 ^ (*cpu.Index(dc_f, 454, v_2[:], int(dc_ffs(^(i-uint32(stride)|vStrideMask))-1), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 455, dc_lv_out, int(i), dc_x, dc_y, dc_z)) = float32(x) * 2.3283064e-10
+							x ^= vLog2StrideM1 ^ (*cpu.Index(dc_f, 455, v_2[:], int(dc_ffs(^(i-uint32(stride)|vStrideMask))-1), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 456, dc_lv_out, int(i), dc_x, dc_y, dc_z)) = float32(x) * 2.3283064e-10
 						}
 					}
 				}
@@ -36070,8 +36034,8 @@ func dc_cpu_SradReduce_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						psum := dc_sh37
 						psum2 := dc_sh38
 						if ei < dNo {
-							(*cpu.Index(dc_f, 456, psum[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 457, dSums, int(ei*dMul), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 458, psum2[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 459, dSums2, int(ei*dMul), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 457, psum[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 458, dSums, int(ei*dMul), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 459, psum2[:], int(tx), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 460, dSums2, int(ei*dMul), dc_x, dc_y, dc_z))
 						}
 						dc_pv_bx[dc_lx] = dc_lv_bx
 						dc_pv_nf[dc_lx] = dc_lv_nf
@@ -36104,9 +36068,9 @@ func dc_cpu_SradReduce_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 							tx_2 := dc_lx
 							psum_2 := dc_sh37
 							psum2_2 := dc_sh38
-							if cpu.Rem(dc_f, 460, tx_2+1, i, dc_x, dc_y, dc_z) == 0 {
-								(*cpu.Index(dc_f, 461, psum_2[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 462, psum_2[:], int(tx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 463, psum_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
-								(*cpu.Index(dc_f, 464, psum2_2[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 465, psum2_2[:], int(tx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 466, psum2_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+							if cpu.Rem(dc_f, 461, tx_2+1, i, dc_x, dc_y, dc_z) == 0 {
+								(*cpu.Index(dc_f, 462, psum_2[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 463, psum_2[:], int(tx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 464, psum_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 465, psum2_2[:], int(tx_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 466, psum2_2[:], int(tx_2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 467, psum2_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -36142,8 +36106,8 @@ func dc_cpu_SradReduce_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						psum_3 := dc_sh37
 						psum2_3 := dc_sh38
 						{
-							(*cpu.Index(dc_f, 467, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 468, psum_3[:], int(tx_3), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 469, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 470, psum2_3[:], int(tx_3), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 468, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 469, psum_3[:], int(tx_3), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 470, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 471, psum2_3[:], int(tx_3), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -36173,9 +36137,9 @@ func dc_cpu_SradReduce_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 							tx_4 := dc_lx
 							psum_4 := dc_sh37
 							psum2_4 := dc_sh38
-							if cpu.Rem(dc_f, 471, tx_4+1, i_1, dc_x, dc_y, dc_z) == 0 {
-								(*cpu.Index(dc_f, 472, psum_4[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 473, psum_4[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 474, psum_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
-								(*cpu.Index(dc_f, 475, psum2_4[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 476, psum2_4[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 477, psum2_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+							if cpu.Rem(dc_f, 472, tx_4+1, i_1, dc_x, dc_y, dc_z) == 0 {
+								(*cpu.Index(dc_f, 473, psum_4[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 474, psum_4[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 475, psum_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 476, psum2_4[:], int(tx_4), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 477, psum2_4[:], int(tx_4), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 478, psum2_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -36211,8 +36175,8 @@ func dc_cpu_SradReduce_tl5(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						psum_5 := dc_sh37
 						psum2_5 := dc_sh38
 						{
-							(*cpu.Index(dc_f, 478, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 479, psum_5[:], int(tx_5), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 480, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 481, psum2_5[:], int(tx_5), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 479, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 480, psum_5[:], int(tx_5), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 481, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 482, psum2_5[:], int(tx_5), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -36274,9 +36238,9 @@ func dc_cpu_SradReduce_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 								tx_6 := dc_lx
 								psum_6 := dc_sh37
 								psum2_6 := dc_sh38
-								if cpu.Rem(dc_f, 482, tx_6+1, i_3, dc_x, dc_y, dc_z) == 0 && tx_6 < dc_lv_df {
-									(*cpu.Index(dc_f, 483, psum_6[:], int(tx_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 484, psum_6[:], int(tx_6), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 485, psum_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
-									(*cpu.Index(dc_f, 486, psum2_6[:], int(tx_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 487, psum2_6[:], int(tx_6), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 488, psum2_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+								if cpu.Rem(dc_f, 483, tx_6+1, i_3, dc_x, dc_y, dc_z) == 0 && tx_6 < dc_lv_df {
+									(*cpu.Index(dc_f, 484, psum_6[:], int(tx_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 485, psum_6[:], int(tx_6), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 486, psum_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+									(*cpu.Index(dc_f, 487, psum2_6[:], int(tx_6), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 488, psum2_6[:], int(tx_6), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 489, psum2_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -36316,11 +36280,11 @@ func dc_cpu_SradReduce_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 						psum2_7 := dc_sh38
 						if tx_7 == dc_lv_df-1 {
 							for i_4 := dc_lv_bx*512 + dc_lv_df; i_4 < dc_lv_bx*512+dc_lv_nf; i_4++ {
-								(*cpu.Index(dc_f, 489, psum_7[:], int(tx_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 490, psum_7[:], int(tx_7), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 491, dSums, int(i_4), dc_x, dc_y, dc_z))
-								(*cpu.Index(dc_f, 492, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 493, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 494, dSums2, int(i_4), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 490, psum_7[:], int(tx_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 491, psum_7[:], int(tx_7), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 492, dSums, int(i_4), dc_x, dc_y, dc_z))
+								(*cpu.Index(dc_f, 493, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 494, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 495, dSums2, int(i_4), dc_x, dc_y, dc_z))
 							}
-							(*cpu.Index(dc_f, 495, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 496, psum_7[:], int(tx_7), dc_x, dc_y, dc_z))
-							(*cpu.Index(dc_f, 497, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 498, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 496, dSums, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 497, psum_7[:], int(tx_7), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 498, dSums2, int(dc_lv_bx*dMul*512), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 499, psum2_7[:], int(tx_7), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -36430,9 +36394,9 @@ func dc_cpu_SradReduce_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 							tx_2 := dc_lx
 							psum_2 := dc_sh37
 							psum2_2 := dc_sh38
-							if cpu.Rem(dc_f, 460, tx_2+1, i, dc_x, dc_y, dc_z) == 0 {
-								psum_2[tx_2] = psum_2[tx_2] + (*cpu.Index(dc_f, 463, psum_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
-								psum2_2[tx_2] = psum2_2[tx_2] + (*cpu.Index(dc_f, 466, psum2_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+							if cpu.Rem(dc_f, 461, tx_2+1, i, dc_x, dc_y, dc_z) == 0 {
+								psum_2[tx_2] = psum_2[tx_2] + (*cpu.Index(dc_f, 464, psum_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
+								psum2_2[tx_2] = psum2_2[tx_2] + (*cpu.Index(dc_f, 467, psum2_2[:], int(tx_2-i/2), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -36505,9 +36469,9 @@ func dc_cpu_SradReduce_fast_tl4(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 							tx_4 := dc_lx
 							psum_4 := dc_sh37
 							psum2_4 := dc_sh38
-							if cpu.Rem(dc_f, 471, tx_4+1, i_1, dc_x, dc_y, dc_z) == 0 {
-								psum_4[tx_4] = psum_4[tx_4] + (*cpu.Index(dc_f, 474, psum_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
-								psum2_4[tx_4] = psum2_4[tx_4] + (*cpu.Index(dc_f, 477, psum2_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+							if cpu.Rem(dc_f, 472, tx_4+1, i_1, dc_x, dc_y, dc_z) == 0 {
+								psum_4[tx_4] = psum_4[tx_4] + (*cpu.Index(dc_f, 475, psum_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
+								psum2_4[tx_4] = psum2_4[tx_4] + (*cpu.Index(dc_f, 478, psum2_4[:], int(tx_4-i_1/2), dc_x, dc_y, dc_z))
 							}
 						}
 					}
@@ -36615,9 +36579,9 @@ func dc_cpu_SradReduce_fast_tl7(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 								tx_6 := dc_lx
 								psum_6 := dc_sh37
 								psum2_6 := dc_sh38
-								if cpu.Rem(dc_f, 482, tx_6+1, i_3, dc_x, dc_y, dc_z) == 0 && tx_6 < dc_lv_df {
-									psum_6[tx_6] = psum_6[tx_6] + (*cpu.Index(dc_f, 485, psum_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
-									psum2_6[tx_6] = psum2_6[tx_6] + (*cpu.Index(dc_f, 488, psum2_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+								if cpu.Rem(dc_f, 483, tx_6+1, i_3, dc_x, dc_y, dc_z) == 0 && tx_6 < dc_lv_df {
+									psum_6[tx_6] = psum_6[tx_6] + (*cpu.Index(dc_f, 486, psum_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
+									psum2_6[tx_6] = psum2_6[tx_6] + (*cpu.Index(dc_f, 489, psum2_6[:], int(tx_6-i_3/2), dc_x, dc_y, dc_z))
 								}
 							}
 						}
@@ -36660,8 +36624,8 @@ func dc_cpu_SradReduce_fast_tl8(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy
 						psum2_7 := dc_sh38
 						if tx_7 == dc_lv_df-1 {
 							for i_4 := dc_lv_bx*512 + dc_lv_df; i_4 < dc_lv_bx*512+dc_lv_nf; i_4++ {
-								psum_7[tx_7] = psum_7[tx_7] + (*cpu.Index(dc_f, 491, dSums, int(i_4), dc_x, dc_y, dc_z))
-								psum2_7[tx_7] = psum2_7[tx_7] + (*cpu.Index(dc_f, 494, dSums2, int(i_4), dc_x, dc_y, dc_z))
+								psum_7[tx_7] = psum_7[tx_7] + (*cpu.Index(dc_f, 492, dSums, int(i_4), dc_x, dc_y, dc_z))
+								psum2_7[tx_7] = psum2_7[tx_7] + (*cpu.Index(dc_f, 495, dSums2, int(i_4), dc_x, dc_y, dc_z))
 							}
 							dSums[dc_lv_bx*dMul*512] = psum_7[tx_7]
 							dSums2[dc_lv_bx*dMul*512] = psum2_7[tx_7]
@@ -36755,8 +36719,8 @@ func dc_cpu_BpnnAdjustWeights_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					index := (hid+1)*16*by + (hid+1)*ty + tx + 1 + (hid + 1)
 					indexY := 16*by + ty + 1
 					indexX := tx + 1
-					(*cpu.Index(dc_f, 500, w, int(index), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 500, w, int(index), dc_x, dc_y, dc_z)) + (0.3*(*cpu.Index(dc_f, 501, delta, int(indexX), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 502, ly, int(indexY), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 503, oldw, int(index), dc_x, dc_y, dc_z)))
-					(*cpu.Index(dc_f, 504, oldw, int(index), dc_x, dc_y, dc_z)) = 0.3*(*cpu.Index(dc_f, 505, delta, int(indexX), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 506, ly, int(indexY), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 507, oldw, int(index), dc_x, dc_y, dc_z))
+					(*cpu.Index(dc_f, 501, w, int(index), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 501, w, int(index), dc_x, dc_y, dc_z)) + (0.3*(*cpu.Index(dc_f, 502, delta, int(indexX), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 503, ly, int(indexY), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 504, oldw, int(index), dc_x, dc_y, dc_z)))
+					(*cpu.Index(dc_f, 505, oldw, int(index), dc_x, dc_y, dc_z)) = 0.3*(*cpu.Index(dc_f, 506, delta, int(indexX), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 507, ly, int(indexY), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 508, oldw, int(index), dc_x, dc_y, dc_z))
 				}
 			}
 		}
@@ -36782,8 +36746,8 @@ func dc_cpu_BpnnAdjustWeights_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_
 					ty_2 := dc_ly
 					indexX_2 := tx_2 + 1
 					if ty_2 == 0 && by_2 == 0 {
-						(*cpu.Index(dc_f, 509, w, int(indexX_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 509, w, int(indexX_2), dc_x, dc_y, dc_z)) + (0.3*(*cpu.Index(dc_f, 510, delta, int(indexX_2), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 511, oldw, int(indexX_2), dc_x, dc_y, dc_z)))
-						(*cpu.Index(dc_f, 512, oldw, int(indexX_2), dc_x, dc_y, dc_z)) = 0.3*(*cpu.Index(dc_f, 513, delta, int(indexX_2), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 514, oldw, int(indexX_2), dc_x, dc_y, dc_z))
+						(*cpu.Index(dc_f, 510, w, int(indexX_2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 510, w, int(indexX_2), dc_x, dc_y, dc_z)) + (0.3*(*cpu.Index(dc_f, 511, delta, int(indexX_2), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 512, oldw, int(indexX_2), dc_x, dc_y, dc_z)))
+						(*cpu.Index(dc_f, 513, oldw, int(indexX_2), dc_x, dc_y, dc_z)) = 0.3*(*cpu.Index(dc_f, 514, delta, int(indexX_2), dc_x, dc_y, dc_z)) + 0.3*(*cpu.Index(dc_f, 515, oldw, int(indexX_2), dc_x, dc_y, dc_z))
 					}
 				}
 			}
@@ -36927,7 +36891,7 @@ func dc_cpu_PGain_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					coordS := dc_sh39
 					{
 						for i := 0; i < dim; i++ {
-							(*cpu.Index(dc_f, 515, coordS[:], int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 516, coord, int(i*num+int(x)), dc_x, dc_y, dc_z))
+							(*cpu.Index(dc_f, 516, coordS[:], int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 517, coord, int(i*num+int(x)), dc_x, dc_y, dc_z))
 						}
 					}
 				}
@@ -36957,18 +36921,18 @@ func dc_cpu_PGain_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz in
 					if threadID_2 < num {
 						var xCost float32
 						for i_1 := 0; i_1 < dim; i_1++ {
-							d := (*cpu.Index(dc_f, 517, coord, int(i_1*num+threadID_2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 518, coordS_2[:], int(i_1), dc_x, dc_y, dc_z))
+							d := (*cpu.Index(dc_f, 518, coord, int(i_1*num+threadID_2), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 519, coordS_2[:], int(i_1), dc_x, dc_y, dc_z))
 							xCost += d * d
 						}
-						xCost *= (*cpu.Index(dc_f, 519, p, int(threadID_2), dc_x, dc_y, dc_z)).Weight
-						currentCost := (*cpu.Index(dc_f, 520, p, int(threadID_2), dc_x, dc_y, dc_z)).Cost
+						xCost *= (*cpu.Index(dc_f, 520, p, int(threadID_2), dc_x, dc_y, dc_z)).Weight
+						currentCost := (*cpu.Index(dc_f, 521, p, int(threadID_2), dc_x, dc_y, dc_z)).Cost
 						base := threadID_2 * (k + 1)
 						if xCost < currentCost {
-							(*cpu.Index(dc_f, 521, switchMembership, int(threadID_2), dc_x, dc_y, dc_z)) = true
-							(*cpu.Index(dc_f, 522, workMem, int(base+k), dc_x, dc_y, dc_z)) = xCost - currentCost
+							(*cpu.Index(dc_f, 522, switchMembership, int(threadID_2), dc_x, dc_y, dc_z)) = true
+							(*cpu.Index(dc_f, 523, workMem, int(base+k), dc_x, dc_y, dc_z)) = xCost - currentCost
 						} else {
-							assign := (*cpu.Index(dc_f, 523, p, int(threadID_2), dc_x, dc_y, dc_z)).Assign
-							(*cpu.Index(dc_f, 525, workMem, int(base+int((*cpu.Index(dc_f, 524, centerTable, int(assign), dc_x, dc_y, dc_z)))), dc_x, dc_y, dc_z)) = currentCost - xCost
+							assign := (*cpu.Index(dc_f, 524, p, int(threadID_2), dc_x, dc_y, dc_z)).Assign
+							(*cpu.Index(dc_f, 526, workMem, int(base+int((*cpu.Index(dc_f, 525, centerTable, int(assign), dc_x, dc_y, dc_z)))), dc_x, dc_y, dc_z)) = currentCost - xCost
 						}
 					}
 				}
@@ -37055,7 +37019,7 @@ func dc_cpu_PGain_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_
 							workMem[base+k] = xCost - currentCost
 						} else {
 							assign := p[threadID_2].Assign
-							(*cpu.Index(dc_f, 525, workMem, int(base+int((*cpu.Index(dc_f, 524, centerTable, int(assign), dc_x, dc_y, dc_z)))), dc_x, dc_y, dc_z)) = currentCost - xCost
+							(*cpu.Index(dc_f, 526, workMem, int(base+int((*cpu.Index(dc_f, 525, centerTable, int(assign), dc_x, dc_y, dc_z)))), dc_x, dc_y, dc_z)) = currentCost - xCost
 						}
 					}
 				}

@@ -770,10 +770,6 @@ kernel void ScalarProd(device float* c [[buffer(0)]], constant long& c_len [[buf
 
 #line 122 "ports.go"
 kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], constant long& vectorN [[buffer(6)]], constant long& elementN [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-	int dc_b1 = 0;
-	int dc_b2 = 0;
-	int dc_b3 = 0;
-	device float (*dc_p4);
 #line 123 "ports.go"
 	threadgroup float sh2[1024];
 #line 123 "ports.go"
@@ -791,7 +787,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 #line 129 "ports.go"
 			for (long pos = (long)((ulong)vectorBase + (ulong)iAccum); pos < vectorEnd; pos = (long)((ulong)pos + 1024UL)) {
 #line 130 "ports.go"
-				sum = sum + dc_sel_f32((dc_b1 = 0, a[dc_ix(pos, a_len, dc_fault, dc_tag, 41, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, b[dc_ix(pos, b_len, dc_fault, dc_tag, 42, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				sum = sum + a[pos] * b[pos];
 			}
 #line 132 "ports.go"
 			accum[iAccum] = sum;
@@ -811,12 +807,7 @@ kernel void ScalarProd_fast(device float* c [[buffer(0)]], constant long& c_len 
 #line 141 "ports.go"
 		if ((long)dc_lid.x == 0L) {
 #line 142 "ports.go"
-			dc_b3 = 0;
-			dc_p4 = &c[dc_ix(vec_, c_len, dc_fault, dc_tag, 44, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = accum[0];
-			if (!dc_b3) {
-				*dc_p4 = dc_t1;
-			}
+			c[vec_] = accum[0];
 		}
 	}
 }
@@ -1097,7 +1088,8 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 	int dc_b27 = 0;
 	int dc_b28 = 0;
 	int dc_b29 = 0;
-	device float (*dc_p30);
+	int dc_b30 = 0;
+	device float (*dc_p31);
 	Stencil stencil = dc_in_stencil;
 #line 267 "ports.go"
 	threadgroup float sh5[24][40];
@@ -1260,16 +1252,16 @@ kernel void FiniteDifferences(device float* output [[buffer(0)]], constant long&
 #line 327 "ports.go"
 		for (long i_4 = 1L; i_4 <= 4L; i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 328 "ports.go"
-			value = value + stencil.C[i_4] * (dc_sel_f32((dc_b23 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 79, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) + dc_sel_f32((dc_b24 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 81, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 82, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 83, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 84, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 85, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 86, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 87, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 88, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28));
+			value = value + dc_sel_f32((dc_b23 = 0, stencil.C[dc_ix(i_4, 5, dc_fault, dc_tag, 79, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23) * (dc_sel_f32((dc_b24 = 0, infront[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 80, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24) + dc_sel_f32((dc_b25 = 0, behind[dc_ix((long)((ulong)i_4 - 1UL), 4, dc_fault, dc_tag, 81, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, tile[dc_ix((long)((ulong)ty - (ulong)i_4), 24, dc_fault, dc_tag, 82, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 83, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26) + dc_sel_f32((dc_b27 = 0, tile[dc_ix((long)((ulong)ty + (ulong)i_4), 24, dc_fault, dc_tag, 84, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 40, dc_fault, dc_tag, 85, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27) + dc_sel_f32((dc_b28 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 86, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - (ulong)i_4), 40, dc_fault, dc_tag, 87, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + dc_sel_f32((dc_b29 = 0, tile[dc_ix(ty, 24, dc_fault, dc_tag, 88, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + (ulong)i_4), 40, dc_fault, dc_tag, 89, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29));
 		}
 #line 330 "ports.go"
 		if (validw) {
 #line 331 "ports.go"
-			dc_b29 = 0;
-			dc_p30 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_b30 = 0;
+			dc_p31 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t7 = value;
-			if (!dc_b29) {
-				*dc_p30 = dc_t7;
+			if (!dc_b30) {
+				*dc_p31 = dc_t7;
 			}
 		}
 	}
@@ -1425,7 +1417,7 @@ kernel void FiniteDifferences_fast(device float* output [[buffer(0)]], constant 
 		if (validw) {
 #line 331 "ports.go"
 			dc_b9 = 0;
-			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 89, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p10 = &output[dc_ix(outputIndex, output_len, dc_fault, dc_tag, 90, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = value;
 			if (!dc_b9) {
 				*dc_p10 = dc_t1;
@@ -1469,8 +1461,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	long ty = (long)dc_lid.y;
 #line 359 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 90, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 91, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 91, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, src[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), src_len, dc_fault, dc_tag, 92, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -1485,7 +1477,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 364 "ports.go"
 	for (long i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 365 "ports.go"
-		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 92, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		cur = cur + dc_sel_f32((dc_b4 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 93, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, block1[dc_ix(block1Index, 64, dc_fault, dc_tag, 94, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 366 "ports.go"
 		dctIndex = (long)((ulong)dctIndex + 8UL);
 #line 367 "ports.go"
@@ -1493,7 +1485,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 369 "ports.go"
 	dc_b6 = 0;
-	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p7 = &block2[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 95, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = cur;
 	if (!dc_b6) {
 		*dc_p7 = dc_t2;
@@ -1509,7 +1501,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 #line 374 "ports.go"
 	for (long i_1 = 0L; i_1 < 8L; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 375 "ports.go"
-		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 95, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		cur = cur + dc_sel_f32((dc_b8 = 0, block2[dc_ix(block2Index, 64, dc_fault, dc_tag, 96, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, dct.M[dc_ix(dctIndex, 64, dc_fault, dc_tag, 97, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 376 "ports.go"
 		block2Index = (long)((ulong)block2Index + 1UL);
 #line 377 "ports.go"
@@ -1517,7 +1509,7 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	}
 #line 379 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 97, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p11 = &block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 98, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cur;
 	if (!dc_b10) {
 		*dc_p11 = dc_t3;
@@ -1526,8 +1518,8 @@ kernel void DCT8x8(device float* dst [[buffer(0)]], constant long& dst_len [[buf
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 381 "ports.go"
 	dc_b12 = 0;
-	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 98, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 99, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+	dc_p13 = &dst[dc_ix((long)(((ulong)(long)((ulong)by << 3) + (ulong)ty) * (ulong)imgWidth + (ulong)(long)((ulong)bx << 3) + (ulong)tx), dst_len, dc_fault, dc_tag, 99, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b14 = 0, block1[dc_ix((long)((ulong)(long)((ulong)ty << 3) + (ulong)tx), 64, dc_fault, dc_tag, 100, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 	if (!dc_b12) {
 		*dc_p13 = dc_t4;
 	}
@@ -1563,11 +1555,11 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 #line 397 "ports.go"
 	if (thid > 0L) {
 #line 398 "ports.go"
-		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 100, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)thid - 1UL), in_len, dc_fault, dc_tag, 101, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 400 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -1582,8 +1574,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 405 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -1591,8 +1583,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -1602,8 +1594,8 @@ kernel void ScanNaive(device float* out [[buffer(0)]], constant long& out_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 411 "ports.go"
 	dc_b11 = 0;
-	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 107, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+	dc_p12 = &out[dc_ix(thid, out_len, dc_fault, dc_tag, 108, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 	if (!dc_b11) {
 		*dc_p12 = dc_t4;
 	}
@@ -1640,7 +1632,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 	}
 #line 400 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 101, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = v;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
@@ -1655,8 +1647,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 405 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 102, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p4 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 103, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 104, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b3) {
 			*dc_p4 = dc_t2;
 		}
@@ -1664,8 +1656,8 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 		if (thid >= offset) {
 #line 407 "ports.go"
 			dc_b6 = 0;
-			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 105, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 106, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p7 = &temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b8 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 106, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)pin * (ulong)n + (ulong)thid - (ulong)offset), 1024, dc_fault, dc_tag, 107, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b6) {
 				*dc_p7 = dc_t3;
 			}
@@ -1674,7 +1666,7 @@ kernel void ScanNaive_fast(device float* out [[buffer(0)]], constant long& out_l
 #line 410 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 411 "ports.go"
-	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 108, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+	out[thid] = dc_sel_f32((dc_b10 = 0, temp[dc_ix((long)((ulong)pout * (ulong)n + (ulong)thid), 1024, dc_fault, dc_tag, 109, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 }
 
 #line 431 "ports.go"
@@ -1732,23 +1724,23 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 441 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 442 "ports.go"
-		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 109, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		va = dc_sel_f32((dc_b1 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)ai), in_len, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 444 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 445 "ports.go"
-		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 110, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		vb = dc_sel_f32((dc_b2 = 0, in[dc_ix((long)((ulong)blockOffset + (ulong)bi), in_len, dc_fault, dc_tag, 111, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 	}
 #line 447 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b3) {
 		*dc_p4 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b5 = 0;
-	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p6 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b5) {
 		*dc_p6 = dc_t2;
@@ -1769,8 +1761,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p8 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + dc_sel_f32((dc_b10 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -1782,14 +1774,14 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if (thid == 0L) {
 #line 461 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 116, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+		dc_p12 = &sums[dc_ix((long)dc_grp.x, sums_len, dc_fault, dc_tag, 117, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b13 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
 		}
 #line 462 "ports.go"
 		dc_b14 = 0;
-		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p15 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t5 = 0.0f;
 		if (!dc_b14) {
 			*dc_p15 = dc_t5;
@@ -1812,18 +1804,18 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+			float tmp = dc_sel_f32((dc_b16 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
 #line 473 "ports.go"
 			dc_b17 = 0;
-			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+			dc_p18 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b19 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 			if (!dc_b17) {
 				*dc_p18 = dc_t6;
 			}
 #line 474 "ports.go"
 			dc_b20 = 0;
-			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
+			dc_p21 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b22 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22) + tmp;
 			if (!dc_b20) {
 				*dc_p21 = dc_t7;
 			}
@@ -1835,8 +1827,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 124, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		dc_p24 = &out[dc_ix((long)((ulong)blockOffset + (ulong)ai), out_len, dc_fault, dc_tag, 125, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b25 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
 		}
@@ -1845,8 +1837,8 @@ kernel void ScanBlelloch(device float* out [[buffer(0)]], constant long& out_len
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
 		dc_b26 = 0;
-		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 126, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+		dc_p27 = &out[dc_ix((long)((ulong)blockOffset + (ulong)bi), out_len, dc_fault, dc_tag, 127, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t9 = dc_sel_f32((dc_b28 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 		if (!dc_b26) {
 			*dc_p27 = dc_t9;
 		}
@@ -1909,14 +1901,14 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 	}
 #line 447 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 111, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p2 = &temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 112, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t1 = va;
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 448 "ports.go"
 	dc_b3 = 0;
-	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 112, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p4 = &temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 113, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t2 = vb;
 	if (!dc_b3) {
 		*dc_p4 = dc_t2;
@@ -1937,8 +1929,8 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 			bi_1 = (long)((ulong)bi_1 + (ulong)conflictFree(bi_1));
 #line 456 "ports.go"
 			dc_b5 = 0;
-			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 114, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 115, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			dc_p6 = &temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b7 = 0, temp[dc_ix(bi_1, 546, dc_fault, dc_tag, 115, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, temp[dc_ix(ai_1, 546, dc_fault, dc_tag, 116, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			if (!dc_b5) {
 				*dc_p6 = dc_t3;
 			}
@@ -1949,10 +1941,10 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 460 "ports.go"
 	if (thid == 0L) {
 #line 461 "ports.go"
-		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 117, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		sums[(long)dc_grp.x] = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 #line 462 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 118, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p11 = &temp[dc_ix((long)((ulong)n - 1UL + (ulong)conflictFree((long)((ulong)n - 1UL))), 546, dc_fault, dc_tag, 119, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t4 = 0.0f;
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
@@ -1975,18 +1967,18 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 471 "ports.go"
 			bi_2 = (long)((ulong)bi_2 + (ulong)conflictFree(bi_2));
 #line 472 "ports.go"
-			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 119, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			float tmp = dc_sel_f32((dc_b12 = 0, temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 #line 473 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 120, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 121, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			dc_p14 = &temp[dc_ix(ai_2, 546, dc_fault, dc_tag, 121, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b15 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 122, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t5;
 			}
 #line 474 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 123, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
+			dc_p17 = &temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b18 = 0, temp[dc_ix(bi_2, 546, dc_fault, dc_tag, 124, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18) + tmp;
 			if (!dc_b16) {
 				*dc_p17 = dc_t6;
 			}
@@ -1997,12 +1989,12 @@ kernel void ScanBlelloch_fast(device float* out [[buffer(0)]], constant long& ou
 #line 478 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)ai) < length_) {
 #line 479 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 125, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+		out[(long)((ulong)blockOffset + (ulong)ai)] = dc_sel_f32((dc_b19 = 0, temp[dc_ix((long)((ulong)ai + (ulong)bankOffsetA), 546, dc_fault, dc_tag, 126, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 	}
 #line 481 "ports.go"
 	if ((long)((ulong)blockOffset + (ulong)bi) < length_) {
 #line 482 "ports.go"
-		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 127, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		out[(long)((ulong)blockOffset + (ulong)bi)] = dc_sel_f32((dc_b20 = 0, temp[dc_ix((long)((ulong)bi + (ulong)bankOffsetB), 546, dc_fault, dc_tag, 128, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 	}
 }
 
@@ -2135,16 +2127,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == 0L) {
 #line 510 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 128, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 129, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 130, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 129, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 130, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix((long)(16UL * (ulong)bx + (ulong)tx), j_len, dc_fault, dc_tag, 131, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 	} else {
 #line 512 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 131, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 133, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &north[dc_ix(ty, 16, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 133, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, j[dc_ix(indexN, j_len, dc_fault, dc_tag, 134, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -2153,16 +2145,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 515 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 134, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 135, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 136, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 135, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 136, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, j[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), j_len, dc_fault, dc_tag, 137, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
 	} else {
 #line 517 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 137, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 138, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 139, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &south[dc_ix(ty, 16, dc_fault, dc_tag, 138, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 139, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, j[dc_ix(indexS, j_len, dc_fault, dc_tag, 140, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
@@ -2173,16 +2165,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == 0L) {
 #line 521 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 140, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 141, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 142, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 141, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 142, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty), j_len, dc_fault, dc_tag, 143, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
 	} else {
 #line 523 "ports.go"
 		dc_b16 = 0;
-		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 143, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 144, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+		dc_p17 = &west[dc_ix(ty, 16, dc_fault, dc_tag, 144, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 145, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t6 = dc_sel_f32((dc_b18 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 		if (!dc_b16) {
 			*dc_p17 = dc_t6;
 		}
@@ -2191,16 +2183,16 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 526 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 146, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 147, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 148, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		dc_p20 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 147, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 148, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t7 = dc_sel_f32((dc_b21 = 0, j[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), j_len, dc_fault, dc_tag, 149, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t7;
 		}
 	} else {
 #line 528 "ports.go"
 		dc_b22 = 0;
-		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 149, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 150, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 151, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		dc_p23 = &east[dc_ix(ty, 16, dc_fault, dc_tag, 150, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 151, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t8 = dc_sel_f32((dc_b24 = 0, j[dc_ix(indexE, j_len, dc_fault, dc_tag, 152, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 		if (!dc_b22) {
 			*dc_p23 = dc_t8;
 		}
@@ -2209,15 +2201,15 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 531 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 152, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 153, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 154, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	dc_p26 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 153, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 154, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t9 = dc_sel_f32((dc_b27 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 155, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 532 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 533 "ports.go"
-	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 155, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
+	float jc = dc_sel_f32((dc_b28 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 156, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 157, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28);
 #line 534 "ports.go"
 	float n = 0.0f;
 #line 534 "ports.go"
@@ -2229,92 +2221,92 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 #line 536 "ports.go"
 	if (ty == 0L && tx == 0L) {
 #line 537 "ports.go"
-		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 157, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
+		n = dc_sel_f32((dc_b29 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 158, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 159, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) - jc;
 #line 538 "ports.go"
-		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 159, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
+		s = dc_sel_f32((dc_b30 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 160, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 161, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) - jc;
 #line 539 "ports.go"
-		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 161, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
+		w = dc_sel_f32((dc_b31 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 162, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 163, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31) - jc;
 #line 540 "ports.go"
-		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 163, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
+		e = dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 164, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 165, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32) - jc;
 #line 541 "ports.go"
 	} else if (ty == 0L && tx == 15L) {
 #line 542 "ports.go"
-		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 165, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
+		n = dc_sel_f32((dc_b33 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 166, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 167, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33) - jc;
 #line 543 "ports.go"
-		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 167, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
+		s = dc_sel_f32((dc_b34 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 168, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 169, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b34) - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 169, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
+		w = dc_sel_f32((dc_b35 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 170, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b35, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b35) - jc;
 #line 545 "ports.go"
-		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 171, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
+		e = dc_sel_f32((dc_b36 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 172, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 173, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36) - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
+		n = dc_sel_f32((dc_b37 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 175, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b37) - jc;
 #line 548 "ports.go"
-		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 175, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
+		s = dc_sel_f32((dc_b38 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 176, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 177, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b38) - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 177, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
+		w = dc_sel_f32((dc_b39 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 178, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b39, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b39) - jc;
 #line 550 "ports.go"
-		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 179, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
+		e = dc_sel_f32((dc_b40 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 180, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 181, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
+		n = dc_sel_f32((dc_b41 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 183, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41) - jc;
 #line 553 "ports.go"
-		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 183, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
+		s = dc_sel_f32((dc_b42 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 184, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 185, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b42) - jc;
 #line 554 "ports.go"
-		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 185, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
+		w = dc_sel_f32((dc_b43 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 186, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 187, &dc_b43, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b43) - jc;
 #line 555 "ports.go"
-		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 187, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
+		e = dc_sel_f32((dc_b44 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 188, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 189, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) - jc;
 #line 556 "ports.go"
 	} else if (ty == 0L) {
 #line 557 "ports.go"
-		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 189, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
+		n = dc_sel_f32((dc_b45 = 0, north[dc_ix(ty, 16, dc_fault, dc_tag, 190, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 191, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45) - jc;
 #line 558 "ports.go"
-		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 191, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
+		s = dc_sel_f32((dc_b46 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 192, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 193, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b46) - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 193, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
+		w = dc_sel_f32((dc_b47 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 194, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b47, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b47) - jc;
 #line 560 "ports.go"
-		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 195, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
+		e = dc_sel_f32((dc_b48 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 196, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 197, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
+		n = dc_sel_f32((dc_b49 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 199, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49) - jc;
 #line 563 "ports.go"
-		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 199, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
+		s = dc_sel_f32((dc_b50 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 200, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 201, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b50) - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 201, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
+		w = dc_sel_f32((dc_b51 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 202, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b51, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b51) - jc;
 #line 565 "ports.go"
-		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 203, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
+		e = dc_sel_f32((dc_b52 = 0, east[dc_ix(ty, 16, dc_fault, dc_tag, 204, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 205, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
+		n = dc_sel_f32((dc_b53 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 207, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53) - jc;
 #line 568 "ports.go"
-		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 207, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
+		s = dc_sel_f32((dc_b54 = 0, south[dc_ix(ty, 16, dc_fault, dc_tag, 208, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 209, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b54) - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 209, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
+		w = dc_sel_f32((dc_b55 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 210, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b55, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b55) - jc;
 #line 570 "ports.go"
-		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 211, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
+		e = dc_sel_f32((dc_b56 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 212, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 213, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56) - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
+		n = dc_sel_f32((dc_b57 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 215, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b57) - jc;
 #line 573 "ports.go"
-		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 215, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
+		s = dc_sel_f32((dc_b58 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 216, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 217, &dc_b58, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b58) - jc;
 #line 574 "ports.go"
-		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 217, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
+		w = dc_sel_f32((dc_b59 = 0, west[dc_ix(ty, 16, dc_fault, dc_tag, 218, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 219, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59) - jc;
 #line 575 "ports.go"
-		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 219, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 220, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
+		e = dc_sel_f32((dc_b60 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 220, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 221, &dc_b60, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b60) - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
+		n = dc_sel_f32((dc_b61 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 223, &dc_b61, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b61) - jc;
 #line 578 "ports.go"
-		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 223, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
+		s = dc_sel_f32((dc_b62 = 0, temp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 224, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 225, &dc_b62, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b62) - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 225, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
+		w = dc_sel_f32((dc_b63 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 226, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b63, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b63) - jc;
 #line 580 "ports.go"
-		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 227, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 228, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
+		e = dc_sel_f32((dc_b64 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 228, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 229, &dc_b64, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b64) - jc;
 	}
 #line 582 "ports.go"
 	float g2 = (n * n + s * s + w * w + e * e) / (jc * jc);
@@ -2334,7 +2326,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	if (cv < 0.0f) {
 #line 590 "ports.go"
 		dc_b65 = 0;
-		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 229, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 230, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p66 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 230, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 231, &dc_b65, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t10 = 0.0f;
 		if (!dc_b65) {
 			*dc_p66 = dc_t10;
@@ -2343,7 +2335,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else if (cv > 1.0f) {
 #line 592 "ports.go"
 		dc_b67 = 0;
-		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 231, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 232, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p68 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 232, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 233, &dc_b67, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t11 = 1.0f;
 		if (!dc_b67) {
 			*dc_p68 = dc_t11;
@@ -2351,7 +2343,7 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	} else {
 #line 594 "ports.go"
 		dc_b69 = 0;
-		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 233, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 234, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p70 = &result[dc_ix(ty, 16, dc_fault, dc_tag, 234, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 235, &dc_b69, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t12 = cv;
 		if (!dc_b69) {
 			*dc_p70 = dc_t12;
@@ -2361,35 +2353,35 @@ kernel void Srad1(device float* eC [[buffer(0)]], constant long& eC_len [[buffer
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 597 "ports.go"
 	dc_b71 = 0;
-	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 235, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 236, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 237, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
+	dc_p72 = &c[dc_ix(index, c_len, dc_fault, dc_tag, 236, &dc_b71, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t13 = dc_sel_f32((dc_b73 = 0, result[dc_ix(ty, 16, dc_fault, dc_tag, 237, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 238, &dc_b73, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b73);
 	if (!dc_b71) {
 		*dc_p72 = dc_t13;
 	}
 #line 598 "ports.go"
 	dc_b74 = 0;
-	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 238, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p75 = &eC[dc_ix(index, eC_len, dc_fault, dc_tag, 239, &dc_b74, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t14 = e;
 	if (!dc_b74) {
 		*dc_p75 = dc_t14;
 	}
 #line 599 "ports.go"
 	dc_b76 = 0;
-	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 239, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p77 = &wC[dc_ix(index, wC_len, dc_fault, dc_tag, 240, &dc_b76, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t15 = w;
 	if (!dc_b76) {
 		*dc_p77 = dc_t15;
 	}
 #line 600 "ports.go"
 	dc_b78 = 0;
-	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 240, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p79 = &sC[dc_ix(index, sC_len, dc_fault, dc_tag, 241, &dc_b78, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t16 = s;
 	if (!dc_b78) {
 		*dc_p79 = dc_t16;
 	}
 #line 601 "ports.go"
 	dc_b80 = 0;
-	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 241, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p81 = &nC[dc_ix(index, nC_len, dc_fault, dc_tag, 242, &dc_b80, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t17 = n;
 	if (!dc_b80) {
 		*dc_p81 = dc_t17;
@@ -2477,7 +2469,7 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		west[ty][tx] = j[(long)((ulong)cols * 16UL * (ulong)by + (ulong)cols * (ulong)ty)];
 	} else {
 #line 523 "ports.go"
-		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 145, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		west[ty][tx] = dc_sel_f32((dc_b1 = 0, j[dc_ix(indexW, j_len, dc_fault, dc_tag, 146, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 525 "ports.go"
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
@@ -2520,23 +2512,23 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 543 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 544 "ports.go"
-		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 170, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
+		w = dc_sel_f32((dc_b2 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 171, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2) - jc;
 #line 545 "ports.go"
 		e = east[ty][tx] - jc;
 #line 546 "ports.go"
 	} else if (ty == 15L && tx == 15L) {
 #line 547 "ports.go"
-		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
+		n = dc_sel_f32((dc_b3 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 174, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b3) - jc;
 #line 548 "ports.go"
 		s = south[ty][tx] - jc;
 #line 549 "ports.go"
-		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 178, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
+		w = dc_sel_f32((dc_b4 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 179, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - jc;
 #line 550 "ports.go"
 		e = east[ty][tx] - jc;
 #line 551 "ports.go"
 	} else if (ty == 15L && tx == 0L) {
 #line 552 "ports.go"
-		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 181, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
+		n = dc_sel_f32((dc_b5 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 182, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b5) - jc;
 #line 553 "ports.go"
 		s = south[ty][tx] - jc;
 #line 554 "ports.go"
@@ -2550,33 +2542,33 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 #line 558 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 559 "ports.go"
-		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 194, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
+		w = dc_sel_f32((dc_b6 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 195, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - jc;
 #line 560 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 561 "ports.go"
 	} else if (tx == 15L) {
 #line 562 "ports.go"
-		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
+		n = dc_sel_f32((dc_b7 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 198, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b7) - jc;
 #line 563 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 564 "ports.go"
-		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 202, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
+		w = dc_sel_f32((dc_b8 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 203, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) - jc;
 #line 565 "ports.go"
 		e = east[ty][tx] - jc;
 #line 566 "ports.go"
 	} else if (ty == 15L) {
 #line 567 "ports.go"
-		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 205, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
+		n = dc_sel_f32((dc_b9 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 206, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b9) - jc;
 #line 568 "ports.go"
 		s = south[ty][tx] - jc;
 #line 569 "ports.go"
-		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 210, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
+		w = dc_sel_f32((dc_b10 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 211, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - jc;
 #line 570 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 #line 571 "ports.go"
 	} else if (tx == 0L) {
 #line 572 "ports.go"
-		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 213, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
+		n = dc_sel_f32((dc_b11 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 214, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b11) - jc;
 #line 573 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 574 "ports.go"
@@ -2585,11 +2577,11 @@ kernel void Srad1_fast(device float* eC [[buffer(0)]], constant long& eC_len [[b
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	} else {
 #line 577 "ports.go"
-		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 221, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
+		n = dc_sel_f32((dc_b12 = 0, temp[dc_ix((long)((ulong)ty - 1UL), 16, dc_fault, dc_tag, 222, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][tx]), &dc_b12) - jc;
 #line 578 "ports.go"
 		s = temp[(long)((ulong)ty + 1UL)][tx] - jc;
 #line 579 "ports.go"
-		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 226, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
+		w = dc_sel_f32((dc_b13 = 0, temp[ty][dc_ix((long)((ulong)tx - 1UL), 16, dc_fault, dc_tag, 227, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) - jc;
 #line 580 "ports.go"
 		e = temp[ty][(long)((ulong)tx + 1UL)] - jc;
 	}
@@ -2701,8 +2693,8 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup float (*temp)[16] = sh19;
 #line 618 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 242, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 243, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 244, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &temp[dc_ix(ty, 16, dc_fault, dc_tag, 243, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 244, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, j[dc_ix(index, j_len, dc_fault, dc_tag, 245, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
@@ -2712,16 +2704,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (by == (long)((ulong)(long)dc_ngr.y - 1UL)) {
 #line 621 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 245, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 246, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 247, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 246, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 247, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)cols * 16UL * ((ulong)(long)dc_ngr.y - 1UL) + 16UL * (ulong)bx + (ulong)cols * 15UL + (ulong)tx), c_len, dc_fault, dc_tag, 248, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
 	} else {
 #line 623 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 248, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 249, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 250, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+		dc_p8 = &southC[dc_ix(ty, 16, dc_fault, dc_tag, 249, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 250, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, c[dc_ix(indexS, c_len, dc_fault, dc_tag, 251, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -2732,16 +2724,16 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	if (bx == (long)((ulong)(long)dc_ngr.x - 1UL)) {
 #line 627 "ports.go"
 		dc_b10 = 0;
-		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 251, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 252, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 253, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+		dc_p11 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 252, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 253, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = dc_sel_f32((dc_b12 = 0, c[dc_ix((long)((ulong)cols * 16UL * (ulong)by + 16UL * ((ulong)(long)dc_ngr.x - 1UL) + (ulong)cols * (ulong)ty + 16UL - 1UL), c_len, dc_fault, dc_tag, 254, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 		if (!dc_b10) {
 			*dc_p11 = dc_t4;
 		}
 	} else {
 #line 629 "ports.go"
 		dc_b13 = 0;
-		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 254, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 255, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 256, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		dc_p14 = &eastC[dc_ix(ty, 16, dc_fault, dc_tag, 255, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 256, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t5 = dc_sel_f32((dc_b15 = 0, c[dc_ix(indexE, c_len, dc_fault, dc_tag, 257, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 		if (!dc_b13) {
 			*dc_p14 = dc_t5;
 		}
@@ -2750,15 +2742,15 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 632 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 257, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 258, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 259, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	dc_p17 = &cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 258, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 259, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t6 = dc_sel_f32((dc_b18 = 0, c[dc_ix(index, c_len, dc_fault, dc_tag, 260, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 633 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 634 "ports.go"
-	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 260, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
+	float cc = dc_sel_f32((dc_b19 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 261, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 262, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19);
 #line 635 "ports.go"
 	float cn = 0.0f;
 #line 635 "ports.go"
@@ -2772,52 +2764,52 @@ kernel void Srad2(device const float* eC [[buffer(0)]], constant long& eC_len [[
 #line 637 "ports.go"
 		cn = cc;
 #line 637 "ports.go"
-		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 262, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		cs = dc_sel_f32((dc_b20 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 263, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 264, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 #line 637 "ports.go"
 		cw = cc;
 #line 637 "ports.go"
-		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 264, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+		ce = dc_sel_f32((dc_b21 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 265, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 266, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 #line 638 "ports.go"
 	} else if (tx == 15L) {
 #line 639 "ports.go"
 		cn = cc;
 #line 639 "ports.go"
-		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 266, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+		cs = dc_sel_f32((dc_b22 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 267, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 268, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 #line 639 "ports.go"
 		cw = cc;
 #line 639 "ports.go"
-		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 268, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
+		ce = dc_sel_f32((dc_b23 = 0, eastC[dc_ix(ty, 16, dc_fault, dc_tag, 269, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 270, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23);
 #line 640 "ports.go"
 	} else if (ty == 15L) {
 #line 641 "ports.go"
 		cn = cc;
 #line 641 "ports.go"
-		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 270, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+		cs = dc_sel_f32((dc_b24 = 0, southC[dc_ix(ty, 16, dc_fault, dc_tag, 271, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 272, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 #line 641 "ports.go"
 		cw = cc;
 #line 641 "ports.go"
-		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 272, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 273, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
+		ce = dc_sel_f32((dc_b25 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 273, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 274, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25);
 	} else {
 #line 643 "ports.go"
 		cn = cc;
 #line 643 "ports.go"
-		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 274, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 275, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+		cs = dc_sel_f32((dc_b26 = 0, cTemp[dc_ix((long)((ulong)ty + 1UL), 16, dc_fault, dc_tag, 275, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 276, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 #line 643 "ports.go"
 		cw = cc;
 #line 643 "ports.go"
-		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 276, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 277, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+		ce = dc_sel_f32((dc_b27 = 0, cTemp[dc_ix(ty, 16, dc_fault, dc_tag, 277, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix((long)((ulong)tx + 1UL), 16, dc_fault, dc_tag, 278, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	}
 #line 645 "ports.go"
-	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 278, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 279, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 280, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 281, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
+	float dSum = cn * dc_sel_f32((dc_b28 = 0, nC[dc_ix(index, nC_len, dc_fault, dc_tag, 279, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b28) + cs * dc_sel_f32((dc_b29 = 0, sC[dc_ix(index, sC_len, dc_fault, dc_tag, 280, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + cw * dc_sel_f32((dc_b30 = 0, wC[dc_ix(index, wC_len, dc_fault, dc_tag, 281, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30) + ce * dc_sel_f32((dc_b31 = 0, eC[dc_ix(index, eC_len, dc_fault, dc_tag, 282, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b31);
 #line 646 "ports.go"
 	float value = 0.25f * lambda * dSum;
 #line 647 "ports.go"
-	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 282, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+	value = value + dc_sel_f32((dc_b32 = 0, temp[dc_ix(ty, 16, dc_fault, dc_tag, 283, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 284, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 #line 648 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 649 "ports.go"
 	dc_b33 = 0;
-	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 284, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p34 = &j[dc_ix(index, j_len, dc_fault, dc_tag, 285, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t7 = value;
 	if (!dc_b33) {
 		*dc_p34 = dc_t7;
@@ -3010,8 +3002,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 8L; i = (long)((ulong)i + 1UL)) {
 #line 669 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 285, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 287, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 286, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 287, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 288, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -3024,8 +3016,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 674 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 288, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 290, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p5 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 289, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 290, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 291, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -3041,8 +3033,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 8L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 681 "ports.go"
 			dc_b7 = 0;
-			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 291, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 292, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 293, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+			dc_p8 = &dia[dc_ix(i, 16, dc_fault, dc_tag, 292, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 293, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b9 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 294, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			if (!dc_b7) {
 				*dc_p8 = dc_t3;
 			}
@@ -3055,8 +3047,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 686 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 294, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 295, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 296, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &periCol[dc_ix(i, 16, dc_fault, dc_tag, 295, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 296, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 297, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -3076,8 +3068,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 695 "ports.go"
 				dc_b13 = 0;
-				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 299, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 300, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 301, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 302, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 304, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+				dc_p14 = &periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t5 = dc_sel_f32((dc_b15 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 300, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 301, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) - dc_sel_f32((dc_b16 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 302, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 303, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) * dc_sel_f32((dc_b17 = 0, periRow[dc_ix(j, 16, dc_fault, dc_tag, 304, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 305, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 				if (!dc_b13) {
 					*dc_p14 = dc_t5;
 				}
@@ -3092,16 +3084,16 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 			for (j = 0L; j < i; j = (long)((ulong)j + 1UL)) {
 #line 702 "ports.go"
 				dc_b18 = 0;
-				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 307, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 308, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 309, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 310, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 312, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
+				dc_p19 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t6 = dc_sel_f32((dc_b20 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 308, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 309, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20) - dc_sel_f32((dc_b21 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 310, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(j, 16, dc_fault, dc_tag, 311, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21) * dc_sel_f32((dc_b22 = 0, dia[dc_ix(j, 16, dc_fault, dc_tag, 312, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 313, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22);
 				if (!dc_b18) {
 					*dc_p19 = dc_t6;
 				}
 			}
 #line 704 "ports.go"
 			dc_b23 = 0;
-			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 315, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 316, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+			dc_p24 = &periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t7 = dc_sel_f32((dc_b25 = 0, periCol[dc_ix(idx, 16, dc_fault, dc_tag, 316, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 317, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) / dc_sel_f32((dc_b26 = 0, dia[dc_ix(i, 16, dc_fault, dc_tag, 318, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(i, 16, dc_fault, dc_tag, 319, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 			if (!dc_b23) {
 				*dc_p24 = dc_t7;
 			}
@@ -3119,8 +3111,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 1L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 712 "ports.go"
 			dc_b27 = 0;
-			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 319, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 320, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 321, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
+			dc_p28 = &m[dc_ix((long)((ulong)arrayOffset + ((ulong)(long)dc_grp.x + 1UL) * 16UL + (ulong)idx), m_len, dc_fault, dc_tag, 320, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t8 = dc_sel_f32((dc_b29 = 0, periRow[dc_ix(i, 16, dc_fault, dc_tag, 321, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 322, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29);
 			if (!dc_b27) {
 				*dc_p28 = dc_t8;
 			}
@@ -3136,8 +3128,8 @@ kernel void LudPerimeter(device float* m [[buffer(0)]], constant long& m_len [[b
 		for (i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 719 "ports.go"
 			dc_b30 = 0;
-			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 322, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 323, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 324, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
+			dc_p31 = &m[dc_ix((long)((ulong)arrayOffset + (ulong)idx), m_len, dc_fault, dc_tag, 323, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b32 = 0, periCol[dc_ix(i, 16, dc_fault, dc_tag, 324, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(idx, 16, dc_fault, dc_tag, 325, &dc_b32, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b32);
 			if (!dc_b30) {
 				*dc_p31 = dc_t9;
 			}
@@ -3178,15 +3170,15 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 	long globalColID = (long)((ulong)offset + ((ulong)(long)dc_grp.x + 1UL) * 16UL);
 #line 735 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 325, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 327, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &periRow[dc_ix(ty, 16, dc_fault, dc_tag, 326, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 327, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, m[dc_ix((long)(((ulong)offset + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 328, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 736 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 328, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 330, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &periCol[dc_ix(ty, 16, dc_fault, dc_tag, 329, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 330, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = dc_sel_f32((dc_b6 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)offset + (ulong)tx), m_len, dc_fault, dc_tag, 331, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
@@ -3197,12 +3189,12 @@ kernel void LudInternal(device float* m [[buffer(0)]], constant long& m_len [[bu
 #line 739 "ports.go"
 	for (long i = 0L; i < 16L; i = (long)((ulong)i + 1UL)) {
 #line 740 "ports.go"
-		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 331, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 332, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+		sum = sum + dc_sel_f32((dc_b7 = 0, periCol[dc_ix(ty, 16, dc_fault, dc_tag, 332, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][i]), &dc_b7) * dc_sel_f32((dc_b8 = 0, periRow[i][dc_ix(tx, 16, dc_fault, dc_tag, 333, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 	}
 #line 742 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 334, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
+	dc_p10 = &m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 335, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t3 = dc_sel_f32((dc_b11 = 0, m[dc_ix((long)(((ulong)globalRowID + (ulong)ty) * (ulong)matrixDim + (ulong)globalColID + (ulong)tx), m_len, dc_fault, dc_tag, 335, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) - sum;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
 	}
@@ -3295,29 +3287,29 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
 #line 911 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 363, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 364, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 364, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 365, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 912 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 365, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 366, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 366, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 367, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 913 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 367, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 368, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 368, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 369, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 914 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 369, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 370, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 370, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 371, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -3330,13 +3322,13 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 #line 918 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
+		uint keyA = dc_sel_u32((dc_b13 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+		uint valA = dc_sel_u32((dc_b14 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+		uint keyB = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
+		uint valB = dc_sel_u32((dc_b16 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
 #line 924 "ports.go"
@@ -3345,28 +3337,28 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 926 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p18 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t5 = keyA;
 		if (!dc_b17) {
 			*dc_p18 = dc_t5;
 		}
 #line 927 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p20 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t6 = valA;
 		if (!dc_b19) {
 			*dc_p20 = dc_t6;
 		}
 #line 928 "ports.go"
 		dc_b21 = 0;
-		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p22 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t7 = keyB;
 		if (!dc_b21) {
 			*dc_p22 = dc_t7;
 		}
 #line 929 "ports.go"
 		dc_b23 = 0;
-		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p24 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t8 = valB;
 		if (!dc_b23) {
 			*dc_p24 = dc_t8;
@@ -3376,29 +3368,29 @@ kernel void MergeSortShared(device uint* dstKey [[buffer(0)]], constant long& ds
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 932 "ports.go"
 	dc_b25 = 0;
-	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 379, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 380, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
+	dc_p26 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 380, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t9 = dc_sel_u32((dc_b27 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 381, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b27);
 	if (!dc_b25) {
 		*dc_p26 = dc_t9;
 	}
 #line 933 "ports.go"
 	dc_b28 = 0;
-	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 381, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 382, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+	dc_p29 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 382, &dc_b28, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t10 = dc_sel_u32((dc_b30 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 383, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
 	if (!dc_b28) {
 		*dc_p29 = dc_t10;
 	}
 #line 934 "ports.go"
 	dc_b31 = 0;
-	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 383, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 384, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+	dc_p32 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 384, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t11 = dc_sel_u32((dc_b33 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 385, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
 	if (!dc_b31) {
 		*dc_p32 = dc_t11;
 	}
 #line 935 "ports.go"
 	dc_b34 = 0;
-	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 385, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 386, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+	dc_p35 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 386, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t12 = dc_sel_u32((dc_b36 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 387, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
 	if (!dc_b34) {
 		*dc_p35 = dc_t12;
 	}
@@ -3447,13 +3439,13 @@ kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant lon
 #line 918 "ports.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 919 "ports.go"
-		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 371, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		uint keyA = dc_sel_u32((dc_b1 = 0, sKey[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 920 "ports.go"
-		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 372, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		uint valA = dc_sel_u32((dc_b2 = 0, sVal[dc_ix(base + lPos, 1024, dc_fault, dc_tag, 373, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 921 "ports.go"
-		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 373, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		uint keyB = dc_sel_u32((dc_b3 = 0, sKey[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 #line 922 "ports.go"
-		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 374, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		uint valB = dc_sel_u32((dc_b4 = 0, sVal[dc_ix(base + lPos + stride, 1024, dc_fault, dc_tag, 375, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 #line 923 "ports.go"
 		uint posA = binarySearchExclusive(keyA, sKey, base + stride, stride, stride, dir, dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) + lPos;
 #line 924 "ports.go"
@@ -3462,28 +3454,28 @@ kernel void MergeSortShared_fast(device uint* dstKey [[buffer(0)]], constant lon
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 926 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 375, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &sKey[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t1 = keyA;
 		if (!dc_b5) {
 			*dc_p6 = dc_t1;
 		}
 #line 927 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 376, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p8 = &sVal[dc_ix(base + posA, 1024, dc_fault, dc_tag, 377, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = valA;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
 		}
 #line 928 "ports.go"
 		dc_b9 = 0;
-		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 377, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p10 = &sKey[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t3 = keyB;
 		if (!dc_b9) {
 			*dc_p10 = dc_t3;
 		}
 #line 929 "ports.go"
 		dc_b11 = 0;
-		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 378, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p12 = &sVal[dc_ix(base + posB, 1024, dc_fault, dc_tag, 379, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t4 = valB;
 		if (!dc_b11) {
 			*dc_p12 = dc_t4;
@@ -3541,29 +3533,29 @@ kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant l
 	long g = (long)((ulong)(long)dc_grp.x * 1024UL + (ulong)(long)dc_lid.x);
 #line 956 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 387, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 388, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+	dc_p2 = &sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 388, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t1 = dc_sel_u32((dc_b3 = 0, srcKey[dc_ix(g, srcKey_len, dc_fault, dc_tag, 389, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 957 "ports.go"
 	dc_b4 = 0;
-	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 389, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 390, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+	dc_p5 = &sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 390, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t2 = dc_sel_u32((dc_b6 = 0, srcVal[dc_ix(g, srcVal_len, dc_fault, dc_tag, 391, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 	if (!dc_b4) {
 		*dc_p5 = dc_t2;
 	}
 #line 958 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 391, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 392, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+	dc_p8 = &sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 392, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t3 = dc_sel_u32((dc_b9 = 0, srcKey[dc_ix((long)((ulong)g + 512UL), srcKey_len, dc_fault, dc_tag, 393, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 	if (!dc_b7) {
 		*dc_p8 = dc_t3;
 	}
 #line 959 "ports.go"
 	dc_b10 = 0;
-	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 393, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 394, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+	dc_p11 = &sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 394, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t4 = dc_sel_u32((dc_b12 = 0, srcVal[dc_ix((long)((ulong)g + 512UL), srcVal_len, dc_fault, dc_tag, 395, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 	if (!dc_b10) {
 		*dc_p11 = dc_t4;
 	}
@@ -3598,29 +3590,29 @@ kernel void OddEvenMergeSortShared(device uint* dstKey [[buffer(0)]], constant l
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 981 "ports.go"
 	dc_b13 = 0;
-	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 395, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 396, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+	dc_p14 = &dstKey[dc_ix(g, dstKey_len, dc_fault, dc_tag, 396, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t5 = dc_sel_u32((dc_b15 = 0, sKey[dc_ix(tid, 1024, dc_fault, dc_tag, 397, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 	if (!dc_b13) {
 		*dc_p14 = dc_t5;
 	}
 #line 982 "ports.go"
 	dc_b16 = 0;
-	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 397, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 398, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+	dc_p17 = &dstVal[dc_ix(g, dstVal_len, dc_fault, dc_tag, 398, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t6 = dc_sel_u32((dc_b18 = 0, sVal[dc_ix(tid, 1024, dc_fault, dc_tag, 399, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 	if (!dc_b16) {
 		*dc_p17 = dc_t6;
 	}
 #line 983 "ports.go"
 	dc_b19 = 0;
-	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 399, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 400, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+	dc_p20 = &dstKey[dc_ix((long)((ulong)g + 512UL), dstKey_len, dc_fault, dc_tag, 400, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t7 = dc_sel_u32((dc_b21 = 0, sKey[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 401, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 	if (!dc_b19) {
 		*dc_p20 = dc_t7;
 	}
 #line 984 "ports.go"
 	dc_b22 = 0;
-	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 401, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 402, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
+	dc_p23 = &dstVal[dc_ix((long)((ulong)g + 512UL), dstVal_len, dc_fault, dc_tag, 402, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	uint dc_t8 = dc_sel_u32((dc_b24 = 0, sVal[dc_ix(tid + 512u, 1024, dc_fault, dc_tag, 403, &dc_b24, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b24);
 	if (!dc_b22) {
 		*dc_p23 = dc_t8;
 	}
@@ -3707,7 +3699,7 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 	for (uint i = 0u; i < 8u; i = i + 1u) {
 #line 1026 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 403, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &sHist[dc_ix(tid + i * 192u, 1536, dc_fault, dc_tag, 404, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t1 = 0u;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3718,7 +3710,7 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b3 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 1032 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -3729,11 +3721,11 @@ kernel void Histogram256(device uint* partial [[buffer(0)]], constant long& part
 #line 1035 "ports.go"
 		for (uint i_1 = 0u; i_1 < 6u; i_1 = i_1 + 1u) {
 #line 1036 "ports.go"
-			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 405, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) & 4294967295u);
+			sum = sum + (dc_sel_u32((dc_b4 = 0, sHist[dc_ix(bin + i_1 * 256u, 1536, dc_fault, dc_tag, 406, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) & 4294967295u);
 		}
 #line 1038 "ports.go"
 		dc_b5 = 0;
-		dc_p6 = &partial[dc_ix((uint)(long)dc_grp.x * 256u + bin, partial_len, dc_fault, dc_tag, 406, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p6 = &partial[dc_ix((uint)(long)dc_grp.x * 256u + bin, partial_len, dc_fault, dc_tag, 407, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t2 = sum;
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
@@ -3762,7 +3754,7 @@ kernel void Histogram256_fast(device uint* partial [[buffer(0)]], constant long&
 #line 1029 "ports.go"
 	for (uint pos = (uint)(long)dc_grp.x * (uint)(long)dc_gsz.x + tid; pos < dataCount; pos = pos + (uint)(long)dc_gsz.x * (uint)(long)dc_ngr.x) {
 #line 1030 "ports.go"
-		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 404, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
+		addWord(sHist, warpBase, dc_sel_u32((dc_b1 = 0, data[dc_ix(pos, data_len, dc_fault, dc_tag, 405, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1), dc_fault, dc_tag, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr);
 	}
 #line 1032 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -3798,13 +3790,13 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 407, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	threadgroup uint* data = sh33;
 #line 1052 "ports.go"
 	dc_b2 = 0;
-	dc_p3 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 408, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p3 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 409, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	uint dc_t1 = sum;
 	if (!dc_b2) {
 		*dc_p3 = dc_t1;
@@ -3817,8 +3809,8 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 		if ((uint)(long)dc_lid.x < stride) {
 #line 1056 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 410, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)dc_lid.x + stride, 256, dc_fault, dc_tag, 411, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p5 = &data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 411, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			uint dc_t2 = dc_sel_u32((dc_b6 = 0, data[dc_ix((long)dc_lid.x, 256, dc_fault, dc_tag, 411, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_u32((dc_b7 = 0, data[dc_ix((uint)(long)dc_lid.x + stride, 256, dc_fault, dc_tag, 412, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -3828,7 +3820,7 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 	if ((long)dc_lid.x == 0L) {
 #line 1060 "ports.go"
 		dc_b8 = 0;
-		dc_p9 = &histogram[dc_ix((long)dc_grp.x, histogram_len, dc_fault, dc_tag, 412, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p9 = &histogram[dc_ix((long)dc_grp.x, histogram_len, dc_fault, dc_tag, 413, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		uint dc_t3 = data[0];
 		if (!dc_b8) {
 			*dc_p9 = dc_t3;
@@ -3838,6 +3830,7 @@ kernel void MergeHistogram256(device uint* histogram [[buffer(0)]], constant lon
 
 #line 1046 "ports.go"
 kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constant long& histogram_len [[buffer(1)]], device const uint* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant uint& histogramCount [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
 #line 1051 "ports.go"
 	threadgroup uint sh33[256];
 #line 1047 "ports.go"
@@ -3845,7 +3838,7 @@ kernel void MergeHistogram256_fast(device uint* histogram [[buffer(0)]], constan
 #line 1048 "ports.go"
 	for (uint i = (uint)(long)dc_lid.x; i < histogramCount; i = i + 256u) {
 #line 1049 "ports.go"
-		sum = sum + partial[(uint)(long)dc_grp.x + i * 256u];
+		sum = sum + dc_sel_u32((dc_b1 = 0, partial[dc_ix((uint)(long)dc_grp.x + i * 256u, partial_len, dc_fault, dc_tag, 408, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 1051 "ports.go"
 	threadgroup uint* data = sh33;
@@ -3900,13 +3893,13 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 413, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 416, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 417, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 418, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 420, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(dc_sel_i64((dc_b2 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 414, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2), knodes_len, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 416, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) <= dc_sel_i32((dc_b3 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 417, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) && dc_sel_i32((dc_b4 = 0, knodes[dc_ix(dc_sel_i64((dc_b5 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 418, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5), knodes_len, dc_fault, dc_tag, 419, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix((long)((ulong)thid + 1UL), 33, dc_fault, dc_tag, 420, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) > dc_sel_i32((dc_b6 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 421, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6)) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 421, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 422, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b7 = 0, knodes[dc_ix(dc_sel_i64((dc_b8 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 422, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8), knodes_len, dc_fault, dc_tag, 423, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 424, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) < knodesElem) {
 #line 1094 "ports.go"
 				dc_b9 = 0;
-				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 424, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12), knodes_len, dc_fault, dc_tag, 426, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 427, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				dc_p10 = &offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 425, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				long dc_t1 = (long)dc_sel_i32((dc_b11 = 0, knodes[dc_ix(dc_sel_i64((dc_b12 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 426, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12), knodes_len, dc_fault, dc_tag, 427, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 428, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 				if (!dc_b9) {
 					*dc_p10 = dc_t1;
 				}
@@ -3918,8 +3911,8 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 		if (thid == 0L) {
 #line 1099 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 428, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 429, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+			dc_p14 = &currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 429, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			long dc_t2 = dc_sel_i64((dc_b15 = 0, offset[dc_ix(bid, offset_len, dc_fault, dc_tag, 430, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 			if (!dc_b13) {
 				*dc_p14 = dc_t2;
 			}
@@ -3928,11 +3921,11 @@ kernel void FindK(constant long& height [[buffer(0)]], device const KNode* knode
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 430, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17), knodes_len, dc_fault, dc_tag, 431, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 432, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 433, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18)) {
+	if (dc_sel_i32((dc_b16 = 0, knodes[dc_ix(dc_sel_i64((dc_b17 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 431, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17), knodes_len, dc_fault, dc_tag, 432, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[dc_ix(thid, 33, dc_fault, dc_tag, 433, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) == dc_sel_i32((dc_b18 = 0, keys[dc_ix(bid, keys_len, dc_fault, dc_tag, 434, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18)) {
 #line 1104 "ports.go"
 		dc_b19 = 0;
-		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 434, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value;
-		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 435, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23), knodes_len, dc_fault, dc_tag, 436, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 437, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22), records_len, dc_fault, dc_tag, 438, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b21);
+		dc_p20 = &ans[dc_ix(bid, ans_len, dc_fault, dc_tag, 435, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value;
+		int dc_t3 = dc_sel_i32((dc_b21 = 0, records[dc_ix(dc_sel_i32((dc_b22 = 0, knodes[dc_ix(dc_sel_i64((dc_b23 = 0, currKnode[dc_ix(bid, currKnode_len, dc_fault, dc_tag, 436, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b23), knodes_len, dc_fault, dc_tag, 437, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[dc_ix(thid, 33, dc_fault, dc_tag, 438, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b22), records_len, dc_fault, dc_tag, 439, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b21);
 		if (!dc_b19) {
 			*dc_p20 = dc_t3;
 		}
@@ -3955,11 +3948,11 @@ kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* 
 #line 1091 "ports.go"
 	for (long i = 0L; i < height; i = (long)((ulong)i + 1UL)) {
 #line 1092 "ports.go"
-		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 414, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 418, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
+		if (dc_sel_i32((dc_b1 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 415, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b1) <= keys[bid] && dc_sel_i32((dc_b2 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 419, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[(long)((ulong)thid + 1UL)]), &dc_b2) > keys[bid]) {
 #line 1093 "ports.go"
-			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 422, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
+			if ((long)dc_sel_i32((dc_b3 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 423, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b3) < knodesElem) {
 #line 1094 "ports.go"
-				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 426, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b4);
+				offset[bid] = (long)dc_sel_i32((dc_b4 = 0, knodes[dc_ix(offset[bid], knodes_len, dc_fault, dc_tag, 427, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b4);
 			}
 		}
 #line 1097 "ports.go"
@@ -3973,9 +3966,9 @@ kernel void FindK_fast(constant long& height [[buffer(0)]], device const KNode* 
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 	}
 #line 1103 "ports.go"
-	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 431, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
+	if (dc_sel_i32((dc_b5 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 432, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Keys[thid]), &dc_b5) == keys[bid]) {
 #line 1104 "ports.go"
-		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 436, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 438, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
+		ans[bid].Value = dc_sel_i32((dc_b6 = 0, records[dc_ix(dc_sel_i32((dc_b7 = 0, knodes[dc_ix(currKnode[bid], knodes_len, dc_fault, dc_tag, 437, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Indices[thid]), &dc_b7), records_len, dc_fault, dc_tag, 439, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Value), &dc_b6);
 	}
 }
 
@@ -4028,15 +4021,15 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 			threadgroup float (*bs)[16] = sh35;
 #line 1130 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 439, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 440, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &as[dc_ix(ty, 16, dc_fault, dc_tag, 440, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 #line 1131 "ports.go"
 			dc_b4 = 0;
-			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 442, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 443, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p5 = &bs[dc_ix(ty, 16, dc_fault, dc_tag, 443, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][dc_ix(tx, 16, dc_fault, dc_tag, 444, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -4045,7 +4038,7 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 #line 1133 "ports.go"
 			for (long k = 0L; k < 16L; k = (long)((ulong)k + 1UL)) {
 #line 1134 "ports.go"
-				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 445, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 446, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+				cSub = cSub + dc_sel_f32((dc_b7 = 0, as[dc_ix(ty, 16, dc_fault, dc_tag, 446, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)][k]), &dc_b7) * dc_sel_f32((dc_b8 = 0, bs[k][dc_ix(tx, 16, dc_fault, dc_tag, 447, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			}
 #line 1136 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4065,7 +4058,7 @@ kernel void MatrixMulCUDA(device float* c [[buffer(0)]], constant long& c_len [[
 	long ic = (long)((ulong)wB * 16UL * (ulong)by + 16UL * (ulong)bx);
 #line 1139 "ports.go"
 	dc_b9 = 0;
-	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 447, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	dc_p10 = &c[dc_ix((long)((ulong)ic + (ulong)wB * (ulong)ty + (ulong)tx), c_len, dc_fault, dc_tag, 448, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 	float dc_t3 = cSub;
 	if (!dc_b9) {
 		*dc_p10 = dc_t3;
@@ -4112,9 +4105,9 @@ kernel void MatrixMulCUDA_fast(device float* c [[buffer(0)]], constant long& c_l
 #line 1129 "ports.go"
 			threadgroup float (*bs)[16] = sh35;
 #line 1130 "ports.go"
-			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 441, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+			as[ty][tx] = dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)ia + (ulong)wA * (ulong)ty + (ulong)tx), a_len, dc_fault, dc_tag, 442, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 #line 1131 "ports.go"
-			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 444, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			bs[ty][tx] = dc_sel_f32((dc_b2 = 0, b[dc_ix((long)((ulong)ib + (ulong)wB * (ulong)ty + (ulong)tx), b_len, dc_fault, dc_tag, 445, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 1132 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 #line 1133 "ports.go"
@@ -4157,15 +4150,15 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 #line 1167 "ports.go"
 	threadgroup uint* v = sh36;
 #line 1168 "ports.go"
-	device uint* dirs = (device uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)(32UL * (ulong)(long)dc_grp.y)) : 0));
-	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 448, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? directions_len - ((long)(32UL * (ulong)(long)dc_grp.y)) : 0);
+	device uint* dirs = (device uint*)(directions + (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)(32UL * (ulong)(long)dc_grp.y)) : 0));
+	long dirs_len = (dc_sok(((long)(32UL * (ulong)(long)dc_grp.y)), directions_len, directions_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? directions_len - ((long)(32UL * (ulong)(long)dc_grp.y)) : 0);
 #line 1169 "ports.go"
-	device float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0));
-	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 449, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? output_len - ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0);
+	device float* out = (output + (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 450, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0));
+	long out_len = (dc_sok(((long)((ulong)nVectors * (ulong)(long)dc_grp.y)), output_len, output_len, dc_fault, dc_tag, 450, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr) ? output_len - ((long)((ulong)nVectors * (ulong)(long)dc_grp.y)) : 0);
 #line 1170 "ports.go"
 	if ((long)dc_lid.x < 32L) {
 #line 1171 "ports.go"
-		v[(long)dc_lid.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)dc_lid.x, dirs_len, dc_fault, dc_tag, 450, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v[(long)dc_lid.x] = dc_sel_u32((dc_b1 = 0, dirs[dc_ix((long)dc_lid.x, dirs_len, dc_fault, dc_tag, 451, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 	}
 #line 1173 "ports.go"
 	threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4182,7 +4175,7 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 #line 1179 "ports.go"
 		uint mask = -(g & 1u);
 #line 1180 "ports.go"
-		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 451, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
+		x = x ^ (mask & dc_sel_u32((dc_b2 = 0, v[dc_ix(k, 32, dc_fault, dc_tag, 452, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2));
 #line 1181 "ports.go"
 		g = g >> 1;
 	}
@@ -4190,23 +4183,23 @@ kernel void Sobol(constant long& nVectors [[buffer(0)]], constant long& nDimensi
 	if (i0 < nVectors) {
 #line 1184 "ports.go"
 		dc_b3 = 0;
-		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 452, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p4 = &out[dc_ix(i0, out_len, dc_fault, dc_tag, 453, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = (float)x * 2.3283064e-10f;
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
 		}
 	}
 #line 1186 "ports.go"
-	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 453, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+	uint vLog2StrideM1 = dc_sel_u32((dc_b5 = 0, v[dc_ix(ffs((uint)stride) - 2u, 32, dc_fault, dc_tag, 454, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1187 "ports.go"
 	uint vStrideMask = (uint)(long)((ulong)stride - 1UL);
 #line 1188 "ports.go"
 	for (uint i = (uint)(long)((ulong)i0 + (ulong)stride); i < (uint)nVectors; i = i + (uint)stride) {
 #line 1189 "ports.go"
-		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 454, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+		x = x ^ (vLog2StrideM1 ^ dc_sel_u32((dc_b6 = 0, v[dc_ix(ffs(~((i - (uint)stride) | vStrideMask)) - 1u, 32, dc_fault, dc_tag, 455, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
 #line 1190 "ports.go"
 		dc_b7 = 0;
-		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 455, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p8 = &out[dc_ix(i, out_len, dc_fault, dc_tag, 456, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t2 = (float)x * 2.3283064e-10f;
 		if (!dc_b7) {
 			*dc_p8 = dc_t2;
@@ -4297,15 +4290,15 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 	if (ei < dNo) {
 #line 1215 "ports.go"
 		dc_b1 = 0;
-		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 456, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 457, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 457, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, dSums[dc_ix((long)((ulong)ei * (ulong)dMul), dSums_len, dc_fault, dc_tag, 458, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 1216 "ports.go"
 		dc_b4 = 0;
-		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 458, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 459, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+		dc_p5 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 459, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t2 = dc_sel_f32((dc_b6 = 0, dSums2[dc_ix((long)((ulong)ei * (ulong)dMul), dSums2_len, dc_fault, dc_tag, 460, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 		if (!dc_b4) {
 			*dc_p5 = dc_t2;
 		}
@@ -4315,18 +4308,18 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 #line 1219 "ports.go"
 		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L) {
 #line 1221 "ports.go"
 				dc_b8 = 0;
-				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 461, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				dc_p9 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 462, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b10 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 463, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + dc_sel_f32((dc_b11 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 464, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 				if (!dc_b8) {
 					*dc_p9 = dc_t3;
 				}
 #line 1222 "ports.go"
 				dc_b12 = 0;
-				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 464, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
+				dc_p13 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 465, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t4 = dc_sel_f32((dc_b14 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 466, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + dc_sel_f32((dc_b15 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 467, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15);
 				if (!dc_b12) {
 					*dc_p13 = dc_t4;
 				}
@@ -4338,15 +4331,15 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 		if (tx == 511L) {
 #line 1227 "ports.go"
 			dc_b16 = 0;
-			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 467, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 468, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
+			dc_p17 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 468, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t5 = dc_sel_f32((dc_b18 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 469, &dc_b18, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b18);
 			if (!dc_b16) {
 				*dc_p17 = dc_t5;
 			}
 #line 1228 "ports.go"
 			dc_b19 = 0;
-			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 469, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 470, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
+			dc_p20 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 470, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t6 = dc_sel_f32((dc_b21 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 471, &dc_b21, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b21);
 			if (!dc_b19) {
 				*dc_p20 = dc_t6;
 			}
@@ -4356,18 +4349,18 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 #line 1232 "ports.go"
 		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
+			if (dc_sel_i64((dc_b22 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b22, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b22) == 0L) {
 #line 1234 "ports.go"
 				dc_b23 = 0;
-				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 472, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
+				dc_p24 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 473, &dc_b23, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t7 = dc_sel_f32((dc_b25 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 474, &dc_b25, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b25) + dc_sel_f32((dc_b26 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 475, &dc_b26, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b26);
 				if (!dc_b23) {
 					*dc_p24 = dc_t7;
 				}
 #line 1235 "ports.go"
 				dc_b27 = 0;
-				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 475, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
+				dc_p28 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 476, &dc_b27, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t8 = dc_sel_f32((dc_b29 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 477, &dc_b29, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b29) + dc_sel_f32((dc_b30 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 478, &dc_b30, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b30);
 				if (!dc_b27) {
 					*dc_p28 = dc_t8;
 				}
@@ -4379,15 +4372,15 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 		if (tx == 511L) {
 #line 1240 "ports.go"
 			dc_b31 = 0;
-			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 478, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 479, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
+			dc_p32 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 479, &dc_b31, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t9 = dc_sel_f32((dc_b33 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 480, &dc_b33, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b33);
 			if (!dc_b31) {
 				*dc_p32 = dc_t9;
 			}
 #line 1241 "ports.go"
 			dc_b34 = 0;
-			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 480, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 481, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
+			dc_p35 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 481, &dc_b34, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t10 = dc_sel_f32((dc_b36 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 482, &dc_b36, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b36);
 			if (!dc_b34) {
 				*dc_p35 = dc_t10;
 			}
@@ -4401,18 +4394,18 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 #line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b37) == 0L && tx < df) {
+			if (dc_sel_i64((dc_b37 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b37, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b37) == 0L && tx < df) {
 #line 1249 "ports.go"
 				dc_b38 = 0;
-				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 483, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41);
+				dc_p39 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 484, &dc_b38, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t11 = dc_sel_f32((dc_b40 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 485, &dc_b40, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b40) + dc_sel_f32((dc_b41 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 486, &dc_b41, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b41);
 				if (!dc_b38) {
 					*dc_p39 = dc_t11;
 				}
 #line 1250 "ports.go"
 				dc_b42 = 0;
-				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 486, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45);
+				dc_p43 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 487, &dc_b42, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t12 = dc_sel_f32((dc_b44 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 488, &dc_b44, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b44) + dc_sel_f32((dc_b45 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 489, &dc_b45, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b45);
 				if (!dc_b42) {
 					*dc_p43 = dc_t12;
 				}
@@ -4426,30 +4419,30 @@ kernel void SradReduce(constant long& dNe [[buffer(0)]], constant long& dNo [[bu
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 1256 "ports.go"
 				dc_b46 = 0;
-				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 489, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49);
+				dc_p47 = &psum[dc_ix(tx, 512, dc_fault, dc_tag, 490, &dc_b46, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t13 = dc_sel_f32((dc_b48 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 491, &dc_b48, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b48) + dc_sel_f32((dc_b49 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b49, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b49);
 				if (!dc_b46) {
 					*dc_p47 = dc_t13;
 				}
 #line 1257 "ports.go"
 				dc_b50 = 0;
-				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 492, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53);
+				dc_p51 = &psum2[dc_ix(tx, 512, dc_fault, dc_tag, 493, &dc_b50, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t14 = dc_sel_f32((dc_b52 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 494, &dc_b52, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b52) + dc_sel_f32((dc_b53 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b53, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b53);
 				if (!dc_b50) {
 					*dc_p51 = dc_t14;
 				}
 			}
 #line 1259 "ports.go"
 			dc_b54 = 0;
-			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 495, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 496, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56);
+			dc_p55 = &dSums[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums_len, dc_fault, dc_tag, 496, &dc_b54, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t15 = dc_sel_f32((dc_b56 = 0, psum[dc_ix(tx, 512, dc_fault, dc_tag, 497, &dc_b56, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b56);
 			if (!dc_b54) {
 				*dc_p55 = dc_t15;
 			}
 #line 1260 "ports.go"
 			dc_b57 = 0;
-			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 497, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 498, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59);
+			dc_p58 = &dSums2[dc_ix((long)((ulong)bx * (ulong)dMul * 512UL), dSums2_len, dc_fault, dc_tag, 498, &dc_b57, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t16 = dc_sel_f32((dc_b59 = 0, psum2[dc_ix(tx, 512, dc_fault, dc_tag, 499, &dc_b59, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b59);
 			if (!dc_b57) {
 				*dc_p58 = dc_t16;
 			}
@@ -4500,11 +4493,11 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1219 "ports.go"
 		for (long i = 2L; i <= 512L; i = (long)(2UL * (ulong)i)) {
 #line 1220 "ports.go"
-			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 460, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
+			if (dc_sel_i64((dc_b1 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i, dc_fault, dc_tag, 461, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b1) == 0L) {
 #line 1221 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 463, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b2 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 464, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 #line 1222 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 466, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b3 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i / 2L)), 512, dc_fault, dc_tag, 467, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			}
 #line 1224 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4521,11 +4514,11 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1232 "ports.go"
 		for (long i_1 = 2L; i_1 <= 512L; i_1 = (long)(2UL * (ulong)i_1)) {
 #line 1233 "ports.go"
-			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 471, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
+			if (dc_sel_i64((dc_b4 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_1, dc_fault, dc_tag, 472, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b4) == 0L) {
 #line 1234 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 474, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b5 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 475, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1235 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 477, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b6 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_1 / 2L)), 512, dc_fault, dc_tag, 478, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			}
 #line 1237 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4546,11 +4539,11 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1247 "ports.go"
 		for (long i_3 = 2L; i_3 <= df; i_3 = (long)(2UL * (ulong)i_3)) {
 #line 1248 "ports.go"
-			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 482, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
+			if (dc_sel_i64((dc_b7 = 0, dc_rem_i64((long)((ulong)tx + 1UL), dc_nz_i64(i_3, dc_fault, dc_tag, 483, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr))), &dc_b7) == 0L && tx < df) {
 #line 1249 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 485, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b8 = 0, psum[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 486, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 #line 1250 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 488, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b9 = 0, psum2[dc_ix((long)((ulong)tx - (ulong)(i_3 / 2L)), 512, dc_fault, dc_tag, 489, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 			}
 #line 1252 "ports.go"
 			threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -4560,9 +4553,9 @@ kernel void SradReduce_fast(constant long& dNe [[buffer(0)]], constant long& dNo
 #line 1255 "ports.go"
 			for (long i_4 = (long)((ulong)bx * 512UL + (ulong)df); i_4 < (long)((ulong)bx * 512UL + (ulong)nf); i_4 = (long)((ulong)i_4 + 1UL)) {
 #line 1256 "ports.go"
-				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 491, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+				psum[tx] = psum[tx] + dc_sel_f32((dc_b10 = 0, dSums[dc_ix(i_4, dSums_len, dc_fault, dc_tag, 492, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 #line 1257 "ports.go"
-				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 494, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+				psum2[tx] = psum2[tx] + dc_sel_f32((dc_b11 = 0, dSums2[dc_ix(i_4, dSums2_len, dc_fault, dc_tag, 495, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 			}
 #line 1259 "ports.go"
 			dSums[(long)((ulong)bx * (ulong)dMul * 512UL)] = psum[tx];
@@ -4608,15 +4601,15 @@ kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant 
 	long indexX = (long)((ulong)tx + 1UL);
 #line 1285 "ports.go"
 	dc_b1 = 0;
-	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 500, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 501, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 502, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 503, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
+	dc_p2 = &w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t1 = dc_sel_f32((dc_b3 = 0, w[dc_ix(index, w_len, dc_fault, dc_tag, 501, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + (0.3f * dc_sel_f32((dc_b4 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 502, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 503, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + 0.3f * dc_sel_f32((dc_b6 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6));
 	if (!dc_b1) {
 		*dc_p2 = dc_t1;
 	}
 #line 1286 "ports.go"
 	dc_b7 = 0;
-	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 504, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 505, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 506, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 507, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+	dc_p8 = &oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 505, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+	float dc_t2 = 0.3f * dc_sel_f32((dc_b9 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 506, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, ly[dc_ix(indexY, ly_len, dc_fault, dc_tag, 507, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.3f * dc_sel_f32((dc_b11 = 0, oldw[dc_ix(index, oldw_len, dc_fault, dc_tag, 508, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 	if (!dc_b7) {
 		*dc_p8 = dc_t2;
 	}
@@ -4626,15 +4619,15 @@ kernel void BpnnAdjustWeights(device const float* delta [[buffer(0)]], constant 
 	if (ty == 0L && by == 0L) {
 #line 1289 "ports.go"
 		dc_b12 = 0;
-		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 509, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 510, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 511, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16));
+		dc_p13 = &w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b14 = 0, w[dc_ix(indexX, w_len, dc_fault, dc_tag, 510, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + (0.3f * dc_sel_f32((dc_b15 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 511, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + 0.3f * dc_sel_f32((dc_b16 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16));
 		if (!dc_b12) {
 			*dc_p13 = dc_t3;
 		}
 #line 1290 "ports.go"
 		dc_b17 = 0;
-		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 512, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 513, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 514, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
+		dc_p18 = &oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 513, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t4 = 0.3f * dc_sel_f32((dc_b19 = 0, delta[dc_ix(indexX, delta_len, dc_fault, dc_tag, 514, &dc_b19, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b19) + 0.3f * dc_sel_f32((dc_b20 = 0, oldw[dc_ix(indexX, oldw_len, dc_fault, dc_tag, 515, &dc_b20, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b20);
 		if (!dc_b17) {
 			*dc_p18 = dc_t4;
 		}
@@ -4701,8 +4694,8 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 		for (long i = 0L; i < dim; i = (long)((ulong)i + 1UL)) {
 #line 1317 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 515, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 516, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &coordS[dc_ix(i, 64, dc_fault, dc_tag, 516, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, coord[dc_ix((long)((ulong)i * (ulong)num + (ulong)x), coord_len, dc_fault, dc_tag, 517, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -4717,38 +4710,38 @@ kernel void PGain(device const ClusterPoint* p [[buffer(0)]], constant long& p_l
 #line 1323 "ports.go"
 		for (long i_1 = 0L; i_1 < dim; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 1324 "ports.go"
-			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 517, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 518, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			float d = dc_sel_f32((dc_b4 = 0, coord[dc_ix((long)((ulong)i_1 * (ulong)num + (ulong)threadID), coord_len, dc_fault, dc_tag, 518, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, coordS[dc_ix(i_1, 64, dc_fault, dc_tag, 519, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 #line 1325 "ports.go"
 			xCost = xCost + d * d;
 		}
 #line 1327 "ports.go"
-		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 519, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
+		xCost = xCost * dc_sel_f32((dc_b6 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Weight), &dc_b6);
 #line 1328 "ports.go"
-		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 520, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
+		float currentCost = dc_sel_f32((dc_b7 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 521, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Cost), &dc_b7);
 #line 1329 "ports.go"
 		long base = (long)((ulong)threadID * ((ulong)k + 1UL));
 #line 1330 "ports.go"
 		if (xCost < currentCost) {
 #line 1331 "ports.go"
 			dc_b8 = 0;
-			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 521, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p9 = &switchMembership[dc_ix(threadID, switchMembership_len, dc_fault, dc_tag, 522, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			bool dc_t2 = true;
 			if (!dc_b8) {
 				*dc_p9 = dc_t2;
 			}
 #line 1332 "ports.go"
 			dc_b10 = 0;
-			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 522, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p11 = &workMem[dc_ix((long)((ulong)base + (ulong)k), workMem_len, dc_fault, dc_tag, 523, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t3 = xCost - currentCost;
 			if (!dc_b10) {
 				*dc_p11 = dc_t3;
 			}
 		} else {
 #line 1334 "ports.go"
-			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 523, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Assign), &dc_b12);
+			int assign = dc_sel_i32((dc_b12 = 0, p[dc_ix(threadID, p_len, dc_fault, dc_tag, 524, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)].Assign), &dc_b12);
 #line 1335 "ports.go"
 			dc_b13 = 0;
-			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 525, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p14 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b15 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15)), workMem_len, dc_fault, dc_tag, 526, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t4 = currentCost - xCost;
 			if (!dc_b13) {
 				*dc_p14 = dc_t4;
@@ -4808,7 +4801,7 @@ kernel void PGain_fast(device const ClusterPoint* p [[buffer(0)]], constant long
 			int assign = p[threadID].Assign;
 #line 1335 "ports.go"
 			dc_b1 = 0;
-			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 524, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 525, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &workMem[dc_ix((long)((ulong)base + (ulong)(long)dc_sel_i32((dc_b3 = 0, centerTable[dc_ix(assign, centerTable_len, dc_fault, dc_tag, 525, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3)), workMem_len, dc_fault, dc_tag, 526, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = currentCost - xCost;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;

@@ -105,7 +105,6 @@ __kernel void Reduce_float32(__global const float* restrict in, long in_len, __g
 #line 18 "reduce.go"
 __kernel void Reduce_float32_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local float sh0[256];
 #line 19 "reduce.go"
@@ -117,7 +116,7 @@ __kernel void Reduce_float32_fast(__global const float* restrict in, long in_len
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -128,7 +127,7 @@ __kernel void Reduce_float32_fast(__global const float* restrict in, long in_len
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -203,7 +202,6 @@ __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __gl
 #line 18 "reduce.go"
 __kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local float sh0[256];
 #line 19 "reduce.go"
@@ -215,7 +213,7 @@ __kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len,
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -226,7 +224,7 @@ __kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len,
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -302,7 +300,6 @@ __kernel void Reduce_float64(__global const double* restrict in, long in_len, __
 #line 18 "reduce.go"
 __kernel void Reduce_float64_fast(__global const double* restrict in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local double sh1[256];
 #line 19 "reduce.go"
@@ -314,7 +311,7 @@ __kernel void Reduce_float64_fast(__global const double* restrict in, long in_le
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -325,7 +322,7 @@ __kernel void Reduce_float64_fast(__global const double* restrict in, long in_le
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -400,7 +397,6 @@ __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __g
 #line 18 "reduce.go"
 __kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local double sh1[256];
 #line 19 "reduce.go"
@@ -412,7 +408,7 @@ __kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -423,7 +419,7 @@ __kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);

@@ -103,7 +103,6 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ float sh0[256];
 #line 19 "reduce.go"
@@ -115,7 +114,7 @@ extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, lon
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -126,7 +125,7 @@ extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, lon
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -201,7 +200,6 @@ extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ float sh0[256];
 #line 19 "reduce.go"
@@ -213,7 +211,7 @@ extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long lon
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -224,7 +222,7 @@ extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long lon
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -299,7 +297,6 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ double sh1[256];
 #line 19 "reduce.go"
@@ -311,7 +308,7 @@ extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, lo
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -322,7 +319,7 @@ extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, lo
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -397,7 +394,6 @@ extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ double sh1[256];
 #line 19 "reduce.go"
@@ -409,7 +405,7 @@ extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long lo
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -420,7 +416,7 @@ extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long lo
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();

@@ -198,7 +198,6 @@ extern "C" __global__ void Reduce_float32(const float* __restrict__ in, long lon
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ float sh0[256];
 #line 19 "reduce.go"
@@ -210,7 +209,7 @@ extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, lon
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -221,7 +220,7 @@ extern "C" __global__ void Reduce_float32_fast(const float* __restrict__ in, lon
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -296,7 +295,6 @@ extern "C" __global__ void Reduce_float32_aliased(const float* in, long long in_
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long long in_len, float* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ float sh0[256];
 #line 19 "reduce.go"
@@ -308,7 +306,7 @@ extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long lon
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -319,7 +317,7 @@ extern "C" __global__ void Reduce_float32_aliased_fast(const float* in, long lon
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -394,7 +392,6 @@ extern "C" __global__ void Reduce_float64(const double* __restrict__ in, long lo
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ double sh1[256];
 #line 19 "reduce.go"
@@ -406,7 +403,7 @@ extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, lo
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -417,7 +414,7 @@ extern "C" __global__ void Reduce_float64_fast(const double* __restrict__ in, lo
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -492,7 +489,6 @@ extern "C" __global__ void Reduce_float64_aliased(const double* in, long long in
 #line 18 "reduce.go"
 extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long long in_len, double* partial, long long partial_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__shared__ double sh1[256];
 #line 19 "reduce.go"
@@ -504,7 +500,7 @@ extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long lo
 #line 22 "reduce.go"
 	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -515,7 +511,7 @@ extern "C" __global__ void Reduce_float64_aliased_fast(const double* in, long lo
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long long)((unsigned long long)lx + (unsigned long long)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		__syncthreads();
@@ -636,7 +632,6 @@ __kernel void Reduce_float32(__global const float* restrict in, long in_len, __g
 #line 18 "reduce.go"
 __kernel void Reduce_float32_fast(__global const float* restrict in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local float sh0[256];
 #line 19 "reduce.go"
@@ -648,7 +643,7 @@ __kernel void Reduce_float32_fast(__global const float* restrict in, long in_len
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -659,7 +654,7 @@ __kernel void Reduce_float32_fast(__global const float* restrict in, long in_len
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -734,7 +729,6 @@ __kernel void Reduce_float32_aliased(__global const float* in, long in_len, __gl
 #line 18 "reduce.go"
 __kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len, __global float* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local float sh0[256];
 #line 19 "reduce.go"
@@ -746,7 +740,7 @@ __kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len,
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -757,7 +751,7 @@ __kernel void Reduce_float32_aliased_fast(__global const float* in, long in_len,
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -833,7 +827,6 @@ __kernel void Reduce_float64(__global const double* restrict in, long in_len, __
 #line 18 "reduce.go"
 __kernel void Reduce_float64_fast(__global const double* restrict in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local double sh1[256];
 #line 19 "reduce.go"
@@ -845,7 +838,7 @@ __kernel void Reduce_float64_fast(__global const double* restrict in, long in_le
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -856,7 +849,7 @@ __kernel void Reduce_float64_fast(__global const double* restrict in, long in_le
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -931,7 +924,6 @@ __kernel void Reduce_float64_aliased(__global const double* in, long in_len, __g
 #line 18 "reduce.go"
 __kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len, __global double* partial, long partial_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	__local double sh1[256];
 #line 19 "reduce.go"
@@ -943,7 +935,7 @@ __kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len
 #line 22 "reduce.go"
 	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f64((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 6, &dc_b1)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -954,7 +946,7 @@ __kernel void Reduce_float64_aliased_fast(__global const double* in, long in_len
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f64((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b2)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f64((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 10, &dc_b1)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
@@ -1079,7 +1071,6 @@ kernel void Reduce_float32(device const float* in [[buffer(0)]], constant long& 
 #line 18 "reduce.go"
 kernel void Reduce_float32_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	threadgroup float sh0[256];
 #line 19 "reduce.go"
@@ -1091,7 +1082,7 @@ kernel void Reduce_float32_fast(device const float* in [[buffer(0)]], constant l
 #line 22 "reduce.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -1102,7 +1093,7 @@ kernel void Reduce_float32_fast(device const float* in [[buffer(0)]], constant l
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
@@ -1125,6 +1116,8 @@ var dcKernelReduce_float32 = &runtime.Kernel{
 	Checked:     true,
 	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
@@ -1154,6 +1147,8 @@ var dcKernelReduce_float64 = &runtime.Kernel{
 	Checked:     true,
 	FastChecked: true,
 	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchConst, Arg: 255}, {Code: runtime.LaunchGeometry, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
@@ -1486,19 +1481,16 @@ func dc_cpu_Reduce_float32_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_v := dc_pv_v[dc_lx]
 								i := dc_b + dc_lx
+								_ = i
 								{
-									dc_lv_v += (*cpu.Index(dc_f, 0, in, int(i), dc_x, dc_y, dc_z))
+									dc_lv_v += dc_rv1[dc_lx]
 								}
 								dc_pv_v[dc_lx] = dc_lv_v
 							}
@@ -1525,22 +1517,17 @@ func dc_cpu_Reduce_float32_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_v := dc_pv_v[dc_lx]
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_v += (*cpu.Index(dc_f, 0, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										dc_lv_v += in[dc_lv_i]
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}
@@ -1974,19 +1961,16 @@ func dc_cpu_Reduce_float64_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 				dc_xhi := min(n-dc_b, dc_gs.X)
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						if 0 < dc_xhi {
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_xhi]
+							dc_rv1 := in[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
 							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_v := dc_pv_v[dc_lx]
 								i := dc_b + dc_lx
+								_ = i
 								{
-									dc_lv_v += (*cpu.Index(dc_f, 6, in, int(i), dc_x, dc_y, dc_z))
+									dc_lv_v += dc_rv1[dc_lx]
 								}
 								dc_pv_v[dc_lx] = dc_lv_v
 							}
@@ -2013,22 +1997,17 @@ func dc_cpu_Reduce_float64_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, d
 			{
 				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
 					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
-						dc_x0 := dc_gx * dc_gs.X
-						dc_y := dc_gy*dc_gs.Y + dc_ly
-						dc_z := dc_gz*dc_gs.Z + dc_lz
 						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
 						{
 							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
 							dc_pv_v := dc_pt_v[dc_t0+0 : dc_t0+dc_gs.X]
 							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
-								dc_x := dc_x0 + dc_lx
-								_, _, _ = dc_x, dc_y, dc_z
 								dc_lv_i := dc_pv_i[dc_lx]
 								dc_lv_v := dc_pv_v[dc_lx]
 								if dc_lv_i < n {
 									dc_any = true
 									{
-										dc_lv_v += (*cpu.Index(dc_f, 6, in, int(dc_lv_i), dc_x, dc_y, dc_z))
+										dc_lv_v += in[dc_lv_i]
 									}
 									dc_lv_i += (dc_ng.X * dc_gs.X)
 								}

@@ -108,7 +108,6 @@ kernel void Reduce_float32(device const float* in [[buffer(0)]], constant long& 
 #line 18 "reduce.go"
 kernel void Reduce_float32_fast(device const float* in [[buffer(0)]], constant long& in_len [[buffer(1)]], device float* partial [[buffer(2)]], constant long& partial_len [[buffer(3)]], constant long& n [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
-	int dc_b2 = 0;
 #line 19 "reduce.go"
 	threadgroup float sh0[256];
 #line 19 "reduce.go"
@@ -120,7 +119,7 @@ kernel void Reduce_float32_fast(device const float* in [[buffer(0)]], constant l
 #line 22 "reduce.go"
 	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
 #line 23 "reduce.go"
-		v = v + dc_sel_f32((dc_b1 = 0, in[dc_ix(i, in_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
+		v = v + in[i];
 	}
 #line 25 "reduce.go"
 	s[lx] = v;
@@ -131,7 +130,7 @@ kernel void Reduce_float32_fast(device const float* in [[buffer(0)]], constant l
 #line 28 "reduce.go"
 		if (lx < stride) {
 #line 29 "reduce.go"
-			s[lx] = s[lx] + dc_sel_f32((dc_b2 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			s[lx] = s[lx] + dc_sel_f32((dc_b1 = 0, s[dc_ix((long)((ulong)lx + (ulong)stride), 256, dc_fault, dc_tag, 4, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1);
 		}
 #line 31 "reduce.go"
 		threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);

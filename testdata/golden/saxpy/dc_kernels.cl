@@ -105,6 +105,15 @@ __kernel void SaxpyStride(float a, __global const float* restrict x, long x_len,
 }
 
 #line 20 "saxpy.go"
+__kernel void SaxpyStride_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
+	}
+}
+
+#line 20 "saxpy.go"
 __kernel void SaxpyStride_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -119,5 +128,14 @@ __kernel void SaxpyStride_aliased(float a, __global const float* x, long x_len, 
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 20 "saxpy.go"
+__kernel void SaxpyStride_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
 	}
 }

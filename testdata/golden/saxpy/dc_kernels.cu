@@ -109,6 +109,15 @@ extern "C" __global__ void SaxpyStride(float a, const float* __restrict__ x, lon
 }
 
 #line 20 "saxpy.go"
+extern "C" __global__ void SaxpyStride_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
+	}
+}
+
+#line 20 "saxpy.go"
 extern "C" __global__ void SaxpyStride_aliased(float a, const float* x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -123,5 +132,14 @@ extern "C" __global__ void SaxpyStride_aliased(float a, const float* x, long lon
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 20 "saxpy.go"
+extern "C" __global__ void SaxpyStride_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
 	}
 }

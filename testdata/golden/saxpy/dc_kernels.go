@@ -155,6 +155,15 @@ extern "C" __global__ void SaxpyStride(float a, const float* __restrict__ x, lon
 }
 
 #line 20 "saxpy.go"
+extern "C" __global__ void SaxpyStride_fast(float a, const float* __restrict__ x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
+	}
+}
+
+#line 20 "saxpy.go"
 extern "C" __global__ void SaxpyStride_aliased(float a, const float* x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -169,6 +178,15 @@ extern "C" __global__ void SaxpyStride_aliased(float a, const float* x, long lon
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 20 "saxpy.go"
+extern "C" __global__ void SaxpyStride_aliased_fast(float a, const float* x, long long x_len, float* y, long long y_len, long long n, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x); i < n; i = (long long)((unsigned long long)i + (unsigned long long)((long long)gridDim.x * (long long)blockDim.x))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
 	}
 }
 `
@@ -281,6 +299,15 @@ __kernel void SaxpyStride(float a, __global const float* restrict x, long x_len,
 }
 
 #line 20 "saxpy.go"
+__kernel void SaxpyStride_fast(float a, __global const float* restrict x, long x_len, __global float* y, long y_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
+	}
+}
+
+#line 20 "saxpy.go"
 __kernel void SaxpyStride_aliased(float a, __global const float* x, long x_len, __global float* y, long y_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -295,6 +322,15 @@ __kernel void SaxpyStride_aliased(float a, __global const float* x, long x_len, 
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
+	}
+}
+
+#line 20 "saxpy.go"
+__kernel void SaxpyStride_aliased_fast(float a, __global const float* x, long x_len, __global float* y, long y_len, long n, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 21 "saxpy.go"
+	for (long i = (long)get_global_id(0); i < n; i = (long)((ulong)i + (ulong)(long)get_global_size(0))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
 	}
 }
 `
@@ -391,6 +427,15 @@ kernel void SaxpyStride(constant float& a [[buffer(0)]], device const float* x [
 		}
 	}
 }
+
+#line 20 "saxpy.go"
+kernel void SaxpyStride_fast(constant float& a [[buffer(0)]], device const float* x [[buffer(1)]], constant long& x_len [[buffer(2)]], device float* y [[buffer(3)]], constant long& y_len [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 21 "saxpy.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
+	}
+}
 `
 
 // dcKernelSaxpy describes kernel Saxpy; source hash d27ee3216d5d467497a3254051aa4080.
@@ -422,8 +467,13 @@ var dcKernelSaxpy = &runtime.Kernel{
 var dcKernelSaxpyStride = &runtime.Kernel{
 	Aliased: "SaxpyStride_aliased",
 	Checked: true,
-	Module:  dcModule,
-	Name:    "SaxpyStride",
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 9223372036854775807}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "SaxpyStride",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "a",
@@ -669,6 +719,114 @@ func dc_cpu_SaxpyStride(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a flo
 	}
 }
 
+// dc_cpu_SaxpyStride_fast_tl1 runs a thread loop of dc_cpu_SaxpyStride_fast.
+//
+//go:noinline
+func dc_cpu_SaxpyStride_fast_tl1(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_x0 := dc_gx * dc_gs.X
+				dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+				{
+					dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+					for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+						dc_x := dc_x0 + dc_lx
+						dc_lv_i := dc_pv_i[dc_lx]
+						dc_lv_i = dc_x
+						dc_pv_i[dc_lx] = dc_lv_i
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SaxpyStride_fast_tl2 runs a loop of the group code of dc_cpu_SaxpyStride_fast.
+//
+//go:noinline
+func dc_cpu_SaxpyStride_fast_tl2(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, n int, y []float32, a float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_b := dc_gx * dc_gs.X; dc_b < n; dc_b += (dc_ng.X * dc_gs.X) {
+			{
+				dc_xhi := min(n-dc_b, dc_gs.X)
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						if 0 < dc_xhi {
+							dc_rv1 := y[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							dc_rv2 := x[(dc_b+0)+0 : (dc_b+0)+dc_xhi]
+							for dc_lx := 0; dc_lx < dc_xhi; dc_lx++ {
+								i := dc_b + dc_lx
+								_ = i
+								{
+									dc_rv1[dc_lx] = a*dc_rv2[dc_lx] + dc_rv1[dc_lx]
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SaxpyStride_fast_tl3 runs a loop of the group code of dc_cpu_SaxpyStride_fast.
+//
+//go:noinline
+func dc_cpu_SaxpyStride_fast_tl3(dc_g dc.Grid, dc_gs, dc_ng dc.Dim3, dc_gx, dc_gy, dc_gz int, dc_pt_i []int, n int, y []float32, a float32, x []float32, dc_f *cpu.Faults) {
+	_, _, _, _ = dc_g, dc_gx, dc_gy, dc_gz
+	{
+		for dc_any := true; dc_any; {
+			dc_any = false
+			{
+				for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+					for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+						dc_t0 := (dc_lz*dc_gs.Y + dc_ly) * dc_gs.X
+						{
+							dc_pv_i := dc_pt_i[dc_t0+0 : dc_t0+dc_gs.X]
+							for dc_lx := 0; dc_lx < dc_gs.X; dc_lx++ {
+								dc_lv_i := dc_pv_i[dc_lx]
+								if dc_lv_i < n {
+									dc_any = true
+									{
+										y[dc_lv_i] = a*x[dc_lv_i] + y[dc_lv_i]
+									}
+									dc_lv_i += (dc_ng.X * dc_gs.X)
+								}
+								dc_pv_i[dc_lx] = dc_lv_i
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_SaxpyStride_fast runs groups [dc_g0, dc_g1) of kernel SaxpyStride, one group at a time: the code between barriers runs for every thread of the group in turn.
+func dc_cpu_SaxpyStride_fast(dc_g dc.Grid, dc_g0, dc_g1 int, dc_m *cpu.Scratch, a float32, x []float32, y []float32, n int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	dc_nt := dc_gs.X * dc_gs.Y * dc_gs.Z
+	_ = dc_nt
+	for dc_gi := dc_g0; dc_gi < dc_g1; dc_gi++ {
+		dc_gx := dc_gi % dc_ng.X
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		_, _, _ = dc_gx, dc_gy, dc_gz
+		dc_x, dc_y, dc_z := dc_gx*dc_gs.X, dc_gy*dc_gs.Y, dc_gz*dc_gs.Z
+		_, _, _ = dc_x, dc_y, dc_z
+		dc_pt_i := cpu.PerThread[int](dc_m, 0, dc_nt)
+		dc_cpu_SaxpyStride_fast_tl1(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, dc_f)
+		if dc_gx*dc_gs.X >= 0 && n+(dc_ng.X*dc_gs.X) > n {
+			dc_cpu_SaxpyStride_fast_tl2(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, n, y, a, x, dc_f)
+		} else {
+			dc_cpu_SaxpyStride_fast_tl3(dc_g, dc_gs, dc_ng, dc_gx, dc_gy, dc_gz, dc_pt_i, n, y, a, x, dc_f)
+		}
+	}
+}
+
 // dc_run_SaxpyStride runs a launch of kernel SaxpyStride on the CPU.
 func dc_run_SaxpyStride(dc_c *runtime.Call) error {
 	return cpu.RunCall(dc_c, dc_chunk_SaxpyStride)
@@ -682,6 +840,10 @@ func dc_chunk_SaxpyStride(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a3 := cpu.ScalarArg[int](dc_c, 3)
 	dc_f := cpu.NewFaults(dc_c)
 	dc_m := dc_scratch_SaxpyStride.Get()
-	dc_cpu_SaxpyStride(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	if dc_c.Fast {
+		dc_cpu_SaxpyStride_fast(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_SaxpyStride(dc_c.Grid, dc_g0, dc_g1, dc_m, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
 	dc_scratch_SaxpyStride.Put(dc_m)
 }

@@ -89,3 +89,12 @@ kernel void SaxpyStride(constant float& a [[buffer(0)]], device const float* x [
 		}
 	}
 }
+
+#line 20 "saxpy.go"
+kernel void SaxpyStride_fast(constant float& a [[buffer(0)]], device const float* x [[buffer(1)]], constant long& x_len [[buffer(2)]], device float* y [[buffer(3)]], constant long& y_len [[buffer(4)]], constant long& n [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 21 "saxpy.go"
+	for (long i = (long)dc_gid.x; i < n; i = (long)((ulong)i + (ulong)((long)dc_gsz.x * (long)dc_ngr.x))) {
+#line 22 "saxpy.go"
+		y[i] = a * x[i] + y[i];
+	}
+}
