@@ -16,6 +16,516 @@ var dcModule = &runtime.Module{
 	Checks: []runtime.CheckSite{
 		{
 			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 18,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 20,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 20,
+		},
+		{
+			Col:  27,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 20,
+		},
+		{
+			Col:  39,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 20,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 32,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 32,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 34,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 34,
+		},
+		{
+			Col:  17,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 34,
+		},
+		{
+			Col:  31,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 34,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  17,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  29,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 58,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 60,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 60,
+		},
+		{
+			Col:  17,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 60,
+		},
+		{
+			Col:  29,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 60,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 71,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  17,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  29,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 84,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 84,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  25,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  37,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 98,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 98,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 100,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 100,
+		},
+		{
+			Col:  25,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 100,
+		},
+		{
+			Col:  37,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 100,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 113,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 113,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  23,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  33,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  51,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  61,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 126,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 128,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 128,
+		},
+		{
+			Col:  14,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 128,
+		},
+		{
+			Col:  26,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 128,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 139,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 141,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 141,
+		},
+		{
+			Col:  12,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 141,
+		},
+		{
+			Col:  24,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 141,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 152,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 154,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 154,
+		},
+		{
+			Col:  12,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 154,
+		},
+		{
+			Col:  19,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 154,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 165,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 167,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 167,
+		},
+		{
+			Col:  12,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 167,
+		},
+		{
+			Col:  24,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 167,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  13,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  24,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 179,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 191,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 191,
+		},
+		{
+			Col:  13,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 191,
+		},
+		{
+			Col:  24,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 191,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 205,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 205,
+		},
+		{
+			Col:  14,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 205,
+		},
+		{
+			Col:  25,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 205,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 206,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 206,
+		},
+		{
+			Col:  12,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 206,
+		},
+		{
+			Col:  23,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 206,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 208,
+		},
+		{
+			Col:  16,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 208,
+		},
+		{
+			Col:  30,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 208,
+		},
+		{
+			Col:  3,
 			File: "polybench.go",
 			Kind: runtime.IndexOutOfRange,
 			Line: 19,
@@ -212,6 +722,570 @@ var dcModule = &runtime.Module{
 			Kind: runtime.IndexOutOfRange,
 			Line: 68,
 		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 15,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 17,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 17,
+		},
+		{
+			Col:  15,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 17,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 19,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 19,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 29,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 29,
+		},
+		{
+			Col:  18,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 29,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 41,
+		},
+		{
+			Col:  5,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  5,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  24,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  39,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  22,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  11,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 58,
+		},
+		{
+			Col:  23,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 58,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 60,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 70,
+		},
+		{
+			Col:  15,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 70,
+		},
+		{
+			Col:  27,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 70,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 81,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  17,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  29,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  4,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  17,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  29,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 86,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 98,
+		},
+		{
+			Col:  14,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 98,
+		},
+		{
+			Col:  25,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 98,
+		},
+		{
+			Col:  3,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 108,
+		},
+		{
+			Col:  14,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 108,
+		},
+		{
+			Col:  25,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 108,
+		},
+		{
+			Col:  34,
+			File: "solvers.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 108,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 23,
+		},
+		{
+			Col:  19,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 23,
+		},
+		{
+			Col:  43,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 23,
+		},
+		{
+			Col:  67,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 23,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 24,
+		},
+		{
+			Col:  32,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 24,
+		},
+		{
+			Col:  56,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 24,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 25,
+		},
+		{
+			Col:  32,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 25,
+		},
+		{
+			Col:  56,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 25,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 41,
+		},
+		{
+			Col:  29,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 41,
+		},
+		{
+			Col:  67,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 41,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  46,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 42,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  46,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 43,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  46,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 44,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  46,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 45,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  46,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 46,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  46,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 47,
+		},
+		{
+			Col:  8,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 48,
+		},
+		{
+			Col:  4,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 60,
+		},
+		{
+			Col:  17,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 60,
+		},
+		{
+			Col:  4,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 62,
+		},
+		{
+			Col:  17,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 62,
+		},
+		{
+			Col:  35,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 62,
+		},
+		{
+			Col:  46,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 62,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  16,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  34,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  45,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 73,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  16,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  34,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  49,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  60,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  75,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 83,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 94,
+		},
+		{
+			Col:  21,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 94,
+		},
+		{
+			Col:  30,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 94,
+		},
+		{
+			Col:  37,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 94,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 104,
+		},
+		{
+			Col:  10,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 104,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  21,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  32,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  47,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  62,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  77,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 115,
+		},
+		{
+			Col:  3,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 125,
+		},
+		{
+			Col:  14,
+			File: "stencils.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 125,
+		},
 	},
 	MSL:     dcMSL,
 	OpenCL:  dcOpenCL,
@@ -257,6 +1331,1540 @@ __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+#line 15 "linalg.go"
+extern "C" __global__ void MM2Kernel1(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 16 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 19 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 20 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 15 "linalg.go"
+extern "C" __global__ void MM2Kernel1_fast(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 16 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 19 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 20 "linalg.go"
+			tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 15 "linalg.go"
+extern "C" __global__ void MM2Kernel1_aliased(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 16 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 19 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 20 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 15 "linalg.go"
+extern "C" __global__ void MM2Kernel1_aliased_fast(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 16 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 19 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 20 "linalg.go"
+			tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 29 "linalg.go"
+extern "C" __global__ void MM2Kernel2(long long ni, long long nj, long long nl, float beta, const float* __restrict__ tmp, long long tmp_len, const float* __restrict__ c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 30 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 30 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 33 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 34 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 29 "linalg.go"
+extern "C" __global__ void MM2Kernel2_fast(long long ni, long long nj, long long nl, float beta, const float* __restrict__ tmp, long long tmp_len, const float* __restrict__ c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 30 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 30 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
+#line 33 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 34 "linalg.go"
+			d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * c[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 29 "linalg.go"
+extern "C" __global__ void MM2Kernel2_aliased(long long ni, long long nj, long long nl, float beta, const float* tmp, long long tmp_len, const float* c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 30 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 30 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 33 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 34 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 29 "linalg.go"
+extern "C" __global__ void MM2Kernel2_aliased_fast(long long ni, long long nj, long long nl, float beta, const float* tmp, long long tmp_len, const float* c, long long c_len, float* d, long long d_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 30 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 30 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] * beta;
+#line 33 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 34 "linalg.go"
+			d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = d[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + tmp[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * c[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 42 "linalg.go"
+extern "C" __global__ void MM3Kernel1(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 43 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 43 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 46 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 47 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 42 "linalg.go"
+extern "C" __global__ void MM3Kernel1_fast(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 43 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 46 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 47 "linalg.go"
+			e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 42 "linalg.go"
+extern "C" __global__ void MM3Kernel1_aliased(long long ni, long long nj, long long nk, const float* a, long long a_len, const float* b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 43 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 43 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 46 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 47 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 42 "linalg.go"
+extern "C" __global__ void MM3Kernel1_aliased_fast(long long ni, long long nj, long long nk, const float* a, long long a_len, const float* b, long long b_len, float* e, long long e_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 43 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 43 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 46 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 47 "linalg.go"
+			e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 55 "linalg.go"
+extern "C" __global__ void MM3Kernel2(long long nj, long long nl, long long nm, const float* __restrict__ c, long long c_len, const float* __restrict__ d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 56 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 56 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 59 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 60 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 55 "linalg.go"
+extern "C" __global__ void MM3Kernel2_fast(long long nj, long long nl, long long nm, const float* __restrict__ c, long long c_len, const float* __restrict__ d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 56 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 59 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 60 "linalg.go"
+			f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + c[(long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k)] * d[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 55 "linalg.go"
+extern "C" __global__ void MM3Kernel2_aliased(long long nj, long long nl, long long nm, const float* c, long long c_len, const float* d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 56 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 56 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 59 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 60 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 55 "linalg.go"
+extern "C" __global__ void MM3Kernel2_aliased_fast(long long nj, long long nl, long long nm, const float* c, long long c_len, const float* d, long long d_len, float* f, long long f_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 56 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 56 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 59 "linalg.go"
+		for (long long k = 0LL; k < nm; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 60 "linalg.go"
+			f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = f[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + c[(long long)((unsigned long long)i * (unsigned long long)nm + (unsigned long long)k)] * d[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 68 "linalg.go"
+extern "C" __global__ void MM3Kernel3(long long ni, long long nj, long long nl, const float* __restrict__ e, long long e_len, const float* __restrict__ f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 69 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 72 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 73 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 68 "linalg.go"
+extern "C" __global__ void MM3Kernel3_fast(long long ni, long long nj, long long nl, const float* __restrict__ e, long long e_len, const float* __restrict__ f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 69 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 72 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 73 "linalg.go"
+			g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * f[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 68 "linalg.go"
+extern "C" __global__ void MM3Kernel3_aliased(long long ni, long long nj, long long nl, const float* e, long long e_len, const float* f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 69 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 72 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 73 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 68 "linalg.go"
+extern "C" __global__ void MM3Kernel3_aliased_fast(long long ni, long long nj, long long nl, const float* e, long long e_len, const float* f, long long f_len, float* g, long long g_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 69 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = 0.0f;
+#line 72 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 73 "linalg.go"
+			g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] = g[(long long)((unsigned long long)i * (unsigned long long)nl + (unsigned long long)j)] + e[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * f[(long long)((unsigned long long)k * (unsigned long long)nl + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 81 "linalg.go"
+extern "C" __global__ void Gemm(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 82 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 82 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 85 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 86 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 81 "linalg.go"
+extern "C" __global__ void Gemm_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 82 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 85 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 86 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 81 "linalg.go"
+extern "C" __global__ void Gemm_aliased(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 82 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 82 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 85 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 86 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 81 "linalg.go"
+extern "C" __global__ void Gemm_aliased_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 82 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 85 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 86 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 95 "linalg.go"
+extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 96 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 96 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 99 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 100 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 95 "linalg.go"
+extern "C" __global__ void Syrk_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 96 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 96 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 99 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 100 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
+		}
+	}
+}
+
+#line 95 "linalg.go"
+extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 96 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 96 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 99 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 100 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 95 "linalg.go"
+extern "C" __global__ void Syrk_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 96 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 96 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 99 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 100 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
+		}
+	}
+}
+
+#line 110 "linalg.go"
+extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 111 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 114 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 115 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 110 "linalg.go"
+extern "C" __global__ void Syr2k_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 111 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 114 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 115 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
+		}
+	}
+}
+
+#line 110 "linalg.go"
+extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 111 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 114 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 115 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 110 "linalg.go"
+extern "C" __global__ void Syr2k_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 111 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 111 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+#line 114 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 115 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
+		}
+	}
+}
+
+#line 123 "linalg.go"
+extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 124 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 127 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 128 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 123 "linalg.go"
+extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 124 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		tmp[i] = 0.0f;
+#line 127 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 128 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 123 "linalg.go"
+extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 124 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 127 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 128 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 123 "linalg.go"
+extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 124 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		tmp[i] = 0.0f;
+#line 127 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 128 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
+		}
+	}
+}
+
+#line 136 "linalg.go"
+extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 137 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 140 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 141 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 136 "linalg.go"
+extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 137 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		y[j] = 0.0f;
+#line 140 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 141 "linalg.go"
+			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
+		}
+	}
+}
+
+#line 136 "linalg.go"
+extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 137 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 140 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 141 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 136 "linalg.go"
+extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 137 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		y[j] = 0.0f;
+#line 140 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 141 "linalg.go"
+			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
+		}
+	}
+}
+
+#line 149 "linalg.go"
+extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 150 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 153 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 154 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 149 "linalg.go"
+extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 150 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		s[j] = 0.0f;
+#line 153 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 154 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 149 "linalg.go"
+extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 150 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 153 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 154 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 149 "linalg.go"
+extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 150 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		s[j] = 0.0f;
+#line 153 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 154 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 162 "linalg.go"
+extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 163 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 166 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 167 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 162 "linalg.go"
+extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 163 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		q[i] = 0.0f;
+#line 166 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 167 "linalg.go"
+			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
+		}
+	}
+}
+
+#line 162 "linalg.go"
+extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 163 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 166 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 167 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 162 "linalg.go"
+extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 163 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		q[i] = 0.0f;
+#line 166 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 167 "linalg.go"
+			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
+		}
+	}
+}
+
+#line 175 "linalg.go"
+extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 176 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 179 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 175 "linalg.go"
+extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 176 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 179 "linalg.go"
+			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
+		}
+	}
+}
+
+#line 175 "linalg.go"
+extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 176 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 179 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 175 "linalg.go"
+extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 176 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 179 "linalg.go"
+			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
+		}
+	}
+}
+
+#line 187 "linalg.go"
+extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 188 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 191 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 187 "linalg.go"
+extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 188 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 191 "linalg.go"
+			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
+		}
+	}
+}
+
+#line 187 "linalg.go"
+extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 188 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 191 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 187 "linalg.go"
+extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 188 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 191 "linalg.go"
+			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
+		}
+	}
+}
+
+#line 201 "linalg.go"
+extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 202 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 205 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 206 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 208 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 201 "linalg.go"
+extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 202 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 205 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 206 "linalg.go"
+			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+#line 208 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 201 "linalg.go"
+extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 202 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 205 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 206 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 208 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 201 "linalg.go"
+extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 202 "linalg.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 205 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 206 "linalg.go"
+			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		}
+#line 208 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
 #line 16 "polybench.go"
 extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float* __restrict__ data, long long data_len, long long m, long long n, float floatN, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -274,7 +2882,7 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -283,16 +2891,16 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -334,7 +2942,7 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -343,16 +2951,16 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -403,7 +3011,7 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -412,31 +3020,31 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 100, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 103, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -496,7 +3104,7 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -505,31 +3113,31 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 100, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 103, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -581,15 +3189,15 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -629,15 +3237,15 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -679,7 +3287,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -688,7 +3296,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -697,16 +3305,16 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -757,7 +3365,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -766,7 +3374,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -775,16 +3383,16 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -812,6 +3420,1533 @@ extern "C" __global__ void CorrCorr_aliased_fast(float* symmat, long long symmat
 #line 68 "polybench.go"
 			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
 		}
+	}
+}
+
+#line 12 "solvers.go"
+extern "C" __global__ void CovarMean(long long m, long long n, float floatN, float* mean, long long mean_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+#line 13 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 16 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 17 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 19 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 12 "solvers.go"
+extern "C" __global__ void CovarMean_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 13 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		mean[j] = 0.0f;
+#line 16 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 17 "solvers.go"
+			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
+		}
+#line 19 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 12 "solvers.go"
+extern "C" __global__ void CovarMean_aliased(long long m, long long n, float floatN, float* mean, long long mean_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	float (*dc_p8);
+	int dc_b9 = 0;
+#line 13 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 16 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 17 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 19 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 12 "solvers.go"
+extern "C" __global__ void CovarMean_aliased_fast(long long m, long long n, float floatN, float* mean, long long mean_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 13 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		mean[j] = 0.0f;
+#line 16 "solvers.go"
+		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 17 "solvers.go"
+			mean[j] = mean[j] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)];
+		}
+#line 19 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 26 "solvers.go"
+extern "C" __global__ void CovarReduce(long long m, long long n, const float* __restrict__ mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 27 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 26 "solvers.go"
+extern "C" __global__ void CovarReduce_fast(long long m, long long n, const float* __restrict__ mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 27 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+	}
+}
+
+#line 26 "solvers.go"
+extern "C" __global__ void CovarReduce_aliased(long long m, long long n, const float* mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 27 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 26 "solvers.go"
+extern "C" __global__ void CovarReduce_aliased_fast(long long m, long long n, const float* mean, long long mean_len, float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 27 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 27 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] = data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j)] - mean[j];
+	}
+}
+
+#line 37 "solvers.go"
+extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+#line 38 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 41 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 42 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 43 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 45 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 37 "solvers.go"
+extern "C" __global__ void CovarCovar_fast(long long m, long long n, float* symmat, long long symmat_len, const float* __restrict__ data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 38 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 41 "solvers.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 42 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 43 "solvers.go"
+				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
+			}
+#line 45 "solvers.go"
+			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
+		}
+	}
+}
+
+#line 37 "solvers.go"
+extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* symmat, long long symmat_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+#line 38 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 41 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 42 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 43 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 45 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 37 "solvers.go"
+extern "C" __global__ void CovarCovar_aliased_fast(long long m, long long n, float* symmat, long long symmat_len, const float* data, long long data_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 38 "solvers.go"
+	long long j1_ = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
+#line 41 "solvers.go"
+			symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = 0.0f;
+#line 42 "solvers.go"
+			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 43 "solvers.go"
+				symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)] + data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_)] * data[(long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2)];
+			}
+#line 45 "solvers.go"
+			symmat[(long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_)] = symmat[(long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2)];
+		}
+	}
+}
+
+#line 54 "solvers.go"
+extern "C" __global__ void GramSchmidt1(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+#line 55 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 58 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+		}
+#line 60 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		float dc_t1 = sqrtf(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 54 "solvers.go"
+extern "C" __global__ void GramSchmidt1_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 55 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 58 "solvers.go"
+			nrm = nrm + a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)];
+		}
+#line 60 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)] = sqrtf(nrm);
+	}
+}
+
+#line 54 "solvers.go"
+extern "C" __global__ void GramSchmidt1_aliased(long long ni, long long nj, const float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	float (*dc_p4);
+#line 55 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 58 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+		}
+#line 60 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		float dc_t1 = sqrtf(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 54 "solvers.go"
+extern "C" __global__ void GramSchmidt1_aliased_fast(long long ni, long long nj, const float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 55 "solvers.go"
+	if (((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x) == 0LL) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 58 "solvers.go"
+			nrm = nrm + a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)];
+		}
+#line 60 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)] = sqrtf(nrm);
+	}
+}
+
+#line 67 "solvers.go"
+extern "C" __global__ void GramSchmidt2(long long ni, long long nj, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 68 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 67 "solvers.go"
+extern "C" __global__ void GramSchmidt2_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] = a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] / r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)];
+	}
+}
+
+#line 67 "solvers.go"
+extern "C" __global__ void GramSchmidt2_aliased(long long ni, long long nj, const float* a, long long a_len, const float* r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 68 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 67 "solvers.go"
+extern "C" __global__ void GramSchmidt2_aliased_fast(long long ni, long long nj, const float* a, long long a_len, const float* r, long long r_len, float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 68 "solvers.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] = a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] / r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k)];
+	}
+}
+
+#line 78 "solvers.go"
+extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 79 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 82 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 83 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 85 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 86 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 78 "solvers.go"
+extern "C" __global__ void GramSchmidt3_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* __restrict__ q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 79 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 82 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 83 "solvers.go"
+			r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] + q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)];
+		}
+#line 85 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 86 "solvers.go"
+			a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] = a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] - q[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k)] * r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 78 "solvers.go"
+extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 79 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 82 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 83 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 85 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 86 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 78 "solvers.go"
+extern "C" __global__ void GramSchmidt3_aliased_fast(long long ni, long long nj, float* a, long long a_len, float* r, long long r_len, const float* q, long long q_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 79 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = 0.0f;
+#line 82 "solvers.go"
+		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 83 "solvers.go"
+			r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] = r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)] + q[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)];
+		}
+#line 85 "solvers.go"
+		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
+#line 86 "solvers.go"
+			a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] = a[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j)] - q[(long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k)] * r[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 95 "solvers.go"
+extern "C" __global__ void LUKernel1(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 96 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "solvers.go"
+	if (j > k && j < n) {
+#line 98 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 149, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 95 "solvers.go"
+extern "C" __global__ void LUKernel1_fast(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 96 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "solvers.go"
+	if (j > k && j < n) {
+#line 98 "solvers.go"
+		a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)] / a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k)];
+	}
+}
+
+#line 105 "solvers.go"
+extern "C" __global__ void LUKernel2(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 106 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 106 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 107 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 108 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 153, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 154, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 155, &dc_b5)]), &dc_b5);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 105 "solvers.go"
+extern "C" __global__ void LUKernel2_fast(long long n, float* a, long long a_len, long long k, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 106 "solvers.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 106 "solvers.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 107 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 108 "solvers.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] - a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k)] * a[(long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j)];
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D_fast(long long ni, long long nj, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.2f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.5f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.8f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + -0.3f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.6f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.9f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + 0.4f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.7f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + 0.1f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))];
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D_aliased(long long ni, long long nj, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+extern "C" __global__ void Convolution2D_aliased_fast(long long ni, long long nj, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 16 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 22 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
+#line 23 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = 0.2f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.5f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.8f * a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + -0.3f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.6f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + -0.9f * a[(long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))] + 0.4f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL))] + 0.7f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL))] + 0.1f * a[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL))];
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D_fast(long long ni, long long nj, long long nk, const float* __restrict__ a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		b[(long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k)] = c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c12 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c22 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c32 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))];
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D_aliased(long long ni, long long nj, long long nk, const float* a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+extern "C" __global__ void Convolution3D_aliased_fast(long long ni, long long nj, long long nk, const float* a, long long a_len, float* b, long long b_len, long long i, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long long k = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 35 "stencils.go"
+	long long j = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
+#line 41 "stencils.go"
+		b[(long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k)] = c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL))] + c12 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c22 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c32 * a[(long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL))] + c11 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c13 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c21 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c23 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c31 * a[(long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))] + c33 * a[(long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL))];
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1(long long nx, long long ny, const float* __restrict__ fict, long long fict_len, const float* __restrict__ ex, long long ex_len, float* ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1_fast(long long nx, long long ny, const float* __restrict__ fict, long long fict_len, const float* __restrict__ ex, long long ex_len, float* ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1_aliased(long long nx, long long ny, const float* fict, long long fict_len, const float* ex, long long ex_len, float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+extern "C" __global__ void FdtdStep1_aliased_fast(long long nx, long long ny, const float* fict, long long fict_len, const float* ex, long long ex_len, float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 57 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0LL) {
+#line 60 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2(long long nx, long long ny, float* ex, long long ex_len, const float* __restrict__ ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2_fast(long long nx, long long ny, float* ex, long long ex_len, const float* __restrict__ ey, long long ey_len, const float* __restrict__ hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - hz[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL))]);
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2_aliased(long long nx, long long ny, float* ex, long long ex_len, const float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+extern "C" __global__ void FdtdStep2_aliased_fast(long long nx, long long ny, float* ex, long long ex_len, const float* ey, long long ey_len, const float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 71 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0LL) {
+#line 73 "stencils.go"
+		ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - hz[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL))]);
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3(long long nx, long long ny, const float* __restrict__ ex, long long ex_len, const float* __restrict__ ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3_fast(long long nx, long long ny, const float* __restrict__ ex, long long ex_len, const float* __restrict__ ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.7f * (ex[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL))] - ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] + ey[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j)] - ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)]);
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3_aliased(long long nx, long long ny, const float* ex, long long ex_len, const float* ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+extern "C" __global__ void FdtdStep3_aliased_fast(long long nx, long long ny, const float* ex, long long ex_len, const float* ey, long long ey_len, float* hz, long long hz_len, long long t, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 81 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 82 "stencils.go"
+	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
+#line 83 "stencils.go"
+		hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.7f * (ex[(long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL))] - ex[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] + ey[(long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j)] - ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)]);
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long long)((unsigned long long)i - 1ULL)] + a[i] + a[(long long)((unsigned long long)i + 1ULL)]);
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+extern "C" __global__ void Jacobi1DStep_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 93 "stencils.go"
+	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long long)((unsigned long long)i - 1ULL)] + a[i] + a[(long long)((unsigned long long)i + 1ULL)]);
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy_fast(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy_aliased(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+extern "C" __global__ void Jacobi1DCopy_aliased_fast(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 103 "stencils.go"
+	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep_fast(long long n, const float* __restrict__ a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.2f * (a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL))] + a[(long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j))] + a[(long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j)] + a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j)]);
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep_aliased(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+extern "C" __global__ void Jacobi2DStep_aliased_fast(long long n, const float* a, long long a_len, float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 113 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 114 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 115 "stencils.go"
+		b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = 0.2f * (a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] + a[(long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL))] + a[(long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j))] + a[(long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j)] + a[(long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j)]);
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy_fast(long long n, float* a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)];
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy_aliased(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+extern "C" __global__ void Jacobi2DCopy_aliased_fast(long long n, float* a, long long a_len, const float* b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 123 "stencils.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 124 "stencils.go"
+	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
+#line 125 "stencils.go"
+		a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] = b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)];
 	}
 }
 `
@@ -855,6 +4990,1540 @@ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+#line 15 "linalg.go"
+__kernel void MM2Kernel1(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 16 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 16 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 19 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 20 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 15 "linalg.go"
+__kernel void MM2Kernel1_fast(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 16 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 16 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 19 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 20 "linalg.go"
+			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 15 "linalg.go"
+__kernel void MM2Kernel1_aliased(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 16 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 16 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 19 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 20 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 15 "linalg.go"
+__kernel void MM2Kernel1_aliased_fast(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 16 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 16 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 19 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 20 "linalg.go"
+			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 29 "linalg.go"
+__kernel void MM2Kernel2(long ni, long nj, long nl, float beta, __global const float* restrict tmp, long tmp_len, __global const float* restrict c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 30 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 30 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 33 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 34 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 29 "linalg.go"
+__kernel void MM2Kernel2_fast(long ni, long nj, long nl, float beta, __global const float* restrict tmp, long tmp_len, __global const float* restrict c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 30 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 30 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+#line 33 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 34 "linalg.go"
+			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 29 "linalg.go"
+__kernel void MM2Kernel2_aliased(long ni, long nj, long nl, float beta, __global const float* tmp, long tmp_len, __global const float* c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 30 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 30 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 33 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 34 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 29 "linalg.go"
+__kernel void MM2Kernel2_aliased_fast(long ni, long nj, long nl, float beta, __global const float* tmp, long tmp_len, __global const float* c, long c_len, __global float* d, long d_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 30 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 30 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+#line 33 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 34 "linalg.go"
+			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 42 "linalg.go"
+__kernel void MM3Kernel1(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 43 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 43 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 46 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 47 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 42 "linalg.go"
+__kernel void MM3Kernel1_fast(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 43 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 46 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 47 "linalg.go"
+			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 42 "linalg.go"
+__kernel void MM3Kernel1_aliased(long ni, long nj, long nk, __global const float* a, long a_len, __global const float* b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 43 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 43 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 46 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 47 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 42 "linalg.go"
+__kernel void MM3Kernel1_aliased_fast(long ni, long nj, long nk, __global const float* a, long a_len, __global const float* b, long b_len, __global float* e, long e_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 43 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 43 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 46 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 47 "linalg.go"
+			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 55 "linalg.go"
+__kernel void MM3Kernel2(long nj, long nl, long nm, __global const float* restrict c, long c_len, __global const float* restrict d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 56 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 56 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 59 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 60 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 55 "linalg.go"
+__kernel void MM3Kernel2_fast(long nj, long nl, long nm, __global const float* restrict c, long c_len, __global const float* restrict d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 56 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 59 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 60 "linalg.go"
+			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 55 "linalg.go"
+__kernel void MM3Kernel2_aliased(long nj, long nl, long nm, __global const float* c, long c_len, __global const float* d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 56 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 56 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 59 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 60 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 55 "linalg.go"
+__kernel void MM3Kernel2_aliased_fast(long nj, long nl, long nm, __global const float* c, long c_len, __global const float* d, long d_len, __global float* f, long f_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 56 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 56 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 59 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 60 "linalg.go"
+			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 68 "linalg.go"
+__kernel void MM3Kernel3(long ni, long nj, long nl, __global const float* restrict e, long e_len, __global const float* restrict f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 69 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 69 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 72 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 73 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 68 "linalg.go"
+__kernel void MM3Kernel3_fast(long ni, long nj, long nl, __global const float* restrict e, long e_len, __global const float* restrict f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 69 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 69 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 72 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 73 "linalg.go"
+			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 68 "linalg.go"
+__kernel void MM3Kernel3_aliased(long ni, long nj, long nl, __global const float* e, long e_len, __global const float* f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 69 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 69 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 72 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 73 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 68 "linalg.go"
+__kernel void MM3Kernel3_aliased_fast(long ni, long nj, long nl, __global const float* e, long e_len, __global const float* f, long f_len, __global float* g, long g_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 69 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 69 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 72 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 73 "linalg.go"
+			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 81 "linalg.go"
+__kernel void Gemm(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 82 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 82 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 85 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 86 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 81 "linalg.go"
+__kernel void Gemm_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 82 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 85 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 86 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 81 "linalg.go"
+__kernel void Gemm_aliased(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 82 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 82 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 85 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 86 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 81 "linalg.go"
+__kernel void Gemm_aliased_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 82 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 85 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 86 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 95 "linalg.go"
+__kernel void Syrk(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 96 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 96 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 99 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 100 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 95 "linalg.go"
+__kernel void Syrk_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 96 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 96 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 99 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 100 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
+		}
+	}
+}
+
+#line 95 "linalg.go"
+__kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 96 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 96 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 99 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 100 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 95 "linalg.go"
+__kernel void Syrk_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 96 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 96 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 99 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 100 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
+		}
+	}
+}
+
+#line 110 "linalg.go"
+__kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 111 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 111 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 114 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 115 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 110 "linalg.go"
+__kernel void Syr2k_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 111 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 111 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 114 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 115 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
+		}
+	}
+}
+
+#line 110 "linalg.go"
+__kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 111 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 111 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 114 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 115 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 110 "linalg.go"
+__kernel void Syr2k_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 111 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 111 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 114 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 115 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
+		}
+	}
+}
+
+#line 123 "linalg.go"
+__kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 124 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 127 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 128 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 123 "linalg.go"
+__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 124 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		tmp[i] = 0.0f;
+#line 127 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 128 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 123 "linalg.go"
+__kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 124 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 127 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 128 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 123 "linalg.go"
+__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 124 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		tmp[i] = 0.0f;
+#line 127 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 128 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 136 "linalg.go"
+__kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 137 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 140 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 141 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 136 "linalg.go"
+__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 137 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		y[j] = 0.0f;
+#line 140 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 141 "linalg.go"
+			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
+		}
+	}
+}
+
+#line 136 "linalg.go"
+__kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 137 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 140 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 141 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 136 "linalg.go"
+__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 137 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		y[j] = 0.0f;
+#line 140 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 141 "linalg.go"
+			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
+		}
+	}
+}
+
+#line 149 "linalg.go"
+__kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 150 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 153 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 154 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 149 "linalg.go"
+__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 150 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		s[j] = 0.0f;
+#line 153 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 154 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
+		}
+	}
+}
+
+#line 149 "linalg.go"
+__kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 150 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 153 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 154 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 149 "linalg.go"
+__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 150 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		s[j] = 0.0f;
+#line 153 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 154 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
+		}
+	}
+}
+
+#line 162 "linalg.go"
+__kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 163 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 166 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 167 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 162 "linalg.go"
+__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 163 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		q[i] = 0.0f;
+#line 166 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 167 "linalg.go"
+			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
+		}
+	}
+}
+
+#line 162 "linalg.go"
+__kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 163 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 166 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 167 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 162 "linalg.go"
+__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 163 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		q[i] = 0.0f;
+#line 166 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 167 "linalg.go"
+			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
+		}
+	}
+}
+
+#line 175 "linalg.go"
+__kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 176 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 179 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 175 "linalg.go"
+__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 176 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 179 "linalg.go"
+			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
+		}
+	}
+}
+
+#line 175 "linalg.go"
+__kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 176 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 179 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 175 "linalg.go"
+__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 176 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 179 "linalg.go"
+			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
+		}
+	}
+}
+
+#line 187 "linalg.go"
+__kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 188 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 191 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 187 "linalg.go"
+__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 188 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 191 "linalg.go"
+			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
+		}
+	}
+}
+
+#line 187 "linalg.go"
+__kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 188 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 191 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 187 "linalg.go"
+__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 188 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 191 "linalg.go"
+			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
+		}
+	}
+}
+
+#line 201 "linalg.go"
+__kernel void Gesummv(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 202 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 205 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 206 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 208 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 201 "linalg.go"
+__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 202 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 205 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 206 "linalg.go"
+			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+#line 208 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
+#line 201 "linalg.go"
+__kernel void Gesummv_aliased(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	__global float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	__global float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 202 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 205 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 206 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 208 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 201 "linalg.go"
+__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 202 "linalg.go"
+	long i = (long)get_global_id(0);
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 205 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 206 "linalg.go"
+			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+#line 208 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
 #line 16 "polybench.go"
 __kernel void CorrMean(__global float* mean, long mean_len, __global const float* restrict data, long data_len, long m, long n, float floatN, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -872,7 +6541,7 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -881,16 +6550,16 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -932,7 +6601,7 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -941,16 +6610,16 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 3, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -1002,7 +6671,7 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1011,31 +6680,31 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 100, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 103, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -1095,7 +6764,7 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 6, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1104,31 +6773,31 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 8, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 9, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 10, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 11, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 12, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 14, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 15, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 16, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 100, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 17, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 18, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 103, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -1180,15 +6849,15 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -1228,15 +6897,15 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 20, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 21, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 23, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 24, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -1279,7 +6948,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1288,7 +6957,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -1297,16 +6966,16 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -1357,7 +7026,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1366,7 +7035,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -1375,16 +7044,16 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 30, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -1412,6 +7081,1533 @@ __kernel void CorrCorr_aliased_fast(__global float* symmat, long symmat_len, __g
 #line 68 "polybench.go"
 			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
 		}
+	}
+}
+
+#line 12 "solvers.go"
+__kernel void CovarMean(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+#line 13 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 16 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 17 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 19 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 12 "solvers.go"
+__kernel void CovarMean_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 13 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		mean[j] = 0.0f;
+#line 16 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 17 "solvers.go"
+			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
+		}
+#line 19 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 12 "solvers.go"
+__kernel void CovarMean_aliased(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	__global float (*dc_p8);
+	int dc_b9 = 0;
+#line 13 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 16 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 17 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 19 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 12 "solvers.go"
+__kernel void CovarMean_aliased_fast(long m, long n, float floatN, __global float* mean, long mean_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 13 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		mean[j] = 0.0f;
+#line 16 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 17 "solvers.go"
+			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
+		}
+#line 19 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 26 "solvers.go"
+__kernel void CovarReduce(long m, long n, __global const float* restrict mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 27 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 27 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 26 "solvers.go"
+__kernel void CovarReduce_fast(long m, long n, __global const float* restrict mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 27 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 27 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+	}
+}
+
+#line 26 "solvers.go"
+__kernel void CovarReduce_aliased(long m, long n, __global const float* mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 27 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 27 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 26 "solvers.go"
+__kernel void CovarReduce_aliased_fast(long m, long n, __global const float* mean, long mean_len, __global float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 27 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 27 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+	}
+}
+
+#line 37 "solvers.go"
+__kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+#line 38 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 41 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 42 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 43 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 45 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 37 "solvers.go"
+__kernel void CovarCovar_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* restrict data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 38 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 41 "solvers.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 42 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 43 "solvers.go"
+				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
+			}
+#line 45 "solvers.go"
+			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
+		}
+	}
+}
+
+#line 37 "solvers.go"
+__kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long symmat_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+#line 38 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 41 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 42 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 43 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 45 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 37 "solvers.go"
+__kernel void CovarCovar_aliased_fast(long m, long n, __global float* symmat, long symmat_len, __global const float* data, long data_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 38 "solvers.go"
+	long j1_ = (long)get_global_id(0);
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 41 "solvers.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 42 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 43 "solvers.go"
+				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
+			}
+#line 45 "solvers.go"
+			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
+		}
+	}
+}
+
+#line 54 "solvers.go"
+__kernel void GramSchmidt1(long ni, long nj, __global const float* restrict a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+#line 55 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 58 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+		}
+#line 60 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		float dc_t1 = sqrt(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 54 "solvers.go"
+__kernel void GramSchmidt1_fast(long ni, long nj, __global const float* restrict a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 55 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 58 "solvers.go"
+			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
+		}
+#line 60 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
+	}
+}
+
+#line 54 "solvers.go"
+__kernel void GramSchmidt1_aliased(long ni, long nj, __global const float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+#line 55 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 58 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+		}
+#line 60 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		float dc_t1 = sqrt(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 54 "solvers.go"
+__kernel void GramSchmidt1_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 55 "solvers.go"
+	if ((long)get_global_id(0) == 0L) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 58 "solvers.go"
+			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
+		}
+#line 60 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
+	}
+}
+
+#line 67 "solvers.go"
+__kernel void GramSchmidt2(long ni, long nj, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 68 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 67 "solvers.go"
+__kernel void GramSchmidt2_fast(long ni, long nj, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
+	}
+}
+
+#line 67 "solvers.go"
+__kernel void GramSchmidt2_aliased(long ni, long nj, __global const float* a, long a_len, __global const float* r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 68 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 67 "solvers.go"
+__kernel void GramSchmidt2_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global const float* r, long r_len, __global float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 68 "solvers.go"
+	long i = (long)get_global_id(0);
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
+	}
+}
+
+#line 78 "solvers.go"
+__kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 79 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 82 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 83 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 85 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 86 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 78 "solvers.go"
+__kernel void GramSchmidt3_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* restrict q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 79 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+#line 82 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 83 "solvers.go"
+			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
+		}
+#line 85 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 86 "solvers.go"
+			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 78 "solvers.go"
+__kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	__global float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	__global float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 79 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 82 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 83 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 85 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 86 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 78 "solvers.go"
+__kernel void GramSchmidt3_aliased_fast(long ni, long nj, __global float* a, long a_len, __global float* r, long r_len, __global const float* q, long q_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 79 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+#line 82 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 83 "solvers.go"
+			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
+		}
+#line 85 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 86 "solvers.go"
+			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 95 "solvers.go"
+__kernel void LUKernel1(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 96 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 97 "solvers.go"
+	if (j > k && j < n) {
+#line 98 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 149, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 95 "solvers.go"
+__kernel void LUKernel1_fast(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 96 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 97 "solvers.go"
+	if (j > k && j < n) {
+#line 98 "solvers.go"
+		a[(long)((ulong)k * (ulong)n + (ulong)j)] = a[(long)((ulong)k * (ulong)n + (ulong)j)] / a[(long)((ulong)k * (ulong)n + (ulong)k)];
+	}
+}
+
+#line 105 "solvers.go"
+__kernel void LUKernel2(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 106 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 106 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 107 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 108 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 153, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 154, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b5)]), &dc_b5);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 105 "solvers.go"
+__kernel void LUKernel2_fast(long n, __global float* a, long a_len, long k, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 106 "solvers.go"
+	long j = (long)get_global_id(0);
+#line 106 "solvers.go"
+	long i = (long)get_global_id(1);
+#line 107 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 108 "solvers.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] - a[(long)((ulong)i * (ulong)n + (ulong)k)] * a[(long)((ulong)k * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D(long ni, long nj, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D_fast(long ni, long nj, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		b[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.2f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.5f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.8f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL))] + -0.3f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.6f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.9f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL))] + 0.4f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.7f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL))] + 0.1f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL))];
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D_aliased(long ni, long nj, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+__kernel void Convolution2D_aliased_fast(long ni, long nj, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 16 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 16 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		b[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.2f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.5f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.8f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL))] + -0.3f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.6f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.9f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL))] + 0.4f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.7f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL))] + 0.1f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL))];
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D_fast(long ni, long nj, long nk, __global const float* restrict a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		b[(long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k)] = c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c12 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c22 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL))] + c32 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))];
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D_aliased(long ni, long nj, long nk, __global const float* a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+__kernel void Convolution3D_aliased_fast(long ni, long nj, long nk, __global const float* a, long a_len, __global float* b, long b_len, long i, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 35 "stencils.go"
+	long k = (long)get_global_id(0);
+#line 35 "stencils.go"
+	long j = (long)get_global_id(1);
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		b[(long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k)] = c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c12 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c22 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL))] + c32 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))];
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1(long nx, long ny, __global const float* restrict fict, long fict_len, __global const float* restrict ex, long ex_len, __global float* ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1_fast(long nx, long ny, __global const float* restrict fict, long fict_len, __global const float* restrict ex, long ex_len, __global float* ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1_aliased(long nx, long ny, __global const float* fict, long fict_len, __global const float* ex, long ex_len, __global float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+__kernel void FdtdStep1_aliased_fast(long nx, long ny, __global const float* fict, long fict_len, __global const float* ex, long ex_len, __global float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 57 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+		}
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2(long nx, long ny, __global float* ex, long ex_len, __global const float* restrict ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2_fast(long nx, long ny, __global float* ex, long ex_len, __global const float* restrict ey, long ey_len, __global const float* restrict hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		ex[(long)((ulong)i * (ulong)ny + (ulong)j)] = ex[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - hz[(long)((ulong)i * (ulong)ny + ((ulong)j - 1UL))]);
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2_aliased(long nx, long ny, __global float* ex, long ex_len, __global const float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+__kernel void FdtdStep2_aliased_fast(long nx, long ny, __global float* ex, long ex_len, __global const float* ey, long ey_len, __global const float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 71 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 71 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		ex[(long)((ulong)i * (ulong)ny + (ulong)j)] = ex[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - hz[(long)((ulong)i * (ulong)ny + ((ulong)j - 1UL))]);
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3(long nx, long ny, __global const float* restrict ex, long ex_len, __global const float* restrict ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3_fast(long nx, long ny, __global const float* restrict ex, long ex_len, __global const float* restrict ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		hz[(long)((ulong)i * (ulong)ny + (ulong)j)] = hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.7f * (ex[(long)((ulong)i * (ulong)ny + ((ulong)j + 1UL))] - ex[(long)((ulong)i * (ulong)ny + (ulong)j)] + ey[(long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j)] - ey[(long)((ulong)i * (ulong)ny + (ulong)j)]);
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3_aliased(long nx, long ny, __global const float* ex, long ex_len, __global const float* ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+__kernel void FdtdStep3_aliased_fast(long nx, long ny, __global const float* ex, long ex_len, __global const float* ey, long ey_len, __global float* hz, long hz_len, long t, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 81 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 81 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		hz[(long)((ulong)i * (ulong)ny + (ulong)j)] = hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.7f * (ex[(long)((ulong)i * (ulong)ny + ((ulong)j + 1UL))] - ex[(long)((ulong)i * (ulong)ny + (ulong)j)] + ey[(long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j)] - ey[(long)((ulong)i * (ulong)ny + (ulong)j)]);
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long)((ulong)i - 1UL)] + a[i] + a[(long)((ulong)i + 1UL)]);
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+__kernel void Jacobi1DStep_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 92 "stencils.go"
+	long i = (long)get_global_id(0);
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long)((ulong)i - 1UL)] + a[i] + a[(long)((ulong)i + 1UL)]);
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy_fast(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy_aliased(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+__kernel void Jacobi1DCopy_aliased_fast(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 102 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep_fast(long n, __global const float* restrict a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		b[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.2f * (a[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)n + ((ulong)j - 1UL))] + a[(long)((ulong)i * (ulong)n + (1UL + (ulong)j))] + a[(long)((1UL + (ulong)i) * (ulong)n + (ulong)j)] + a[(long)(((ulong)i - 1UL) * (ulong)n + (ulong)j)]);
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep_aliased(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+__kernel void Jacobi2DStep_aliased_fast(long n, __global const float* a, long a_len, __global float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 113 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 113 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		b[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.2f * (a[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)n + ((ulong)j - 1UL))] + a[(long)((ulong)i * (ulong)n + (1UL + (ulong)j))] + a[(long)((1UL + (ulong)i) * (ulong)n + (ulong)j)] + a[(long)(((ulong)i - 1UL) * (ulong)n + (ulong)j)]);
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy_fast(long n, __global float* a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = b[(long)((ulong)i * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy_aliased(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+__kernel void Jacobi2DCopy_aliased_fast(long n, __global float* a, long a_len, __global const float* b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 123 "stencils.go"
+	long i = (long)get_global_id(1);
+#line 123 "stencils.go"
+	long j = (long)get_global_id(0);
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = b[(long)((ulong)i * (ulong)n + (ulong)j)];
 	}
 }
 `
@@ -1464,6 +8660,773 @@ float dc_sel_f32(float v, const thread int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+#line 15 "linalg.go"
+kernel void MM2Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], device float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* a [[buffer(6)]], constant long& a_len [[buffer(7)]], device const float* b [[buffer(8)]], constant long& b_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 16 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 16 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 19 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 20 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), tmp_len, dc_fault, dc_tag, 2, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + alpha * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 3, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 4, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 15 "linalg.go"
+kernel void MM2Kernel1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], device float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* a [[buffer(6)]], constant long& a_len [[buffer(7)]], device const float* b [[buffer(8)]], constant long& b_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 16 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 16 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 17 "linalg.go"
+	if (i < ni && j < nj) {
+#line 18 "linalg.go"
+		tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 19 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 20 "linalg.go"
+			tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] = tmp[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 29 "linalg.go"
+kernel void MM2Kernel2(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device float* d [[buffer(8)]], constant long& d_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 30 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 30 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 6, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 33 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 34 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, d[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 8, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, tmp[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), tmp_len, dc_fault, dc_tag, 9, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, c[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), c_len, dc_fault, dc_tag, 10, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 29 "linalg.go"
+kernel void MM2Kernel2_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* tmp [[buffer(4)]], constant long& tmp_len [[buffer(5)]], device const float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device float* d [[buffer(8)]], constant long& d_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 30 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 30 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 31 "linalg.go"
+	if (i < ni && j < nl) {
+#line 32 "linalg.go"
+		d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] * beta;
+#line 33 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 34 "linalg.go"
+			d[(long)((ulong)i * (ulong)nl + (ulong)j)] = d[(long)((ulong)i * (ulong)nl + (ulong)j)] + tmp[(long)((ulong)i * (ulong)nj + (ulong)k)] * c[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 42 "linalg.go"
+kernel void MM3Kernel1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* e [[buffer(7)]], constant long& e_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 43 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 43 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 11, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 46 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 47 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), e_len, dc_fault, dc_tag, 13, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 14, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 15, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 42 "linalg.go"
+kernel void MM3Kernel1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* e [[buffer(7)]], constant long& e_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 43 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 43 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 44 "linalg.go"
+	if (i < ni && j < nj) {
+#line 45 "linalg.go"
+		e[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.0f;
+#line 46 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 47 "linalg.go"
+			e[(long)((ulong)i * (ulong)nj + (ulong)j)] = e[(long)((ulong)i * (ulong)nj + (ulong)j)] + a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 55 "linalg.go"
+kernel void MM3Kernel2(constant long& nj [[buffer(0)]], constant long& nl [[buffer(1)]], constant long& nm [[buffer(2)]], device const float* c [[buffer(3)]], constant long& c_len [[buffer(4)]], device const float* d [[buffer(5)]], constant long& d_len [[buffer(6)]], device float* f [[buffer(7)]], constant long& f_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 56 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 56 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 16, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 59 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 60 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, f[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 18, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nm + (ulong)k), c_len, dc_fault, dc_tag, 19, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, d[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), d_len, dc_fault, dc_tag, 20, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 55 "linalg.go"
+kernel void MM3Kernel2_fast(constant long& nj [[buffer(0)]], constant long& nl [[buffer(1)]], constant long& nm [[buffer(2)]], device const float* c [[buffer(3)]], constant long& c_len [[buffer(4)]], device const float* d [[buffer(5)]], constant long& d_len [[buffer(6)]], device float* f [[buffer(7)]], constant long& f_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 56 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 56 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 57 "linalg.go"
+	if (i < nj && j < nl) {
+#line 58 "linalg.go"
+		f[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 59 "linalg.go"
+		for (long k = 0L; k < nm; k = (long)((ulong)k + 1UL)) {
+#line 60 "linalg.go"
+			f[(long)((ulong)i * (ulong)nl + (ulong)j)] = f[(long)((ulong)i * (ulong)nl + (ulong)j)] + c[(long)((ulong)i * (ulong)nm + (ulong)k)] * d[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 68 "linalg.go"
+kernel void MM3Kernel3(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], device const float* e [[buffer(3)]], constant long& e_len [[buffer(4)]], device const float* f [[buffer(5)]], constant long& f_len [[buffer(6)]], device float* g [[buffer(7)]], constant long& g_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 69 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 69 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 21, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 72 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 73 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, g[dc_ix((long)((ulong)i * (ulong)nl + (ulong)j), g_len, dc_fault, dc_tag, 23, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, e[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), e_len, dc_fault, dc_tag, 24, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, f[dc_ix((long)((ulong)k * (ulong)nl + (ulong)j), f_len, dc_fault, dc_tag, 25, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 68 "linalg.go"
+kernel void MM3Kernel3_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nl [[buffer(2)]], device const float* e [[buffer(3)]], constant long& e_len [[buffer(4)]], device const float* f [[buffer(5)]], constant long& f_len [[buffer(6)]], device float* g [[buffer(7)]], constant long& g_len [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 69 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 69 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 70 "linalg.go"
+	if (i < ni && j < nl) {
+#line 71 "linalg.go"
+		g[(long)((ulong)i * (ulong)nl + (ulong)j)] = 0.0f;
+#line 72 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 73 "linalg.go"
+			g[(long)((ulong)i * (ulong)nl + (ulong)j)] = g[(long)((ulong)i * (ulong)nl + (ulong)j)] + e[(long)((ulong)i * (ulong)nj + (ulong)k)] * f[(long)((ulong)k * (ulong)nl + (ulong)j)];
+		}
+	}
+}
+
+#line 81 "linalg.go"
+kernel void Gemm(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 82 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 82 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 85 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 86 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 81 "linalg.go"
+kernel void Gemm_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 82 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 82 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 83 "linalg.go"
+	if (i < ni && j < nj) {
+#line 84 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 85 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 86 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 95 "linalg.go"
+kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 96 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 96 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 99 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 100 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 95 "linalg.go"
+kernel void Syrk_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 96 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 96 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 97 "linalg.go"
+	if (i < ni && j < ni) {
+#line 98 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 99 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 100 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
+		}
+	}
+}
+
+#line 110 "linalg.go"
+kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+#line 111 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 111 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 114 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 115 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 110 "linalg.go"
+kernel void Syr2k_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 111 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 111 "linalg.go"
+	long i = (long)dc_gid.y;
+#line 112 "linalg.go"
+	if (i < ni && j < ni) {
+#line 113 "linalg.go"
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+#line 114 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 115 "linalg.go"
+			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
+		}
+	}
+}
+
+#line 123 "linalg.go"
+kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 124 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 127 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 128 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 123 "linalg.go"
+kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 124 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 125 "linalg.go"
+	if (i < nx) {
+#line 126 "linalg.go"
+		tmp[i] = 0.0f;
+#line 127 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 128 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
+		}
+	}
+}
+
+#line 136 "linalg.go"
+kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 137 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 140 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 141 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 136 "linalg.go"
+kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 137 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 138 "linalg.go"
+	if (j < ny) {
+#line 139 "linalg.go"
+		y[j] = 0.0f;
+#line 140 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 141 "linalg.go"
+			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
+		}
+	}
+}
+
+#line 149 "linalg.go"
+kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 150 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 153 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 154 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 149 "linalg.go"
+kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 150 "linalg.go"
+	long j = (long)dc_gid.x;
+#line 151 "linalg.go"
+	if (j < ny) {
+#line 152 "linalg.go"
+		s[j] = 0.0f;
+#line 153 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 154 "linalg.go"
+			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
+		}
+	}
+}
+
+#line 162 "linalg.go"
+kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 163 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 166 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 167 "linalg.go"
+			dc_b3 = 0;
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 162 "linalg.go"
+kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 163 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 164 "linalg.go"
+	if (i < nx) {
+#line 165 "linalg.go"
+		q[i] = 0.0f;
+#line 166 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 167 "linalg.go"
+			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
+		}
+	}
+}
+
+#line 175 "linalg.go"
+kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 176 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 179 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 175 "linalg.go"
+kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 176 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 177 "linalg.go"
+	if (i < n) {
+#line 178 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 179 "linalg.go"
+			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
+		}
+	}
+}
+
+#line 187 "linalg.go"
+kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 188 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 191 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		}
+	}
+}
+
+#line 187 "linalg.go"
+kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 188 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 189 "linalg.go"
+	if (i < n) {
+#line 190 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 191 "linalg.go"
+			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
+		}
+	}
+}
+
+#line 201 "linalg.go"
+kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	device float (*dc_p7);
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	device float (*dc_p12);
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+#line 202 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 205 "linalg.go"
+			dc_b1 = 0;
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 206 "linalg.go"
+			dc_b6 = 0;
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			if (!dc_b6) {
+				*dc_p7 = dc_t2;
+			}
+		}
+#line 208 "linalg.go"
+		dc_b11 = 0;
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+		if (!dc_b11) {
+			*dc_p12 = dc_t3;
+		}
+	}
+}
+
+#line 201 "linalg.go"
+kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 202 "linalg.go"
+	long i = (long)dc_gid.x;
+#line 203 "linalg.go"
+	if (i < n) {
+#line 204 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 205 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 206 "linalg.go"
+			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		}
+#line 208 "linalg.go"
+		y[i] = alpha * tmp[i] + beta * y[i];
+	}
+}
+
 #line 16 "polybench.go"
 kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [[buffer(1)]], device const float* data [[buffer(2)]], constant long& data_len [[buffer(3)]], constant long& m [[buffer(4)]], constant long& n [[buffer(5)]], constant float& floatN [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
@@ -1481,7 +9444,7 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 0, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1490,16 +9453,16 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 2, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 3, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 5, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -1544,7 +9507,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 25, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1553,7 +9516,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 26, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -1562,16 +9525,16 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 28, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 29, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 30, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 31, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 32, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -1602,10 +9565,1416 @@ kernel void CorrCorr_fast(device float* symmat [[buffer(0)]], constant long& sym
 	}
 }
 
+#line 12 "solvers.go"
+kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], constant float& floatN [[buffer(2)]], device float* mean [[buffer(3)]], constant long& mean_len [[buffer(4)]], device const float* data [[buffer(5)]], constant long& data_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	device float (*dc_p8);
+	int dc_b9 = 0;
+#line 13 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 16 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 17 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 19 "solvers.go"
+		dc_b7 = 0;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		if (!dc_b7) {
+			*dc_p8 = dc_t3;
+		}
+	}
+}
+
+#line 12 "solvers.go"
+kernel void CovarMean_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], constant float& floatN [[buffer(2)]], device float* mean [[buffer(3)]], constant long& mean_len [[buffer(4)]], device const float* data [[buffer(5)]], constant long& data_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 13 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 14 "solvers.go"
+	if (j < m) {
+#line 15 "solvers.go"
+		mean[j] = 0.0f;
+#line 16 "solvers.go"
+		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 17 "solvers.go"
+			mean[j] = mean[j] + data[(long)((ulong)i * (ulong)m + (ulong)j)];
+		}
+#line 19 "solvers.go"
+		mean[j] = mean[j] / floatN;
+	}
+}
+
+#line 26 "solvers.go"
+kernel void CovarReduce(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device const float* mean [[buffer(2)]], constant long& mean_len [[buffer(3)]], device float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 27 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 27 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 26 "solvers.go"
+kernel void CovarReduce_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device const float* mean [[buffer(2)]], constant long& mean_len [[buffer(3)]], device float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 27 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 27 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 28 "solvers.go"
+	if (i < n && j < m) {
+#line 29 "solvers.go"
+		data[(long)((ulong)i * (ulong)m + (ulong)j)] = data[(long)((ulong)i * (ulong)m + (ulong)j)] - mean[j];
+	}
+}
+
+#line 37 "solvers.go"
+kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device float* symmat [[buffer(2)]], constant long& symmat_len [[buffer(3)]], device const float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device float (*dc_p9);
+	int dc_b10 = 0;
+#line 38 "solvers.go"
+	long j1_ = (long)dc_gid.x;
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 41 "solvers.go"
+			dc_b1 = 0;
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = 0.0f;
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+#line 42 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 43 "solvers.go"
+				dc_b3 = 0;
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+				if (!dc_b3) {
+					*dc_p4 = dc_t2;
+				}
+			}
+#line 45 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 37 "solvers.go"
+kernel void CovarCovar_fast(constant long& m [[buffer(0)]], constant long& n [[buffer(1)]], device float* symmat [[buffer(2)]], constant long& symmat_len [[buffer(3)]], device const float* data [[buffer(4)]], constant long& data_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 38 "solvers.go"
+	long j1_ = (long)dc_gid.x;
+#line 39 "solvers.go"
+	if (j1_ < m) {
+#line 40 "solvers.go"
+		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
+#line 41 "solvers.go"
+			symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = 0.0f;
+#line 42 "solvers.go"
+			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
+#line 43 "solvers.go"
+				symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)] + data[(long)((ulong)i * (ulong)m + (ulong)j1_)] * data[(long)((ulong)i * (ulong)m + (ulong)j2)];
+			}
+#line 45 "solvers.go"
+			symmat[(long)((ulong)j2 * (ulong)m + (ulong)j1_)] = symmat[(long)((ulong)j1_ * (ulong)m + (ulong)j2)];
+		}
+	}
+}
+
+#line 54 "solvers.go"
+kernel void GramSchmidt1(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	int dc_b2 = 0;
+	int dc_b3 = 0;
+	device float (*dc_p4);
+#line 55 "solvers.go"
+	if ((long)dc_gid.x == 0L) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 58 "solvers.go"
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+		}
+#line 60 "solvers.go"
+		dc_b3 = 0;
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = sqrt(nrm);
+		if (!dc_b3) {
+			*dc_p4 = dc_t1;
+		}
+	}
+}
+
+#line 54 "solvers.go"
+kernel void GramSchmidt1_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 55 "solvers.go"
+	if ((long)dc_gid.x == 0L) {
+#line 56 "solvers.go"
+		float nrm = 0.0f;
+#line 57 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 58 "solvers.go"
+			nrm = nrm + a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)k)];
+		}
+#line 60 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)k)] = sqrt(nrm);
+	}
+}
+
+#line 67 "solvers.go"
+kernel void GramSchmidt2(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 68 "solvers.go"
+	long i = (long)dc_gid.x;
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 67 "solvers.go"
+kernel void GramSchmidt2_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 68 "solvers.go"
+	long i = (long)dc_gid.x;
+#line 69 "solvers.go"
+	if (i < ni) {
+#line 70 "solvers.go"
+		q[(long)((ulong)i * (ulong)nj + (ulong)k)] = a[(long)((ulong)i * (ulong)nj + (ulong)k)] / r[(long)((ulong)k * (ulong)nj + (ulong)k)];
+	}
+}
+
+#line 78 "solvers.go"
+kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	device float (*dc_p4);
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	device float (*dc_p9);
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+#line 79 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.0f;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 82 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 83 "solvers.go"
+			dc_b3 = 0;
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			if (!dc_b3) {
+				*dc_p4 = dc_t2;
+			}
+		}
+#line 85 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 86 "solvers.go"
+			dc_b8 = 0;
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			if (!dc_b8) {
+				*dc_p9 = dc_t3;
+			}
+		}
+	}
+}
+
+#line 78 "solvers.go"
+kernel void GramSchmidt3_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device const float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], constant long& k [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 79 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 80 "solvers.go"
+	if (j > k && j < nj) {
+#line 81 "solvers.go"
+		r[(long)((ulong)k * (ulong)nj + (ulong)j)] = 0.0f;
+#line 82 "solvers.go"
+		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
+#line 83 "solvers.go"
+			r[(long)((ulong)k * (ulong)nj + (ulong)j)] = r[(long)((ulong)k * (ulong)nj + (ulong)j)] + q[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)i * (ulong)nj + (ulong)j)];
+		}
+#line 85 "solvers.go"
+		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
+#line 86 "solvers.go"
+			a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] = a[(long)((ulong)i_1 * (ulong)nj + (ulong)j)] - q[(long)((ulong)i_1 * (ulong)nj + (ulong)k)] * r[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 95 "solvers.go"
+kernel void LUKernel1(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+#line 96 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 97 "solvers.go"
+	if (j > k && j < n) {
+#line 98 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 149, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 151, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 95 "solvers.go"
+kernel void LUKernel1_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 96 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 97 "solvers.go"
+	if (j > k && j < n) {
+#line 98 "solvers.go"
+		a[(long)((ulong)k * (ulong)n + (ulong)j)] = a[(long)((ulong)k * (ulong)n + (ulong)j)] / a[(long)((ulong)k * (ulong)n + (ulong)k)];
+	}
+}
+
+#line 105 "solvers.go"
+kernel void LUKernel2(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 106 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 106 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 107 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 108 "solvers.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 153, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 154, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 105 "solvers.go"
+kernel void LUKernel2_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], constant long& k [[buffer(3)]], device int* dc_fault [[buffer(4)]], constant long& dc_fault_len [[buffer(5)]], constant int& dc_tag [[buffer(6)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 106 "solvers.go"
+	long j = (long)dc_gid.x;
+#line 106 "solvers.go"
+	long i = (long)dc_gid.y;
+#line 107 "solvers.go"
+	if (i > k && j > k && i < n && j < n) {
+#line 108 "solvers.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = a[(long)((ulong)i * (ulong)n + (ulong)j)] - a[(long)((ulong)i * (ulong)n + (ulong)k)] * a[(long)((ulong)k * (ulong)n + (ulong)j)];
+	}
+}
+
+#line 15 "stencils.go"
+kernel void Convolution2D(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+#line 16 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 16 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 15 "stencils.go"
+kernel void Convolution2D_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* b [[buffer(4)]], constant long& b_len [[buffer(5)]], device int* dc_fault [[buffer(6)]], constant long& dc_fault_len [[buffer(7)]], constant int& dc_tag [[buffer(8)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 16 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 16 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 22 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
+#line 23 "stencils.go"
+		b[(long)((ulong)i * (ulong)nj + (ulong)j)] = 0.2f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.5f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.8f * a[(long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL))] + -0.3f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.6f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL))] + -0.9f * a[(long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL))] + 0.4f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL))] + 0.7f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL))] + 0.1f * a[(long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL))];
+	}
+}
+
+#line 34 "stencils.go"
+kernel void Convolution3D(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], constant long& i [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+	int dc_b9 = 0;
+	int dc_b10 = 0;
+	int dc_b11 = 0;
+	int dc_b12 = 0;
+	int dc_b13 = 0;
+	int dc_b14 = 0;
+	int dc_b15 = 0;
+	int dc_b16 = 0;
+	int dc_b17 = 0;
+#line 35 "stencils.go"
+	long k = (long)dc_gid.x;
+#line 35 "stencils.go"
+	long j = (long)dc_gid.y;
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 34 "stencils.go"
+kernel void Convolution3D_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], constant long& i [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 35 "stencils.go"
+	long k = (long)dc_gid.x;
+#line 35 "stencils.go"
+	long j = (long)dc_gid.y;
+#line 36 "stencils.go"
+	float c11 = 0.0f;
+#line 36 "stencils.go"
+	float c12 = 0.0f;
+#line 36 "stencils.go"
+	float c13 = 0.0f;
+#line 36 "stencils.go"
+	float c21 = 0.0f;
+#line 36 "stencils.go"
+	float c22 = 0.0f;
+#line 36 "stencils.go"
+	float c23 = 0.0f;
+#line 36 "stencils.go"
+	float c31 = 0.0f;
+#line 36 "stencils.go"
+	float c32 = 0.0f;
+#line 36 "stencils.go"
+	float c33 = 0.0f;
+#line 37 "stencils.go"
+	c11 = 2.0f;
+#line 37 "stencils.go"
+	c21 = 5.0f;
+#line 37 "stencils.go"
+	c31 = -8.0f;
+#line 38 "stencils.go"
+	c12 = -3.0f;
+#line 38 "stencils.go"
+	c22 = 6.0f;
+#line 38 "stencils.go"
+	c32 = -9.0f;
+#line 39 "stencils.go"
+	c13 = 4.0f;
+#line 39 "stencils.go"
+	c23 = 7.0f;
+#line 39 "stencils.go"
+	c33 = 10.0f;
+#line 40 "stencils.go"
+	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
+#line 41 "stencils.go"
+		b[(long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k)] = c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL))] + c12 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c22 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL))] + c32 * a[(long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL))] + c11 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c13 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c21 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c23 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL))] + c31 * a[(long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))] + c33 * a[(long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL))];
+	}
+}
+
+#line 56 "stencils.go"
+kernel void FdtdStep1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* fict [[buffer(2)]], constant long& fict_len [[buffer(3)]], device const float* ex [[buffer(4)]], constant long& ex_len [[buffer(5)]], device float* ey [[buffer(6)]], constant long& ey_len [[buffer(7)]], device const float* hz [[buffer(8)]], constant long& hz_len [[buffer(9)]], constant long& t [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	device float (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 57 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 57 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			dc_b1 = 0;
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			if (!dc_b1) {
+				*dc_p2 = dc_t1;
+			}
+		} else {
+#line 62 "stencils.go"
+			dc_b4 = 0;
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 56 "stencils.go"
+kernel void FdtdStep1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* fict [[buffer(2)]], constant long& fict_len [[buffer(3)]], device const float* ex [[buffer(4)]], constant long& ex_len [[buffer(5)]], device float* ey [[buffer(6)]], constant long& ey_len [[buffer(7)]], device const float* hz [[buffer(8)]], constant long& hz_len [[buffer(9)]], constant long& t [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+#line 57 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 57 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 58 "stencils.go"
+	if (i < nx && j < ny) {
+#line 59 "stencils.go"
+		if (i == 0L) {
+#line 60 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
+		} else {
+#line 62 "stencils.go"
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+		}
+	}
+}
+
+#line 70 "stencils.go"
+kernel void FdtdStep2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device const float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 71 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 71 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 70 "stencils.go"
+kernel void FdtdStep2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device const float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 71 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 71 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 72 "stencils.go"
+	if (i < nx && j < ny && j > 0L) {
+#line 73 "stencils.go"
+		ex[(long)((ulong)i * (ulong)ny + (ulong)j)] = ex[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - hz[(long)((ulong)i * (ulong)ny + ((ulong)j - 1UL))]);
+	}
+}
+
+#line 80 "stencils.go"
+kernel void FdtdStep3(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 81 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 81 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 80 "stencils.go"
+kernel void FdtdStep3_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* ex [[buffer(2)]], constant long& ex_len [[buffer(3)]], device const float* ey [[buffer(4)]], constant long& ey_len [[buffer(5)]], device float* hz [[buffer(6)]], constant long& hz_len [[buffer(7)]], constant long& t [[buffer(8)]], device int* dc_fault [[buffer(9)]], constant long& dc_fault_len [[buffer(10)]], constant int& dc_tag [[buffer(11)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 81 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 81 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 82 "stencils.go"
+	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
+#line 83 "stencils.go"
+		hz[(long)((ulong)i * (ulong)ny + (ulong)j)] = hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.7f * (ex[(long)((ulong)i * (ulong)ny + ((ulong)j + 1UL))] - ex[(long)((ulong)i * (ulong)ny + (ulong)j)] + ey[(long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j)] - ey[(long)((ulong)i * (ulong)ny + (ulong)j)]);
+	}
+}
+
+#line 91 "stencils.go"
+kernel void Jacobi1DStep(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+#line 92 "stencils.go"
+	long i = (long)dc_gid.x;
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 91 "stencils.go"
+kernel void Jacobi1DStep_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 92 "stencils.go"
+	long i = (long)dc_gid.x;
+#line 93 "stencils.go"
+	if (i > 0L && i < (long)((ulong)n - 1UL)) {
+#line 94 "stencils.go"
+		b[i] = 0.33333f * (a[(long)((ulong)i - 1UL)] + a[i] + a[(long)((ulong)i + 1UL)]);
+	}
+}
+
+#line 101 "stencils.go"
+kernel void Jacobi1DCopy(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 102 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 101 "stencils.go"
+kernel void Jacobi1DCopy_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 102 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 103 "stencils.go"
+	if (j > 0L && j < (long)((ulong)n - 1UL)) {
+#line 104 "stencils.go"
+		a[j] = b[j];
+	}
+}
+
+#line 112 "stencils.go"
+kernel void Jacobi2DStep(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	int dc_b5 = 0;
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+#line 113 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 113 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 112 "stencils.go"
+kernel void Jacobi2DStep_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 113 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 113 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 114 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 115 "stencils.go"
+		b[(long)((ulong)i * (ulong)n + (ulong)j)] = 0.2f * (a[(long)((ulong)i * (ulong)n + (ulong)j)] + a[(long)((ulong)i * (ulong)n + ((ulong)j - 1UL))] + a[(long)((ulong)i * (ulong)n + (1UL + (ulong)j))] + a[(long)((1UL + (ulong)i) * (ulong)n + (ulong)j)] + a[(long)(((ulong)i - 1UL) * (ulong)n + (ulong)j)]);
+	}
+}
+
+#line 122 "stencils.go"
+kernel void Jacobi2DCopy(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+	int dc_b1 = 0;
+	device float (*dc_p2);
+	int dc_b3 = 0;
+#line 123 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 123 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		dc_b1 = 0;
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+	}
+}
+
+#line 122 "stencils.go"
+kernel void Jacobi2DCopy_fast(constant long& n [[buffer(0)]], device float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device const float* b [[buffer(3)]], constant long& b_len [[buffer(4)]], device int* dc_fault [[buffer(5)]], constant long& dc_fault_len [[buffer(6)]], constant int& dc_tag [[buffer(7)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 123 "stencils.go"
+	long i = (long)dc_gid.y;
+#line 123 "stencils.go"
+	long j = (long)dc_gid.x;
+#line 124 "stencils.go"
+	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
+#line 125 "stencils.go"
+		a[(long)((ulong)i * (ulong)n + (ulong)j)] = b[(long)((ulong)i * (ulong)n + (ulong)j)];
+	}
+}
+
 // Kernels left out: Metal cannot run them.
 // polybench.go:38:3: kernel CorrStd: Metal has no float64
 // polybench.go:52:3: kernel CorrReduce: Metal has no float64
 `
+
+// dcKernelMM2Kernel1 describes kernel MM2Kernel1; source hash 55b46625f4a5637be6e7a8236d137a5d.
+var dcKernelMM2Kernel1 = &runtime.Kernel{
+	Aliased: "MM2Kernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MM2Kernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nk",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "alpha",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "tmp",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}},
+}
+
+// dcKernelMM2Kernel2 describes kernel MM2Kernel2; source hash 478c0570fa7a1dc576cad941c2811a91.
+var dcKernelMM2Kernel2 = &runtime.Kernel{
+	Aliased: "MM2Kernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MM2Kernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nl",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "beta",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "tmp",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "c",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "d",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelMM3Kernel1 describes kernel MM3Kernel1; source hash de333f4306e6ddb6ef8bfe0dc0c96a4c.
+var dcKernelMM3Kernel1 = &runtime.Kernel{
+	Aliased: "MM3Kernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MM3Kernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nk",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "e",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelMM3Kernel2 describes kernel MM3Kernel2; source hash 4d7f363b8a5dc8de1535f3057fe20b93.
+var dcKernelMM3Kernel2 = &runtime.Kernel{
+	Aliased: "MM3Kernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MM3Kernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nl",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nm",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "c",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "d",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "f",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelMM3Kernel3 describes kernel MM3Kernel3; source hash e0bcb0dedbb74130cc22a1b46fdc54c1.
+var dcKernelMM3Kernel3 = &runtime.Kernel{
+	Aliased: "MM3Kernel3_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MM3Kernel3",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nl",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "e",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "f",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "g",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelGemm describes kernel Gemm; source hash 52aea92693451c17a82d9b8cee1e31c2.
+var dcKernelGemm = &runtime.Kernel{
+	Aliased: "Gemm_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Gemm",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nk",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "alpha",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "beta",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "c",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelSyrk describes kernel Syrk; source hash 3b98bd9e3f0dd2fe6b67a416ef5e794a.
+var dcKernelSyrk = &runtime.Kernel{
+	Aliased: "Syrk_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Syrk",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "alpha",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "beta",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "c",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelSyr2k describes kernel Syr2k; source hash c2c9258f1616fc1316e55eaa3e5b721a.
+var dcKernelSyr2k = &runtime.Kernel{
+	Aliased: "Syr2k_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Syr2k",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "alpha",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "beta",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "c",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelAtaxKernel1 describes kernel AtaxKernel1; source hash c757f7966302dc2f912d56d9297a0769.
+var dcKernelAtaxKernel1 = &runtime.Kernel{
+	Aliased: "AtaxKernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AtaxKernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "x",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "tmp",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelAtaxKernel2 describes kernel AtaxKernel2; source hash 552eaac9ae478a56ca89df86be81417d.
+var dcKernelAtaxKernel2 = &runtime.Kernel{
+	Aliased: "AtaxKernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "AtaxKernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "y",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "tmp",
+		Size: 4,
+	}},
+}
+
+// dcKernelBicgKernel1 describes kernel BicgKernel1; source hash 9ed92ec76126856b8124cb80d34dbf74.
+var dcKernelBicgKernel1 = &runtime.Kernel{
+	Aliased: "BicgKernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "BicgKernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "r",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "s",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelBicgKernel2 describes kernel BicgKernel2; source hash 4bb7bd6d94cbd2b2c42aa207a0583188.
+var dcKernelBicgKernel2 = &runtime.Kernel{
+	Aliased: "BicgKernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "BicgKernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "p",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "q",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelMvtKernel1 describes kernel MvtKernel1; source hash ededa7a9261197a5f02ddc7e18e398a9.
+var dcKernelMvtKernel1 = &runtime.Kernel{
+	Aliased: "MvtKernel1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MvtKernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x1",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "y1",
+		Size: 4,
+	}},
+}
+
+// dcKernelMvtKernel2 describes kernel MvtKernel2; source hash b76adc63923a17aa0bb781e289731838.
+var dcKernelMvtKernel2 = &runtime.Kernel{
+	Aliased: "MvtKernel2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "MvtKernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "x2",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "y2",
+		Size: 4,
+	}},
+}
+
+// dcKernelGesummv describes kernel Gesummv; source hash 73f2dae3fa11028da248c57f6e5b80e5.
+var dcKernelGesummv = &runtime.Kernel{
+	Aliased: "Gesummv_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Gesummv",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "alpha",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "beta",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "tmp",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "x",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "y",
+		Size:    4,
+		Written: true,
+	}},
+}
 
 // dcKernelCorrMean describes kernel CorrMean; source hash 1af9fc20a2ebd604101db96405cf0c57.
 var dcKernelCorrMean = &runtime.Kernel{
@@ -1764,6 +11133,855 @@ var dcKernelCorrCorr = &runtime.Kernel{
 	}},
 }
 
+// dcKernelCovarMean describes kernel CovarMean; source hash 252a2c71624b9d46913e8c95597090a3.
+var dcKernelCovarMean = &runtime.Kernel{
+	Aliased: "CovarMean_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "CovarMean",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "m",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "floatN",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "mean",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "data",
+		Size: 4,
+	}},
+}
+
+// dcKernelCovarReduce describes kernel CovarReduce; source hash c6665e577b662fcaaff31490b9365b42.
+var dcKernelCovarReduce = &runtime.Kernel{
+	Aliased: "CovarReduce_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "CovarReduce",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "m",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "mean",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "data",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelCovarCovar describes kernel CovarCovar; source hash fb3caeb47294244abd338bad74f1cab4.
+var dcKernelCovarCovar = &runtime.Kernel{
+	Aliased: "CovarCovar_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "CovarCovar",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "m",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "symmat",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "data",
+		Size: 4,
+	}},
+}
+
+// dcKernelGramSchmidt1 describes kernel GramSchmidt1; source hash fa0c4cbf5c146ded9e155a0a25825efa.
+var dcKernelGramSchmidt1 = &runtime.Kernel{
+	Aliased: "GramSchmidt1_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GramSchmidt1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "r",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "q",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "k",
+		Size: 8,
+	}},
+}
+
+// dcKernelGramSchmidt2 describes kernel GramSchmidt2; source hash 56a30adb3b6000cd41f2ba7c25d95fce.
+var dcKernelGramSchmidt2 = &runtime.Kernel{
+	Aliased: "GramSchmidt2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GramSchmidt2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "r",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "q",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "k",
+		Size: 8,
+	}},
+}
+
+// dcKernelGramSchmidt3 describes kernel GramSchmidt3; source hash 4971fcdd23be2dbed9a7c11f81cb1ee1.
+var dcKernelGramSchmidt3 = &runtime.Kernel{
+	Aliased: "GramSchmidt3_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "GramSchmidt3",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "a",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "r",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "q",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "k",
+		Size: 8,
+	}},
+}
+
+// dcKernelLUKernel1 describes kernel LUKernel1; source hash 11a778bc42e7dfbf84c9269f850bc2c2.
+var dcKernelLUKernel1 = &runtime.Kernel{
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "LUKernel1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "a",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "k",
+		Size: 8,
+	}},
+}
+
+// dcKernelLUKernel2 describes kernel LUKernel2; source hash 77772d03822ed42ba3f3e2ee1354e28c.
+var dcKernelLUKernel2 = &runtime.Kernel{
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchMax, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "LUKernel2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "a",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "k",
+		Size: 8,
+	}},
+}
+
+// dcKernelConvolution2D describes kernel Convolution2D; source hash cd89504eaf7d2856cbbfc4a048c8300f.
+var dcKernelConvolution2D = &runtime.Kernel{
+	Aliased: "Convolution2D_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Convolution2D",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "b",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelConvolution3D describes kernel Convolution3D; source hash 0d7cc968b012fe21fc7243ea9ad46d0d.
+var dcKernelConvolution3D = &runtime.Kernel{
+	Aliased: "Convolution3D_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchInt, Arg: 5}},
+		{{Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Convolution3D",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nk",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "b",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "i",
+		Size: 8,
+	}},
+}
+
+// dcKernelFdtdStep1 describes kernel FdtdStep1; source hash e2c1520806a3fbf60057cb7839b71444.
+var dcKernelFdtdStep1 = &runtime.Kernel{
+	Aliased:     "FdtdStep1_aliased",
+	Checked:     true,
+	FastChecked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 6}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 6}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "FdtdStep1",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "fict",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "ex",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "ey",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "hz",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "t",
+		Size: 8,
+	}},
+}
+
+// dcKernelFdtdStep2 describes kernel FdtdStep2; source hash b13caf99f11045253e31474657c761b3.
+var dcKernelFdtdStep2 = &runtime.Kernel{
+	Aliased: "FdtdStep2_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "FdtdStep2",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "ex",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "ey",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "hz",
+		Size: 4,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "t",
+		Size: 8,
+	}},
+}
+
+// dcKernelFdtdStep3 describes kernel FdtdStep3; source hash bd879316d572bfcff04039a4f9818fcd.
+var dcKernelFdtdStep3 = &runtime.Kernel{
+	Aliased: "FdtdStep3_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 4}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 3}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "FdtdStep3",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "nx",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "ny",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "ex",
+		Size: 4,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "ey",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "hz",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "t",
+		Size: 8,
+	}},
+}
+
+// dcKernelJacobi1DStep describes kernel Jacobi1DStep; source hash 2edaf3d175da350aac10ff10265208d9.
+var dcKernelJacobi1DStep = &runtime.Kernel{
+	Aliased: "Jacobi1DStep_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Jacobi1DStep",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "b",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelJacobi1DCopy describes kernel Jacobi1DCopy; source hash da68938ce28e99cbbf3de79dc4ba0d53.
+var dcKernelJacobi1DCopy = &runtime.Kernel{
+	Aliased: "Jacobi1DCopy_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Jacobi1DCopy",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "a",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}},
+}
+
+// dcKernelJacobi2DStep describes kernel Jacobi2DStep; source hash 8d6fa8d4f66bf73d014bb8dd7417bcb8.
+var dcKernelJacobi2DStep = &runtime.Kernel{
+	Aliased: "Jacobi2DStep_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchConst, Arg: 2}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Jacobi2DStep",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 4,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "b",
+		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelJacobi2DCopy describes kernel Jacobi2DCopy; source hash 3da3514822f48dc5c489190e8736417d.
+var dcKernelJacobi2DCopy = &runtime.Kernel{
+	Aliased: "Jacobi2DCopy_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchAdd, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Module: dcModule,
+	Name:   "Jacobi2DCopy",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "n",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "a",
+		Size:    4,
+		Written: true,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 4,
+	}},
+}
+
+// LaunchMM2Kernel1 launches kernel MM2Kernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMM2Kernel1(dev *runtime.Device, g dc.Grid, ni int, nj int, nk int, alpha float32, tmp *runtime.Buffer[float32], a *runtime.Buffer[float32], b *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, nk)
+	runtime.AddScalar(&args, alpha)
+	runtime.AddBuffer(&args, tmp)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	return dev.LaunchArgs(dcKernelMM2Kernel1, g, &args, dc_run_MM2Kernel1)
+}
+
+// LaunchMM2Kernel2 launches kernel MM2Kernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMM2Kernel2(dev *runtime.Device, g dc.Grid, ni int, nj int, nl int, beta float32, tmp *runtime.Buffer[float32], c *runtime.Buffer[float32], d *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, nl)
+	runtime.AddScalar(&args, beta)
+	runtime.AddBuffer(&args, tmp)
+	runtime.AddBuffer(&args, c)
+	runtime.AddBuffer(&args, d)
+	return dev.LaunchArgs(dcKernelMM2Kernel2, g, &args, dc_run_MM2Kernel2)
+}
+
+// LaunchMM3Kernel1 launches kernel MM3Kernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMM3Kernel1(dev *runtime.Device, g dc.Grid, ni int, nj int, nk int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], e *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, nk)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, e)
+	return dev.LaunchArgs(dcKernelMM3Kernel1, g, &args, dc_run_MM3Kernel1)
+}
+
+// LaunchMM3Kernel2 launches kernel MM3Kernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMM3Kernel2(dev *runtime.Device, g dc.Grid, nj int, nl int, nm int, c *runtime.Buffer[float32], d *runtime.Buffer[float32], f *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, nl)
+	runtime.AddScalar(&args, nm)
+	runtime.AddBuffer(&args, c)
+	runtime.AddBuffer(&args, d)
+	runtime.AddBuffer(&args, f)
+	return dev.LaunchArgs(dcKernelMM3Kernel2, g, &args, dc_run_MM3Kernel2)
+}
+
+// LaunchMM3Kernel3 launches kernel MM3Kernel3 over the grid g_ on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMM3Kernel3(dev *runtime.Device, g_ dc.Grid, ni int, nj int, nl int, e *runtime.Buffer[float32], f *runtime.Buffer[float32], g *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, nl)
+	runtime.AddBuffer(&args, e)
+	runtime.AddBuffer(&args, f)
+	runtime.AddBuffer(&args, g)
+	return dev.LaunchArgs(dcKernelMM3Kernel3, g_, &args, dc_run_MM3Kernel3)
+}
+
+// LaunchGemm launches kernel Gemm over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGemm(dev *runtime.Device, g dc.Grid, ni int, nj int, nk int, alpha float32, beta float32, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, nk)
+	runtime.AddScalar(&args, alpha)
+	runtime.AddScalar(&args, beta)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	return dev.LaunchArgs(dcKernelGemm, g, &args, dc_run_Gemm)
+}
+
+// LaunchSyrk launches kernel Syrk over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchSyrk(dev *runtime.Device, g dc.Grid, ni int, nj int, alpha float32, beta float32, a *runtime.Buffer[float32], c *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, alpha)
+	runtime.AddScalar(&args, beta)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, c)
+	return dev.LaunchArgs(dcKernelSyrk, g, &args, dc_run_Syrk)
+}
+
+// LaunchSyr2k launches kernel Syr2k over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchSyr2k(dev *runtime.Device, g dc.Grid, ni int, nj int, alpha float32, beta float32, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, alpha)
+	runtime.AddScalar(&args, beta)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, c)
+	return dev.LaunchArgs(dcKernelSyr2k, g, &args, dc_run_Syr2k)
+}
+
+// LaunchAtaxKernel1 launches kernel AtaxKernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAtaxKernel1(dev *runtime.Device, g dc.Grid, nx int, ny int, a *runtime.Buffer[float32], x *runtime.Buffer[float32], tmp *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, tmp)
+	return dev.LaunchArgs(dcKernelAtaxKernel1, g, &args, dc_run_AtaxKernel1)
+}
+
+// LaunchAtaxKernel2 launches kernel AtaxKernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchAtaxKernel2(dev *runtime.Device, g dc.Grid, nx int, ny int, a *runtime.Buffer[float32], y *runtime.Buffer[float32], tmp *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, y)
+	runtime.AddBuffer(&args, tmp)
+	return dev.LaunchArgs(dcKernelAtaxKernel2, g, &args, dc_run_AtaxKernel2)
+}
+
+// LaunchBicgKernel1 launches kernel BicgKernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchBicgKernel1(dev *runtime.Device, g dc.Grid, nx int, ny int, a *runtime.Buffer[float32], r *runtime.Buffer[float32], s *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, r)
+	runtime.AddBuffer(&args, s)
+	return dev.LaunchArgs(dcKernelBicgKernel1, g, &args, dc_run_BicgKernel1)
+}
+
+// LaunchBicgKernel2 launches kernel BicgKernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchBicgKernel2(dev *runtime.Device, g dc.Grid, nx int, ny int, a *runtime.Buffer[float32], p *runtime.Buffer[float32], q *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, p)
+	runtime.AddBuffer(&args, q)
+	return dev.LaunchArgs(dcKernelBicgKernel2, g, &args, dc_run_BicgKernel2)
+}
+
+// LaunchMvtKernel1 launches kernel MvtKernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMvtKernel1(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], x1 *runtime.Buffer[float32], y1 *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, x1)
+	runtime.AddBuffer(&args, y1)
+	return dev.LaunchArgs(dcKernelMvtKernel1, g, &args, dc_run_MvtKernel1)
+}
+
+// LaunchMvtKernel2 launches kernel MvtKernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchMvtKernel2(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], x2 *runtime.Buffer[float32], y2 *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, x2)
+	runtime.AddBuffer(&args, y2)
+	return dev.LaunchArgs(dcKernelMvtKernel2, g, &args, dc_run_MvtKernel2)
+}
+
+// LaunchGesummv launches kernel Gesummv over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGesummv(dev *runtime.Device, g dc.Grid, n int, alpha float32, beta float32, a *runtime.Buffer[float32], b *runtime.Buffer[float32], tmp *runtime.Buffer[float32], x *runtime.Buffer[float32], y *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, alpha)
+	runtime.AddScalar(&args, beta)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddBuffer(&args, tmp)
+	runtime.AddBuffer(&args, x)
+	runtime.AddBuffer(&args, y)
+	return dev.LaunchArgs(dcKernelGesummv, g, &args, dc_run_Gesummv)
+}
+
 // LaunchCorrMean launches kernel CorrMean over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
@@ -1818,17 +12036,2324 @@ func LaunchCorrCorr(dev *runtime.Device, g dc.Grid, symmat *runtime.Buffer[float
 	return dev.LaunchArgs(dcKernelCorrCorr, g, &args, dc_run_CorrCorr)
 }
 
+// LaunchCovarMean launches kernel CovarMean over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchCovarMean(dev *runtime.Device, g dc.Grid, m int, n int, floatN float32, mean *runtime.Buffer[float32], data *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddScalar(&args, floatN)
+	runtime.AddBuffer(&args, mean)
+	runtime.AddBuffer(&args, data)
+	return dev.LaunchArgs(dcKernelCovarMean, g, &args, dc_run_CovarMean)
+}
+
+// LaunchCovarReduce launches kernel CovarReduce over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchCovarReduce(dev *runtime.Device, g dc.Grid, m int, n int, mean *runtime.Buffer[float32], data *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, mean)
+	runtime.AddBuffer(&args, data)
+	return dev.LaunchArgs(dcKernelCovarReduce, g, &args, dc_run_CovarReduce)
+}
+
+// LaunchCovarCovar launches kernel CovarCovar over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchCovarCovar(dev *runtime.Device, g dc.Grid, m int, n int, symmat *runtime.Buffer[float32], data *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, m)
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, symmat)
+	runtime.AddBuffer(&args, data)
+	return dev.LaunchArgs(dcKernelCovarCovar, g, &args, dc_run_CovarCovar)
+}
+
+// LaunchGramSchmidt1 launches kernel GramSchmidt1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGramSchmidt1(dev *runtime.Device, g dc.Grid, ni int, nj int, a *runtime.Buffer[float32], r *runtime.Buffer[float32], q *runtime.Buffer[float32], k int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, r)
+	runtime.AddBuffer(&args, q)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelGramSchmidt1, g, &args, dc_run_GramSchmidt1)
+}
+
+// LaunchGramSchmidt2 launches kernel GramSchmidt2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGramSchmidt2(dev *runtime.Device, g dc.Grid, ni int, nj int, a *runtime.Buffer[float32], r *runtime.Buffer[float32], q *runtime.Buffer[float32], k int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, r)
+	runtime.AddBuffer(&args, q)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelGramSchmidt2, g, &args, dc_run_GramSchmidt2)
+}
+
+// LaunchGramSchmidt3 launches kernel GramSchmidt3 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchGramSchmidt3(dev *runtime.Device, g dc.Grid, ni int, nj int, a *runtime.Buffer[float32], r *runtime.Buffer[float32], q *runtime.Buffer[float32], k int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, r)
+	runtime.AddBuffer(&args, q)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelGramSchmidt3, g, &args, dc_run_GramSchmidt3)
+}
+
+// LaunchLUKernel1 launches kernel LUKernel1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchLUKernel1(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], k int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelLUKernel1, g, &args, dc_run_LUKernel1)
+}
+
+// LaunchLUKernel2 launches kernel LUKernel2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchLUKernel2(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], k int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddScalar(&args, k)
+	return dev.LaunchArgs(dcKernelLUKernel2, g, &args, dc_run_LUKernel2)
+}
+
+// LaunchConvolution2D launches kernel Convolution2D over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchConvolution2D(dev *runtime.Device, g dc.Grid, ni int, nj int, a *runtime.Buffer[float32], b *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	return dev.LaunchArgs(dcKernelConvolution2D, g, &args, dc_run_Convolution2D)
+}
+
+// LaunchConvolution3D launches kernel Convolution3D over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchConvolution3D(dev *runtime.Device, g dc.Grid, ni int, nj int, nk int, a *runtime.Buffer[float32], b *runtime.Buffer[float32], i int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, ni)
+	runtime.AddScalar(&args, nj)
+	runtime.AddScalar(&args, nk)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	runtime.AddScalar(&args, i)
+	return dev.LaunchArgs(dcKernelConvolution3D, g, &args, dc_run_Convolution3D)
+}
+
+// LaunchFdtdStep1 launches kernel FdtdStep1 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFdtdStep1(dev *runtime.Device, g dc.Grid, nx int, ny int, fict *runtime.Buffer[float32], ex *runtime.Buffer[float32], ey *runtime.Buffer[float32], hz *runtime.Buffer[float32], t int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddBuffer(&args, fict)
+	runtime.AddBuffer(&args, ex)
+	runtime.AddBuffer(&args, ey)
+	runtime.AddBuffer(&args, hz)
+	runtime.AddScalar(&args, t)
+	return dev.LaunchArgs(dcKernelFdtdStep1, g, &args, dc_run_FdtdStep1)
+}
+
+// LaunchFdtdStep2 launches kernel FdtdStep2 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFdtdStep2(dev *runtime.Device, g dc.Grid, nx int, ny int, ex *runtime.Buffer[float32], ey *runtime.Buffer[float32], hz *runtime.Buffer[float32], t int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddBuffer(&args, ex)
+	runtime.AddBuffer(&args, ey)
+	runtime.AddBuffer(&args, hz)
+	runtime.AddScalar(&args, t)
+	return dev.LaunchArgs(dcKernelFdtdStep2, g, &args, dc_run_FdtdStep2)
+}
+
+// LaunchFdtdStep3 launches kernel FdtdStep3 over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchFdtdStep3(dev *runtime.Device, g dc.Grid, nx int, ny int, ex *runtime.Buffer[float32], ey *runtime.Buffer[float32], hz *runtime.Buffer[float32], t int) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, nx)
+	runtime.AddScalar(&args, ny)
+	runtime.AddBuffer(&args, ex)
+	runtime.AddBuffer(&args, ey)
+	runtime.AddBuffer(&args, hz)
+	runtime.AddScalar(&args, t)
+	return dev.LaunchArgs(dcKernelFdtdStep3, g, &args, dc_run_FdtdStep3)
+}
+
+// LaunchJacobi1DStep launches kernel Jacobi1DStep over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchJacobi1DStep(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	return dev.LaunchArgs(dcKernelJacobi1DStep, g, &args, dc_run_Jacobi1DStep)
+}
+
+// LaunchJacobi1DCopy launches kernel Jacobi1DCopy over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchJacobi1DCopy(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	return dev.LaunchArgs(dcKernelJacobi1DCopy, g, &args, dc_run_Jacobi1DCopy)
+}
+
+// LaunchJacobi2DStep launches kernel Jacobi2DStep over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchJacobi2DStep(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	return dev.LaunchArgs(dcKernelJacobi2DStep, g, &args, dc_run_Jacobi2DStep)
+}
+
+// LaunchJacobi2DCopy launches kernel Jacobi2DCopy over the grid g on dev. Buffers stand for
+// the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
+// device to wait for it.
+func LaunchJacobi2DCopy(dev *runtime.Device, g dc.Grid, n int, a *runtime.Buffer[float32], b *runtime.Buffer[float32]) error {
+	var args runtime.Args
+	runtime.AddScalar(&args, n)
+	runtime.AddBuffer(&args, a)
+	runtime.AddBuffer(&args, b)
+	return dev.LaunchArgs(dcKernelJacobi2DCopy, g, &args, dc_run_Jacobi2DCopy)
+}
+
+// dc_cpu_MM2Kernel1_thread runs one thread of dc_cpu_MM2Kernel1.
+//
+//go:noinline
+func dc_cpu_MM2Kernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nk int, alpha float32, tmp []float32, a []float32, b []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 0, tmp, int(i*nj+j), dc_x, dc_y, dc_z)) = 0
+		for k := 0; k < nk; k++ {
+			(*cpu.Index(dc_f, 2, tmp, int(i*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, tmp, int(i*nj+j), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 3, a, int(i*nk+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 4, b, int(k*nj+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel1 runs every thread of groups [dc_g0, dc_g1) of kernel MM2Kernel1.
+func dc_cpu_MM2Kernel1(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, tmp []float32, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM2Kernel1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nk, alpha, tmp, a, b, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel1_fast_thread runs one thread of dc_cpu_MM2Kernel1_fast.
+//
+//go:noinline
+func dc_cpu_MM2Kernel1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, tmp []float32, a []float32, b []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		tmp[i*nj+j] = 0
+		{
+			k := 0
+			if k < nk {
+				dc_r1 := tmp[i*nj+j]
+				dc_h1 := i * nk
+				for ; k < nk; k++ {
+					dc_r1 += alpha * a[dc_h1+k] * b[k*nj+j]
+				}
+				tmp[i*nj+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM2Kernel1.
+func dc_cpu_MM2Kernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, tmp []float32, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM2Kernel1_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, tmp, a, b, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel1_aliased_fast_thread runs one thread of dc_cpu_MM2Kernel1_aliased_fast.
+//
+//go:noinline
+func dc_cpu_MM2Kernel1_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, tmp []float32, a []float32, b []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		tmp[i*nj+j] = 0
+		for k := 0; k < nk; k++ {
+			tmp[i*nj+j] = tmp[i*nj+j] + alpha*a[i*nk+k]*b[k*nj+j]
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel1_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM2Kernel1.
+func dc_cpu_MM2Kernel1_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, tmp []float32, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM2Kernel1_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, tmp, a, b, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_MM2Kernel1 runs a launch of kernel MM2Kernel1 on the CPU.
+func dc_run_MM2Kernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MM2Kernel1)
+}
+
+// dc_chunk_MM2Kernel1 runs groups [dc_g0, dc_g1) of a launch of kernel MM2Kernel1 on the CPU.
+func dc_chunk_MM2Kernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_MM2Kernel1_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+		} else {
+			dc_cpu_MM2Kernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+		}
+	} else {
+		dc_cpu_MM2Kernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	}
+}
+
+// dc_cpu_MM2Kernel2_thread runs one thread of dc_cpu_MM2Kernel2.
+//
+//go:noinline
+func dc_cpu_MM2Kernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nl int, beta float32, tmp []float32, c []float32, d []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 6, d, int(i*nl+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 6, d, int(i*nl+j), dc_x, dc_y, dc_z)) * beta
+		for k := 0; k < nj; k++ {
+			(*cpu.Index(dc_f, 8, d, int(i*nl+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, d, int(i*nl+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 9, tmp, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 10, c, int(k*nl+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel2 runs every thread of groups [dc_g0, dc_g1) of kernel MM2Kernel2.
+func dc_cpu_MM2Kernel2(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nl int, beta float32, tmp []float32, c []float32, d []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM2Kernel2_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nl, beta, tmp, c, d, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel2_fast_thread runs one thread of dc_cpu_MM2Kernel2_fast.
+//
+//go:noinline
+func dc_cpu_MM2Kernel2_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nl int, beta float32, tmp []float32, c []float32, d []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		d[i*nl+j] = d[i*nl+j] * beta
+		{
+			k := 0
+			if k < nj {
+				dc_r1 := d[i*nl+j]
+				dc_h1 := i * nj
+				for ; k < nj; k++ {
+					dc_r1 += tmp[dc_h1+k] * c[k*nl+j]
+				}
+				d[i*nl+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM2Kernel2.
+func dc_cpu_MM2Kernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nl int, beta float32, tmp []float32, c []float32, d []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM2Kernel2_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nl, beta, tmp, c, d, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel2_aliased_fast_thread runs one thread of dc_cpu_MM2Kernel2_aliased_fast.
+//
+//go:noinline
+func dc_cpu_MM2Kernel2_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nl int, beta float32, tmp []float32, c []float32, d []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		d[i*nl+j] = d[i*nl+j] * beta
+		for k := 0; k < nj; k++ {
+			d[i*nl+j] = d[i*nl+j] + tmp[i*nj+k]*c[k*nl+j]
+		}
+	}
+}
+
+// dc_cpu_MM2Kernel2_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM2Kernel2.
+func dc_cpu_MM2Kernel2_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nl int, beta float32, tmp []float32, c []float32, d []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM2Kernel2_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nl, beta, tmp, c, d, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_MM2Kernel2 runs a launch of kernel MM2Kernel2 on the CPU.
+func dc_run_MM2Kernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MM2Kernel2)
+}
+
+// dc_chunk_MM2Kernel2 runs groups [dc_g0, dc_g1) of a launch of kernel MM2Kernel2 on the CPU.
+func dc_chunk_MM2Kernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_MM2Kernel2_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+		} else {
+			dc_cpu_MM2Kernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+		}
+	} else {
+		dc_cpu_MM2Kernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	}
+}
+
+// dc_cpu_MM3Kernel1_thread runs one thread of dc_cpu_MM3Kernel1.
+//
+//go:noinline
+func dc_cpu_MM3Kernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nk int, a []float32, b []float32, e []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 11, e, int(i*nj+j), dc_x, dc_y, dc_z)) = 0
+		for k := 0; k < nk; k++ {
+			(*cpu.Index(dc_f, 13, e, int(i*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 13, e, int(i*nj+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 14, a, int(i*nk+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 15, b, int(k*nj+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel1 runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel1.
+func dc_cpu_MM3Kernel1(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, a []float32, b []float32, e []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nk, a, b, e, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel1_fast_thread runs one thread of dc_cpu_MM3Kernel1_fast.
+//
+//go:noinline
+func dc_cpu_MM3Kernel1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, a []float32, b []float32, e []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		e[i*nj+j] = 0
+		{
+			k := 0
+			if k < nk {
+				dc_r1 := e[i*nj+j]
+				dc_h1 := i * nk
+				for ; k < nk; k++ {
+					dc_r1 += a[dc_h1+k] * b[k*nj+j]
+				}
+				e[i*nj+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel1.
+func dc_cpu_MM3Kernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, a []float32, b []float32, e []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel1_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, a, b, e, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel1_aliased_fast_thread runs one thread of dc_cpu_MM3Kernel1_aliased_fast.
+//
+//go:noinline
+func dc_cpu_MM3Kernel1_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, a []float32, b []float32, e []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		e[i*nj+j] = 0
+		for k := 0; k < nk; k++ {
+			e[i*nj+j] = e[i*nj+j] + a[i*nk+k]*b[k*nj+j]
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel1_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel1.
+func dc_cpu_MM3Kernel1_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, a []float32, b []float32, e []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel1_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, a, b, e, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_MM3Kernel1 runs a launch of kernel MM3Kernel1 on the CPU.
+func dc_run_MM3Kernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MM3Kernel1)
+}
+
+// dc_chunk_MM3Kernel1 runs groups [dc_g0, dc_g1) of a launch of kernel MM3Kernel1 on the CPU.
+func dc_chunk_MM3Kernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_MM3Kernel1_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_MM3Kernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
+	} else {
+		dc_cpu_MM3Kernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_MM3Kernel2_thread runs one thread of dc_cpu_MM3Kernel2.
+//
+//go:noinline
+func dc_cpu_MM3Kernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nj int, nl int, nm int, c []float32, d []float32, f []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 16, f, int(i*nl+j), dc_x, dc_y, dc_z)) = 0
+		for k := 0; k < nm; k++ {
+			(*cpu.Index(dc_f, 18, f, int(i*nl+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 18, f, int(i*nl+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 19, c, int(i*nm+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 20, d, int(k*nl+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel2 runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel2.
+func dc_cpu_MM3Kernel2(dc_g dc.Grid, dc_g0, dc_g1 int, nj int, nl int, nm int, c []float32, d []float32, f []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nj {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel2_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, nj, nl, nm, c, d, f, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel2_fast_thread runs one thread of dc_cpu_MM3Kernel2_fast.
+//
+//go:noinline
+func dc_cpu_MM3Kernel2_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, nj int, nl int, nm int, c []float32, d []float32, f []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		f[i*nl+j] = 0
+		{
+			k := 0
+			if k < nm {
+				dc_r1 := f[i*nl+j]
+				dc_h1 := i * nm
+				for ; k < nm; k++ {
+					dc_r1 += c[dc_h1+k] * d[k*nl+j]
+				}
+				f[i*nl+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel2.
+func dc_cpu_MM3Kernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nj int, nl int, nm int, c []float32, d []float32, f []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nj {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel2_fast_thread(dc_gs, dc_ng, dc_x, dc_y, nj, nl, nm, c, d, f, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel2_aliased_fast_thread runs one thread of dc_cpu_MM3Kernel2_aliased_fast.
+//
+//go:noinline
+func dc_cpu_MM3Kernel2_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, nj int, nl int, nm int, c []float32, d []float32, f []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		f[i*nl+j] = 0
+		for k := 0; k < nm; k++ {
+			f[i*nl+j] = f[i*nl+j] + c[i*nm+k]*d[k*nl+j]
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel2_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel2.
+func dc_cpu_MM3Kernel2_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nj int, nl int, nm int, c []float32, d []float32, f []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nj {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel2_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, nj, nl, nm, c, d, f, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_MM3Kernel2 runs a launch of kernel MM3Kernel2 on the CPU.
+func dc_run_MM3Kernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MM3Kernel2)
+}
+
+// dc_chunk_MM3Kernel2 runs groups [dc_g0, dc_g1) of a launch of kernel MM3Kernel2 on the CPU.
+func dc_chunk_MM3Kernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_MM3Kernel2_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_MM3Kernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
+	} else {
+		dc_cpu_MM3Kernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_MM3Kernel3_thread runs one thread of dc_cpu_MM3Kernel3.
+//
+//go:noinline
+func dc_cpu_MM3Kernel3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nl int, e []float32, f []float32, g []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 21, g, int(i*nl+j), dc_x, dc_y, dc_z)) = 0
+		for k := 0; k < nj; k++ {
+			(*cpu.Index(dc_f, 23, g, int(i*nl+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, g, int(i*nl+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 24, e, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 25, f, int(k*nl+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel3 runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel3.
+func dc_cpu_MM3Kernel3(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nl int, e []float32, f []float32, g []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel3_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nl, e, f, g, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel3_fast_thread runs one thread of dc_cpu_MM3Kernel3_fast.
+//
+//go:noinline
+func dc_cpu_MM3Kernel3_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nl int, e []float32, f []float32, g []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		g[i*nl+j] = 0
+		{
+			k := 0
+			if k < nj {
+				dc_r1 := g[i*nl+j]
+				dc_h1 := i * nj
+				for ; k < nj; k++ {
+					dc_r1 += e[dc_h1+k] * f[k*nl+j]
+				}
+				g[i*nl+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel3_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel3.
+func dc_cpu_MM3Kernel3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nl int, e []float32, f []float32, g []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel3_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nl, e, f, g, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel3_aliased_fast_thread runs one thread of dc_cpu_MM3Kernel3_aliased_fast.
+//
+//go:noinline
+func dc_cpu_MM3Kernel3_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nl int, e []float32, f []float32, g []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		g[i*nl+j] = 0
+		for k := 0; k < nj; k++ {
+			g[i*nl+j] = g[i*nl+j] + e[i*nj+k]*f[k*nl+j]
+		}
+	}
+}
+
+// dc_cpu_MM3Kernel3_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel MM3Kernel3.
+func dc_cpu_MM3Kernel3_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nl int, e []float32, f []float32, g []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nl)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_MM3Kernel3_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nl, e, f, g, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_MM3Kernel3 runs a launch of kernel MM3Kernel3 on the CPU.
+func dc_run_MM3Kernel3(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MM3Kernel3)
+}
+
+// dc_chunk_MM3Kernel3 runs groups [dc_g0, dc_g1) of a launch of kernel MM3Kernel3 on the CPU.
+func dc_chunk_MM3Kernel3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_MM3Kernel3_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_MM3Kernel3_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
+	} else {
+		dc_cpu_MM3Kernel3(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_Gemm_thread runs one thread of dc_cpu_Gemm.
+//
+//go:noinline
+func dc_cpu_Gemm_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 27, c, int(i*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 27, c, int(i*nj+j), dc_x, dc_y, dc_z)) * beta
+		for k := 0; k < nk; k++ {
+			(*cpu.Index(dc_f, 29, c, int(i*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 29, c, int(i*nj+j), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 30, a, int(i*nk+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 31, b, int(k*nj+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Gemm runs every thread of groups [dc_g0, dc_g1) of kernel Gemm.
+func dc_cpu_Gemm(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Gemm_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Gemm_fast_thread runs one thread of dc_cpu_Gemm_fast.
+//
+//go:noinline
+func dc_cpu_Gemm_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*nj+j] = c[i*nj+j] * beta
+		{
+			k := 0
+			if k < nk {
+				dc_r1 := c[i*nj+j]
+				dc_h1 := i * nk
+				for ; k < nk; k++ {
+					dc_r1 += alpha * a[dc_h1+k] * b[k*nj+j]
+				}
+				c[i*nj+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_Gemm_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm.
+func dc_cpu_Gemm_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Gemm_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Gemm_aliased_fast_thread runs one thread of dc_cpu_Gemm_aliased_fast.
+//
+//go:noinline
+func dc_cpu_Gemm_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*nj+j] = c[i*nj+j] * beta
+		for k := 0; k < nk; k++ {
+			c[i*nj+j] = c[i*nj+j] + alpha*a[i*nk+k]*b[k*nj+j]
+		}
+	}
+}
+
+// dc_cpu_Gemm_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm.
+func dc_cpu_Gemm_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Gemm_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Gemm runs a launch of kernel Gemm on the CPU.
+func dc_run_Gemm(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Gemm)
+}
+
+// dc_chunk_Gemm runs groups [dc_g0, dc_g1) of a launch of kernel Gemm on the CPU.
+func dc_chunk_Gemm(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float32](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_a7 := cpu.SliceArg[float32](dc_c, 7)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_Gemm_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+		} else {
+			dc_cpu_Gemm_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+		}
+	} else {
+		dc_cpu_Gemm(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	}
+}
+
+// dc_cpu_Syrk_thread runs one thread of dc_cpu_Syrk.
+//
+//go:noinline
+func dc_cpu_Syrk_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, alpha float32, beta float32, a []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 33, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, c, int(i*ni+j), dc_x, dc_y, dc_z)) * beta
+		for k := 0; k < nj; k++ {
+			(*cpu.Index(dc_f, 35, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 35, c, int(i*ni+j), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 36, a, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 37, a, int(j*nj+k), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Syrk runs every thread of groups [dc_g0, dc_g1) of kernel Syrk.
+func dc_cpu_Syrk(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, alpha float32, beta float32, a []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Syrk_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, alpha, beta, a, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Syrk_fast_thread runs one thread of dc_cpu_Syrk_fast.
+//
+//go:noinline
+func dc_cpu_Syrk_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, alpha float32, beta float32, a []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*ni+j] = c[i*ni+j] * beta
+		{
+			k := 0
+			if k < nj {
+				dc_r1 := c[i*ni+j]
+				dc_h1 := i * nj
+				dc_h2 := j * nj
+				for ; k < nj; k++ {
+					dc_r1 += alpha * a[dc_h1+k] * a[dc_h2+k]
+				}
+				c[i*ni+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_Syrk_fast runs every thread of groups [dc_g0, dc_g1) of kernel Syrk.
+func dc_cpu_Syrk_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, alpha float32, beta float32, a []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Syrk_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, alpha, beta, a, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Syrk_aliased_fast_thread runs one thread of dc_cpu_Syrk_aliased_fast.
+//
+//go:noinline
+func dc_cpu_Syrk_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, alpha float32, beta float32, a []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*ni+j] = c[i*ni+j] * beta
+		for k := 0; k < nj; k++ {
+			c[i*ni+j] = c[i*ni+j] + alpha*a[i*nj+k]*a[j*nj+k]
+		}
+	}
+}
+
+// dc_cpu_Syrk_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel Syrk.
+func dc_cpu_Syrk_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, alpha float32, beta float32, a []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Syrk_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, alpha, beta, a, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Syrk runs a launch of kernel Syrk on the CPU.
+func dc_run_Syrk(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Syrk)
+}
+
+// dc_chunk_Syrk runs groups [dc_g0, dc_g1) of a launch of kernel Syrk on the CPU.
+func dc_chunk_Syrk(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_Syrk_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		} else {
+			dc_cpu_Syrk_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+		}
+	} else {
+		dc_cpu_Syrk(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_Syr2k_thread runs one thread of dc_cpu_Syr2k.
+//
+//go:noinline
+func dc_cpu_Syr2k_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 39, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, c, int(i*ni+j), dc_x, dc_y, dc_z)) * beta
+		for k := 0; k < nj; k++ {
+			(*cpu.Index(dc_f, 41, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, c, int(i*ni+j), dc_x, dc_y, dc_z)) + (alpha*(*cpu.Index(dc_f, 42, a, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 43, b, int(j*nj+k), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 44, b, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 45, a, int(j*nj+k), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
+// dc_cpu_Syr2k runs every thread of groups [dc_g0, dc_g1) of kernel Syr2k.
+func dc_cpu_Syr2k(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Syr2k_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Syr2k_fast_thread runs one thread of dc_cpu_Syr2k_fast.
+//
+//go:noinline
+func dc_cpu_Syr2k_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*ni+j] = c[i*ni+j] * beta
+		{
+			k := 0
+			if k < nj {
+				dc_r1 := c[i*ni+j]
+				dc_h1 := i * nj
+				dc_h2 := j * nj
+				for ; k < nj; k++ {
+					dc_r1 += alpha*a[dc_h1+k]*b[dc_h2+k] + alpha*b[dc_h1+k]*a[dc_h2+k]
+				}
+				c[i*ni+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_Syr2k_fast runs every thread of groups [dc_g0, dc_g1) of kernel Syr2k.
+func dc_cpu_Syr2k_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Syr2k_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Syr2k_aliased_fast_thread runs one thread of dc_cpu_Syr2k_aliased_fast.
+//
+//go:noinline
+func dc_cpu_Syr2k_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*ni+j] = c[i*ni+j] * beta
+		for k := 0; k < nj; k++ {
+			c[i*ni+j] = c[i*ni+j] + (alpha*a[i*nj+k]*b[j*nj+k] + alpha*b[i*nj+k]*a[j*nj+k])
+		}
+	}
+}
+
+// dc_cpu_Syr2k_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel Syr2k.
+func dc_cpu_Syr2k_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Syr2k_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Syr2k runs a launch of kernel Syr2k on the CPU.
+func dc_run_Syr2k(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Syr2k)
+}
+
+// dc_chunk_Syr2k runs groups [dc_g0, dc_g1) of a launch of kernel Syr2k on the CPU.
+func dc_chunk_Syr2k(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[float32](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_Syr2k_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+		} else {
+			dc_cpu_Syr2k_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+		}
+	} else {
+		dc_cpu_Syr2k(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	}
+}
+
+// dc_cpu_AtaxKernel1_thread runs one thread of dc_cpu_AtaxKernel1.
+//
+//go:noinline
+func dc_cpu_AtaxKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, x []float32, tmp []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		(*cpu.Index(dc_f, 46, tmp, int(i), dc_x, dc_y, dc_z)) = 0
+		for j := 0; j < ny; j++ {
+			(*cpu.Index(dc_f, 48, tmp, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 48, tmp, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 49, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 50, x, int(j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel1 runs every thread of groups [dc_g0, dc_g1) of kernel AtaxKernel1.
+func dc_cpu_AtaxKernel1(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, x []float32, tmp []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, nx)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AtaxKernel1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, nx, ny, a, x, tmp, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel1_fast_thread runs one thread of dc_cpu_AtaxKernel1_fast.
+//
+//go:noinline
+func dc_cpu_AtaxKernel1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, x []float32, tmp []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		tmp[i] = 0
+		{
+			j := 0
+			if j < ny {
+				dc_r1 := tmp[i]
+				dc_h1 := i * ny
+				for ; j < ny; j++ {
+					dc_r1 += a[dc_h1+j] * x[j]
+				}
+				tmp[i] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel AtaxKernel1.
+func dc_cpu_AtaxKernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, x []float32, tmp []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, nx)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AtaxKernel1_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, x, tmp, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel1_aliased_fast_thread runs one thread of dc_cpu_AtaxKernel1_aliased_fast.
+//
+//go:noinline
+func dc_cpu_AtaxKernel1_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, x []float32, tmp []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		tmp[i] = 0
+		for j := 0; j < ny; j++ {
+			tmp[i] = tmp[i] + a[i*ny+j]*x[j]
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel1_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel AtaxKernel1.
+func dc_cpu_AtaxKernel1_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, x []float32, tmp []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, nx)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AtaxKernel1_aliased_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, x, tmp, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_AtaxKernel1 runs a launch of kernel AtaxKernel1 on the CPU.
+func dc_run_AtaxKernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AtaxKernel1)
+}
+
+// dc_chunk_AtaxKernel1 runs groups [dc_g0, dc_g1) of a launch of kernel AtaxKernel1 on the CPU.
+func dc_chunk_AtaxKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_AtaxKernel1_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		} else {
+			dc_cpu_AtaxKernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		}
+	} else {
+		dc_cpu_AtaxKernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
+// dc_cpu_AtaxKernel2_thread runs one thread of dc_cpu_AtaxKernel2.
+//
+//go:noinline
+func dc_cpu_AtaxKernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, y []float32, tmp []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		(*cpu.Index(dc_f, 51, y, int(j), dc_x, dc_y, dc_z)) = 0
+		for i := 0; i < nx; i++ {
+			(*cpu.Index(dc_f, 53, y, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 53, y, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 54, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 55, tmp, int(i), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel2 runs every thread of groups [dc_g0, dc_g1) of kernel AtaxKernel2.
+func dc_cpu_AtaxKernel2(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, y []float32, tmp []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AtaxKernel2_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, nx, ny, a, y, tmp, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel2_fast_thread runs one thread of dc_cpu_AtaxKernel2_fast.
+//
+//go:noinline
+func dc_cpu_AtaxKernel2_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, y []float32, tmp []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		y[j] = 0
+		{
+			i := 0
+			if i < nx {
+				dc_r1 := y[j]
+				for ; i < nx; i++ {
+					dc_r1 += a[i*ny+j] * tmp[i]
+				}
+				y[j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel AtaxKernel2.
+func dc_cpu_AtaxKernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, y []float32, tmp []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AtaxKernel2_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, y, tmp, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel2_aliased_fast_thread runs one thread of dc_cpu_AtaxKernel2_aliased_fast.
+//
+//go:noinline
+func dc_cpu_AtaxKernel2_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, y []float32, tmp []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		y[j] = 0
+		for i := 0; i < nx; i++ {
+			y[j] = y[j] + a[i*ny+j]*tmp[i]
+		}
+	}
+}
+
+// dc_cpu_AtaxKernel2_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel AtaxKernel2.
+func dc_cpu_AtaxKernel2_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, y []float32, tmp []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_AtaxKernel2_aliased_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, y, tmp, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_AtaxKernel2 runs a launch of kernel AtaxKernel2 on the CPU.
+func dc_run_AtaxKernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_AtaxKernel2)
+}
+
+// dc_chunk_AtaxKernel2 runs groups [dc_g0, dc_g1) of a launch of kernel AtaxKernel2 on the CPU.
+func dc_chunk_AtaxKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_AtaxKernel2_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		} else {
+			dc_cpu_AtaxKernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		}
+	} else {
+		dc_cpu_AtaxKernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
+// dc_cpu_BicgKernel1_thread runs one thread of dc_cpu_BicgKernel1.
+//
+//go:noinline
+func dc_cpu_BicgKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, r []float32, s []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		(*cpu.Index(dc_f, 56, s, int(j), dc_x, dc_y, dc_z)) = 0
+		for i := 0; i < nx; i++ {
+			(*cpu.Index(dc_f, 58, s, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 58, s, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 59, r, int(i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 60, a, int(i*ny+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_BicgKernel1 runs every thread of groups [dc_g0, dc_g1) of kernel BicgKernel1.
+func dc_cpu_BicgKernel1(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, r []float32, s []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_BicgKernel1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, nx, ny, a, r, s, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BicgKernel1_fast_thread runs one thread of dc_cpu_BicgKernel1_fast.
+//
+//go:noinline
+func dc_cpu_BicgKernel1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, r []float32, s []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		s[j] = 0
+		{
+			i := 0
+			if i < nx {
+				dc_r1 := s[j]
+				for ; i < nx; i++ {
+					dc_r1 += r[i] * a[i*ny+j]
+				}
+				s[j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_BicgKernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel BicgKernel1.
+func dc_cpu_BicgKernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, r []float32, s []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_BicgKernel1_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, r, s, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BicgKernel1_aliased_fast_thread runs one thread of dc_cpu_BicgKernel1_aliased_fast.
+//
+//go:noinline
+func dc_cpu_BicgKernel1_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, r []float32, s []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		s[j] = 0
+		for i := 0; i < nx; i++ {
+			s[j] = s[j] + r[i]*a[i*ny+j]
+		}
+	}
+}
+
+// dc_cpu_BicgKernel1_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel BicgKernel1.
+func dc_cpu_BicgKernel1_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, r []float32, s []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_BicgKernel1_aliased_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, r, s, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_BicgKernel1 runs a launch of kernel BicgKernel1 on the CPU.
+func dc_run_BicgKernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_BicgKernel1)
+}
+
+// dc_chunk_BicgKernel1 runs groups [dc_g0, dc_g1) of a launch of kernel BicgKernel1 on the CPU.
+func dc_chunk_BicgKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_BicgKernel1_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		} else {
+			dc_cpu_BicgKernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		}
+	} else {
+		dc_cpu_BicgKernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
+// dc_cpu_BicgKernel2_thread runs one thread of dc_cpu_BicgKernel2.
+//
+//go:noinline
+func dc_cpu_BicgKernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, p []float32, q []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		(*cpu.Index(dc_f, 61, q, int(i), dc_x, dc_y, dc_z)) = 0
+		for j := 0; j < ny; j++ {
+			(*cpu.Index(dc_f, 63, q, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 63, q, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 64, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 65, p, int(j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_BicgKernel2 runs every thread of groups [dc_g0, dc_g1) of kernel BicgKernel2.
+func dc_cpu_BicgKernel2(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, p []float32, q []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, nx)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_BicgKernel2_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, nx, ny, a, p, q, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BicgKernel2_fast_thread runs one thread of dc_cpu_BicgKernel2_fast.
+//
+//go:noinline
+func dc_cpu_BicgKernel2_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, p []float32, q []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		q[i] = 0
+		{
+			j := 0
+			if j < ny {
+				dc_r1 := q[i]
+				dc_h1 := i * ny
+				for ; j < ny; j++ {
+					dc_r1 += a[dc_h1+j] * p[j]
+				}
+				q[i] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_BicgKernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel BicgKernel2.
+func dc_cpu_BicgKernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, p []float32, q []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, nx)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_BicgKernel2_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, p, q, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_BicgKernel2_aliased_fast_thread runs one thread of dc_cpu_BicgKernel2_aliased_fast.
+//
+//go:noinline
+func dc_cpu_BicgKernel2_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, nx int, ny int, a []float32, p []float32, q []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		q[i] = 0
+		for j := 0; j < ny; j++ {
+			q[i] = q[i] + a[i*ny+j]*p[j]
+		}
+	}
+}
+
+// dc_cpu_BicgKernel2_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel BicgKernel2.
+func dc_cpu_BicgKernel2_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, a []float32, p []float32, q []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, nx)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_BicgKernel2_aliased_fast_thread(dc_gs, dc_ng, dc_x, nx, ny, a, p, q, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_BicgKernel2 runs a launch of kernel BicgKernel2 on the CPU.
+func dc_run_BicgKernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_BicgKernel2)
+}
+
+// dc_chunk_BicgKernel2 runs groups [dc_g0, dc_g1) of a launch of kernel BicgKernel2 on the CPU.
+func dc_chunk_BicgKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_BicgKernel2_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		} else {
+			dc_cpu_BicgKernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		}
+	} else {
+		dc_cpu_BicgKernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
+// dc_cpu_MvtKernel1_thread runs one thread of dc_cpu_MvtKernel1.
+//
+//go:noinline
+func dc_cpu_MvtKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, a []float32, x1 []float32, y1 []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			(*cpu.Index(dc_f, 67, x1, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 67, x1, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 68, a, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 69, y1, int(j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_MvtKernel1 runs every thread of groups [dc_g0, dc_g1) of kernel MvtKernel1.
+func dc_cpu_MvtKernel1(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, x1 []float32, y1 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_MvtKernel1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, n, a, x1, y1, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MvtKernel1_fast_thread runs one thread of dc_cpu_MvtKernel1_fast.
+//
+//go:noinline
+func dc_cpu_MvtKernel1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, a []float32, x1 []float32, y1 []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		{
+			j := 0
+			if j < n {
+				dc_r1 := x1[i]
+				dc_h1 := i * n
+				for ; j < n; j++ {
+					dc_r1 += a[dc_h1+j] * y1[j]
+				}
+				x1[i] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_MvtKernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel MvtKernel1.
+func dc_cpu_MvtKernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, x1 []float32, y1 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_MvtKernel1_fast_thread(dc_gs, dc_ng, dc_x, n, a, x1, y1, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MvtKernel1_aliased_fast_thread runs one thread of dc_cpu_MvtKernel1_aliased_fast.
+//
+//go:noinline
+func dc_cpu_MvtKernel1_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, a []float32, x1 []float32, y1 []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			x1[i] = x1[i] + a[i*n+j]*y1[j]
+		}
+	}
+}
+
+// dc_cpu_MvtKernel1_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel MvtKernel1.
+func dc_cpu_MvtKernel1_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, x1 []float32, y1 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_MvtKernel1_aliased_fast_thread(dc_gs, dc_ng, dc_x, n, a, x1, y1, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_MvtKernel1 runs a launch of kernel MvtKernel1 on the CPU.
+func dc_run_MvtKernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MvtKernel1)
+}
+
+// dc_chunk_MvtKernel1 runs groups [dc_g0, dc_g1) of a launch of kernel MvtKernel1 on the CPU.
+func dc_chunk_MvtKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_MvtKernel1_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+		} else {
+			dc_cpu_MvtKernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+		}
+	} else {
+		dc_cpu_MvtKernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_MvtKernel2_thread runs one thread of dc_cpu_MvtKernel2.
+//
+//go:noinline
+func dc_cpu_MvtKernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, a []float32, x2 []float32, y2 []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			(*cpu.Index(dc_f, 71, x2, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 71, x2, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 72, a, int(j*n+i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 73, y2, int(j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_MvtKernel2 runs every thread of groups [dc_g0, dc_g1) of kernel MvtKernel2.
+func dc_cpu_MvtKernel2(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, x2 []float32, y2 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_MvtKernel2_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, n, a, x2, y2, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MvtKernel2_fast_thread runs one thread of dc_cpu_MvtKernel2_fast.
+//
+//go:noinline
+func dc_cpu_MvtKernel2_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, a []float32, x2 []float32, y2 []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		{
+			j := 0
+			if j < n {
+				dc_r1 := x2[i]
+				for ; j < n; j++ {
+					dc_r1 += a[j*n+i] * y2[j]
+				}
+				x2[i] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_MvtKernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel MvtKernel2.
+func dc_cpu_MvtKernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, x2 []float32, y2 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_MvtKernel2_fast_thread(dc_gs, dc_ng, dc_x, n, a, x2, y2, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_MvtKernel2_aliased_fast_thread runs one thread of dc_cpu_MvtKernel2_aliased_fast.
+//
+//go:noinline
+func dc_cpu_MvtKernel2_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, a []float32, x2 []float32, y2 []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			x2[i] = x2[i] + a[j*n+i]*y2[j]
+		}
+	}
+}
+
+// dc_cpu_MvtKernel2_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel MvtKernel2.
+func dc_cpu_MvtKernel2_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, x2 []float32, y2 []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_MvtKernel2_aliased_fast_thread(dc_gs, dc_ng, dc_x, n, a, x2, y2, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_MvtKernel2 runs a launch of kernel MvtKernel2 on the CPU.
+func dc_run_MvtKernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_MvtKernel2)
+}
+
+// dc_chunk_MvtKernel2 runs groups [dc_g0, dc_g1) of a launch of kernel MvtKernel2 on the CPU.
+func dc_chunk_MvtKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_MvtKernel2_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+		} else {
+			dc_cpu_MvtKernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+		}
+	} else {
+		dc_cpu_MvtKernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_Gesummv_thread runs one thread of dc_cpu_Gesummv.
+//
+//go:noinline
+func dc_cpu_Gesummv_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, alpha float32, beta float32, a []float32, b []float32, tmp []float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			(*cpu.Index(dc_f, 75, tmp, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 75, tmp, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 76, a, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 77, x, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 79, y, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 79, y, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 80, b, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 81, x, int(j), dc_x, dc_y, dc_z))
+		}
+		(*cpu.Index(dc_f, 82, y, int(i), dc_x, dc_y, dc_z)) = alpha*(*cpu.Index(dc_f, 83, tmp, int(i), dc_x, dc_y, dc_z)) + beta*(*cpu.Index(dc_f, 84, y, int(i), dc_x, dc_y, dc_z))
+	}
+}
+
+// dc_cpu_Gesummv runs every thread of groups [dc_g0, dc_g1) of kernel Gesummv.
+func dc_cpu_Gesummv(dc_g dc.Grid, dc_g0, dc_g1 int, n int, alpha float32, beta float32, a []float32, b []float32, tmp []float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_Gesummv_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, n, alpha, beta, a, b, tmp, x, y, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Gesummv_fast_thread runs one thread of dc_cpu_Gesummv_fast.
+//
+//go:noinline
+func dc_cpu_Gesummv_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, n int, alpha float32, beta float32, a []float32, b []float32, tmp []float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	i := dc_x
+	{
+		for j := 0; j < n; j++ {
+			tmp[i] = tmp[i] + a[i*n+j]*x[j]
+			y[i] = y[i] + b[i*n+j]*x[j]
+		}
+		y[i] = alpha*tmp[i] + beta*y[i]
+	}
+}
+
+// dc_cpu_Gesummv_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gesummv.
+func dc_cpu_Gesummv_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, alpha float32, beta float32, a []float32, b []float32, tmp []float32, x []float32, y []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, n)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_Gesummv_fast_thread(dc_gs, dc_ng, dc_x, n, alpha, beta, a, b, tmp, x, y, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Gesummv runs a launch of kernel Gesummv on the CPU.
+func dc_run_Gesummv(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Gesummv)
+}
+
+// dc_chunk_Gesummv runs groups [dc_g0, dc_g1) of a launch of kernel Gesummv on the CPU.
+func dc_chunk_Gesummv(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float32](dc_c, 6)
+	dc_a7 := cpu.SliceArg[float32](dc_c, 7)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Gesummv_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	} else {
+		dc_cpu_Gesummv(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	}
+}
+
 // dc_cpu_CorrMean_thread runs one thread of dc_cpu_CorrMean.
 //
 //go:noinline
 func dc_cpu_CorrMean_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, mean []float32, data []float32, m int, n int, floatN float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 0, mean, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 85, mean, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 2, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 2, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 3, data, int(i*m+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 87, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 87, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 88, data, int(i*m+j), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 5, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 5, mean, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 90, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 90, mean, int(j), dc_x, dc_y, dc_z)) / floatN
 	}
 }
 
@@ -1961,14 +14486,14 @@ func dc_chunk_CorrMean(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CorrStd_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, mean []float32, std []float32, data []float32, m int, n int, floatN float32, eps float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 6, std, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 91, std, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 8, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 8, std, int(j), dc_x, dc_y, dc_z)) + ((*cpu.Index(dc_f, 9, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 10, mean, int(j), dc_x, dc_y, dc_z)))*((*cpu.Index(dc_f, 11, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 12, mean, int(j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 93, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 93, std, int(j), dc_x, dc_y, dc_z)) + ((*cpu.Index(dc_f, 94, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 95, mean, int(j), dc_x, dc_y, dc_z)))*((*cpu.Index(dc_f, 96, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 97, mean, int(j), dc_x, dc_y, dc_z)))
 		}
-		(*cpu.Index(dc_f, 14, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 14, std, int(j), dc_x, dc_y, dc_z)) / floatN
-		(*cpu.Index(dc_f, 15, std, int(j), dc_x, dc_y, dc_z)) = float32(math.Sqrt(float64((*cpu.Index(dc_f, 16, std, int(j), dc_x, dc_y, dc_z)))))
-		if (*cpu.Index(dc_f, 17, std, int(j), dc_x, dc_y, dc_z)) <= eps {
-			(*cpu.Index(dc_f, 18, std, int(j), dc_x, dc_y, dc_z)) = 1
+		(*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 100, std, int(j), dc_x, dc_y, dc_z)) = float32(math.Sqrt(float64((*cpu.Index(dc_f, 101, std, int(j), dc_x, dc_y, dc_z)))))
+		if (*cpu.Index(dc_f, 102, std, int(j), dc_x, dc_y, dc_z)) <= eps {
+			(*cpu.Index(dc_f, 103, std, int(j), dc_x, dc_y, dc_z)) = 1
 		}
 	}
 }
@@ -2116,8 +14641,8 @@ func dc_cpu_CorrReduce_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, 
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 20, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 20, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 21, mean, int(j), dc_x, dc_y, dc_z))
-			(*cpu.Index(dc_f, 23, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 23, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 24, std, int(j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 105, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 106, mean, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 108, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 109, std, int(j), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -2203,13 +14728,13 @@ func dc_chunk_CorrReduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CorrCorr_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, symmat []float32, data []float32, m int, n int, dc_f *cpu.Faults) {
 	j1 := dc_x
 	{
-		(*cpu.Index(dc_f, 25, symmat, int(j1*m+j1), dc_x, dc_y, dc_z)) = 1
+		(*cpu.Index(dc_f, 110, symmat, int(j1*m+j1), dc_x, dc_y, dc_z)) = 1
 		for j2 := j1 + 1; j2 < m; j2++ {
-			(*cpu.Index(dc_f, 26, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
+			(*cpu.Index(dc_f, 111, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
 			for i := 0; i < n; i++ {
-				(*cpu.Index(dc_f, 28, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 28, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 29, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 30, data, int(i*m+j2), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 113, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 113, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 114, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 115, data, int(i*m+j2), dc_x, dc_y, dc_z))
 			}
-			(*cpu.Index(dc_f, 31, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 32, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 116, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 117, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -2339,5 +14864,1618 @@ func dc_chunk_CorrCorr(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 		}
 	} else {
 		dc_cpu_CorrCorr(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_CovarMean_thread runs one thread of dc_cpu_CovarMean.
+//
+//go:noinline
+func dc_cpu_CovarMean_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		(*cpu.Index(dc_f, 118, mean, int(j), dc_x, dc_y, dc_z)) = 0
+		for i := 0; i < n; i++ {
+			(*cpu.Index(dc_f, 120, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 120, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 121, data, int(i*m+j), dc_x, dc_y, dc_z))
+		}
+		(*cpu.Index(dc_f, 123, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, mean, int(j), dc_x, dc_y, dc_z)) / floatN
+	}
+}
+
+// dc_cpu_CovarMean runs every thread of groups [dc_g0, dc_g1) of kernel CovarMean.
+func dc_cpu_CovarMean(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_CovarMean_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, m, n, floatN, mean, data, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CovarMean_fast_thread runs one thread of dc_cpu_CovarMean_fast.
+//
+//go:noinline
+func dc_cpu_CovarMean_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		mean[j] = 0
+		{
+			i := 0
+			if i < n {
+				dc_r1 := mean[j]
+				for ; i < n; i++ {
+					dc_r1 += data[i*m+j]
+				}
+				mean[j] = dc_r1
+			}
+		}
+		mean[j] = mean[j] / floatN
+	}
+}
+
+// dc_cpu_CovarMean_fast runs every thread of groups [dc_g0, dc_g1) of kernel CovarMean.
+func dc_cpu_CovarMean_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_CovarMean_fast_thread(dc_gs, dc_ng, dc_x, m, n, floatN, mean, data, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CovarMean_aliased_fast_thread runs one thread of dc_cpu_CovarMean_aliased_fast.
+//
+//go:noinline
+func dc_cpu_CovarMean_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		mean[j] = 0
+		for i := 0; i < n; i++ {
+			mean[j] = mean[j] + data[i*m+j]
+		}
+		mean[j] = mean[j] / floatN
+	}
+}
+
+// dc_cpu_CovarMean_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel CovarMean.
+func dc_cpu_CovarMean_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_CovarMean_aliased_fast_thread(dc_gs, dc_ng, dc_x, m, n, floatN, mean, data, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_CovarMean runs a launch of kernel CovarMean on the CPU.
+func dc_run_CovarMean(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_CovarMean)
+}
+
+// dc_chunk_CovarMean runs groups [dc_g0, dc_g1) of a launch of kernel CovarMean on the CPU.
+func dc_chunk_CovarMean(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_CovarMean_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		} else {
+			dc_cpu_CovarMean_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+		}
+	} else {
+		dc_cpu_CovarMean(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_f)
+	}
+}
+
+// dc_cpu_CovarReduce_row runs one row of threads of dc_cpu_CovarReduce across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_CovarReduce_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, m int, n int, mean []float32, data []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			(*cpu.Index(dc_f, 125, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 125, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 126, mean, int(j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_CovarReduce runs every thread of groups [dc_g0, dc_g1) of kernel CovarReduce.
+func dc_cpu_CovarReduce(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, mean []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < n {
+					dc_cpu_CovarReduce_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, m, n, mean, data, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CovarReduce_fast_row runs one row of threads of dc_cpu_CovarReduce_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_CovarReduce_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, m int, n int, mean []float32, data []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			data[i*m+j] = data[i*m+j] - mean[j]
+		}
+	}
+}
+
+// dc_cpu_CovarReduce_fast runs every thread of groups [dc_g0, dc_g1) of kernel CovarReduce.
+func dc_cpu_CovarReduce_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, mean []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < n {
+					dc_cpu_CovarReduce_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, m, n, mean, data, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_CovarReduce runs a launch of kernel CovarReduce on the CPU.
+func dc_run_CovarReduce(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_CovarReduce)
+}
+
+// dc_chunk_CovarReduce runs groups [dc_g0, dc_g1) of a launch of kernel CovarReduce on the CPU.
+func dc_chunk_CovarReduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_CovarReduce_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_CovarReduce(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_CovarCovar_thread runs one thread of dc_cpu_CovarCovar.
+//
+//go:noinline
+func dc_cpu_CovarCovar_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, m int, n int, symmat []float32, data []float32, dc_f *cpu.Faults) {
+	j1 := dc_x
+	{
+		for j2 := j1; j2 < m; j2++ {
+			(*cpu.Index(dc_f, 127, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
+			for i := 0; i < n; i++ {
+				(*cpu.Index(dc_f, 129, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 129, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 130, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 131, data, int(i*m+j2), dc_x, dc_y, dc_z))
+			}
+			(*cpu.Index(dc_f, 132, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 133, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_CovarCovar runs every thread of groups [dc_g0, dc_g1) of kernel CovarCovar.
+func dc_cpu_CovarCovar(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, symmat []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_CovarCovar_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, m, n, symmat, data, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CovarCovar_fast_thread runs one thread of dc_cpu_CovarCovar_fast.
+//
+//go:noinline
+func dc_cpu_CovarCovar_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, m int, n int, symmat []float32, data []float32, dc_f *cpu.Faults) {
+	j1 := dc_x
+	{
+		for j2 := j1; j2 < m; j2++ {
+			symmat[j1*m+j2] = 0
+			{
+				i := 0
+				if i < n {
+					dc_r1 := symmat[j1*m+j2]
+					for ; i < n; i++ {
+						dc_r1 += data[i*m+j1] * data[i*m+j2]
+					}
+					symmat[j1*m+j2] = dc_r1
+				}
+			}
+			symmat[j2*m+j1] = symmat[j1*m+j2]
+		}
+	}
+}
+
+// dc_cpu_CovarCovar_fast runs every thread of groups [dc_g0, dc_g1) of kernel CovarCovar.
+func dc_cpu_CovarCovar_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, symmat []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_CovarCovar_fast_thread(dc_gs, dc_ng, dc_x, m, n, symmat, data, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_CovarCovar_aliased_fast_thread runs one thread of dc_cpu_CovarCovar_aliased_fast.
+//
+//go:noinline
+func dc_cpu_CovarCovar_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, m int, n int, symmat []float32, data []float32, dc_f *cpu.Faults) {
+	j1 := dc_x
+	{
+		for j2 := j1; j2 < m; j2++ {
+			symmat[j1*m+j2] = 0
+			for i := 0; i < n; i++ {
+				symmat[j1*m+j2] = symmat[j1*m+j2] + data[i*m+j1]*data[i*m+j2]
+			}
+			symmat[j2*m+j1] = symmat[j1*m+j2]
+		}
+	}
+}
+
+// dc_cpu_CovarCovar_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel CovarCovar.
+func dc_cpu_CovarCovar_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, m int, n int, symmat []float32, data []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := min(dc_xa+dc_run*dc_gs.X, m)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_CovarCovar_aliased_fast_thread(dc_gs, dc_ng, dc_x, m, n, symmat, data, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_CovarCovar runs a launch of kernel CovarCovar on the CPU.
+func dc_run_CovarCovar(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_CovarCovar)
+}
+
+// dc_chunk_CovarCovar runs groups [dc_g0, dc_g1) of a launch of kernel CovarCovar on the CPU.
+func dc_chunk_CovarCovar(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_CovarCovar_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+		} else {
+			dc_cpu_CovarCovar_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+		}
+	} else {
+		dc_cpu_CovarCovar(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_GramSchmidt1_thread runs one thread of dc_cpu_GramSchmidt1.
+//
+//go:noinline
+func dc_cpu_GramSchmidt1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	if dc_x == 0 {
+		var nrm float32
+		for i := 0; i < ni; i++ {
+			nrm += (*cpu.Index(dc_f, 134, a, int(i*nj+k), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 135, a, int(i*nj+k), dc_x, dc_y, dc_z))
+		}
+		(*cpu.Index(dc_f, 136, r, int(k*nj+k), dc_x, dc_y, dc_z)) = dc.Sqrt(nrm)
+	}
+}
+
+// dc_cpu_GramSchmidt1 runs every thread of groups [dc_g0, dc_g1) of kernel GramSchmidt1.
+func dc_cpu_GramSchmidt1(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GramSchmidt1_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, a, r, q, k, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GramSchmidt1_fast_thread runs one thread of dc_cpu_GramSchmidt1_fast.
+//
+//go:noinline
+func dc_cpu_GramSchmidt1_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	if dc_x == 0 {
+		var nrm float32
+		for i := 0; i < ni; i++ {
+			nrm += a[i*nj+k] * a[i*nj+k]
+		}
+		r[k*nj+k] = dc.Sqrt(nrm)
+	}
+}
+
+// dc_cpu_GramSchmidt1_fast runs every thread of groups [dc_g0, dc_g1) of kernel GramSchmidt1.
+func dc_cpu_GramSchmidt1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+					dc_xb := dc_xa + dc_run*dc_gs.X
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GramSchmidt1_fast_thread(dc_gs, dc_ng, dc_x, ni, nj, a, r, q, k, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_GramSchmidt1 runs a launch of kernel GramSchmidt1 on the CPU.
+func dc_run_GramSchmidt1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GramSchmidt1)
+}
+
+// dc_chunk_GramSchmidt1 runs groups [dc_g0, dc_g1) of a launch of kernel GramSchmidt1 on the CPU.
+func dc_chunk_GramSchmidt1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_GramSchmidt1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_GramSchmidt1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_GramSchmidt2_row runs one row of threads of dc_cpu_GramSchmidt2 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_GramSchmidt2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		{
+			(*cpu.Index(dc_f, 137, q, int(i*nj+k), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 138, a, int(i*nj+k), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 139, r, int(k*nj+k), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_GramSchmidt2 runs every thread of groups [dc_g0, dc_g1) of kernel GramSchmidt2.
+func dc_cpu_GramSchmidt2(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_GramSchmidt2_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, ni, nj, a, r, q, k, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_GramSchmidt2_fast_row runs one row of threads of dc_cpu_GramSchmidt2_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_GramSchmidt2_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, ni)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		{
+			q[i*nj+k] = a[i*nj+k] / r[k*nj+k]
+		}
+	}
+}
+
+// dc_cpu_GramSchmidt2_fast runs every thread of groups [dc_g0, dc_g1) of kernel GramSchmidt2.
+func dc_cpu_GramSchmidt2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_GramSchmidt2_fast_row(dc_gs, dc_ng, dc_gi, dc_run, ni, nj, a, r, q, k, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_GramSchmidt2 runs a launch of kernel GramSchmidt2 on the CPU.
+func dc_run_GramSchmidt2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GramSchmidt2)
+}
+
+// dc_chunk_GramSchmidt2 runs groups [dc_g0, dc_g1) of a launch of kernel GramSchmidt2 on the CPU.
+func dc_chunk_GramSchmidt2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_GramSchmidt2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_GramSchmidt2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_GramSchmidt3_thread runs one thread of dc_cpu_GramSchmidt3.
+//
+//go:noinline
+func dc_cpu_GramSchmidt3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		(*cpu.Index(dc_f, 140, r, int(k*nj+j), dc_x, dc_y, dc_z)) = 0
+		for i := 0; i < ni; i++ {
+			(*cpu.Index(dc_f, 142, r, int(k*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 142, r, int(k*nj+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 143, q, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 144, a, int(i*nj+j), dc_x, dc_y, dc_z))
+		}
+		for i_1 := 0; i_1 < ni; i_1++ {
+			(*cpu.Index(dc_f, 146, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 146, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 147, q, int(i_1*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 148, r, int(k*nj+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_GramSchmidt3 runs every thread of groups [dc_g0, dc_g1) of kernel GramSchmidt3.
+func dc_cpu_GramSchmidt3(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, k+1)
+					dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nj)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GramSchmidt3_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, a, r, q, k, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_GramSchmidt3_fast_thread runs one thread of dc_cpu_GramSchmidt3_fast.
+//
+//go:noinline
+func dc_cpu_GramSchmidt3_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	j := dc_x
+	{
+		r[k*nj+j] = 0
+		for i := 0; i < ni; i++ {
+			r[k*nj+j] = r[k*nj+j] + q[i*nj+k]*a[i*nj+j]
+		}
+		for i_1 := 0; i_1 < ni; i_1++ {
+			a[i_1*nj+j] = a[i_1*nj+j] - q[i_1*nj+k]*r[k*nj+j]
+		}
+	}
+}
+
+// dc_cpu_GramSchmidt3_fast runs every thread of groups [dc_g0, dc_g1) of kernel GramSchmidt3.
+func dc_cpu_GramSchmidt3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				{
+					dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, k+1)
+					dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nj)
+					for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+						dc_cpu_GramSchmidt3_fast_thread(dc_gs, dc_ng, dc_x, ni, nj, a, r, q, k, dc_f)
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_GramSchmidt3 runs a launch of kernel GramSchmidt3 on the CPU.
+func dc_run_GramSchmidt3(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_GramSchmidt3)
+}
+
+// dc_chunk_GramSchmidt3 runs groups [dc_g0, dc_g1) of a launch of kernel GramSchmidt3 on the CPU.
+func dc_chunk_GramSchmidt3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_GramSchmidt3_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_GramSchmidt3(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_LUKernel1_row runs one row of threads of dc_cpu_LUKernel1 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_LUKernel1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, k+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		{
+			(*cpu.Index(dc_f, 149, a, int(k*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 150, a, int(k*n+j), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 151, a, int(k*n+k), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_LUKernel1 runs every thread of groups [dc_g0, dc_g1) of kernel LUKernel1.
+func dc_cpu_LUKernel1(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_LUKernel1_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, k, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_LUKernel1_fast_row runs one row of threads of dc_cpu_LUKernel1_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_LUKernel1_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, k+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		{
+			a[k*n+j] = a[k*n+j] / a[k*n+k]
+		}
+	}
+}
+
+// dc_cpu_LUKernel1_fast runs every thread of groups [dc_g0, dc_g1) of kernel LUKernel1.
+func dc_cpu_LUKernel1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_LUKernel1_fast_row(dc_gs, dc_ng, dc_gi, dc_run, n, a, k, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_LUKernel1 runs a launch of kernel LUKernel1 on the CPU.
+func dc_run_LUKernel1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_LUKernel1)
+}
+
+// dc_chunk_LUKernel1 runs groups [dc_g0, dc_g1) of a launch of kernel LUKernel1 on the CPU.
+func dc_chunk_LUKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_LUKernel1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_LUKernel1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
+// dc_cpu_LUKernel2_row runs one row of threads of dc_cpu_LUKernel2 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_LUKernel2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, k+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			(*cpu.Index(dc_f, 152, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 153, a, int(i*n+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 154, a, int(i*n+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 155, a, int(k*n+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_LUKernel2 runs every thread of groups [dc_g0, dc_g1) of kernel LUKernel2.
+func dc_cpu_LUKernel2(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y > k && dc_y < n {
+					dc_cpu_LUKernel2_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, k, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_LUKernel2_fast_row runs one row of threads of dc_cpu_LUKernel2_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_LUKernel2_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, k+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			a[i*n+j] = a[i*n+j] - a[i*n+k]*a[k*n+j]
+		}
+	}
+}
+
+// dc_cpu_LUKernel2_fast runs every thread of groups [dc_g0, dc_g1) of kernel LUKernel2.
+func dc_cpu_LUKernel2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, k int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y > k && dc_y < n {
+					dc_cpu_LUKernel2_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, n, a, k, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_LUKernel2 runs a launch of kernel LUKernel2 on the CPU.
+func dc_run_LUKernel2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_LUKernel2)
+}
+
+// dc_chunk_LUKernel2 runs groups [dc_g0, dc_g1) of a launch of kernel LUKernel2 on the CPU.
+func dc_chunk_LUKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_LUKernel2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_LUKernel2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
+// dc_cpu_Convolution2D_row runs one row of threads of dc_cpu_Convolution2D across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Convolution2D_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, ni int, nj int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nj-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			(*cpu.Index(dc_f, 156, b, int(i*nj+j), dc_x, dc_y, dc_z)) = 0.2*(*cpu.Index(dc_f, 157, a, int((i-1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.5*(*cpu.Index(dc_f, 158, a, int((i-1)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.8*(*cpu.Index(dc_f, 159, a, int((i-1)*nj+(j+1)), dc_x, dc_y, dc_z)) + -0.3*(*cpu.Index(dc_f, 160, a, int((i+0)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.6*(*cpu.Index(dc_f, 161, a, int((i+0)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.9*(*cpu.Index(dc_f, 162, a, int((i+0)*nj+(j+1)), dc_x, dc_y, dc_z)) + 0.4*(*cpu.Index(dc_f, 163, a, int((i+1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.7*(*cpu.Index(dc_f, 164, a, int((i+1)*nj+(j+0)), dc_x, dc_y, dc_z)) + 0.1*(*cpu.Index(dc_f, 165, a, int((i+1)*nj+(j+1)), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Convolution2D runs every thread of groups [dc_g0, dc_g1) of kernel Convolution2D.
+func dc_cpu_Convolution2D(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni-1 && dc_y > 0 {
+					dc_cpu_Convolution2D_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, ni, nj, a, b, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Convolution2D_fast_row runs one row of threads of dc_cpu_Convolution2D_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Convolution2D_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, ni int, nj int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, nj-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			b[i*nj+j] = 0.2*a[(i-1)*nj+(j-1)] + 0.5*a[(i-1)*nj+(j+0)] + -0.8*a[(i-1)*nj+(j+1)] + -0.3*a[(i+0)*nj+(j-1)] + 0.6*a[(i+0)*nj+(j+0)] + -0.9*a[(i+0)*nj+(j+1)] + 0.4*a[(i+1)*nj+(j-1)] + 0.7*a[(i+1)*nj+(j+0)] + 0.1*a[(i+1)*nj+(j+1)]
+		}
+	}
+}
+
+// dc_cpu_Convolution2D_fast runs every thread of groups [dc_g0, dc_g1) of kernel Convolution2D.
+func dc_cpu_Convolution2D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni-1 && dc_y > 0 {
+					dc_cpu_Convolution2D_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, ni, nj, a, b, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Convolution2D runs a launch of kernel Convolution2D on the CPU.
+func dc_run_Convolution2D(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Convolution2D)
+}
+
+// dc_chunk_Convolution2D runs groups [dc_g0, dc_g1) of a launch of kernel Convolution2D on the CPU.
+func dc_chunk_Convolution2D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Convolution2D_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	} else {
+		dc_cpu_Convolution2D(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_f)
+	}
+}
+
+// dc_cpu_Convolution3D_row runs one row of threads of dc_cpu_Convolution3D across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Convolution3D_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, ni int, nj int, nk int, a []float32, b []float32, i int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		k := dc_x
+		j := dc_y
+		var c11 float32
+		var c12 float32
+		var c13 float32
+		var c21 float32
+		var c22 float32
+		var c23 float32
+		var c31 float32
+		var c32 float32
+		var c33 float32
+		c11 = 2
+		c21 = 5
+		c31 = -8
+		c12 = -3
+		c22 = 6
+		c32 = -9
+		c13 = 4
+		c23 = 7
+		c33 = 10
+		if i < ni-1 && j < nj-1 && k < nk-1 && i > 0 && j > 0 && k > 0 {
+			(*cpu.Index(dc_f, 166, b, int(i*(nk*nj)+j*nk+k), dc_x, dc_y, dc_z)) = c11*(*cpu.Index(dc_f, 167, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 168, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 169, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 170, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 171, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 172, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c12*(*cpu.Index(dc_f, 173, a, int((i+0)*(nk*nj)+(j-1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c22*(*cpu.Index(dc_f, 174, a, int((i+0)*(nk*nj)+(j+0)*nk+(k+0)), dc_x, dc_y, dc_z)) + c32*(*cpu.Index(dc_f, 175, a, int((i+0)*(nk*nj)+(j+1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c11*(*cpu.Index(dc_f, 176, a, int((i-1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 177, a, int((i+1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 178, a, int((i-1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 179, a, int((i+1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 180, a, int((i-1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 181, a, int((i+1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Convolution3D runs every thread of groups [dc_g0, dc_g1) of kernel Convolution3D.
+func dc_cpu_Convolution3D(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, a []float32, b []float32, i int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_Convolution3D_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, ni, nj, nk, a, b, i, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_Convolution3D_fast_row runs one row of threads of dc_cpu_Convolution3D_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Convolution3D_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, ni int, nj int, nk int, a []float32, b []float32, i int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := dc_xa + dc_run*dc_gs.X
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		k := dc_x
+		j := dc_y
+		var c11 float32
+		var c12 float32
+		var c13 float32
+		var c21 float32
+		var c22 float32
+		var c23 float32
+		var c31 float32
+		var c32 float32
+		var c33 float32
+		c11 = 2
+		c21 = 5
+		c31 = -8
+		c12 = -3
+		c22 = 6
+		c32 = -9
+		c13 = 4
+		c23 = 7
+		c33 = 10
+		if i < ni-1 && j < nj-1 && k < nk-1 && i > 0 && j > 0 && k > 0 {
+			b[i*(nk*nj)+j*nk+k] = c11*a[(i-1)*(nk*nj)+(j-1)*nk+(k-1)] + c13*a[(i+1)*(nk*nj)+(j-1)*nk+(k-1)] + c21*a[(i-1)*(nk*nj)+(j-1)*nk+(k-1)] + c23*a[(i+1)*(nk*nj)+(j-1)*nk+(k-1)] + c31*a[(i-1)*(nk*nj)+(j-1)*nk+(k-1)] + c33*a[(i+1)*(nk*nj)+(j-1)*nk+(k-1)] + c12*a[(i+0)*(nk*nj)+(j-1)*nk+(k+0)] + c22*a[(i+0)*(nk*nj)+(j+0)*nk+(k+0)] + c32*a[(i+0)*(nk*nj)+(j+1)*nk+(k+0)] + c11*a[(i-1)*(nk*nj)+(j-1)*nk+(k+1)] + c13*a[(i+1)*(nk*nj)+(j-1)*nk+(k+1)] + c21*a[(i-1)*(nk*nj)+(j+0)*nk+(k+1)] + c23*a[(i+1)*(nk*nj)+(j+0)*nk+(k+1)] + c31*a[(i-1)*(nk*nj)+(j+1)*nk+(k+1)] + c33*a[(i+1)*(nk*nj)+(j+1)*nk+(k+1)]
+		}
+	}
+}
+
+// dc_cpu_Convolution3D_fast runs every thread of groups [dc_g0, dc_g1) of kernel Convolution3D.
+func dc_cpu_Convolution3D_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, a []float32, b []float32, i int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_Convolution3D_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, ni, nj, nk, a, b, i, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_Convolution3D runs a launch of kernel Convolution3D on the CPU.
+func dc_run_Convolution3D(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Convolution3D)
+}
+
+// dc_chunk_Convolution3D runs groups [dc_g0, dc_g1) of a launch of kernel Convolution3D on the CPU.
+func dc_chunk_Convolution3D(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Convolution3D_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_Convolution3D(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_FdtdStep1_row runs one row of threads of dc_cpu_FdtdStep1 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_FdtdStep1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, nx int, ny int, fict []float32, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			if i == 0 {
+				(*cpu.Index(dc_f, 182, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 183, fict, int(t), dc_x, dc_y, dc_z))
+			} else {
+				(*cpu.Index(dc_f, 184, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 185, ey, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 186, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 187, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
+			}
+		}
+	}
+}
+
+// dc_cpu_FdtdStep1 runs every thread of groups [dc_g0, dc_g1) of kernel FdtdStep1.
+func dc_cpu_FdtdStep1(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, fict []float32, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nx {
+					dc_cpu_FdtdStep1_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, nx, ny, fict, ex, ey, hz, t, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FdtdStep1_fast_row runs one row of threads of dc_cpu_FdtdStep1_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_FdtdStep1_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, nx int, ny int, fict []float32, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, ny)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			if i == 0 {
+				ey[i*ny+j] = fict[t]
+			} else {
+				ey[i*ny+j] = ey[i*ny+j] - 0.5*(hz[i*ny+j]-(*cpu.Index(dc_f, 187, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
+			}
+		}
+	}
+}
+
+// dc_cpu_FdtdStep1_fast runs every thread of groups [dc_g0, dc_g1) of kernel FdtdStep1.
+func dc_cpu_FdtdStep1_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, fict []float32, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nx {
+					dc_cpu_FdtdStep1_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, nx, ny, fict, ex, ey, hz, t, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_FdtdStep1 runs a launch of kernel FdtdStep1 on the CPU.
+func dc_run_FdtdStep1(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_FdtdStep1)
+}
+
+// dc_chunk_FdtdStep1 runs groups [dc_g0, dc_g1) of a launch of kernel FdtdStep1 on the CPU.
+func dc_chunk_FdtdStep1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float32](dc_c, 5)
+	dc_a6 := cpu.ScalarArg[int](dc_c, 6)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_FdtdStep1_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	} else {
+		dc_cpu_FdtdStep1(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_f)
+	}
+}
+
+// dc_cpu_FdtdStep2_row runs one row of threads of dc_cpu_FdtdStep2 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_FdtdStep2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, ny)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			(*cpu.Index(dc_f, 188, ex, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 189, ex, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 190, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 191, hz, int(i*ny+(j-1)), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
+// dc_cpu_FdtdStep2 runs every thread of groups [dc_g0, dc_g1) of kernel FdtdStep2.
+func dc_cpu_FdtdStep2(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nx {
+					dc_cpu_FdtdStep2_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, nx, ny, ex, ey, hz, t, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FdtdStep2_fast_row runs one row of threads of dc_cpu_FdtdStep2_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_FdtdStep2_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, ny)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			ex[i*ny+j] = ex[i*ny+j] - 0.5*(hz[i*ny+j]-hz[i*ny+(j-1)])
+		}
+	}
+}
+
+// dc_cpu_FdtdStep2_fast runs every thread of groups [dc_g0, dc_g1) of kernel FdtdStep2.
+func dc_cpu_FdtdStep2_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nx {
+					dc_cpu_FdtdStep2_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, nx, ny, ex, ey, hz, t, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_FdtdStep2 runs a launch of kernel FdtdStep2 on the CPU.
+func dc_run_FdtdStep2(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_FdtdStep2)
+}
+
+// dc_chunk_FdtdStep2 runs groups [dc_g0, dc_g1) of a launch of kernel FdtdStep2 on the CPU.
+func dc_chunk_FdtdStep2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_FdtdStep2_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_FdtdStep2(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_FdtdStep3_row runs one row of threads of dc_cpu_FdtdStep3 across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_FdtdStep3_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, ny-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			(*cpu.Index(dc_f, 192, hz, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 193, hz, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.7*((*cpu.Index(dc_f, 194, ex, int(i*ny+(j+1)), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 195, ex, int(i*ny+j), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 196, ey, int((i+1)*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 197, ey, int(i*ny+j), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
+// dc_cpu_FdtdStep3 runs every thread of groups [dc_g0, dc_g1) of kernel FdtdStep3.
+func dc_cpu_FdtdStep3(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nx-1 {
+					dc_cpu_FdtdStep3_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, nx, ny, ex, ey, hz, t, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_FdtdStep3_fast_row runs one row of threads of dc_cpu_FdtdStep3_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_FdtdStep3_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+	dc_xb := min(dc_xa+dc_run*dc_gs.X, ny-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		i := dc_y
+		{
+			hz[i*ny+j] = hz[i*ny+j] - 0.7*(ex[i*ny+(j+1)]-ex[i*ny+j]+ey[(i+1)*ny+j]-ey[i*ny+j])
+		}
+	}
+}
+
+// dc_cpu_FdtdStep3_fast runs every thread of groups [dc_g0, dc_g1) of kernel FdtdStep3.
+func dc_cpu_FdtdStep3_fast(dc_g dc.Grid, dc_g0, dc_g1 int, nx int, ny int, ex []float32, ey []float32, hz []float32, t int, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < nx-1 {
+					dc_cpu_FdtdStep3_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, nx, ny, ex, ey, hz, t, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_FdtdStep3 runs a launch of kernel FdtdStep3 on the CPU.
+func dc_run_FdtdStep3(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_FdtdStep3)
+}
+
+// dc_chunk_FdtdStep3 runs groups [dc_g0, dc_g1) of a launch of kernel FdtdStep3 on the CPU.
+func dc_chunk_FdtdStep3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_a3 := cpu.SliceArg[float32](dc_c, 3)
+	dc_a4 := cpu.SliceArg[float32](dc_c, 4)
+	dc_a5 := cpu.ScalarArg[int](dc_c, 5)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_FdtdStep3_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	} else {
+		dc_cpu_FdtdStep3(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_f)
+	}
+}
+
+// dc_cpu_Jacobi1DStep_row runs one row of threads of dc_cpu_Jacobi1DStep across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi1DStep_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		{
+			(*cpu.Index(dc_f, 198, b, int(i), dc_x, dc_y, dc_z)) = 0.33333 * ((*cpu.Index(dc_f, 199, a, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 200, a, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 201, a, int(i+1), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
+// dc_cpu_Jacobi1DStep runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi1DStep.
+func dc_cpu_Jacobi1DStep(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_Jacobi1DStep_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_Jacobi1DStep_fast_row runs one row of threads of dc_cpu_Jacobi1DStep_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi1DStep_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_x
+		{
+			b[i] = 0.33333 * (a[i-1] + a[i] + a[i+1])
+		}
+	}
+}
+
+// dc_cpu_Jacobi1DStep_fast runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi1DStep.
+func dc_cpu_Jacobi1DStep_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_Jacobi1DStep_fast_row(dc_gs, dc_ng, dc_gi, dc_run, n, a, b, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_Jacobi1DStep runs a launch of kernel Jacobi1DStep on the CPU.
+func dc_run_Jacobi1DStep(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Jacobi1DStep)
+}
+
+// dc_chunk_Jacobi1DStep runs groups [dc_g0, dc_g1) of a launch of kernel Jacobi1DStep on the CPU.
+func dc_chunk_Jacobi1DStep(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Jacobi1DStep_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Jacobi1DStep(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
+// dc_cpu_Jacobi1DCopy_row runs one row of threads of dc_cpu_Jacobi1DCopy across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi1DCopy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		{
+			(*cpu.Index(dc_f, 202, a, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 203, b, int(j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Jacobi1DCopy runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi1DCopy.
+func dc_cpu_Jacobi1DCopy(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				dc_cpu_Jacobi1DCopy_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, dc_f)
+			}
+		}
+	}
+}
+
+// dc_cpu_Jacobi1DCopy_fast_row runs one row of threads of dc_cpu_Jacobi1DCopy_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi1DCopy_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, [1]int{0}[0]+1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		j := dc_x
+		{
+			a[j] = b[j]
+		}
+	}
+}
+
+// dc_cpu_Jacobi1DCopy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi1DCopy.
+func dc_cpu_Jacobi1DCopy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_cpu_Jacobi1DCopy_fast_row(dc_gs, dc_ng, dc_gi, dc_run, n, a, b, dc_f)
+			}
+		}
+	}
+}
+
+// dc_run_Jacobi1DCopy runs a launch of kernel Jacobi1DCopy on the CPU.
+func dc_run_Jacobi1DCopy(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Jacobi1DCopy)
+}
+
+// dc_chunk_Jacobi1DCopy runs groups [dc_g0, dc_g1) of a launch of kernel Jacobi1DCopy on the CPU.
+func dc_chunk_Jacobi1DCopy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Jacobi1DCopy_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Jacobi1DCopy(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
+// dc_cpu_Jacobi2DStep_row runs one row of threads of dc_cpu_Jacobi2DStep across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi2DStep_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_y
+		j := dc_x
+		{
+			(*cpu.Index(dc_f, 204, b, int(i*n+j), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 205, a, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 206, a, int(i*n+(j-1)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 207, a, int(i*n+(1+j)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 208, a, int((1+i)*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 209, a, int((i-1)*n+j), dc_x, dc_y, dc_z)))
+		}
+	}
+}
+
+// dc_cpu_Jacobi2DStep runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi2DStep.
+func dc_cpu_Jacobi2DStep(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y >= 1 && dc_y < n-1 {
+					dc_cpu_Jacobi2DStep_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Jacobi2DStep_fast_row runs one row of threads of dc_cpu_Jacobi2DStep_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi2DStep_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_y
+		j := dc_x
+		{
+			b[i*n+j] = 0.2 * (a[i*n+j] + a[i*n+(j-1)] + a[i*n+(1+j)] + a[(1+i)*n+j] + a[(i-1)*n+j])
+		}
+	}
+}
+
+// dc_cpu_Jacobi2DStep_fast runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi2DStep.
+func dc_cpu_Jacobi2DStep_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y >= 1 && dc_y < n-1 {
+					dc_cpu_Jacobi2DStep_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, n, a, b, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Jacobi2DStep runs a launch of kernel Jacobi2DStep on the CPU.
+func dc_run_Jacobi2DStep(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Jacobi2DStep)
+}
+
+// dc_chunk_Jacobi2DStep runs groups [dc_g0, dc_g1) of a launch of kernel Jacobi2DStep on the CPU.
+func dc_chunk_Jacobi2DStep(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Jacobi2DStep_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Jacobi2DStep(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	}
+}
+
+// dc_cpu_Jacobi2DCopy_row runs one row of threads of dc_cpu_Jacobi2DCopy across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi2DCopy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_y
+		j := dc_x
+		{
+			(*cpu.Index(dc_f, 210, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 211, b, int(i*n+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Jacobi2DCopy runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi2DCopy.
+func dc_cpu_Jacobi2DCopy(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y >= 1 && dc_y < n-1 {
+					dc_cpu_Jacobi2DCopy_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, dc_z, n, a, b, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Jacobi2DCopy_fast_row runs one row of threads of dc_cpu_Jacobi2DCopy_fast across groups [dc_gi, dc_gi+dc_run) of one row of groups.
+//
+//go:noinline
+func dc_cpu_Jacobi2DCopy_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0, 1)
+	dc_xb := min((dc_gi%dc_ng.X+dc_run)*dc_gs.X, n-1)
+	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+		i := dc_y
+		j := dc_x
+		{
+			a[i*n+j] = b[i*n+j]
+		}
+	}
+}
+
+// dc_cpu_Jacobi2DCopy_fast runs every thread of groups [dc_g0, dc_g1) of kernel Jacobi2DCopy.
+func dc_cpu_Jacobi2DCopy_fast(dc_g dc.Grid, dc_g0, dc_g1 int, n int, a []float32, b []float32, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y >= 1 && dc_y < n-1 {
+					dc_cpu_Jacobi2DCopy_fast_row(dc_gs, dc_ng, dc_gi, dc_run, dc_y, n, a, b, dc_f)
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Jacobi2DCopy runs a launch of kernel Jacobi2DCopy on the CPU.
+func dc_run_Jacobi2DCopy(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Jacobi2DCopy)
+}
+
+// dc_chunk_Jacobi2DCopy runs groups [dc_g0, dc_g1) of a launch of kernel Jacobi2DCopy on the CPU.
+func dc_chunk_Jacobi2DCopy(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.SliceArg[float32](dc_c, 1)
+	dc_a2 := cpu.SliceArg[float32](dc_c, 2)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		dc_cpu_Jacobi2DCopy_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
+	} else {
+		dc_cpu_Jacobi2DCopy(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_f)
 	}
 }
