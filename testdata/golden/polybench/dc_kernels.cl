@@ -36,6 +36,12 @@ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
+
 #line 15 "linalg.go"
 __kernel void MM2Kernel1(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -568,8 +574,8 @@ __kernel void MM3Kernel3_aliased_fast(long ni, long nj, long nl, __global const 
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+__kernel void Gemm_float32(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
@@ -578,22 +584,22 @@ __kernel void Gemm(long ni, long nj, long nk, float alpha, float beta, __global 
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -604,26 +610,26 @@ __kernel void Gemm(long ni, long nj, long nk, float alpha, float beta, __global 
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
+__kernel void Gemm_float32_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm_aliased(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+__kernel void Gemm_float32_aliased(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
@@ -632,22 +638,22 @@ __kernel void Gemm_aliased(long ni, long nj, long nk, float alpha, float beta, _
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -658,25 +664,135 @@ __kernel void Gemm_aliased(long ni, long nj, long nk, float alpha, float beta, _
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm_aliased_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
+__kernel void Gemm_float32_aliased_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#ifdef cl_khr_fp64
+#line 82 "linalg.go"
+__kernel void Gemm_float64(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+__kernel void Gemm_float64_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 82 "linalg.go"
+__kernel void Gemm_float64_aliased(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+__kernel void Gemm_float64_aliased_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+#endif // cl_khr_fp64
+
+#line 96 "linalg.go"
 __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -686,25 +802,25 @@ __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const flo
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -712,25 +828,25 @@ __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const flo
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 __kernel void Syrk_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -740,25 +856,25 @@ __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global c
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -766,25 +882,25 @@ __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global c
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 __kernel void Syrk_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -796,25 +912,25 @@ __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const fl
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -822,25 +938,25 @@ __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const fl
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -852,25 +968,25 @@ __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global 
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -878,25 +994,25 @@ __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global 
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -905,23 +1021,23 @@ __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -929,23 +1045,23 @@ __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 123 "linalg.go"
-__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -954,23 +1070,23 @@ __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -978,23 +1094,23 @@ __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 123 "linalg.go"
-__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1003,23 +1119,23 @@ __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1027,23 +1143,23 @@ __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 136 "linalg.go"
-__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1052,23 +1168,23 @@ __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1076,23 +1192,23 @@ __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 136 "linalg.go"
-__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1101,23 +1217,23 @@ __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1125,23 +1241,23 @@ __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 149 "linalg.go"
-__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1150,23 +1266,23 @@ __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1174,23 +1290,23 @@ __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 149 "linalg.go"
-__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1199,23 +1315,23 @@ __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1223,23 +1339,23 @@ __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 162 "linalg.go"
-__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1248,23 +1364,23 @@ __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1272,39 +1388,39 @@ __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 162 "linalg.go"
-__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 __kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1312,37 +1428,37 @@ __kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, _
 	}
 }
 
-#line 175 "linalg.go"
-__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 __kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1350,37 +1466,37 @@ __kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __
 	}
 }
 
-#line 175 "linalg.go"
-__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 __kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1388,37 +1504,37 @@ __kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, _
 	}
 }
 
-#line 187 "linalg.go"
-__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 __kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1426,21 +1542,21 @@ __kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __
 	}
 }
 
-#line 187 "linalg.go"
-__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 __kernel void Gesummv(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1456,56 +1572,56 @@ __kernel void Gesummv(long n, float alpha, float beta, __global const float* res
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -1521,51 +1637,51 @@ __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const fl
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
@@ -1587,7 +1703,7 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1596,16 +1712,16 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -1647,7 +1763,7 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1656,16 +1772,16 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -1717,7 +1833,7 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1726,31 +1842,31 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -1810,7 +1926,7 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1819,31 +1935,31 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -1895,15 +2011,15 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -1943,15 +2059,15 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -1994,7 +2110,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2003,7 +2119,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -2012,16 +2128,16 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -2072,7 +2188,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2081,7 +2197,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -2090,16 +2206,16 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -2147,7 +2263,7 @@ __kernel void CovarMean(long m, long n, float floatN, __global float* mean, long
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2156,16 +2272,16 @@ __kernel void CovarMean(long m, long n, float floatN, __global float* mean, long
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -2207,7 +2323,7 @@ __kernel void CovarMean_aliased(long m, long n, float floatN, __global float* me
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2216,16 +2332,16 @@ __kernel void CovarMean_aliased(long m, long n, float floatN, __global float* me
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -2264,8 +2380,8 @@ __kernel void CovarReduce(long m, long n, __global const float* restrict mean, l
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2299,8 +2415,8 @@ __kernel void CovarReduce_aliased(long m, long n, __global const float* mean, lo
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2340,7 +2456,7 @@ __kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len
 		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -2349,16 +2465,16 @@ __kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2407,7 +2523,7 @@ __kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long sy
 		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -2416,16 +2532,16 @@ __kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long sy
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2467,11 +2583,11 @@ __kernel void GramSchmidt1(long ni, long nj, __global const float* restrict a, l
 #line 57 "solvers.go"
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -2508,11 +2624,11 @@ __kernel void GramSchmidt1_aliased(long ni, long nj, __global const float* a, lo
 #line 57 "solvers.go"
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -2548,8 +2664,8 @@ __kernel void GramSchmidt2(long ni, long nj, __global const float* restrict a, l
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2579,8 +2695,8 @@ __kernel void GramSchmidt2_aliased(long ni, long nj, __global const float* a, lo
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2618,7 +2734,7 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2627,8 +2743,8 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2637,8 +2753,8 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2687,7 +2803,7 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2696,8 +2812,8 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2706,8 +2822,8 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2748,8 +2864,8 @@ __kernel void LUKernel1(long n, __global float* a, long a_len, long k, __global 
 	if (j > k && j < n) {
 #line 98 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 149, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 156, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 157, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2782,8 +2898,8 @@ __kernel void LUKernel2(long n, __global float* a, long a_len, long k, __global 
 	if (i > k && j > k && i < n && j < n) {
 #line 108 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 153, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 154, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b5)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 158, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 159, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 160, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 161, &dc_b5)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2824,8 +2940,8 @@ __kernel void Convolution2D(long ni, long nj, __global const float* restrict a, 
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2866,8 +2982,8 @@ __kernel void Convolution2D_aliased(long ni, long nj, __global const float* a, l
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2950,8 +3066,8 @@ __kernel void Convolution3D(long ni, long nj, long nk, __global const float* res
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3070,8 +3186,8 @@ __kernel void Convolution3D_aliased(long ni, long nj, long nk, __global const fl
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3147,16 +3263,16 @@ __kernel void FdtdStep1(long nx, long ny, __global const float* restrict fict, l
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -3179,7 +3295,7 @@ __kernel void FdtdStep1_fast(long nx, long ny, __global const float* restrict fi
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -3204,16 +3320,16 @@ __kernel void FdtdStep1_aliased(long nx, long ny, __global const float* fict, lo
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -3236,7 +3352,7 @@ __kernel void FdtdStep1_aliased_fast(long nx, long ny, __global const float* fic
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -3256,8 +3372,8 @@ __kernel void FdtdStep2(long nx, long ny, __global float* ex, long ex_len, __glo
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3292,8 +3408,8 @@ __kernel void FdtdStep2_aliased(long nx, long ny, __global float* ex, long ex_le
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3330,8 +3446,8 @@ __kernel void FdtdStep3(long nx, long ny, __global const float* restrict ex, lon
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3368,8 +3484,8 @@ __kernel void FdtdStep3_aliased(long nx, long ny, __global const float* ex, long
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3402,8 +3518,8 @@ __kernel void Jacobi1DStep(long n, __global const float* restrict a, long a_len,
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3434,8 +3550,8 @@ __kernel void Jacobi1DStep_aliased(long n, __global const float* a, long a_len, 
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3464,8 +3580,8 @@ __kernel void Jacobi1DCopy(long n, __global float* a, long a_len, __global const
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3494,8 +3610,8 @@ __kernel void Jacobi1DCopy_aliased(long n, __global float* a, long a_len, __glob
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3530,8 +3646,8 @@ __kernel void Jacobi2DStep(long n, __global const float* restrict a, long a_len,
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3568,8 +3684,8 @@ __kernel void Jacobi2DStep_aliased(long n, __global const float* a, long a_len, 
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3602,8 +3718,8 @@ __kernel void Jacobi2DCopy(long n, __global float* a, long a_len, __global const
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3636,8 +3752,8 @@ __kernel void Jacobi2DCopy_aliased(long n, __global float* a, long a_len, __glob
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}

@@ -36,6 +36,10 @@ __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
 #line 15 "linalg.go"
 extern "C" __global__ void MM2Kernel1(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -568,8 +572,8 @@ extern "C" __global__ void MM3Kernel3_aliased_fast(long long ni, long long nj, l
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float32(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
@@ -578,22 +582,22 @@ extern "C" __global__ void Gemm(long long ni, long long nj, long long nk, float 
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -604,26 +608,26 @@ extern "C" __global__ void Gemm(long long ni, long long nj, long long nk, float 
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+extern "C" __global__ void Gemm_float32_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm_aliased(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float32_aliased(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
@@ -632,22 +636,22 @@ extern "C" __global__ void Gemm_aliased(long long ni, long long nj, long long nk
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -658,25 +662,133 @@ extern "C" __global__ void Gemm_aliased(long long ni, long long nj, long long nk
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm_aliased_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+extern "C" __global__ void Gemm_float32_aliased_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64_aliased(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64_aliased_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -686,25 +798,25 @@ extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float b
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -712,25 +824,25 @@ extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float b
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -740,25 +852,25 @@ extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha,
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -766,25 +878,25 @@ extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha,
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -796,25 +908,25 @@ extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float 
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -822,25 +934,25 @@ extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float 
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -852,25 +964,25 @@ extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -878,25 +990,25 @@ extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -905,23 +1017,23 @@ extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -929,23 +1041,23 @@ extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* 
 	}
 }
 
-#line 123 "linalg.go"
-extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -954,23 +1066,23 @@ extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -978,23 +1090,23 @@ extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 123 "linalg.go"
-extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1003,23 +1115,23 @@ extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1027,23 +1139,23 @@ extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* 
 	}
 }
 
-#line 136 "linalg.go"
-extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1052,23 +1164,23 @@ extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1076,23 +1188,23 @@ extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 136 "linalg.go"
-extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1101,23 +1213,23 @@ extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1125,23 +1237,23 @@ extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* 
 	}
 }
 
-#line 149 "linalg.go"
-extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1150,23 +1262,23 @@ extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1174,23 +1286,23 @@ extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 149 "linalg.go"
-extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1199,23 +1311,23 @@ extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1223,23 +1335,23 @@ extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* 
 	}
 }
 
-#line 162 "linalg.go"
-extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1248,23 +1360,23 @@ extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1272,39 +1384,39 @@ extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 162 "linalg.go"
-extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1312,37 +1424,37 @@ extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, 
 	}
 }
 
-#line 175 "linalg.go"
-extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1350,37 +1462,37 @@ extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long 
 	}
 }
 
-#line 175 "linalg.go"
-extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1388,37 +1500,37 @@ extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, 
 	}
 }
 
-#line 187 "linalg.go"
-extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -1426,21 +1538,21 @@ extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long 
 	}
 }
 
-#line 187 "linalg.go"
-extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
 		}
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1456,56 +1568,56 @@ extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const f
 	float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1521,51 +1633,51 @@ extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta,
 	float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
@@ -1587,7 +1699,7 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1596,16 +1708,16 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -1647,7 +1759,7 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1656,16 +1768,16 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -1716,7 +1828,7 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1725,31 +1837,31 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -1809,7 +1921,7 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1818,31 +1930,31 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -1894,15 +2006,15 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -1942,15 +2054,15 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -1992,7 +2104,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2001,7 +2113,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -2010,16 +2122,16 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -2070,7 +2182,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2079,7 +2191,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -2088,16 +2200,16 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -2145,7 +2257,7 @@ extern "C" __global__ void CovarMean(long long m, long long n, float floatN, flo
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2154,16 +2266,16 @@ extern "C" __global__ void CovarMean(long long m, long long n, float floatN, flo
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -2205,7 +2317,7 @@ extern "C" __global__ void CovarMean_aliased(long long m, long long n, float flo
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2214,16 +2326,16 @@ extern "C" __global__ void CovarMean_aliased(long long m, long long n, float flo
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -2262,8 +2374,8 @@ extern "C" __global__ void CovarReduce(long long m, long long n, const float* __
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2297,8 +2409,8 @@ extern "C" __global__ void CovarReduce_aliased(long long m, long long n, const f
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2338,7 +2450,7 @@ extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, l
 		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -2347,16 +2459,16 @@ extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, l
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2405,7 +2517,7 @@ extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* s
 		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -2414,16 +2526,16 @@ extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* s
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2465,11 +2577,11 @@ extern "C" __global__ void GramSchmidt1(long long ni, long long nj, const float*
 #line 57 "solvers.go"
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrtf(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -2506,11 +2618,11 @@ extern "C" __global__ void GramSchmidt1_aliased(long long ni, long long nj, cons
 #line 57 "solvers.go"
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrtf(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -2546,8 +2658,8 @@ extern "C" __global__ void GramSchmidt2(long long ni, long long nj, const float*
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2577,8 +2689,8 @@ extern "C" __global__ void GramSchmidt2_aliased(long long ni, long long nj, cons
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2616,7 +2728,7 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2625,8 +2737,8 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2635,8 +2747,8 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2685,7 +2797,7 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2694,8 +2806,8 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2704,8 +2816,8 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -2746,8 +2858,8 @@ extern "C" __global__ void LUKernel1(long long n, float* a, long long a_len, lon
 	if (j > k && j < n) {
 #line 98 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 149, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 156, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 157, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2780,8 +2892,8 @@ extern "C" __global__ void LUKernel2(long long n, float* a, long long a_len, lon
 	if (i > k && j > k && i < n && j < n) {
 #line 108 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 153, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 154, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 155, &dc_b5)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 158, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 159, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 160, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 161, &dc_b5)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2822,8 +2934,8 @@ extern "C" __global__ void Convolution2D(long long ni, long long nj, const float
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2864,8 +2976,8 @@ extern "C" __global__ void Convolution2D_aliased(long long ni, long long nj, con
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -2948,8 +3060,8 @@ extern "C" __global__ void Convolution3D(long long ni, long long nj, long long n
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3068,8 +3180,8 @@ extern "C" __global__ void Convolution3D_aliased(long long ni, long long nj, lon
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3145,16 +3257,16 @@ extern "C" __global__ void FdtdStep1(long long nx, long long ny, const float* __
 		if (i == 0LL) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -3177,7 +3289,7 @@ extern "C" __global__ void FdtdStep1_fast(long long nx, long long ny, const floa
 			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -3202,16 +3314,16 @@ extern "C" __global__ void FdtdStep1_aliased(long long nx, long long ny, const f
 		if (i == 0LL) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -3234,7 +3346,7 @@ extern "C" __global__ void FdtdStep1_aliased_fast(long long nx, long long ny, co
 			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -3254,8 +3366,8 @@ extern "C" __global__ void FdtdStep2(long long nx, long long ny, float* ex, long
 	if (i < nx && j < ny && j > 0LL) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3290,8 +3402,8 @@ extern "C" __global__ void FdtdStep2_aliased(long long nx, long long ny, float* 
 	if (i < nx && j < ny && j > 0LL) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3328,8 +3440,8 @@ extern "C" __global__ void FdtdStep3(long long nx, long long ny, const float* __
 	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3366,8 +3478,8 @@ extern "C" __global__ void FdtdStep3_aliased(long long nx, long long ny, const f
 	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3400,8 +3512,8 @@ extern "C" __global__ void Jacobi1DStep(long long n, const float* __restrict__ a
 	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3432,8 +3544,8 @@ extern "C" __global__ void Jacobi1DStep_aliased(long long n, const float* a, lon
 	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3462,8 +3574,8 @@ extern "C" __global__ void Jacobi1DCopy(long long n, float* a, long long a_len, 
 	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3492,8 +3604,8 @@ extern "C" __global__ void Jacobi1DCopy_aliased(long long n, float* a, long long
 	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3528,8 +3640,8 @@ extern "C" __global__ void Jacobi2DStep(long long n, const float* __restrict__ a
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3566,8 +3678,8 @@ extern "C" __global__ void Jacobi2DStep_aliased(long long n, const float* a, lon
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3600,8 +3712,8 @@ extern "C" __global__ void Jacobi2DCopy(long long n, float* a, long long a_len, 
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3634,8 +3746,8 @@ extern "C" __global__ void Jacobi2DCopy_aliased(long long n, float* a, long long
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}

@@ -3,6 +3,7 @@
 package polybench
 
 import (
+	"fmt"
 	"github.com/dotcompute/dc"
 	"github.com/dotcompute/dc/backends/cpu"
 	"github.com/dotcompute/dc/runtime"
@@ -174,355 +175,391 @@ var dcModule = &runtime.Module{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 84,
+			Line: 85,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 84,
+			Line: 85,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  25,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  37,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 86,
+			Line: 87,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 98,
+			Line: 85,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 98,
+			Line: 85,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 100,
+			Line: 87,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 100,
+			Line: 87,
 		},
 		{
 			Col:  25,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 100,
+			Line: 87,
 		},
 		{
 			Col:  37,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 100,
+			Line: 87,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 113,
+			Line: 99,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 113,
+			Line: 99,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 115,
+			Line: 101,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 115,
+			Line: 101,
+		},
+		{
+			Col:  25,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 101,
+		},
+		{
+			Col:  37,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 101,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 114,
+		},
+		{
+			Col:  3,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 114,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 116,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 116,
 		},
 		{
 			Col:  23,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 115,
+			Line: 116,
 		},
 		{
 			Col:  33,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 115,
+			Line: 116,
 		},
 		{
 			Col:  51,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 115,
+			Line: 116,
 		},
 		{
 			Col:  61,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 115,
+			Line: 116,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 126,
+			Line: 127,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 128,
+			Line: 129,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 128,
+			Line: 129,
 		},
 		{
 			Col:  14,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 128,
+			Line: 129,
 		},
 		{
 			Col:  26,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 128,
+			Line: 129,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 139,
+			Line: 140,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 141,
+			Line: 142,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 141,
+			Line: 142,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 141,
+			Line: 142,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 141,
+			Line: 142,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 152,
+			Line: 153,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 154,
+			Line: 155,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 154,
+			Line: 155,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 154,
+			Line: 155,
 		},
 		{
 			Col:  19,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 154,
+			Line: 155,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 165,
+			Line: 166,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 167,
+			Line: 168,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 167,
+			Line: 168,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 167,
+			Line: 168,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 167,
+			Line: 168,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 179,
+			Line: 180,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 179,
+			Line: 180,
 		},
 		{
 			Col:  13,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 179,
+			Line: 180,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 179,
+			Line: 180,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 191,
+			Line: 192,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 191,
+			Line: 192,
 		},
 		{
 			Col:  13,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 191,
+			Line: 192,
 		},
 		{
 			Col:  24,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 191,
+			Line: 192,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 205,
+			Line: 206,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 205,
+			Line: 206,
 		},
 		{
 			Col:  14,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 205,
+			Line: 206,
 		},
 		{
 			Col:  25,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 205,
-		},
-		{
-			Col:  4,
-			File: "linalg.go",
-			Kind: runtime.IndexOutOfRange,
 			Line: 206,
 		},
 		{
 			Col:  4,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 206,
+			Line: 207,
+		},
+		{
+			Col:  4,
+			File: "linalg.go",
+			Kind: runtime.IndexOutOfRange,
+			Line: 207,
 		},
 		{
 			Col:  12,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 206,
+			Line: 207,
 		},
 		{
 			Col:  23,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 206,
+			Line: 207,
 		},
 		{
 			Col:  3,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 208,
+			Line: 209,
 		},
 		{
 			Col:  16,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 208,
+			Line: 209,
 		},
 		{
 			Col:  30,
 			File: "linalg.go",
 			Kind: runtime.IndexOutOfRange,
-			Line: 208,
+			Line: 209,
 		},
 		{
 			Col:  3,
@@ -1331,6 +1368,10 @@ __device__ float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
 
+__device__ double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+
 #line 15 "linalg.go"
 extern "C" __global__ void MM2Kernel1(long long ni, long long nj, long long nk, float alpha, float* tmp, long long tmp_len, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
@@ -1863,8 +1904,8 @@ extern "C" __global__ void MM3Kernel3_aliased_fast(long long ni, long long nj, l
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float32(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
@@ -1873,22 +1914,22 @@ extern "C" __global__ void Gemm(long long ni, long long nj, long long nk, float 
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -1899,26 +1940,26 @@ extern "C" __global__ void Gemm(long long ni, long long nj, long long nk, float 
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+extern "C" __global__ void Gemm_float32_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm_aliased(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float32_aliased(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
@@ -1927,22 +1968,22 @@ extern "C" __global__ void Gemm_aliased(long long ni, long long nj, long long nk
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -1953,25 +1994,133 @@ extern "C" __global__ void Gemm_aliased(long long ni, long long nj, long long nk
 	}
 }
 
-#line 81 "linalg.go"
-extern "C" __global__ void Gemm_aliased_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 82 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+extern "C" __global__ void Gemm_float32_aliased_fast(long long ni, long long nj, long long nk, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 84 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
 #line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* __restrict__ a, long long a_len, const double* __restrict__ b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64_aliased(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+extern "C" __global__ void Gemm_float64_aliased_fast(long long ni, long long nj, long long nk, double alpha, double beta, const double* a, long long a_len, const double* b, long long b_len, double* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 83 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] * beta;
+#line 86 "linalg.go"
+		for (long long k = 0LL; k < nk; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 87 "linalg.go"
+			c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nk + (unsigned long long)k)] * b[(long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j)];
+		}
+	}
+}
+
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -1981,25 +2130,25 @@ extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float b
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -2007,25 +2156,25 @@ extern "C" __global__ void Syrk(long long ni, long long nj, float alpha, float b
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2035,25 +2184,25 @@ extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha,
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -2061,25 +2210,25 @@ extern "C" __global__ void Syrk_aliased(long long ni, long long nj, float alpha,
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 extern "C" __global__ void Syrk_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 96 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 97 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 98 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 100 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 101 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)];
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2091,25 +2240,25 @@ extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float 
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -2117,25 +2266,25 @@ extern "C" __global__ void Syr2k(long long ni, long long nj, float alpha, float 
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k_fast(long long ni, long long nj, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2147,25 +2296,25 @@ extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -2173,25 +2322,25 @@ extern "C" __global__ void Syr2k_aliased(long long ni, long long nj, float alpha
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 extern "C" __global__ void Syr2k_aliased_fast(long long ni, long long nj, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* c, long long c_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
-#line 111 "linalg.go"
-	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+#line 112 "linalg.go"
+	long long i = ((long long)blockIdx.y * (long long)blockDim.y + (long long)threadIdx.y);
 #line 113 "linalg.go"
-		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+		c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] * beta;
 #line 115 "linalg.go"
+		for (long long k = 0LL; k < nj; k = (long long)((unsigned long long)k + 1ULL)) {
+#line 116 "linalg.go"
 			c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] = c[(long long)((unsigned long long)i * (unsigned long long)ni + (unsigned long long)j)] + (alpha * a[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * b[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)] + alpha * b[(long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k)] * a[(long long)((unsigned long long)j * (unsigned long long)nj + (unsigned long long)k)]);
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2200,23 +2349,23 @@ extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2224,23 +2373,23 @@ extern "C" __global__ void AtaxKernel1(long long nx, long long ny, const float* 
 	}
 }
 
-#line 123 "linalg.go"
-extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2249,23 +2398,23 @@ extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2273,23 +2422,23 @@ extern "C" __global__ void AtaxKernel1_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 123 "linalg.go"
-extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* x, long long x_len, float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * x[j];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2298,23 +2447,23 @@ extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2322,23 +2471,23 @@ extern "C" __global__ void AtaxKernel2(long long nx, long long ny, const float* 
 	}
 }
 
-#line 136 "linalg.go"
-extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, float* y, long long y_len, const float* __restrict__ tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2347,23 +2496,23 @@ extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2371,23 +2520,23 @@ extern "C" __global__ void AtaxKernel2_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 136 "linalg.go"
-extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void AtaxKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, float* y, long long y_len, const float* tmp, long long tmp_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * tmp[i];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2396,23 +2545,23 @@ extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2420,23 +2569,23 @@ extern "C" __global__ void BicgKernel1(long long nx, long long ny, const float* 
 	}
 }
 
-#line 149 "linalg.go"
-extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel1_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2445,23 +2594,23 @@ extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2469,23 +2618,23 @@ extern "C" __global__ void BicgKernel1_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 149 "linalg.go"
-extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel1_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* r, long long r_len, float* s, long long s_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long long j = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long long i = 0LL; i < nx; i = (long long)((unsigned long long)i + 1ULL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2494,23 +2643,23 @@ extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* 
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2518,23 +2667,23 @@ extern "C" __global__ void BicgKernel2(long long nx, long long ny, const float* 
 	}
 }
 
-#line 162 "linalg.go"
-extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel2_fast(long long nx, long long ny, const float* __restrict__ a, long long a_len, const float* __restrict__ p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2543,23 +2692,23 @@ extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -2567,39 +2716,39 @@ extern "C" __global__ void BicgKernel2_aliased(long long nx, long long ny, const
 	}
 }
 
-#line 162 "linalg.go"
-extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void BicgKernel2_aliased_fast(long long nx, long long ny, const float* a, long long a_len, const float* p, long long p_len, float* q, long long q_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long long j = 0LL; j < ny; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] * p[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -2607,37 +2756,37 @@ extern "C" __global__ void MvtKernel1(long long n, const float* __restrict__ a, 
 	}
 }
 
-#line 175 "linalg.go"
-extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel1_fast(long long n, const float* __restrict__ a, long long a_len, float* x1, long long x1_len, const float* __restrict__ y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -2645,37 +2794,37 @@ extern "C" __global__ void MvtKernel1_aliased(long long n, const float* a, long 
 	}
 }
 
-#line 175 "linalg.go"
-extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel1_aliased_fast(long long n, const float* a, long long a_len, float* x1, long long x1_len, const float* y1_, long long y1__len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 178 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * y1_[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -2683,37 +2832,37 @@ extern "C" __global__ void MvtKernel2(long long n, const float* __restrict__ a, 
 	}
 }
 
-#line 187 "linalg.go"
-extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel2_fast(long long n, const float* __restrict__ a, long long a_len, float* x2, long long x2_len, const float* __restrict__ y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -2721,21 +2870,21 @@ extern "C" __global__ void MvtKernel2_aliased(long long n, const float* a, long 
 	}
 }
 
-#line 187 "linalg.go"
-extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void MvtKernel2_aliased_fast(long long n, const float* a, long long a_len, float* x2, long long x2_len, const float* y2, long long y2_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 190 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long long)((unsigned long long)j * (unsigned long long)n + (unsigned long long)i)] * y2[j];
 		}
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2751,56 +2900,56 @@ extern "C" __global__ void Gesummv(long long n, float alpha, float beta, const f
 	float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void Gesummv_fast(long long n, float alpha, float beta, const float* __restrict__ a, long long a_len, const float* __restrict__ b, long long b_len, float* tmp, long long tmp_len, const float* __restrict__ x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	float (*dc_p2);
@@ -2816,51 +2965,51 @@ extern "C" __global__ void Gesummv_aliased(long long n, float alpha, float beta,
 	float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
+extern "C" __global__ void Gesummv_aliased_fast(long long n, float alpha, float beta, const float* a, long long a_len, const float* b, long long b_len, float* tmp, long long tmp_len, const float* x, long long x_len, float* y, long long y_len, int* dc_fault, long long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long long i = ((long long)blockIdx.x * (long long)blockDim.x + (long long)threadIdx.x);
 #line 204 "linalg.go"
-		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+		for (long long j = 0LL; j < n; j = (long long)((unsigned long long)j + 1ULL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
@@ -2882,7 +3031,7 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2891,16 +3040,16 @@ extern "C" __global__ void CorrMean(float* mean, long long mean_len, const float
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -2942,7 +3091,7 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -2951,16 +3100,16 @@ extern "C" __global__ void CorrMean_aliased(float* mean, long long mean_len, con
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -3011,7 +3160,7 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3020,31 +3169,31 @@ extern "C" __global__ void CorrStd(const float* __restrict__ mean, long long mea
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -3104,7 +3253,7 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3113,31 +3262,31 @@ extern "C" __global__ void CorrStd_aliased(const float* mean, long long mean_len
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -3189,15 +3338,15 @@ extern "C" __global__ void CorrReduce(const float* __restrict__ mean, long long 
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -3237,15 +3386,15 @@ extern "C" __global__ void CorrReduce_aliased(const float* mean, long long mean_
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std_[dc_ix(j, std__len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -3287,7 +3436,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3296,7 +3445,7 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -3305,16 +3454,16 @@ extern "C" __global__ void CorrCorr(float* symmat, long long symmat_len, const f
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -3365,7 +3514,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 	if (j1_ < (long long)((unsigned long long)m - 1ULL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3374,7 +3523,7 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 		for (long long j2 = (long long)((unsigned long long)j1_ + 1ULL); j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -3383,16 +3532,16 @@ extern "C" __global__ void CorrCorr_aliased(float* symmat, long long symmat_len,
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -3440,7 +3589,7 @@ extern "C" __global__ void CovarMean(long long m, long long n, float floatN, flo
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3449,16 +3598,16 @@ extern "C" __global__ void CovarMean(long long m, long long n, float floatN, flo
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -3500,7 +3649,7 @@ extern "C" __global__ void CovarMean_aliased(long long m, long long n, float flo
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3509,16 +3658,16 @@ extern "C" __global__ void CovarMean_aliased(long long m, long long n, float flo
 		for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -3557,8 +3706,8 @@ extern "C" __global__ void CovarReduce(long long m, long long n, const float* __
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3592,8 +3741,8 @@ extern "C" __global__ void CovarReduce_aliased(long long m, long long n, const f
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3633,7 +3782,7 @@ extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, l
 		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -3642,16 +3791,16 @@ extern "C" __global__ void CovarCovar(long long m, long long n, float* symmat, l
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -3700,7 +3849,7 @@ extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* s
 		for (long long j2 = j1_; j2 < m; j2 = (long long)((unsigned long long)j2 + 1ULL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -3709,16 +3858,16 @@ extern "C" __global__ void CovarCovar_aliased(long long m, long long n, float* s
 			for (long long i = 0LL; i < n; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long long)((unsigned long long)i * (unsigned long long)m + (unsigned long long)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long long)((unsigned long long)j2 * (unsigned long long)m + (unsigned long long)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long long)((unsigned long long)j1_ * (unsigned long long)m + (unsigned long long)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -3760,11 +3909,11 @@ extern "C" __global__ void GramSchmidt1(long long ni, long long nj, const float*
 #line 57 "solvers.go"
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrtf(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -3801,11 +3950,11 @@ extern "C" __global__ void GramSchmidt1_aliased(long long ni, long long nj, cons
 #line 57 "solvers.go"
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrtf(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -3841,8 +3990,8 @@ extern "C" __global__ void GramSchmidt2(long long ni, long long nj, const float*
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3872,8 +4021,8 @@ extern "C" __global__ void GramSchmidt2_aliased(long long ni, long long nj, cons
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -3911,7 +4060,7 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3920,8 +4069,8 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -3930,8 +4079,8 @@ extern "C" __global__ void GramSchmidt3(long long ni, long long nj, float* a, lo
 		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -3980,7 +4129,7 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -3989,8 +4138,8 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 		for (long long i = 0LL; i < ni; i = (long long)((unsigned long long)i + 1ULL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -3999,8 +4148,8 @@ extern "C" __global__ void GramSchmidt3_aliased(long long ni, long long nj, floa
 		for (long long i_1 = 0LL; i_1 < ni; i_1 = (long long)((unsigned long long)i_1 + 1ULL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long long)((unsigned long long)i_1 * (unsigned long long)nj + (unsigned long long)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long long)((unsigned long long)k * (unsigned long long)nj + (unsigned long long)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -4041,8 +4190,8 @@ extern "C" __global__ void LUKernel1(long long n, float* a, long long a_len, lon
 	if (j > k && j < n) {
 #line 98 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 149, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 150, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 156, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 157, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4075,8 +4224,8 @@ extern "C" __global__ void LUKernel2(long long n, float* a, long long a_len, lon
 	if (i > k && j > k && i < n && j < n) {
 #line 108 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 152, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 153, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 154, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 155, &dc_b5)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 158, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 159, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)k), a_len, dc_fault, dc_tag, 160, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)k * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 161, &dc_b5)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4117,8 +4266,8 @@ extern "C" __global__ void Convolution2D(long long ni, long long nj, const float
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4159,8 +4308,8 @@ extern "C" __global__ void Convolution2D_aliased(long long ni, long long nj, con
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && i > 0LL && j > 0LL) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)nj + (unsigned long long)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 0ULL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)nj + ((unsigned long long)j + 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4243,8 +4392,8 @@ extern "C" __global__ void Convolution3D(long long ni, long long nj, long long n
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4363,8 +4512,8 @@ extern "C" __global__ void Convolution3D_aliased(long long ni, long long nj, lon
 	if (i < (long long)((unsigned long long)ni - 1ULL) && j < (long long)((unsigned long long)nj - 1ULL) && k < (long long)((unsigned long long)nk - 1ULL) && i > 0LL && j > 0LL && k > 0LL) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * ((unsigned long long)nk * (unsigned long long)nj) + (unsigned long long)j * (unsigned long long)nk + (unsigned long long)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k - 1ULL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long long)(((unsigned long long)i + 0ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 0ULL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j - 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 0ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long long)(((unsigned long long)i + 1ULL) * ((unsigned long long)nk * (unsigned long long)nj) + ((unsigned long long)j + 1ULL) * (unsigned long long)nk + ((unsigned long long)k + 1ULL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4440,16 +4589,16 @@ extern "C" __global__ void FdtdStep1(long long nx, long long ny, const float* __
 		if (i == 0LL) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -4472,7 +4621,7 @@ extern "C" __global__ void FdtdStep1_fast(long long nx, long long ny, const floa
 			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -4497,16 +4646,16 @@ extern "C" __global__ void FdtdStep1_aliased(long long nx, long long ny, const f
 		if (i == 0LL) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -4529,7 +4678,7 @@ extern "C" __global__ void FdtdStep1_aliased_fast(long long nx, long long ny, co
 			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] = ey[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - 0.5f * (hz[(long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -4549,8 +4698,8 @@ extern "C" __global__ void FdtdStep2(long long nx, long long ny, float* ex, long
 	if (i < nx && j < ny && j > 0LL) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4585,8 +4734,8 @@ extern "C" __global__ void FdtdStep2_aliased(long long nx, long long ny, float* 
 	if (i < nx && j < ny && j > 0LL) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j - 1ULL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4623,8 +4772,8 @@ extern "C" __global__ void FdtdStep3(long long nx, long long ny, const float* __
 	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4661,8 +4810,8 @@ extern "C" __global__ void FdtdStep3_aliased(long long nx, long long ny, const f
 	if (i < (long long)((unsigned long long)nx - 1ULL) && j < (long long)((unsigned long long)ny - 1ULL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + ((unsigned long long)j + 1ULL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long long)(((unsigned long long)i + 1ULL) * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long long)((unsigned long long)i * (unsigned long long)ny + (unsigned long long)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4695,8 +4844,8 @@ extern "C" __global__ void Jacobi1DStep(long long n, const float* __restrict__ a
 	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4727,8 +4876,8 @@ extern "C" __global__ void Jacobi1DStep_aliased(long long n, const float* a, lon
 	if (i > 0LL && i < (long long)((unsigned long long)n - 1ULL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i - 1ULL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i + 1ULL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4757,8 +4906,8 @@ extern "C" __global__ void Jacobi1DCopy(long long n, float* a, long long a_len, 
 	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4787,8 +4936,8 @@ extern "C" __global__ void Jacobi1DCopy_aliased(long long n, float* a, long long
 	if (j > 0LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4823,8 +4972,8 @@ extern "C" __global__ void Jacobi2DStep(long long n, const float* __restrict__ a
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4861,8 +5010,8 @@ extern "C" __global__ void Jacobi2DStep_aliased(long long n, const float* a, lon
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + ((unsigned long long)j - 1ULL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (1ULL + (unsigned long long)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long long)((1ULL + (unsigned long long)i) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long long)(((unsigned long long)i - 1ULL) * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4895,8 +5044,8 @@ extern "C" __global__ void Jacobi2DCopy(long long n, float* a, long long a_len, 
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4929,8 +5078,8 @@ extern "C" __global__ void Jacobi2DCopy_aliased(long long n, float* a, long long
 	if (i >= 1LL && i < (long long)((unsigned long long)n - 1ULL) && j >= 1LL && j < (long long)((unsigned long long)n - 1ULL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long long)((unsigned long long)i * (unsigned long long)n + (unsigned long long)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -4989,6 +5138,12 @@ long dc_ix(long i, long n, __global int* f, int tag, int site, int* bad) {
 float dc_sel_f32(float v, const int* bad) {
 	return *bad ? (float)0 : v;
 }
+
+#ifdef cl_khr_fp64
+double dc_sel_f64(double v, const int* bad) {
+	return *bad ? (double)0 : v;
+}
+#endif // cl_khr_fp64
 
 #line 15 "linalg.go"
 __kernel void MM2Kernel1(long ni, long nj, long nk, float alpha, __global float* tmp, long tmp_len, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
@@ -5522,8 +5677,8 @@ __kernel void MM3Kernel3_aliased_fast(long ni, long nj, long nl, __global const 
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+__kernel void Gemm_float32(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
@@ -5532,22 +5687,22 @@ __kernel void Gemm(long ni, long nj, long nk, float alpha, float beta, __global 
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -5558,26 +5713,26 @@ __kernel void Gemm(long ni, long nj, long nk, float alpha, float beta, __global 
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
+__kernel void Gemm_float32_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm_aliased(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 82 "linalg.go"
+__kernel void Gemm_float32_aliased(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
@@ -5586,22 +5741,22 @@ __kernel void Gemm_aliased(long ni, long nj, long nk, float alpha, float beta, _
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8)]), &dc_b8);
@@ -5612,25 +5767,135 @@ __kernel void Gemm_aliased(long ni, long nj, long nk, float alpha, float beta, _
 	}
 }
 
-#line 81 "linalg.go"
-__kernel void Gemm_aliased_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 82 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 82 "linalg.go"
-	long i = (long)get_global_id(1);
+__kernel void Gemm_float32_aliased_fast(long ni, long nj, long nk, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 84 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#ifdef cl_khr_fp64
+#line 82 "linalg.go"
+__kernel void Gemm_float64(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+__kernel void Gemm_float64_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* restrict a, long a_len, __global const double* restrict b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+
+#line 82 "linalg.go"
+__kernel void Gemm_float64_aliased(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+	int dc_b1 = 0;
+	__global double (*dc_p2);
+	int dc_b3 = 0;
+	int dc_b4 = 0;
+	__global double (*dc_p5);
+	int dc_b6 = 0;
+	int dc_b7 = 0;
+	int dc_b8 = 0;
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		dc_b1 = 0;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
+		double dc_t1 = dc_sel_f64((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		if (!dc_b1) {
+			*dc_p2 = dc_t1;
+		}
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			dc_b4 = 0;
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
+			double dc_t2 = dc_sel_f64((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f64((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f64((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			if (!dc_b4) {
+				*dc_p5 = dc_t2;
+			}
+		}
+	}
+}
+
+#line 82 "linalg.go"
+__kernel void Gemm_float64_aliased_fast(long ni, long nj, long nk, double alpha, double beta, __global const double* a, long a_len, __global const double* b, long b_len, __global double* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
+#line 83 "linalg.go"
+	long j = (long)get_global_id(0);
+#line 83 "linalg.go"
+	long i = (long)get_global_id(1);
+#line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+#line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
+			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
+		}
+	}
+}
+#endif // cl_khr_fp64
+
+#line 96 "linalg.go"
 __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5640,25 +5905,25 @@ __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const flo
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -5666,25 +5931,25 @@ __kernel void Syrk(long ni, long nj, float alpha, float beta, __global const flo
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 __kernel void Syrk_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5694,25 +5959,25 @@ __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global c
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -5720,25 +5985,25 @@ __kernel void Syrk_aliased(long ni, long nj, float alpha, float beta, __global c
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 __kernel void Syrk_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 96 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 96 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 97 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 98 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5750,25 +6015,25 @@ __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const fl
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -5776,25 +6041,25 @@ __kernel void Syr2k(long ni, long nj, float alpha, float beta, __global const fl
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k_fast(long ni, long nj, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5806,25 +6071,25 @@ __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global 
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -5832,25 +6097,25 @@ __kernel void Syr2k_aliased(long ni, long nj, float alpha, float beta, __global 
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 __kernel void Syr2k_aliased_fast(long ni, long nj, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* c, long c_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
-#line 111 "linalg.go"
-	long j = (long)get_global_id(0);
-#line 111 "linalg.go"
-	long i = (long)get_global_id(1);
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)get_global_id(0);
+#line 112 "linalg.go"
+	long i = (long)get_global_id(1);
 #line 113 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5859,23 +6124,23 @@ __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -5883,23 +6148,23 @@ __kernel void AtaxKernel1(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 123 "linalg.go"
-__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void AtaxKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5908,23 +6173,23 @@ __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -5932,23 +6197,23 @@ __kernel void AtaxKernel1_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 123 "linalg.go"
-__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 124 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void AtaxKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* x, long x_len, __global float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -5957,23 +6222,23 @@ __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -5981,23 +6246,23 @@ __kernel void AtaxKernel2(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 136 "linalg.go"
-__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void AtaxKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global float* y, long y_len, __global const float* restrict tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6006,23 +6271,23 @@ __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -6030,23 +6295,23 @@ __kernel void AtaxKernel2_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 136 "linalg.go"
-__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 137 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void AtaxKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global float* y, long y_len, __global const float* tmp, long tmp_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6055,23 +6320,23 @@ __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -6079,23 +6344,23 @@ __kernel void BicgKernel1(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 149 "linalg.go"
-__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void BicgKernel1_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6104,23 +6369,23 @@ __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long j = (long)get_global_id(0);
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -6128,23 +6393,23 @@ __kernel void BicgKernel1_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 149 "linalg.go"
-__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 150 "linalg.go"
-	long j = (long)get_global_id(0);
+__kernel void BicgKernel1_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* r, long r_len, __global float* s, long s_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)get_global_id(0);
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6153,23 +6418,23 @@ __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, lo
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -6177,23 +6442,23 @@ __kernel void BicgKernel2(long nx, long ny, __global const float* restrict a, lo
 	}
 }
 
-#line 162 "linalg.go"
-__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void BicgKernel2_fast(long nx, long ny, __global const float* restrict a, long a_len, __global const float* restrict p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6202,23 +6467,23 @@ __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, lon
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -6226,39 +6491,39 @@ __kernel void BicgKernel2_aliased(long nx, long ny, __global const float* a, lon
 	}
 }
 
-#line 162 "linalg.go"
-__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 163 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void BicgKernel2_aliased_fast(long nx, long ny, __global const float* a, long a_len, __global const float* p, long p_len, __global float* q, long q_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)get_global_id(0);
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 __kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6266,37 +6531,37 @@ __kernel void MvtKernel1(long n, __global const float* restrict a, long a_len, _
 	}
 }
 
-#line 175 "linalg.go"
-__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel1_fast(long n, __global const float* restrict a, long a_len, __global float* x1, long x1_len, __global const float* restrict y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 __kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6304,37 +6569,37 @@ __kernel void MvtKernel1_aliased(long n, __global const float* a, long a_len, __
 	}
 }
 
-#line 175 "linalg.go"
-__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 176 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel1_aliased_fast(long n, __global const float* a, long a_len, __global float* x1, long x1_len, __global const float* y1_, long y1__len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 __kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6342,37 +6607,37 @@ __kernel void MvtKernel2(long n, __global const float* restrict a, long a_len, _
 	}
 }
 
-#line 187 "linalg.go"
-__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel2_fast(long n, __global const float* restrict a, long a_len, __global float* x2, long x2_len, __global const float* restrict y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 __kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -6380,21 +6645,21 @@ __kernel void MvtKernel2_aliased(long n, __global const float* a, long a_len, __
 	}
 }
 
-#line 187 "linalg.go"
-__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 188 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void MvtKernel2_aliased_fast(long n, __global const float* a, long a_len, __global float* x2, long x2_len, __global const float* y2, long y2_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 __kernel void Gesummv(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6410,56 +6675,56 @@ __kernel void Gesummv(long n, float alpha, float beta, __global const float* res
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void Gesummv_fast(long n, float alpha, float beta, __global const float* restrict a, long a_len, __global const float* restrict b, long b_len, __global float* tmp, long tmp_len, __global const float* restrict x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 	int dc_b1 = 0;
 	__global float (*dc_p2);
@@ -6475,51 +6740,51 @@ __kernel void Gesummv_aliased(long n, float alpha, float beta, __global const fl
 	__global float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long i = (long)get_global_id(0);
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 202 "linalg.go"
-	long i = (long)get_global_id(0);
+__kernel void Gesummv_aliased_fast(long n, float alpha, float beta, __global const float* a, long a_len, __global const float* b, long b_len, __global float* tmp, long tmp_len, __global const float* x, long x_len, __global float* y, long y_len, __global int* dc_fault, long dc_fault_len, int dc_tag) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)get_global_id(0);
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
@@ -6541,7 +6806,7 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6550,16 +6815,16 @@ __kernel void CorrMean(__global float* mean, long mean_len, __global const float
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -6601,7 +6866,7 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6610,16 +6875,16 @@ __kernel void CorrMean_aliased(__global float* mean, long mean_len, __global con
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -6671,7 +6936,7 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6680,31 +6945,31 @@ __kernel void CorrStd(__global const float* restrict mean, long mean_len, __glob
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -6764,7 +7029,7 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 	if (j < m) {
 #line 33 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 91, &dc_b1)];
+		dc_p2 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 97, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6773,31 +7038,31 @@ __kernel void CorrStd_aliased(__global const float* mean, long mean_len, __globa
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 35 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 93, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 95, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 96, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 97, &dc_b9)]), &dc_b9));
+			dc_p4 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b5)]), &dc_b5) + (dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 100, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 101, &dc_b7)]), &dc_b7)) * (dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 102, &dc_b8)]), &dc_b8) - dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 103, &dc_b9)]), &dc_b9));
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 37 "polybench.go"
 		dc_b10 = 0;
-		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b10)];
-		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 99, &dc_b12)]), &dc_b12) / floatN;
+		dc_p11 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b10)];
+		float dc_t3 = dc_sel_f32((dc_b12 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 105, &dc_b12)]), &dc_b12) / floatN;
 		if (!dc_b10) {
 			*dc_p11 = dc_t3;
 		}
 #line 38 "polybench.go"
 		dc_b13 = 0;
-		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 100, &dc_b13)];
-		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 101, &dc_b15)]), &dc_b15));
+		dc_p14 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 106, &dc_b13)];
+		float dc_t4 = (float)sqrt((double)dc_sel_f32((dc_b15 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 107, &dc_b15)]), &dc_b15));
 		if (!dc_b13) {
 			*dc_p14 = dc_t4;
 		}
 #line 39 "polybench.go"
-		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 102, &dc_b16)]), &dc_b16) <= eps) {
+		if (dc_sel_f32((dc_b16 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 108, &dc_b16)]), &dc_b16) <= eps) {
 #line 40 "polybench.go"
 			dc_b17 = 0;
-			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 103, &dc_b17)];
+			dc_p18 = &std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b17)];
 			float dc_t5 = 1.0f;
 			if (!dc_b17) {
 				*dc_p18 = dc_t5;
@@ -6849,15 +7114,15 @@ __kernel void CorrReduce(__global const float* restrict mean, long mean_len, __g
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -6897,15 +7162,15 @@ __kernel void CorrReduce_aliased(__global const float* mean, long mean_len, __gl
 	if (i < n && j < m) {
 #line 51 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 105, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 106, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 111, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 112, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
 #line 52 "polybench.go"
 		dc_b5 = 0;
-		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b5)];
-		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 108, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 109, &dc_b8)]), &dc_b8));
+		dc_p6 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b5)];
+		float dc_t2 = dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 114, &dc_b7)]), &dc_b7) / ((float)sqrt((double)floatN) * dc_sel_f32((dc_b8 = 0, std[dc_ix(j, std_len, dc_fault, dc_tag, 115, &dc_b8)]), &dc_b8));
 		if (!dc_b5) {
 			*dc_p6 = dc_t2;
 		}
@@ -6948,7 +7213,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -6957,7 +7222,7 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -6966,16 +7231,16 @@ __kernel void CorrCorr(__global float* symmat, long symmat_len, __global const f
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -7026,7 +7291,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7035,7 +7300,7 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -7044,16 +7309,16 @@ __kernel void CorrCorr_aliased(__global float* symmat, long symmat_len, __global
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -7101,7 +7366,7 @@ __kernel void CovarMean(long m, long n, float floatN, __global float* mean, long
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7110,16 +7375,16 @@ __kernel void CovarMean(long m, long n, float floatN, __global float* mean, long
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -7161,7 +7426,7 @@ __kernel void CovarMean_aliased(long m, long n, float floatN, __global float* me
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7170,16 +7435,16 @@ __kernel void CovarMean_aliased(long m, long n, float floatN, __global float* me
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -7218,8 +7483,8 @@ __kernel void CovarReduce(long m, long n, __global const float* restrict mean, l
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7253,8 +7518,8 @@ __kernel void CovarReduce_aliased(long m, long n, __global const float* mean, lo
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7294,7 +7559,7 @@ __kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len
 		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -7303,16 +7568,16 @@ __kernel void CovarCovar(long m, long n, __global float* symmat, long symmat_len
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7361,7 +7626,7 @@ __kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long sy
 		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -7370,16 +7635,16 @@ __kernel void CovarCovar_aliased(long m, long n, __global float* symmat, long sy
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7421,11 +7686,11 @@ __kernel void GramSchmidt1(long ni, long nj, __global const float* restrict a, l
 #line 57 "solvers.go"
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -7462,11 +7727,11 @@ __kernel void GramSchmidt1_aliased(long ni, long nj, __global const float* a, lo
 #line 57 "solvers.go"
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -7502,8 +7767,8 @@ __kernel void GramSchmidt2(long ni, long nj, __global const float* restrict a, l
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7533,8 +7798,8 @@ __kernel void GramSchmidt2_aliased(long ni, long nj, __global const float* a, lo
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7572,7 +7837,7 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7581,8 +7846,8 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -7591,8 +7856,8 @@ __kernel void GramSchmidt3(long ni, long nj, __global float* a, long a_len, __gl
 		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7641,7 +7906,7 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -7650,8 +7915,8 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -7660,8 +7925,8 @@ __kernel void GramSchmidt3_aliased(long ni, long nj, __global float* a, long a_l
 		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -7702,8 +7967,8 @@ __kernel void LUKernel1(long n, __global float* a, long a_len, long k, __global 
 	if (j > k && j < n) {
 #line 98 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 149, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 151, &dc_b4)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 156, &dc_b3)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 157, &dc_b4)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7736,8 +8001,8 @@ __kernel void LUKernel2(long n, __global float* a, long a_len, long k, __global 
 	if (i > k && j > k && i < n && j < n) {
 #line 108 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 153, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 154, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b5)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 158, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 159, &dc_b3)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 160, &dc_b4)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 161, &dc_b5)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7778,8 +8043,8 @@ __kernel void Convolution2D(long ni, long nj, __global const float* restrict a, 
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7820,8 +8085,8 @@ __kernel void Convolution2D_aliased(long ni, long nj, __global const float* a, l
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -7904,8 +8169,8 @@ __kernel void Convolution3D(long ni, long nj, long nk, __global const float* res
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8024,8 +8289,8 @@ __kernel void Convolution3D_aliased(long ni, long nj, long nk, __global const fl
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8101,16 +8366,16 @@ __kernel void FdtdStep1(long nx, long ny, __global const float* restrict fict, l
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -8133,7 +8398,7 @@ __kernel void FdtdStep1_fast(long nx, long ny, __global const float* restrict fi
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -8158,16 +8423,16 @@ __kernel void FdtdStep1_aliased(long nx, long ny, __global const float* fict, lo
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -8190,7 +8455,7 @@ __kernel void FdtdStep1_aliased_fast(long nx, long ny, __global const float* fic
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1)]), &dc_b1));
 		}
 	}
 }
@@ -8210,8 +8475,8 @@ __kernel void FdtdStep2(long nx, long ny, __global float* ex, long ex_len, __glo
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8246,8 +8511,8 @@ __kernel void FdtdStep2_aliased(long nx, long ny, __global float* ex, long ex_le
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8284,8 +8549,8 @@ __kernel void FdtdStep3(long nx, long ny, __global const float* restrict ex, lon
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8322,8 +8587,8 @@ __kernel void FdtdStep3_aliased(long nx, long ny, __global const float* ex, long
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8356,8 +8621,8 @@ __kernel void Jacobi1DStep(long n, __global const float* restrict a, long a_len,
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8388,8 +8653,8 @@ __kernel void Jacobi1DStep_aliased(long n, __global const float* a, long a_len, 
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8418,8 +8683,8 @@ __kernel void Jacobi1DCopy(long n, __global float* a, long a_len, __global const
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8448,8 +8713,8 @@ __kernel void Jacobi1DCopy_aliased(long n, __global float* a, long a_len, __glob
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8484,8 +8749,8 @@ __kernel void Jacobi2DStep(long n, __global const float* restrict a, long a_len,
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8522,8 +8787,8 @@ __kernel void Jacobi2DStep_aliased(long n, __global const float* a, long a_len, 
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8556,8 +8821,8 @@ __kernel void Jacobi2DCopy(long n, __global float* a, long a_len, __global const
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8590,8 +8855,8 @@ __kernel void Jacobi2DCopy_aliased(long n, __global float* a, long a_len, __glob
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -8926,8 +9191,8 @@ kernel void MM3Kernel3_fast(constant long& ni [[buffer(0)]], constant long& nj [
 	}
 }
 
-#line 81 "linalg.go"
-kernel void Gemm(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 82 "linalg.go"
+kernel void Gemm_float32(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
@@ -8936,22 +9201,22 @@ kernel void Gemm(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 82 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 83 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
@@ -8962,25 +9227,25 @@ kernel void Gemm(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	}
 }
 
-#line 81 "linalg.go"
-kernel void Gemm_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 82 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 82 "linalg.go"
-	long i = (long)dc_gid.y;
+kernel void Gemm_float32_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 83 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 84 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -8990,25 +9255,25 @@ kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 96 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 97 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -9016,25 +9281,25 @@ kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 kernel void Syrk_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 96 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 96 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 97 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 98 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9046,25 +9311,25 @@ kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 111 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 112 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -9072,25 +9337,25 @@ kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 kernel void Syr2k_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 111 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 111 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 112 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 113 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9099,23 +9364,23 @@ kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -9123,23 +9388,23 @@ kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 123 "linalg.go"
-kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 124 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9148,23 +9413,23 @@ kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long j = (long)dc_gid.x;
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -9172,23 +9437,23 @@ kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 136 "linalg.go"
-kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 137 "linalg.go"
-	long j = (long)dc_gid.x;
+kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9197,23 +9462,23 @@ kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long j = (long)dc_gid.x;
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -9221,23 +9486,23 @@ kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 149 "linalg.go"
-kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 150 "linalg.go"
-	long j = (long)dc_gid.x;
+kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9246,23 +9511,23 @@ kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -9270,39 +9535,39 @@ kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 162 "linalg.go"
-kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 163 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -9310,37 +9575,37 @@ kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[b
 	}
 }
 
-#line 175 "linalg.go"
-kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 176 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -9348,21 +9613,21 @@ kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[b
 	}
 }
 
-#line 187 "linalg.go"
-kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 188 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -9378,51 +9643,51 @@ kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buff
 	device float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 202 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
@@ -9444,7 +9709,7 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -9453,16 +9718,16 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -9507,7 +9772,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -9516,7 +9781,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -9525,16 +9790,16 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -9582,7 +9847,7 @@ kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -9591,16 +9856,16 @@ kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -9639,8 +9904,8 @@ kernel void CovarReduce(constant long& m [[buffer(0)]], constant long& n [[buffe
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -9680,7 +9945,7 @@ kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer
 		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -9689,16 +9954,16 @@ kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -9740,11 +10005,11 @@ kernel void GramSchmidt1(constant long& ni [[buffer(0)]], constant long& nj [[bu
 #line 57 "solvers.go"
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -9780,8 +10045,8 @@ kernel void GramSchmidt2(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -9819,7 +10084,7 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -9828,8 +10093,8 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -9838,8 +10103,8 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -9880,8 +10145,8 @@ kernel void LUKernel1(constant long& n [[buffer(0)]], device float* a [[buffer(1
 	if (j > k && j < n) {
 #line 98 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 149, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 151, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 156, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 157, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -9914,8 +10179,8 @@ kernel void LUKernel2(constant long& n [[buffer(0)]], device float* a [[buffer(1
 	if (i > k && j > k && i < n && j < n) {
 #line 108 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 153, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 154, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 158, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 159, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 160, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 161, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -9956,8 +10221,8 @@ kernel void Convolution2D(constant long& ni [[buffer(0)]], constant long& nj [[b
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10040,8 +10305,8 @@ kernel void Convolution3D(constant long& ni [[buffer(0)]], constant long& nj [[b
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10117,16 +10382,16 @@ kernel void FdtdStep1(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -10149,7 +10414,7 @@ kernel void FdtdStep1_fast(constant long& nx [[buffer(0)]], constant long& ny [[
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
 	}
 }
@@ -10169,8 +10434,8 @@ kernel void FdtdStep2(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10207,8 +10472,8 @@ kernel void FdtdStep3(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10241,8 +10506,8 @@ kernel void Jacobi1DStep(constant long& n [[buffer(0)]], device const float* a [
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10271,8 +10536,8 @@ kernel void Jacobi1DCopy(constant long& n [[buffer(0)]], device float* a [[buffe
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10307,8 +10572,8 @@ kernel void Jacobi2DStep(constant long& n [[buffer(0)]], device const float* a [
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10341,8 +10606,8 @@ kernel void Jacobi2DCopy(constant long& n [[buffer(0)]], device float* a [[buffe
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -10363,6 +10628,7 @@ kernel void Jacobi2DCopy_fast(constant long& n [[buffer(0)]], device float* a [[
 }
 
 // Kernels left out: Metal cannot run them.
+// linalg.go:82:52: kernel Gemm_float64: Metal has no float64
 // polybench.go:38:3: kernel CorrStd: Metal has no float64
 // polybench.go:52:3: kernel CorrReduce: Metal has no float64
 `
@@ -10580,9 +10846,9 @@ var dcKernelMM3Kernel3 = &runtime.Kernel{
 	}},
 }
 
-// dcKernelGemm describes kernel Gemm; source hash 52aea92693451c17a82d9b8cee1e31c2.
-var dcKernelGemm = &runtime.Kernel{
-	Aliased: "Gemm_aliased",
+// dcKernelGemm_float32 describes kernel Gemm; source hash ea59505f02ec5c930dca976858ba3dc5.
+var dcKernelGemm_float32 = &runtime.Kernel{
+	Aliased: "Gemm_float32_aliased",
 	Checked: true,
 	FastIf: []runtime.LaunchExpr{
 		{{Code: runtime.LaunchInt, Arg: 1}},
@@ -10592,7 +10858,7 @@ var dcKernelGemm = &runtime.Kernel{
 		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
 	},
 	Module: dcModule,
-	Name:   "Gemm",
+	Name:   "Gemm_float32",
 	Params: []runtime.Param{{
 		Kind: runtime.ScalarParam,
 		Name: "ni",
@@ -10625,6 +10891,57 @@ var dcKernelGemm = &runtime.Kernel{
 		Kind:    runtime.BufferParam,
 		Name:    "c",
 		Size:    4,
+		Written: true,
+	}},
+}
+
+// dcKernelGemm_float64 describes kernel Gemm; source hash ea59505f02ec5c930dca976858ba3dc5.
+var dcKernelGemm_float64 = &runtime.Kernel{
+	Aliased: "Gemm_float64_aliased",
+	Checked: true,
+	FastIf: []runtime.LaunchExpr{
+		{{Code: runtime.LaunchInt, Arg: 1}},
+		{{Code: runtime.LaunchLen, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchInt, Arg: 2}},
+		{{Code: runtime.LaunchLen, Arg: 5}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 7}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 0}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+		{{Code: runtime.LaunchLen, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 2}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchMul, Arg: 0}, {Code: runtime.LaunchGeometry, Arg: 6}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchInt, Arg: 1}, {Code: runtime.LaunchConst, Arg: 1}, {Code: runtime.LaunchSub, Arg: 0}, {Code: runtime.LaunchMin, Arg: 0}, {Code: runtime.LaunchAdd, Arg: 0}, {Code: runtime.LaunchSub, Arg: 0}},
+	},
+	Float64:    true,
+	Module:     dcModule,
+	Name:       "Gemm_float64",
+	NotOnMetal: "Metal has no float64 at linalg.go:82:52",
+	Params: []runtime.Param{{
+		Kind: runtime.ScalarParam,
+		Name: "ni",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nj",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "nk",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "alpha",
+		Size: 8,
+	}, {
+		Kind: runtime.ScalarParam,
+		Name: "beta",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "a",
+		Size: 8,
+	}, {
+		Kind: runtime.BufferParam,
+		Name: "b",
+		Size: 8,
+	}, {
+		Kind:    runtime.BufferParam,
+		Name:    "c",
+		Size:    8,
 		Written: true,
 	}},
 }
@@ -11848,17 +12165,43 @@ func LaunchMM3Kernel3(dev *runtime.Device, g_ dc.Grid, ni int, nj int, nl int, e
 // LaunchGemm launches kernel Gemm over the grid g on dev. Buffers stand for
 // the kernel's slices; the launch is asynchronous: Read a buffer or Sync the
 // device to wait for it.
-func LaunchGemm(dev *runtime.Device, g dc.Grid, ni int, nj int, nk int, alpha float32, beta float32, a *runtime.Buffer[float32], b *runtime.Buffer[float32], c *runtime.Buffer[float32]) error {
-	var args runtime.Args
-	runtime.AddScalar(&args, ni)
-	runtime.AddScalar(&args, nj)
-	runtime.AddScalar(&args, nk)
-	runtime.AddScalar(&args, alpha)
-	runtime.AddScalar(&args, beta)
-	runtime.AddBuffer(&args, a)
-	runtime.AddBuffer(&args, b)
-	runtime.AddBuffer(&args, c)
-	return dev.LaunchArgs(dcKernelGemm, g, &args, dc_run_Gemm)
+func LaunchGemm[T float32 | float64](dev *runtime.Device, g dc.Grid, ni int, nj int, nk int, alpha T, beta T, a *runtime.Buffer[T], b *runtime.Buffer[T], c *runtime.Buffer[T]) error {
+	switch any(*new(T)).(type) {
+	case float32:
+		alpha := any(alpha).(float32)
+		beta := any(beta).(float32)
+		a := any(a).(*runtime.Buffer[float32])
+		b := any(b).(*runtime.Buffer[float32])
+		c := any(c).(*runtime.Buffer[float32])
+		var args runtime.Args
+		runtime.AddScalar(&args, ni)
+		runtime.AddScalar(&args, nj)
+		runtime.AddScalar(&args, nk)
+		runtime.AddScalar(&args, alpha)
+		runtime.AddScalar(&args, beta)
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, c)
+		return dev.LaunchArgs(dcKernelGemm_float32, g, &args, dc_run_Gemm_float32)
+	case float64:
+		alpha := any(alpha).(float64)
+		beta := any(beta).(float64)
+		a := any(a).(*runtime.Buffer[float64])
+		b := any(b).(*runtime.Buffer[float64])
+		c := any(c).(*runtime.Buffer[float64])
+		var args runtime.Args
+		runtime.AddScalar(&args, ni)
+		runtime.AddScalar(&args, nj)
+		runtime.AddScalar(&args, nk)
+		runtime.AddScalar(&args, alpha)
+		runtime.AddScalar(&args, beta)
+		runtime.AddBuffer(&args, a)
+		runtime.AddBuffer(&args, b)
+		runtime.AddBuffer(&args, c)
+		return dev.LaunchArgs(dcKernelGemm_float64, g, &args, dc_run_Gemm_float64)
+	default:
+		return fmt.Errorf("LaunchGemm: no instantiation for type %T", *new(T))
+	}
 }
 
 // LaunchSyrk launches kernel Syrk over the grid g on dev. Buffers stand for
@@ -12997,10 +13340,10 @@ func dc_chunk_MM3Kernel3(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	}
 }
 
-// dc_cpu_Gemm_thread runs one thread of dc_cpu_Gemm.
+// dc_cpu_Gemm_float32_thread runs one thread of dc_cpu_Gemm_float32.
 //
 //go:noinline
-func dc_cpu_Gemm_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+func dc_cpu_Gemm_float32_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
 	j := dc_x
 	i := dc_y
 	{
@@ -13011,8 +13354,8 @@ func dc_cpu_Gemm_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj i
 	}
 }
 
-// dc_cpu_Gemm runs every thread of groups [dc_g0, dc_g1) of kernel Gemm.
-func dc_cpu_Gemm(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+// dc_cpu_Gemm_float32 runs every thread of groups [dc_g0, dc_g1) of kernel Gemm_float32.
+func dc_cpu_Gemm_float32(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -13028,7 +13371,7 @@ func dc_cpu_Gemm(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha f
 						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
 						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							dc_cpu_Gemm_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+							dc_cpu_Gemm_float32_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nk, alpha, beta, a, b, c, dc_f)
 						}
 					}
 				}
@@ -13037,10 +13380,10 @@ func dc_cpu_Gemm(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha f
 	}
 }
 
-// dc_cpu_Gemm_fast_thread runs one thread of dc_cpu_Gemm_fast.
+// dc_cpu_Gemm_float32_fast_thread runs one thread of dc_cpu_Gemm_float32_fast.
 //
 //go:noinline
-func dc_cpu_Gemm_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+func dc_cpu_Gemm_float32_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
 	j := dc_x
 	i := dc_y
 	{
@@ -13059,8 +13402,8 @@ func dc_cpu_Gemm_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj in
 	}
 }
 
-// dc_cpu_Gemm_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm.
-func dc_cpu_Gemm_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+// dc_cpu_Gemm_float32_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm_float32.
+func dc_cpu_Gemm_float32_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -13074,7 +13417,7 @@ func dc_cpu_Gemm_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, al
 						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
 						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							dc_cpu_Gemm_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+							dc_cpu_Gemm_float32_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
 						}
 					}
 				}
@@ -13083,10 +13426,10 @@ func dc_cpu_Gemm_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, al
 	}
 }
 
-// dc_cpu_Gemm_aliased_fast_thread runs one thread of dc_cpu_Gemm_aliased_fast.
+// dc_cpu_Gemm_float32_aliased_fast_thread runs one thread of dc_cpu_Gemm_float32_aliased_fast.
 //
 //go:noinline
-func dc_cpu_Gemm_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+func dc_cpu_Gemm_float32_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
 	j := dc_x
 	i := dc_y
 	{
@@ -13097,8 +13440,8 @@ func dc_cpu_Gemm_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni in
 	}
 }
 
-// dc_cpu_Gemm_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm.
-func dc_cpu_Gemm_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
+// dc_cpu_Gemm_float32_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm_float32.
+func dc_cpu_Gemm_float32_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float32, beta float32, a []float32, b []float32, c []float32, dc_f *cpu.Faults) {
 	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
 	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
 	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
@@ -13112,7 +13455,7 @@ func dc_cpu_Gemm_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk
 						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
 						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
 						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
-							dc_cpu_Gemm_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+							dc_cpu_Gemm_float32_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
 						}
 					}
 				}
@@ -13121,13 +13464,13 @@ func dc_cpu_Gemm_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk
 	}
 }
 
-// dc_run_Gemm runs a launch of kernel Gemm on the CPU.
-func dc_run_Gemm(dc_c *runtime.Call) error {
-	return cpu.RunCall(dc_c, dc_chunk_Gemm)
+// dc_run_Gemm_float32 runs a launch of kernel Gemm_float32 on the CPU.
+func dc_run_Gemm_float32(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Gemm_float32)
 }
 
-// dc_chunk_Gemm runs groups [dc_g0, dc_g1) of a launch of kernel Gemm on the CPU.
-func dc_chunk_Gemm(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+// dc_chunk_Gemm_float32 runs groups [dc_g0, dc_g1) of a launch of kernel Gemm_float32 on the CPU.
+func dc_chunk_Gemm_float32(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
 	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
 	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
@@ -13139,12 +13482,163 @@ func dc_chunk_Gemm(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 	dc_f := cpu.NewFaults(dc_c)
 	if dc_c.Fast {
 		if dc_c.Aliased() {
-			dc_cpu_Gemm_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+			dc_cpu_Gemm_float32_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
 		} else {
-			dc_cpu_Gemm_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+			dc_cpu_Gemm_float32_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
 		}
 	} else {
-		dc_cpu_Gemm(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+		dc_cpu_Gemm_float32(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+	}
+}
+
+// dc_cpu_Gemm_float64_thread runs one thread of dc_cpu_Gemm_float64.
+//
+//go:noinline
+func dc_cpu_Gemm_float64_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, nk int, alpha float64, beta float64, a []float64, b []float64, c []float64, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		(*cpu.Index(dc_f, 33, c, int(i*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, c, int(i*nj+j), dc_x, dc_y, dc_z)) * beta
+		for k := 0; k < nk; k++ {
+			(*cpu.Index(dc_f, 35, c, int(i*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 35, c, int(i*nj+j), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 36, a, int(i*nk+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 37, b, int(k*nj+j), dc_x, dc_y, dc_z))
+		}
+	}
+}
+
+// dc_cpu_Gemm_float64 runs every thread of groups [dc_g0, dc_g1) of kernel Gemm_float64.
+func dc_cpu_Gemm_float64(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float64, beta float64, a []float64, b []float64, c []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		dc_gz := dc_gi / (dc_ng.X * dc_ng.Y)
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			dc_z := dc_gz*dc_gs.Z + dc_lz
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Gemm_float64_thread(dc_gs, dc_ng, dc_x, dc_y, dc_z, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Gemm_float64_fast_thread runs one thread of dc_cpu_Gemm_float64_fast.
+//
+//go:noinline
+func dc_cpu_Gemm_float64_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float64, beta float64, a []float64, b []float64, c []float64, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*nj+j] = c[i*nj+j] * beta
+		{
+			k := 0
+			if k < nk {
+				dc_r1 := c[i*nj+j]
+				dc_h1 := i * nk
+				for ; k < nk; k++ {
+					dc_r1 += alpha * a[dc_h1+k] * b[k*nj+j]
+				}
+				c[i*nj+j] = dc_r1
+			}
+		}
+	}
+}
+
+// dc_cpu_Gemm_float64_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm_float64.
+func dc_cpu_Gemm_float64_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float64, beta float64, a []float64, b []float64, c []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Gemm_float64_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_cpu_Gemm_float64_aliased_fast_thread runs one thread of dc_cpu_Gemm_float64_aliased_fast.
+//
+//go:noinline
+func dc_cpu_Gemm_float64_aliased_fast_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y int, ni int, nj int, nk int, alpha float64, beta float64, a []float64, b []float64, c []float64, dc_f *cpu.Faults) {
+	j := dc_x
+	i := dc_y
+	{
+		c[i*nj+j] = c[i*nj+j] * beta
+		for k := 0; k < nk; k++ {
+			c[i*nj+j] = c[i*nj+j] + alpha*a[i*nk+k]*b[k*nj+j]
+		}
+	}
+}
+
+// dc_cpu_Gemm_float64_aliased_fast runs every thread of groups [dc_g0, dc_g1) of kernel Gemm_float64.
+func dc_cpu_Gemm_float64_aliased_fast(dc_g dc.Grid, dc_g0, dc_g1 int, ni int, nj int, nk int, alpha float64, beta float64, a []float64, b []float64, c []float64, dc_f *cpu.Faults) {
+	dc_gs, dc_ng := dc_g.GroupSize, dc_g.Groups
+	// Each run is the chunk's groups in one row of groups: its threads' x are contiguous.
+	for dc_gi, dc_run := dc_g0, 0; dc_gi < dc_g1; dc_gi += dc_run {
+		dc_run = min(dc_g1-dc_gi, dc_ng.X-dc_gi%dc_ng.X)
+		dc_gy := dc_gi / dc_ng.X % dc_ng.Y
+		for dc_lz := 0; dc_lz < dc_gs.Z; dc_lz++ {
+			for dc_ly := 0; dc_ly < dc_gs.Y; dc_ly++ {
+				dc_y := dc_gy*dc_gs.Y + dc_ly
+				if dc_y < ni {
+					{
+						dc_xa := max(dc_gi%dc_ng.X*dc_gs.X, 0)
+						dc_xb := min(dc_xa+dc_run*dc_gs.X, nj)
+						for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
+							dc_cpu_Gemm_float64_aliased_fast_thread(dc_gs, dc_ng, dc_x, dc_y, ni, nj, nk, alpha, beta, a, b, c, dc_f)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// dc_run_Gemm_float64 runs a launch of kernel Gemm_float64 on the CPU.
+func dc_run_Gemm_float64(dc_c *runtime.Call) error {
+	return cpu.RunCall(dc_c, dc_chunk_Gemm_float64)
+}
+
+// dc_chunk_Gemm_float64 runs groups [dc_g0, dc_g1) of a launch of kernel Gemm_float64 on the CPU.
+func dc_chunk_Gemm_float64(dc_c *runtime.Call, dc_g0, dc_g1 int) {
+	dc_a0 := cpu.ScalarArg[int](dc_c, 0)
+	dc_a1 := cpu.ScalarArg[int](dc_c, 1)
+	dc_a2 := cpu.ScalarArg[int](dc_c, 2)
+	dc_a3 := cpu.ScalarArg[float64](dc_c, 3)
+	dc_a4 := cpu.ScalarArg[float64](dc_c, 4)
+	dc_a5 := cpu.SliceArg[float64](dc_c, 5)
+	dc_a6 := cpu.SliceArg[float64](dc_c, 6)
+	dc_a7 := cpu.SliceArg[float64](dc_c, 7)
+	dc_f := cpu.NewFaults(dc_c)
+	if dc_c.Fast {
+		if dc_c.Aliased() {
+			dc_cpu_Gemm_float64_aliased_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+		} else {
+			dc_cpu_Gemm_float64_fast(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
+		}
+	} else {
+		dc_cpu_Gemm_float64(dc_c.Grid, dc_g0, dc_g1, dc_a0, dc_a1, dc_a2, dc_a3, dc_a4, dc_a5, dc_a6, dc_a7, dc_f)
 	}
 }
 
@@ -13155,9 +13649,9 @@ func dc_cpu_Syrk_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj i
 	j := dc_x
 	i := dc_y
 	{
-		(*cpu.Index(dc_f, 33, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 33, c, int(i*ni+j), dc_x, dc_y, dc_z)) * beta
+		(*cpu.Index(dc_f, 39, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, c, int(i*ni+j), dc_x, dc_y, dc_z)) * beta
 		for k := 0; k < nj; k++ {
-			(*cpu.Index(dc_f, 35, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 35, c, int(i*ni+j), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 36, a, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 37, a, int(j*nj+k), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 41, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, c, int(i*ni+j), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 42, a, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 43, a, int(j*nj+k), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -13305,9 +13799,9 @@ func dc_cpu_Syr2k_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj 
 	j := dc_x
 	i := dc_y
 	{
-		(*cpu.Index(dc_f, 39, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 39, c, int(i*ni+j), dc_x, dc_y, dc_z)) * beta
+		(*cpu.Index(dc_f, 45, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 45, c, int(i*ni+j), dc_x, dc_y, dc_z)) * beta
 		for k := 0; k < nj; k++ {
-			(*cpu.Index(dc_f, 41, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 41, c, int(i*ni+j), dc_x, dc_y, dc_z)) + (alpha*(*cpu.Index(dc_f, 42, a, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 43, b, int(j*nj+k), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 44, b, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 45, a, int(j*nj+k), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 47, c, int(i*ni+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 47, c, int(i*ni+j), dc_x, dc_y, dc_z)) + (alpha*(*cpu.Index(dc_f, 48, a, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 49, b, int(j*nj+k), dc_x, dc_y, dc_z)) + alpha*(*cpu.Index(dc_f, 50, b, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 51, a, int(j*nj+k), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -13455,9 +13949,9 @@ func dc_chunk_Syr2k(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_AtaxKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, x []float32, tmp []float32, dc_f *cpu.Faults) {
 	i := dc_x
 	{
-		(*cpu.Index(dc_f, 46, tmp, int(i), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 52, tmp, int(i), dc_x, dc_y, dc_z)) = 0
 		for j := 0; j < ny; j++ {
-			(*cpu.Index(dc_f, 48, tmp, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 48, tmp, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 49, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 50, x, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 54, tmp, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 54, tmp, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 55, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 56, x, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -13590,9 +14084,9 @@ func dc_chunk_AtaxKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_AtaxKernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, y []float32, tmp []float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 51, y, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 57, y, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < nx; i++ {
-			(*cpu.Index(dc_f, 53, y, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 53, y, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 54, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 55, tmp, int(i), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 59, y, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 59, y, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 60, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 61, tmp, int(i), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -13724,9 +14218,9 @@ func dc_chunk_AtaxKernel2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_BicgKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, r []float32, s []float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 56, s, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 62, s, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < nx; i++ {
-			(*cpu.Index(dc_f, 58, s, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 58, s, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 59, r, int(i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 60, a, int(i*ny+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 64, s, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 64, s, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 65, r, int(i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 66, a, int(i*ny+j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -13858,9 +14352,9 @@ func dc_chunk_BicgKernel1(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_BicgKernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, nx int, ny int, a []float32, p []float32, q []float32, dc_f *cpu.Faults) {
 	i := dc_x
 	{
-		(*cpu.Index(dc_f, 61, q, int(i), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 67, q, int(i), dc_x, dc_y, dc_z)) = 0
 		for j := 0; j < ny; j++ {
-			(*cpu.Index(dc_f, 63, q, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 63, q, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 64, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 65, p, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 69, q, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 69, q, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 70, a, int(i*ny+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 71, p, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -13994,7 +14488,7 @@ func dc_cpu_MvtKernel1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int,
 	i := dc_x
 	{
 		for j := 0; j < n; j++ {
-			(*cpu.Index(dc_f, 67, x1, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 67, x1, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 68, a, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 69, y1, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 73, x1, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 73, x1, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 74, a, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 75, y1, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -14125,7 +14619,7 @@ func dc_cpu_MvtKernel2_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int,
 	i := dc_x
 	{
 		for j := 0; j < n; j++ {
-			(*cpu.Index(dc_f, 71, x2, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 71, x2, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 72, a, int(j*n+i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 73, y2, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 77, x2, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 77, x2, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 78, a, int(j*n+i), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 79, y2, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -14255,10 +14749,10 @@ func dc_cpu_Gesummv_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, n int, al
 	i := dc_x
 	{
 		for j := 0; j < n; j++ {
-			(*cpu.Index(dc_f, 75, tmp, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 75, tmp, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 76, a, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 77, x, int(j), dc_x, dc_y, dc_z))
-			(*cpu.Index(dc_f, 79, y, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 79, y, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 80, b, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 81, x, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 81, tmp, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 81, tmp, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 82, a, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 83, x, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 85, y, int(i), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 85, y, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 86, b, int(i*n+j), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 87, x, int(j), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 82, y, int(i), dc_x, dc_y, dc_z)) = alpha*(*cpu.Index(dc_f, 83, tmp, int(i), dc_x, dc_y, dc_z)) + beta*(*cpu.Index(dc_f, 84, y, int(i), dc_x, dc_y, dc_z))
+		(*cpu.Index(dc_f, 88, y, int(i), dc_x, dc_y, dc_z)) = alpha*(*cpu.Index(dc_f, 89, tmp, int(i), dc_x, dc_y, dc_z)) + beta*(*cpu.Index(dc_f, 90, y, int(i), dc_x, dc_y, dc_z))
 	}
 }
 
@@ -14349,11 +14843,11 @@ func dc_chunk_Gesummv(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CorrMean_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, mean []float32, data []float32, m int, n int, floatN float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 85, mean, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 91, mean, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 87, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 87, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 88, data, int(i*m+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 93, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 93, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 94, data, int(i*m+j), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 90, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 90, mean, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 96, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 96, mean, int(j), dc_x, dc_y, dc_z)) / floatN
 	}
 }
 
@@ -14486,14 +14980,14 @@ func dc_chunk_CorrMean(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CorrStd_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, mean []float32, std []float32, data []float32, m int, n int, floatN float32, eps float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 91, std, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 97, std, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 93, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 93, std, int(j), dc_x, dc_y, dc_z)) + ((*cpu.Index(dc_f, 94, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 95, mean, int(j), dc_x, dc_y, dc_z)))*((*cpu.Index(dc_f, 96, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 97, mean, int(j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) + ((*cpu.Index(dc_f, 100, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 101, mean, int(j), dc_x, dc_y, dc_z)))*((*cpu.Index(dc_f, 102, data, int(i*m+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 103, mean, int(j), dc_x, dc_y, dc_z)))
 		}
-		(*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 99, std, int(j), dc_x, dc_y, dc_z)) / floatN
-		(*cpu.Index(dc_f, 100, std, int(j), dc_x, dc_y, dc_z)) = float32(math.Sqrt(float64((*cpu.Index(dc_f, 101, std, int(j), dc_x, dc_y, dc_z)))))
-		if (*cpu.Index(dc_f, 102, std, int(j), dc_x, dc_y, dc_z)) <= eps {
-			(*cpu.Index(dc_f, 103, std, int(j), dc_x, dc_y, dc_z)) = 1
+		(*cpu.Index(dc_f, 105, std, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, std, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 106, std, int(j), dc_x, dc_y, dc_z)) = float32(math.Sqrt(float64((*cpu.Index(dc_f, 107, std, int(j), dc_x, dc_y, dc_z)))))
+		if (*cpu.Index(dc_f, 108, std, int(j), dc_x, dc_y, dc_z)) <= eps {
+			(*cpu.Index(dc_f, 109, std, int(j), dc_x, dc_y, dc_z)) = 1
 		}
 	}
 }
@@ -14641,8 +15135,8 @@ func dc_cpu_CorrReduce_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, 
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 105, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 105, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 106, mean, int(j), dc_x, dc_y, dc_z))
-			(*cpu.Index(dc_f, 108, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 108, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 109, std, int(j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 111, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 111, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 112, mean, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 114, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 114, data, int(i*m+j), dc_x, dc_y, dc_z)) / (float32(math.Sqrt(float64(floatN))) * (*cpu.Index(dc_f, 115, std, int(j), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -14728,13 +15222,13 @@ func dc_chunk_CorrReduce(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CorrCorr_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, symmat []float32, data []float32, m int, n int, dc_f *cpu.Faults) {
 	j1 := dc_x
 	{
-		(*cpu.Index(dc_f, 110, symmat, int(j1*m+j1), dc_x, dc_y, dc_z)) = 1
+		(*cpu.Index(dc_f, 116, symmat, int(j1*m+j1), dc_x, dc_y, dc_z)) = 1
 		for j2 := j1 + 1; j2 < m; j2++ {
-			(*cpu.Index(dc_f, 111, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
+			(*cpu.Index(dc_f, 117, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
 			for i := 0; i < n; i++ {
-				(*cpu.Index(dc_f, 113, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 113, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 114, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 115, data, int(i*m+j2), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 119, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 119, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 120, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 121, data, int(i*m+j2), dc_x, dc_y, dc_z))
 			}
-			(*cpu.Index(dc_f, 116, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 117, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 122, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -14873,11 +15367,11 @@ func dc_chunk_CorrCorr(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_CovarMean_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, m int, n int, floatN float32, mean []float32, data []float32, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 118, mean, int(j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 124, mean, int(j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < n; i++ {
-			(*cpu.Index(dc_f, 120, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 120, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 121, data, int(i*m+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 126, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 126, mean, int(j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 127, data, int(i*m+j), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 123, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 123, mean, int(j), dc_x, dc_y, dc_z)) / floatN
+		(*cpu.Index(dc_f, 129, mean, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 129, mean, int(j), dc_x, dc_y, dc_z)) / floatN
 	}
 }
 
@@ -15014,7 +15508,7 @@ func dc_cpu_CovarReduce_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int,
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 125, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 125, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 126, mean, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 131, data, int(i*m+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 131, data, int(i*m+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 132, mean, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15098,11 +15592,11 @@ func dc_cpu_CovarCovar_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, m int,
 	j1 := dc_x
 	{
 		for j2 := j1; j2 < m; j2++ {
-			(*cpu.Index(dc_f, 127, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
+			(*cpu.Index(dc_f, 133, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = 0
 			for i := 0; i < n; i++ {
-				(*cpu.Index(dc_f, 129, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 129, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 130, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 131, data, int(i*m+j2), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 135, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 135, symmat, int(j1*m+j2), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 136, data, int(i*m+j1), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 137, data, int(i*m+j2), dc_x, dc_y, dc_z))
 			}
-			(*cpu.Index(dc_f, 132, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 133, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 138, symmat, int(j2*m+j1), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 139, symmat, int(j1*m+j2), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15240,9 +15734,9 @@ func dc_cpu_GramSchmidt1_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni i
 	if dc_x == 0 {
 		var nrm float32
 		for i := 0; i < ni; i++ {
-			nrm += (*cpu.Index(dc_f, 134, a, int(i*nj+k), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 135, a, int(i*nj+k), dc_x, dc_y, dc_z))
+			nrm += (*cpu.Index(dc_f, 140, a, int(i*nj+k), dc_x, dc_y, dc_z)) * (*cpu.Index(dc_f, 141, a, int(i*nj+k), dc_x, dc_y, dc_z))
 		}
-		(*cpu.Index(dc_f, 136, r, int(k*nj+k), dc_x, dc_y, dc_z)) = dc.Sqrt(nrm)
+		(*cpu.Index(dc_f, 142, r, int(k*nj+k), dc_x, dc_y, dc_z)) = dc.Sqrt(nrm)
 	}
 }
 
@@ -15333,7 +15827,7 @@ func dc_cpu_GramSchmidt2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		i := dc_x
 		{
-			(*cpu.Index(dc_f, 137, q, int(i*nj+k), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 138, a, int(i*nj+k), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 139, r, int(k*nj+k), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 143, q, int(i*nj+k), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 144, a, int(i*nj+k), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 145, r, int(k*nj+k), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15411,12 +15905,12 @@ func dc_chunk_GramSchmidt2(dc_c *runtime.Call, dc_g0, dc_g1 int) {
 func dc_cpu_GramSchmidt3_thread(dc_gs, dc_ng dc.Dim3, dc_x, dc_y, dc_z int, ni int, nj int, a []float32, r []float32, q []float32, k int, dc_f *cpu.Faults) {
 	j := dc_x
 	{
-		(*cpu.Index(dc_f, 140, r, int(k*nj+j), dc_x, dc_y, dc_z)) = 0
+		(*cpu.Index(dc_f, 146, r, int(k*nj+j), dc_x, dc_y, dc_z)) = 0
 		for i := 0; i < ni; i++ {
-			(*cpu.Index(dc_f, 142, r, int(k*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 142, r, int(k*nj+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 143, q, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 144, a, int(i*nj+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 148, r, int(k*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 148, r, int(k*nj+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 149, q, int(i*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 150, a, int(i*nj+j), dc_x, dc_y, dc_z))
 		}
 		for i_1 := 0; i_1 < ni; i_1++ {
-			(*cpu.Index(dc_f, 146, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 146, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 147, q, int(i_1*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 148, r, int(k*nj+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 152, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 152, a, int(i_1*nj+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 153, q, int(i_1*nj+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 154, r, int(k*nj+j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15511,7 +16005,7 @@ func dc_cpu_LUKernel1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 149, a, int(k*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 150, a, int(k*n+j), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 151, a, int(k*n+k), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 155, a, int(k*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 156, a, int(k*n+j), dc_x, dc_y, dc_z)) / (*cpu.Index(dc_f, 157, a, int(k*n+k), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15590,7 +16084,7 @@ func dc_cpu_LUKernel2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 152, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 153, a, int(i*n+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 154, a, int(i*n+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 155, a, int(k*n+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 158, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 159, a, int(i*n+j), dc_x, dc_y, dc_z)) - (*cpu.Index(dc_f, 160, a, int(i*n+k), dc_x, dc_y, dc_z))*(*cpu.Index(dc_f, 161, a, int(k*n+j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15676,7 +16170,7 @@ func dc_cpu_Convolution2D_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z in
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 156, b, int(i*nj+j), dc_x, dc_y, dc_z)) = 0.2*(*cpu.Index(dc_f, 157, a, int((i-1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.5*(*cpu.Index(dc_f, 158, a, int((i-1)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.8*(*cpu.Index(dc_f, 159, a, int((i-1)*nj+(j+1)), dc_x, dc_y, dc_z)) + -0.3*(*cpu.Index(dc_f, 160, a, int((i+0)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.6*(*cpu.Index(dc_f, 161, a, int((i+0)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.9*(*cpu.Index(dc_f, 162, a, int((i+0)*nj+(j+1)), dc_x, dc_y, dc_z)) + 0.4*(*cpu.Index(dc_f, 163, a, int((i+1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.7*(*cpu.Index(dc_f, 164, a, int((i+1)*nj+(j+0)), dc_x, dc_y, dc_z)) + 0.1*(*cpu.Index(dc_f, 165, a, int((i+1)*nj+(j+1)), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 162, b, int(i*nj+j), dc_x, dc_y, dc_z)) = 0.2*(*cpu.Index(dc_f, 163, a, int((i-1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.5*(*cpu.Index(dc_f, 164, a, int((i-1)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.8*(*cpu.Index(dc_f, 165, a, int((i-1)*nj+(j+1)), dc_x, dc_y, dc_z)) + -0.3*(*cpu.Index(dc_f, 166, a, int((i+0)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.6*(*cpu.Index(dc_f, 167, a, int((i+0)*nj+(j+0)), dc_x, dc_y, dc_z)) + -0.9*(*cpu.Index(dc_f, 168, a, int((i+0)*nj+(j+1)), dc_x, dc_y, dc_z)) + 0.4*(*cpu.Index(dc_f, 169, a, int((i+1)*nj+(j-1)), dc_x, dc_y, dc_z)) + 0.7*(*cpu.Index(dc_f, 170, a, int((i+1)*nj+(j+0)), dc_x, dc_y, dc_z)) + 0.1*(*cpu.Index(dc_f, 171, a, int((i+1)*nj+(j+1)), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15781,7 +16275,7 @@ func dc_cpu_Convolution3D_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z in
 		c23 = 7
 		c33 = 10
 		if i < ni-1 && j < nj-1 && k < nk-1 && i > 0 && j > 0 && k > 0 {
-			(*cpu.Index(dc_f, 166, b, int(i*(nk*nj)+j*nk+k), dc_x, dc_y, dc_z)) = c11*(*cpu.Index(dc_f, 167, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 168, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 169, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 170, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 171, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 172, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c12*(*cpu.Index(dc_f, 173, a, int((i+0)*(nk*nj)+(j-1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c22*(*cpu.Index(dc_f, 174, a, int((i+0)*(nk*nj)+(j+0)*nk+(k+0)), dc_x, dc_y, dc_z)) + c32*(*cpu.Index(dc_f, 175, a, int((i+0)*(nk*nj)+(j+1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c11*(*cpu.Index(dc_f, 176, a, int((i-1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 177, a, int((i+1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 178, a, int((i-1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 179, a, int((i+1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 180, a, int((i-1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 181, a, int((i+1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 172, b, int(i*(nk*nj)+j*nk+k), dc_x, dc_y, dc_z)) = c11*(*cpu.Index(dc_f, 173, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 174, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 175, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 176, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 177, a, int((i-1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 178, a, int((i+1)*(nk*nj)+(j-1)*nk+(k-1)), dc_x, dc_y, dc_z)) + c12*(*cpu.Index(dc_f, 179, a, int((i+0)*(nk*nj)+(j-1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c22*(*cpu.Index(dc_f, 180, a, int((i+0)*(nk*nj)+(j+0)*nk+(k+0)), dc_x, dc_y, dc_z)) + c32*(*cpu.Index(dc_f, 181, a, int((i+0)*(nk*nj)+(j+1)*nk+(k+0)), dc_x, dc_y, dc_z)) + c11*(*cpu.Index(dc_f, 182, a, int((i-1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c13*(*cpu.Index(dc_f, 183, a, int((i+1)*(nk*nj)+(j-1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c21*(*cpu.Index(dc_f, 184, a, int((i-1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c23*(*cpu.Index(dc_f, 185, a, int((i+1)*(nk*nj)+(j+0)*nk+(k+1)), dc_x, dc_y, dc_z)) + c31*(*cpu.Index(dc_f, 186, a, int((i-1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z)) + c33*(*cpu.Index(dc_f, 187, a, int((i+1)*(nk*nj)+(j+1)*nk+(k+1)), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -15885,9 +16379,9 @@ func dc_cpu_FdtdStep1_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		i := dc_y
 		{
 			if i == 0 {
-				(*cpu.Index(dc_f, 182, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 183, fict, int(t), dc_x, dc_y, dc_z))
+				(*cpu.Index(dc_f, 188, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 189, fict, int(t), dc_x, dc_y, dc_z))
 			} else {
-				(*cpu.Index(dc_f, 184, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 185, ey, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 186, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 187, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
+				(*cpu.Index(dc_f, 190, ey, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 191, ey, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 192, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 193, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
 			}
 		}
 	}
@@ -15926,7 +16420,7 @@ func dc_cpu_FdtdStep1_fast_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z i
 			if i == 0 {
 				ey[i*ny+j] = fict[t]
 			} else {
-				ey[i*ny+j] = ey[i*ny+j] - 0.5*(hz[i*ny+j]-(*cpu.Index(dc_f, 187, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
+				ey[i*ny+j] = ey[i*ny+j] - 0.5*(hz[i*ny+j]-(*cpu.Index(dc_f, 193, hz, int((i-1)*ny+j), dc_x, dc_y, dc_z)))
 			}
 		}
 	}
@@ -15984,7 +16478,7 @@ func dc_cpu_FdtdStep2_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 188, ex, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 189, ex, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 190, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 191, hz, int(i*ny+(j-1)), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 194, ex, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 195, ex, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.5*((*cpu.Index(dc_f, 196, hz, int(i*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 197, hz, int(i*ny+(j-1)), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16073,7 +16567,7 @@ func dc_cpu_FdtdStep3_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int, n
 		j := dc_x
 		i := dc_y
 		{
-			(*cpu.Index(dc_f, 192, hz, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 193, hz, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.7*((*cpu.Index(dc_f, 194, ex, int(i*ny+(j+1)), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 195, ex, int(i*ny+j), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 196, ey, int((i+1)*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 197, ey, int(i*ny+j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 198, hz, int(i*ny+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 199, hz, int(i*ny+j), dc_x, dc_y, dc_z)) - 0.7*((*cpu.Index(dc_f, 200, ex, int(i*ny+(j+1)), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 201, ex, int(i*ny+j), dc_x, dc_y, dc_z))+(*cpu.Index(dc_f, 202, ey, int((i+1)*ny+j), dc_x, dc_y, dc_z))-(*cpu.Index(dc_f, 203, ey, int(i*ny+j), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16161,7 +16655,7 @@ func dc_cpu_Jacobi1DStep_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		i := dc_x
 		{
-			(*cpu.Index(dc_f, 198, b, int(i), dc_x, dc_y, dc_z)) = 0.33333 * ((*cpu.Index(dc_f, 199, a, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 200, a, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 201, a, int(i+1), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 204, b, int(i), dc_x, dc_y, dc_z)) = 0.33333 * ((*cpu.Index(dc_f, 205, a, int(i-1), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 206, a, int(i), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 207, a, int(i+1), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16239,7 +16733,7 @@ func dc_cpu_Jacobi1DCopy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 	for dc_x := dc_xa; dc_x < dc_xb; dc_x++ {
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 202, a, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 203, b, int(j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 208, a, int(j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 209, b, int(j), dc_x, dc_y, dc_z))
 		}
 	}
 }
@@ -16318,7 +16812,7 @@ func dc_cpu_Jacobi2DStep_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 		i := dc_y
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 204, b, int(i*n+j), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 205, a, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 206, a, int(i*n+(j-1)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 207, a, int(i*n+(1+j)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 208, a, int((1+i)*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 209, a, int((i-1)*n+j), dc_x, dc_y, dc_z)))
+			(*cpu.Index(dc_f, 210, b, int(i*n+j), dc_x, dc_y, dc_z)) = 0.2 * ((*cpu.Index(dc_f, 211, a, int(i*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 212, a, int(i*n+(j-1)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 213, a, int(i*n+(1+j)), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 214, a, int((1+i)*n+j), dc_x, dc_y, dc_z)) + (*cpu.Index(dc_f, 215, a, int((i-1)*n+j), dc_x, dc_y, dc_z)))
 		}
 	}
 }
@@ -16404,7 +16898,7 @@ func dc_cpu_Jacobi2DCopy_row(dc_gs, dc_ng dc.Dim3, dc_gi, dc_run, dc_y, dc_z int
 		i := dc_y
 		j := dc_x
 		{
-			(*cpu.Index(dc_f, 210, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 211, b, int(i*n+j), dc_x, dc_y, dc_z))
+			(*cpu.Index(dc_f, 216, a, int(i*n+j), dc_x, dc_y, dc_z)) = (*cpu.Index(dc_f, 217, b, int(i*n+j), dc_x, dc_y, dc_z))
 		}
 	}
 }

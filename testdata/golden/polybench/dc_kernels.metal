@@ -311,8 +311,8 @@ kernel void MM3Kernel3_fast(constant long& ni [[buffer(0)]], constant long& nj [
 	}
 }
 
-#line 81 "linalg.go"
-kernel void Gemm(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
+#line 82 "linalg.go"
+kernel void Gemm_float32(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
@@ -321,22 +321,22 @@ kernel void Gemm(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 82 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 82 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 83 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 84 "linalg.go"
+	if (i < ni && j < nj) {
+#line 85 "linalg.go"
 		dc_b1 = 0;
 		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 27, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			dc_b4 = 0;
 			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), c_len, dc_fault, dc_tag, 29, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nk + (ulong)k), a_len, dc_fault, dc_tag, 30, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 31, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
@@ -347,25 +347,25 @@ kernel void Gemm(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	}
 }
 
-#line 81 "linalg.go"
-kernel void Gemm_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 82 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 82 "linalg.go"
-	long i = (long)dc_gid.y;
+kernel void Gemm_float32_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant long& nk [[buffer(2)]], constant float& alpha [[buffer(3)]], constant float& beta [[buffer(4)]], device const float* a [[buffer(5)]], constant long& a_len [[buffer(6)]], device const float* b [[buffer(7)]], constant long& b_len [[buffer(8)]], device float* c [[buffer(9)]], constant long& c_len [[buffer(10)]], device int* dc_fault [[buffer(11)]], constant long& dc_fault_len [[buffer(12)]], constant int& dc_tag [[buffer(13)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 83 "linalg.go"
-	if (i < ni && j < nj) {
+	long j = (long)dc_gid.x;
+#line 83 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 84 "linalg.go"
-		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
+	if (i < ni && j < nj) {
 #line 85 "linalg.go"
-		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] * beta;
 #line 86 "linalg.go"
+		for (long k = 0L; k < nk; k = (long)((ulong)k + 1UL)) {
+#line 87 "linalg.go"
 			c[(long)((ulong)i * (ulong)nj + (ulong)j)] = c[(long)((ulong)i * (ulong)nj + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nk + (ulong)k)] * b[(long)((ulong)k * (ulong)nj + (ulong)j)];
 		}
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -375,25 +375,25 @@ kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	int dc_b6 = 0;
 	int dc_b7 = 0;
 	int dc_b8 = 0;
-#line 96 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 96 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 97 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 98 "linalg.go"
+	if (i < ni && j < ni) {
+#line 99 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 33, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 35, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 36, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 37, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8);
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -401,25 +401,25 @@ kernel void Syrk(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]
 	}
 }
 
-#line 95 "linalg.go"
+#line 96 "linalg.go"
 kernel void Syrk_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device float* c [[buffer(6)]], constant long& c_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 96 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 96 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 97 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 97 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 98 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 99 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 100 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 101 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)];
 		}
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -431,25 +431,25 @@ kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)
 	int dc_b8 = 0;
 	int dc_b9 = 0;
 	int dc_b10 = 0;
-#line 111 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 111 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 112 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 113 "linalg.go"
+	if (i < ni && j < ni) {
+#line 114 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 39, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
+		dc_p2 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 45, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) * beta;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			dc_b4 = 0;
-			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 41, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 42, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 43, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 44, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 45, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
+			dc_p5 = &c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, c[dc_ix((long)((ulong)i * (ulong)ni + (ulong)j), c_len, dc_fault, dc_tag, 47, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + (alpha * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 48, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) * dc_sel_f32((dc_b8 = 0, b[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 49, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + alpha * dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), b_len, dc_fault, dc_tag, 50, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)j * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 51, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -457,25 +457,25 @@ kernel void Syr2k(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)
 	}
 }
 
-#line 110 "linalg.go"
+#line 111 "linalg.go"
 kernel void Syr2k_fast(constant long& ni [[buffer(0)]], constant long& nj [[buffer(1)]], constant float& alpha [[buffer(2)]], constant float& beta [[buffer(3)]], device const float* a [[buffer(4)]], constant long& a_len [[buffer(5)]], device const float* b [[buffer(6)]], constant long& b_len [[buffer(7)]], device float* c [[buffer(8)]], constant long& c_len [[buffer(9)]], device int* dc_fault [[buffer(10)]], constant long& dc_fault_len [[buffer(11)]], constant int& dc_tag [[buffer(12)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
-#line 111 "linalg.go"
-	long j = (long)dc_gid.x;
-#line 111 "linalg.go"
-	long i = (long)dc_gid.y;
 #line 112 "linalg.go"
-	if (i < ni && j < ni) {
+	long j = (long)dc_gid.x;
+#line 112 "linalg.go"
+	long i = (long)dc_gid.y;
 #line 113 "linalg.go"
-		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
+	if (i < ni && j < ni) {
 #line 114 "linalg.go"
-		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+		c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] * beta;
 #line 115 "linalg.go"
+		for (long k = 0L; k < nj; k = (long)((ulong)k + 1UL)) {
+#line 116 "linalg.go"
 			c[(long)((ulong)i * (ulong)ni + (ulong)j)] = c[(long)((ulong)i * (ulong)ni + (ulong)j)] + (alpha * a[(long)((ulong)i * (ulong)nj + (ulong)k)] * b[(long)((ulong)j * (ulong)nj + (ulong)k)] + alpha * b[(long)((ulong)i * (ulong)nj + (ulong)k)] * a[(long)((ulong)j * (ulong)nj + (ulong)k)]);
 		}
 	}
 }
 
-#line 123 "linalg.go"
+#line 124 "linalg.go"
 kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -484,23 +484,23 @@ kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 124 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 126 "linalg.go"
+	if (i < nx) {
+#line 127 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 46, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 52, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 48, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 49, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 50, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 54, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 55, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 56, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -508,23 +508,23 @@ kernel void AtaxKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 123 "linalg.go"
-kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 124 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void AtaxKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* x [[buffer(4)]], constant long& x_len [[buffer(5)]], device float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 125 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 126 "linalg.go"
-		tmp[i] = 0.0f;
+	if (i < nx) {
 #line 127 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		tmp[i] = 0.0f;
 #line 128 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 129 "linalg.go"
 			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * x[j];
 		}
 	}
 }
 
-#line 136 "linalg.go"
+#line 137 "linalg.go"
 kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -533,23 +533,23 @@ kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 137 "linalg.go"
-	long j = (long)dc_gid.x;
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 139 "linalg.go"
+	if (j < ny) {
+#line 140 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 51, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 57, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 53, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 54, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 55, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, y[dc_ix(j, y_len, dc_fault, dc_tag, 59, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 61, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -557,23 +557,23 @@ kernel void AtaxKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 136 "linalg.go"
-kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 137 "linalg.go"
-	long j = (long)dc_gid.x;
+kernel void AtaxKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device float* y [[buffer(4)]], constant long& y_len [[buffer(5)]], device const float* tmp [[buffer(6)]], constant long& tmp_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 138 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 139 "linalg.go"
-		y[j] = 0.0f;
+	if (j < ny) {
 #line 140 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		y[j] = 0.0f;
 #line 141 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 142 "linalg.go"
 			y[j] = y[j] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * tmp[i];
 		}
 	}
 }
 
-#line 149 "linalg.go"
+#line 150 "linalg.go"
 kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -582,23 +582,23 @@ kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 150 "linalg.go"
-	long j = (long)dc_gid.x;
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 152 "linalg.go"
+	if (j < ny) {
+#line 153 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 56, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 62, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 58, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 59, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 60, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, s[dc_ix(j, s_len, dc_fault, dc_tag, 64, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, r[dc_ix(i, r_len, dc_fault, dc_tag, 65, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 66, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -606,23 +606,23 @@ kernel void BicgKernel1(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 149 "linalg.go"
-kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 150 "linalg.go"
-	long j = (long)dc_gid.x;
+kernel void BicgKernel1_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* r [[buffer(4)]], constant long& r_len [[buffer(5)]], device float* s [[buffer(6)]], constant long& s_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 151 "linalg.go"
-	if (j < ny) {
+	long j = (long)dc_gid.x;
 #line 152 "linalg.go"
-		s[j] = 0.0f;
+	if (j < ny) {
 #line 153 "linalg.go"
-		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+		s[j] = 0.0f;
 #line 154 "linalg.go"
+		for (long i = 0L; i < nx; i = (long)((ulong)i + 1UL)) {
+#line 155 "linalg.go"
 			s[j] = s[j] + r[i] * a[(long)((ulong)i * (ulong)ny + (ulong)j)];
 		}
 	}
 }
 
-#line 162 "linalg.go"
+#line 163 "linalg.go"
 kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -631,23 +631,23 @@ kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	int dc_b5 = 0;
 	int dc_b6 = 0;
 	int dc_b7 = 0;
-#line 163 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 165 "linalg.go"
+	if (i < nx) {
+#line 166 "linalg.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 61, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
-#line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			dc_b3 = 0;
-			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 63, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 64, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 65, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, q[dc_ix(i, q_len, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), a_len, dc_fault, dc_tag, 70, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, p[dc_ix(j, p_len, dc_fault, dc_tag, 71, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -655,39 +655,39 @@ kernel void BicgKernel2(constant long& nx [[buffer(0)]], constant long& ny [[buf
 	}
 }
 
-#line 162 "linalg.go"
-kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 163 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void BicgKernel2_fast(constant long& nx [[buffer(0)]], constant long& ny [[buffer(1)]], device const float* a [[buffer(2)]], constant long& a_len [[buffer(3)]], device const float* p [[buffer(4)]], constant long& p_len [[buffer(5)]], device float* q [[buffer(6)]], constant long& q_len [[buffer(7)]], device int* dc_fault [[buffer(8)]], constant long& dc_fault_len [[buffer(9)]], constant int& dc_tag [[buffer(10)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 164 "linalg.go"
-	if (i < nx) {
+	long i = (long)dc_gid.x;
 #line 165 "linalg.go"
-		q[i] = 0.0f;
+	if (i < nx) {
 #line 166 "linalg.go"
-		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+		q[i] = 0.0f;
 #line 167 "linalg.go"
+		for (long j = 0L; j < ny; j = (long)((ulong)j + 1UL)) {
+#line 168 "linalg.go"
 			q[i] = q[i] + a[(long)((ulong)i * (ulong)ny + (ulong)j)] * p[j];
 		}
 	}
 }
 
-#line 175 "linalg.go"
+#line 176 "linalg.go"
 kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 176 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 67, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 68, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 69, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			dc_p2 = &x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x1[dc_ix(i, x1_len, dc_fault, dc_tag, 73, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 74, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y1_[dc_ix(j, y1__len, dc_fault, dc_tag, 75, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -695,37 +695,37 @@ kernel void MvtKernel1(constant long& n [[buffer(0)]], device const float* a [[b
 	}
 }
 
-#line 175 "linalg.go"
-kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 176 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void MvtKernel1_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x1 [[buffer(3)]], constant long& x1_len [[buffer(4)]], device const float* y1_ [[buffer(5)]], constant long& y1__len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 177 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 178 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 179 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 180 "linalg.go"
 			x1[i] = x1[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * y1_[j];
 		}
 	}
 }
 
-#line 187 "linalg.go"
+#line 188 "linalg.go"
 kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
 	int dc_b3 = 0;
 	int dc_b4 = 0;
 	int dc_b5 = 0;
-#line 188 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 71, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 72, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 73, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			dc_p2 = &x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, x2[dc_ix(i, x2_len, dc_fault, dc_tag, 77, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)j * (ulong)n + (ulong)i), a_len, dc_fault, dc_tag, 78, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, y2[dc_ix(j, y2_len, dc_fault, dc_tag, 79, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
@@ -733,21 +733,21 @@ kernel void MvtKernel2(constant long& n [[buffer(0)]], device const float* a [[b
 	}
 }
 
-#line 187 "linalg.go"
-kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 188 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void MvtKernel2_fast(constant long& n [[buffer(0)]], device const float* a [[buffer(1)]], constant long& a_len [[buffer(2)]], device float* x2 [[buffer(3)]], constant long& x2_len [[buffer(4)]], device const float* y2 [[buffer(5)]], constant long& y2_len [[buffer(6)]], device int* dc_fault [[buffer(7)]], constant long& dc_fault_len [[buffer(8)]], constant int& dc_tag [[buffer(9)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 189 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 190 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 191 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 192 "linalg.go"
 			x2[i] = x2[i] + a[(long)((ulong)j * (ulong)n + (ulong)i)] * y2[j];
 		}
 	}
 }
 
-#line 201 "linalg.go"
+#line 202 "linalg.go"
 kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 	int dc_b1 = 0;
 	device float (*dc_p2);
@@ -763,51 +763,51 @@ kernel void Gesummv(constant long& n [[buffer(0)]], constant float& alpha [[buff
 	device float (*dc_p12);
 	int dc_b13 = 0;
 	int dc_b14 = 0;
-#line 202 "linalg.go"
-	long i = (long)dc_gid.x;
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+#line 206 "linalg.go"
 			dc_b1 = 0;
-			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 75, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 76, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 77, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+			dc_p2 = &tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 81, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 82, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 83, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
-#line 206 "linalg.go"
+#line 207 "linalg.go"
 			dc_b6 = 0;
-			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 79, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 80, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 81, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p7 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b8 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 85, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + dc_sel_f32((dc_b9 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 86, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) * dc_sel_f32((dc_b10 = 0, x[dc_ix(j, x_len, dc_fault, dc_tag, 87, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b6) {
 				*dc_p7 = dc_t2;
 			}
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		dc_b11 = 0;
-		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 82, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 83, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 84, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
+		dc_p12 = &y[dc_ix(i, y_len, dc_fault, dc_tag, 88, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = alpha * dc_sel_f32((dc_b13 = 0, tmp[dc_ix(i, tmp_len, dc_fault, dc_tag, 89, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + beta * dc_sel_f32((dc_b14 = 0, y[dc_ix(i, y_len, dc_fault, dc_tag, 90, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14);
 		if (!dc_b11) {
 			*dc_p12 = dc_t3;
 		}
 	}
 }
 
-#line 201 "linalg.go"
-kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 202 "linalg.go"
-	long i = (long)dc_gid.x;
+kernel void Gesummv_fast(constant long& n [[buffer(0)]], constant float& alpha [[buffer(1)]], constant float& beta [[buffer(2)]], device const float* a [[buffer(3)]], constant long& a_len [[buffer(4)]], device const float* b [[buffer(5)]], constant long& b_len [[buffer(6)]], device float* tmp [[buffer(7)]], constant long& tmp_len [[buffer(8)]], device const float* x [[buffer(9)]], constant long& x_len [[buffer(10)]], device float* y [[buffer(11)]], constant long& y_len [[buffer(12)]], device int* dc_fault [[buffer(13)]], constant long& dc_fault_len [[buffer(14)]], constant int& dc_tag [[buffer(15)]], uint3 dc_gid [[thread_position_in_grid]], uint3 dc_lid [[thread_position_in_threadgroup]], uint3 dc_grp [[threadgroup_position_in_grid]], uint3 dc_gsz [[threads_per_threadgroup]], uint3 dc_ngr [[threadgroups_per_grid]]) {
 #line 203 "linalg.go"
-	if (i < n) {
+	long i = (long)dc_gid.x;
 #line 204 "linalg.go"
-		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
+	if (i < n) {
 #line 205 "linalg.go"
-			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+		for (long j = 0L; j < n; j = (long)((ulong)j + 1UL)) {
 #line 206 "linalg.go"
+			tmp[i] = tmp[i] + a[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
+#line 207 "linalg.go"
 			y[i] = y[i] + b[(long)((ulong)i * (ulong)n + (ulong)j)] * x[j];
 		}
-#line 208 "linalg.go"
+#line 209 "linalg.go"
 		y[i] = alpha * tmp[i] + beta * y[i];
 	}
 }
@@ -829,7 +829,7 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 	if (j < m) {
 #line 19 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 85, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 91, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -838,16 +838,16 @@ kernel void CorrMean(device float* mean [[buffer(0)]], constant long& mean_len [
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 21 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 87, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 88, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 93, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 94, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 23 "polybench.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 90, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 96, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -892,7 +892,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 	if (j1_ < (long)((ulong)m - 1UL)) {
 #line 62 "polybench.go"
 		dc_b1 = 0;
-		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 110, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 1.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -901,7 +901,7 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 		for (long j2 = (long)((ulong)j1_ + 1UL); j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 64 "polybench.go"
 			dc_b3 = 0;
-			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 111, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t2 = 0.0f;
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
@@ -910,16 +910,16 @@ kernel void CorrCorr(device float* symmat [[buffer(0)]], constant long& symmat_l
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 66 "polybench.go"
 				dc_b5 = 0;
-				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 113, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 114, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 115, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
+				dc_p6 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t3 = dc_sel_f32((dc_b7 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 119, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + dc_sel_f32((dc_b8 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 120, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) * dc_sel_f32((dc_b9 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 121, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9);
 				if (!dc_b5) {
 					*dc_p6 = dc_t3;
 				}
 			}
 #line 68 "polybench.go"
 			dc_b10 = 0;
-			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 116, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 117, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p11 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 122, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t4 = dc_sel_f32((dc_b12 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 123, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b10) {
 				*dc_p11 = dc_t4;
 			}
@@ -967,7 +967,7 @@ kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(
 	if (j < m) {
 #line 15 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 118, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 124, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -976,16 +976,16 @@ kernel void CovarMean(constant long& m [[buffer(0)]], constant long& n [[buffer(
 		for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 17 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 120, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 121, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
+			dc_p4 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 127, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
 		}
 #line 19 "solvers.go"
 		dc_b7 = 0;
-		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 123, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
+		dc_p8 = &mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t3 = dc_sel_f32((dc_b9 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 129, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) / floatN;
 		if (!dc_b7) {
 			*dc_p8 = dc_t3;
 		}
@@ -1024,8 +1024,8 @@ kernel void CovarReduce(constant long& m [[buffer(0)]], constant long& n [[buffe
 	if (i < n && j < m) {
 #line 29 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 125, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 126, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j), data_len, dc_fault, dc_tag, 131, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, mean[dc_ix(j, mean_len, dc_fault, dc_tag, 132, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1065,7 +1065,7 @@ kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer
 		for (long j2 = j1_; j2 < m; j2 = (long)((ulong)j2 + 1UL)) {
 #line 41 "solvers.go"
 			dc_b1 = 0;
-			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 127, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			dc_p2 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 			float dc_t1 = 0.0f;
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
@@ -1074,16 +1074,16 @@ kernel void CovarCovar(constant long& m [[buffer(0)]], constant long& n [[buffer
 			for (long i = 0L; i < n; i = (long)((ulong)i + 1UL)) {
 #line 43 "solvers.go"
 				dc_b3 = 0;
-				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 129, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 130, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 131, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+				dc_p4 = &symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+				float dc_t2 = dc_sel_f32((dc_b5 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 135, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j1_), data_len, dc_fault, dc_tag, 136, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, data[dc_ix((long)((ulong)i * (ulong)m + (ulong)j2), data_len, dc_fault, dc_tag, 137, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 				if (!dc_b3) {
 					*dc_p4 = dc_t2;
 				}
 			}
 #line 45 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 132, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 133, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
+			dc_p9 = &symmat[dc_ix((long)((ulong)j2 * (ulong)m + (ulong)j1_), symmat_len, dc_fault, dc_tag, 138, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, symmat[dc_ix((long)((ulong)j1_ * (ulong)m + (ulong)j2), symmat_len, dc_fault, dc_tag, 139, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -1125,11 +1125,11 @@ kernel void GramSchmidt1(constant long& ni [[buffer(0)]], constant long& nj [[bu
 #line 57 "solvers.go"
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 58 "solvers.go"
-			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 134, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 135, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
+			nrm = nrm + dc_sel_f32((dc_b1 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1) * dc_sel_f32((dc_b2 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 141, &dc_b2, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b2);
 		}
 #line 60 "solvers.go"
 		dc_b3 = 0;
-		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 136, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 142, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = sqrt(nrm);
 		if (!dc_b3) {
 			*dc_p4 = dc_t1;
@@ -1165,8 +1165,8 @@ kernel void GramSchmidt2(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	if (i < ni) {
 #line 70 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 137, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 138, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 139, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), a_len, dc_fault, dc_tag, 144, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)k), r_len, dc_fault, dc_tag, 145, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1204,7 +1204,7 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 	if (j > k && j < nj) {
 #line 81 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 140, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		dc_p2 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 146, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
 		float dc_t1 = 0.0f;
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
@@ -1213,8 +1213,8 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 		for (long i = 0L; i < ni; i = (long)((ulong)i + 1UL)) {
 #line 83 "solvers.go"
 			dc_b3 = 0;
-			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 142, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 143, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 144, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
+			dc_p4 = &r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b5 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, q[dc_ix((long)((ulong)i * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 149, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7);
 			if (!dc_b3) {
 				*dc_p4 = dc_t2;
 			}
@@ -1223,8 +1223,8 @@ kernel void GramSchmidt3(constant long& ni [[buffer(0)]], constant long& nj [[bu
 		for (long i_1 = 0L; i_1 < ni; i_1 = (long)((ulong)i_1 + 1UL)) {
 #line 86 "solvers.go"
 			dc_b8 = 0;
-			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 146, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 147, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 148, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
+			dc_p9 = &a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t3 = dc_sel_f32((dc_b10 = 0, a[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) - dc_sel_f32((dc_b11 = 0, q[dc_ix((long)((ulong)i_1 * (ulong)nj + (ulong)k), q_len, dc_fault, dc_tag, 153, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) * dc_sel_f32((dc_b12 = 0, r[dc_ix((long)((ulong)k * (ulong)nj + (ulong)j), r_len, dc_fault, dc_tag, 154, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12);
 			if (!dc_b8) {
 				*dc_p9 = dc_t3;
 			}
@@ -1265,8 +1265,8 @@ kernel void LUKernel1(constant long& n [[buffer(0)]], device float* a [[buffer(1
 	if (j > k && j < n) {
 #line 98 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 149, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 150, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 151, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
+		dc_p2 = &a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 156, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) / dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 157, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1299,8 +1299,8 @@ kernel void LUKernel2(constant long& n [[buffer(0)]], device float* a [[buffer(1
 	if (i > k && j > k && i < n && j < n) {
 #line 108 "solvers.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 152, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 153, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 154, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 155, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 158, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 159, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)k), a_len, dc_fault, dc_tag, 160, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)k * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 161, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1341,8 +1341,8 @@ kernel void Convolution2D(constant long& ni [[buffer(0)]], constant long& nj [[b
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && i > 0L && j > 0L) {
 #line 23 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 156, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 157, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 158, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 159, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 160, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 161, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 162, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)nj + (ulong)j), b_len, dc_fault, dc_tag, 162, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 163, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + 0.5f * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 164, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + -0.8f * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 165, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + -0.3f * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 166, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + 0.6f * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 167, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + -0.9f * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 0UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + 0.4f * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + 0.7f * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 0UL)), a_len, dc_fault, dc_tag, 170, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + 0.1f * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 1UL) * (ulong)nj + ((ulong)j + 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1425,8 +1425,8 @@ kernel void Convolution3D(constant long& ni [[buffer(0)]], constant long& nj [[b
 	if (i < (long)((ulong)ni - 1UL) && j < (long)((ulong)nj - 1UL) && k < (long)((ulong)nk - 1UL) && i > 0L && j > 0L && k > 0L) {
 #line 41 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 166, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 167, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 168, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 169, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 170, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 171, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 172, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 173, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 174, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 175, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 179, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 180, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 181, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
+		dc_p2 = &b[dc_ix((long)((ulong)i * ((ulong)nk * (ulong)nj) + (ulong)j * (ulong)nk + (ulong)k), b_len, dc_fault, dc_tag, 172, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = c11 * dc_sel_f32((dc_b3 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 173, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + c13 * dc_sel_f32((dc_b4 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 174, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + c21 * dc_sel_f32((dc_b5 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 175, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + c23 * dc_sel_f32((dc_b6 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 176, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + c31 * dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 177, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) + c33 * dc_sel_f32((dc_b8 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k - 1UL)), a_len, dc_fault, dc_tag, 178, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8) + c12 * dc_sel_f32((dc_b9 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 179, &dc_b9, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b9) + c22 * dc_sel_f32((dc_b10 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 180, &dc_b10, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b10) + c32 * dc_sel_f32((dc_b11 = 0, a[dc_ix((long)(((ulong)i + 0UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 0UL)), a_len, dc_fault, dc_tag, 181, &dc_b11, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b11) + c11 * dc_sel_f32((dc_b12 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 182, &dc_b12, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b12) + c13 * dc_sel_f32((dc_b13 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j - 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 183, &dc_b13, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b13) + c21 * dc_sel_f32((dc_b14 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 184, &dc_b14, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b14) + c23 * dc_sel_f32((dc_b15 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 0UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 185, &dc_b15, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b15) + c31 * dc_sel_f32((dc_b16 = 0, a[dc_ix((long)(((ulong)i - 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 186, &dc_b16, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b16) + c33 * dc_sel_f32((dc_b17 = 0, a[dc_ix((long)(((ulong)i + 1UL) * ((ulong)nk * (ulong)nj) + ((ulong)j + 1UL) * (ulong)nk + ((ulong)k + 1UL)), a_len, dc_fault, dc_tag, 187, &dc_b17, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b17);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1502,16 +1502,16 @@ kernel void FdtdStep1(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 		if (i == 0L) {
 #line 60 "stencils.go"
 			dc_b1 = 0;
-			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 182, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 183, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+			dc_p2 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 188, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t1 = dc_sel_f32((dc_b3 = 0, fict[dc_ix(t, fict_len, dc_fault, dc_tag, 189, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 			if (!dc_b1) {
 				*dc_p2 = dc_t1;
 			}
 		} else {
 #line 62 "stencils.go"
 			dc_b4 = 0;
-			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 184, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 185, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 186, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
+			dc_p5 = &ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 190, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+			float dc_t2 = dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 191, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - 0.5f * (dc_sel_f32((dc_b7 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7) - dc_sel_f32((dc_b8 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b8, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b8));
 			if (!dc_b4) {
 				*dc_p5 = dc_t2;
 			}
@@ -1534,7 +1534,7 @@ kernel void FdtdStep1_fast(constant long& nx [[buffer(0)]], constant long& ny [[
 			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = fict[t];
 		} else {
 #line 62 "stencils.go"
-			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 187, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
+			ey[(long)((ulong)i * (ulong)ny + (ulong)j)] = ey[(long)((ulong)i * (ulong)ny + (ulong)j)] - 0.5f * (hz[(long)((ulong)i * (ulong)ny + (ulong)j)] - dc_sel_f32((dc_b1 = 0, hz[dc_ix((long)(((ulong)i - 1UL) * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b1));
 		}
 	}
 }
@@ -1554,8 +1554,8 @@ kernel void FdtdStep2(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 	if (i < nx && j < ny && j > 0L) {
 #line 73 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 188, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 189, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 190, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 191, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		dc_p2 = &ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 194, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.5f * (dc_sel_f32((dc_b4 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 196, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j - 1UL)), hz_len, dc_fault, dc_tag, 197, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1592,8 +1592,8 @@ kernel void FdtdStep3(constant long& nx [[buffer(0)]], constant long& ny [[buffe
 	if (i < (long)((ulong)nx - 1UL) && j < (long)((ulong)ny - 1UL)) {
 #line 83 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 192, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 193, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 194, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 195, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 196, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 197, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		dc_p2 = &hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 198, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, hz[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), hz_len, dc_fault, dc_tag, 199, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) - 0.7f * (dc_sel_f32((dc_b4 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + ((ulong)j + 1UL)), ex_len, dc_fault, dc_tag, 200, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) - dc_sel_f32((dc_b5 = 0, ex[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ex_len, dc_fault, dc_tag, 201, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, ey[dc_ix((long)(((ulong)i + 1UL) * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 202, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) - dc_sel_f32((dc_b7 = 0, ey[dc_ix((long)((ulong)i * (ulong)ny + (ulong)j), ey_len, dc_fault, dc_tag, 203, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1626,8 +1626,8 @@ kernel void Jacobi1DStep(constant long& n [[buffer(0)]], device const float* a [
 	if (i > 0L && i < (long)((ulong)n - 1UL)) {
 #line 94 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 198, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 199, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 200, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 201, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
+		dc_p2 = &b[dc_ix(i, b_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.33333f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i - 1UL), a_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix(i, a_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i + 1UL), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1656,8 +1656,8 @@ kernel void Jacobi1DCopy(constant long& n [[buffer(0)]], device float* a [[buffe
 	if (j > 0L && j < (long)((ulong)n - 1UL)) {
 #line 104 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 202, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 203, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &a[dc_ix(j, a_len, dc_fault, dc_tag, 208, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix(j, b_len, dc_fault, dc_tag, 209, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1692,8 +1692,8 @@ kernel void Jacobi2DStep(constant long& n [[buffer(0)]], device const float* a [
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 115 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 204, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 205, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 206, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 207, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 208, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 209, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
+		dc_p2 = &b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 210, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = 0.2f * (dc_sel_f32((dc_b3 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 211, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3) + dc_sel_f32((dc_b4 = 0, a[dc_ix((long)((ulong)i * (ulong)n + ((ulong)j - 1UL)), a_len, dc_fault, dc_tag, 212, &dc_b4, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b4) + dc_sel_f32((dc_b5 = 0, a[dc_ix((long)((ulong)i * (ulong)n + (1UL + (ulong)j)), a_len, dc_fault, dc_tag, 213, &dc_b5, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b5) + dc_sel_f32((dc_b6 = 0, a[dc_ix((long)((1UL + (ulong)i) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 214, &dc_b6, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b6) + dc_sel_f32((dc_b7 = 0, a[dc_ix((long)(((ulong)i - 1UL) * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 215, &dc_b7, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b7));
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1726,8 +1726,8 @@ kernel void Jacobi2DCopy(constant long& n [[buffer(0)]], device float* a [[buffe
 	if (i >= 1L && i < (long)((ulong)n - 1UL) && j >= 1L && j < (long)((ulong)n - 1UL)) {
 #line 125 "stencils.go"
 		dc_b1 = 0;
-		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 210, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
-		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 211, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
+		dc_p2 = &a[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), a_len, dc_fault, dc_tag, 216, &dc_b1, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)];
+		float dc_t1 = dc_sel_f32((dc_b3 = 0, b[dc_ix((long)((ulong)i * (ulong)n + (ulong)j), b_len, dc_fault, dc_tag, 217, &dc_b3, dc_gid, dc_lid, dc_grp, dc_gsz, dc_ngr)]), &dc_b3);
 		if (!dc_b1) {
 			*dc_p2 = dc_t1;
 		}
@@ -1748,5 +1748,6 @@ kernel void Jacobi2DCopy_fast(constant long& n [[buffer(0)]], device float* a [[
 }
 
 // Kernels left out: Metal cannot run them.
+// linalg.go:82:52: kernel Gemm_float64: Metal has no float64
 // polybench.go:38:3: kernel CorrStd: Metal has no float64
 // polybench.go:52:3: kernel CorrReduce: Metal has no float64

@@ -75,10 +75,11 @@ func MM3Kernel3(t dc.Thread, ni, nj, nl int, e, f, g []float32) {
 	}
 }
 
-// Gemm computes C = beta·C + alpha·A·B (A ni×nk, B nk×nj, C ni×nj).
+// Gemm computes C = beta·C + alpha·A·B (A ni×nk, B nk×nj, C ni×nj), in
+// float32 or float64: PolyBench's DATA_TYPE is a type parameter here.
 //
-//dc:kernel
-func Gemm(t dc.Thread, ni, nj, nk int, alpha, beta float32, a, b, c []float32) {
+//dc:kernel types=float32,float64
+func Gemm[T dc.Float](t dc.Thread, ni, nj, nk int, alpha, beta T, a, b, c []T) {
 	j, i := t.GlobalX(), t.GlobalY()
 	if i < ni && j < nj {
 		c[i*nj+j] *= beta

@@ -104,27 +104,54 @@ func Test3MM(t *testing.T) {
 }
 
 func TestGemm(t *testing.T) {
-	alpha, beta := float32(32412), float32(2123)
-	a, b, c := kerneltest.Rand32(9, ni*nk, 0, 1), kerneltest.Rand32(10, nk*nj, 0, 1), kerneltest.Rand32(11, ni*nj, 0, 1)
+	// Relative bounds as in the file comment: nk·2⁻²⁴ and nk·2⁻⁵³ of the
+	// non-negative sums, with room to spare.
+	t.Run("float32", func(t *testing.T) { testGemm(t, kerneltest.Close32, rel) })
+	t.Run("float64", func(t *testing.T) { testGemm(t, kerneltest.Close64, 1e-13) })
+}
+
+func testGemm[T float32 | float64](t *testing.T, close func(testing.TB, string, []T, []T, float64, float64) bool, rel float64) {
+	alpha, beta := T(32412), T(2123)
+	a, b, c := convert[T](kerneltest.Rand32(9, ni*nk, 0, 1)), convert[T](kerneltest.Rand32(10, nk*nj, 0, 1)), convert[T](kerneltest.Rand32(11, ni*nj, 0, 1))
 	g := grid2D(nj, ni)
-	want := clone(c)
+	want := append([]T(nil), c...)
 	emulate(t, g, func(th dc.Thread) { Gemm(th, ni, nj, nk, alpha, beta, a, b, want) })
 
-	A, B, C := matrix(a, ni, nk), matrix(b, nk, nj), matrix(c, ni, nj)
+	C := make([][]T, ni)
+	for i := range C {
+		C[i] = append([]T(nil), c[i*nj:(i+1)*nj]...)
+	}
 	for i := 0; i < ni; i++ {
 		for j := 0; j < nj; j++ {
 			C[i][j] *= beta
 			for k := 0; k < nk; k++ {
-				C[i][j] += alpha * A[i][k] * B[k][j]
+				C[i][j] += alpha * a[i*nk+k] * b[k*nj+j]
 			}
 		}
 	}
-	kerneltest.Close32(t, "Emulate vs host", want, flat(C), rel, 0)
-	for _, dev := range devices(t) {
-		cb := upload(t, dev, c)
-		launched(t, dev, LaunchGemm(dev, g, ni, nj, nk, alpha, beta, upload(t, dev, a), upload(t, dev, b), cb))
-		kerneltest.Close32(t, dev.Backend()+" Gemm", kerneltest.Read(t, cb), want, rel, 0)
+	var host []T
+	for _, row := range C {
+		host = append(host, row...)
 	}
+	close(t, "Emulate vs host", want, host, rel, 0)
+	for _, dev := range devices(t) {
+		cb := kerneltest.Upload(t, dev, c)
+		err := LaunchGemm(dev, g, ni, nj, nk, alpha, beta, kerneltest.Upload(t, dev, a), kerneltest.Upload(t, dev, b), cb)
+		if kerneltest.CannotRun(t, dev, err) {
+			continue
+		}
+		launched(t, dev, err)
+		close(t, dev.Backend()+" Gemm", kerneltest.Read(t, cb), want, rel, 0)
+	}
+}
+
+// convert returns xs in T.
+func convert[T float32 | float64](xs []float32) []T {
+	ys := make([]T, len(xs))
+	for i, x := range xs {
+		ys[i] = T(x)
+	}
+	return ys
 }
 
 func TestSyrk(t *testing.T) {
